@@ -1,0 +1,22 @@
+//! openglip's domain: what an account, a person, a chat and a post are, the rules about who may do
+//! what, and the port through which the domain reaches storage.
+//!
+//! Invariant: this crate does no I/O. Time, persistence and entropy come from the callers
+//! (the store assigns timestamps and ids when it commits; the server generates secrets).
+
+pub mod error;
+pub mod ids;
+pub mod mentions;
+pub mod model;
+pub mod paging;
+pub mod perm;
+pub mod service;
+pub mod store;
+pub mod time;
+pub mod validate;
+
+pub use error::{AuthFailure, Error, Result};
+pub use ids::*;
+pub use model::*;
+pub use perm::{GrantType, Permission, PermissionSet};
+pub use time::Timestamp;

@@ -1,0 +1,526 @@
+//! The rules: who may read and change what. Handlers call these with the authenticated
+//! [`Caller`]; the service checks the person-level rules and asks the store. App permissions
+//! (scopes) are checked before, at the edge, from the route table.
+
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::ids::*;
+use crate::mentions;
+use crate::model::*;
+use crate::store::*;
+use crate::validate;
+
+/// A member as a client names one: by id or by e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberInput {
+    Id(String),
+    Email(String),
+}
+
+impl MemberInput {
+    /// A bare string is an e-mail when it has an `@`, else an id.
+    pub fn from_bare(s: &str) -> MemberInput {
+        if s.contains('@') {
+            MemberInput::Email(s.to_string())
+        } else {
+            MemberInput::Id(s.to_string())
+        }
+    }
+}
+
+/// What a client may set on a new post.
+#[derive(Debug, Clone, Default)]
+pub struct PostInput {
+    pub text: Option<String>,
+    pub parent_post_id: Option<String>,
+    pub attachments: Option<Vec<serde_json::Value>>,
+    pub activity: Option<String>,
+    pub title: Option<String>,
+    pub icon_uri: Option<String>,
+    pub icon_emoji: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TeamInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub public: Option<bool>,
+    pub members: Vec<MemberInput>,
+}
+
+#[derive(Clone)]
+pub struct Service {
+    store: Arc<dyn Store>,
+}
+
+/// Parses an id from a path or body; a malformed id is "not found" for that parameter, the
+/// way RingCentral answers for ids it does not know.
+pub fn parse_id<T: std::str::FromStr>(param: &str, raw: &str) -> Result<T> {
+    raw.trim().parse::<T>().map_err(|_| Error::not_found(param))
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Service { store }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    // ------------------------------------------------------------------ people
+
+    /// Persons are visible to everyone in the same account, and to nobody else.
+    pub async fn person(&self, caller: &Caller, id: &str) -> Result<Extension> {
+        let id: ExtensionId = parse_id("personId", id)?;
+        match self.store.extension(id).await? {
+            Some(e) if e.account_id == caller.account_id => Ok(e),
+            _ => Err(Error::not_found("personId")),
+        }
+    }
+
+    pub async fn company(&self, caller: &Caller, id: &str) -> Result<Account> {
+        let id = if id == "~" { caller.account_id } else { parse_id("companyId", id)? };
+        if id != caller.account_id {
+            return Err(Error::not_found("companyId"));
+        }
+        self.store.account(id).await?.ok_or_else(|| Error::not_found("companyId"))
+    }
+
+    /// `~` is the caller's own account.
+    pub async fn account(&self, caller: &Caller, id: &str) -> Result<Account> {
+        let id = if id == "~" { caller.account_id } else { parse_id("accountId", id)? };
+        if id != caller.account_id {
+            return Err(Error::not_found("accountId"));
+        }
+        self.store.account(id).await?.ok_or_else(|| Error::not_found("accountId"))
+    }
+
+    /// An extension of the caller's account (`~` is the caller).
+    pub async fn extension(&self, caller: &Caller, account: &str, id: &str) -> Result<Extension> {
+        let account = self.account(caller, account).await?;
+        let id = if id == "~" { caller.extension_id } else { parse_id("extensionId", id)? };
+        match self.store.extension(id).await? {
+            Some(e) if e.account_id == account.id => Ok(e),
+            _ => Err(Error::not_found("extensionId")),
+        }
+    }
+
+    /// Resolves members named by id or e-mail to extensions of the caller's account.
+    pub async fn resolve_members(&self, caller: &Caller, param: &str, members: &[MemberInput]) -> Result<Vec<ExtensionId>> {
+        if members.len() > validate::MAX_MEMBERS {
+            return Err(Error::invalid_because(param, format!("At most {} members", validate::MAX_MEMBERS)));
+        }
+        let mut ids = Vec::with_capacity(members.len());
+        let mut by_id = Vec::new();
+        for m in members {
+            match m {
+                MemberInput::Id(raw) => {
+                    let id: ExtensionId = raw.trim().parse().map_err(|_| {
+                        Error::invalid_because(param, format!("Parameter [{param}] value is invalid: unknown person [{raw}]"))
+                    })?;
+                    by_id.push(id);
+                    ids.push(id);
+                }
+                MemberInput::Email(raw) => {
+                    let email = validate::email(param, raw)?;
+                    match self.store.extension_by_email(email).await? {
+                        Some(e) if e.account_id == caller.account_id => ids.push(e.id),
+                        _ => {
+                            return Err(Error::invalid_because(
+                                param,
+                                format!("Parameter [{param}] value is invalid: no person with e-mail [{raw}] in this company"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if !by_id.is_empty() {
+            let found = self.store.extensions(by_id.clone()).await?;
+            for id in &by_id {
+                if !found.iter().any(|e| e.id == *id && e.account_id == caller.account_id) {
+                    return Err(Error::invalid_because(
+                        param,
+                        format!("Parameter [{param}] value is invalid: unknown person [{id}]"),
+                    ));
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(*id));
+        Ok(ids)
+    }
+
+    // ------------------------------------------------------------------ chats
+
+    /// A chat the caller may see: one they belong to, or a public team of their account.
+    pub async fn visible_chat(&self, caller: &Caller, param: &str, id: &str) -> Result<Chat> {
+        let id: ChatId = parse_id(param, id)?;
+        match self.store.chat(id).await? {
+            Some(c) if c.account_id == caller.account_id && (c.is_member(caller.extension_id) || (c.kind == ChatType::Team && c.public)) => Ok(c),
+            _ => Err(Error::not_found(param)),
+        }
+    }
+
+    /// A chat the caller belongs to.
+    pub async fn member_chat(&self, caller: &Caller, param: &str, id: &str) -> Result<Chat> {
+        let chat = self.visible_chat(caller, param, id).await?;
+        if !chat.is_member(caller.extension_id) {
+            return Err(Error::forbidden("You are not a member of this chat; join it first."));
+        }
+        Ok(chat)
+    }
+
+    pub async fn list_chats(&self, caller: &Caller, types: Vec<ChatType>, page: PageRequest) -> Result<Page<Chat>> {
+        self.store
+            .list_chats(
+                ChatFilter {
+                    member: caller.extension_id,
+                    types,
+                },
+                page,
+            )
+            .await
+    }
+
+    pub async fn recent_chats(&self, caller: &Caller, types: Vec<ChatType>, limit: usize) -> Result<Vec<Chat>> {
+        self.store
+            .recent_chats(
+                ChatFilter {
+                    member: caller.extension_id,
+                    types,
+                },
+                limit,
+            )
+            .await
+    }
+
+    pub async fn favorites(&self, caller: &Caller, limit: usize) -> Result<Vec<Chat>> {
+        self.store.favorite_chats(caller.extension_id, limit).await
+    }
+
+    pub async fn set_favorite(&self, caller: &Caller, chat: &str, favorite: bool) -> Result<()> {
+        let chat = self.member_chat(caller, "chatId", chat).await?;
+        self.store.set_favorite(caller.extension_id, chat.id, favorite).await
+    }
+
+    pub async fn everyone(&self, caller: &Caller) -> Result<Chat> {
+        self.store.everyone_chat(caller.account_id).await
+    }
+
+    /// Renames or re-describes the company's Everyone team: account admins only.
+    pub async fn patch_everyone(&self, caller: &Caller, name: Option<String>, description: Option<String>) -> Result<Chat> {
+        if !caller.is_admin {
+            return Err(Error::forbidden("Only an account administrator may change the Everyone team."));
+        }
+        let chat = self.everyone(caller).await?;
+        let patch = ChatPatch {
+            name: name.map(|n| validate::name("name", &n, validate::MAX_NAME)).transpose()?,
+            description: description.map(|d| validate::text("description", &d, validate::MAX_DESCRIPTION)).transpose()?,
+            ..Default::default()
+        };
+        self.store.update_chat(chat.id, patch).await
+    }
+
+    pub async fn create_team(&self, caller: &Caller, input: TeamInput) -> Result<Chat> {
+        let name = match input.name {
+            Some(n) => validate::name("name", &n, validate::MAX_NAME)?,
+            None => return Err(Error::MissingParameter("name".into())),
+        };
+        let description = input
+            .description
+            .map(|d| validate::text("description", &d, validate::MAX_DESCRIPTION))
+            .transpose()?
+            .filter(|d| !d.is_empty());
+        let mut members = vec![caller.extension_id];
+        members.extend(self.resolve_members(caller, "members", &input.members).await?);
+        let mut seen = std::collections::HashSet::new();
+        members.retain(|m| seen.insert(*m));
+        self.store
+            .create_chat(NewChat {
+                account_id: caller.account_id,
+                kind: ChatType::Team,
+                name: Some(name),
+                description,
+                public: input.public.unwrap_or(false),
+                creator_id: caller.extension_id,
+                members,
+            })
+            .await
+    }
+
+    /// The conversation (Personal, Direct or Group by size) with exactly these members plus the
+    /// caller; created if it does not exist yet. Returns whether it was created.
+    pub async fn conversation(&self, caller: &Caller, members: &[MemberInput]) -> Result<(Chat, bool)> {
+        if members.is_empty() {
+            return Err(Error::MissingParameter("members".into()));
+        }
+        let mut ids = vec![caller.extension_id];
+        ids.extend(self.resolve_members(caller, "members", members).await?);
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|m| seen.insert(*m));
+        let kind = match ids.len() {
+            1 => ChatType::Personal,
+            2 => ChatType::Direct,
+            _ => ChatType::Group,
+        };
+        ids.sort();
+        self.store
+            .find_or_create_conversation(NewChat {
+                account_id: caller.account_id,
+                kind,
+                name: None,
+                description: None,
+                public: false,
+                creator_id: caller.extension_id,
+                members: ids,
+            })
+            .await
+    }
+
+    /// A team the caller may administer (its creator, or an account administrator who is a member
+    /// or the team is public).
+    async fn managed_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
+        let chat = self.team(caller, id).await?;
+        if chat.creator_id == Some(caller.extension_id) || (caller.is_admin && (chat.is_member(caller.extension_id) || chat.public)) {
+            Ok(chat)
+        } else {
+            Err(Error::forbidden("Only the team's creator or an account administrator may do this."))
+        }
+    }
+
+    /// A `Team` chat visible to the caller.
+    pub async fn team(&self, caller: &Caller, id: &str) -> Result<Chat> {
+        let chat = self.visible_chat(caller, "chatId", id).await?;
+        if chat.kind != ChatType::Team {
+            return Err(Error::not_found("chatId"));
+        }
+        Ok(chat)
+    }
+
+    pub async fn patch_team(&self, caller: &Caller, id: &str, name: Option<String>, description: Option<String>, public: Option<bool>) -> Result<Chat> {
+        let chat = self.managed_team(caller, id).await?;
+        let patch = ChatPatch {
+            name: name.map(|n| validate::name("name", &n, validate::MAX_NAME)).transpose()?,
+            description: description.map(|d| validate::text("description", &d, validate::MAX_DESCRIPTION)).transpose()?,
+            public,
+            status: None,
+        };
+        self.store.update_chat(chat.id, patch).await
+    }
+
+    pub async fn set_team_status(&self, caller: &Caller, id: &str, status: ChatStatus) -> Result<Chat> {
+        let chat = self.managed_team(caller, id).await?;
+        if chat.status == status {
+            return Ok(chat);
+        }
+        self.store
+            .update_chat(
+                chat.id,
+                ChatPatch {
+                    status: Some(status),
+                    ..Default::default()
+                },
+            )
+            .await
+    }
+
+    pub async fn delete_team(&self, caller: &Caller, id: &str) -> Result<()> {
+        let chat = self.managed_team(caller, id).await?;
+        self.store.delete_chat(chat.id).await
+    }
+
+    pub async fn join_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
+        let chat = self.team(caller, id).await?;
+        if chat.is_member(caller.extension_id) {
+            return Ok(chat);
+        }
+        if !chat.public {
+            return Err(Error::not_found("chatId"));
+        }
+        self.guard_active(&chat)?;
+        self.store
+            .change_members(MembershipChange {
+                chat_id: chat.id,
+                actor: caller.extension_id,
+                add: vec![caller.extension_id],
+                remove: vec![],
+            })
+            .await
+    }
+
+    pub async fn leave_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
+        let chat = self.team(caller, id).await?;
+        if !chat.is_member(caller.extension_id) {
+            return Ok(chat);
+        }
+        self.store
+            .change_members(MembershipChange {
+                chat_id: chat.id,
+                actor: caller.extension_id,
+                add: vec![],
+                remove: vec![caller.extension_id],
+            })
+            .await
+    }
+
+    fn guard_active(&self, chat: &Chat) -> Result<()> {
+        if chat.status == ChatStatus::Archived {
+            return Err(Error::forbidden("The team is archived; unarchive it first."));
+        }
+        Ok(())
+    }
+
+    /// Adds and removes team members. Any member may add people; removing others takes the
+    /// team's creator or an account administrator; anyone may remove themselves.
+    pub async fn change_team_members(&self, caller: &Caller, id: &str, add: &[MemberInput], remove: &[MemberInput]) -> Result<Chat> {
+        let chat = self.visible_chat(caller, "groupId", id).await?;
+        if chat.kind != ChatType::Team {
+            return Err(Error::invalid_because(
+                "groupId",
+                "Membership can be changed only in teams; private chats, groups and the Everyone team have fixed members.",
+            ));
+        }
+        if !chat.is_member(caller.extension_id) {
+            return Err(Error::forbidden("You are not a member of this team."));
+        }
+        self.guard_active(&chat)?;
+        let add = self.resolve_members(caller, "addedPersonIds", add).await?;
+        let remove = self.resolve_members(caller, "removedPersonIds", remove).await?;
+        let removes_others = remove.iter().any(|r| *r != caller.extension_id && chat.is_member(*r));
+        if removes_others && chat.creator_id != Some(caller.extension_id) && !caller.is_admin {
+            return Err(Error::forbidden("Only the team's creator or an account administrator may remove other members."));
+        }
+        if add.is_empty() && remove.is_empty() {
+            return Ok(chat);
+        }
+        self.store
+            .change_members(MembershipChange {
+                chat_id: chat.id,
+                actor: caller.extension_id,
+                add,
+                remove,
+            })
+            .await
+    }
+
+    // ------------------------------------------------------------------ posts
+
+    pub async fn create_post(&self, caller: &Caller, chat: &str, input: PostInput) -> Result<Post> {
+        let chat_id: ChatId = parse_id("groupId", chat)?;
+        let text = validate::text("text", input.text.as_deref().unwrap_or(""), validate::MAX_POST_TEXT)?;
+        let attachments = validate_attachments(input.attachments.unwrap_or_default())?;
+        if text.trim().is_empty() && attachments.is_empty() {
+            return Err(Error::MissingParameter("text".into()));
+        }
+        let parent_post_id = match input.parent_post_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(p) => Some(parse_id::<PostId>("parentPostId", p)?),
+            None => None,
+        };
+        let short = |param: &str, v: Option<String>| -> Result<Option<String>> {
+            v.map(|s| validate::text(param, &s, validate::MAX_NAME)).transpose()
+        };
+        let new = NewPost {
+            chat_id,
+            creator_id: caller.extension_id,
+            kind: PostType::TextMessage,
+            mentions: mentions::parse(&text),
+            text,
+            parent_post_id,
+            added_person_ids: vec![],
+            removed_person_ids: vec![],
+            attachments,
+            activity: short("activity", input.activity)?,
+            title: short("title", input.title)?,
+            icon_uri: short("iconUri", input.icon_uri)?,
+            icon_emoji: short("iconEmoji", input.icon_emoji)?,
+        };
+        // One round trip: the store checks chat, account and membership in the same transaction.
+        match self.store.create_post(new).await {
+            Err(Error::NotFound(p)) if p == "chatId" => Err(Error::not_found("groupId")),
+            other => {
+                let post = other?;
+                Ok(post)
+            }
+        }
+        .and_then(|post| self.same_account_post(caller, post))
+    }
+
+    fn same_account_post(&self, _caller: &Caller, post: Post) -> Result<Post> {
+        // The store refuses non-members, and members are always of the chat's account.
+        Ok(post)
+    }
+
+    pub async fn list_posts(&self, caller: &Caller, chat: &str, thread: Option<&str>, page: PageRequest) -> Result<Page<Post>> {
+        let chat = self.member_chat(caller, "chatId", chat).await?;
+        let thread = thread.map(|t| parse_id::<PostId>("threadId", t)).transpose()?;
+        self.store.list_posts(chat.id, thread, page).await
+    }
+
+    pub async fn post(&self, caller: &Caller, chat: &str, id: &str) -> Result<Post> {
+        let chat = self.member_chat(caller, "chatId", chat).await?;
+        let id: PostId = parse_id("postId", id)?;
+        self.store.post(chat.id, id).await?.ok_or_else(|| Error::not_found("postId"))
+    }
+
+    /// Only the author may edit a post.
+    pub async fn update_post(&self, caller: &Caller, chat: &str, id: &str, text: Option<String>) -> Result<Post> {
+        let post = self.post(caller, chat, id).await?;
+        if post.creator_id != caller.extension_id {
+            return Err(Error::forbidden("Only the author of a post may edit it."));
+        }
+        if post.kind != PostType::TextMessage {
+            return Err(Error::forbidden("System posts cannot be edited."));
+        }
+        let text = match text {
+            Some(t) => validate::text("text", &t, validate::MAX_POST_TEXT)?,
+            None => return Err(Error::MissingParameter("text".into())),
+        };
+        if text.trim().is_empty() && post.attachments.is_empty() {
+            return Err(Error::invalid_because("text", "A post cannot be left empty; delete it instead."));
+        }
+        let m = mentions::parse(&text);
+        self.store.update_post(post.chat_id, post.id, text, m).await
+    }
+
+    /// The author may delete a post; so may an account administrator.
+    pub async fn delete_post(&self, caller: &Caller, chat: &str, id: &str) -> Result<()> {
+        let post = self.post(caller, chat, id).await?;
+        if post.creator_id != caller.extension_id && !caller.is_admin {
+            return Err(Error::forbidden("Only the author of a post may delete it."));
+        }
+        self.store.delete_post(post.chat_id, post.id).await
+    }
+}
+
+/// Attachments accepted on the REST posts API: objects of type `Card` (the default), `Event` or
+/// `Note`, at most 1.5 MB in all. Adaptive cards go through their own endpoint.
+pub fn validate_attachments(items: Vec<serde_json::Value>) -> Result<Vec<serde_json::Value>> {
+    let mut total = 0usize;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, mut a) in items.into_iter().enumerate() {
+        let Some(obj) = a.as_object_mut() else {
+            return Err(Error::invalid(format!("attachments[{i}]")));
+        };
+        let kind = match obj.get("type") {
+            None => "Card".to_string(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(_) => return Err(Error::invalid(format!("attachments[{i}].type"))),
+        };
+        if !matches!(kind.as_str(), "Card" | "Event" | "Note") {
+            return Err(Error::invalid(format!("attachments[{i}].type")));
+        }
+        obj.insert("type".into(), serde_json::Value::String(kind));
+        total += a.to_string().len();
+        if total > 1_500_000 {
+            return Err(Error::TooLong {
+                name: "attachments".into(),
+                max: 1_500_000,
+            });
+        }
+        out.push(a);
+    }
+    Ok(out)
+}

@@ -1,0 +1,140 @@
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `GET /restapi` — the API versions.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiVersionsInfo {
+    pub uri: String,
+    pub api_versions: Vec<ApiVersionInfo>,
+    pub server_version: String,
+    pub server_revision: String,
+}
+
+/// `GET /restapi/v1.0`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiVersionInfo {
+    pub uri: String,
+    pub version_string: String,
+    pub release_date: String,
+    pub uri_string: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceInfoBrand {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountServiceInfo {
+    pub uri: String,
+    pub brand: ServiceInfoBrand,
+}
+
+/// `GET /restapi/v1.0/account/{accountId}`. `id` is a JSON integer here.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInfo {
+    pub id: i64,
+    pub uri: String,
+    pub main_number: String,
+    pub status: String,
+    pub service_info: AccountServiceInfo,
+    pub setup_wizard_state: String,
+    pub creation_time: String,
+    pub company_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactInfo {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct AccountRef {
+    pub id: String,
+    pub uri: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceFeature {
+    pub feature_name: String,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct Enabled {
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionPermissions {
+    pub admin: Enabled,
+    pub international_calling: Enabled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct ProfileImage {
+    pub uri: String,
+}
+
+/// `GET /restapi/v1.0/account/{accountId}/extension/{extensionId}`. `id` is a JSON integer here.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionInfo {
+    pub id: i64,
+    pub uri: String,
+    pub extension_number: String,
+    pub name: String,
+    /// `User` or `Bot`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `Enabled`, `NotActivated` or `Disabled`.
+    pub status: String,
+    pub contact: ContactInfo,
+    pub account: AccountRef,
+    pub permissions: ExtensionPermissions,
+    pub profile_image: ProfileImage,
+    pub service_features: Vec<ServiceFeature>,
+    pub creation_time: String,
+}
+
+/// Team-messaging person.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonInfo {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    pub company_id: String,
+    pub creation_time: String,
+    pub last_modified_time: String,
+}
+
+/// Team-messaging company.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyInfo {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    pub creation_time: String,
+    pub last_modified_time: String,
+}
