@@ -1,1 +1,83 @@
+//! openglip's HTTP edge: the RingCentral-compatible REST API.
+//!
+//! Only this crate knows HTTP. Handlers are thin: parse the request (wire types), call the
+//! domain [`Service`], convert the result back (see `convert`). Every API route is declared once
+//! in the operation table (`routes`), which drives authentication, app-permission checks, rate
+//! limits, metrics and the OpenAPI document alike.
 
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod convert;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod oauth;
+pub mod openapi;
+pub mod ratelimit;
+pub mod routes;
+pub mod secrets;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use openglip_domain::service::Service;
+use openglip_domain::store::Store;
+use tokio::net::TcpListener;
+
+pub use ratelimit::RateLimitConfig;
+
+/// The largest request body accepted (posts with attachments are the biggest).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// How the server is set up.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// The URL clients reach this server at (`OPENGLIP_PUBLIC_URL`); when None, built from the
+    /// request's `Host`.
+    pub public_url: Option<String>,
+    pub rate_limits: RateLimitConfig,
+}
+
+pub struct Inner {
+    pub service: Service,
+    pub config: ServerConfig,
+    pub limiter: ratelimit::RateLimiter,
+    pub metrics: metrics::Metrics,
+    pub ops: Vec<routes::Op>,
+}
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
+        let ops = routes::ops();
+        AppState(Arc::new(Inner {
+            service: Service::new(store),
+            limiter: ratelimit::RateLimiter::new(config.rate_limits.clone()),
+            metrics: metrics::Metrics::new(ops.iter().map(|o| o.id)),
+            config,
+            ops,
+        }))
+    }
+    pub fn service(&self) -> &Service {
+        &self.0.service
+    }
+    pub fn store(&self) -> &Arc<dyn Store> {
+        self.0.service.store()
+    }
+    pub fn config(&self) -> &ServerConfig {
+        &self.0.config
+    }
+}
+
+/// Serves the API on an already-bound listener until `shutdown` completes.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let app = routes::router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

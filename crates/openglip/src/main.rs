@@ -1,1 +1,347 @@
-fn main() {}
+//! `openglip`: the server, and scriptable administration that prints JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use openglip_domain::AccountId;
+use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+use serde_json::json;
+
+mod demo;
+
+#[derive(Parser)]
+#[command(name = "openglip", version, about = "A self-hosted server for RingCentral's Team Messaging (Glip) API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Administer accounts, users, apps and bots (prints JSON; works while the server runs).
+    Admin {
+        #[command(subcommand)]
+        what: AdminCommand,
+    },
+}
+
+#[derive(Args, Clone)]
+struct DataDir {
+    /// Where the data lives (an SQLite database and its journal).
+    #[arg(long, env = "OPENGLIP_DATA_DIR", default_value = "./openglip-data", global = true)]
+    data_dir: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The address to listen on (`127.0.0.1:0` picks a free port and prints it).
+    #[arg(long, env = "OPENGLIP_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    #[command(flatten)]
+    data: DataDir,
+    /// Seed a demo company (people, a team, posts, an app) on first start, and print how to log in.
+    #[arg(long)]
+    demo: bool,
+    /// Rate limits: `on` (default, generous), `off`, or `light=50,medium=40,heavy=10,auth=5,window=60,penalty=60`.
+    #[arg(long, env = "OPENGLIP_RATE_LIMITS", default_value = "on")]
+    rate_limits: String,
+    /// The URL clients reach this server at, used in `uri` fields (default: from the request's Host).
+    #[arg(long, env = "OPENGLIP_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "OPENGLIP_LOG_FORMAT", default_value = "text")]
+    log_format: String,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Accounts (companies).
+    Account {
+        #[command(subcommand)]
+        cmd: AccountCmd,
+    },
+    /// Users (extensions of type User).
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// OAuth apps.
+    App {
+        #[command(subcommand)]
+        cmd: AppCmd,
+    },
+    /// Bots (extensions of type Bot with a permanent token).
+    Bot {
+        #[command(subcommand)]
+        cmd: BotCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCmd {
+    /// Create an account with its first (administrator) user → {"accountId","adminExtensionId"}.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_password: String,
+        #[arg(long)]
+        admin_first_name: Option<String>,
+        #[arg(long)]
+        admin_last_name: Option<String>,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user → {"id","extensionNumber"}.
+    Create {
+        #[arg(long)]
+        account_id: i64,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        /// Without a password the user is NotActivated.
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        extension_number: Option<String>,
+        /// Make the user an account administrator.
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+#[derive(Subcommand)]
+enum AppCmd {
+    /// Register an OAuth app → {"clientId","clientSecret"}.
+    Create {
+        #[arg(long)]
+        account_id: i64,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        /// password, refresh_token, authorization_code, urn:ietf:params:oauth:grant-type:jwt-bearer
+        #[arg(long = "grant")]
+        grants: Vec<String>,
+        /// TeamMessaging, ReadAccounts, EditExtensions, SubscriptionWebhook, WebSocket
+        #[arg(long = "permission")]
+        permissions: Vec<String>,
+        /// A client-side app (PKCE, no secret).
+        #[arg(long)]
+        public: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+#[derive(Subcommand)]
+enum BotCmd {
+    /// Create a bot → {"id","accessToken"}.
+    Create {
+        #[arg(long)]
+        account_id: i64,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+fn open(data_dir: &std::path::Path, config: ServerConfig) -> Result<AppState, String> {
+    let store = openglip_store_sqlite::SqliteStore::open(data_dir).map_err(|e| format!("cannot open the data folder {}: {e}", data_dir.display()))?;
+    Ok(AppState::new(Arc::new(store), config))
+}
+
+fn fail(msg: impl std::fmt::Display) -> ! {
+    eprintln!("{}", json!({"error": msg.to_string()}));
+    std::process::exit(1)
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| fail(format!("cannot start the runtime: {e}")));
+    rt.block_on(run(cli));
+}
+
+async fn run(cli: Cli) {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Admin { what } => {
+            let out = administer(what).await.unwrap_or_else(|e| fail(e));
+            println!("{out}");
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) {
+    init_logs(&args.log_format);
+    let rate_limits = RateLimitConfig::parse(&args.rate_limits).unwrap_or_else(|e| fail(format!("--rate-limits: {e}")));
+    let config = ServerConfig {
+        public_url: args.public_url.clone(),
+        rate_limits,
+    };
+    let state = open(&args.data.data_dir, config).unwrap_or_else(|e| fail(e));
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
+    let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
+    if args.demo {
+        let info = demo::seed(&state, &args.data.data_dir).await.unwrap_or_else(|e| fail(format!("demo seed failed: {e}")));
+        println!("{}", demo::how_to_log_in(&info, &format!("http://{addr}")));
+    }
+    tracing::info!(address = %addr, data_dir = %args.data.data_dir.display(), "openglip listening");
+    println!("openglip listening on http://{addr}");
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+            tokio::select! {
+                _ = ctrl_c => {},
+                _ = term.recv() => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+        tracing::info!("shutting down");
+    };
+    if let Err(e) = openglip_server::serve(listener, state, shutdown).await {
+        fail(format!("server error: {e}"));
+    }
+}
+
+async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
+    let cfg = ServerConfig::default;
+    match cmd {
+        AdminCommand::Account {
+            cmd:
+                AccountCmd::Create {
+                    name,
+                    admin_email,
+                    admin_password,
+                    admin_first_name,
+                    admin_last_name,
+                    data,
+                },
+        } => {
+            let st = open(&data.data_dir, cfg())?;
+            let (account, admin) = admin::create_account(
+                &st,
+                admin::NewAccount {
+                    name,
+                    admin_email,
+                    admin_password,
+                    admin_first_name,
+                    admin_last_name,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok(json!({
+                "accountId": account.id.to_string(),
+                "adminExtensionId": admin.id.to_string(),
+                "mainNumber": account.main_number,
+                "adminExtensionNumber": admin.extension_number,
+            }))
+        }
+        AdminCommand::User {
+            cmd:
+                UserCmd::Create {
+                    account_id,
+                    email,
+                    first_name,
+                    last_name,
+                    password,
+                    extension_number,
+                    admin,
+                    data,
+                },
+        } => {
+            let st = open(&data.data_dir, cfg())?;
+            let ext = admin::create_user(
+                &st,
+                admin::NewUser {
+                    account_id: AccountId(account_id),
+                    email,
+                    first_name,
+                    last_name,
+                    password,
+                    extension_number,
+                    is_admin: admin,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok(json!({"id": ext.id.to_string(), "extensionNumber": ext.extension_number, "status": ext.status.as_str()}))
+        }
+        AdminCommand::App {
+            cmd:
+                AppCmd::Create {
+                    account_id,
+                    name,
+                    redirect_uris,
+                    grants,
+                    permissions,
+                    public,
+                    data,
+                },
+        } => {
+            let st = open(&data.data_dir, cfg())?;
+            let (app, secret) = admin::create_app(
+                &st,
+                admin::NewAppSpec {
+                    account_id: AccountId(account_id),
+                    name,
+                    redirect_uris,
+                    grants,
+                    permissions,
+                    public_client: public,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok(json!({
+                "clientId": app.client_id,
+                "clientSecret": secret,
+                "grants": app.grants.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+                "permissions": app.permissions.iter().map(|p| p.api_name()).collect::<Vec<_>>(),
+            }))
+        }
+        AdminCommand::Bot {
+            cmd: BotCmd::Create { account_id, name, data },
+        } => {
+            let st = open(&data.data_dir, cfg())?;
+            let (ext, app, token) = admin::create_bot(&st, AccountId(account_id), &name).await.map_err(|e| e.to_string())?;
+            Ok(json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id}))
+        }
+    }
+}

@@ -1,0 +1,40 @@
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::IntoResponse;
+use openglip_wire::{ApiVersionInfo, ApiVersionsInfo};
+
+use super::base_url;
+use crate::AppState;
+
+const RELEASE_DATE: &str = "2026-11-22T00:00:00.000Z";
+
+fn v1(base: &str) -> ApiVersionInfo {
+    ApiVersionInfo {
+        uri: format!("{base}/restapi/v1.0"),
+        version_string: "1.0.60".into(),
+        release_date: RELEASE_DATE.into(),
+        uri_string: "v1.0".into(),
+    }
+}
+
+pub async fn versions(State(st): State<AppState>, headers: HeaderMap) -> Json<ApiVersionsInfo> {
+    let base = base_url(&st, &headers);
+    Json(ApiVersionsInfo {
+        uri: format!("{base}/restapi"),
+        api_versions: vec![v1(&base)],
+        server_version: env!("CARGO_PKG_VERSION").into(),
+        server_revision: "openglip".into(),
+    })
+}
+
+pub async fn version(State(st): State<AppState>, headers: HeaderMap) -> Json<ApiVersionInfo> {
+    Json(v1(&base_url(&st, &headers)))
+}
+
+pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        st.0.metrics.render(),
+    )
+}

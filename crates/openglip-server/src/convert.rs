@@ -1,0 +1,190 @@
+//! Domain entities to wire shapes. Each generation has its own functions; nothing else in the
+//! server builds these structs.
+
+use openglip_domain::*;
+use openglip_wire as w;
+
+fn ts(t: Timestamp) -> String {
+    t.to_rfc3339()
+}
+
+fn ids<T: ToString>(v: &[T]) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
+}
+
+/// Legacy group (`/restapi/v1.0/glip/groups`).
+pub fn legacy_group(c: &Chat) -> w::GlipGroupInfo {
+    let team = c.kind.is_team_like();
+    w::GlipGroupInfo {
+        id: c.id.to_string(),
+        kind: c.kind.legacy_str().to_string(),
+        is_public: team.then_some(c.public),
+        name: if team { c.name.clone() } else { None },
+        description: if team { c.description.clone() } else { None },
+        members: ids(&c.members),
+        creation_time: ts(c.created),
+        last_modified_time: ts(c.modified),
+    }
+}
+
+/// `TMChatInfo`.
+pub fn chat_info(c: &Chat) -> w::ChatInfo {
+    let team = c.kind.is_team_like();
+    w::ChatInfo {
+        id: c.id.to_string(),
+        kind: c.kind.as_str().to_string(),
+        public: team.then_some(c.public),
+        name: if team { c.name.clone() } else { None },
+        description: if team { c.description.clone() } else { None },
+        status: team.then(|| c.status.as_str().to_string()),
+        creation_time: ts(c.created),
+        last_modified_time: ts(c.modified),
+        members: Some(c.members.iter().map(|m| w::MemberRef { id: m.to_string() }).collect()),
+    }
+}
+
+pub fn team_info(c: &Chat) -> w::TeamInfo {
+    w::TeamInfo {
+        id: c.id.to_string(),
+        kind: c.kind.as_str().to_string(),
+        public: c.public,
+        name: c.name.clone().unwrap_or_default(),
+        description: c.description.clone(),
+        status: c.status.as_str().to_string(),
+        creation_time: ts(c.created),
+        last_modified_time: ts(c.modified),
+    }
+}
+
+pub fn conversation_info(c: &Chat) -> w::ConversationInfo {
+    w::ConversationInfo {
+        id: c.id.to_string(),
+        kind: c.kind.as_str().to_string(),
+        creation_time: ts(c.created),
+        last_modified_time: ts(c.modified),
+        members: c.members.iter().map(|m| w::MemberRef { id: m.to_string() }).collect(),
+    }
+}
+
+pub fn everyone_info(c: &Chat) -> w::EveryoneTeamInfo {
+    w::EveryoneTeamInfo {
+        id: c.id.to_string(),
+        kind: c.kind.as_str().to_string(),
+        name: c.name.clone().unwrap_or_else(|| "Everyone".into()),
+        description: c.description.clone(),
+        creation_time: ts(c.created),
+        last_modified_time: ts(c.modified),
+    }
+}
+
+pub fn post_info(p: &Post) -> w::PostInfo {
+    let list = |v: &[ExtensionId]| (!v.is_empty()).then(|| ids(v));
+    w::PostInfo {
+        id: p.id.to_string(),
+        group_id: p.chat_id.to_string(),
+        kind: p.kind.as_str().to_string(),
+        text: p.text.clone(),
+        creator_id: p.creator_id.to_string(),
+        added_person_ids: list(&p.added_person_ids),
+        removed_person_ids: list(&p.removed_person_ids),
+        creation_time: ts(p.created),
+        last_modified_time: ts(p.modified),
+        attachments: (!p.attachments.is_empty()).then(|| p.attachments.clone()),
+        mentions: (!p.mentions.is_empty()).then(|| {
+            p.mentions
+                .iter()
+                .map(|m| w::MentionInfo {
+                    id: m.id.to_string(),
+                    kind: m.kind.as_str().to_string(),
+                    name: m.name.clone(),
+                })
+                .collect()
+        }),
+        activity: p.activity.clone(),
+        title: p.title.clone(),
+        icon_uri: p.icon_uri.clone(),
+        icon_emoji: p.icon_emoji.clone(),
+        is_parent: p.parent_post_id.is_none(),
+        parent_post_id: p.parent_post_id.map(|i| i.to_string()),
+        thread_id: p.thread_id().to_string(),
+    }
+}
+
+pub fn person_info(e: &Extension) -> w::PersonInfo {
+    w::PersonInfo {
+        id: e.id.to_string(),
+        first_name: e.first_name.clone(),
+        last_name: e.last_name.clone(),
+        email: e.email.clone(),
+        avatar: e.avatar.clone(),
+        company_id: e.account_id.to_string(),
+        creation_time: ts(e.created),
+        last_modified_time: ts(e.modified),
+    }
+}
+
+pub fn company_info(a: &Account) -> w::CompanyInfo {
+    w::CompanyInfo {
+        id: a.id.to_string(),
+        name: a.name.clone(),
+        domain: None,
+        creation_time: ts(a.created),
+        last_modified_time: ts(a.modified),
+    }
+}
+
+pub fn account_info(a: &Account, base: &str) -> w::AccountInfo {
+    w::AccountInfo {
+        id: a.id.0,
+        uri: format!("{base}/restapi/v1.0/account/{}", a.id),
+        main_number: a.main_number.clone(),
+        status: "Confirmed".into(),
+        service_info: w::AccountServiceInfo {
+            uri: format!("{base}/restapi/v1.0/account/{}/service-info", a.id),
+            brand: w::ServiceInfoBrand {
+                id: "1210".into(),
+                name: "openglip".into(),
+            },
+        },
+        setup_wizard_state: "Completed".into(),
+        creation_time: ts(a.created),
+        company_name: a.name.clone(),
+    }
+}
+
+pub fn extension_info(e: &Extension, account: &Account, base: &str) -> w::ExtensionInfo {
+    let uri = format!("{base}/restapi/v1.0/account/{}/extension/{}", e.account_id, e.id);
+    w::ExtensionInfo {
+        id: e.id.0,
+        uri: uri.clone(),
+        extension_number: e.extension_number.clone(),
+        name: e.full_name(),
+        kind: e.kind.as_str().to_string(),
+        status: e.status.as_str().to_string(),
+        contact: w::ContactInfo {
+            first_name: e.first_name.clone(),
+            last_name: e.last_name.clone(),
+            email: e.email.clone(),
+            company: Some(account.name.clone()),
+        },
+        account: w::AccountRef {
+            id: e.account_id.to_string(),
+            uri: format!("{base}/restapi/v1.0/account/{}", e.account_id),
+        },
+        permissions: w::ExtensionPermissions {
+            admin: w::Enabled { enabled: e.is_admin },
+            international_calling: w::Enabled { enabled: false },
+        },
+        profile_image: w::ProfileImage {
+            uri: format!("{uri}/profile-image"),
+        },
+        service_features: ["Glip", "TeamMessaging"]
+            .into_iter()
+            .map(|f| w::ServiceFeature {
+                feature_name: f.into(),
+                enabled: true,
+            })
+            .collect(),
+        creation_time: ts(e.created),
+    }
+}

@@ -1,0 +1,258 @@
+//! RingCentral's API usage plan: per (app, user) and per group, a number of requests per window;
+//! going over blocks the pair for a penalty period, and every request during the penalty
+//! restarts it. Responses carry `X-Rate-Limit-Group/-Limit/-Remaining/-Window`.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The throttling groups of the specs' `x-throttling-group`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Group {
+    Light,
+    Medium,
+    Heavy,
+    Auth,
+    NoThrottling,
+}
+
+impl Group {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Light => "light",
+            Group::Medium => "medium",
+            Group::Heavy => "heavy",
+            Group::Auth => "auth",
+            Group::NoThrottling => "none",
+        }
+    }
+    /// The spec's spelling (`Light`, …).
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            Group::Light => "Light",
+            Group::Medium => "Medium",
+            Group::Heavy => "Heavy",
+            Group::Auth => "Auth",
+            Group::NoThrottling => "NoThrottling",
+        }
+    }
+}
+
+/// Limits per window for each group. RingCentral's own are 50/40/10/5 per minute; ours default
+/// to generous values for self-hosting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimitConfig {
+    pub enabled: bool,
+    pub light: u32,
+    pub medium: u32,
+    pub heavy: u32,
+    pub auth: u32,
+    pub window: Duration,
+    pub penalty: Duration,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            enabled: true,
+            light: 3000,
+            medium: 2000,
+            heavy: 500,
+            auth: 300,
+            window: Duration::from_secs(60),
+            penalty: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RateLimitConfig {
+    pub fn off() -> Self {
+        RateLimitConfig {
+            enabled: false,
+            ..Default::default()
+        }
+    }
+
+    /// Parses `off`, `on`, or a list like `light=50,medium=40,heavy=10,auth=5,window=60,penalty=60`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        match s.to_ascii_lowercase().as_str() {
+            "off" | "false" | "0" | "no" => return Ok(Self::off()),
+            "on" | "true" | "1" | "yes" | "" => return Ok(Self::default()),
+            _ => {}
+        }
+        let mut c = Self::default();
+        for part in s.split(',') {
+            let (k, v) = part
+                .split_once('=')
+                .ok_or_else(|| format!("expected key=value, got {part:?}"))?;
+            let n: u32 = v.trim().parse().map_err(|_| format!("not a number: {v:?}"))?;
+            if n == 0 {
+                return Err(format!("{k} must be at least 1"));
+            }
+            match k.trim() {
+                "light" => c.light = n,
+                "medium" => c.medium = n,
+                "heavy" => c.heavy = n,
+                "auth" => c.auth = n,
+                "window" => c.window = Duration::from_secs(n.into()),
+                "penalty" => c.penalty = Duration::from_secs(n.into()),
+                other => return Err(format!("unknown rate-limit key {other:?}")),
+            }
+        }
+        Ok(c)
+    }
+
+    pub fn limit(&self, g: Group) -> Option<u32> {
+        match g {
+            Group::Light => Some(self.light),
+            Group::Medium => Some(self.medium),
+            Group::Heavy => Some(self.heavy),
+            Group::Auth => Some(self.auth),
+            Group::NoThrottling => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Bucket {
+    window_start: Instant,
+    count: u32,
+    blocked_until: Option<Instant>,
+}
+
+/// The outcome of one check, with what the headers should say.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision {
+    pub group: Group,
+    pub limit: u32,
+    pub remaining: u32,
+    pub window_secs: u64,
+    /// Some: refused; retry after this many seconds.
+    pub retry_after: Option<u64>,
+}
+
+const SHARDS: usize = 16;
+
+pub struct RateLimiter {
+    config: RateLimitConfig,
+    shards: Vec<Mutex<HashMap<String, Bucket>>>,
+}
+
+impl RateLimiter {
+    pub fn new(config: RateLimitConfig) -> Self {
+        RateLimiter {
+            config,
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    pub fn config(&self) -> &RateLimitConfig {
+        &self.config
+    }
+
+    /// Counts one request of `key` (an app and user) in `group`. None when limits are off or the
+    /// group is not throttled.
+    pub fn check(&self, key: &str, group: Group) -> Option<Decision> {
+        if !self.config.enabled {
+            return None;
+        }
+        let limit = self.config.limit(group)?;
+        self.check_at(key, group, limit, Instant::now())
+    }
+
+    fn check_at(&self, key: &str, group: Group, limit: u32, now: Instant) -> Option<Decision> {
+        let full_key = format!("{}:{key}", group.as_str());
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        full_key.hash(&mut h);
+        let shard = &self.shards[(h.finish() as usize) % SHARDS];
+        let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 50_000 {
+            let window = self.config.window + self.config.penalty;
+            map.retain(|_, b| now.duration_since(b.window_start) < window || b.blocked_until.is_some_and(|u| u > now));
+        }
+        let window_secs = self.config.window.as_secs();
+        let b = map.entry(full_key).or_insert(Bucket {
+            window_start: now,
+            count: 0,
+            blocked_until: None,
+        });
+        if let Some(until) = b.blocked_until {
+            if until > now {
+                // Every request during the penalty restarts it.
+                b.blocked_until = Some(now + self.config.penalty);
+                return Some(Decision {
+                    group,
+                    limit,
+                    remaining: 0,
+                    window_secs,
+                    retry_after: Some(self.config.penalty.as_secs().max(1)),
+                });
+            }
+            b.blocked_until = None;
+            b.window_start = now;
+            b.count = 0;
+        }
+        if now.duration_since(b.window_start) >= self.config.window {
+            b.window_start = now;
+            b.count = 0;
+        }
+        if b.count >= limit {
+            b.blocked_until = Some(now + self.config.penalty);
+            return Some(Decision {
+                group,
+                limit,
+                remaining: 0,
+                window_secs,
+                retry_after: Some(self.config.penalty.as_secs().max(1)),
+            });
+        }
+        b.count += 1;
+        Some(Decision {
+            group,
+            limit,
+            remaining: limit - b.count,
+            window_secs,
+            retry_after: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_config() {
+        assert!(!RateLimitConfig::parse("off").unwrap().enabled);
+        let c = RateLimitConfig::parse("light=5, heavy=1,penalty=2").unwrap();
+        assert_eq!((c.light, c.heavy, c.penalty), (5, 1, Duration::from_secs(2)));
+        assert!(RateLimitConfig::parse("light=0").is_err());
+        assert!(RateLimitConfig::parse("bogus=1").is_err());
+    }
+
+    #[test]
+    fn limits_then_penalises_then_recovers() {
+        let cfg = RateLimitConfig {
+            light: 2,
+            window: Duration::from_secs(60),
+            penalty: Duration::from_secs(10),
+            ..Default::default()
+        };
+        let rl = RateLimiter::new(cfg);
+        let t0 = Instant::now();
+        assert_eq!(rl.check_at("a", Group::Light, 2, t0).unwrap().remaining, 1);
+        assert_eq!(rl.check_at("a", Group::Light, 2, t0).unwrap().remaining, 0);
+        assert!(rl.check_at("a", Group::Light, 2, t0).unwrap().retry_after.is_some());
+        // Another key is independent.
+        assert!(rl.check_at("b", Group::Light, 2, t0).unwrap().retry_after.is_none());
+        // A request during the penalty restarts it.
+        let t1 = t0 + Duration::from_secs(9);
+        assert!(rl.check_at("a", Group::Light, 2, t1).unwrap().retry_after.is_some());
+        let t2 = t0 + Duration::from_secs(15);
+        assert!(rl.check_at("a", Group::Light, 2, t2).unwrap().retry_after.is_some());
+        let t3 = t2 + Duration::from_secs(11);
+        assert!(rl.check_at("a", Group::Light, 2, t3).unwrap().retry_after.is_none());
+    }
+}

@@ -1,0 +1,108 @@
+//! Versioned schema migrations, embedded in the binary and applied at open.
+//!
+//! Each file of `migrations/` is one version, named `NNNN_name.sql`; it runs inside its own
+//! transaction together with its row in `schema_migrations`, so a version is applied completely
+//! or not at all. A PostgreSQL store keeps the same file names in its own crate.
+
+use std::collections::HashSet;
+
+use openglip_domain::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior, params};
+use tracing::info;
+
+use crate::db::{Db, now_ms};
+
+pub(crate) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// In order of version. Append only: a released migration is never edited.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_init",
+    sql: include_str!("../migrations/0001_init.sql"),
+}];
+
+/// Applies every migration not applied yet. Returns how many were applied now.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<usize> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT    NOT NULL,
+             applied_at INTEGER NOT NULL
+         )",
+    )
+    .db()?;
+    let latest = MIGRATIONS.last().map_or(0, |m| m.version);
+    let mut applied_now = 0;
+    for m in MIGRATIONS {
+        // IMMEDIATE: another process opening the same database at once waits for us, then sees
+        // the version as applied.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).db()?;
+        let applied: HashSet<i64> = {
+            let mut stmt = tx.prepare("SELECT version FROM schema_migrations").db()?;
+            let rows = stmt.query_map([], |r| r.get::<_, i64>(0)).db()?;
+            rows.collect::<rusqlite::Result<_>>().db()?
+        };
+        if let Some(v) = applied.iter().copied().find(|v| *v > latest) {
+            return Err(Error::Internal(format!(
+                "the database has schema version {v}, newer than this build knows ({latest})"
+            )));
+        }
+        if applied.contains(&m.version) {
+            continue;
+        }
+        tx.execute_batch(m.sql)
+            .map_err(|e| Error::Internal(format!("migration {} failed: {e}", m.name)))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![m.version, m.name, now_ms()],
+        )
+        .db()?;
+        tx.commit().db()?;
+        info!(version = m.version, name = m.name, "applied schema migration");
+        applied_now += 1;
+    }
+    Ok(applied_now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_ordered_and_match_file_names() {
+        let mut last = 0;
+        for m in MIGRATIONS {
+            assert!(m.version > last, "versions must increase");
+            assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{} vs {}", m.name, m.version);
+            assert!(!m.sql.trim().is_empty());
+            last = m.version;
+        }
+    }
+
+    #[test]
+    fn applies_once() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len());
+        assert_eq!(migrate(&mut conn).unwrap(), 0);
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn refuses_a_newer_database() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future', 0)",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(migrate(&mut conn), Err(Error::Internal(_))));
+    }
+}

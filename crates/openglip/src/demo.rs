@@ -1,0 +1,133 @@
+//! `openglip serve --demo`: a small company to try things with. Seeded once; the credentials are
+//! kept in the data folder (`demo-credentials.json`) so later starts can print them again.
+
+use std::path::Path;
+
+use openglip_domain::service::{MemberInput, PostInput, TeamInput};
+use openglip_domain::{Caller, PermissionSet};
+use openglip_server::{AppState, admin};
+use serde_json::{Value, json};
+
+const FILE: &str = "demo-credentials.json";
+const PASSWORD: &str = "openglip-demo";
+
+pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
+    let path = data_dir.join(FILE);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return serde_json::from_str(&text).map_err(|e| e.to_string());
+    }
+    let err = |e: openglip_domain::Error| e.to_string();
+    let (account, alice) = admin::create_account(
+        st,
+        admin::NewAccount {
+            name: "Acme Inc".into(),
+            admin_email: "alice@acme.example".into(),
+            admin_password: PASSWORD.into(),
+            admin_first_name: Some("Alice".into()),
+            admin_last_name: Some("Anders".into()),
+        },
+    )
+    .await
+    .map_err(err)?;
+    let mut people = vec![alice.clone()];
+    for (first, last) in [("Bob", "Baker"), ("Carol", "Chen"), ("Dan", "Diaz")] {
+        let user = admin::create_user(
+            st,
+            admin::NewUser {
+                account_id: account.id,
+                email: format!("{}@acme.example", first.to_lowercase()),
+                first_name: first.into(),
+                last_name: last.into(),
+                password: Some(PASSWORD.into()),
+                extension_number: None,
+                is_admin: false,
+            },
+        )
+        .await
+        .map_err(err)?;
+        people.push(user);
+    }
+    let (app, secret) = admin::create_app(
+        st,
+        admin::NewAppSpec {
+            account_id: account.id,
+            name: "openglip demo app".into(),
+            redirect_uris: vec![],
+            grants: vec!["password".into(), "refresh_token".into()],
+            permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
+            public_client: false,
+        },
+    )
+    .await
+    .map_err(err)?;
+    let caller = |e: &openglip_domain::Extension| Caller {
+        account_id: e.account_id,
+        extension_id: e.id,
+        extension_type: e.kind,
+        is_admin: e.is_admin,
+        app_id: app.id,
+        client_id: app.client_id.clone(),
+        permissions: PermissionSet::from_bits(u32::MAX),
+    };
+    let svc = st.service();
+    let team = svc
+        .create_team(
+            &caller(&alice),
+            TeamInput {
+                name: Some("Launch".into()),
+                description: Some("Everything about the spring launch".into()),
+                public: Some(true),
+                members: people[1..].iter().map(|p| MemberInput::Id(p.id.to_string())).collect(),
+            },
+        )
+        .await
+        .map_err(err)?;
+    let lines = [
+        (0, format!("Welcome to the launch team, ![:Person]({}) and ![:Person]({})!", people[1].id, people[2].id)),
+        (1, "Thanks! The press kit draft is in the shared folder.".to_string()),
+        (2, "I'll review it **today**.".to_string()),
+        (3, "Reminder: dry run on Thursday at 10:00.".to_string()),
+    ];
+    for (who, text) in lines {
+        svc.create_post(
+            &caller(&people[who]),
+            &team.id.to_string(),
+            PostInput {
+                text: Some(text),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(err)?;
+    }
+    let info = json!({
+        "accountId": account.id.to_string(),
+        "mainNumber": account.main_number,
+        "clientId": app.client_id,
+        "clientSecret": secret,
+        "password": PASSWORD,
+        "users": people.iter().map(|p| json!({"email": p.email, "extensionNumber": p.extension_number, "id": p.id.to_string()})).collect::<Vec<_>>(),
+        "teamId": team.id.to_string(),
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&info).unwrap_or_default()).map_err(|e| e.to_string())?;
+    Ok(info)
+}
+
+pub fn how_to_log_in(info: &Value, base: &str) -> String {
+    let s = |k: &str| info[k].as_str().unwrap_or("").to_string();
+    let users: Vec<String> = info["users"]
+        .as_array()
+        .map(|a| a.iter().map(|u| u["email"].as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default();
+    format!(
+        "Demo company \"Acme Inc\" is ready.\n  people:        {} (password: {})\n  app:           client id {} / secret {}\n  log in, e.g.:  curl -s -u '{}:{}' -d grant_type=password -d username={} -d password={} {base}/restapi/oauth/token",
+        users.join(", "),
+        s("password"),
+        s("clientId"),
+        s("clientSecret"),
+        s("clientId"),
+        s("clientSecret"),
+        users.first().cloned().unwrap_or_default(),
+        s("password"),
+    )
+}
