@@ -45,8 +45,12 @@ mod tests {
 
     #[test]
     fn finds_persons_and_teams() {
-        let t = "hi ![:Person](101) and ![:Team](7), again ![:Person](101) ![:Bogus](1) ![:Person](x)";
-        assert_eq!(parse(t), vec![(MentionType::Person, 101), (MentionType::Team, 7)]);
+        let t =
+            "hi ![:Person](101) and ![:Team](7), again ![:Person](101) ![:Bogus](1) ![:Person](x)";
+        assert_eq!(
+            parse(t),
+            vec![(MentionType::Person, 101), (MentionType::Team, 7)]
+        );
     }
 
     #[test]

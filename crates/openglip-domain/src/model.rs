@@ -152,7 +152,10 @@ impl ChatType {
     }
     /// Chats whose membership is fixed and defined by their member set.
     pub fn is_conversation(self) -> bool {
-        matches!(self, ChatType::Group | ChatType::Direct | ChatType::Personal)
+        matches!(
+            self,
+            ChatType::Group | ChatType::Direct | ChatType::Personal
+        )
     }
     pub fn is_team_like(self) -> bool {
         matches!(self, ChatType::Team | ChatType::Everyone)

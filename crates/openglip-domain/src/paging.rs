@@ -59,7 +59,10 @@ impl PageToken {
             Some("n") => Direction::Newer,
             _ => return Err(bad()),
         };
-        let cursor = parts.next().and_then(|c| c.parse::<i64>().ok()).ok_or_else(bad)?;
+        let cursor = parts
+            .next()
+            .and_then(|c| c.parse::<i64>().ok())
+            .ok_or_else(bad)?;
         let scope = parts.next().ok_or_else(bad)?.to_string();
         Ok(PageToken {
             scope,
@@ -108,7 +111,12 @@ pub fn request(
 }
 
 /// The navigation tokens for a page of items (newest first) with the given ids.
-pub fn navigation(scope: &str, ids: &[i64], has_newer: bool, has_older: bool) -> (Option<String>, Option<String>) {
+pub fn navigation(
+    scope: &str,
+    ids: &[i64],
+    has_newer: bool,
+    has_older: bool,
+) -> (Option<String>, Option<String>) {
     let prev = match (has_newer, ids.first()) {
         (true, Some(first)) => Some(
             PageToken {
@@ -142,10 +150,22 @@ mod tests {
     fn record_count_bounds() {
         assert_eq!(record_count(None).unwrap(), 30);
         assert_eq!(record_count(Some("250")).unwrap(), 250);
-        assert!(matches!(record_count(Some("251")), Err(Error::OutOfRange { .. })));
-        assert!(matches!(record_count(Some("0")), Err(Error::OutOfRange { .. })));
-        assert!(matches!(record_count(Some("99999999999999999999")), Err(Error::InvalidParameter { .. })));
-        assert!(matches!(record_count(Some("ten")), Err(Error::InvalidParameter { .. })));
+        assert!(matches!(
+            record_count(Some("251")),
+            Err(Error::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            record_count(Some("0")),
+            Err(Error::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            record_count(Some("99999999999999999999")),
+            Err(Error::InvalidParameter { .. })
+        ));
+        assert!(matches!(
+            record_count(Some("ten")),
+            Err(Error::InvalidParameter { .. })
+        ));
     }
 
     #[test]

@@ -51,7 +51,9 @@ impl Permission {
         let s = s.trim();
         Permission::ALL
             .into_iter()
-            .find(|p| p.api_name().eq_ignore_ascii_case(s) || p.display_name().eq_ignore_ascii_case(s))
+            .find(|p| {
+                p.api_name().eq_ignore_ascii_case(s) || p.display_name().eq_ignore_ascii_case(s)
+            })
             .or(match s {
                 "Glip" => Some(Permission::TeamMessaging),
                 "WebSocketsSubscriptions" => Some(Permission::WebSocket),
@@ -97,11 +99,16 @@ impl PermissionSet {
         self.0 == 0
     }
     pub fn iter(self) -> impl Iterator<Item = Permission> {
-        Permission::ALL.into_iter().filter(move |p| self.contains(*p))
+        Permission::ALL
+            .into_iter()
+            .filter(move |p| self.contains(*p))
     }
     /// Space-separated API names, as in the token response `scope`.
     pub fn to_scope(self) -> String {
-        self.iter().map(Permission::api_name).collect::<Vec<_>>().join(" ")
+        self.iter()
+            .map(Permission::api_name)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
     /// Parses a space- or comma-separated list; unknown names are an error carrying the name.
     pub fn parse_scope(s: &str) -> Result<PermissionSet, String> {
@@ -173,7 +180,9 @@ impl GrantSet {
         self.0 |= g.bit();
     }
     pub fn iter(self) -> impl Iterator<Item = GrantType> {
-        GrantType::ALL.into_iter().filter(move |g| self.contains(*g))
+        GrantType::ALL
+            .into_iter()
+            .filter(move |g| self.contains(*g))
     }
 }
 
@@ -199,6 +208,9 @@ mod tests {
         assert!(!s.contains(Permission::ReadAccounts));
         assert_eq!(s.to_scope(), "TeamMessaging WebSocket");
         assert_eq!(PermissionSet::parse_scope("Nope"), Err("Nope".to_string()));
-        assert_eq!(Permission::parse("Webhook Subscriptions"), Some(Permission::SubscriptionWebhook));
+        assert_eq!(
+            Permission::parse("Webhook Subscriptions"),
+            Some(Permission::SubscriptionWebhook)
+        );
     }
 }

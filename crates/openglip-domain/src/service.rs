@@ -81,26 +81,44 @@ impl Service {
     }
 
     pub async fn company(&self, caller: &Caller, id: &str) -> Result<Account> {
-        let id = if id == "~" { caller.account_id } else { parse_id("companyId", id)? };
+        let id = if id == "~" {
+            caller.account_id
+        } else {
+            parse_id("companyId", id)?
+        };
         if id != caller.account_id {
             return Err(Error::not_found("companyId"));
         }
-        self.store.account(id).await?.ok_or_else(|| Error::not_found("companyId"))
+        self.store
+            .account(id)
+            .await?
+            .ok_or_else(|| Error::not_found("companyId"))
     }
 
     /// `~` is the caller's own account.
     pub async fn account(&self, caller: &Caller, id: &str) -> Result<Account> {
-        let id = if id == "~" { caller.account_id } else { parse_id("accountId", id)? };
+        let id = if id == "~" {
+            caller.account_id
+        } else {
+            parse_id("accountId", id)?
+        };
         if id != caller.account_id {
             return Err(Error::not_found("accountId"));
         }
-        self.store.account(id).await?.ok_or_else(|| Error::not_found("accountId"))
+        self.store
+            .account(id)
+            .await?
+            .ok_or_else(|| Error::not_found("accountId"))
     }
 
     /// An extension of the caller's account (`~` is the caller).
     pub async fn extension(&self, caller: &Caller, account: &str, id: &str) -> Result<Extension> {
         let account = self.account(caller, account).await?;
-        let id = if id == "~" { caller.extension_id } else { parse_id("extensionId", id)? };
+        let id = if id == "~" {
+            caller.extension_id
+        } else {
+            parse_id("extensionId", id)?
+        };
         match self.store.extension(id).await? {
             Some(e) if e.account_id == account.id => Ok(e),
             _ => Err(Error::not_found("extensionId")),
@@ -108,9 +126,17 @@ impl Service {
     }
 
     /// Resolves members named by id or e-mail to extensions of the caller's account.
-    pub async fn resolve_members(&self, caller: &Caller, param: &str, members: &[MemberInput]) -> Result<Vec<ExtensionId>> {
+    pub async fn resolve_members(
+        &self,
+        caller: &Caller,
+        param: &str,
+        members: &[MemberInput],
+    ) -> Result<Vec<ExtensionId>> {
         if members.len() > validate::MAX_MEMBERS {
-            return Err(Error::invalid_because(param, format!("At most {} members", validate::MAX_MEMBERS)));
+            return Err(Error::invalid_because(
+                param,
+                format!("At most {} members", validate::MAX_MEMBERS),
+            ));
         }
         let mut ids = Vec::with_capacity(members.len());
         let mut by_id = Vec::new();
@@ -118,7 +144,10 @@ impl Service {
             match m {
                 MemberInput::Id(raw) => {
                     let id: ExtensionId = raw.trim().parse().map_err(|_| {
-                        Error::invalid_because(param, format!("Parameter [{param}] value is invalid: unknown person [{raw}]"))
+                        Error::invalid_because(
+                            param,
+                            format!("Parameter [{param}] value is invalid: unknown person [{raw}]"),
+                        )
                     })?;
                     by_id.push(id);
                     ids.push(id);
@@ -130,7 +159,9 @@ impl Service {
                         _ => {
                             return Err(Error::invalid_because(
                                 param,
-                                format!("Parameter [{param}] value is invalid: no person with e-mail [{raw}] in this company"),
+                                format!(
+                                    "Parameter [{param}] value is invalid: no person with e-mail [{raw}] in this company"
+                                ),
                             ));
                         }
                     }
@@ -140,7 +171,10 @@ impl Service {
         if !by_id.is_empty() {
             let found = self.store.extensions(by_id.clone()).await?;
             for id in &by_id {
-                if !found.iter().any(|e| e.id == *id && e.account_id == caller.account_id) {
+                if !found
+                    .iter()
+                    .any(|e| e.id == *id && e.account_id == caller.account_id)
+                {
                     return Err(Error::invalid_because(
                         param,
                         format!("Parameter [{param}] value is invalid: unknown person [{id}]"),
@@ -159,7 +193,13 @@ impl Service {
     pub async fn visible_chat(&self, caller: &Caller, param: &str, id: &str) -> Result<Chat> {
         let id: ChatId = parse_id(param, id)?;
         match self.store.chat(id).await? {
-            Some(c) if c.account_id == caller.account_id && (c.is_member(caller.extension_id) || (c.kind == ChatType::Team && c.public)) => Ok(c),
+            Some(c)
+                if c.account_id == caller.account_id
+                    && (c.is_member(caller.extension_id)
+                        || (c.kind == ChatType::Team && c.public)) =>
+            {
+                Ok(c)
+            }
             _ => Err(Error::not_found(param)),
         }
     }
@@ -168,12 +208,19 @@ impl Service {
     pub async fn member_chat(&self, caller: &Caller, param: &str, id: &str) -> Result<Chat> {
         let chat = self.visible_chat(caller, param, id).await?;
         if !chat.is_member(caller.extension_id) {
-            return Err(Error::forbidden("You are not a member of this chat; join it first."));
+            return Err(Error::forbidden(
+                "You are not a member of this chat; join it first.",
+            ));
         }
         Ok(chat)
     }
 
-    pub async fn list_chats(&self, caller: &Caller, types: Vec<ChatType>, page: PageRequest) -> Result<Page<Chat>> {
+    pub async fn list_chats(
+        &self,
+        caller: &Caller,
+        types: Vec<ChatType>,
+        page: PageRequest,
+    ) -> Result<Page<Chat>> {
         self.store
             .list_chats(
                 ChatFilter {
@@ -185,7 +232,12 @@ impl Service {
             .await
     }
 
-    pub async fn recent_chats(&self, caller: &Caller, types: Vec<ChatType>, limit: usize) -> Result<Vec<Chat>> {
+    pub async fn recent_chats(
+        &self,
+        caller: &Caller,
+        types: Vec<ChatType>,
+        limit: usize,
+    ) -> Result<Vec<Chat>> {
         self.store
             .recent_chats(
                 ChatFilter {
@@ -203,7 +255,9 @@ impl Service {
 
     pub async fn set_favorite(&self, caller: &Caller, chat: &str, favorite: bool) -> Result<()> {
         let chat = self.member_chat(caller, "chatId", chat).await?;
-        self.store.set_favorite(caller.extension_id, chat.id, favorite).await
+        self.store
+            .set_favorite(caller.extension_id, chat.id, favorite)
+            .await
     }
 
     pub async fn everyone(&self, caller: &Caller) -> Result<Chat> {
@@ -211,14 +265,25 @@ impl Service {
     }
 
     /// Renames or re-describes the company's Everyone team: account admins only.
-    pub async fn patch_everyone(&self, caller: &Caller, name: Option<String>, description: Option<String>) -> Result<Chat> {
+    pub async fn patch_everyone(
+        &self,
+        caller: &Caller,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> Result<Chat> {
         if !caller.is_admin {
-            return Err(Error::forbidden("Only an account administrator may change the Everyone team."));
+            return Err(Error::forbidden(
+                "Only an account administrator may change the Everyone team.",
+            ));
         }
         let chat = self.everyone(caller).await?;
         let patch = ChatPatch {
-            name: name.map(|n| validate::name("name", &n, validate::MAX_NAME)).transpose()?,
-            description: description.map(|d| validate::text("description", &d, validate::MAX_DESCRIPTION)).transpose()?,
+            name: name
+                .map(|n| validate::name("name", &n, validate::MAX_NAME))
+                .transpose()?,
+            description: description
+                .map(|d| validate::text("description", &d, validate::MAX_DESCRIPTION))
+                .transpose()?,
             ..Default::default()
         };
         self.store.update_chat(chat.id, patch).await
@@ -235,7 +300,10 @@ impl Service {
             .transpose()?
             .filter(|d| !d.is_empty());
         let mut members = vec![caller.extension_id];
-        members.extend(self.resolve_members(caller, "members", &input.members).await?);
+        members.extend(
+            self.resolve_members(caller, "members", &input.members)
+                .await?,
+        );
         let mut seen = std::collections::HashSet::new();
         members.retain(|m| seen.insert(*m));
         self.store
@@ -253,7 +321,11 @@ impl Service {
 
     /// The conversation (Personal, Direct or Group by size) with exactly these members plus the
     /// caller; created if it does not exist yet. Returns whether it was created.
-    pub async fn conversation(&self, caller: &Caller, members: &[MemberInput]) -> Result<(Chat, bool)> {
+    pub async fn conversation(
+        &self,
+        caller: &Caller,
+        members: &[MemberInput],
+    ) -> Result<(Chat, bool)> {
         if members.is_empty() {
             return Err(Error::MissingParameter("members".into()));
         }
@@ -284,10 +356,14 @@ impl Service {
     /// or the team is public).
     async fn managed_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
         let chat = self.team(caller, id).await?;
-        if chat.creator_id == Some(caller.extension_id) || (caller.is_admin && (chat.is_member(caller.extension_id) || chat.public)) {
+        if chat.creator_id == Some(caller.extension_id)
+            || (caller.is_admin && (chat.is_member(caller.extension_id) || chat.public))
+        {
             Ok(chat)
         } else {
-            Err(Error::forbidden("Only the team's creator or an account administrator may do this."))
+            Err(Error::forbidden(
+                "Only the team's creator or an account administrator may do this.",
+            ))
         }
     }
 
@@ -300,18 +376,34 @@ impl Service {
         Ok(chat)
     }
 
-    pub async fn patch_team(&self, caller: &Caller, id: &str, name: Option<String>, description: Option<String>, public: Option<bool>) -> Result<Chat> {
+    pub async fn patch_team(
+        &self,
+        caller: &Caller,
+        id: &str,
+        name: Option<String>,
+        description: Option<String>,
+        public: Option<bool>,
+    ) -> Result<Chat> {
         let chat = self.managed_team(caller, id).await?;
         let patch = ChatPatch {
-            name: name.map(|n| validate::name("name", &n, validate::MAX_NAME)).transpose()?,
-            description: description.map(|d| validate::text("description", &d, validate::MAX_DESCRIPTION)).transpose()?,
+            name: name
+                .map(|n| validate::name("name", &n, validate::MAX_NAME))
+                .transpose()?,
+            description: description
+                .map(|d| validate::text("description", &d, validate::MAX_DESCRIPTION))
+                .transpose()?,
             public,
             status: None,
         };
         self.store.update_chat(chat.id, patch).await
     }
 
-    pub async fn set_team_status(&self, caller: &Caller, id: &str, status: ChatStatus) -> Result<Chat> {
+    pub async fn set_team_status(
+        &self,
+        caller: &Caller,
+        id: &str,
+        status: ChatStatus,
+    ) -> Result<Chat> {
         let chat = self.managed_team(caller, id).await?;
         if chat.status == status {
             return Ok(chat);
@@ -368,14 +460,22 @@ impl Service {
 
     fn guard_active(&self, chat: &Chat) -> Result<()> {
         if chat.status == ChatStatus::Archived {
-            return Err(Error::forbidden("The team is archived; unarchive it first."));
+            return Err(Error::forbidden(
+                "The team is archived; unarchive it first.",
+            ));
         }
         Ok(())
     }
 
     /// Adds and removes team members. Any member may add people; removing others takes the
     /// team's creator or an account administrator; anyone may remove themselves.
-    pub async fn change_team_members(&self, caller: &Caller, id: &str, add: &[MemberInput], remove: &[MemberInput]) -> Result<Chat> {
+    pub async fn change_team_members(
+        &self,
+        caller: &Caller,
+        id: &str,
+        add: &[MemberInput],
+        remove: &[MemberInput],
+    ) -> Result<Chat> {
         let chat = self.visible_chat(caller, "groupId", id).await?;
         if chat.kind != ChatType::Team {
             return Err(Error::invalid_because(
@@ -388,10 +488,16 @@ impl Service {
         }
         self.guard_active(&chat)?;
         let add = self.resolve_members(caller, "addedPersonIds", add).await?;
-        let remove = self.resolve_members(caller, "removedPersonIds", remove).await?;
-        let removes_others = remove.iter().any(|r| *r != caller.extension_id && chat.is_member(*r));
+        let remove = self
+            .resolve_members(caller, "removedPersonIds", remove)
+            .await?;
+        let removes_others = remove
+            .iter()
+            .any(|r| *r != caller.extension_id && chat.is_member(*r));
         if removes_others && chat.creator_id != Some(caller.extension_id) && !caller.is_admin {
-            return Err(Error::forbidden("Only the team's creator or an account administrator may remove other members."));
+            return Err(Error::forbidden(
+                "Only the team's creator or an account administrator may remove other members.",
+            ));
         }
         if add.is_empty() && remove.is_empty() {
             return Ok(chat);
@@ -410,7 +516,11 @@ impl Service {
 
     pub async fn create_post(&self, caller: &Caller, chat: &str, input: PostInput) -> Result<Post> {
         let chat_id: ChatId = parse_id("groupId", chat)?;
-        let text = validate::text("text", input.text.as_deref().unwrap_or(""), validate::MAX_POST_TEXT)?;
+        let text = validate::text(
+            "text",
+            input.text.as_deref().unwrap_or(""),
+            validate::MAX_POST_TEXT,
+        )?;
         let attachments = validate_attachments(input.attachments.unwrap_or_default())?;
         if text.trim().is_empty() && attachments.is_empty() {
             return Err(Error::MissingParameter("text".into()));
@@ -420,7 +530,8 @@ impl Service {
             None => None,
         };
         let short = |param: &str, v: Option<String>| -> Result<Option<String>> {
-            v.map(|s| validate::text(param, &s, validate::MAX_NAME)).transpose()
+            v.map(|s| validate::text(param, &s, validate::MAX_NAME))
+                .transpose()
         };
         let new = NewPost {
             chat_id,
@@ -451,20 +562,37 @@ impl Service {
         }
     }
 
-    pub async fn list_posts(&self, caller: &Caller, chat: &str, thread: Option<&str>, page: PageRequest) -> Result<Page<Post>> {
+    pub async fn list_posts(
+        &self,
+        caller: &Caller,
+        chat: &str,
+        thread: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Post>> {
         let chat = self.member_chat(caller, "chatId", chat).await?;
-        let thread = thread.map(|t| parse_id::<PostId>("threadId", t)).transpose()?;
+        let thread = thread
+            .map(|t| parse_id::<PostId>("threadId", t))
+            .transpose()?;
         self.store.list_posts(chat.id, thread, page).await
     }
 
     pub async fn post(&self, caller: &Caller, chat: &str, id: &str) -> Result<Post> {
         let chat = self.member_chat(caller, "chatId", chat).await?;
         let id: PostId = parse_id("postId", id)?;
-        self.store.post(chat.id, id).await?.ok_or_else(|| Error::not_found("postId"))
+        self.store
+            .post(chat.id, id)
+            .await?
+            .ok_or_else(|| Error::not_found("postId"))
     }
 
     /// Only the author may edit a post.
-    pub async fn update_post(&self, caller: &Caller, chat: &str, id: &str, text: Option<String>) -> Result<Post> {
+    pub async fn update_post(
+        &self,
+        caller: &Caller,
+        chat: &str,
+        id: &str,
+        text: Option<String>,
+    ) -> Result<Post> {
         let post = self.post(caller, chat, id).await?;
         if post.creator_id != caller.extension_id {
             return Err(Error::forbidden("Only the author of a post may edit it."));
@@ -477,7 +605,10 @@ impl Service {
             None => return Err(Error::MissingParameter("text".into())),
         };
         if text.trim().is_empty() && post.attachments.is_empty() {
-            return Err(Error::invalid_because("text", "A post cannot be left empty; delete it instead."));
+            return Err(Error::invalid_because(
+                "text",
+                "A post cannot be left empty; delete it instead.",
+            ));
         }
         let m = mentions::parse(&text);
         self.store.update_post(post.chat_id, post.id, text, m).await

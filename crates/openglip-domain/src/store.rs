@@ -132,7 +132,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates an account with its `Everyone` team and its first (admin) extension, who gets a
     /// `Personal` chat and joins `Everyone`.
-    fn create_account(&self, name: String, admin: NewExtension) -> BoxFuture<'_, (Account, Extension)>;
+    fn create_account(
+        &self,
+        name: String,
+        admin: NewExtension,
+    ) -> BoxFuture<'_, (Account, Extension)>;
     fn account(&self, id: AccountId) -> BoxFuture<'_, Option<Account>>;
     /// Creates an extension with its `Personal` chat, and adds it to the account's `Everyone` team.
     /// `InvalidParameter("email")` if the email is taken, `InvalidParameter("extensionNumber")`
@@ -144,7 +148,11 @@ pub trait Store: Send + Sync + 'static {
     fn extension_by_email(&self, email: String) -> BoxFuture<'_, Option<Extension>>;
     /// Login lookup: by email (any account), or by extension number within an account given by
     /// id or main number, or by extension number alone when exactly one account has it.
-    fn credentials(&self, login: String, extension_number: Option<String>) -> BoxFuture<'_, Option<Credentials>>;
+    fn credentials(
+        &self,
+        login: String,
+        extension_number: Option<String>,
+    ) -> BoxFuture<'_, Option<Credentials>>;
 
     // ---- apps and tokens ----
 
@@ -156,7 +164,8 @@ pub trait Store: Send + Sync + 'static {
     /// Atomically spends the refresh token `old` and stores `new` in its family.
     /// A refresh token that was already spent (or revoked) revokes its whole family and returns
     /// `Ok(None)`; an unknown one returns `Ok(None)`. Otherwise returns the spent record.
-    fn rotate_refresh(&self, old: [u8; 32], new: TokenRecord) -> BoxFuture<'_, Option<TokenRecord>>;
+    fn rotate_refresh(&self, old: [u8; 32], new: TokenRecord)
+    -> BoxFuture<'_, Option<TokenRecord>>;
     /// Looks up a refresh token that is still live (not spent, not revoked).
     fn token_by_refresh_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>>;
     /// Revokes the token pair whose access or refresh hash is `hash`. Returns whether one was found.
@@ -191,8 +200,19 @@ pub trait Store: Send + Sync + 'static {
     fn create_post(&self, new: NewPost) -> BoxFuture<'_, Post>;
     fn post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, Option<Post>>;
     /// Posts of a chat, newest first. With `thread`, only that thread (the parent and its replies).
-    fn list_posts(&self, chat: ChatId, thread: Option<PostId>, page: PageRequest) -> BoxFuture<'_, Page<Post>>;
+    fn list_posts(
+        &self,
+        chat: ChatId,
+        thread: Option<PostId>,
+        page: PageRequest,
+    ) -> BoxFuture<'_, Page<Post>>;
     /// Replaces the text (and its mentions) of a post.
-    fn update_post(&self, chat: ChatId, id: PostId, text: String, mentions: Vec<(MentionType, i64)>) -> BoxFuture<'_, Post>;
+    fn update_post(
+        &self,
+        chat: ChatId,
+        id: PostId,
+        text: String,
+        mentions: Vec<(MentionType, i64)>,
+    ) -> BoxFuture<'_, Post>;
     fn delete_post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, ()>;
 }

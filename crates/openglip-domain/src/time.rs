@@ -68,8 +68,14 @@ mod tests {
     #[test]
     fn renders_utc_with_millis() {
         assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00.000Z");
-        assert_eq!(Timestamp(1_490_117_340_408).to_string(), "2017-03-21T17:29:00.408Z");
-        assert_eq!(Timestamp(951_782_400_000).to_string(), "2000-02-29T00:00:00.000Z");
+        assert_eq!(
+            Timestamp(1_490_117_340_408).to_string(),
+            "2017-03-21T17:29:00.408Z"
+        );
+        assert_eq!(
+            Timestamp(951_782_400_000).to_string(),
+            "2000-02-29T00:00:00.000Z"
+        );
     }
 
     #[test]

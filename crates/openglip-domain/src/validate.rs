@@ -19,7 +19,11 @@ pub fn email(param: &str, raw: &str) -> Result<String> {
                 && !e.contains(char::is_whitespace)
                 && domain.matches('@').count() == 0
         });
-    if ok { Ok(e) } else { Err(Error::invalid(param)) }
+    if ok {
+        Ok(e)
+    } else {
+        Err(Error::invalid(param))
+    }
 }
 
 /// A name: trimmed, not empty, not too long, no control characters.
@@ -67,7 +71,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email("email", " John@Example.COM ").unwrap(), "john@example.com");
+        assert_eq!(
+            email("email", " John@Example.COM ").unwrap(),
+            "john@example.com"
+        );
         assert!(email("email", "no-at-sign").is_err());
         assert!(email("email", "a@b@c").is_err());
         assert!(email("email", "a b@c.d").is_err());
@@ -78,7 +85,10 @@ mod tests {
     fn names() {
         assert_eq!(name("name", "  Team A ", 10).unwrap(), "Team A");
         assert!(name("name", "   ", 10).is_err());
-        assert!(matches!(name("name", "abcdefghijk", 10), Err(Error::TooLong { .. })));
+        assert!(matches!(
+            name("name", "abcdefghijk", 10),
+            Err(Error::TooLong { .. })
+        ));
         assert!(name("name", "a\u{0}b", 10).is_err());
     }
 }

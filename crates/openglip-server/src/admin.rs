@@ -3,8 +3,8 @@
 
 use openglip_domain::perm::{GrantSet, GrantType};
 use openglip_domain::store::{NewApp, NewExtension};
-use openglip_domain::*;
 use openglip_domain::validate;
+use openglip_domain::*;
 
 use crate::AppState;
 use crate::oauth::{DEFAULT_ACCESS_TTL, DEFAULT_REFRESH_TTL, hash_client_secret};
@@ -21,10 +21,16 @@ pub const BOT_PERMISSIONS: [Permission; 5] = [
 
 fn password(p: &str) -> Result<()> {
     if p.chars().count() < 8 {
-        return Err(Error::invalid_because("password", "A password needs at least 8 characters."));
+        return Err(Error::invalid_because(
+            "password",
+            "A password needs at least 8 characters.",
+        ));
     }
     if p.len() > 1024 {
-        return Err(Error::TooLong { name: "password".into(), max: 1024 });
+        return Err(Error::TooLong {
+            name: "password".into(),
+            max: 1024,
+        });
     }
     Ok(())
 }
@@ -102,7 +108,11 @@ pub async fn create_user(st: &AppState, new: NewUser) -> Result<Extension> {
     let email = validate::email("email", &new.email)?;
     let first = validate::name("firstName", &new.first_name, validate::MAX_NAME)?;
     let last = validate::text("lastName", new.last_name.trim(), validate::MAX_NAME)?;
-    let number = new.extension_number.as_deref().map(validate::extension_number).transpose()?;
+    let number = new
+        .extension_number
+        .as_deref()
+        .map(validate::extension_number)
+        .transpose()?;
     let hash = match new.password {
         Some(p) => {
             password(&p)?;
@@ -115,7 +125,11 @@ pub async fn create_user(st: &AppState, new: NewUser) -> Result<Extension> {
             new.account_id,
             NewExtension {
                 kind: ExtensionType::User,
-                status: if hash.is_some() { ExtensionStatus::Enabled } else { ExtensionStatus::NotActivated },
+                status: if hash.is_some() {
+                    ExtensionStatus::Enabled
+                } else {
+                    ExtensionStatus::NotActivated
+                },
                 first_name: first,
                 last_name: last,
                 email: Some(email),
@@ -145,25 +159,42 @@ pub async fn create_app(st: &AppState, spec: NewAppSpec) -> Result<(App, Option<
         .ok_or_else(|| Error::not_found("accountId"))?;
     let name = validate::name("name", &spec.name, validate::MAX_NAME)?;
     let grants: GrantSet = if spec.grants.is_empty() {
-        [GrantType::Password, GrantType::RefreshToken].into_iter().collect()
+        [GrantType::Password, GrantType::RefreshToken]
+            .into_iter()
+            .collect()
     } else {
         spec.grants
             .iter()
-            .map(|g| GrantType::parse(g.trim()).ok_or_else(|| Error::invalid_because("grant", format!("Unknown grant type [{g}]"))))
+            .map(|g| {
+                GrantType::parse(g.trim()).ok_or_else(|| {
+                    Error::invalid_because("grant", format!("Unknown grant type [{g}]"))
+                })
+            })
             .collect::<Result<_>>()?
     };
     let permissions: PermissionSet = if spec.permissions.is_empty() {
-        [Permission::TeamMessaging, Permission::ReadAccounts].into_iter().collect()
+        [Permission::TeamMessaging, Permission::ReadAccounts]
+            .into_iter()
+            .collect()
     } else {
         spec.permissions
             .iter()
-            .map(|p| Permission::parse(p).ok_or_else(|| Error::invalid_because("permission", format!("Unknown permission [{p}]"))))
+            .map(|p| {
+                Permission::parse(p).ok_or_else(|| {
+                    Error::invalid_because("permission", format!("Unknown permission [{p}]"))
+                })
+            })
             .collect::<Result<_>>()?
     };
     for uri in &spec.redirect_uris {
-        let ok = (uri.starts_with("https://") || uri.starts_with("http://")) && !uri.contains('#') && uri.len() <= 2000;
+        let ok = (uri.starts_with("https://") || uri.starts_with("http://"))
+            && !uri.contains('#')
+            && uri.len() <= 2000;
         if !ok {
-            return Err(Error::invalid_because("redirectUri", format!("Invalid redirect URI [{uri}]")));
+            return Err(Error::invalid_because(
+                "redirectUri",
+                format!("Invalid redirect URI [{uri}]"),
+            ));
         }
     }
     let secret = (!spec.public_client).then(secrets::new_token);
@@ -187,7 +218,11 @@ pub async fn create_app(st: &AppState, spec: NewAppSpec) -> Result<(App, Option<
 }
 
 /// Creates a bot extension with its bot app and a permanent access token.
-pub async fn create_bot(st: &AppState, account_id: AccountId, name: &str) -> Result<(Extension, App, String)> {
+pub async fn create_bot(
+    st: &AppState,
+    account_id: AccountId,
+    name: &str,
+) -> Result<(Extension, App, String)> {
     st.store()
         .account(account_id)
         .await?

@@ -39,7 +39,12 @@ pub fn chat_info(c: &Chat) -> w::ChatInfo {
         status: team.then(|| c.status.as_str().to_string()),
         creation_time: ts(c.created),
         last_modified_time: ts(c.modified),
-        members: Some(c.members.iter().map(|m| w::MemberRef { id: m.to_string() }).collect()),
+        members: Some(
+            c.members
+                .iter()
+                .map(|m| w::MemberRef { id: m.to_string() })
+                .collect(),
+        ),
     }
 }
 
@@ -62,7 +67,11 @@ pub fn conversation_info(c: &Chat) -> w::ConversationInfo {
         kind: c.kind.as_str().to_string(),
         creation_time: ts(c.created),
         last_modified_time: ts(c.modified),
-        members: c.members.iter().map(|m| w::MemberRef { id: m.to_string() }).collect(),
+        members: c
+            .members
+            .iter()
+            .map(|m| w::MemberRef { id: m.to_string() })
+            .collect(),
     }
 }
 
@@ -153,7 +162,10 @@ pub fn account_info(a: &Account, base: &str) -> w::AccountInfo {
 }
 
 pub fn extension_info(e: &Extension, account: &Account, base: &str) -> w::ExtensionInfo {
-    let uri = format!("{base}/restapi/v1.0/account/{}/extension/{}", e.account_id, e.id);
+    let uri = format!(
+        "{base}/restapi/v1.0/account/{}/extension/{}",
+        e.account_id, e.id
+    );
     w::ExtensionInfo {
         id: e.id.0,
         uri: uri.clone(),
@@ -172,7 +184,9 @@ pub fn extension_info(e: &Extension, account: &Account, base: &str) -> w::Extens
             uri: format!("{base}/restapi/v1.0/account/{}", e.account_id),
         },
         permissions: w::ExtensionPermissions {
-            admin: w::Enabled { enabled: e.is_admin },
+            admin: w::Enabled {
+                enabled: e.is_admin,
+            },
             international_calling: w::Enabled { enabled: false },
         },
         profile_image: w::ProfileImage {

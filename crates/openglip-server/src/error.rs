@@ -62,7 +62,9 @@ pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
 
 fn message(e: &Error) -> String {
     match e {
-        Error::InvalidParameter { detail: Some(d), .. } => d.clone(),
+        Error::InvalidParameter {
+            detail: Some(d), ..
+        } => d.clone(),
         Error::Unauthenticated(f) => match f {
             AuthFailure::Missing => "Login to extension required".into(),
             AuthFailure::UnsupportedScheme => "Authorization method not supported".into(),
@@ -83,7 +85,9 @@ pub fn body(e: &Error) -> ErrorBody {
     let (_, code) = status_and_code(e);
     let msg = message(e);
     let (error, error_description) = match e {
-        Error::OAuth { kind, message, .. } => (Some(kind.as_str().to_string()), Some(message.clone())),
+        Error::OAuth { kind, message, .. } => {
+            (Some(kind.as_str().to_string()), Some(message.clone()))
+        }
         _ => (None, None),
     };
     ErrorBody {
@@ -109,11 +113,16 @@ impl IntoResponse for ApiError {
         let mut resp = (status, axum::Json(body(&self.0))).into_response();
         let headers = resp.headers_mut();
         match &self.0 {
-            Error::RateLimited { retry_after_secs, .. } => {
+            Error::RateLimited {
+                retry_after_secs, ..
+            } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             Error::Unauthenticated(_) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"openglip\""));
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"openglip\""),
+                );
             }
             Error::OAuth { .. } => {
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -21,7 +21,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
             let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
             let mime = ct.split(';').next().unwrap_or("").trim();
-            if !(mime == "application/json" || mime.ends_with("+json") || mime == "text/json" || mime.is_empty()) {
+            if !(mime == "application/json"
+                || mime.ends_with("+json")
+                || mime == "text/json"
+                || mime.is_empty())
+            {
                 return Err(Error::UnsupportedMediaType(mime.to_string()).into());
             }
         }
@@ -46,16 +50,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() {
-            let name = if path == "." || path.is_empty() { "body".to_string() } else { path };
+            let name = if path == "." || path.is_empty() {
+                "body".to_string()
+            } else {
+                path
+            };
             ApiError(Error::invalid_because(
                 name.clone(),
-                format!("Parameter [{name}] value is invalid: {}", strip_position(&inner.to_string())),
+                format!(
+                    "Parameter [{name}] value is invalid: {}",
+                    strip_position(&inner.to_string())
+                ),
             ))
         } else {
             ApiError(Error::UnparsableBody(inner.to_string()))
         }
     })?;
-    de.end().map_err(|e| ApiError(Error::UnparsableBody(e.to_string())))?;
+    de.end()
+        .map_err(|e| ApiError(Error::UnparsableBody(e.to_string())))?;
     Ok(value)
 }
 
@@ -72,7 +84,10 @@ impl Params {
         Params(form_urlencoded::parse(q.as_bytes()).into_owned().collect())
     }
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     /// Every value of a repeated key; comma-separated values are split too.
     pub fn all(&self, name: &str) -> Vec<&str> {
@@ -119,13 +134,14 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
         })?;
         if ct.starts_with("application/json") {
             // Some clients post JSON to the token endpoint; accept a flat object of strings.
-            let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).map_err(|_| {
-                ApiError(Error::oauth(
-                    openglip_domain::error::OAuthError::InvalidRequest,
-                    "OAU-101",
-                    "Request body must be application/x-www-form-urlencoded",
-                ))
-            })?;
+            let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
+                .map_err(|_| {
+                    ApiError(Error::oauth(
+                        openglip_domain::error::OAuthError::InvalidRequest,
+                        "OAU-101",
+                        "Request body must be application/x-www-form-urlencoded",
+                    ))
+                })?;
             let pairs = v
                 .into_iter()
                 .map(|(k, v)| match v {

@@ -20,13 +20,18 @@ pub struct Metrics {
 impl Metrics {
     pub fn new(op_ids: impl IntoIterator<Item = &'static str>) -> Self {
         Metrics {
-            ops: op_ids.into_iter().map(|id| (id, OpMetrics::default())).collect(),
+            ops: op_ids
+                .into_iter()
+                .map(|id| (id, OpMetrics::default()))
+                .collect(),
             unmatched: AtomicU64::new(0),
         }
     }
 
     pub fn record(&self, op: usize, status: u16, micros: u64) {
-        let Some((_, m)) = self.ops.get(op) else { return };
+        let Some((_, m)) = self.ops.get(op) else {
+            return;
+        };
         match status {
             500.. => &m.server_errors,
             400..=499 => &m.client_errors,
@@ -38,13 +43,22 @@ impl Metrics {
 
     pub fn render(&self) -> String {
         let mut s = String::with_capacity(4096);
-        s.push_str("# HELP openglip_http_requests_total HTTP requests by operation and status class.\n");
+        s.push_str(
+            "# HELP openglip_http_requests_total HTTP requests by operation and status class.\n",
+        );
         s.push_str("# TYPE openglip_http_requests_total counter\n");
         for (id, m) in &self.ops {
-            for (class, v) in [("2xx", &m.ok), ("4xx", &m.client_errors), ("5xx", &m.server_errors)] {
+            for (class, v) in [
+                ("2xx", &m.ok),
+                ("4xx", &m.client_errors),
+                ("5xx", &m.server_errors),
+            ] {
                 let v = v.load(Ordering::Relaxed);
                 if v > 0 {
-                    let _ = writeln!(s, "openglip_http_requests_total{{operation=\"{id}\",status=\"{class}\"}} {v}");
+                    let _ = writeln!(
+                        s,
+                        "openglip_http_requests_total{{operation=\"{id}\",status=\"{class}\"}} {v}"
+                    );
                 }
             }
         }
@@ -53,7 +67,11 @@ impl Metrics {
         for (id, m) in &self.ops {
             let v = m.micros.load(Ordering::Relaxed);
             if v > 0 {
-                let _ = writeln!(s, "openglip_http_request_duration_seconds_sum{{operation=\"{id}\"}} {:.6}", v as f64 / 1e6);
+                let _ = writeln!(
+                    s,
+                    "openglip_http_request_duration_seconds_sum{{operation=\"{id}\"}} {:.6}",
+                    v as f64 / 1e6
+                );
             }
         }
         let _ = writeln!(

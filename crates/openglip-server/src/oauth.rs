@@ -2,10 +2,10 @@
 //! form bodies, HTTP Basic client authentication (or `client_id` in the body for public apps),
 //! snake_case token responses, OAuth errors carrying both `error` and RingCentral's `errorCode`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use openglip_domain::error::OAuthError;
@@ -35,7 +35,10 @@ pub fn hash_client_secret(secret: &str) -> String {
 }
 
 fn secret_matches(secret: &str, stored: &str) -> bool {
-    hash_client_secret(secret).as_bytes().ct_eq(stored.as_bytes()).into()
+    hash_client_secret(secret)
+        .as_bytes()
+        .ct_eq(stored.as_bytes())
+        .into()
 }
 
 fn oauth(kind: OAuthError, code: &'static str, msg: impl Into<String>) -> ApiError {
@@ -53,7 +56,12 @@ fn missing(param: &'static str) -> ApiError {
 
 /// Authenticates the client: HTTP Basic, or `client_id` (+ `client_secret`) in the body.
 /// `required`: whether a request without any client identification is refused.
-async fn client(st: &AppState, headers: &HeaderMap, form: &Params, required: bool) -> ApiResult<Option<App>> {
+async fn client(
+    st: &AppState,
+    headers: &HeaderMap,
+    form: &Params,
+    required: bool,
+) -> ApiResult<Option<App>> {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -66,13 +74,31 @@ async fn client(st: &AppState, headers: &HeaderMap, form: &Params, required: boo
                 .decode(b64)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| oauth(OAuthError::InvalidClient, "OAU-123", "Malformed HTTP Basic client credentials"))?;
+                .ok_or_else(|| {
+                    oauth(
+                        OAuthError::InvalidClient,
+                        "OAU-123",
+                        "Malformed HTTP Basic client credentials",
+                    )
+                })?;
             let (id, secret) = decoded.split_once(':').unwrap_or((decoded.as_str(), ""));
-            (id.to_string(), Some(secret.to_string()).filter(|s| !s.is_empty()))
+            (
+                id.to_string(),
+                Some(secret.to_string()).filter(|s| !s.is_empty()),
+            )
         }
         None => match form.get("client_id") {
-            Some(id) => (id.to_string(), form.get("client_secret").map(str::to_string)),
-            None if required => return Err(oauth(OAuthError::InvalidClient, "OAU-123", "Client authentication is required")),
+            Some(id) => (
+                id.to_string(),
+                form.get("client_secret").map(str::to_string),
+            ),
+            None if required => {
+                return Err(oauth(
+                    OAuthError::InvalidClient,
+                    "OAU-123",
+                    "Client authentication is required",
+                ));
+            }
             None => return Ok(None),
         },
     };
@@ -83,7 +109,13 @@ async fn client(st: &AppState, headers: &HeaderMap, form: &Params, required: boo
         .ok_or_else(|| oauth(OAuthError::InvalidClient, "OAU-127", "Invalid application"))?;
     match (&app.client_secret_hash, secret) {
         (Some(stored), Some(given)) if secret_matches(&given, stored) => {}
-        (Some(_), _) => return Err(oauth(OAuthError::InvalidClient, "OAU-146", "Invalid client credentials")),
+        (Some(_), _) => {
+            return Err(oauth(
+                OAuthError::InvalidClient,
+                "OAU-146",
+                "Invalid client credentials",
+            ));
+        }
         (None, _) => {} // public client: identified by its id alone
     }
     Ok(Some(app))
@@ -108,9 +140,19 @@ fn requested_scope(form: &Params, app: &App) -> ApiResult<PermissionSet> {
     match form.get("scope").filter(|s| !s.trim().is_empty()) {
         None => Ok(app.permissions),
         Some(s) => {
-            let asked = PermissionSet::parse_scope(s).map_err(|bad| oauth(OAuthError::InvalidScope, "OAU-105", format!("Unknown scope [{bad}]")))?;
+            let asked = PermissionSet::parse_scope(s).map_err(|bad| {
+                oauth(
+                    OAuthError::InvalidScope,
+                    "OAU-105",
+                    format!("Unknown scope [{bad}]"),
+                )
+            })?;
             if asked.intersect(app.permissions) != asked {
-                return Err(oauth(OAuthError::InvalidScope, "OAU-105", "The application is not allowed the requested scope"));
+                return Err(oauth(
+                    OAuthError::InvalidScope,
+                    "OAU-105",
+                    "The application is not allowed the requested scope",
+                ));
             }
             Ok(asked)
         }
@@ -131,7 +173,10 @@ pub async fn issue(
     endpoint_id: String,
 ) -> ApiResult<TokenInfo> {
     let access = secrets::new_token();
-    let refresh = app.grants.contains(GrantType::RefreshToken).then(secrets::new_token);
+    let refresh = app
+        .grants
+        .contains(GrantType::RefreshToken)
+        .then(secrets::new_token);
     let t = now();
     let record = TokenRecord {
         access_hash: secrets::hash_token(&access),
@@ -162,17 +207,37 @@ pub async fn issue(
 
 fn token_response(info: TokenInfo) -> Response {
     let mut r = Json(info).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     r
 }
 
-pub async fn token(State(st): State<AppState>, headers: HeaderMap, FormBody(form): FormBody) -> ApiResult<Response> {
-    let grant_name = form.get("grant_type").filter(|g| !g.is_empty()).ok_or_else(|| missing("grant_type"))?.to_string();
-    let grant = GrantType::parse(&grant_name).ok_or_else(|| oauth(OAuthError::UnsupportedGrantType, "OAU-250", format!("Unsupported grant type [{grant_name}]")))?;
+pub async fn token(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> ApiResult<Response> {
+    let grant_name = form
+        .get("grant_type")
+        .filter(|g| !g.is_empty())
+        .ok_or_else(|| missing("grant_type"))?
+        .to_string();
+    let grant = GrantType::parse(&grant_name).ok_or_else(|| {
+        oauth(
+            OAuthError::UnsupportedGrantType,
+            "OAU-250",
+            format!("Unsupported grant type [{grant_name}]"),
+        )
+    })?;
     let app = client(&st, &headers, &form, true).await?.expect("required");
     if !app.grants.contains(grant) {
-        return Err(oauth(OAuthError::UnauthorizedClient, "OAU-251", format!("Unauthorized for this grant type [{grant_name}]")));
+        return Err(oauth(
+            OAuthError::UnauthorizedClient,
+            "OAU-251",
+            format!("Unauthorized for this grant type [{grant_name}]"),
+        ));
     }
     let info = match grant {
         GrantType::Password => password_grant(&st, &app, &form).await?,
@@ -190,17 +255,38 @@ pub async fn token(State(st): State<AppState>, headers: HeaderMap, FormBody(form
 
 /// A fixed Argon2 hash to verify against when the login is unknown, so that unknown logins and
 /// wrong passwords take the same time.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| secrets::hash_password("openglip-timing-equaliser"));
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| secrets::hash_password("openglip-timing-equaliser"));
 
 async fn password_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<TokenInfo> {
-    let username = form.get("username").filter(|u| !u.is_empty()).ok_or_else(|| missing("username"))?;
-    let password = form.get("password").ok_or_else(|| missing("password"))?.to_string();
+    let username = form
+        .get("username")
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| missing("username"))?;
+    let password = form
+        .get("password")
+        .ok_or_else(|| missing("password"))?
+        .to_string();
     let (login, ext) = match username.split_once('*') {
         Some((l, e)) => (l.to_string(), Some(e.to_string())),
-        None => (username.to_string(), form.get("extension").filter(|e| !e.is_empty()).map(str::to_string)),
+        None => (
+            username.to_string(),
+            form.get("extension")
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
+        ),
     };
-    let bad = || oauth(OAuthError::InvalidGrant, "OAU-140", "Invalid resource owner credentials");
-    let creds = st.store().credentials(login.trim().to_string(), ext.map(|e| e.trim().to_string())).await?;
+    let bad = || {
+        oauth(
+            OAuthError::InvalidGrant,
+            "OAU-140",
+            "Invalid resource owner credentials",
+        )
+    };
+    let creds = st
+        .store()
+        .credentials(login.trim().to_string(), ext.map(|e| e.trim().to_string()))
+        .await?;
     let Some(creds) = creds else {
         let dummy = DUMMY_HASH.clone();
         secrets::verify_password_async(password, dummy).await;
@@ -218,32 +304,83 @@ async fn password_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<To
     }
     match ext.status {
         ExtensionStatus::Enabled => {}
-        ExtensionStatus::Disabled => return Err(oauth(OAuthError::InvalidGrant, "OAU-236", "Extension is disabled or frozen")),
-        ExtensionStatus::NotActivated => return Err(oauth(OAuthError::InvalidGrant, "OAU-140", "Extension is not activated")),
+        ExtensionStatus::Disabled => {
+            return Err(oauth(
+                OAuthError::InvalidGrant,
+                "OAU-236",
+                "Extension is disabled or frozen",
+            ));
+        }
+        ExtensionStatus::NotActivated => {
+            return Err(oauth(
+                OAuthError::InvalidGrant,
+                "OAU-140",
+                "Extension is not activated",
+            ));
+        }
     }
     let scope = requested_scope(form, app)?;
     let access_ttl = ttl(form, "access_token_ttl", app.access_ttl_secs)?;
     let refresh_ttl = ttl(form, "refresh_token_ttl", app.refresh_ttl_secs)?;
-    let endpoint = form.get("endpoint_id").filter(|e| secrets::looks_like_token(e) || (8..=64).contains(&e.len())).map(str::to_string).unwrap_or_else(secrets::new_id);
-    issue(st, app, &ext, scope, access_ttl, refresh_ttl, secrets::new_id(), endpoint).await
+    let endpoint = form
+        .get("endpoint_id")
+        .filter(|e| secrets::looks_like_token(e) || (8..=64).contains(&e.len()))
+        .map(str::to_string)
+        .unwrap_or_else(secrets::new_id);
+    issue(
+        st,
+        app,
+        &ext,
+        scope,
+        access_ttl,
+        refresh_ttl,
+        secrets::new_id(),
+        endpoint,
+    )
+    .await
 }
 
 async fn refresh_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<TokenInfo> {
-    let raw = form.get("refresh_token").filter(|t| !t.is_empty()).ok_or_else(|| missing("refresh_token"))?;
-    let invalid = || oauth(OAuthError::InvalidGrant, "OAU-211", "Token is revoked or not found");
+    let raw = form
+        .get("refresh_token")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| missing("refresh_token"))?;
+    let invalid = || {
+        oauth(
+            OAuthError::InvalidGrant,
+            "OAU-211",
+            "Token is revoked or not found",
+        )
+    };
     if !secrets::looks_like_token(raw) {
         return Err(invalid());
     }
     let old_hash = secrets::hash_token(raw);
-    let grant = st.store().token_by_refresh_hash(old_hash).await?.ok_or_else(invalid)?;
+    let grant = st
+        .store()
+        .token_by_refresh_hash(old_hash)
+        .await?
+        .ok_or_else(invalid)?;
     if grant.token.app_id != app.id {
-        return Err(oauth(OAuthError::InvalidGrant, "OAU-211", "The refresh token was issued to another application"));
+        return Err(oauth(
+            OAuthError::InvalidGrant,
+            "OAU-211",
+            "The refresh token was issued to another application",
+        ));
     }
     if grant.token.refresh_expires.is_some_and(|e| e <= now()) {
-        return Err(oauth(OAuthError::InvalidGrant, "OAU-214", "Refresh token expired"));
+        return Err(oauth(
+            OAuthError::InvalidGrant,
+            "OAU-214",
+            "Refresh token expired",
+        ));
     }
     if grant.extension.status != ExtensionStatus::Enabled {
-        return Err(oauth(OAuthError::InvalidGrant, "OAU-236", "Extension is disabled or frozen"));
+        return Err(oauth(
+            OAuthError::InvalidGrant,
+            "OAU-236",
+            "Extension is disabled or frozen",
+        ));
     }
     let access_ttl = ttl(form, "access_token_ttl", app.access_ttl_secs)?;
     let refresh_ttl = ttl(form, "refresh_token_ttl", app.refresh_ttl_secs)?;
@@ -264,7 +401,10 @@ async fn refresh_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<Tok
         endpoint_id: grant.token.endpoint_id.clone(),
         created: t,
     };
-    st.store().rotate_refresh(old_hash, record).await?.ok_or_else(invalid)?;
+    st.store()
+        .rotate_refresh(old_hash, record)
+        .await?
+        .ok_or_else(invalid)?;
     Ok(TokenInfo {
         access_token: access,
         token_type: "bearer".into(),
@@ -279,9 +419,16 @@ async fn refresh_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<Tok
 }
 
 /// RFC 7009: answers 200 whether or not the token was known.
-pub async fn revoke(State(st): State<AppState>, headers: HeaderMap, FormBody(form): FormBody) -> ApiResult<Response> {
+pub async fn revoke(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> ApiResult<Response> {
     client(&st, &headers, &form, false).await?;
-    let token = form.get("token").filter(|t| !t.is_empty()).ok_or_else(|| missing("token"))?;
+    let token = form
+        .get("token")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| missing("token"))?;
     if secrets::looks_like_token(token) {
         st.store().revoke_token(secrets::hash_token(token)).await?;
     }

@@ -13,7 +13,10 @@ fn add<T: ToSchema + PartialSchema>(schemas: &mut Map<String, Value>) {
     for (name, schema) in deps {
         schemas.insert(name, serde_json::to_value(schema).unwrap_or(Value::Null));
     }
-    schemas.insert(T::name().into_owned(), serde_json::to_value(T::schema()).unwrap_or(Value::Null));
+    schemas.insert(
+        T::name().into_owned(),
+        serde_json::to_value(T::schema()).unwrap_or(Value::Null),
+    );
 }
 
 /// Builds the document.
@@ -56,7 +59,9 @@ pub fn document() -> Value {
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
             .collect();
         let ok = match op.response {
-            Some(r) => json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{r}")}}}}),
+            Some(r) => {
+                json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{r}")}}}})
+            }
             None => json!({"description": "Success"}),
         };
         let mut operation = json!({

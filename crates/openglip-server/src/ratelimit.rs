@@ -87,7 +87,10 @@ impl RateLimitConfig {
             let (k, v) = part
                 .split_once('=')
                 .ok_or_else(|| format!("expected key=value, got {part:?}"))?;
-            let n: u32 = v.trim().parse().map_err(|_| format!("not a number: {v:?}"))?;
+            let n: u32 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("not a number: {v:?}"))?;
             if n == 0 {
                 return Err(format!("{k} must be at least 1"));
             }
@@ -170,7 +173,10 @@ impl RateLimiter {
         let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 50_000 {
             let window = self.config.window + self.config.penalty;
-            map.retain(|_, b| now.duration_since(b.window_start) < window || b.blocked_until.is_some_and(|u| u > now));
+            map.retain(|_, b| {
+                now.duration_since(b.window_start) < window
+                    || b.blocked_until.is_some_and(|u| u > now)
+            });
         }
         let window_secs = self.config.window.as_secs();
         let b = map.entry(full_key).or_insert(Bucket {
@@ -227,7 +233,10 @@ mod tests {
     fn parses_config() {
         assert!(!RateLimitConfig::parse("off").unwrap().enabled);
         let c = RateLimitConfig::parse("light=5, heavy=1,penalty=2").unwrap();
-        assert_eq!((c.light, c.heavy, c.penalty), (5, 1, Duration::from_secs(2)));
+        assert_eq!(
+            (c.light, c.heavy, c.penalty),
+            (5, 1, Duration::from_secs(2))
+        );
         assert!(RateLimitConfig::parse("light=0").is_err());
         assert!(RateLimitConfig::parse("bogus=1").is_err());
     }
@@ -244,15 +253,40 @@ mod tests {
         let t0 = Instant::now();
         assert_eq!(rl.check_at("a", Group::Light, 2, t0).unwrap().remaining, 1);
         assert_eq!(rl.check_at("a", Group::Light, 2, t0).unwrap().remaining, 0);
-        assert!(rl.check_at("a", Group::Light, 2, t0).unwrap().retry_after.is_some());
+        assert!(
+            rl.check_at("a", Group::Light, 2, t0)
+                .unwrap()
+                .retry_after
+                .is_some()
+        );
         // Another key is independent.
-        assert!(rl.check_at("b", Group::Light, 2, t0).unwrap().retry_after.is_none());
+        assert!(
+            rl.check_at("b", Group::Light, 2, t0)
+                .unwrap()
+                .retry_after
+                .is_none()
+        );
         // A request during the penalty restarts it.
         let t1 = t0 + Duration::from_secs(9);
-        assert!(rl.check_at("a", Group::Light, 2, t1).unwrap().retry_after.is_some());
+        assert!(
+            rl.check_at("a", Group::Light, 2, t1)
+                .unwrap()
+                .retry_after
+                .is_some()
+        );
         let t2 = t0 + Duration::from_secs(15);
-        assert!(rl.check_at("a", Group::Light, 2, t2).unwrap().retry_after.is_some());
+        assert!(
+            rl.check_at("a", Group::Light, 2, t2)
+                .unwrap()
+                .retry_after
+                .is_some()
+        );
         let t3 = t2 + Duration::from_secs(11);
-        assert!(rl.check_at("a", Group::Light, 2, t3).unwrap().retry_after.is_none());
+        assert!(
+            rl.check_at("a", Group::Light, 2, t3)
+                .unwrap()
+                .retry_after
+                .is_none()
+        );
     }
 }

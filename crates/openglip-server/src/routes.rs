@@ -11,7 +11,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, on, MethodFilter};
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 use openglip_domain::{Error, Permission};
 
 use crate::AppState;
@@ -91,28 +91,232 @@ fn table() -> Table {
     };
 
     // ---- API information and OAuth (public) ----
-    t.add(M::GET, "/restapi", "readAPIVersions", "Get API versions", "API Info", NoThrottling, None, 200, None, Some("ApiVersionsInfo"), get(meta::versions));
-    t.add(M::GET, "/restapi/v1.0", "readAPIVersion", "Get version info", "API Info", NoThrottling, None, 200, None, Some("ApiVersionInfo"), get(meta::version));
-    t.add(M::POST, "/restapi/oauth/token", "getToken", "Get a token (password, refresh_token grants)", "OAuth 2.0", Auth, None, 200, None, Some("TokenInfo"), on(MethodFilter::POST, crate::oauth::token));
-    t.add(M::POST, "/restapi/oauth/revoke", "revokeToken", "Revoke a token", "OAuth 2.0", Auth, None, 200, None, None, on(MethodFilter::POST, crate::oauth::revoke));
+    t.add(
+        M::GET,
+        "/restapi",
+        "readAPIVersions",
+        "Get API versions",
+        "API Info",
+        NoThrottling,
+        None,
+        200,
+        None,
+        Some("ApiVersionsInfo"),
+        get(meta::versions),
+    );
+    t.add(
+        M::GET,
+        "/restapi/v1.0",
+        "readAPIVersion",
+        "Get version info",
+        "API Info",
+        NoThrottling,
+        None,
+        200,
+        None,
+        Some("ApiVersionInfo"),
+        get(meta::version),
+    );
+    t.add(
+        M::POST,
+        "/restapi/oauth/token",
+        "getToken",
+        "Get a token (password, refresh_token grants)",
+        "OAuth 2.0",
+        Auth,
+        None,
+        200,
+        None,
+        Some("TokenInfo"),
+        on(MethodFilter::POST, crate::oauth::token),
+    );
+    t.add(
+        M::POST,
+        "/restapi/oauth/revoke",
+        "revokeToken",
+        "Revoke a token",
+        "OAuth 2.0",
+        Auth,
+        None,
+        200,
+        None,
+        None,
+        on(MethodFilter::POST, crate::oauth::revoke),
+    );
 
     // ---- account and extension ----
     let ra = Some(Permission::ReadAccounts);
-    t.add(M::GET, "/restapi/v1.0/account/{accountId}", "readAccountInfo", "Get account info", "Company", Light, ra, 200, None, Some("AccountInfo"), get(account::account));
-    t.add(M::GET, "/restapi/v1.0/account/{accountId}/extension/{extensionId}", "readExtension", "Get extension", "User Settings", Light, ra, 200, None, Some("ExtensionInfo"), get(account::extension));
+    t.add(
+        M::GET,
+        "/restapi/v1.0/account/{accountId}",
+        "readAccountInfo",
+        "Get account info",
+        "Company",
+        Light,
+        ra,
+        200,
+        None,
+        Some("AccountInfo"),
+        get(account::account),
+    );
+    t.add(
+        M::GET,
+        "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
+        "readExtension",
+        "Get extension",
+        "User Settings",
+        Light,
+        ra,
+        200,
+        None,
+        Some("ExtensionInfo"),
+        get(account::extension),
+    );
 
     // ---- the seven operations of the Glip API overview, and the rest of the legacy groups API ----
-    t.add(M::GET, format!("{GLIP}/posts"), "listGlipPosts", "Get posts (by groupId)", "Glip Posts", Medium, tmp, 200, None, Some("PostList"), get(legacy::list_posts));
-    t.add(M::POST, format!("{GLIP}/posts"), "createGlipPost", "Create a post (groupId in body)", "Glip Posts", Medium, tmp, 200, Some("CreatePostRequest"), Some("PostInfo"), on(MethodFilter::POST, legacy::create_post));
-    t.add(M::GET, format!("{GLIP}/groups"), "listGlipGroups", "Get groups (type filter)", "Glip Groups", Medium, tmp, 200, None, Some("GlipGroupList"), get(legacy::list_groups));
-    t.add(M::POST, format!("{GLIP}/groups"), "createGlipGroup", "Create a group (PrivateChat or Team)", "Glip Groups", Medium, tmp, 200, Some("GlipCreateGroup"), Some("GlipGroupInfo"), on(MethodFilter::POST, legacy::create_group));
-    t.add(M::GET, format!("{GLIP}/groups/{{groupId}}"), "readGlipGroup", "Get group(s) (comma-separated ids answer 207 multipart/mixed)", "Glip Groups", Light, tmp, 200, None, Some("GlipGroupInfo"), get(legacy::read_group));
-    t.add(M::POST, format!("{GLIP}/groups/{{groupId}}/bulk-assign"), "assignGlipGroupMembers", "Add and remove team members", "Glip Groups", Medium, tmp, 200, Some("GlipBulkAssign"), Some("GlipGroupInfo"), on(MethodFilter::POST, legacy::bulk_assign));
-    t.add(M::GET, format!("{GLIP}/groups/{{groupId}}/posts"), "listGlipGroupPosts", "Get posts of a group", "Glip Posts", Medium, tmp, 200, None, Some("PostList"), get(legacy::list_group_posts));
-    t.add(M::POST, format!("{GLIP}/groups/{{groupId}}/posts"), "createGlipGroupPost", "Create a post in a group", "Glip Posts", Medium, tmp, 200, Some("CreatePostRequest"), Some("PostInfo"), on(MethodFilter::POST, legacy::create_group_post));
-    t.add(M::PUT, format!("{GLIP}/groups/{{groupId}}/posts/{{postId}}/text"), "updateGlipPostText", "Replace a post's text (text/plain body)", "Glip Posts", Medium, tmp, 200, None, None, on(MethodFilter::PUT, legacy::update_post_text));
-    t.add(M::GET, format!("{GLIP}/persons/{{personId}}"), "readGlipPerson", "Get person(s) (comma-separated ids answer 207 multipart/mixed)", "Glip Profile", Light, tmp, 200, None, Some("PersonInfo"), get(legacy::read_person));
-    t.add(M::GET, format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany", "Get company", "Glip Profile", Light, tmp, 200, None, Some("CompanyInfo"), get(chats::company));
+    t.add(
+        M::GET,
+        format!("{GLIP}/posts"),
+        "listGlipPosts",
+        "Get posts (by groupId)",
+        "Glip Posts",
+        Medium,
+        tmp,
+        200,
+        None,
+        Some("PostList"),
+        get(legacy::list_posts),
+    );
+    t.add(
+        M::POST,
+        format!("{GLIP}/posts"),
+        "createGlipPost",
+        "Create a post (groupId in body)",
+        "Glip Posts",
+        Medium,
+        tmp,
+        200,
+        Some("CreatePostRequest"),
+        Some("PostInfo"),
+        on(MethodFilter::POST, legacy::create_post),
+    );
+    t.add(
+        M::GET,
+        format!("{GLIP}/groups"),
+        "listGlipGroups",
+        "Get groups (type filter)",
+        "Glip Groups",
+        Medium,
+        tmp,
+        200,
+        None,
+        Some("GlipGroupList"),
+        get(legacy::list_groups),
+    );
+    t.add(
+        M::POST,
+        format!("{GLIP}/groups"),
+        "createGlipGroup",
+        "Create a group (PrivateChat or Team)",
+        "Glip Groups",
+        Medium,
+        tmp,
+        200,
+        Some("GlipCreateGroup"),
+        Some("GlipGroupInfo"),
+        on(MethodFilter::POST, legacy::create_group),
+    );
+    t.add(
+        M::GET,
+        format!("{GLIP}/groups/{{groupId}}"),
+        "readGlipGroup",
+        "Get group(s) (comma-separated ids answer 207 multipart/mixed)",
+        "Glip Groups",
+        Light,
+        tmp,
+        200,
+        None,
+        Some("GlipGroupInfo"),
+        get(legacy::read_group),
+    );
+    t.add(
+        M::POST,
+        format!("{GLIP}/groups/{{groupId}}/bulk-assign"),
+        "assignGlipGroupMembers",
+        "Add and remove team members",
+        "Glip Groups",
+        Medium,
+        tmp,
+        200,
+        Some("GlipBulkAssign"),
+        Some("GlipGroupInfo"),
+        on(MethodFilter::POST, legacy::bulk_assign),
+    );
+    t.add(
+        M::GET,
+        format!("{GLIP}/groups/{{groupId}}/posts"),
+        "listGlipGroupPosts",
+        "Get posts of a group",
+        "Glip Posts",
+        Medium,
+        tmp,
+        200,
+        None,
+        Some("PostList"),
+        get(legacy::list_group_posts),
+    );
+    t.add(
+        M::POST,
+        format!("{GLIP}/groups/{{groupId}}/posts"),
+        "createGlipGroupPost",
+        "Create a post in a group",
+        "Glip Posts",
+        Medium,
+        tmp,
+        200,
+        Some("CreatePostRequest"),
+        Some("PostInfo"),
+        on(MethodFilter::POST, legacy::create_group_post),
+    );
+    t.add(
+        M::PUT,
+        format!("{GLIP}/groups/{{groupId}}/posts/{{postId}}/text"),
+        "updateGlipPostText",
+        "Replace a post's text (text/plain body)",
+        "Glip Posts",
+        Medium,
+        tmp,
+        200,
+        None,
+        None,
+        on(MethodFilter::PUT, legacy::update_post_text),
+    );
+    t.add(
+        M::GET,
+        format!("{GLIP}/persons/{{personId}}"),
+        "readGlipPerson",
+        "Get person(s) (comma-separated ids answer 207 multipart/mixed)",
+        "Glip Profile",
+        Light,
+        tmp,
+        200,
+        None,
+        Some("PersonInfo"),
+        get(legacy::read_person),
+    );
+    t.add(
+        M::GET,
+        format!("{GLIP}/companies/{{companyId}}"),
+        "readGlipCompany",
+        "Get company",
+        "Glip Profile",
+        Light,
+        tmp,
+        200,
+        None,
+        Some("CompanyInfo"),
+        get(chats::company),
+    );
 
     // ---- chats, conversations, teams, everyone, recent, favorites, posts: both prefixes ----
     for (prefix, legacy_prefix) in [(TM, false), (GLIP, true)] {
@@ -121,37 +325,397 @@ fn table() -> Table {
                 if legacy_prefix { $old } else { $cur }
             };
         }
-        t.add(M::GET, format!("{prefix}/chats"), id!("listChatsNew", "listGlipChats"), "List chats", "Chats", Medium, tmp, 200, None, Some("ChatList"), get(chats::list_chats));
-        t.add(M::GET, format!("{prefix}/chats/{{chatId}}"), id!("readChatNew", "readGlipChat"), "Get chat", "Chats", Light, tmp, 200, None, Some("ChatInfo"), get(chats::read_chat));
-        t.add(M::POST, format!("{prefix}/chats/{{chatId}}/favorite"), id!("favoriteChatNew", "favoriteGlipChat"), "Add chat to favorites", "Chats", Medium, tmp, 204, None, None, on(MethodFilter::POST, chats::favorite));
-        t.add(M::POST, format!("{prefix}/chats/{{chatId}}/unfavorite"), id!("unfavoriteChatNew", "unfavoriteGlipChat"), "Remove chat from favorites", "Chats", Medium, tmp, 204, None, None, on(MethodFilter::POST, chats::unfavorite));
-        t.add(M::GET, format!("{prefix}/recent/chats"), id!("listRecentChatsNew", "listRecentGlipChats"), "List recent chats", "Chats", Light, tmp, 200, None, Some("ChatList"), get(chats::recent));
-        t.add(M::GET, format!("{prefix}/favorites"), id!("listFavoriteChatsNew", "listFavoriteGlipChats"), "List favorite chats", "Chats", Light, tmp, 200, None, Some("ChatList"), get(chats::favorites));
-        t.add(M::GET, format!("{prefix}/conversations"), id!("listGlipConversationsNew", "listGlipConversations"), "List conversations", "Conversations", Medium, tmp, 200, None, Some("ConversationList"), get(chats::list_conversations));
-        t.add(M::POST, format!("{prefix}/conversations"), id!("createGlipConversationNew", "createGlipConversation"), "Create or open a conversation (idempotent on the member set)", "Conversations", Medium, tmp, 200, Some("MembersRequest"), Some("ConversationInfo"), on(MethodFilter::POST, chats::create_conversation));
-        t.add(M::GET, format!("{prefix}/conversations/{{chatId}}"), id!("readGlipConversationNew", "readGlipConversation"), "Get conversation", "Conversations", Light, tmp, 200, None, Some("ConversationInfo"), get(chats::read_conversation));
-        t.add(M::GET, format!("{prefix}/teams"), id!("listGlipTeamsNew", "listGlipTeams"), "List teams", "Teams", Medium, tmp, 200, None, Some("TeamList"), get(chats::list_teams));
-        t.add(M::POST, format!("{prefix}/teams"), id!("createGlipTeamNew", "createGlipTeam"), "Create team", "Teams", Medium, tmp, 201, Some("CreateTeamRequest"), Some("TeamInfo"), on(MethodFilter::POST, chats::create_team));
-        t.add(M::GET, format!("{prefix}/teams/{{chatId}}"), id!("readGlipTeamNew", "readGlipTeam"), "Get team", "Teams", Light, tmp, 200, None, Some("TeamInfo"), get(chats::read_team));
-        t.add(M::PATCH, format!("{prefix}/teams/{{chatId}}"), id!("patchGlipTeamNew", "patchGlipTeam"), "Update team", "Teams", Medium, tmp, 200, Some("PatchTeamRequest"), Some("TeamInfo"), on(MethodFilter::PATCH, chats::patch_team));
-        t.add(M::DELETE, format!("{prefix}/teams/{{chatId}}"), id!("deleteGlipTeamNew", "deleteGlipTeam"), "Delete team", "Teams", Medium, tmp, 204, None, None, on(MethodFilter::DELETE, chats::delete_team));
-        t.add(M::POST, format!("{prefix}/teams/{{chatId}}/join"), id!("joinGlipTeamNew", "joinGlipTeam"), "Join a public team", "Teams", Medium, tmp, 204, None, None, on(MethodFilter::POST, chats::join_team));
-        t.add(M::POST, format!("{prefix}/teams/{{chatId}}/leave"), id!("leaveGlipTeamNew", "leaveGlipTeam"), "Leave team", "Teams", Medium, tmp, 204, None, None, on(MethodFilter::POST, chats::leave_team));
-        t.add(M::POST, format!("{prefix}/teams/{{chatId}}/add"), id!("addGlipTeamMembersNew", "addGlipTeamMembers"), "Add team members", "Teams", Medium, tmp, 204, Some("MembersRequest"), None, on(MethodFilter::POST, chats::add_members));
-        t.add(M::POST, format!("{prefix}/teams/{{chatId}}/remove"), id!("removeGlipTeamMembersNew", "removeGlipTeamMembers"), "Remove team members", "Teams", Medium, tmp, 204, Some("MembersRequest"), None, on(MethodFilter::POST, chats::remove_members));
-        t.add(M::POST, format!("{prefix}/teams/{{chatId}}/archive"), id!("archiveGlipTeamNew", "archiveGlipTeam"), "Archive team", "Teams", Medium, tmp, 204, None, None, on(MethodFilter::POST, chats::archive_team));
-        t.add(M::POST, format!("{prefix}/teams/{{chatId}}/unarchive"), id!("unarchiveGlipTeamNew", "unarchiveGlipTeam"), "Unarchive team", "Teams", Medium, tmp, 204, None, None, on(MethodFilter::POST, chats::unarchive_team));
-        t.add(M::GET, format!("{prefix}/everyone"), id!("readGlipEveryoneNew", "readGlipEveryone"), "Get the Everyone team", "Teams", Light, tmp, 200, None, Some("EveryoneTeamInfo"), get(chats::everyone));
-        t.add(M::PATCH, format!("{prefix}/everyone"), id!("patchGlipEveryoneNew", "patchGlipEveryone"), "Update the Everyone team", "Teams", Medium, tmp, 200, Some("PatchTeamRequest"), Some("EveryoneTeamInfo"), on(MethodFilter::PATCH, chats::patch_everyone));
-        t.add(M::GET, format!("{prefix}/chats/{{chatId}}/posts"), id!("readGlipPostsNew", "readGlipPosts"), "List posts, newest first", "Posts", Medium, tmp, 200, None, Some("PostList"), get(posts::list));
-        t.add(M::POST, format!("{prefix}/chats/{{chatId}}/posts"), id!("createGlipPostNew", "createGlipChatPost"), "Create post", "Posts", Medium, tmp, 201, Some("CreatePostRequest"), Some("PostInfo"), on(MethodFilter::POST, posts::create));
-        t.add(M::GET, format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"), id!("readGlipPostNew", "readGlipPost"), "Get post", "Posts", Light, tmp, 200, None, Some("PostInfo"), get(posts::read));
-        t.add(M::PATCH, format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"), id!("patchGlipPostNew", "patchGlipPost"), "Edit post", "Posts", Medium, tmp, 200, Some("UpdatePostRequest"), Some("PostInfo"), on(MethodFilter::PATCH, posts::patch));
-        t.add(M::DELETE, format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"), id!("deleteGlipPostNew", "deleteGlipPost"), "Delete post", "Posts", Medium, tmp, 204, None, None, on(MethodFilter::DELETE, posts::delete));
-        t.add(M::GET, format!("{prefix}/chats/{{chatId}}/threads/{{threadId}}/posts"), id!("readGlipThreadPostsNew", "readGlipThreadPosts"), "List posts of a thread", "Posts", Medium, tmp, 200, None, Some("PostList"), get(posts::thread));
+        t.add(
+            M::GET,
+            format!("{prefix}/chats"),
+            id!("listChatsNew", "listGlipChats"),
+            "List chats",
+            "Chats",
+            Medium,
+            tmp,
+            200,
+            None,
+            Some("ChatList"),
+            get(chats::list_chats),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/chats/{{chatId}}"),
+            id!("readChatNew", "readGlipChat"),
+            "Get chat",
+            "Chats",
+            Light,
+            tmp,
+            200,
+            None,
+            Some("ChatInfo"),
+            get(chats::read_chat),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/chats/{{chatId}}/favorite"),
+            id!("favoriteChatNew", "favoriteGlipChat"),
+            "Add chat to favorites",
+            "Chats",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::POST, chats::favorite),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/chats/{{chatId}}/unfavorite"),
+            id!("unfavoriteChatNew", "unfavoriteGlipChat"),
+            "Remove chat from favorites",
+            "Chats",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::POST, chats::unfavorite),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/recent/chats"),
+            id!("listRecentChatsNew", "listRecentGlipChats"),
+            "List recent chats",
+            "Chats",
+            Light,
+            tmp,
+            200,
+            None,
+            Some("ChatList"),
+            get(chats::recent),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/favorites"),
+            id!("listFavoriteChatsNew", "listFavoriteGlipChats"),
+            "List favorite chats",
+            "Chats",
+            Light,
+            tmp,
+            200,
+            None,
+            Some("ChatList"),
+            get(chats::favorites),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/conversations"),
+            id!("listGlipConversationsNew", "listGlipConversations"),
+            "List conversations",
+            "Conversations",
+            Medium,
+            tmp,
+            200,
+            None,
+            Some("ConversationList"),
+            get(chats::list_conversations),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/conversations"),
+            id!("createGlipConversationNew", "createGlipConversation"),
+            "Create or open a conversation (idempotent on the member set)",
+            "Conversations",
+            Medium,
+            tmp,
+            200,
+            Some("MembersRequest"),
+            Some("ConversationInfo"),
+            on(MethodFilter::POST, chats::create_conversation),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/conversations/{{chatId}}"),
+            id!("readGlipConversationNew", "readGlipConversation"),
+            "Get conversation",
+            "Conversations",
+            Light,
+            tmp,
+            200,
+            None,
+            Some("ConversationInfo"),
+            get(chats::read_conversation),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/teams"),
+            id!("listGlipTeamsNew", "listGlipTeams"),
+            "List teams",
+            "Teams",
+            Medium,
+            tmp,
+            200,
+            None,
+            Some("TeamList"),
+            get(chats::list_teams),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/teams"),
+            id!("createGlipTeamNew", "createGlipTeam"),
+            "Create team",
+            "Teams",
+            Medium,
+            tmp,
+            201,
+            Some("CreateTeamRequest"),
+            Some("TeamInfo"),
+            on(MethodFilter::POST, chats::create_team),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/teams/{{chatId}}"),
+            id!("readGlipTeamNew", "readGlipTeam"),
+            "Get team",
+            "Teams",
+            Light,
+            tmp,
+            200,
+            None,
+            Some("TeamInfo"),
+            get(chats::read_team),
+        );
+        t.add(
+            M::PATCH,
+            format!("{prefix}/teams/{{chatId}}"),
+            id!("patchGlipTeamNew", "patchGlipTeam"),
+            "Update team",
+            "Teams",
+            Medium,
+            tmp,
+            200,
+            Some("PatchTeamRequest"),
+            Some("TeamInfo"),
+            on(MethodFilter::PATCH, chats::patch_team),
+        );
+        t.add(
+            M::DELETE,
+            format!("{prefix}/teams/{{chatId}}"),
+            id!("deleteGlipTeamNew", "deleteGlipTeam"),
+            "Delete team",
+            "Teams",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::DELETE, chats::delete_team),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/teams/{{chatId}}/join"),
+            id!("joinGlipTeamNew", "joinGlipTeam"),
+            "Join a public team",
+            "Teams",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::POST, chats::join_team),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/teams/{{chatId}}/leave"),
+            id!("leaveGlipTeamNew", "leaveGlipTeam"),
+            "Leave team",
+            "Teams",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::POST, chats::leave_team),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/teams/{{chatId}}/add"),
+            id!("addGlipTeamMembersNew", "addGlipTeamMembers"),
+            "Add team members",
+            "Teams",
+            Medium,
+            tmp,
+            204,
+            Some("MembersRequest"),
+            None,
+            on(MethodFilter::POST, chats::add_members),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/teams/{{chatId}}/remove"),
+            id!("removeGlipTeamMembersNew", "removeGlipTeamMembers"),
+            "Remove team members",
+            "Teams",
+            Medium,
+            tmp,
+            204,
+            Some("MembersRequest"),
+            None,
+            on(MethodFilter::POST, chats::remove_members),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/teams/{{chatId}}/archive"),
+            id!("archiveGlipTeamNew", "archiveGlipTeam"),
+            "Archive team",
+            "Teams",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::POST, chats::archive_team),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/teams/{{chatId}}/unarchive"),
+            id!("unarchiveGlipTeamNew", "unarchiveGlipTeam"),
+            "Unarchive team",
+            "Teams",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::POST, chats::unarchive_team),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/everyone"),
+            id!("readGlipEveryoneNew", "readGlipEveryone"),
+            "Get the Everyone team",
+            "Teams",
+            Light,
+            tmp,
+            200,
+            None,
+            Some("EveryoneTeamInfo"),
+            get(chats::everyone),
+        );
+        t.add(
+            M::PATCH,
+            format!("{prefix}/everyone"),
+            id!("patchGlipEveryoneNew", "patchGlipEveryone"),
+            "Update the Everyone team",
+            "Teams",
+            Medium,
+            tmp,
+            200,
+            Some("PatchTeamRequest"),
+            Some("EveryoneTeamInfo"),
+            on(MethodFilter::PATCH, chats::patch_everyone),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/chats/{{chatId}}/posts"),
+            id!("readGlipPostsNew", "readGlipPosts"),
+            "List posts, newest first",
+            "Posts",
+            Medium,
+            tmp,
+            200,
+            None,
+            Some("PostList"),
+            get(posts::list),
+        );
+        t.add(
+            M::POST,
+            format!("{prefix}/chats/{{chatId}}/posts"),
+            id!("createGlipPostNew", "createGlipChatPost"),
+            "Create post",
+            "Posts",
+            Medium,
+            tmp,
+            201,
+            Some("CreatePostRequest"),
+            Some("PostInfo"),
+            on(MethodFilter::POST, posts::create),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"),
+            id!("readGlipPostNew", "readGlipPost"),
+            "Get post",
+            "Posts",
+            Light,
+            tmp,
+            200,
+            None,
+            Some("PostInfo"),
+            get(posts::read),
+        );
+        t.add(
+            M::PATCH,
+            format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"),
+            id!("patchGlipPostNew", "patchGlipPost"),
+            "Edit post",
+            "Posts",
+            Medium,
+            tmp,
+            200,
+            Some("UpdatePostRequest"),
+            Some("PostInfo"),
+            on(MethodFilter::PATCH, posts::patch),
+        );
+        t.add(
+            M::DELETE,
+            format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"),
+            id!("deleteGlipPostNew", "deleteGlipPost"),
+            "Delete post",
+            "Posts",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::DELETE, posts::delete),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/chats/{{chatId}}/threads/{{threadId}}/posts"),
+            id!("readGlipThreadPostsNew", "readGlipThreadPosts"),
+            "List posts of a thread",
+            "Posts",
+            Medium,
+            tmp,
+            200,
+            None,
+            Some("PostList"),
+            get(posts::thread),
+        );
         if !legacy_prefix {
-            t.add(M::GET, format!("{prefix}/persons/{{personId}}"), "readGlipPersonNew", "Get person", "Profile", Light, tmp, 200, None, Some("PersonInfo"), get(chats::person));
-            t.add(M::GET, format!("{prefix}/companies/{{companyId}}"), "readGlipCompanyNew", "Get company", "Profile", Light, tmp, 200, None, Some("CompanyInfo"), get(chats::company));
+            t.add(
+                M::GET,
+                format!("{prefix}/persons/{{personId}}"),
+                "readGlipPersonNew",
+                "Get person",
+                "Profile",
+                Light,
+                tmp,
+                200,
+                None,
+                Some("PersonInfo"),
+                get(chats::person),
+            );
+            t.add(
+                M::GET,
+                format!("{prefix}/companies/{{companyId}}"),
+                "readGlipCompanyNew",
+                "Get company",
+                "Profile",
+                Light,
+                tmp,
+                200,
+                None,
+                Some("CompanyInfo"),
+                get(chats::company),
+            );
         }
     }
     t
@@ -167,7 +731,8 @@ pub fn router(state: AppState) -> Router {
     let Table { ops, handlers } = table();
     let mut router: Router<AppState> = Router::new();
     for (index, (op, handler)) in ops.iter().zip(handlers).enumerate() {
-        let gated = handler.route_layer(middleware::from_fn_with_state((state.clone(), index), gate));
+        let gated =
+            handler.route_layer(middleware::from_fn_with_state((state.clone(), index), gate));
         router = router.route(&op.path, gated);
     }
     router
@@ -180,7 +745,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn unknown_route(State(state): State<AppState>) -> ApiError {
-    state.0.metrics.unmatched.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    state
+        .0
+        .metrics
+        .unmatched
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     ApiError(Error::InvalidUri)
 }
 
@@ -190,7 +759,11 @@ async fn method_not_allowed() -> ApiError {
 
 /// Runs before every API handler: authenticates, checks the app permission, counts the request
 /// against its rate-limit group, and records metrics.
-async fn gate(State((state, index)): State<(AppState, usize)>, mut req: Request, next: Next) -> Response {
+async fn gate(
+    State((state, index)): State<(AppState, usize)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let start = Instant::now();
     let op = &state.0.ops[index];
     let mut decision = None;
@@ -202,7 +775,10 @@ async fn gate(State((state, index)): State<(AppState, usize)>, mut req: Request,
                     return Err(needs(p));
                 }
             }
-            decision = state.0.limiter.check(&format!("{}:{}", caller.app_id, caller.extension_id), op.group);
+            decision = state.0.limiter.check(
+                &format!("{}:{}", caller.app_id, caller.extension_id),
+                op.group,
+            );
             req.extensions_mut().insert(caller);
         } else if op.group != Group::NoThrottling {
             // Unauthenticated (OAuth) endpoints are throttled per client address.
@@ -230,11 +806,18 @@ async fn gate(State((state, index)): State<(AppState, usize)>, mut req: Request,
     };
     if let Some(d) = decision {
         let h = resp.headers_mut();
-        h.insert("x-rate-limit-group", HeaderValue::from_static(d.group.spec_name()));
+        h.insert(
+            "x-rate-limit-group",
+            HeaderValue::from_static(d.group.spec_name()),
+        );
         h.insert("x-rate-limit-limit", HeaderValue::from(d.limit));
         h.insert("x-rate-limit-remaining", HeaderValue::from(d.remaining));
         h.insert("x-rate-limit-window", HeaderValue::from(d.window_secs));
     }
-    state.0.metrics.record(index, resp.status().as_u16(), start.elapsed().as_micros() as u64);
+    state.0.metrics.record(
+        index,
+        resp.status().as_u16(),
+        start.elapsed().as_micros() as u64,
+    );
     resp
 }

@@ -1,8 +1,8 @@
 //! Secrets: random tokens (256 bits), their SHA-256 hashes (the only form stored), and
 //! Argon2id password/secret hashing.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -25,7 +25,9 @@ pub fn new_id() -> String {
 
 /// Whether a presented string could be a token we issued (cheap check before any lookup).
 pub fn looks_like_token(t: &str) -> bool {
-    (20..=200).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (20..=200).contains(&t.len())
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub fn hash_token(token: &str) -> [u8; 32] {
@@ -44,7 +46,9 @@ pub fn hash_password(password: &str) -> String {
 /// Constant-time verification against a PHC string. CPU-heavy: call from a blocking thread.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

@@ -26,7 +26,12 @@ fn number_taken() -> Error {
     Error::invalid_because("extensionNumber", "The extension number is already in use")
 }
 
-pub(crate) fn create_account(c: &Connection, now: i64, name: String, admin: NewExtension) -> Result<(Account, Extension)> {
+pub(crate) fn create_account(
+    c: &Connection,
+    now: i64,
+    name: String,
+    admin: NewExtension,
+) -> Result<(Account, Extension)> {
     c.prepare_cached("INSERT INTO accounts (name, created, modified) VALUES (?1, ?2, ?2)")
         .db()?
         .execute(params![name, now])
@@ -66,7 +71,12 @@ pub(crate) fn create_account(c: &Connection, now: i64, name: String, admin: NewE
     Ok((account, ext))
 }
 
-pub(crate) fn create_extension(c: &Connection, now: i64, account: AccountId, new: NewExtension) -> Result<Extension> {
+pub(crate) fn create_extension(
+    c: &Connection,
+    now: i64,
+    account: AccountId,
+    new: NewExtension,
+) -> Result<Extension> {
     let exists = c
         .prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")
         .db()?
@@ -105,7 +115,12 @@ fn create_personal_chat(c: &Connection, now: i64, ext: &Extension) -> Result<Cha
     )
 }
 
-fn insert_extension(c: &Connection, now: i64, account: AccountId, new: NewExtension) -> Result<Extension> {
+fn insert_extension(
+    c: &Connection,
+    now: i64,
+    account: AccountId,
+    new: NewExtension,
+) -> Result<Extension> {
     let email = new.email.map(|e| e.trim().to_lowercase());
     if let Some(email) = &email {
         let taken = c
@@ -120,7 +135,9 @@ fn insert_extension(c: &Connection, now: i64, account: AccountId, new: NewExtens
     let number = match new.extension_number {
         Some(n) => {
             let taken = c
-                .prepare_cached("SELECT 1 FROM extensions WHERE account_id = ?1 AND extension_number = ?2")
+                .prepare_cached(
+                    "SELECT 1 FROM extensions WHERE account_id = ?1 AND extension_number = ?2",
+                )
                 .db()?
                 .exists(params![account.0, n])
                 .db()?;
@@ -193,19 +210,23 @@ fn next_free_number(c: &Connection, account: AccountId) -> Result<String> {
 // ---- reads ----
 
 pub(crate) fn account(c: &Connection, id: AccountId) -> Result<Option<Account>> {
-    c.prepare_cached(&format!("SELECT {ACCOUNT_COLS} FROM accounts a WHERE a.id = ?1"))
-        .db()?
-        .query_row([id.0], rows::account)
-        .optional()
-        .db()
+    c.prepare_cached(&format!(
+        "SELECT {ACCOUNT_COLS} FROM accounts a WHERE a.id = ?1"
+    ))
+    .db()?
+    .query_row([id.0], rows::account)
+    .optional()
+    .db()
 }
 
 pub(crate) fn extension(c: &Connection, id: ExtensionId) -> Result<Option<Extension>> {
-    c.prepare_cached(&format!("SELECT {EXT_COLS} FROM extensions e WHERE e.id = ?1"))
-        .db()?
-        .query_row([id.0], |r| rows::extension(r, 0))
-        .optional()
-        .db()
+    c.prepare_cached(&format!(
+        "SELECT {EXT_COLS} FROM extensions e WHERE e.id = ?1"
+    ))
+    .db()?
+    .query_row([id.0], |r| rows::extension(r, 0))
+    .optional()
+    .db()
 }
 
 pub(crate) fn extensions(c: &Connection, ids: &[ExtensionId]) -> Result<Vec<Extension>> {
@@ -218,7 +239,9 @@ pub(crate) fn extensions(c: &Connection, ids: &[ExtensionId]) -> Result<Vec<Exte
         ))
         .db()?;
     let found: HashMap<ExtensionId, Extension> = stmt
-        .query_map([json_ids(ids.iter().map(|i| i.0))], |r| rows::extension(r, 0))
+        .query_map([json_ids(ids.iter().map(|i| i.0))], |r| {
+            rows::extension(r, 0)
+        })
         .db()?
         .map(|e| e.map(|e| (e.id, e)))
         .collect::<rusqlite::Result<_>>()
@@ -227,11 +250,13 @@ pub(crate) fn extensions(c: &Connection, ids: &[ExtensionId]) -> Result<Vec<Exte
 }
 
 pub(crate) fn extension_by_email(c: &Connection, email: &str) -> Result<Option<Extension>> {
-    c.prepare_cached(&format!("SELECT {EXT_COLS} FROM extensions e WHERE e.email = ?1"))
-        .db()?
-        .query_row([email.trim().to_lowercase()], |r| rows::extension(r, 0))
-        .optional()
-        .db()
+    c.prepare_cached(&format!(
+        "SELECT {EXT_COLS} FROM extensions e WHERE e.email = ?1"
+    ))
+    .db()?
+    .query_row([email.trim().to_lowercase()], |r| rows::extension(r, 0))
+    .optional()
+    .db()
 }
 
 fn credentials_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Credentials> {
@@ -250,29 +275,44 @@ fn digits(s: &str) -> Option<String> {
     (!d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())).then_some(d)
 }
 
-pub(crate) fn credentials(c: &Connection, login: &str, extension_number: Option<&str>) -> Result<Option<Credentials>> {
+pub(crate) fn credentials(
+    c: &Connection,
+    login: &str,
+    extension_number: Option<&str>,
+) -> Result<Option<Credentials>> {
     let login = login.trim();
     if login.contains('@') {
         return c
-            .prepare_cached(&format!("SELECT {EXT_COLS}, e.password_hash FROM extensions e WHERE e.email = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {EXT_COLS}, e.password_hash FROM extensions e WHERE e.email = ?1"
+            ))
             .db()?
             .query_row([login.to_lowercase()], credentials_row)
             .optional()
             .db();
     }
     // `number*ext` in one field.
-    let (login, extension_number) = match (extension_number.map(str::trim).filter(|e| !e.is_empty()), login.split_once('*')) {
+    let (login, extension_number) = match (
+        extension_number.map(str::trim).filter(|e| !e.is_empty()),
+        login.split_once('*'),
+    ) {
         (Some(ext), _) => (login, Some(ext)),
         (None, Some((number, ext))) if !ext.trim().is_empty() => (number, Some(ext.trim())),
         (None, _) => (login, None),
     };
     match extension_number {
         Some(ext) => {
-            let Some(d) = digits(login) else { return Ok(None) };
+            let Some(d) = digits(login) else {
+                return Ok(None);
+            };
             let account_id: Option<i64> = if d.len() <= 18 { d.parse().ok() } else { None };
             let full = format!("+{d}");
             // Ten digits: a North American number without its country code.
-            let national = if d.len() == 10 { format!("+1{d}") } else { full.clone() };
+            let national = if d.len() == 10 {
+                format!("+1{d}")
+            } else {
+                full.clone()
+            };
             c.prepare_cached(&format!(
                 "SELECT {EXT_COLS}, e.password_hash FROM extensions e JOIN accounts a ON a.id = e.account_id
                  WHERE e.extension_number = ?1 AND (a.main_number IN (?2, ?3) OR a.id = ?4)

@@ -30,7 +30,11 @@ pub(crate) fn member_key(members: &[ExtensionId]) -> String {
 
 fn dedup(members: &[ExtensionId]) -> Vec<ExtensionId> {
     let mut seen = HashSet::with_capacity(members.len());
-    members.iter().copied().filter(|m| seen.insert(*m)).collect()
+    members
+        .iter()
+        .copied()
+        .filter(|m| seen.insert(*m))
+        .collect()
 }
 
 fn unknown_member(e: rusqlite::Error) -> Error {
@@ -69,10 +73,13 @@ pub(crate) fn insert_chat(c: &Connection, now: i64, new: ChatInsert<'_>) -> Resu
     })?;
     let id = c.last_insert_rowid();
     let mut stmt = c
-        .prepare_cached("INSERT INTO members (chat_id, person_id, joined_at, ord) VALUES (?1, ?2, ?3, ?4)")
+        .prepare_cached(
+            "INSERT INTO members (chat_id, person_id, joined_at, ord) VALUES (?1, ?2, ?3, ?4)",
+        )
         .db()?;
     for (ord, m) in members.iter().enumerate() {
-        stmt.execute(params![id, m.0, now, ord as i64]).map_err(unknown_member)?;
+        stmt.execute(params![id, m.0, now, ord as i64])
+            .map_err(unknown_member)?;
     }
     Ok(Chat {
         id: ChatId(id),
@@ -90,7 +97,12 @@ pub(crate) fn insert_chat(c: &Connection, now: i64, new: ChatInsert<'_>) -> Resu
 }
 
 /// Adds a member at the end of the join order. Returns whether they were not a member before.
-pub(crate) fn add_member(c: &Connection, now: i64, chat: ChatId, person: ExtensionId) -> Result<bool> {
+pub(crate) fn add_member(
+    c: &Connection,
+    now: i64,
+    chat: ChatId,
+    person: ExtensionId,
+) -> Result<bool> {
     let n = c
         .prepare_cached(
             "INSERT OR IGNORE INTO members (chat_id, person_id, joined_at, ord)
@@ -124,10 +136,16 @@ pub(crate) fn create_chat(c: &Connection, now: i64, new: NewChat) -> Result<Chat
 /// The conversation of `kind` with exactly this member set in the account.
 pub(crate) fn find_conversation(c: &Connection, new: &NewChat) -> Result<Option<Chat>> {
     let id: Option<i64> = c
-        .prepare_cached("SELECT id FROM chats WHERE account_id = ?1 AND type = ?2 AND member_key = ?3")
+        .prepare_cached(
+            "SELECT id FROM chats WHERE account_id = ?1 AND type = ?2 AND member_key = ?3",
+        )
         .db()?
         .query_row(
-            params![new.account_id.0, new.kind.as_str(), member_key(&new.members)],
+            params![
+                new.account_id.0,
+                new.kind.as_str(),
+                member_key(&new.members)
+            ],
             |r| r.get(0),
         )
         .optional()
@@ -138,7 +156,11 @@ pub(crate) fn find_conversation(c: &Connection, new: &NewChat) -> Result<Option<
     }
 }
 
-pub(crate) fn find_or_create_conversation(c: &Connection, now: i64, new: NewChat) -> Result<(Chat, bool)> {
+pub(crate) fn find_or_create_conversation(
+    c: &Connection,
+    now: i64,
+    new: NewChat,
+) -> Result<(Chat, bool)> {
     if !new.kind.is_conversation() {
         return Err(Error::invalid_because("type", "Not a conversation type"));
     }
@@ -236,7 +258,9 @@ pub(crate) fn keyset<T>(
     mut exists: impl FnMut(&str, i64) -> Result<bool>,
 ) -> Result<Page<T>> {
     let limit = page.limit;
-    let n = i64::try_from(limit).unwrap_or(i64::MAX - 1).saturating_add(1);
+    let n = i64::try_from(limit)
+        .unwrap_or(i64::MAX - 1)
+        .saturating_add(1);
     match (page.cursor, page.direction) {
         (None, _) => {
             let mut items = fetch("<", "DESC", i64::MAX, n)?;
@@ -272,7 +296,11 @@ pub(crate) fn keyset<T>(
     }
 }
 
-pub(crate) fn list_chats(c: &Connection, filter: &ChatFilter, page: PageRequest) -> Result<Page<Chat>> {
+pub(crate) fn list_chats(
+    c: &Connection,
+    filter: &ChatFilter,
+    page: PageRequest,
+) -> Result<Page<Chat>> {
     let types = types_json(&filter.types);
     let mut out = keyset(
         page,
@@ -316,7 +344,11 @@ pub(crate) fn recent_chats(c: &Connection, filter: &ChatFilter, limit: usize) ->
         .db()?;
     let mut chats = stmt
         .query_map(
-            params![filter.member.0, types_json(&filter.types), i64::try_from(limit).unwrap_or(i64::MAX)],
+            params![
+                filter.member.0,
+                types_json(&filter.types),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
             rows::chat,
         )
         .db()?
@@ -326,7 +358,11 @@ pub(crate) fn recent_chats(c: &Connection, filter: &ChatFilter, limit: usize) ->
     Ok(chats)
 }
 
-pub(crate) fn favorite_chats(c: &Connection, member: ExtensionId, limit: usize) -> Result<Vec<Chat>> {
+pub(crate) fn favorite_chats(
+    c: &Connection,
+    member: ExtensionId,
+    limit: usize,
+) -> Result<Vec<Chat>> {
     let mut stmt = c
         .prepare_cached(&format!(
             "SELECT {CHAT_COLS} FROM favorites f JOIN chats c ON c.id = f.chat_id
@@ -334,7 +370,10 @@ pub(crate) fn favorite_chats(c: &Connection, member: ExtensionId, limit: usize) 
         ))
         .db()?;
     let mut chats = stmt
-        .query_map(params![member.0, i64::try_from(limit).unwrap_or(i64::MAX)], rows::chat)
+        .query_map(
+            params![member.0, i64::try_from(limit).unwrap_or(i64::MAX)],
+            rows::chat,
+        )
         .db()?
         .collect::<rusqlite::Result<Vec<_>>>()
         .db()?;
@@ -342,7 +381,13 @@ pub(crate) fn favorite_chats(c: &Connection, member: ExtensionId, limit: usize) 
     Ok(chats)
 }
 
-pub(crate) fn set_favorite(c: &Connection, now: i64, member: ExtensionId, chat: ChatId, favorite: bool) -> Result<()> {
+pub(crate) fn set_favorite(
+    c: &Connection,
+    now: i64,
+    member: ExtensionId,
+    chat: ChatId,
+    favorite: bool,
+) -> Result<()> {
     if !favorite {
         c.prepare_cached("DELETE FROM favorites WHERE person_id = ?1 AND chat_id = ?2")
             .db()?
@@ -358,16 +403,18 @@ pub(crate) fn set_favorite(c: &Connection, now: i64, member: ExtensionId, chat: 
     if !exists {
         return Err(Error::not_found("chatId"));
     }
-    c.prepare_cached("INSERT OR IGNORE INTO favorites (person_id, chat_id, created) VALUES (?1, ?2, ?3)")
-        .db()?
-        .execute(params![member.0, chat.0, now])
-        .map_err(|e| {
-            if is_fk_violation(&e) {
-                Error::not_found("personId")
-            } else {
-                internal(e)
-            }
-        })?;
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO favorites (person_id, chat_id, created) VALUES (?1, ?2, ?3)",
+    )
+    .db()?
+    .execute(params![member.0, chat.0, now])
+    .map_err(|e| {
+        if is_fk_violation(&e) {
+            Error::not_found("personId")
+        } else {
+            internal(e)
+        }
+    })?;
     Ok(())
 }
 
@@ -415,13 +462,20 @@ fn system_post(kind: PostType, chat: ChatId, actor: ExtensionId) -> NewPost {
 
 pub(crate) fn change_members(c: &Connection, now: i64, change: MembershipChange) -> Result<Chat> {
     let chat_id = change.chat_id;
-    let exists = c
-        .prepare_cached("SELECT 1 FROM chats WHERE id = ?1")
+    let kind: Option<String> = c
+        .prepare_cached("SELECT type FROM chats WHERE id = ?1")
         .db()?
-        .exists([chat_id.0])
+        .query_row([chat_id.0], |r| r.get(0))
+        .optional()
         .db()?;
-    if !exists {
+    let Some(kind) = kind else {
         return Err(Error::not_found("chatId"));
+    };
+    // A conversation is its member set (see `member_key`): it never changes members.
+    if ChatType::parse(&kind).is_some_and(ChatType::is_conversation) {
+        return Err(Error::forbidden(
+            "The members of a conversation cannot change",
+        ));
     }
     let mut added = Vec::new();
     for person in dedup(&change.add) {

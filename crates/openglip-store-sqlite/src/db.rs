@@ -63,7 +63,9 @@ pub(crate) fn json_ids(ids: impl IntoIterator<Item = i64>) -> String {
 pub(crate) fn open_writer(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| Error::Internal(format!("cannot open {}: {e}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT).db()?;
@@ -71,13 +73,17 @@ pub(crate) fn open_writer(path: &Path) -> Result<Connection> {
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .db()?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Internal(format!("cannot switch {} to WAL (journal_mode={mode})", path.display())));
+        return Err(Error::Internal(format!(
+            "cannot switch {} to WAL (journal_mode={mode})",
+            path.display()
+        )));
     }
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA journal_size_limit = 67108864;",
     )
     .db()?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -92,7 +98,8 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection> {
     )
     .map_err(|e| Error::Internal(format!("cannot open {} for reading: {e}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT).db()?;
-    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000;").db()?;
+    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000;")
+        .db()?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }

@@ -52,7 +52,9 @@ struct Inner {
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").field("path", &self.inner.path).finish()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .finish()
     }
 }
 
@@ -118,7 +120,11 @@ impl SqliteStore {
 impl Store for SqliteStore {
     // ---- accounts and extensions ----
 
-    fn create_account(&self, name: String, admin: NewExtension) -> BoxFuture<'_, (Account, Extension)> {
+    fn create_account(
+        &self,
+        name: String,
+        admin: NewExtension,
+    ) -> BoxFuture<'_, (Account, Extension)> {
         Box::pin(self.write(move |c, now| accounts::create_account(c, now, name, admin)))
     }
 
@@ -142,7 +148,11 @@ impl Store for SqliteStore {
         Box::pin(self.read(move |c| accounts::extension_by_email(c, &email)))
     }
 
-    fn credentials(&self, login: String, extension_number: Option<String>) -> BoxFuture<'_, Option<Credentials>> {
+    fn credentials(
+        &self,
+        login: String,
+        extension_number: Option<String>,
+    ) -> BoxFuture<'_, Option<Credentials>> {
         Box::pin(self.read(move |c| accounts::credentials(c, &login, extension_number.as_deref())))
     }
 
@@ -164,7 +174,11 @@ impl Store for SqliteStore {
         Box::pin(self.read(move |c| tokens::token_by_access_hash(c, &hash)))
     }
 
-    fn rotate_refresh(&self, old: [u8; 32], new: TokenRecord) -> BoxFuture<'_, Option<TokenRecord>> {
+    fn rotate_refresh(
+        &self,
+        old: [u8; 32],
+        new: TokenRecord,
+    ) -> BoxFuture<'_, Option<TokenRecord>> {
         Box::pin(self.write(move |c, now| tokens::rotate_refresh(c, now, &old, new)))
     }
 
@@ -190,7 +204,10 @@ impl Store for SqliteStore {
             // Most conversations exist already: look on a reader first, create on the writer
             // (which looks again, atomically with the insert).
             let probe = new.clone();
-            if let Some(found) = self.read(move |c| chats::find_conversation(c, &probe)).await? {
+            if let Some(found) = self
+                .read(move |c| chats::find_conversation(c, &probe))
+                .await?
+            {
                 return Ok((found, false));
             }
             self.write(move |c, now| chats::find_or_create_conversation(c, now, new))
@@ -244,7 +261,12 @@ impl Store for SqliteStore {
         Box::pin(self.read(move |c| posts::post(c, chat, id)))
     }
 
-    fn list_posts(&self, chat: ChatId, thread: Option<PostId>, page: PageRequest) -> BoxFuture<'_, Page<Post>> {
+    fn list_posts(
+        &self,
+        chat: ChatId,
+        thread: Option<PostId>,
+        page: PageRequest,
+    ) -> BoxFuture<'_, Page<Post>> {
         Box::pin(self.read(move |c| posts::list_posts(c, chat, thread, page)))
     }
 
@@ -260,5 +282,83 @@ impl Store for SqliteStore {
 
     fn delete_post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, ()> {
         Box::pin(self.write(move |c, _| posts::delete_post(c, chat, id)))
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    //! The statements that run often must use indexes, whatever the data. These copies of them
+    //! (parameters bound to 1) fail the test when a plan scans a table.
+    use super::*;
+
+    fn plan(c: &Connection, sql: &str) -> Vec<String> {
+        let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let params: Vec<i64> = vec![1; stmt.parameter_count()];
+        stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            r.get::<_, String>(3)
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+    }
+
+    #[test]
+    fn hot_statements_use_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = db::open_writer(&dir.path().join("p.db")).unwrap();
+        migrate::migrate(&mut c).unwrap();
+        let thread = "p.id IN (SELECT ?4 UNION ALL SELECT r.id FROM posts r WHERE r.parent_post_id = ?4) AND p.chat_id = ?1";
+        let types = "(?3 IS NULL OR c.type IN (SELECT value FROM json_each(?3)))";
+        let statements = [
+            "SELECT c.account_id, c.status,
+                    EXISTS (SELECT 1 FROM members m WHERE m.chat_id = c.id AND m.person_id = ?2),
+                    ?3 IS NULL OR EXISTS (SELECT 1 FROM posts p WHERE p.id = ?3 AND p.chat_id = c.id)
+             FROM chats c WHERE c.id = ?1"
+                .to_string(),
+            "SELECT 0, e.id FROM json_each(?2) j CROSS JOIN extensions e ON e.id = j.value WHERE e.account_id = ?1
+             UNION ALL
+             SELECT 1, c.id FROM json_each(?3) j CROSS JOIN chats c ON c.id = j.value WHERE c.account_id = ?1"
+                .to_string(),
+            "UPDATE chats SET last_activity = ?2 WHERE id = ?1".to_string(),
+            "SELECT p.id FROM posts p WHERE p.chat_id = ?1 AND p.id < ?2 ORDER BY p.id DESC LIMIT ?3".to_string(),
+            format!("SELECT p.id FROM posts p WHERE {thread} AND p.id < ?2 ORDER BY p.id DESC LIMIT ?3"),
+            format!("SELECT 1 FROM posts p WHERE {thread} AND p.id >= ?2 LIMIT ?3"),
+            format!(
+                "SELECT c.id FROM members m JOIN chats c ON c.id = m.chat_id
+                 WHERE m.person_id = ?1 AND m.chat_id < ?2 AND {types} ORDER BY m.chat_id DESC LIMIT ?4"
+            ),
+            format!(
+                "SELECT c.id FROM members m JOIN chats c ON c.id = m.chat_id
+                 WHERE m.person_id = ?1 AND {types} ORDER BY c.last_activity DESC, c.id DESC LIMIT ?2"
+            ),
+            "SELECT chat_id, person_id FROM members WHERE chat_id IN (SELECT value FROM json_each(?1))
+             ORDER BY chat_id, ord"
+                .to_string(),
+            "SELECT c.id FROM favorites f JOIN chats c ON c.id = f.chat_id WHERE f.person_id = ?1 ORDER BY f.id"
+                .to_string(),
+            "SELECT t.id FROM tokens t JOIN extensions e ON e.id = t.extension_id JOIN apps a ON a.id = t.app_id
+             WHERE t.access_hash = ?1"
+                .to_string(),
+            "UPDATE tokens SET state = 'revoked' WHERE access_hash = ?1 OR refresh_hash = ?1".to_string(),
+            "UPDATE tokens SET state = 'revoked' WHERE family = ?1 AND state <> 'revoked'".to_string(),
+            "SELECT e.id FROM extensions e WHERE e.email = ?1".to_string(),
+            "SELECT e.id FROM extensions e JOIN accounts a ON a.id = e.account_id
+             WHERE e.extension_number = ?1 AND (a.main_number IN (?2, ?3) OR a.id = ?4)"
+                .to_string(),
+            "SELECT e.id FROM extensions e WHERE e.extension_number = ?1 LIMIT 2".to_string(),
+            "SELECT id FROM chats WHERE account_id = ?1 AND type = ?2 AND member_key = ?3".to_string(),
+        ];
+        for sql in statements {
+            let plan = plan(&c, &sql);
+            let scans: Vec<&String> = plan
+                .iter()
+                .filter(|l| {
+                    l.starts_with("SCAN ")
+                        && !l.contains("VIRTUAL TABLE")
+                        && !l.contains("CONSTANT ROW")
+                })
+                .collect();
+            assert!(scans.is_empty(), "{sql}\n{}", plan.join("\n"));
+        }
     }
 }

@@ -40,7 +40,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<usize> {
     for m in MIGRATIONS {
         // IMMEDIATE: another process opening the same database at once waits for us, then sees
         // the version as applied.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).db()?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .db()?;
         let applied: HashSet<i64> = {
             let mut stmt = tx.prepare("SELECT version FROM schema_migrations").db()?;
             let rows = stmt.query_map([], |r| r.get::<_, i64>(0)).db()?;
@@ -62,7 +64,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<usize> {
         )
         .db()?;
         tx.commit().db()?;
-        info!(version = m.version, name = m.name, "applied schema migration");
+        info!(
+            version = m.version,
+            name = m.name,
+            "applied schema migration"
+        );
         applied_now += 1;
     }
     Ok(applied_now)
@@ -77,7 +83,12 @@ mod tests {
         let mut last = 0;
         for m in MIGRATIONS {
             assert!(m.version > last, "versions must increase");
-            assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{} vs {}", m.name, m.version);
+            assert!(
+                m.name.starts_with(&format!("{:04}_", m.version)),
+                "{} vs {}",
+                m.name,
+                m.version
+            );
             assert!(!m.sql.trim().is_empty());
             last = m.version;
         }

@@ -13,26 +13,42 @@ use crate::rows::{self, POST_COLS, full_name, ids_json, mentions_json, values_js
 
 /// Names the mentions: persons of `account` by full name, chats of `account` by name. Unknown ids
 /// are dropped; the order and de-duplication of `wanted` are kept.
-pub(crate) fn resolve_mentions(c: &Connection, account: AccountId, wanted: &[(MentionType, i64)]) -> Result<Vec<Mention>> {
+pub(crate) fn resolve_mentions(
+    c: &Connection,
+    account: AccountId,
+    wanted: &[(MentionType, i64)],
+) -> Result<Vec<Mention>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let ids_of = |kind: MentionType| json_ids(wanted.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id));
+    let ids_of =
+        |kind: MentionType| json_ids(wanted.iter().filter(|(k, _)| *k == kind).map(|(_, id)| *id));
     let mut stmt = c
         .prepare_cached(
-            "SELECT 0, e.id, e.first_name, e.last_name, e.extension_number FROM extensions e
-              WHERE e.account_id = ?1 AND e.id IN (SELECT value FROM json_each(?2))
+            // CROSS JOIN: drive from the few ids asked, by primary key, never from the account.
+            "SELECT 0, e.id, e.first_name, e.last_name, e.extension_number
+               FROM json_each(?2) j CROSS JOIN extensions e ON e.id = j.value
+              WHERE e.account_id = ?1
              UNION ALL
-             SELECT 1, c.id, coalesce(c.name, ''), '', '' FROM chats c
-              WHERE c.account_id = ?1 AND c.id IN (SELECT value FROM json_each(?3))",
+             SELECT 1, c.id, coalesce(c.name, ''), '', ''
+               FROM json_each(?3) j CROSS JOIN chats c ON c.id = j.value
+              WHERE c.account_id = ?1",
         )
         .db()?;
     let mut names: HashMap<(MentionType, i64), String> = HashMap::with_capacity(wanted.len());
     let rows = stmt
         .query_map(
-            params![account.0, ids_of(MentionType::Person), ids_of(MentionType::Team)],
+            params![
+                account.0,
+                ids_of(MentionType::Person),
+                ids_of(MentionType::Team)
+            ],
             |r| {
-                let kind = if r.get::<_, i64>(0)? == 0 { MentionType::Person } else { MentionType::Team };
+                let kind = if r.get::<_, i64>(0)? == 0 {
+                    MentionType::Person
+                } else {
+                    MentionType::Team
+                };
                 let first: String = r.get(2)?;
                 let last: String = r.get(3)?;
                 let number: String = r.get(4)?;
@@ -58,7 +74,12 @@ pub(crate) fn resolve_mentions(c: &Connection, account: AccountId, wanted: &[(Me
 }
 
 /// Inserts a post as given (no checks) and bumps the chat's activity.
-pub(crate) fn insert_post(c: &Connection, now: i64, new: NewPost, mentions: Vec<Mention>) -> Result<Post> {
+pub(crate) fn insert_post(
+    c: &Connection,
+    now: i64,
+    new: NewPost,
+    mentions: Vec<Mention>,
+) -> Result<Post> {
     c.prepare_cached(
         "INSERT INTO posts (chat_id, creator_id, type, text, parent_post_id, mentions, added_person_ids,
                             removed_person_ids, attachments, activity, title, icon_uri, icon_emoji, created, modified)
@@ -148,25 +169,36 @@ pub(crate) fn create_post(c: &Connection, now: i64, new: NewPost) -> Result<Post
 }
 
 pub(crate) fn post(c: &Connection, chat: ChatId, id: PostId) -> Result<Option<Post>> {
-    c.prepare_cached(&format!("SELECT {POST_COLS} FROM posts p WHERE p.id = ?1 AND p.chat_id = ?2"))
-        .db()?
-        .query_row(params![id.0, chat.0], rows::post)
-        .optional()
-        .db()
+    c.prepare_cached(&format!(
+        "SELECT {POST_COLS} FROM posts p WHERE p.id = ?1 AND p.chat_id = ?2"
+    ))
+    .db()?
+    .query_row(params![id.0, chat.0], rows::post)
+    .optional()
+    .db()
 }
 
-pub(crate) fn list_posts(c: &Connection, chat: ChatId, thread: Option<PostId>, page: PageRequest) -> Result<Page<Post>> {
-    // Two shapes so that each uses its index: (chat_id, id) for a chat, the primary key and
-    // (parent_post_id, id) for a thread.
+pub(crate) fn list_posts(
+    c: &Connection,
+    chat: ChatId,
+    thread: Option<PostId>,
+    page: PageRequest,
+) -> Result<Page<Post>> {
+    // Two shapes so that each uses its index: (chat_id, id) for a chat; for a thread, the root by
+    // primary key and its replies by (parent_post_id, id), never a scan of the chat.
     let scope = match thread {
         None => "p.chat_id = ?1",
-        Some(_) => "p.chat_id = ?1 AND (p.id = ?4 OR p.parent_post_id = ?4)",
+        Some(_) => {
+            "p.id IN (SELECT ?4 UNION ALL SELECT r.id FROM posts r WHERE r.parent_post_id = ?4) AND p.chat_id = ?1"
+        }
     };
     let thread = thread.map(|t| t.0);
     keyset(
         page,
         |cmp, order, cursor, n| {
-            let sql = format!("SELECT {POST_COLS} FROM posts p WHERE {scope} AND p.id {cmp} ?2 ORDER BY p.id {order} LIMIT ?3");
+            let sql = format!(
+                "SELECT {POST_COLS} FROM posts p WHERE {scope} AND p.id {cmp} ?2 ORDER BY p.id {order} LIMIT ?3"
+            );
             let mut stmt = c.prepare_cached(&sql).db()?;
             let rows = match thread {
                 None => stmt.query_map(params![chat.0, cursor, n], rows::post),

@@ -48,13 +48,19 @@ impl ReaderPool {
         let mut state = self.lock();
         loop {
             if let Some(conn) = state.idle.pop() {
-                return Ok(Reader { pool: self, conn: Some(conn) });
+                return Ok(Reader {
+                    pool: self,
+                    conn: Some(conn),
+                });
             }
             if state.open < self.max {
                 state.open += 1;
                 drop(state);
                 return match open_reader(&self.path) {
-                    Ok(conn) => Ok(Reader { pool: self, conn: Some(conn) }),
+                    Ok(conn) => Ok(Reader {
+                        pool: self,
+                        conn: Some(conn),
+                    }),
                     Err(e) => {
                         self.lock().open -= 1;
                         self.returned.notify_one();
@@ -77,7 +83,9 @@ impl Deref for Reader<'_> {
     type Target = Connection;
     fn deref(&self) -> &Connection {
         // Only `drop` takes it out.
-        self.conn.as_ref().expect("reader connection present until dropped")
+        self.conn
+            .as_ref()
+            .expect("reader connection present until dropped")
     }
 }
 

@@ -68,8 +68,7 @@ pub(crate) fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 /// Columns of a chat without its members, table alias `c`.
-pub(crate) const CHAT_COLS: &str =
-    "c.id, c.account_id, c.type, c.name, c.description, c.is_public, c.status, c.creator_id, c.created, c.modified";
+pub(crate) const CHAT_COLS: &str = "c.id, c.account_id, c.type, c.name, c.description, c.is_public, c.status, c.creator_id, c.created, c.modified";
 
 pub(crate) fn chat(row: &Row<'_>) -> rusqlite::Result<Chat> {
     Ok(Chat {
@@ -106,7 +105,11 @@ fn json_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<Value>> {
 fn ids_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<ExtensionId>> {
     json_col(row, idx)?
         .into_iter()
-        .map(|v| v.as_i64().map(ExtensionId).ok_or_else(|| bad(idx, "not an id")))
+        .map(|v| {
+            v.as_i64()
+                .map(ExtensionId)
+                .ok_or_else(|| bad(idx, "not an id"))
+        })
         .collect()
 }
 
@@ -115,7 +118,10 @@ fn mentions_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<Mention>> {
         .into_iter()
         .map(|v| {
             let id = v.get("id").and_then(Value::as_i64);
-            let kind = v.get("type").and_then(Value::as_str).and_then(MentionType::parse);
+            let kind = v
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(MentionType::parse);
             let name = v.get("name").and_then(Value::as_str);
             match (id, kind, name) {
                 (Some(id), Some(kind), Some(name)) => Ok(Mention {

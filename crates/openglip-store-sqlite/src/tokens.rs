@@ -59,11 +59,13 @@ pub(crate) fn create_app(c: &Connection, now: i64, new: NewApp) -> Result<App> {
 }
 
 pub(crate) fn app_by_client_id(c: &Connection, client_id: &str) -> Result<Option<App>> {
-    c.prepare_cached(&format!("SELECT {APP_COLS} FROM apps a WHERE a.client_id = ?1"))
-        .db()?
-        .query_row([client_id], |r| rows::app(r, 0))
-        .optional()
-        .db()
+    c.prepare_cached(&format!(
+        "SELECT {APP_COLS} FROM apps a WHERE a.client_id = ?1"
+    ))
+    .db()?
+    .query_row([client_id], |r| rows::app(r, 0))
+    .optional()
+    .db()
 }
 
 pub(crate) fn insert_token(c: &Connection, t: &TokenRecord) -> Result<()> {
@@ -126,9 +128,16 @@ pub(crate) fn token_by_refresh_hash(c: &Connection, hash: &[u8; 32]) -> Result<O
 
 /// Spends `old` and stores `new` in its family, or, on reuse of a spent or revoked refresh token,
 /// revokes the whole family. An expired refresh token counts as unknown.
-pub(crate) fn rotate_refresh(c: &Connection, now: i64, old: &[u8; 32], new: TokenRecord) -> Result<Option<TokenRecord>> {
+pub(crate) fn rotate_refresh(
+    c: &Connection,
+    now: i64,
+    old: &[u8; 32],
+    new: TokenRecord,
+) -> Result<Option<TokenRecord>> {
     let found = c
-        .prepare_cached(&format!("SELECT t.id, {TOKEN_COLS} FROM tokens t WHERE t.refresh_hash = ?1"))
+        .prepare_cached(&format!(
+            "SELECT t.id, {TOKEN_COLS} FROM tokens t WHERE t.refresh_hash = ?1"
+        ))
         .db()?
         .query_row([old], |r| Ok((r.get::<_, i64>(0)?, rows::token(r, 1)?)))
         .optional()
@@ -138,7 +147,9 @@ pub(crate) fn rotate_refresh(c: &Connection, now: i64, old: &[u8; 32], new: Toke
     };
     if state != LIVE {
         let n = c
-            .prepare_cached("UPDATE tokens SET state = 'revoked' WHERE family = ?1 AND state <> 'revoked'")
+            .prepare_cached(
+                "UPDATE tokens SET state = 'revoked' WHERE family = ?1 AND state <> 'revoked'",
+            )
             .db()?
             .execute([&record.family])
             .db()?;
@@ -164,7 +175,9 @@ pub(crate) fn rotate_refresh(c: &Connection, now: i64, old: &[u8; 32], new: Toke
 
 pub(crate) fn revoke_token(c: &Connection, hash: &[u8; 32]) -> Result<bool> {
     let n = c
-        .prepare_cached("UPDATE tokens SET state = 'revoked' WHERE access_hash = ?1 OR refresh_hash = ?1")
+        .prepare_cached(
+            "UPDATE tokens SET state = 'revoked' WHERE access_hash = ?1 OR refresh_hash = ?1",
+        )
         .db()?
         .execute([hash])
         .db()?;

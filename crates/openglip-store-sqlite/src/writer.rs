@@ -173,7 +173,9 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Box<dyn Job>>, counters:
         }
         let outcome = run_batch(&conn, &mut batch, &mut clock);
         counters.batches.fetch_add(1, Ordering::Relaxed);
-        counters.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
+        counters
+            .jobs
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
         match &outcome {
             Ok(()) => debug!(jobs = batch.len(), "committed"),
             Err(e) => error!(jobs = batch.len(), error = %e, "store batch failed"),
@@ -188,7 +190,8 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Box<dyn Job>>, counters:
 /// Runs the batch in one transaction. On `Err` nothing of the batch was committed.
 fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>], clock: &mut Clock) -> Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE").map_err(internal)?;
-    let result = run_jobs(conn, batch, clock).and_then(|()| conn.execute_batch("COMMIT").map_err(internal));
+    let result =
+        run_jobs(conn, batch, clock).and_then(|()| conn.execute_batch("COMMIT").map_err(internal));
     if result.is_err()
         && !conn.is_autocommit()
         && let Err(e) = conn.execute_batch("ROLLBACK")
@@ -204,9 +207,15 @@ fn run_jobs(conn: &Connection, batch: &mut [Box<dyn Job>], clock: &mut Clock) ->
         let ok = job.run(conn, clock.tick());
         if conn.is_autocommit() {
             // SQLite rolled the whole transaction back (I/O error, disk full, ...).
-            return Err(Error::Internal("the database rolled the transaction back".into()));
+            return Err(Error::Internal(
+                "the database rolled the transaction back".into(),
+            ));
         }
-        let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+        let end = if ok {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
         conn.execute_batch(end).map_err(internal)?;
     }
     Ok(())
@@ -219,7 +228,8 @@ mod tests {
 
     fn writer(dir: &std::path::Path) -> Writer {
         let conn = open_writer(&dir.join("w.db")).unwrap();
-        conn.execute_batch("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)").unwrap();
+        conn.execute_batch("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)")
+            .unwrap();
         Writer::start(conn).unwrap()
     }
 
@@ -276,7 +286,10 @@ mod tests {
         assert_eq!(ok, 91);
         assert_eq!(failed, 9);
         let after = w.stats();
-        assert!(after.batches - before.batches <= 2, "{before:?} -> {after:?}");
+        assert!(
+            after.batches - before.batches <= 2,
+            "{before:?} -> {after:?}"
+        );
         let n: i64 = w
             .run(|c: &Connection, _| c.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).db())
             .await

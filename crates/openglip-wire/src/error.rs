@@ -22,6 +22,10 @@ pub struct ErrorBody {
     pub errors: Vec<ErrorDetail>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, rename = "error_description", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "error_description",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_description: Option<String>,
 }

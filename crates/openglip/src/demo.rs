@@ -77,14 +77,26 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
                 name: Some("Launch".into()),
                 description: Some("Everything about the spring launch".into()),
                 public: Some(true),
-                members: people[1..].iter().map(|p| MemberInput::Id(p.id.to_string())).collect(),
+                members: people[1..]
+                    .iter()
+                    .map(|p| MemberInput::Id(p.id.to_string()))
+                    .collect(),
             },
         )
         .await
         .map_err(err)?;
     let lines = [
-        (0, format!("Welcome to the launch team, ![:Person]({}) and ![:Person]({})!", people[1].id, people[2].id)),
-        (1, "Thanks! The press kit draft is in the shared folder.".to_string()),
+        (
+            0,
+            format!(
+                "Welcome to the launch team, ![:Person]({}) and ![:Person]({})!",
+                people[1].id, people[2].id
+            ),
+        ),
+        (
+            1,
+            "Thanks! The press kit draft is in the shared folder.".to_string(),
+        ),
         (2, "I'll review it **today**.".to_string()),
         (3, "Reminder: dry run on Thursday at 10:00.".to_string()),
     ];
@@ -109,7 +121,11 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
         "users": people.iter().map(|p| json!({"email": p.email, "extensionNumber": p.extension_number, "id": p.id.to_string()})).collect::<Vec<_>>(),
         "teamId": team.id.to_string(),
     });
-    std::fs::write(&path, serde_json::to_string_pretty(&info).unwrap_or_default()).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&info).unwrap_or_default(),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(info)
 }
 
@@ -117,7 +133,11 @@ pub fn how_to_log_in(info: &Value, base: &str) -> String {
     let s = |k: &str| info[k].as_str().unwrap_or("").to_string();
     let users: Vec<String> = info["users"]
         .as_array()
-        .map(|a| a.iter().map(|u| u["email"].as_str().unwrap_or("").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|u| u["email"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
         .unwrap_or_default();
     format!(
         "Demo company \"Acme Inc\" is ready.\n  people:        {} (password: {})\n  app:           client id {} / secret {}\n  log in, e.g.:  curl -s -u '{}:{}' -d grant_type=password -d username={} -d password={} {base}/restapi/oauth/token",

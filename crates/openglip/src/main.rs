@@ -11,7 +11,11 @@ use serde_json::json;
 mod demo;
 
 #[derive(Parser)]
-#[command(name = "openglip", version, about = "A self-hosted server for RingCentral's Team Messaging (Glip) API")]
+#[command(
+    name = "openglip",
+    version,
+    about = "A self-hosted server for RingCentral's Team Messaging (Glip) API"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,7 +35,12 @@ enum Command {
 #[derive(Args, Clone)]
 struct DataDir {
     /// Where the data lives (an SQLite database and its journal).
-    #[arg(long, env = "OPENGLIP_DATA_DIR", default_value = "./openglip-data", global = true)]
+    #[arg(
+        long,
+        env = "OPENGLIP_DATA_DIR",
+        default_value = "./openglip-data",
+        global = true
+    )]
     data_dir: PathBuf,
 }
 
@@ -162,7 +171,8 @@ enum BotCmd {
 }
 
 fn open(data_dir: &std::path::Path, config: ServerConfig) -> Result<AppState, String> {
-    let store = openglip_store_sqlite::SqliteStore::open(data_dir).map_err(|e| format!("cannot open the data folder {}: {e}", data_dir.display()))?;
+    let store = openglip_store_sqlite::SqliteStore::open(data_dir)
+        .map_err(|e| format!("cannot open the data folder {}: {e}", data_dir.display()))?;
     Ok(AppState::new(Arc::new(store), config))
 }
 
@@ -172,8 +182,11 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 }
 
 fn init_logs(format: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
@@ -202,7 +215,8 @@ async fn run(cli: Cli) {
 
 async fn serve(args: ServeArgs) {
     init_logs(&args.log_format);
-    let rate_limits = RateLimitConfig::parse(&args.rate_limits).unwrap_or_else(|e| fail(format!("--rate-limits: {e}")));
+    let rate_limits = RateLimitConfig::parse(&args.rate_limits)
+        .unwrap_or_else(|e| fail(format!("--rate-limits: {e}")));
     let config = ServerConfig {
         public_url: args.public_url.clone(),
         rate_limits,
@@ -213,7 +227,9 @@ async fn serve(args: ServeArgs) {
         .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
     if args.demo {
-        let info = demo::seed(&state, &args.data.data_dir).await.unwrap_or_else(|e| fail(format!("demo seed failed: {e}")));
+        let info = demo::seed(&state, &args.data.data_dir)
+            .await
+            .unwrap_or_else(|e| fail(format!("demo seed failed: {e}")));
         println!("{}", demo::how_to_log_in(&info, &format!("http://{addr}")));
     }
     tracing::info!(address = %addr, data_dir = %args.data.data_dir.display(), "openglip listening");
@@ -222,7 +238,9 @@ async fn serve(args: ServeArgs) {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("SIGTERM handler");
             tokio::select! {
                 _ = ctrl_c => {},
                 _ = term.recv() => {},
@@ -301,7 +319,9 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
             )
             .await
             .map_err(|e| e.to_string())?;
-            Ok(json!({"id": ext.id.to_string(), "extensionNumber": ext.extension_number, "status": ext.status.as_str()}))
+            Ok(
+                json!({"id": ext.id.to_string(), "extensionNumber": ext.extension_number, "status": ext.status.as_str()}),
+            )
         }
         AdminCommand::App {
             cmd:
@@ -337,10 +357,17 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
             }))
         }
         AdminCommand::Bot {
-            cmd: BotCmd::Create { account_id, name, data },
+            cmd:
+                BotCmd::Create {
+                    account_id,
+                    name,
+                    data,
+                },
         } => {
             let st = open(&data.data_dir, cfg())?;
-            let (ext, app, token) = admin::create_bot(&st, AccountId(account_id), &name).await.map_err(|e| e.to_string())?;
+            let (ext, app, token) = admin::create_bot(&st, AccountId(account_id), &name)
+                .await
+                .map_err(|e| e.to_string())?;
             Ok(json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id}))
         }
     }

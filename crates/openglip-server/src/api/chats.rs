@@ -24,13 +24,23 @@ pub fn members(param: &str, specs: &[w::MemberSpec]) -> Result<Vec<MemberInput>,
             w::MemberSpec::Bare(w::IdOrString::Str(s)) => Ok(MemberInput::from_bare(s)),
             w::MemberSpec::Bare(w::IdOrString::Num(n)) => Ok(MemberInput::Id(n.to_string())),
             w::MemberSpec::Object { id: Some(id), .. } => Ok(MemberInput::Id(id.as_string())),
-            w::MemberSpec::Object { id: None, email: Some(e) } => Ok(MemberInput::Email(e.clone())),
-            w::MemberSpec::Object { id: None, email: None } => Err(Error::MissingParameter(format!("{param}[{i}].id")).into()),
+            w::MemberSpec::Object {
+                id: None,
+                email: Some(e),
+            } => Ok(MemberInput::Email(e.clone())),
+            w::MemberSpec::Object {
+                id: None,
+                email: None,
+            } => Err(Error::MissingParameter(format!("{param}[{i}].id")).into()),
         })
         .collect()
 }
 
-pub async fn list_chats(State(st): State<AppState>, Extension(c): Extension<Caller>, q: Params) -> ApiResult<Json<w::ChatList>> {
+pub async fn list_chats(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    q: Params,
+) -> ApiResult<Json<w::ChatList>> {
     let types = match token_scope("chats", &q)? {
         Some(scope) => parse_types_scope(&scope),
         None => chat_types(&q, false)?,
@@ -43,22 +53,38 @@ pub async fn list_chats(State(st): State<AppState>, Extension(c): Extension<Call
     }))
 }
 
-pub async fn read_chat(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<Json<w::ChatInfo>> {
+pub async fn read_chat(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<Json<w::ChatInfo>> {
     let chat = st.service().visible_chat(&c, "chatId", &id).await?;
     Ok(Json(convert::chat_info(&chat)))
 }
 
-pub async fn favorite(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<StatusCode> {
+pub async fn favorite(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
     st.service().set_favorite(&c, &id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn unfavorite(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<StatusCode> {
+pub async fn unfavorite(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
     st.service().set_favorite(&c, &id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn recent(State(st): State<AppState>, Extension(c): Extension<Caller>, q: Params) -> ApiResult<Json<w::ChatList>> {
+pub async fn recent(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    q: Params,
+) -> ApiResult<Json<w::ChatList>> {
     let types = chat_types(&q, false)?;
     let limit = paging::record_count(q.get("recordCount"))?;
     let chats = st.service().recent_chats(&c, types, limit).await?;
@@ -68,7 +94,11 @@ pub async fn recent(State(st): State<AppState>, Extension(c): Extension<Caller>,
     }))
 }
 
-pub async fn favorites(State(st): State<AppState>, Extension(c): Extension<Caller>, q: Params) -> ApiResult<Json<w::ChatList>> {
+pub async fn favorites(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    q: Params,
+) -> ApiResult<Json<w::ChatList>> {
     let limit = paging::record_count(q.get("recordCount"))?;
     let chats = st.service().favorites(&c, limit).await?;
     Ok(Json(w::ChatList {
@@ -77,11 +107,19 @@ pub async fn favorites(State(st): State<AppState>, Extension(c): Extension<Calle
     }))
 }
 
-pub async fn list_conversations(State(st): State<AppState>, Extension(c): Extension<Caller>, q: Params) -> ApiResult<Json<w::ConversationList>> {
+pub async fn list_conversations(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    q: Params,
+) -> ApiResult<Json<w::ConversationList>> {
     let (scope, req) = page_request("conversations", "", &q)?;
     let page = st
         .service()
-        .list_chats(&c, vec![ChatType::Direct, ChatType::Group, ChatType::Personal], req)
+        .list_chats(
+            &c,
+            vec![ChatType::Direct, ChatType::Group, ChatType::Personal],
+            req,
+        )
         .await?;
     Ok(Json(w::ConversationList {
         records: page.items.iter().map(convert::conversation_info).collect(),
@@ -89,14 +127,31 @@ pub async fn list_conversations(State(st): State<AppState>, Extension(c): Extens
     }))
 }
 
-pub async fn create_conversation(State(st): State<AppState>, Extension(c): Extension<Caller>, JsonBody(body): JsonBody<w::MembersRequest>) -> ApiResult<Response> {
-    let specs = body.members.ok_or_else(|| Error::MissingParameter("members".into()))?;
-    let (chat, created) = st.service().conversation(&c, &members("members", &specs)?).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+pub async fn create_conversation(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    JsonBody(body): JsonBody<w::MembersRequest>,
+) -> ApiResult<Response> {
+    let specs = body
+        .members
+        .ok_or_else(|| Error::MissingParameter("members".into()))?;
+    let (chat, created) = st
+        .service()
+        .conversation(&c, &members("members", &specs)?)
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(convert::conversation_info(&chat))).into_response())
 }
 
-pub async fn read_conversation(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<Json<w::ConversationInfo>> {
+pub async fn read_conversation(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<Json<w::ConversationInfo>> {
     let chat = st.service().visible_chat(&c, "chatId", &id).await?;
     if !chat.kind.is_conversation() {
         return Err(Error::not_found("chatId").into());
@@ -104,16 +159,27 @@ pub async fn read_conversation(State(st): State<AppState>, Extension(c): Extensi
     Ok(Json(convert::conversation_info(&chat)))
 }
 
-pub async fn list_teams(State(st): State<AppState>, Extension(c): Extension<Caller>, q: Params) -> ApiResult<Json<w::TeamList>> {
+pub async fn list_teams(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    q: Params,
+) -> ApiResult<Json<w::TeamList>> {
     let (scope, req) = page_request("teams", "", &q)?;
-    let page = st.service().list_chats(&c, vec![ChatType::Team], req).await?;
+    let page = st
+        .service()
+        .list_chats(&c, vec![ChatType::Team], req)
+        .await?;
     Ok(Json(w::TeamList {
         records: page.items.iter().map(convert::team_info).collect(),
         navigation: navigation("teams", &scope, &page, |c| c.id.0),
     }))
 }
 
-pub async fn create_team(State(st): State<AppState>, Extension(c): Extension<Caller>, JsonBody(body): JsonBody<w::CreateTeamRequest>) -> ApiResult<Response> {
+pub async fn create_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    JsonBody(body): JsonBody<w::CreateTeamRequest>,
+) -> ApiResult<Response> {
     let input = TeamInput {
         name: body.name,
         description: body.description,
@@ -124,68 +190,150 @@ pub async fn create_team(State(st): State<AppState>, Extension(c): Extension<Cal
     Ok((StatusCode::CREATED, Json(convert::team_info(&chat))).into_response())
 }
 
-pub async fn read_team(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<Json<w::TeamInfo>> {
+pub async fn read_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<Json<w::TeamInfo>> {
     Ok(Json(convert::team_info(&st.service().team(&c, &id).await?)))
 }
 
-pub async fn patch_team(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>, JsonBody(body): JsonBody<w::PatchTeamRequest>) -> ApiResult<Json<w::TeamInfo>> {
-    let chat = st.service().patch_team(&c, &id, body.name, body.description, body.public).await?;
+pub async fn patch_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+    JsonBody(body): JsonBody<w::PatchTeamRequest>,
+) -> ApiResult<Json<w::TeamInfo>> {
+    let chat = st
+        .service()
+        .patch_team(&c, &id, body.name, body.description, body.public)
+        .await?;
     Ok(Json(convert::team_info(&chat)))
 }
 
-pub async fn delete_team(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<StatusCode> {
+pub async fn delete_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
     st.service().delete_team(&c, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn join_team(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<StatusCode> {
+pub async fn join_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
     st.service().join_team(&c, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn leave_team(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<StatusCode> {
+pub async fn leave_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
     st.service().leave_team(&c, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn add_members(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>, JsonBody(body): JsonBody<w::MembersRequest>) -> ApiResult<StatusCode> {
-    let specs = body.members.ok_or_else(|| Error::MissingParameter("members".into()))?;
-    st.service().change_team_members(&c, &id, &members("members", &specs)?, &[]).await?;
+pub async fn add_members(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+    JsonBody(body): JsonBody<w::MembersRequest>,
+) -> ApiResult<StatusCode> {
+    let specs = body
+        .members
+        .ok_or_else(|| Error::MissingParameter("members".into()))?;
+    st.service()
+        .change_team_members(&c, &id, &members("members", &specs)?, &[])
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn remove_members(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>, JsonBody(body): JsonBody<w::MembersRequest>) -> ApiResult<StatusCode> {
-    let specs = body.members.ok_or_else(|| Error::MissingParameter("members".into()))?;
-    st.service().change_team_members(&c, &id, &[], &members("members", &specs)?).await?;
+pub async fn remove_members(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+    JsonBody(body): JsonBody<w::MembersRequest>,
+) -> ApiResult<StatusCode> {
+    let specs = body
+        .members
+        .ok_or_else(|| Error::MissingParameter("members".into()))?;
+    st.service()
+        .change_team_members(&c, &id, &[], &members("members", &specs)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn archive_team(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<StatusCode> {
-    st.service().set_team_status(&c, &id, ChatStatus::Archived).await?;
+pub async fn archive_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
+    st.service()
+        .set_team_status(&c, &id, ChatStatus::Archived)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn unarchive_team(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<StatusCode> {
-    st.service().set_team_status(&c, &id, ChatStatus::Active).await?;
+pub async fn unarchive_team(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
+    st.service()
+        .set_team_status(&c, &id, ChatStatus::Active)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn everyone(State(st): State<AppState>, Extension(c): Extension<Caller>) -> ApiResult<Json<w::EveryoneTeamInfo>> {
-    Ok(Json(convert::everyone_info(&st.service().everyone(&c).await?)))
+pub async fn everyone(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+) -> ApiResult<Json<w::EveryoneTeamInfo>> {
+    Ok(Json(convert::everyone_info(
+        &st.service().everyone(&c).await?,
+    )))
 }
 
-pub async fn patch_everyone(State(st): State<AppState>, Extension(c): Extension<Caller>, JsonBody(body): JsonBody<w::PatchTeamRequest>) -> ApiResult<Json<w::EveryoneTeamInfo>> {
+pub async fn patch_everyone(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    JsonBody(body): JsonBody<w::PatchTeamRequest>,
+) -> ApiResult<Json<w::EveryoneTeamInfo>> {
     if body.public.is_some() {
-        return Err(Error::invalid_because("public", "The Everyone team is always the whole company.").into());
+        return Err(Error::invalid_because(
+            "public",
+            "The Everyone team is always the whole company.",
+        )
+        .into());
     }
-    let chat = st.service().patch_everyone(&c, body.name, body.description).await?;
+    let chat = st
+        .service()
+        .patch_everyone(&c, body.name, body.description)
+        .await?;
     Ok(Json(convert::everyone_info(&chat)))
 }
 
-pub async fn person(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<Json<w::PersonInfo>> {
-    Ok(Json(convert::person_info(&st.service().person(&c, &id).await?)))
+pub async fn person(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<Json<w::PersonInfo>> {
+    Ok(Json(convert::person_info(
+        &st.service().person(&c, &id).await?,
+    )))
 }
 
-pub async fn company(State(st): State<AppState>, Extension(c): Extension<Caller>, P(id): P<String>) -> ApiResult<Json<w::CompanyInfo>> {
-    Ok(Json(convert::company_info(&st.service().company(&c, &id).await?)))
+pub async fn company(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<Json<w::CompanyInfo>> {
+    Ok(Json(convert::company_info(
+        &st.service().company(&c, &id).await?,
+    )))
 }

@@ -12,60 +12,125 @@ use openglip_wire as w;
 
 use super::chats::members;
 use super::posts::{list_posts as list_chat_posts, post_input};
-use super::{P, chat_types, multipart, navigation, page_request, parse_types_scope, split_ids, token_scope, types_scope};
+use super::{
+    P, chat_types, multipart, navigation, page_request, parse_types_scope, split_ids, token_scope,
+    types_scope,
+};
 use crate::AppState;
 use crate::convert;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Params};
 
 /// `GET /restapi/v1.0/glip/posts?groupId=…` (or only a `pageToken`, which remembers the group).
-pub async fn list_posts(State(st): State<AppState>, Extension(c): Extension<Caller>, q: Params) -> ApiResult<Json<w::PostList>> {
-    let from_token = token_scope("posts", &q)?.map(|s| s.split(':').next().unwrap_or("").to_string());
+pub async fn list_posts(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    q: Params,
+) -> ApiResult<Json<w::PostList>> {
+    let from_token =
+        token_scope("posts", &q)?.map(|s| s.split(':').next().unwrap_or("").to_string());
     let group = match (q.get("groupId").filter(|g| !g.is_empty()), from_token) {
         (Some(g), Some(t)) if g != t => {
-            return Err(Error::invalid_because("pageToken", "Parameter [pageToken] value is invalid: it belongs to another group.").into());
+            return Err(Error::invalid_because(
+                "pageToken",
+                "Parameter [pageToken] value is invalid: it belongs to another group.",
+            )
+            .into());
         }
         (Some(g), _) => g.to_string(),
         (None, Some(t)) => t,
         (None, None) => return Err(Error::MissingParameter("groupId".into()).into()),
     };
-    Ok(Json(list_chat_posts(&st, &c, &group, None, &q).await.map_err(group_param)?))
+    Ok(Json(
+        list_chat_posts(&st, &c, &group, None, &q)
+            .await
+            .map_err(group_param)?,
+    ))
 }
 
 /// `POST /restapi/v1.0/glip/posts` with `groupId` and `text` in the body. Answers 200.
-pub async fn create_post(State(st): State<AppState>, Extension(c): Extension<Caller>, JsonBody(body): JsonBody<w::CreatePostRequest>) -> ApiResult<Json<w::PostInfo>> {
+pub async fn create_post(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    JsonBody(body): JsonBody<w::CreatePostRequest>,
+) -> ApiResult<Json<w::PostInfo>> {
     let group = body
         .group_id
         .as_ref()
         .map(|g| g.as_string())
         .ok_or_else(|| Error::MissingParameter("groupId".into()))?;
-    let post = st.service().create_post(&c, &group, post_input(body)).await?;
+    let post = st
+        .service()
+        .create_post(&c, &group, post_input(body))
+        .await?;
     Ok(Json(convert::post_info(&post)))
 }
 
-pub async fn list_group_posts(State(st): State<AppState>, Extension(c): Extension<Caller>, P(group): P<String>, q: Params) -> ApiResult<Json<w::PostList>> {
-    Ok(Json(list_chat_posts(&st, &c, &group, None, &q).await.map_err(group_param)?))
+pub async fn list_group_posts(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(group): P<String>,
+    q: Params,
+) -> ApiResult<Json<w::PostList>> {
+    Ok(Json(
+        list_chat_posts(&st, &c, &group, None, &q)
+            .await
+            .map_err(group_param)?,
+    ))
 }
 
-pub async fn create_group_post(State(st): State<AppState>, Extension(c): Extension<Caller>, P(group): P<String>, JsonBody(body): JsonBody<w::CreatePostRequest>) -> ApiResult<Json<w::PostInfo>> {
+pub async fn create_group_post(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(group): P<String>,
+    JsonBody(body): JsonBody<w::CreatePostRequest>,
+) -> ApiResult<Json<w::PostInfo>> {
     if let Some(g) = &body.group_id {
         if g.as_string() != group {
-            return Err(Error::invalid_because("groupId", "Parameter [groupId] in the body differs from the one in the path.").into());
+            return Err(Error::invalid_because(
+                "groupId",
+                "Parameter [groupId] in the body differs from the one in the path.",
+            )
+            .into());
         }
     }
-    let post = st.service().create_post(&c, &group, post_input(body)).await?;
+    let post = st
+        .service()
+        .create_post(&c, &group, post_input(body))
+        .await?;
     Ok(Json(convert::post_info(&post)))
 }
 
 /// `PUT …/groups/{groupId}/posts/{postId}/text` with a `text/plain` body.
-pub async fn update_post_text(State(st): State<AppState>, Extension(c): Extension<Caller>, P((group, post)): P<(String, String)>, body: Bytes) -> ApiResult<Response> {
-    let text = String::from_utf8(body.to_vec()).map_err(|_| Error::UnparsableBody("the text is not UTF-8".into()))?;
-    let post = st.service().update_post(&c, &group, &post, Some(text)).await.map_err(|e| group_param(ApiError(e)))?;
-    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], post.text).into_response())
+pub async fn update_post_text(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P((group, post)): P<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| Error::UnparsableBody("the text is not UTF-8".into()))?;
+    let post = st
+        .service()
+        .update_post(&c, &group, &post, Some(text))
+        .await
+        .map_err(|e| group_param(ApiError(e)))?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        post.text,
+    )
+        .into_response())
 }
 
 /// `GET /restapi/v1.0/glip/groups?type=…` — the caller's groups, newest first.
-pub async fn list_groups(State(st): State<AppState>, Extension(c): Extension<Caller>, q: Params) -> ApiResult<Json<w::GlipGroupList>> {
+pub async fn list_groups(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    q: Params,
+) -> ApiResult<Json<w::GlipGroupList>> {
     let types = match token_scope("groups", &q)? {
         Some(scope) => parse_types_scope(&scope),
         None => chat_types(&q, true)?,
@@ -79,8 +144,15 @@ pub async fn list_groups(State(st): State<AppState>, Extension(c): Extension<Cal
 }
 
 /// `POST /restapi/v1.0/glip/groups` — a `Team`, or a `PrivateChat` (found if it exists).
-pub async fn create_group(State(st): State<AppState>, Extension(c): Extension<Caller>, JsonBody(body): JsonBody<w::GlipCreateGroup>) -> ApiResult<Json<w::GlipGroupInfo>> {
-    let kind = body.kind.as_deref().ok_or_else(|| Error::MissingParameter("type".into()))?;
+pub async fn create_group(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    JsonBody(body): JsonBody<w::GlipCreateGroup>,
+) -> ApiResult<Json<w::GlipGroupInfo>> {
+    let kind = body
+        .kind
+        .as_deref()
+        .ok_or_else(|| Error::MissingParameter("type".into()))?;
     let specs = members("members", body.members.as_deref().unwrap_or_default())?;
     let chat = match ChatType::parse_legacy(kind) {
         Some(ChatType::Team) => {
@@ -102,7 +174,11 @@ pub async fn create_group(State(st): State<AppState>, Extension(c): Extension<Ca
                 .filter(|m| *m != MemberInput::Id(c.extension_id.to_string()))
                 .collect();
             if others.len() != 1 {
-                return Err(Error::invalid_because("members", "A PrivateChat has exactly two members: you and one other person.").into());
+                return Err(Error::invalid_because(
+                    "members",
+                    "A PrivateChat has exactly two members: you and one other person.",
+                )
+                .into());
             }
             st.service().conversation(&c, &others).await?.0
         }
@@ -112,7 +188,11 @@ pub async fn create_group(State(st): State<AppState>, Extension(c): Extension<Ca
 }
 
 /// `GET /restapi/v1.0/glip/groups/{groupId}`; several comma-separated ids answer 207 multipart.
-pub async fn read_group(State(st): State<AppState>, Extension(c): Extension<Caller>, P(ids): P<String>) -> ApiResult<Response> {
+pub async fn read_group(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(ids): P<String>,
+) -> ApiResult<Response> {
     let ids = split_ids(&ids);
     if ids.len() > 30 {
         return Err(Error::invalid_because("groupId", "At most 30 ids at once.").into());
@@ -138,19 +218,46 @@ pub async fn read_group(State(st): State<AppState>, Extension(c): Extension<Call
 }
 
 /// `POST /restapi/v1.0/glip/groups/{groupId}/bulk-assign`.
-pub async fn bulk_assign(State(st): State<AppState>, Extension(c): Extension<Caller>, P(group): P<String>, JsonBody(body): JsonBody<w::GlipBulkAssign>) -> ApiResult<Json<w::GlipGroupInfo>> {
-    let mut add: Vec<MemberInput> = body.added_person_ids.unwrap_or_default().iter().map(|i| MemberInput::Id(i.as_string())).collect();
-    add.extend(body.added_person_emails.unwrap_or_default().into_iter().map(MemberInput::Email));
-    let remove: Vec<MemberInput> = body.removed_person_ids.unwrap_or_default().iter().map(|i| MemberInput::Id(i.as_string())).collect();
+pub async fn bulk_assign(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(group): P<String>,
+    JsonBody(body): JsonBody<w::GlipBulkAssign>,
+) -> ApiResult<Json<w::GlipGroupInfo>> {
+    let mut add: Vec<MemberInput> = body
+        .added_person_ids
+        .unwrap_or_default()
+        .iter()
+        .map(|i| MemberInput::Id(i.as_string()))
+        .collect();
+    add.extend(
+        body.added_person_emails
+            .unwrap_or_default()
+            .into_iter()
+            .map(MemberInput::Email),
+    );
+    let remove: Vec<MemberInput> = body
+        .removed_person_ids
+        .unwrap_or_default()
+        .iter()
+        .map(|i| MemberInput::Id(i.as_string()))
+        .collect();
     if add.is_empty() && remove.is_empty() {
         return Err(Error::MissingParameter("addedPersonIds".into()).into());
     }
-    let chat = st.service().change_team_members(&c, &group, &add, &remove).await?;
+    let chat = st
+        .service()
+        .change_team_members(&c, &group, &add, &remove)
+        .await?;
     Ok(Json(convert::legacy_group(&chat)))
 }
 
 /// `GET /restapi/v1.0/glip/persons/{personId}`; several comma-separated ids answer 207 multipart.
-pub async fn read_person(State(st): State<AppState>, Extension(c): Extension<Caller>, P(ids): P<String>) -> ApiResult<Response> {
+pub async fn read_person(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(ids): P<String>,
+) -> ApiResult<Response> {
     let ids = split_ids(&ids);
     if ids.len() > 30 {
         return Err(Error::invalid_because("personId", "At most 30 ids at once.").into());
@@ -185,4 +292,3 @@ fn group_param(e: ApiError) -> ApiError {
         other => ApiError(other),
     }
 }
-

@@ -34,7 +34,10 @@ pub async fn version(State(st): State<AppState>, headers: HeaderMap) -> Json<Api
 
 pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         st.0.metrics.render(),
     )
 }

@@ -56,7 +56,11 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 pub fn chat_types(params: &Params, legacy: bool) -> Result<Vec<ChatType>, ApiError> {
     let mut out = Vec::new();
     for raw in params.all("type") {
-        let t = if legacy { ChatType::parse_legacy(raw) } else { ChatType::parse(raw) };
+        let t = if legacy {
+            ChatType::parse_legacy(raw)
+        } else {
+            ChatType::parse(raw)
+        };
         match t {
             Some(t) => {
                 if !out.contains(&t) {
@@ -85,10 +89,19 @@ pub fn parse_types_scope(s: &str) -> Vec<ChatType> {
 
 /// Paging parameters: (scope to use, page request). With a `pageToken`, the token's scope wins
 /// when it is of the same `kind` (tokens carry their filters).
-pub fn page_request(kind: &str, scope: &str, params: &Params) -> Result<(String, PageRequest), ApiError> {
+pub fn page_request(
+    kind: &str,
+    scope: &str,
+    params: &Params,
+) -> Result<(String, PageRequest), ApiError> {
     let count = paging::record_count(params.get("recordCount"))?;
     let prefix = format!("{kind}:");
-    let (scope, req) = paging::request(&format!("{kind}:{scope}"), params.get("pageToken"), count, |s| s.starts_with(&prefix))?;
+    let (scope, req) = paging::request(
+        &format!("{kind}:{scope}"),
+        params.get("pageToken"),
+        count,
+        |s| s.starts_with(&prefix),
+    )?;
     Ok((scope[prefix.len()..].to_string(), req))
 }
 
@@ -108,9 +121,19 @@ pub fn token_scope(kind: &str, params: &Params) -> Result<Option<String>, ApiErr
     }
 }
 
-pub fn navigation<T>(kind: &str, scope: &str, page: &Page<T>, id: impl Fn(&T) -> i64) -> Navigation {
+pub fn navigation<T>(
+    kind: &str,
+    scope: &str,
+    page: &Page<T>,
+    id: impl Fn(&T) -> i64,
+) -> Navigation {
     let ids: Vec<i64> = page.items.iter().map(id).collect();
-    let (prev, next) = paging::navigation(&format!("{kind}:{scope}"), &ids, page.has_newer, page.has_older);
+    let (prev, next) = paging::navigation(
+        &format!("{kind}:{scope}"),
+        &ids,
+        page.has_newer,
+        page.has_older,
+    );
     Navigation {
         prev_page_token: prev,
         next_page_token: next,
@@ -120,7 +143,10 @@ pub fn navigation<T>(kind: &str, scope: &str, page: &Page<T>, id: impl Fn(&T) ->
 /// RingCentral's batch answer for several comma-separated ids: `207 Multi-Status`,
 /// `multipart/mixed`; the first part lists each item's status, then one part per item.
 pub fn multipart(parts: Vec<Result<serde_json::Value, ApiError>>) -> Response {
-    let boundary = format!("Boundary_{}", crate::secrets::new_id().replace(['-', '_'], "0"));
+    let boundary = format!(
+        "Boundary_{}",
+        crate::secrets::new_id().replace(['-', '_'], "0")
+    );
     let statuses: Vec<serde_json::Value> = parts
         .iter()
         .map(|p| match p {
@@ -130,7 +156,9 @@ pub fn multipart(parts: Vec<Result<serde_json::Value, ApiError>>) -> Response {
         .collect();
     let mut body = String::new();
     let mut push = |json: String| {
-        body.push_str(&format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{json}\r\n"));
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Type: application/json\r\n\r\n{json}\r\n"
+        ));
     };
     push(serde_json::json!({ "response": statuses }).to_string());
     for p in parts {
@@ -142,7 +170,10 @@ pub fn multipart(parts: Vec<Result<serde_json::Value, ApiError>>) -> Response {
     body.push_str(&format!("--{boundary}--\r\n"));
     (
         axum::http::StatusCode::MULTI_STATUS,
-        [(header::CONTENT_TYPE, format!("multipart/mixed; boundary={boundary}"))],
+        [(
+            header::CONTENT_TYPE,
+            format!("multipart/mixed; boundary={boundary}"),
+        )],
         body,
     )
         .into_response()
@@ -150,5 +181,8 @@ pub fn multipart(parts: Vec<Result<serde_json::Value, ApiError>>) -> Response {
 
 /// Splits `1,2,3` into ids; a single id is the plain case.
 pub fn split_ids(raw: &str) -> Vec<&str> {
-    raw.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }

@@ -17,7 +17,10 @@ use crate::extract::{JsonBody, Params};
 pub fn post_input(body: w::CreatePostRequest) -> PostInput {
     PostInput {
         text: body.text,
-        parent_post_id: body.parent_post_id.or(body.thread_id).map(|p| p.as_string()),
+        parent_post_id: body
+            .parent_post_id
+            .or(body.thread_id)
+            .map(|p| p.as_string()),
         attachments: body.attachments,
         activity: body.activity,
         title: body.title,
@@ -27,14 +30,24 @@ pub fn post_input(body: w::CreatePostRequest) -> PostInput {
 }
 
 /// Lists posts of `chat` (optionally one thread), newest first, with RingCentral paging.
-pub async fn list_posts(st: &AppState, c: &Caller, chat: &str, thread: Option<&str>, q: &Params) -> Result<w::PostList, ApiError> {
+pub async fn list_posts(
+    st: &AppState,
+    c: &Caller,
+    chat: &str,
+    thread: Option<&str>,
+    q: &Params,
+) -> Result<w::PostList, ApiError> {
     let scope = match thread {
         Some(t) => format!("{chat}:{t}"),
         None => chat.to_string(),
     };
     let (scope, req) = page_request("posts", &scope, q)?;
     if scope.split(':').next() != Some(chat) {
-        return Err(Error::invalid_because("pageToken", "Parameter [pageToken] value is invalid: it belongs to another chat.").into());
+        return Err(Error::invalid_because(
+            "pageToken",
+            "Parameter [pageToken] value is invalid: it belongs to another chat.",
+        )
+        .into());
     }
     let page = st.service().list_posts(c, chat, thread, req).await?;
     Ok(w::PostList {
@@ -43,28 +56,64 @@ pub async fn list_posts(st: &AppState, c: &Caller, chat: &str, thread: Option<&s
     })
 }
 
-pub async fn list(State(st): State<AppState>, Extension(c): Extension<Caller>, P(chat): P<String>, q: Params) -> ApiResult<Json<w::PostList>> {
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(chat): P<String>,
+    q: Params,
+) -> ApiResult<Json<w::PostList>> {
     Ok(Json(list_posts(&st, &c, &chat, None, &q).await?))
 }
 
-pub async fn thread(State(st): State<AppState>, Extension(c): Extension<Caller>, P((chat, thread)): P<(String, String)>, q: Params) -> ApiResult<Json<w::PostList>> {
+pub async fn thread(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P((chat, thread)): P<(String, String)>,
+    q: Params,
+) -> ApiResult<Json<w::PostList>> {
     Ok(Json(list_posts(&st, &c, &chat, Some(&thread), &q).await?))
 }
 
-pub async fn create(State(st): State<AppState>, Extension(c): Extension<Caller>, P(chat): P<String>, JsonBody(body): JsonBody<w::CreatePostRequest>) -> ApiResult<Response> {
-    let post = st.service().create_post(&c, &chat, post_input(body)).await.map_err(chat_param)?;
+pub async fn create(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(chat): P<String>,
+    JsonBody(body): JsonBody<w::CreatePostRequest>,
+) -> ApiResult<Response> {
+    let post = st
+        .service()
+        .create_post(&c, &chat, post_input(body))
+        .await
+        .map_err(chat_param)?;
     Ok((StatusCode::CREATED, Json(convert::post_info(&post))).into_response())
 }
 
-pub async fn read(State(st): State<AppState>, Extension(c): Extension<Caller>, P((chat, id)): P<(String, String)>) -> ApiResult<Json<w::PostInfo>> {
-    Ok(Json(convert::post_info(&st.service().post(&c, &chat, &id).await?)))
+pub async fn read(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P((chat, id)): P<(String, String)>,
+) -> ApiResult<Json<w::PostInfo>> {
+    Ok(Json(convert::post_info(
+        &st.service().post(&c, &chat, &id).await?,
+    )))
 }
 
-pub async fn patch(State(st): State<AppState>, Extension(c): Extension<Caller>, P((chat, id)): P<(String, String)>, JsonBody(body): JsonBody<w::UpdatePostRequest>) -> ApiResult<Json<w::PostInfo>> {
-    Ok(Json(convert::post_info(&st.service().update_post(&c, &chat, &id, body.text).await?)))
+pub async fn patch(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P((chat, id)): P<(String, String)>,
+    JsonBody(body): JsonBody<w::UpdatePostRequest>,
+) -> ApiResult<Json<w::PostInfo>> {
+    Ok(Json(convert::post_info(
+        &st.service().update_post(&c, &chat, &id, body.text).await?,
+    )))
 }
 
-pub async fn delete(State(st): State<AppState>, Extension(c): Extension<Caller>, P((chat, id)): P<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P((chat, id)): P<(String, String)>,
+) -> ApiResult<StatusCode> {
     st.service().delete_post(&c, &chat, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,14 +11,20 @@ async fn open_creates_the_folder_and_reopening_keeps_data_and_migrations() {
     let id = {
         let store = SqliteStore::open(&data).unwrap();
         assert!(data.join("openglip.db").exists());
-        let (account, _) = store.create_account("Acme".into(), person("Ada", "Admin", None)).await.unwrap();
+        let (account, _) = store
+            .create_account("Acme".into(), person("Ada", "Admin", None))
+            .await
+            .unwrap();
         account.id
     };
     for _ in 0..2 {
         let store = SqliteStore::open(&data).unwrap();
         assert_eq!(count(&store, "SELECT count(*) FROM schema_migrations"), 1);
         assert_eq!(
-            count(&store, "SELECT version FROM schema_migrations WHERE name = '0001_init'"),
+            count(
+                &store,
+                "SELECT version FROM schema_migrations WHERE name = '0001_init'"
+            ),
             1
         );
         assert_eq!(store.account(id).await.unwrap().unwrap().name, "Acme");
@@ -42,7 +48,10 @@ async fn create_account_makes_everyone_personal_and_membership() {
     assert!(f.admin.is_admin);
     assert_eq!(f.admin.email.as_deref(), Some("ada@acme.test"));
     assert_eq!(f.store.account(a.id).await.unwrap().unwrap(), *a);
-    assert_eq!(f.store.extension(f.admin.id).await.unwrap().unwrap(), f.admin);
+    assert_eq!(
+        f.store.extension(f.admin.id).await.unwrap().unwrap(),
+        f.admin
+    );
 
     let everyone = f.store.everyone_chat(a.id).await.unwrap();
     assert_eq!(everyone.kind, ChatType::Everyone);
@@ -64,7 +73,11 @@ async fn create_account_makes_everyone_personal_and_membership() {
         .await
         .unwrap();
     assert_eq!(all.items.len(), 2);
-    let personal = all.items.iter().find(|c| c.kind == ChatType::Personal).unwrap();
+    let personal = all
+        .items
+        .iter()
+        .find(|c| c.kind == ChatType::Personal)
+        .unwrap();
     assert_eq!(personal.members, vec![f.admin.id]);
     assert_eq!(personal.creator_id, Some(f.admin.id));
     assert!(!personal.public);
@@ -99,10 +112,25 @@ async fn create_extension_numbers_personal_chat_and_everyone() {
     // A given number; auto-numbering fills the gap below it, then skips it.
     let mut s = person("Sam", "Given", None);
     s.extension_number = Some("105".into());
-    assert_eq!(f.store.create_extension(f.account.id, s).await.unwrap().extension_number, "105");
-    let next = f.store.create_extension(f.account.id, person("T", "", None)).await.unwrap();
+    assert_eq!(
+        f.store
+            .create_extension(f.account.id, s)
+            .await
+            .unwrap()
+            .extension_number,
+        "105"
+    );
+    let next = f
+        .store
+        .create_extension(f.account.id, person("T", "", None))
+        .await
+        .unwrap();
     assert_eq!(next.extension_number, "104");
-    let next = f.store.create_extension(f.account.id, person("U", "", None)).await.unwrap();
+    let next = f
+        .store
+        .create_extension(f.account.id, person("U", "", None))
+        .await
+        .unwrap();
     assert_eq!(next.extension_number, "106");
 
     let everyone = f.store.everyone_chat(f.account.id).await.unwrap();
@@ -137,14 +165,20 @@ async fn duplicate_email_and_number_are_invalid_and_leave_nothing_behind() {
         .store
         .create_extension(f.account.id, person("Ada", "Again", Some("ada@acme.test")))
         .await;
-    assert!(matches!(dup, Err(Error::InvalidParameter { ref name, .. }) if name == "email"), "{dup:?}");
+    assert!(
+        matches!(dup, Err(Error::InvalidParameter { ref name, .. }) if name == "email"),
+        "{dup:?}"
+    );
 
     // Upper case is the same address.
     let dup = f
         .store
         .create_extension(f.account.id, person("Ada", "Again", Some("ADA@Acme.Test")))
         .await;
-    assert!(matches!(dup, Err(Error::InvalidParameter { ref name, .. }) if name == "email"), "{dup:?}");
+    assert!(
+        matches!(dup, Err(Error::InvalidParameter { ref name, .. }) if name == "email"),
+        "{dup:?}"
+    );
 
     let mut n = person("Num", "Ber", None);
     n.extension_number = Some("101".into());
@@ -157,7 +191,10 @@ async fn duplicate_email_and_number_are_invalid_and_leave_nothing_behind() {
     // The same email in another account is still taken; the same number is fine there.
     let dup = f
         .store
-        .create_account("Other".into(), person("Ada", "Elsewhere", Some("ada@acme.test")))
+        .create_account(
+            "Other".into(),
+            person("Ada", "Elsewhere", Some("ada@acme.test")),
+        )
         .await;
     assert!(matches!(dup, Err(Error::InvalidParameter { ref name, .. }) if name == "email"));
     assert_eq!(count(&f.store, "SELECT count(*) FROM accounts"), 1);
@@ -184,14 +221,34 @@ async fn extensions_by_ids_and_by_email() {
         .extensions(vec![q.id, ExtensionId(424242), p.id, f.admin.id])
         .await
         .unwrap();
-    assert_eq!(got.iter().map(|e| e.id).collect::<Vec<_>>(), vec![q.id, p.id, f.admin.id]);
+    assert_eq!(
+        got.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![q.id, p.id, f.admin.id]
+    );
     assert!(f.store.extensions(vec![]).await.unwrap().is_empty());
     assert_eq!(
-        f.store.extension_by_email("PAT@acme.test".into()).await.unwrap().unwrap().id,
+        f.store
+            .extension_by_email("PAT@acme.test".into())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         p.id
     );
-    assert!(f.store.extension_by_email("nobody@acme.test".into()).await.unwrap().is_none());
-    assert!(f.store.extension(ExtensionId(424242)).await.unwrap().is_none());
+    assert!(
+        f.store
+            .extension_by_email("nobody@acme.test".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.store
+            .extension(ExtensionId(424242))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -205,20 +262,41 @@ async fn credentials_lookups() {
         .unwrap(); // 101 in Beta too
 
     // By email, any case; the extension number is ignored.
-    let c = s.credentials("Ada@ACME.test".into(), Some("999".into())).await.unwrap().unwrap();
+    let c = s
+        .credentials("Ada@ACME.test".into(), Some("999".into()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.extension.id, f.admin.id);
     assert_eq!(c.password_hash.as_deref(), Some("hash-of-Ada"));
-    assert!(s.credentials("nobody@acme.test".into(), None).await.unwrap().is_none());
+    assert!(
+        s.credentials("nobody@acme.test".into(), None)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Account id + extension number.
-    let c = s.credentials(b.id.to_string(), Some("101".into())).await.unwrap().unwrap();
+    let c = s
+        .credentials(b.id.to_string(), Some("101".into()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.extension.id, b_admin.id);
-    let c = s.credentials(f.account.id.to_string(), Some("101".into())).await.unwrap().unwrap();
+    let c = s
+        .credentials(f.account.id.to_string(), Some("101".into()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.extension.id, f.admin.id);
 
     // Main number, with or without '+', or formatted; and `number*ext`.
     let main = f.account.main_number.clone();
-    let c = s.credentials(main.clone(), Some("102".into())).await.unwrap().unwrap();
+    let c = s
+        .credentials(main.clone(), Some("102".into()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.extension.id, p.id);
     let c = s
         .credentials(main.trim_start_matches('+').into(), Some("102".into()))
@@ -226,11 +304,30 @@ async fn credentials_lookups() {
         .unwrap()
         .unwrap();
     assert_eq!(c.extension.id, p.id);
-    let c = s.credentials(format!("{main}*102"), None).await.unwrap().unwrap();
+    let c = s
+        .credentials(format!("{main}*102"), None)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.extension.id, p.id);
-    assert!(s.credentials(main.clone(), Some("103".into())).await.unwrap().is_none());
-    assert!(s.credentials("nonsense".into(), Some("101".into())).await.unwrap().is_none());
-    assert!(s.credentials(b.main_number.clone(), Some("102".into())).await.unwrap().is_none());
+    assert!(
+        s.credentials(main.clone(), Some("103".into()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.credentials("nonsense".into(), Some("101".into()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.credentials(b.main_number.clone(), Some("102".into()))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // A bare extension number: only when exactly one account has it.
     let c = s.credentials("102".into(), None).await.unwrap().unwrap();

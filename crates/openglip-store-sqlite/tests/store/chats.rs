@@ -27,7 +27,11 @@ async fn teams_page_in_both_directions_with_exact_flags() {
     let all: Vec<i64> = teams.iter().rev().map(|c| c.id.0).collect();
     let teams_of_pat = filter(p.id, &[ChatType::Team]);
 
-    let p1 = f.store.list_chats(teams_of_pat.clone(), first_page(4)).await.unwrap();
+    let p1 = f
+        .store
+        .list_chats(teams_of_pat.clone(), first_page(4))
+        .await
+        .unwrap();
     assert_eq!(ids(&p1.items), all[0..4]);
     assert!(!p1.has_newer && p1.has_older);
     assert_eq!(p1.items[0].members, vec![f.admin.id, p.id]);
@@ -75,7 +79,11 @@ async fn teams_page_in_both_directions_with_exact_flags() {
     assert_eq!(ids(&exact.items), all[6..10]);
     assert!(exact.has_newer && !exact.has_older);
     // Exactly everything in one page.
-    let one = f.store.list_chats(teams_of_pat.clone(), first_page(10)).await.unwrap();
+    let one = f
+        .store
+        .list_chats(teams_of_pat.clone(), first_page(10))
+        .await
+        .unwrap();
     assert_eq!(ids(&one.items), all);
     assert!(!one.has_newer && !one.has_older);
     // Past the end.
@@ -186,7 +194,9 @@ async fn conversations_are_found_not_duplicated() {
     for _ in 0..20 {
         let store = f.store.clone();
         let new = conv(ChatType::Direct, q.id, vec![q.id, p.id]);
-        tasks.push(tokio::spawn(async move { store.find_or_create_conversation(new).await }));
+        tasks.push(tokio::spawn(async move {
+            store.find_or_create_conversation(new).await
+        }));
     }
     let mut created_count = 0;
     let mut seen = std::collections::HashSet::new();
@@ -213,12 +223,13 @@ async fn membership_changes_post_system_messages() {
     let q = f.add_person("Quinn", "Ray").await;
     let r = f.add_person("Robin", "Fox").await;
     let team = f.team(f.admin.id, "T", &[]).await;
-    let change = |actor: ExtensionId, add: Vec<ExtensionId>, remove: Vec<ExtensionId>| MembershipChange {
-        chat_id: team.id,
-        actor,
-        add,
-        remove,
-    };
+    let change =
+        |actor: ExtensionId, add: Vec<ExtensionId>, remove: Vec<ExtensionId>| MembershipChange {
+            chat_id: team.id,
+            actor,
+            add,
+            remove,
+        };
     let posts = || async {
         f.store
             .list_posts(team.id, None, first_page(50))
@@ -243,15 +254,26 @@ async fn membership_changes_post_system_messages() {
     assert_eq!(ps[0].text, "");
 
     // Robin joins.
-    let t = f.store.change_members(change(r.id, vec![r.id], vec![])).await.unwrap();
+    let t = f
+        .store
+        .change_members(change(r.id, vec![r.id], vec![]))
+        .await
+        .unwrap();
     assert_eq!(t.members, vec![f.admin.id, p.id, q.id, r.id]);
     let ps = posts().await;
     assert_eq!(ps[0].kind, PostType::PersonJoined);
     assert_eq!(ps[0].creator_id, r.id);
 
     // Admin removes Quinn; Pat leaves.
-    f.store.change_members(change(f.admin.id, vec![], vec![q.id])).await.unwrap();
-    let t = f.store.change_members(change(p.id, vec![], vec![p.id])).await.unwrap();
+    f.store
+        .change_members(change(f.admin.id, vec![], vec![q.id]))
+        .await
+        .unwrap();
+    let t = f
+        .store
+        .change_members(change(p.id, vec![], vec![p.id]))
+        .await
+        .unwrap();
     assert_eq!(t.members, vec![f.admin.id, r.id]);
     let ps = posts().await;
     assert_eq!(ps.len(), 4);
@@ -271,7 +293,11 @@ async fn membership_changes_post_system_messages() {
     assert_eq!(posts().await.len(), 4);
 
     // Pat rejoins at the end of the join order.
-    let t = f.store.change_members(change(p.id, vec![p.id], vec![])).await.unwrap();
+    let t = f
+        .store
+        .change_members(change(p.id, vec![p.id], vec![]))
+        .await
+        .unwrap();
     assert_eq!(t.members, vec![f.admin.id, r.id, p.id]);
 
     assert!(matches!(
@@ -337,11 +363,20 @@ async fn update_favorites_recent_and_delete() {
     f.store.set_favorite(a, t1.id, true).await.unwrap();
     f.store.set_favorite(a, t2.id, true).await.unwrap();
     f.store.set_favorite(a, t3.id, true).await.unwrap(); // again: keeps its place
-    assert_eq!(ids(&f.store.favorite_chats(a, 10).await.unwrap()), vec![t3.id.0, t1.id.0, t2.id.0]);
-    assert_eq!(ids(&f.store.favorite_chats(a, 2).await.unwrap()), vec![t3.id.0, t1.id.0]);
+    assert_eq!(
+        ids(&f.store.favorite_chats(a, 10).await.unwrap()),
+        vec![t3.id.0, t1.id.0, t2.id.0]
+    );
+    assert_eq!(
+        ids(&f.store.favorite_chats(a, 2).await.unwrap()),
+        vec![t3.id.0, t1.id.0]
+    );
     f.store.set_favorite(a, t1.id, false).await.unwrap();
     f.store.set_favorite(a, t1.id, false).await.unwrap();
-    assert_eq!(ids(&f.store.favorite_chats(a, 10).await.unwrap()), vec![t3.id.0, t2.id.0]);
+    assert_eq!(
+        ids(&f.store.favorite_chats(a, 10).await.unwrap()),
+        vec![t3.id.0, t2.id.0]
+    );
     assert!(matches!(
         f.store.set_favorite(a, ChatId(999_999), true).await,
         Err(Error::NotFound(p)) if p == "chatId"
@@ -349,8 +384,15 @@ async fn update_favorites_recent_and_delete() {
 
     // Recent: a post moves a chat to the top.
     tokio::time::sleep(std::time::Duration::from_millis(3)).await;
-    f.store.create_post(text_post(t2.id, a, "bump")).await.unwrap();
-    let recent = f.store.recent_chats(filter(a, &[ChatType::Team]), 10).await.unwrap();
+    f.store
+        .create_post(text_post(t2.id, a, "bump"))
+        .await
+        .unwrap();
+    let recent = f
+        .store
+        .recent_chats(filter(a, &[ChatType::Team]), 10)
+        .await
+        .unwrap();
     assert_eq!(recent[0].id, t2.id);
     assert_eq!(recent.len(), 3);
     let recent = f.store.recent_chats(filter(a, &[]), 2).await.unwrap();
@@ -360,9 +402,15 @@ async fn update_favorites_recent_and_delete() {
     // Delete: the chat, its members, posts and favorites go.
     f.store.delete_chat(t2.id).await.unwrap();
     assert!(f.store.chat(t2.id).await.unwrap().is_none());
-    assert_eq!(ids(&f.store.favorite_chats(a, 10).await.unwrap()), vec![t3.id.0]);
     assert_eq!(
-        count(&f.store, &format!("SELECT count(*) FROM posts WHERE chat_id = {}", t2.id.0)),
+        ids(&f.store.favorite_chats(a, 10).await.unwrap()),
+        vec![t3.id.0]
+    );
+    assert_eq!(
+        count(
+            &f.store,
+            &format!("SELECT count(*) FROM posts WHERE chat_id = {}", t2.id.0)
+        ),
         0
     );
     assert!(matches!(
@@ -387,5 +435,8 @@ async fn unknown_members_are_rejected() {
         })
         .await;
     assert!(matches!(r, Err(Error::InvalidParameter { .. })), "{r:?}");
-    assert_eq!(count(&f.store, "SELECT count(*) FROM chats WHERE type = 'Team'"), 0);
+    assert_eq!(
+        count(&f.store, "SELECT count(*) FROM chats WHERE type = 'Team'"),
+        0
+    );
 }

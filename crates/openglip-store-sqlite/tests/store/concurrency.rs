@@ -32,7 +32,8 @@ async fn a_thousand_concurrent_posts_all_land() {
             for i in 0..PER_TASK {
                 let s = store.clone();
                 posts.push(tokio::spawn(async move {
-                    s.create_post(text_post(chat, who, &format!("{t}/{i}"))).await
+                    s.create_post(text_post(chat, who, &format!("{t}/{i}")))
+                        .await
                 }));
                 if i == PER_TASK / 2 {
                     let s = store.clone();
@@ -61,7 +62,10 @@ async fn a_thousand_concurrent_posts_all_land() {
     assert_eq!(ids.len(), TASKS * PER_TASK, "ids are unique");
 
     assert_eq!(
-        count(&f.store, &format!("SELECT count(*) FROM posts WHERE chat_id = {}", team.id.0)),
+        count(
+            &f.store,
+            &format!("SELECT count(*) FROM posts WHERE chat_id = {}", team.id.0)
+        ),
         (TASKS * PER_TASK) as i64
     );
     // Every post is readable through paging, newest first.
@@ -81,7 +85,11 @@ async fn a_thousand_concurrent_posts_all_land() {
             )
             .await
             .unwrap();
-        assert!(page.items.windows(2).all(|w| w[0].id > w[1].id && w[0].created >= w[1].created));
+        assert!(
+            page.items
+                .windows(2)
+                .all(|w| w[0].id > w[1].id && w[0].created >= w[1].created)
+        );
         seen += page.items.len();
         cursor = page.items.last().map(|p| p.id.0);
         if !page.has_older {
@@ -94,7 +102,10 @@ async fn a_thousand_concurrent_posts_all_land() {
     let jobs = after.jobs - before.jobs;
     let batches = after.batches - before.batches;
     assert_eq!(jobs, (TASKS * PER_TASK + TASKS) as u64);
-    assert!(batches < jobs, "group commit: {batches} commits for {jobs} jobs");
+    assert!(
+        batches < jobs,
+        "group commit: {batches} commits for {jobs} jobs"
+    );
     eprintln!("{jobs} jobs in {batches} commits");
 }
 
@@ -119,7 +130,10 @@ async fn reads_run_alongside_writes_and_survive_reopen() {
         readers.push(tokio::spawn(async move {
             let mut last = 0;
             for _ in 0..50 {
-                let page = store.list_posts(team.id, None, first_page(1)).await.unwrap();
+                let page = store
+                    .list_posts(team.id, None, first_page(1))
+                    .await
+                    .unwrap();
                 let newest = page.items.first().map_or(0, |p| p.id.0);
                 assert!(newest >= last, "reads never go back in time");
                 last = newest;
@@ -135,6 +149,9 @@ async fn reads_run_alongside_writes_and_survive_reopen() {
     drop(f.store);
     let store = SqliteStore::open(&data).unwrap();
     assert_eq!(count(&store, "SELECT count(*) FROM posts"), 200);
-    let page = store.list_posts(team.id, None, first_page(5)).await.unwrap();
+    let page = store
+        .list_posts(team.id, None, first_page(5))
+        .await
+        .unwrap();
     assert_eq!(page.items[0].text, "199");
 }

@@ -16,17 +16,37 @@ async fn create_post_checks_chat_membership_parent_and_status() {
 
     let r = f.store.create_post(text_post(team.id, p.id, "hi")).await;
     assert!(matches!(r, Err(Error::Forbidden(_))), "{r:?}");
-    let r = f.store.create_post(text_post(ChatId(999_999), f.admin.id, "hi")).await;
-    assert!(matches!(r, Err(Error::NotFound(ref n)) if n == "chatId"), "{r:?}");
+    let r = f
+        .store
+        .create_post(text_post(ChatId(999_999), f.admin.id, "hi"))
+        .await;
+    assert!(
+        matches!(r, Err(Error::NotFound(ref n)) if n == "chatId"),
+        "{r:?}"
+    );
 
-    let root = f.store.create_post(text_post(team.id, f.admin.id, "root")).await.unwrap();
-    let elsewhere = f.store.create_post(text_post(other.id, f.admin.id, "x")).await.unwrap();
+    let root = f
+        .store
+        .create_post(text_post(team.id, f.admin.id, "root"))
+        .await
+        .unwrap();
+    let elsewhere = f
+        .store
+        .create_post(text_post(other.id, f.admin.id, "x"))
+        .await
+        .unwrap();
     let mut reply = text_post(team.id, f.admin.id, "reply");
     reply.parent_post_id = Some(elsewhere.id);
     let r = f.store.create_post(reply.clone()).await;
-    assert!(matches!(r, Err(Error::NotFound(ref n)) if n == "parentPostId"), "{r:?}");
+    assert!(
+        matches!(r, Err(Error::NotFound(ref n)) if n == "parentPostId"),
+        "{r:?}"
+    );
     reply.parent_post_id = Some(PostId(999_999));
-    assert!(matches!(f.store.create_post(reply.clone()).await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        f.store.create_post(reply.clone()).await,
+        Err(Error::NotFound(_))
+    ));
     reply.parent_post_id = Some(root.id);
     let ok = f.store.create_post(reply).await.unwrap();
     assert_eq!(ok.parent_post_id, Some(root.id));
@@ -42,8 +62,14 @@ async fn create_post_checks_chat_membership_parent_and_status() {
         )
         .await
         .unwrap();
-    let r = f.store.create_post(text_post(team.id, f.admin.id, "late")).await;
-    assert!(matches!(r, Err(Error::Forbidden(ref m)) if m == "The chat is archived"), "{r:?}");
+    let r = f
+        .store
+        .create_post(text_post(team.id, f.admin.id, "late"))
+        .await;
+    assert!(
+        matches!(r, Err(Error::Forbidden(ref m)) if m == "The chat is archived"),
+        "{r:?}"
+    );
 
     assert_eq!(count(&f.store, "SELECT count(*) FROM posts"), 3);
 }
@@ -53,7 +79,8 @@ async fn fields_round_trip() {
     let f = fixture().await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let mut new = text_post(team.id, f.admin.id, "card");
-    new.attachments = vec![serde_json::json!({"type": "Card", "fallback": "x", "fields": [{"title": "a"}]})];
+    new.attachments =
+        vec![serde_json::json!({"type": "Card", "fallback": "x", "fields": [{"title": "a"}]})];
     new.activity = Some("did a thing".into());
     new.title = Some("Title".into());
     new.icon_uri = Some("https://example.test/i.png".into());
@@ -63,7 +90,13 @@ async fn fields_round_trip() {
     assert_eq!(created.created, created.modified);
     let read = f.store.post(team.id, created.id).await.unwrap().unwrap();
     assert_eq!(read, created);
-    assert!(f.store.post(ChatId(999_999), created.id).await.unwrap().is_none());
+    assert!(
+        f.store
+            .post(ChatId(999_999), created.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -87,7 +120,11 @@ async fn mentions_are_named_and_unknown_ones_dropped() {
         "![:Person]({}) ![:Team]({}) ![:Person]({}) ![:Person](999999) ![:Team]({}) ![:Person]({}) ![:Person]({})",
         p.id, team.id, stranger.id, foreign_team.id, solo.id, p.id
     );
-    let post = f.store.create_post(text_post(team.id, f.admin.id, &text)).await.unwrap();
+    let post = f
+        .store
+        .create_post(text_post(team.id, f.admin.id, &text))
+        .await
+        .unwrap();
     let got: Vec<(MentionType, i64, &str)> = post
         .mentions
         .iter()
@@ -111,7 +148,11 @@ async fn list_posts_pages_and_threads() {
     let f = fixture().await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let a = f.admin.id;
-    let root = f.store.create_post(text_post(team.id, a, "root")).await.unwrap();
+    let root = f
+        .store
+        .create_post(text_post(team.id, a, "root"))
+        .await
+        .unwrap();
     let mut all = vec![root.id.0];
     let mut thread = vec![root.id.0];
     for i in 0..8 {
@@ -129,35 +170,77 @@ async fn list_posts_pages_and_threads() {
     thread.reverse();
     // A post in another chat never shows.
     let other = f.team(a, "Other", &[]).await;
-    f.store.create_post(text_post(other.id, a, "elsewhere")).await.unwrap();
+    f.store
+        .create_post(text_post(other.id, a, "elsewhere"))
+        .await
+        .unwrap();
 
-    let p1 = f.store.list_posts(team.id, None, first_page(4)).await.unwrap();
+    let p1 = f
+        .store
+        .list_posts(team.id, None, first_page(4))
+        .await
+        .unwrap();
     assert_eq!(ids(&p1.items), all[0..4]);
     assert!(!p1.has_newer && p1.has_older);
-    let p2 = f.store.list_posts(team.id, None, older(all[3], 4)).await.unwrap();
+    let p2 = f
+        .store
+        .list_posts(team.id, None, older(all[3], 4))
+        .await
+        .unwrap();
     assert_eq!(ids(&p2.items), all[4..8]);
     assert!(p2.has_newer && p2.has_older);
-    let p3 = f.store.list_posts(team.id, None, older(all[7], 4)).await.unwrap();
+    let p3 = f
+        .store
+        .list_posts(team.id, None, older(all[7], 4))
+        .await
+        .unwrap();
     assert_eq!(ids(&p3.items), all[8..9]);
     assert!(p3.has_newer && !p3.has_older);
-    let back = f.store.list_posts(team.id, None, newer(all[8], 4)).await.unwrap();
+    let back = f
+        .store
+        .list_posts(team.id, None, newer(all[8], 4))
+        .await
+        .unwrap();
     assert_eq!(ids(&back.items), all[4..8]);
     assert!(back.has_newer && back.has_older);
 
-    let t = f.store.list_posts(team.id, Some(root.id), first_page(50)).await.unwrap();
+    let t = f
+        .store
+        .list_posts(team.id, Some(root.id), first_page(50))
+        .await
+        .unwrap();
     assert_eq!(ids(&t.items), thread);
     assert!(!t.has_newer && !t.has_older);
-    let t1 = f.store.list_posts(team.id, Some(root.id), first_page(2)).await.unwrap();
+    let t1 = f
+        .store
+        .list_posts(team.id, Some(root.id), first_page(2))
+        .await
+        .unwrap();
     assert_eq!(ids(&t1.items), thread[0..2]);
     assert!(t1.has_older && !t1.has_newer);
-    let t2 = f.store.list_posts(team.id, Some(root.id), older(thread[1], 2)).await.unwrap();
+    let t2 = f
+        .store
+        .list_posts(team.id, Some(root.id), older(thread[1], 2))
+        .await
+        .unwrap();
     assert_eq!(ids(&t2.items), thread[2..4]);
     assert!(t2.has_older && t2.has_newer);
-    let t3 = f.store.list_posts(team.id, Some(root.id), older(thread[3], 2)).await.unwrap();
+    let t3 = f
+        .store
+        .list_posts(team.id, Some(root.id), older(thread[3], 2))
+        .await
+        .unwrap();
     assert_eq!(ids(&t3.items), thread[4..5]);
     assert!(!t3.has_older && t3.has_newer);
     // The thread of a post in another chat is empty here.
-    assert!(f.store.list_posts(other.id, Some(root.id), first_page(5)).await.unwrap().items.is_empty());
+    assert!(
+        f.store
+            .list_posts(other.id, Some(root.id), first_page(5))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -165,7 +248,11 @@ async fn update_and_delete_posts() {
     let f = fixture().await;
     let p = f.add_person("Pat", "Lee").await;
     let team = f.team(f.admin.id, "T", &[p.id]).await;
-    let root = f.store.create_post(text_post(team.id, f.admin.id, "hello")).await.unwrap();
+    let root = f
+        .store
+        .create_post(text_post(team.id, f.admin.id, "hello"))
+        .await
+        .unwrap();
     let reply = f
         .store
         .create_post(NewPost {
@@ -187,7 +274,10 @@ async fn update_and_delete_posts() {
     assert_eq!(updated.mentions[0].name, "Pat Lee");
     assert_eq!(updated.created, root.created);
     assert!(updated.modified > root.modified);
-    assert_eq!(f.store.post(team.id, root.id).await.unwrap().unwrap(), updated);
+    assert_eq!(
+        f.store.post(team.id, root.id).await.unwrap().unwrap(),
+        updated
+    );
     assert!(matches!(
         f.store.update_post(ChatId(999_999), root.id, "x".into(), vec![]).await,
         Err(Error::NotFound(ref n)) if n == "postId"
@@ -204,13 +294,25 @@ async fn update_and_delete_posts() {
         Err(Error::NotFound(ref n)) if n == "postId"
     ));
     // The reply stays, pointing at the deleted parent.
-    let left = f.store.list_posts(team.id, None, first_page(10)).await.unwrap();
+    let left = f
+        .store
+        .list_posts(team.id, None, first_page(10))
+        .await
+        .unwrap();
     assert_eq!(ids(&left.items), vec![reply.id.0]);
     assert_eq!(left.items[0].parent_post_id, Some(root.id));
 
     // Ids are never reused after a delete.
-    let again = f.store.create_post(text_post(team.id, p.id, "new")).await.unwrap();
+    let again = f
+        .store
+        .create_post(text_post(team.id, p.id, "new"))
+        .await
+        .unwrap();
     f.store.delete_post(team.id, again.id).await.unwrap();
-    let after = f.store.create_post(text_post(team.id, p.id, "newer")).await.unwrap();
+    let after = f
+        .store
+        .create_post(text_post(team.id, p.id, "newer"))
+        .await
+        .unwrap();
     assert!(after.id > again.id);
 }

@@ -13,9 +13,16 @@ async fn app(f: &Fixture, client_id: &str) -> App {
             name: "Test app".into(),
             kind: AppKind::Rest,
             public_client: false,
-            grants: [GrantType::Password, GrantType::RefreshToken].into_iter().collect(),
-            permissions: [Permission::TeamMessaging, Permission::WebSocket].into_iter().collect(),
-            redirect_uris: vec!["https://example.test/cb".into(), "http://localhost/cb".into()],
+            grants: [GrantType::Password, GrantType::RefreshToken]
+                .into_iter()
+                .collect(),
+            permissions: [Permission::TeamMessaging, Permission::WebSocket]
+                .into_iter()
+                .collect(),
+            redirect_uris: vec![
+                "https://example.test/cb".into(),
+                "http://localhost/cb".into(),
+            ],
             access_ttl_secs: 3600,
             refresh_ttl_secs: 604800,
         })
@@ -27,7 +34,13 @@ fn hash(n: u8) -> [u8; 32] {
     [n; 32]
 }
 
-fn record(app: &App, ext: &Extension, access: u8, refresh: Option<u8>, family: &str) -> TokenRecord {
+fn record(
+    app: &App,
+    ext: &Extension,
+    access: u8,
+    refresh: Option<u8>,
+    family: &str,
+) -> TokenRecord {
     let now = Timestamp::from_millis(1_700_000_000_000);
     TokenRecord {
         access_hash: hash(access),
@@ -49,12 +62,25 @@ fn record(app: &App, ext: &Extension, access: u8, refresh: Option<u8>, family: &
 async fn apps_round_trip_and_client_ids_are_unique() {
     let f = fixture().await;
     let a = app(&f, "client-1").await;
-    assert_eq!(f.store.app_by_client_id("client-1".into()).await.unwrap().unwrap(), a);
+    assert_eq!(
+        f.store
+            .app_by_client_id("client-1".into())
+            .await
+            .unwrap()
+            .unwrap(),
+        a
+    );
     assert!(a.grants.contains(GrantType::Password));
     assert!(!a.grants.contains(GrantType::JwtBearer));
     assert_eq!(a.permissions.to_scope(), "TeamMessaging WebSocket");
     assert_eq!(a.redirect_uris.len(), 2);
-    assert!(f.store.app_by_client_id("client-2".into()).await.unwrap().is_none());
+    assert!(
+        f.store
+            .app_by_client_id("client-2".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
     let dup = f
         .store
         .create_app(NewApp {
@@ -80,21 +106,51 @@ async fn insert_and_lookup_tokens() {
     let a = app(&f, "c").await;
     let t = record(&a, &f.admin, 1, Some(2), "fam-1");
     f.store.insert_token(t.clone()).await.unwrap();
-    let g = f.store.token_by_access_hash(hash(1)).await.unwrap().unwrap();
+    let g = f
+        .store
+        .token_by_access_hash(hash(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(g.token, t);
     assert!(!g.revoked);
     assert_eq!(g.extension, f.admin);
     assert_eq!(g.app, a);
-    let g = f.store.token_by_refresh_hash(hash(2)).await.unwrap().unwrap();
+    let g = f
+        .store
+        .token_by_refresh_hash(hash(2))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(g.token, t);
-    assert!(f.store.token_by_access_hash(hash(2)).await.unwrap().is_none());
-    assert!(f.store.token_by_refresh_hash(hash(1)).await.unwrap().is_none());
+    assert!(
+        f.store
+            .token_by_access_hash(hash(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.store
+            .token_by_refresh_hash(hash(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // A bot-style token: no refresh, no expiry.
     let mut bot = record(&a, &f.admin, 3, None, "fam-bot");
     bot.access_expires = None;
     f.store.insert_token(bot.clone()).await.unwrap();
-    assert_eq!(f.store.token_by_access_hash(hash(3)).await.unwrap().unwrap().token, bot);
+    assert_eq!(
+        f.store
+            .token_by_access_hash(hash(3))
+            .await
+            .unwrap()
+            .unwrap()
+            .token,
+        bot
+    );
 
     // The same access hash twice is an error.
     assert!(f.store.insert_token(bot).await.is_err());
@@ -111,34 +167,126 @@ async fn rotate_spends_and_reuse_revokes_the_family() {
 
     // Rotation: returns the spent record; the new one joins the family.
     let second = record(&a, &f.admin, 3, Some(4), "ignored");
-    let spent = f.store.rotate_refresh(hash(2), second).await.unwrap().unwrap();
+    let spent = f
+        .store
+        .rotate_refresh(hash(2), second)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(spent, first);
-    assert!(f.store.token_by_refresh_hash(hash(2)).await.unwrap().is_none());
-    let live = f.store.token_by_refresh_hash(hash(4)).await.unwrap().unwrap();
+    assert!(
+        f.store
+            .token_by_refresh_hash(hash(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let live = f
+        .store
+        .token_by_refresh_hash(hash(4))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(live.token.family, "fam");
     // The old access token still resolves (not revoked): the caller checks expiry.
-    assert!(!f.store.token_by_access_hash(hash(1)).await.unwrap().unwrap().revoked);
+    assert!(
+        !f.store
+            .token_by_access_hash(hash(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
 
     // Reusing the spent refresh token revokes every token of the family.
     let third = record(&a, &f.admin, 5, Some(6), "fam");
-    assert!(f.store.rotate_refresh(hash(2), third).await.unwrap().is_none());
-    assert!(f.store.token_by_access_hash(hash(1)).await.unwrap().unwrap().revoked);
-    assert!(f.store.token_by_access_hash(hash(3)).await.unwrap().unwrap().revoked);
-    assert!(f.store.token_by_refresh_hash(hash(4)).await.unwrap().is_none());
-    assert!(f.store.token_by_access_hash(hash(5)).await.unwrap().is_none());
+    assert!(
+        f.store
+            .rotate_refresh(hash(2), third)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.store
+            .token_by_access_hash(hash(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert!(
+        f.store
+            .token_by_access_hash(hash(3))
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert!(
+        f.store
+            .token_by_refresh_hash(hash(4))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.store
+            .token_by_access_hash(hash(5))
+            .await
+            .unwrap()
+            .is_none()
+    );
     // ... and the live one of the family can no longer rotate.
     let fourth = record(&a, &f.admin, 7, Some(8), "fam");
-    assert!(f.store.rotate_refresh(hash(4), fourth).await.unwrap().is_none());
-    assert!(f.store.token_by_access_hash(hash(7)).await.unwrap().is_none());
+    assert!(
+        f.store
+            .rotate_refresh(hash(4), fourth)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.store
+            .token_by_access_hash(hash(7))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Other families are untouched.
-    assert!(!f.store.token_by_access_hash(hash(9)).await.unwrap().unwrap().revoked);
-    assert!(f.store.token_by_refresh_hash(hash(10)).await.unwrap().is_some());
+    assert!(
+        !f.store
+            .token_by_access_hash(hash(9))
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert!(
+        f.store
+            .token_by_refresh_hash(hash(10))
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // Unknown refresh tokens: None, nothing stored.
     let stray = record(&a, &f.admin, 11, Some(12), "x");
-    assert!(f.store.rotate_refresh(hash(99), stray).await.unwrap().is_none());
-    assert!(f.store.token_by_access_hash(hash(11)).await.unwrap().is_none());
+    assert!(
+        f.store
+            .rotate_refresh(hash(99), stray)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.store
+            .token_by_access_hash(hash(11))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -149,26 +297,69 @@ async fn expired_refresh_tokens_do_not_rotate() {
     t.refresh_expires = Some(Timestamp::from_millis(1));
     f.store.insert_token(t).await.unwrap();
     let next = record(&a, &f.admin, 3, Some(4), "fam");
-    assert!(f.store.rotate_refresh(hash(2), next).await.unwrap().is_none());
-    assert!(f.store.token_by_access_hash(hash(3)).await.unwrap().is_none());
+    assert!(
+        f.store
+            .rotate_refresh(hash(2), next)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        f.store
+            .token_by_access_hash(hash(3))
+            .await
+            .unwrap()
+            .is_none()
+    );
     // Not a reuse: the family is not revoked.
-    assert!(!f.store.token_by_access_hash(hash(1)).await.unwrap().unwrap().revoked);
+    assert!(
+        !f.store
+            .token_by_access_hash(hash(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
 }
 
 #[tokio::test]
 async fn revoke_by_access_or_refresh_hash() {
     let f = fixture().await;
     let a = app(&f, "c").await;
-    f.store.insert_token(record(&a, &f.admin, 1, Some(2), "f1")).await.unwrap();
-    f.store.insert_token(record(&a, &f.admin, 3, Some(4), "f2")).await.unwrap();
+    f.store
+        .insert_token(record(&a, &f.admin, 1, Some(2), "f1"))
+        .await
+        .unwrap();
+    f.store
+        .insert_token(record(&a, &f.admin, 3, Some(4), "f2"))
+        .await
+        .unwrap();
 
     assert!(f.store.revoke_token(hash(1)).await.unwrap());
-    let g = f.store.token_by_access_hash(hash(1)).await.unwrap().unwrap();
+    let g = f
+        .store
+        .token_by_access_hash(hash(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(g.revoked);
-    assert!(f.store.token_by_refresh_hash(hash(2)).await.unwrap().is_none());
+    assert!(
+        f.store
+            .token_by_refresh_hash(hash(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     assert!(f.store.revoke_token(hash(4)).await.unwrap());
-    assert!(f.store.token_by_access_hash(hash(3)).await.unwrap().unwrap().revoked);
+    assert!(
+        f.store
+            .token_by_access_hash(hash(3))
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
 
     assert!(!f.store.revoke_token(hash(77)).await.unwrap());
 }
