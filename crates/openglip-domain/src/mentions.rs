@@ -13,17 +13,15 @@ pub fn parse(text: &str) -> Vec<(MentionType, i64)> {
         let after = &rest[close + 2..];
         let Some(end) = after.find(')') else { break };
         let id = &after[..end];
-        if let (Some(kind), true) = (
-            MentionType::parse(kind),
-            !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit()),
-        ) {
-            if let Ok(id) = id.parse::<i64>() {
-                if !out.contains(&(kind, id)) {
-                    out.push((kind, id));
-                }
-                rest = &after[end + 1..];
-                continue;
+        let digits = !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit());
+        if let (Some(kind), true) = (MentionType::parse(kind), digits)
+            && let Ok(id) = id.parse::<i64>()
+        {
+            if !out.contains(&(kind, id)) {
+                out.push((kind, id));
             }
+            rest = &after[end + 1..];
+            continue;
         }
         // Not a mention: resume scanning right after the "![:" we consumed.
     }

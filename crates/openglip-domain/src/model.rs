@@ -358,6 +358,7 @@ pub struct TokenRecord {
 #[derive(Debug, Clone)]
 pub struct TokenGrant {
     pub token: TokenRecord,
+    /// No longer usable: revoked, or spent by a refresh (rotation).
     pub revoked: bool,
     pub extension: Extension,
     pub app: App,

@@ -8,7 +8,6 @@ use crate::db::{Db, internal, is_fk_violation, is_unique_violation};
 use crate::rows::{self, APP_COLS, EXT_COLS, EXT_N, TOKEN_COLS, TOKEN_N};
 
 const LIVE: &str = "live";
-const REVOKED: &str = "revoked";
 
 pub(crate) fn create_app(c: &Connection, now: i64, new: NewApp) -> Result<App> {
     let uris = serde_json::Value::from(new.redirect_uris.clone()).to_string();
@@ -96,7 +95,8 @@ fn grant(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenGrant> {
     let (token, state) = rows::token(r, 0)?;
     Ok(TokenGrant {
         token,
-        revoked: state == REVOKED,
+        // A spent pair (rotated by a refresh) is as dead as a revoked one.
+        revoked: state != LIVE,
         extension: rows::extension(r, TOKEN_N)?,
         app: rows::app(r, TOKEN_N + EXT_N)?,
     })

@@ -214,6 +214,22 @@ async fn conversations_are_found_not_duplicated() {
             .await,
         Err(Error::InvalidParameter { .. })
     ));
+
+    // A conversation is its member set: its members never change.
+    let r = f
+        .store
+        .change_members(MembershipChange {
+            chat_id: d1.id,
+            actor: f.admin.id,
+            add: vec![q.id],
+            remove: vec![],
+        })
+        .await;
+    assert!(matches!(r, Err(Error::Forbidden(_))), "{r:?}");
+    assert_eq!(
+        f.store.chat(d1.id).await.unwrap().unwrap().members,
+        d1.members
+    );
 }
 
 #[tokio::test]

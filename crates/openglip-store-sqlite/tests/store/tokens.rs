@@ -188,9 +188,9 @@ async fn rotate_spends_and_reuse_revokes_the_family() {
         .unwrap()
         .unwrap();
     assert_eq!(live.token.family, "fam");
-    // The old access token still resolves (not revoked): the caller checks expiry.
+    // The spent pair's access token is dead too: rotation retires the whole old pair.
     assert!(
-        !f.store
+        f.store
             .token_by_access_hash(hash(1))
             .await
             .unwrap()
