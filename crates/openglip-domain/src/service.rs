@@ -49,6 +49,15 @@ pub struct TeamInput {
     pub members: Vec<MemberInput>,
 }
 
+/// The team whose members change, as the request names it.
+#[derive(Debug, Clone, Copy)]
+pub enum TeamRef<'a> {
+    /// `…/teams/{chatId}/add|remove`: a chat that is not a team is not found.
+    Team(&'a str),
+    /// Legacy `…/groups/{groupId}/bulk-assign`: a group that is not a team is a bad request.
+    Group(&'a str),
+}
+
 #[derive(Clone)]
 pub struct Service {
     store: Arc<dyn Store>,
@@ -468,30 +477,41 @@ impl Service {
     }
 
     /// Adds and removes team members. Any member may add people; removing others takes the
-    /// team's creator or an account administrator; anyone may remove themselves.
+    /// team's creator or an account administrator; anyone may remove themselves. `add` and
+    /// `remove` are lists of people with the request parameter that named them (for errors).
     pub async fn change_team_members(
         &self,
         caller: &Caller,
-        id: &str,
-        add: &[MemberInput],
-        remove: &[MemberInput],
+        target: TeamRef<'_>,
+        add: &[(&str, &[MemberInput])],
+        remove: &[(&str, &[MemberInput])],
     ) -> Result<Chat> {
-        let chat = self.visible_chat(caller, "groupId", id).await?;
-        if chat.kind != ChatType::Team {
-            return Err(Error::invalid_because(
-                "groupId",
-                "Membership can be changed only in teams; private chats, groups and the Everyone team have fixed members.",
-            ));
-        }
+        let chat = match target {
+            TeamRef::Team(id) => self.team(caller, id).await?,
+            TeamRef::Group(id) => {
+                let chat = self.visible_chat(caller, "groupId", id).await?;
+                if chat.kind != ChatType::Team {
+                    return Err(Error::invalid_because(
+                        "groupId",
+                        "Membership can be changed only in teams; private chats, groups and the Everyone team have fixed members.",
+                    ));
+                }
+                chat
+            }
+        };
         if !chat.is_member(caller.extension_id) {
             return Err(Error::forbidden("You are not a member of this team."));
         }
         self.guard_active(&chat)?;
-        let add = self.resolve_members(caller, "addedPersonIds", add).await?;
-        let remove = self
-            .resolve_members(caller, "removedPersonIds", remove)
-            .await?;
-        let removes_others = remove
+        let mut added = Vec::new();
+        for (param, people) in add {
+            added.extend(self.resolve_members(caller, param, people).await?);
+        }
+        let mut removed = Vec::new();
+        for (param, people) in remove {
+            removed.extend(self.resolve_members(caller, param, people).await?);
+        }
+        let removes_others = removed
             .iter()
             .any(|r| *r != caller.extension_id && chat.is_member(*r));
         if removes_others && chat.creator_id != Some(caller.extension_id) && !caller.is_admin {
@@ -499,15 +519,15 @@ impl Service {
                 "Only the team's creator or an account administrator may remove other members.",
             ));
         }
-        if add.is_empty() && remove.is_empty() {
+        if added.is_empty() && removed.is_empty() {
             return Ok(chat);
         }
         self.store
             .change_members(MembershipChange {
                 chat_id: chat.id,
                 actor: caller.extension_id,
-                add,
-                remove,
+                add: added,
+                remove: removed,
             })
             .await
     }
@@ -526,7 +546,15 @@ impl Service {
             return Err(Error::MissingParameter("text".into()));
         }
         let parent_post_id = match input.parent_post_id.as_deref().filter(|s| !s.is_empty()) {
-            Some(p) => Some(parse_id::<PostId>("parentPostId", p)?),
+            Some(p) => {
+                let parent = parse_id::<PostId>("parentPostId", p)?;
+                // Threads are one level deep: a reply to a reply joins its root's thread. An
+                // unknown parent is left for the store to refuse, after its membership check.
+                match self.store.post(chat_id, parent).await? {
+                    Some(found) => Some(found.thread_id()),
+                    None => Some(parent),
+                }
+            }
             None => None,
         };
         let short = |param: &str, v: Option<String>| -> Result<Option<String>> {
@@ -570,9 +598,17 @@ impl Service {
         page: PageRequest,
     ) -> Result<Page<Post>> {
         let chat = self.member_chat(caller, "chatId", chat).await?;
-        let thread = thread
-            .map(|t| parse_id::<PostId>("threadId", t))
-            .transpose()?;
+        let thread = match thread {
+            Some(t) => {
+                let id = parse_id::<PostId>("threadId", t)?;
+                // A thread is named by its first post, which must be a post of this chat.
+                match self.store.post(chat.id, id).await? {
+                    Some(root) if root.parent_post_id.is_none() => Some(id),
+                    _ => return Err(Error::not_found("threadId")),
+                }
+            }
+            None => None,
+        };
         self.store.list_posts(chat.id, thread, page).await
     }
 

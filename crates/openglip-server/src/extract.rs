@@ -36,15 +36,39 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 ApiError(Error::UnparsableBody(rej.body_text()))
             }
         })?;
-        parse_json(&bytes).map(JsonBody)
+        well_formed(&bytes)?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            // Every request body of the API is an object; serde would otherwise accept an
+            // array for a struct, field by field in declaration order.
+            return Err(Error::invalid_because(
+                "body",
+                "Parameter [body] value is invalid: the request body must be a JSON object.",
+            )
+            .into());
+        }
+        parse_typed(&bytes).map(JsonBody)
     }
 }
 
 /// Parses JSON with RingCentral errors (see [`JsonBody`]).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    well_formed(bytes)?;
+    parse_typed(bytes)
+}
+
+/// An empty body is `CMN-104`; a body that is not JSON is `CMN-103`. Syntax is checked first so
+/// that broken JSON is `CMN-103` even when its first values would also fail to match the types.
+fn well_formed(bytes: &[u8]) -> Result<(), ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::EmptyBody.into());
     }
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map(|_| ())
+        .map_err(|e| ApiError(Error::UnparsableBody(e.to_string())))
+}
+
+/// Deserializes well-formed JSON; a value of the wrong type is `CMN-101` naming its path.
+fn parse_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

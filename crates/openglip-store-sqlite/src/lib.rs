@@ -319,7 +319,7 @@ mod plan_tests {
              UNION ALL
              SELECT 1, c.id FROM json_each(?3) j CROSS JOIN chats c ON c.id = j.value WHERE c.account_id = ?1"
                 .to_string(),
-            "UPDATE chats SET last_activity = ?2 WHERE id = ?1".to_string(),
+            "UPDATE chats SET modified = ?2, last_activity = ?2 WHERE id = ?1".to_string(),
             "SELECT p.id FROM posts p WHERE p.chat_id = ?1 AND p.id < ?2 ORDER BY p.id DESC LIMIT ?3".to_string(),
             format!("SELECT p.id FROM posts p WHERE {thread} AND p.id < ?2 ORDER BY p.id DESC LIMIT ?3"),
             format!("SELECT 1 FROM posts p WHERE {thread} AND p.id >= ?2 LIMIT ?3"),

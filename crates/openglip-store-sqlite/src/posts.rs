@@ -104,7 +104,8 @@ pub(crate) fn insert_post(
     ])
     .db()?;
     let id = c.last_insert_rowid();
-    c.prepare_cached("UPDATE chats SET last_activity = ?2 WHERE id = ?1")
+    // A new post is a change of its chat: `lastModifiedTime` orders recent chats.
+    c.prepare_cached("UPDATE chats SET modified = ?2, last_activity = ?2 WHERE id = ?1")
         .db()?
         .execute(params![new.chat_id.0, now])
         .db()?;

@@ -148,14 +148,16 @@ impl Drop for Writer {
     }
 }
 
-/// Times handed to jobs never go backwards, so `created` follows id order.
+/// Times handed to jobs only go forwards, one millisecond at least per job, so `created` follows
+/// id order and two changes never share an instant (recent chats are ordered by their latest
+/// change: a tie would put them in the wrong order).
 struct Clock {
     last: i64,
 }
 
 impl Clock {
     fn tick(&mut self) -> i64 {
-        self.last = now_ms().max(self.last);
+        self.last = now_ms().max(self.last.saturating_add(1));
         self.last
     }
 }

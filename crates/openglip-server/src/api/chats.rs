@@ -5,11 +5,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use openglip_domain::service::{MemberInput, TeamInput};
+use openglip_domain::service::{MemberInput, TeamInput, TeamRef};
 use openglip_domain::{Caller, ChatStatus, ChatType, Error, paging};
 use openglip_wire as w;
 
-use super::{P, chat_types, navigation, page_request, parse_types_scope, token_scope, types_scope};
+use super::{
+    P, chat_types, multipart, navigation, page_request, parse_types_scope, split_ids, token_scope,
+    types_scope,
+};
 use crate::AppState;
 use crate::convert;
 use crate::error::{ApiError, ApiResult};
@@ -247,8 +250,9 @@ pub async fn add_members(
     let specs = body
         .members
         .ok_or_else(|| Error::MissingParameter("members".into()))?;
+    let add = members("members", &specs)?;
     st.service()
-        .change_team_members(&c, &id, &members("members", &specs)?, &[])
+        .change_team_members(&c, TeamRef::Team(&id), &[("members", &add)], &[])
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -262,8 +266,9 @@ pub async fn remove_members(
     let specs = body
         .members
         .ok_or_else(|| Error::MissingParameter("members".into()))?;
+    let remove = members("members", &specs)?;
     st.service()
-        .change_team_members(&c, &id, &[], &members("members", &specs)?)
+        .change_team_members(&c, TeamRef::Team(&id), &[], &[("members", &remove)])
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -318,14 +323,39 @@ pub async fn patch_everyone(
     Ok(Json(convert::everyone_info(&chat)))
 }
 
+/// `GET …/persons/{personId}` on both generations; several comma-separated ids (at most 30)
+/// answer `207 multipart/mixed`, one part per id. `~` is the caller.
 pub async fn person(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
-    P(id): P<String>,
-) -> ApiResult<Json<w::PersonInfo>> {
-    Ok(Json(convert::person_info(
-        &st.service().person(&c, &id).await?,
-    )))
+    P(ids): P<String>,
+) -> ApiResult<Response> {
+    let ids = split_ids(&ids);
+    if ids.len() > 30 {
+        return Err(Error::invalid_because("personId", "At most 30 ids at once.").into());
+    }
+    let me = c.extension_id.to_string();
+    let resolve = |id: &str| if id == "~" { me.clone() } else { id.to_string() };
+    match ids.as_slice() {
+        [] => Err(Error::not_found("personId").into()),
+        [one] => {
+            let person = st.service().person(&c, &resolve(one)).await?;
+            Ok(Json(convert::person_info(&person)).into_response())
+        }
+        many => {
+            let mut parts = Vec::with_capacity(many.len());
+            for id in many {
+                parts.push(
+                    st.service()
+                        .person(&c, &resolve(id))
+                        .await
+                        .map(|p| serde_json::to_value(convert::person_info(&p)).unwrap_or_default())
+                        .map_err(ApiError),
+                );
+            }
+            Ok(multipart(parts))
+        }
+    }
 }
 
 pub async fn company(

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use openglip_domain::service::{MemberInput, TeamInput};
+use openglip_domain::service::{MemberInput, TeamInput, TeamRef};
 use openglip_domain::{Caller, ChatType, Error};
 use openglip_wire as w;
 
@@ -169,9 +169,17 @@ pub async fn create_group(
                 .await?
         }
         Some(ChatType::Direct) => {
-            let others: Vec<MemberInput> = specs
+            if body.members.is_none() {
+                return Err(Error::MissingParameter("members".into()).into());
+            }
+            // Members may be named by id or e-mail, and may include the caller.
+            let others: Vec<MemberInput> = st
+                .service()
+                .resolve_members(&c, "members", &specs)
+                .await?
                 .into_iter()
-                .filter(|m| *m != MemberInput::Id(c.extension_id.to_string()))
+                .filter(|m| *m != c.extension_id)
+                .map(|m| MemberInput::Id(m.to_string()))
                 .collect();
             if others.len() != 1 {
                 return Err(Error::invalid_because(
@@ -224,66 +232,45 @@ pub async fn bulk_assign(
     P(group): P<String>,
     JsonBody(body): JsonBody<w::GlipBulkAssign>,
 ) -> ApiResult<Json<w::GlipGroupInfo>> {
-    let mut add: Vec<MemberInput> = body
-        .added_person_ids
+    let ids = |v: Option<Vec<w::IdOrString>>| -> Vec<MemberInput> {
+        v.unwrap_or_default()
+            .iter()
+            .map(|i| MemberInput::Id(i.as_string()))
+            .collect()
+    };
+    let add_ids = ids(body.added_person_ids);
+    let add_emails: Vec<MemberInput> = body
+        .added_person_emails
         .unwrap_or_default()
-        .iter()
-        .map(|i| MemberInput::Id(i.as_string()))
+        .into_iter()
+        .map(MemberInput::Email)
         .collect();
-    add.extend(
-        body.added_person_emails
-            .unwrap_or_default()
-            .into_iter()
-            .map(MemberInput::Email),
-    );
-    let remove: Vec<MemberInput> = body
-        .removed_person_ids
-        .unwrap_or_default()
-        .iter()
-        .map(|i| MemberInput::Id(i.as_string()))
-        .collect();
-    if add.is_empty() && remove.is_empty() {
+    let remove = ids(body.removed_person_ids);
+    if add_ids.is_empty() && add_emails.is_empty() && remove.is_empty() {
         return Err(Error::MissingParameter("addedPersonIds".into()).into());
     }
     let chat = st
         .service()
-        .change_team_members(&c, &group, &add, &remove)
+        .change_team_members(
+            &c,
+            TeamRef::Group(&group),
+            &[
+                ("addedPersonIds", &add_ids),
+                ("addedPersonEmails", &add_emails),
+            ],
+            &[("removedPersonIds", &remove)],
+        )
         .await?;
     Ok(Json(convert::legacy_group(&chat)))
 }
 
 /// `GET /restapi/v1.0/glip/persons/{personId}`; several comma-separated ids answer 207 multipart.
 pub async fn read_person(
-    State(st): State<AppState>,
-    Extension(c): Extension<Caller>,
-    P(ids): P<String>,
+    st: State<AppState>,
+    c: Extension<Caller>,
+    ids: P<String>,
 ) -> ApiResult<Response> {
-    let ids = split_ids(&ids);
-    if ids.len() > 30 {
-        return Err(Error::invalid_because("personId", "At most 30 ids at once.").into());
-    }
-    if ids.len() == 1 {
-        let person = if ids[0] == "~" {
-            st.service().person(&c, &c.extension_id.to_string()).await?
-        } else {
-            st.service().person(&c, ids[0]).await?
-        };
-        return Ok(Json(convert::person_info(&person)).into_response());
-    }
-    if ids.is_empty() {
-        return Err(Error::not_found("personId").into());
-    }
-    let mut parts = Vec::with_capacity(ids.len());
-    for id in ids {
-        parts.push(
-            st.service()
-                .person(&c, id)
-                .await
-                .map(|p| serde_json::to_value(convert::person_info(&p)).unwrap_or_default())
-                .map_err(ApiError),
-        );
-    }
-    Ok(multipart(parts))
+    super::chats::person(st, c, ids).await
 }
 
 fn group_param(e: ApiError) -> ApiError {

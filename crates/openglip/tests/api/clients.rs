@@ -1,0 +1,113 @@
+//! RingCentral's own SDKs against a running openglip: `@ringcentral/sdk` (npm) and `ringcentral`
+//! (PyPI) run the scenarios in `tests/clients/` (installed there by `scripts/test`).
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use openglip_server::{RateLimitConfig, ServerConfig};
+
+use crate::helpers::*;
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Setup {
+    app: TestApp,
+    env: Vec<(&'static str, String)>,
+}
+
+async fn setup() -> Setup {
+    // Rate limits stay on (generous defaults), so the clients see the headers they would see.
+    let app = spawn_app_with(ServerConfig {
+        public_url: None,
+        rate_limits: RateLimitConfig::default(),
+    })
+    .await;
+    let (acme, alice) = app.account("Acme", "john.smith@acme.test").await;
+    let bob = app.user(&acme, "Bob", "Baker", "bob@acme.test").await;
+    let _carol = app.user(&acme, "Carol", "Chen", "carol@acme.test").await;
+    let client = app
+        .client(
+            &acme,
+            &["password", "refresh_token"],
+            &["TeamMessaging", "ReadAccounts"],
+        )
+        .await;
+    let env = vec![
+        ("OPENGLIP_SERVER", app.base.clone()),
+        ("OPENGLIP_CLIENT_ID", client.client_id.clone()),
+        ("OPENGLIP_CLIENT_SECRET", client.secret.clone().unwrap()),
+        ("OPENGLIP_USER_EMAIL", "john.smith@acme.test".to_string()),
+        ("OPENGLIP_USER_PASSWORD", PASSWORD.to_string()),
+        ("OPENGLIP_MAIN_NUMBER", acme.main_number.clone()),
+        ("OPENGLIP_USER_EXTENSION", alice.extension_number.clone()),
+        (
+            "OPENGLIP_MEMBER_EMAILS",
+            "bob@acme.test,carol@acme.test".to_string(),
+        ),
+        ("OPENGLIP_OTHER_PERSON_ID", bob.id.to_string()),
+    ];
+    Setup { app, env }
+}
+
+async fn run(program: &str, script: PathBuf, extra_env: Vec<(&'static str, String)>, setup: Setup) {
+    assert!(script.exists(), "missing {}", script.display());
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.arg(&script)
+        .current_dir(script.parent().unwrap())
+        .envs(setup.env.iter().map(|(k, v)| (*k, v.as_str())))
+        .envs(extra_env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let out = tokio::time::timeout(std::time::Duration::from_secs(300), cmd.output())
+        .await
+        .unwrap_or_else(|_| panic!("{} did not finish in 5 minutes", script.display()))
+        .unwrap_or_else(|e| {
+            panic!("cannot run {program}: {e} (install it; scripts/test installs the client SDKs)")
+        });
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        out.status.success(),
+        "{} failed:\n{stdout}\n{stderr}",
+        script.display()
+    );
+    assert!(
+        stdout.contains(" passed, 0 failed"),
+        "no summary line in the output"
+    );
+    drop(setup.app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_js_sdk_scenario() {
+    let root = repo_root().join("tests/clients/js");
+    assert!(
+        root.join("node_modules/@ringcentral/sdk").exists(),
+        "the JavaScript SDK is not installed: run `scripts/test` (it installs tests/clients/js/node_modules)"
+    );
+    let s = setup().await;
+    run("node", root.join("scenario.mjs"), vec![], s).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_python_sdk_scenario() {
+    let root = repo_root().join("tests/clients/python");
+    let deps = root.join(".deps");
+    assert!(
+        deps.join("ringcentral").exists(),
+        "the Python SDK is not installed: run `scripts/test` (it installs tests/clients/python/.deps)"
+    );
+    let s = setup().await;
+    run(
+        "python3",
+        root.join("scenario.py"),
+        vec![("PYTHONPATH", deps.display().to_string())],
+        s,
+    )
+    .await;
+}
