@@ -93,6 +93,15 @@ pub enum Error {
         message: String,
         parameter: Option<&'static str>,
     },
+    /// An event filter that is unknown, malformed or not allowed to the subscriber (`SUB-508`).
+    #[error("{0}")]
+    InvalidEventFilter(String),
+    /// The subscription's WebHook address did not pass the validation handshake (`SUB-525`).
+    #[error("WebHook server response is invalid: {0}")]
+    WebhookValidationFailed(String),
+    /// A delivery mode this server does not offer (`SUB-520`-style), naming the supported ones.
+    #[error("{0}")]
+    UnsupportedTransport(String),
     #[error("Request rate exceeded")]
     RateLimited {
         group: &'static str,

@@ -5,6 +5,7 @@
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod mentions;
 pub mod model;

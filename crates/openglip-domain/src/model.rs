@@ -15,7 +15,7 @@ pub struct Account {
     pub modified: Timestamp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ExtensionType {
     User,
     Bot,
@@ -37,7 +37,7 @@ impl ExtensionType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ExtensionStatus {
     Enabled,
     NotActivated,
@@ -63,7 +63,7 @@ impl ExtensionStatus {
 }
 
 /// A person or a bot in an account. Glip calls the same thing a "person".
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Extension {
     pub id: ExtensionId,
     pub account_id: AccountId,
@@ -98,7 +98,7 @@ pub struct Credentials {
     pub password_hash: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ChatType {
     /// The whole company; one per account.
     Everyone,
@@ -162,7 +162,7 @@ impl ChatType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ChatStatus {
     Active,
     Archived,
@@ -184,7 +184,7 @@ impl ChatStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Chat {
     pub id: ChatId,
     pub account_id: AccountId,
@@ -206,7 +206,7 @@ impl Chat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PostType {
     TextMessage,
     PersonJoined,
@@ -234,7 +234,7 @@ impl PostType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum MentionType {
     Person,
     Team,
@@ -256,14 +256,14 @@ impl MentionType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mention {
     pub id: i64,
     pub kind: MentionType,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Post {
     pub id: PostId,
     pub chat_id: ChatId,

@@ -54,6 +54,9 @@ pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
             },
             code,
         ),
+        Error::InvalidEventFilter(_) => (S::BAD_REQUEST, "SUB-508"),
+        Error::WebhookValidationFailed(_) => (S::BAD_REQUEST, "SUB-525"),
+        Error::UnsupportedTransport(_) => (S::BAD_REQUEST, "SUB-523"),
         Error::RateLimited { .. } => (S::TOO_MANY_REQUESTS, "CMN-301"),
         Error::Unavailable => (S::SERVICE_UNAVAILABLE, "CMN-201"),
         Error::Internal(_) => (S::INTERNAL_SERVER_ERROR, "CMN-203"),
@@ -124,8 +127,15 @@ impl IntoResponse for ApiError {
                     HeaderValue::from_static("Bearer realm=\"openglip\""),
                 );
             }
-            Error::OAuth { .. } => {
+            Error::OAuth { kind, .. } => {
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                if *kind == openglip_domain::error::OAuthError::InvalidClient {
+                    // RFC 6749 §5.2: a 401 names the client authentication scheme to use.
+                    headers.insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Basic realm=\"openglip\""),
+                    );
+                }
             }
             _ => {}
         }

@@ -8,12 +8,14 @@ pub mod chat;
 pub mod error;
 pub mod oauth;
 pub mod post;
+pub mod subscription;
 
 pub use account::*;
 pub use chat::*;
 pub use error::*;
 pub use oauth::*;
 pub use post::*;
+pub use subscription::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
