@@ -12,8 +12,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::error::Result;
+use crate::events::{StoredEvent, Subscription};
 use crate::ids::*;
 use crate::model::*;
+use crate::time::Timestamp;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
@@ -215,4 +217,41 @@ pub trait Store: Send + Sync + 'static {
         mentions: Vec<(MentionType, i64)>,
     ) -> BoxFuture<'_, Post>;
     fn delete_post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, ()>;
+
+    // ---- events (the outbox) ----
+    //
+    // Every mutating call above that changes what subscribers may be told about appends its
+    // events (`events::EventPayload`) in the same transaction: posts added, changed, removed;
+    // chats joined, left, changed, renamed.
+
+    /// Events with `seq > after`, oldest first, at most `limit`.
+    fn events_after(&self, after: i64, limit: usize) -> BoxFuture<'_, Vec<StoredEvent>>;
+    /// The largest event seq committed so far (0: none).
+    fn last_event_seq(&self) -> BoxFuture<'_, i64>;
+    /// Resolves (with the latest seq) once an event with `seq > after` has been committed by this
+    /// process; it may also resolve spuriously. Writes by other processes are seen by polling
+    /// `last_event_seq`.
+    fn wait_for_events(&self, after: i64) -> BoxFuture<'_, i64>;
+    /// The chats `member` belongs to now.
+    fn member_chat_ids(&self, member: ExtensionId) -> BoxFuture<'_, Vec<ChatId>>;
+    /// Deletes events no live WebHook subscription still needs and older than `older_than`.
+    /// Returns how many were deleted.
+    fn prune_events(&self, older_than: Timestamp) -> BoxFuture<'_, u64>;
+
+    // ---- subscriptions ----
+
+    /// Stores a new subscription (its id chosen by the caller). `InvalidParameter("id")` if taken.
+    fn create_subscription(&self, sub: Subscription) -> BoxFuture<'_, Subscription>;
+    fn subscription(&self, id: String) -> BoxFuture<'_, Option<Subscription>>;
+    /// The subscriptions one extension holds through one app, oldest first.
+    fn subscriptions_of(&self, owner: ExtensionId, app: AppId) -> BoxFuture<'_, Vec<Subscription>>;
+    /// Every subscription (the delivery side loads them at start).
+    fn all_subscriptions(&self) -> BoxFuture<'_, Vec<Subscription>>;
+    /// Replaces filters, transport, key, status and expiry. `NotFound("subscriptionId")`.
+    fn update_subscription(&self, sub: Subscription) -> BoxFuture<'_, Subscription>;
+    /// Returns whether it existed.
+    fn delete_subscription(&self, id: String) -> BoxFuture<'_, bool>;
+    /// Records that events up to `seq` were delivered (the cursor never moves back).
+    fn advance_cursor(&self, id: String, seq: i64) -> BoxFuture<'_, ()>;
+    fn blacklist_subscription(&self, id: String, at: Timestamp, reason: String) -> BoxFuture<'_, ()>;
 }

@@ -13,16 +13,19 @@
 mod accounts;
 mod chats;
 mod db;
+mod events;
 mod migrate;
 mod posts;
 mod readers;
 mod rows;
+mod subscriptions;
 mod tokens;
 mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use openglip_domain::events::{EventPayload, StoredEvent, Subscription};
 use openglip_domain::store::*;
 use openglip_domain::*;
 use rusqlite::Connection;
@@ -48,6 +51,8 @@ struct Inner {
     // Declared before `writer` so that readers close first.
     readers: ReaderPool,
     writer: Writer,
+    /// The largest event seq committed by this process; watchers wake on change.
+    events: tokio::sync::watch::Sender<i64>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -67,6 +72,7 @@ impl SqliteStore {
         let path = data_dir.join(DB_FILE);
         let mut conn = db::open_writer(&path)?;
         migrate::migrate(&mut conn)?;
+        let last_seq = events::last_seq(&conn)?;
         let writer = Writer::start(conn)?;
         tracing::info!(path = %path.display(), "sqlite store open");
         Ok(SqliteStore {
@@ -74,6 +80,7 @@ impl SqliteStore {
                 readers: ReaderPool::new(path.clone(), MAX_READERS),
                 path,
                 writer,
+                events: tokio::sync::watch::Sender::new(last_seq),
             }),
         })
     }
@@ -95,6 +102,36 @@ impl SqliteStore {
         F: FnOnce(&Connection, i64) -> Result<T> + Send + 'static,
     {
         self.inner.writer.run(work).await
+    }
+
+    /// Like `write`, for jobs that append events: once the job has committed, the events'
+    /// watchers are woken.
+    async fn write_ev<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, i64) -> Result<T> + Send + 'static,
+    {
+        let (value, seq) = self
+            .inner
+            .writer
+            .run(move |c, now| {
+                events::begin_job();
+                let out = work(c, now);
+                let seq = events::end_job();
+                out.map(|v| (v, seq))
+            })
+            .await?;
+        if seq > 0 {
+            self.inner.events.send_if_modified(|cur| {
+                if seq > *cur {
+                    *cur = seq;
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        Ok(value)
     }
 
     /// Runs `work` on a pooled read-only connection, inside one read transaction.
@@ -125,7 +162,11 @@ impl Store for SqliteStore {
         name: String,
         admin: NewExtension,
     ) -> BoxFuture<'_, (Account, Extension)> {
-        Box::pin(self.write(move |c, now| accounts::create_account(c, now, name, admin)))
+        Box::pin(self.write_ev(move |c, now| {
+            let (account, admin) = accounts::create_account(c, now, name, admin)?;
+            joined_own_chats(c, now, &admin)?;
+            Ok((account, admin))
+        }))
     }
 
     fn account(&self, id: AccountId) -> BoxFuture<'_, Option<Account>> {
@@ -133,7 +174,11 @@ impl Store for SqliteStore {
     }
 
     fn create_extension(&self, account: AccountId, new: NewExtension) -> BoxFuture<'_, Extension> {
-        Box::pin(self.write(move |c, now| accounts::create_extension(c, now, account, new)))
+        Box::pin(self.write_ev(move |c, now| {
+            let ext = accounts::create_extension(c, now, account, new)?;
+            joined_own_chats(c, now, &ext)?;
+            Ok(ext)
+        }))
     }
 
     fn extension(&self, id: ExtensionId) -> BoxFuture<'_, Option<Extension>> {
@@ -193,7 +238,11 @@ impl Store for SqliteStore {
     // ---- chats ----
 
     fn create_chat(&self, new: NewChat) -> BoxFuture<'_, Chat> {
-        Box::pin(self.write(move |c, now| chats::create_chat(c, now, new)))
+        Box::pin(self.write_ev(move |c, now| {
+            let chat = chats::create_chat(c, now, new)?;
+            joined(c, now, &chat, chat.members.clone())?;
+            Ok(chat)
+        }))
     }
 
     fn find_or_create_conversation(&self, new: NewChat) -> BoxFuture<'_, (Chat, bool)> {
@@ -210,8 +259,14 @@ impl Store for SqliteStore {
             {
                 return Ok((found, false));
             }
-            self.write(move |c, now| chats::find_or_create_conversation(c, now, new))
-                .await
+            self.write_ev(move |c, now| {
+                let (chat, created) = chats::find_or_create_conversation(c, now, new)?;
+                if created {
+                    joined(c, now, &chat, chat.members.clone())?;
+                }
+                Ok((chat, created))
+            })
+            .await
         })
     }
 
@@ -240,21 +295,61 @@ impl Store for SqliteStore {
     }
 
     fn update_chat(&self, id: ChatId, patch: ChatPatch) -> BoxFuture<'_, Chat> {
-        Box::pin(self.write(move |c, now| chats::update_chat(c, now, id, patch)))
+        Box::pin(self.write_ev(move |c, now| {
+            let before = events::chat_name(c, id)?;
+            let chat = chats::update_chat(c, now, id, patch)?;
+            let payload = if before.is_some_and(|name| name != chat.name) {
+                EventPayload::GroupRenamed { chat: chat.clone() }
+            } else {
+                EventPayload::GroupChanged { chat: chat.clone() }
+            };
+            events::append(c, now, Some(chat.account_id), &payload)?;
+            Ok(chat)
+        }))
     }
 
     fn change_members(&self, change: MembershipChange) -> BoxFuture<'_, Chat> {
-        Box::pin(self.write(move |c, now| chats::change_members(c, now, change)))
+        Box::pin(self.write_ev(move |c, now| {
+            let before = events::members_of(c, change.chat_id)?;
+            let chat = chats::change_members(c, now, change)?;
+            let added: Vec<ExtensionId> = chat.members.iter().filter(|m| !before.contains(m)).copied().collect();
+            let removed: Vec<ExtensionId> = before.iter().filter(|m| !chat.members.contains(m)).copied().collect();
+            if !added.is_empty() {
+                joined(c, now, &chat, added)?;
+            }
+            if !removed.is_empty() {
+                let payload = EventPayload::GroupLeft { chat: chat.clone(), persons: removed };
+                events::append(c, now, Some(chat.account_id), &payload)?;
+            }
+            if !chat.members.is_empty() && chat.members != before {
+                events::append(c, now, Some(chat.account_id), &EventPayload::GroupChanged { chat: chat.clone() })?;
+            }
+            Ok(chat)
+        }))
     }
 
     fn delete_chat(&self, id: ChatId) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, _| chats::delete_chat(c, id)))
+        Box::pin(self.write_ev(move |c, now| {
+            let chat = chats::chat(c, id)?;
+            chats::delete_chat(c, id)?;
+            if let Some(chat) = chat {
+                let persons = chat.members.clone();
+                if !persons.is_empty() {
+                    events::append(c, now, Some(chat.account_id), &EventPayload::GroupLeft { chat, persons })?;
+                }
+            }
+            Ok(())
+        }))
     }
 
     // ---- posts ----
 
     fn create_post(&self, new: NewPost) -> BoxFuture<'_, Post> {
-        Box::pin(self.write(move |c, now| posts::create_post(c, now, new)))
+        Box::pin(self.write_ev(move |c, now| {
+            let post = posts::create_post(c, now, new)?;
+            events::append(c, now, None, &EventPayload::PostAdded { post: post.clone() })?;
+            Ok(post)
+        }))
     }
 
     fn post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, Option<Post>> {
@@ -277,12 +372,104 @@ impl Store for SqliteStore {
         text: String,
         mentions: Vec<(MentionType, i64)>,
     ) -> BoxFuture<'_, Post> {
-        Box::pin(self.write(move |c, now| posts::update_post(c, now, chat, id, text, mentions)))
+        Box::pin(self.write_ev(move |c, now| {
+            let post = posts::update_post(c, now, chat, id, text, mentions)?;
+            events::append(c, now, None, &EventPayload::PostChanged { post: post.clone() })?;
+            Ok(post)
+        }))
     }
 
     fn delete_post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, _| posts::delete_post(c, chat, id)))
+        Box::pin(self.write_ev(move |c, now| {
+            posts::delete_post(c, chat, id)?;
+            events::append(c, now, None, &EventPayload::PostRemoved { chat_id: chat, post_id: id })?;
+            Ok(())
+        }))
     }
+
+    // ---- events ----
+
+    fn events_after(&self, after: i64, limit: usize) -> BoxFuture<'_, Vec<StoredEvent>> {
+        Box::pin(self.read(move |c| events::events_after(c, after, limit)))
+    }
+
+    fn last_event_seq(&self) -> BoxFuture<'_, i64> {
+        Box::pin(self.read(events::last_seq))
+    }
+
+    fn wait_for_events(&self, after: i64) -> BoxFuture<'_, i64> {
+        let mut rx = self.inner.events.subscribe();
+        Box::pin(async move {
+            let seq = rx
+                .wait_for(|seq| *seq > after)
+                .await
+                .map_err(|_| Error::Internal("the store is closing".into()))?;
+            Ok(*seq)
+        })
+    }
+
+    fn member_chat_ids(&self, member: ExtensionId) -> BoxFuture<'_, Vec<ChatId>> {
+        Box::pin(self.read(move |c| events::member_chat_ids(c, member)))
+    }
+
+    fn prune_events(&self, older_than: Timestamp) -> BoxFuture<'_, u64> {
+        Box::pin(self.write(move |c, now| {
+            let keep_from = subscriptions::min_webhook_cursor(c, now)?.map_or(i64::MAX, |cursor| cursor + 1);
+            events::prune(c, keep_from, older_than.millis())
+        }))
+    }
+
+    // ---- subscriptions ----
+
+    fn create_subscription(&self, sub: Subscription) -> BoxFuture<'_, Subscription> {
+        Box::pin(self.write(move |c, _| subscriptions::create(c, &sub)))
+    }
+
+    fn subscription(&self, id: String) -> BoxFuture<'_, Option<Subscription>> {
+        Box::pin(self.read(move |c| subscriptions::get(c, &id)))
+    }
+
+    fn subscriptions_of(&self, owner: ExtensionId, app: AppId) -> BoxFuture<'_, Vec<Subscription>> {
+        Box::pin(self.read(move |c| subscriptions::of_owner(c, owner, app)))
+    }
+
+    fn all_subscriptions(&self) -> BoxFuture<'_, Vec<Subscription>> {
+        Box::pin(self.read(subscriptions::all))
+    }
+
+    fn update_subscription(&self, sub: Subscription) -> BoxFuture<'_, Subscription> {
+        Box::pin(self.write(move |c, _| subscriptions::update(c, &sub)))
+    }
+
+    fn delete_subscription(&self, id: String) -> BoxFuture<'_, bool> {
+        Box::pin(self.write(move |c, _| subscriptions::delete(c, &id)))
+    }
+
+    fn advance_cursor(&self, id: String, seq: i64) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| subscriptions::advance(c, &id, seq)))
+    }
+
+    fn blacklist_subscription(&self, id: String, at: Timestamp, reason: String) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| subscriptions::blacklist(c, &id, at.millis(), &reason)))
+    }
+}
+
+
+/// `GroupJoined` for `persons` who joined `chat`.
+fn joined(c: &Connection, now: i64, chat: &Chat, persons: Vec<ExtensionId>) -> Result<()> {
+    let payload = EventPayload::GroupJoined { chat: chat.clone(), persons };
+    events::append(c, now, Some(chat.account_id), &payload)?;
+    Ok(())
+}
+
+/// A new extension joined its Personal chat and the Everyone team.
+fn joined_own_chats(c: &Connection, now: i64, ext: &Extension) -> Result<()> {
+    for id in events::member_chat_ids(c, ext.id)? {
+        if let Some(chat) = chats::chat(c, id)? {
+            joined(c, now, &chat, vec![ext.id])?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

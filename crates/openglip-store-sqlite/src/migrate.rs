@@ -19,11 +19,18 @@ pub(crate) struct Migration {
 }
 
 /// In order of version. Append only: a released migration is never edited.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init",
-    sql: include_str!("../migrations/0001_init.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_events",
+        sql: include_str!("../migrations/0002_events.sql"),
+    },
+];
 
 /// Applies every migration not applied yet. Returns how many were applied now.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<usize> {

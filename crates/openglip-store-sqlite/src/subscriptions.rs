@@ -1,0 +1,179 @@
+//! Subscriptions: who wants which events, delivered how, and how far delivery has got.
+
+use openglip_domain::events::{EventFilter, Subscription, SubscriptionStatus, Transport};
+use openglip_domain::*;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::db::{Db, internal};
+
+const COLS: &str = "id, account_id, owner_id, app_id, filters, transport, address, verification_token, \
+                    encryption_key, status, blacklisted_at, blacklist_reason, created, expires, cursor";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<Subscription> {
+    let account = AccountId(r.get(1)?);
+    let owner = ExtensionId(r.get(2)?);
+    let filters_json: String = r.get(4)?;
+    let texts: Vec<String> = serde_json::from_str(&filters_json).unwrap_or_default();
+    // Filters were validated when stored; one that no longer parses is dropped.
+    let filters = texts.iter().filter_map(|t| EventFilter::parse(t, account, owner).ok()).collect();
+    let transport = match r.get::<_, String>(5)?.as_str() {
+        "WebHook" => Transport::WebHook {
+            address: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            verification_token: r.get(7)?,
+        },
+        _ => Transport::WebSocket,
+    };
+    let key: Option<Vec<u8>> = r.get(8)?;
+    let status = SubscriptionStatus::parse(&r.get::<_, String>(9)?).unwrap_or(SubscriptionStatus::Active);
+    let blacklisted = match (r.get::<_, Option<i64>>(10)?, r.get::<_, Option<String>>(11)?) {
+        (Some(at), Some(reason)) => Some((Timestamp(at), reason)),
+        _ => None,
+    };
+    Ok(Subscription {
+        id: r.get(0)?,
+        account_id: account,
+        owner,
+        app_id: AppId(r.get(3)?),
+        filters,
+        transport,
+        encryption_key: key.and_then(|k| <[u8; 16]>::try_from(k.as_slice()).ok()),
+        status,
+        blacklisted,
+        created: Timestamp(r.get(12)?),
+        expires: Timestamp(r.get(13)?),
+        cursor: r.get(14)?,
+    })
+}
+
+fn filters_json(s: &Subscription) -> String {
+    serde_json::Value::from(s.filters.iter().map(|f| f.text.clone()).collect::<Vec<_>>()).to_string()
+}
+
+fn transport_cols(t: &Transport) -> (&'static str, Option<&str>, Option<&str>) {
+    match t {
+        Transport::WebHook {
+            address,
+            verification_token,
+        } => ("WebHook", Some(address.as_str()), verification_token.as_deref()),
+        Transport::WebSocket => ("WebSocket", None, None),
+    }
+}
+
+pub(crate) fn create(c: &Connection, s: &Subscription) -> Result<Subscription> {
+    let (transport, address, token) = transport_cols(&s.transport);
+    c.prepare_cached(&format!(
+        "INSERT INTO subscriptions ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    ))
+    .db()?
+    .execute(params![
+        s.id,
+        s.account_id.0,
+        s.owner.0,
+        s.app_id.0,
+        filters_json(s),
+        transport,
+        address,
+        token,
+        s.encryption_key.map(|k| k.to_vec()),
+        s.status.as_str(),
+        s.blacklisted.as_ref().map(|b| b.0.millis()),
+        s.blacklisted.as_ref().map(|b| b.1.clone()),
+        s.created.millis(),
+        s.expires.millis(),
+        s.cursor,
+    ])
+    .map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            Error::invalid("id")
+        } else {
+            internal(e)
+        }
+    })?;
+    Ok(s.clone())
+}
+
+pub(crate) fn get(c: &Connection, id: &str) -> Result<Option<Subscription>> {
+    c.prepare_cached(&format!("SELECT {COLS} FROM subscriptions WHERE id = ?1"))
+        .db()?
+        .query_row([id], row)
+        .optional()
+        .db()
+}
+
+pub(crate) fn of_owner(c: &Connection, owner: ExtensionId, app: AppId) -> Result<Vec<Subscription>> {
+    let mut stmt = c
+        .prepare_cached(&format!(
+            "SELECT {COLS} FROM subscriptions WHERE owner_id = ?1 AND app_id = ?2 ORDER BY created, id"
+        ))
+        .db()?;
+    let rows = stmt.query_map(params![owner.0, app.0], row).db()?;
+    rows.map(|r| r.map_err(internal)).collect()
+}
+
+pub(crate) fn all(c: &Connection) -> Result<Vec<Subscription>> {
+    let mut stmt = c.prepare_cached(&format!("SELECT {COLS} FROM subscriptions ORDER BY created, id")).db()?;
+    let rows = stmt.query_map([], row).db()?;
+    rows.map(|r| r.map_err(internal)).collect()
+}
+
+/// Replaces everything but the id, owner, app, creation time and cursor.
+pub(crate) fn update(c: &Connection, s: &Subscription) -> Result<Subscription> {
+    let (transport, address, token) = transport_cols(&s.transport);
+    let n = c
+        .prepare_cached(
+            "UPDATE subscriptions SET filters = ?2, transport = ?3, address = ?4, verification_token = ?5,
+                 encryption_key = ?6, status = ?7, blacklisted_at = ?8, blacklist_reason = ?9, expires = ?10
+             WHERE id = ?1",
+        )
+        .db()?
+        .execute(params![
+            s.id,
+            filters_json(s),
+            transport,
+            address,
+            token,
+            s.encryption_key.map(|k| k.to_vec()),
+            s.status.as_str(),
+            s.blacklisted.as_ref().map(|b| b.0.millis()),
+            s.blacklisted.as_ref().map(|b| b.1.clone()),
+            s.expires.millis(),
+        ])
+        .db()?;
+    if n == 0 {
+        return Err(Error::not_found("subscriptionId"));
+    }
+    get(c, &s.id)?.ok_or_else(|| Error::not_found("subscriptionId"))
+}
+
+pub(crate) fn delete(c: &Connection, id: &str) -> Result<bool> {
+    Ok(c.prepare_cached("DELETE FROM subscriptions WHERE id = ?1").db()?.execute([id]).db()? > 0)
+}
+
+/// Moves the cursor forward (never back).
+pub(crate) fn advance(c: &Connection, id: &str, seq: i64) -> Result<()> {
+    c.prepare_cached("UPDATE subscriptions SET cursor = MAX(cursor, ?2) WHERE id = ?1")
+        .db()?
+        .execute(params![id, seq])
+        .db()?;
+    Ok(())
+}
+
+pub(crate) fn blacklist(c: &Connection, id: &str, at: i64, reason: &str) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE subscriptions SET status = 'Blacklisted', blacklisted_at = ?2, blacklist_reason = ?3 WHERE id = ?1",
+    )
+    .db()?
+    .execute(params![id, at, reason])
+    .db()?;
+    Ok(())
+}
+
+/// The smallest cursor of live WebHook subscriptions (events after it must be kept).
+pub(crate) fn min_webhook_cursor(c: &Connection, now: i64) -> Result<Option<i64>> {
+    c.prepare_cached(
+        "SELECT MIN(cursor) FROM subscriptions WHERE transport = 'WebHook' AND status = 'Active' AND expires > ?1",
+    )
+    .db()?
+    .query_row([now], |r| r.get(0))
+    .db()
+}
