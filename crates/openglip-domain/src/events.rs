@@ -13,18 +13,39 @@ use crate::time::Timestamp;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t")]
 pub enum EventPayload {
-    PostAdded { post: Post },
-    PostChanged { post: Post },
-    PostRemoved { chat_id: ChatId, post_id: PostId },
+    PostAdded {
+        post: Post,
+    },
+    PostChanged {
+        post: Post,
+    },
+    PostRemoved {
+        chat_id: ChatId,
+        post_id: PostId,
+    },
     /// `persons` joined or were added: only they receive it.
-    GroupJoined { chat: Chat, persons: Vec<ExtensionId> },
+    GroupJoined {
+        chat: Chat,
+        persons: Vec<ExtensionId>,
+    },
     /// `persons` left or were removed: only they receive it.
-    GroupLeft { chat: Chat, persons: Vec<ExtensionId> },
+    GroupLeft {
+        chat: Chat,
+        persons: Vec<ExtensionId>,
+    },
     /// Membership or settings changed: the members receive it.
-    GroupChanged { chat: Chat },
-    GroupRenamed { chat: Chat },
-    ExtensionUpdated { extension_id: ExtensionId },
-    ExtensionDeleted { extension_id: ExtensionId },
+    GroupChanged {
+        chat: Chat,
+    },
+    GroupRenamed {
+        chat: Chat,
+    },
+    ExtensionUpdated {
+        extension_id: ExtensionId,
+    },
+    ExtensionDeleted {
+        extension_id: ExtensionId,
+    },
 }
 
 impl EventPayload {
@@ -46,7 +67,9 @@ impl EventPayload {
     /// The chat the event is about, if any.
     pub fn chat_id(&self) -> Option<ChatId> {
         match self {
-            EventPayload::PostAdded { post } | EventPayload::PostChanged { post } => Some(post.chat_id),
+            EventPayload::PostAdded { post } | EventPayload::PostChanged { post } => {
+                Some(post.chat_id)
+            }
             EventPayload::PostRemoved { chat_id, .. } => Some(*chat_id),
             EventPayload::GroupJoined { chat, .. }
             | EventPayload::GroupLeft { chat, .. }
@@ -59,21 +82,30 @@ impl EventPayload {
     /// Who may receive it, when that is not "the chat's members at the time" (post events).
     pub fn explicit_audience(&self) -> Option<Vec<ExtensionId>> {
         match self {
-            EventPayload::GroupJoined { persons, .. } | EventPayload::GroupLeft { persons, .. } => Some(persons.clone()),
-            EventPayload::GroupChanged { chat } | EventPayload::GroupRenamed { chat } => Some(chat.members.clone()),
-            EventPayload::ExtensionUpdated { extension_id } | EventPayload::ExtensionDeleted { extension_id } => Some(vec![*extension_id]),
+            EventPayload::GroupJoined { persons, .. } | EventPayload::GroupLeft { persons, .. } => {
+                Some(persons.clone())
+            }
+            EventPayload::GroupChanged { chat } | EventPayload::GroupRenamed { chat } => {
+                Some(chat.members.clone())
+            }
+            EventPayload::ExtensionUpdated { extension_id }
+            | EventPayload::ExtensionDeleted { extension_id } => Some(vec![*extension_id]),
             _ => None,
         }
     }
 
     pub fn class(&self) -> EventClass {
         match self {
-            EventPayload::PostAdded { .. } | EventPayload::PostChanged { .. } | EventPayload::PostRemoved { .. } => EventClass::Post,
+            EventPayload::PostAdded { .. }
+            | EventPayload::PostChanged { .. }
+            | EventPayload::PostRemoved { .. } => EventClass::Post,
             EventPayload::GroupJoined { .. }
             | EventPayload::GroupLeft { .. }
             | EventPayload::GroupChanged { .. }
             | EventPayload::GroupRenamed { .. } => EventClass::Chat,
-            EventPayload::ExtensionUpdated { .. } | EventPayload::ExtensionDeleted { .. } => EventClass::Extension,
+            EventPayload::ExtensionUpdated { .. } | EventPayload::ExtensionDeleted { .. } => {
+                EventClass::Extension
+            }
         }
     }
 }
@@ -95,7 +127,7 @@ pub struct StoredEvent {
 }
 
 /// The wire generation a filter asks for: it decides the body's shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Generation {
     /// `/restapi/v1.0/glip/...`: legacy group shape.
     Legacy,
@@ -107,9 +139,15 @@ pub enum Generation {
 pub enum FilterKind {
     Posts(Generation),
     Chats(Generation),
-    Extension { account: AccountId, extension: ExtensionId },
+    Extension {
+        account: AccountId,
+        extension: ExtensionId,
+    },
     /// `/restapi/v1.0/subscription/~?threshold=T&interval=I`: reminders before expiry.
-    Renewal { threshold_secs: i64, interval_secs: i64 },
+    Renewal {
+        threshold_secs: i64,
+        interval_secs: i64,
+    },
 }
 
 /// A parsed event filter and the string it is known by (`~` replaced with real ids, except for
@@ -124,7 +162,11 @@ impl EventFilter {
     /// Parses one filter for a subscriber of `account`/`extension`. Unknown filters, and
     /// extension filters for someone else, are refused with `SUB-508`-style errors by the caller
     /// (`Err(reason)`).
-    pub fn parse(raw: &str, account: AccountId, extension: ExtensionId) -> std::result::Result<EventFilter, String> {
+    pub fn parse(
+        raw: &str,
+        account: AccountId,
+        extension: ExtensionId,
+    ) -> std::result::Result<EventFilter, String> {
         let raw = raw.trim();
         let (path, query) = raw.split_once('?').unwrap_or((raw, ""));
         let path = path.trim_end_matches('/');
@@ -141,7 +183,9 @@ impl EventFilter {
             "/restapi/v1.0/glip/posts" => return simple(FilterKind::Posts(Generation::Legacy)),
             "/restapi/v1.0/glip/groups" => return simple(FilterKind::Chats(Generation::Legacy)),
             "/team-messaging/v1/posts" => return simple(FilterKind::Posts(Generation::Current)),
-            "/team-messaging/v1/chats" | "/team-messaging/v1/groups" => return simple(FilterKind::Chats(Generation::Current)),
+            "/team-messaging/v1/chats" | "/team-messaging/v1/groups" => {
+                return simple(FilterKind::Chats(Generation::Current));
+            }
             _ => {}
         }
         if path == "/restapi/v1.0/subscription/~" {
@@ -149,7 +193,9 @@ impl EventFilter {
             let mut interval = None;
             for pair in query.split('&').filter(|p| !p.is_empty()) {
                 let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                let v: i64 = v.parse().map_err(|_| format!("Event filter [{raw}]: [{k}] is not a number"))?;
+                let v: i64 = v
+                    .parse()
+                    .map_err(|_| format!("Event filter [{raw}]: [{k}] is not a number"))?;
                 match k {
                     "threshold" => threshold = Some(v),
                     "interval" => interval = Some(v),
@@ -160,7 +206,9 @@ impl EventFilter {
                 return Err(format!("Event filter [{raw}] needs threshold and interval"));
             };
             if t <= 0 || i <= 0 || i > t {
-                return Err(format!("Event filter [{raw}]: need 0 < interval <= threshold"));
+                return Err(format!(
+                    "Event filter [{raw}]: need 0 < interval <= threshold"
+                ));
             }
             return Ok(EventFilter {
                 kind: FilterKind::Renewal {
@@ -176,14 +224,27 @@ impl EventFilter {
             }
             let parts: Vec<&str> = rest.split('/').collect();
             if let [acc, "extension", ext] = parts.as_slice() {
-                let acc = if *acc == "~" { Some(account) } else { acc.parse::<AccountId>().ok() };
-                let ext = if *ext == "~" { Some(extension) } else { ext.parse::<ExtensionId>().ok() };
+                let acc = if *acc == "~" {
+                    Some(account)
+                } else {
+                    acc.parse::<AccountId>().ok()
+                };
+                let ext = if *ext == "~" {
+                    Some(extension)
+                } else {
+                    ext.parse::<ExtensionId>().ok()
+                };
                 return match (acc, ext) {
                     (Some(a), Some(e)) if a == account && e == extension => Ok(EventFilter {
-                        kind: FilterKind::Extension { account: a, extension: e },
+                        kind: FilterKind::Extension {
+                            account: a,
+                            extension: e,
+                        },
                         text: format!("/restapi/v1.0/account/{a}/extension/{e}"),
                     }),
-                    _ => Err(format!("Event filter [{raw}] is not allowed: it names another extension")),
+                    _ => Err(format!(
+                        "Event filter [{raw}] is not allowed: it names another extension"
+                    )),
                 };
             }
         }
@@ -196,7 +257,8 @@ impl EventFilter {
             (FilterKind::Posts(_), EventClass::Post) => true,
             (FilterKind::Chats(_), EventClass::Chat) => true,
             (FilterKind::Extension { extension, .. }, EventClass::Extension) => match payload {
-                EventPayload::ExtensionUpdated { extension_id } | EventPayload::ExtensionDeleted { extension_id } => extension_id == extension,
+                EventPayload::ExtensionUpdated { extension_id }
+                | EventPayload::ExtensionDeleted { extension_id } => extension_id == extension,
                 _ => false,
             },
             _ => false,
@@ -235,7 +297,10 @@ impl SubscriptionStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transport {
-    WebHook { address: String, verification_token: Option<String> },
+    WebHook {
+        address: String,
+        verification_token: Option<String>,
+    },
     WebSocket,
 }
 
@@ -258,7 +323,9 @@ pub const WEBSOCKET_EXPIRES_IN: i64 = 86_400;
 pub fn clamp_expires_in(requested: Option<i64>, transport: &Transport) -> i64 {
     match transport {
         Transport::WebSocket => WEBSOCKET_EXPIRES_IN,
-        Transport::WebHook { .. } => requested.unwrap_or(DEFAULT_EXPIRES_IN).clamp(60, MAX_WEBHOOK_EXPIRES_IN),
+        Transport::WebHook { .. } => requested
+            .unwrap_or(DEFAULT_EXPIRES_IN)
+            .clamp(60, MAX_WEBHOOK_EXPIRES_IN),
     }
 }
 
@@ -279,6 +346,8 @@ pub struct Subscription {
     pub expires: Timestamp,
     /// The last event sequence delivered (and acknowledged, for WebHooks).
     pub cursor: i64,
+    /// The lifetime asked for (clamped): what a renewal extends the subscription by.
+    pub expires_in_secs: i64,
 }
 
 impl Subscription {
@@ -291,12 +360,19 @@ impl Subscription {
 }
 
 /// Parses a whole filter list: at least one, at most 50, no unknown ones.
-pub fn parse_filters(raw: &[String], account: AccountId, extension: ExtensionId) -> Result<Vec<EventFilter>> {
+pub fn parse_filters(
+    raw: &[String],
+    account: AccountId,
+    extension: ExtensionId,
+) -> Result<Vec<EventFilter>> {
     if raw.is_empty() {
         return Err(Error::MissingParameter("eventFilters".into()));
     }
     if raw.len() > 50 {
-        return Err(Error::invalid_because("eventFilters", "At most 50 event filters"));
+        return Err(Error::invalid_because(
+            "eventFilters",
+            "At most 50 event filters",
+        ));
     }
     let mut out: Vec<EventFilter> = Vec::with_capacity(raw.len());
     for r in raw {
@@ -322,17 +398,38 @@ mod tests {
         assert!(EventFilter::parse("/restapi/v1.0/account/7/extension/43", A, E).is_err());
         assert!(EventFilter::parse("/restapi/v1.0/account/8/extension/~", A, E).is_err());
         assert_eq!(
-            EventFilter::parse("/team-messaging/v1/groups", A, E).unwrap().kind,
+            EventFilter::parse("/team-messaging/v1/groups", A, E)
+                .unwrap()
+                .kind,
             FilterKind::Chats(Generation::Current)
         );
         assert_eq!(
-            EventFilter::parse("/restapi/v1.0/glip/posts", A, E).unwrap().kind,
+            EventFilter::parse("/restapi/v1.0/glip/posts", A, E)
+                .unwrap()
+                .kind,
             FilterKind::Posts(Generation::Legacy)
         );
-        let r = EventFilter::parse("/restapi/v1.0/subscription/~?threshold=60&interval=15", A, E).unwrap();
-        assert_eq!(r.text, "/restapi/v1.0/subscription/~?threshold=60&interval=15");
-        assert!(EventFilter::parse("/restapi/v1.0/subscription/~?threshold=10&interval=15", A, E).is_err());
-        assert!(EventFilter::parse("/restapi/v1.0/account/~/extension/~/message-store", A, E).is_err());
+        let r = EventFilter::parse(
+            "/restapi/v1.0/subscription/~?threshold=60&interval=15",
+            A,
+            E,
+        )
+        .unwrap();
+        assert_eq!(
+            r.text,
+            "/restapi/v1.0/subscription/~?threshold=60&interval=15"
+        );
+        assert!(
+            EventFilter::parse(
+                "/restapi/v1.0/subscription/~?threshold=10&interval=15",
+                A,
+                E
+            )
+            .is_err()
+        );
+        assert!(
+            EventFilter::parse("/restapi/v1.0/account/~/extension/~/message-store", A, E).is_err()
+        );
         assert!(EventFilter::parse("/nope", A, E).is_err());
     }
 
@@ -342,9 +439,15 @@ mod tests {
             address: "https://x".into(),
             verification_token: None,
         };
-        assert_eq!(clamp_expires_in(Some(473_040_000), &hook), MAX_WEBHOOK_EXPIRES_IN);
+        assert_eq!(
+            clamp_expires_in(Some(473_040_000), &hook),
+            MAX_WEBHOOK_EXPIRES_IN
+        );
         assert_eq!(clamp_expires_in(Some(1), &hook), 60);
         assert_eq!(clamp_expires_in(None, &hook), 900);
-        assert_eq!(clamp_expires_in(Some(5), &Transport::WebSocket), WEBSOCKET_EXPIRES_IN);
+        assert_eq!(
+            clamp_expires_in(Some(5), &Transport::WebSocket),
+            WEBSOCKET_EXPIRES_IN
+        );
     }
 }

@@ -253,5 +253,13 @@ pub trait Store: Send + Sync + 'static {
     fn delete_subscription(&self, id: String) -> BoxFuture<'_, bool>;
     /// Records that events up to `seq` were delivered (the cursor never moves back).
     fn advance_cursor(&self, id: String, seq: i64) -> BoxFuture<'_, ()>;
-    fn blacklist_subscription(&self, id: String, at: Timestamp, reason: String) -> BoxFuture<'_, ()>;
+    fn blacklist_subscription(
+        &self,
+        id: String,
+        at: Timestamp,
+        reason: String,
+    ) -> BoxFuture<'_, ()>;
+    /// Records that deliveries to a WebHook started failing at `since` (unless already
+    /// recorded) and returns when they started; `advance_cursor` clears it.
+    fn mark_failing(&self, id: String, since: Timestamp) -> BoxFuture<'_, Option<Timestamp>>;
 }

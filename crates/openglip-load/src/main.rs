@@ -52,14 +52,25 @@ fn admin(bin: &Path, data: &Path, args: &[&str]) -> Value {
         .arg(data)
         .output()
         .expect("run openglip admin");
-    assert!(out.status.success(), "openglip admin {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openglip admin {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("admin prints JSON")
 }
 
 fn start(bin: &Path, data: &Path) -> Server {
     use std::io::BufRead;
     let mut child = Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--rate-limits", "off", "--data-dir"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-limits",
+            "off",
+            "--data-dir",
+        ])
         .arg(data)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -81,7 +92,11 @@ fn start(bin: &Path, data: &Path) -> Server {
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -110,14 +125,62 @@ async fn main() {
         }
     };
     let password = "load-test-password";
-    let acct = admin(&bin, &data, &["account", "create", "--name", "Load Inc", "--admin-email", "admin@load.test", "--admin-password", password]);
+    let acct = admin(
+        &bin,
+        &data,
+        &[
+            "account",
+            "create",
+            "--name",
+            "Load Inc",
+            "--admin-email",
+            "admin@load.test",
+            "--admin-password",
+            password,
+        ],
+    );
     let account_id = acct["accountId"].as_str().unwrap().to_string();
-    let app = admin(&bin, &data, &["app", "create", "--account-id", &account_id, "--name", "load", "--grant", "password", "--permission", "TeamMessaging"]);
-    let (cid, secret) = (app["clientId"].as_str().unwrap().to_string(), app["clientSecret"].as_str().unwrap().to_string());
+    let app = admin(
+        &bin,
+        &data,
+        &[
+            "app",
+            "create",
+            "--account-id",
+            &account_id,
+            "--name",
+            "load",
+            "--grant",
+            "password",
+            "--permission",
+            "TeamMessaging",
+        ],
+    );
+    let (cid, secret) = (
+        app["clientId"].as_str().unwrap().to_string(),
+        app["clientSecret"].as_str().unwrap().to_string(),
+    );
     let mut emails = vec!["admin@load.test".to_string()];
     for i in 1..args.senders {
         let email = format!("sender{i}@load.test");
-        admin(&bin, &data, &["user", "create", "--account-id", &account_id, "--email", &email, "--first-name", "Sender", "--last-name", &i.to_string(), "--password", password]);
+        admin(
+            &bin,
+            &data,
+            &[
+                "user",
+                "create",
+                "--account-id",
+                &account_id,
+                "--email",
+                &email,
+                "--first-name",
+                "Sender",
+                "--last-name",
+                &i.to_string(),
+                "--password",
+                password,
+            ],
+        );
         emails.push(email);
     }
     let server = start(&bin, &data);
@@ -129,14 +192,23 @@ async fn main() {
         let r: Value = setup
             .post(format!("{base}/restapi/oauth/token"))
             .basic_auth(&cid, Some(&secret))
-            .form(&[("grant_type", "password"), ("username", email.as_str()), ("password", password)])
+            .form(&[
+                ("grant_type", "password"),
+                ("username", email.as_str()),
+                ("password", password),
+            ])
             .send()
             .await
             .expect("login")
             .json()
             .await
             .expect("token json");
-        tokens.push(r["access_token"].as_str().expect("access_token").to_string());
+        tokens.push(
+            r["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_string(),
+        );
     }
     let members: Vec<Value> = emails[1..].iter().map(|e| json!({"email": e})).collect();
     let team: Value = setup
@@ -155,13 +227,17 @@ async fn main() {
 
     let url = format!("{base}/team-messaging/v1/chats/{chat}/posts");
     let per_sender = args.posts.div_ceil(args.senders);
-    let interval = (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
+    let interval =
+        (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for token in tokens.clone() {
         let url = url.clone();
         tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("client");
             let mut lat = Vec::with_capacity(per_sender);
             let mut errors = 0usize;
             let t0 = Instant::now();

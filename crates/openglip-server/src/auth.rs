@@ -38,10 +38,10 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Caller> {
     if grant.revoked {
         return Err(Error::Unauthenticated(AuthFailure::NotFound));
     }
-    if let Some(exp) = grant.token.access_expires {
-        if exp <= now() {
-            return Err(Error::Unauthenticated(AuthFailure::Expired));
-        }
+    if let Some(exp) = grant.token.access_expires
+        && exp <= now()
+    {
+        return Err(Error::Unauthenticated(AuthFailure::Expired));
     }
     if grant.extension.status == ExtensionStatus::Disabled {
         return Err(Error::Unauthenticated(AuthFailure::ExtensionDisabled));

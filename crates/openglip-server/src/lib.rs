@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod oauth;
 pub mod openapi;
 pub mod ratelimit;
+pub mod realtime;
 pub mod routes;
 pub mod secrets;
 
@@ -38,6 +39,7 @@ pub struct ServerConfig {
     /// request's `Host`.
     pub public_url: Option<String>,
     pub rate_limits: RateLimitConfig,
+    pub realtime: realtime::RealtimeConfig,
 }
 
 pub struct Inner {
@@ -46,6 +48,7 @@ pub struct Inner {
     pub limiter: ratelimit::RateLimiter,
     pub metrics: metrics::Metrics,
     pub ops: Vec<routes::Op>,
+    pub hub: Arc<realtime::Hub>,
 }
 
 /// Shared state of every request.
@@ -55,7 +58,9 @@ pub struct AppState(pub Arc<Inner>);
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
         let ops = routes::ops();
+        let hub = realtime::Hub::new(store.clone(), config.realtime.clone());
         AppState(Arc::new(Inner {
+            hub,
             service: Service::new(store),
             limiter: ratelimit::RateLimiter::new(config.rate_limits.clone()),
             metrics: metrics::Metrics::new(ops.iter().map(|o| o.id)),
@@ -72,6 +77,9 @@ impl AppState {
     pub fn config(&self) -> &ServerConfig {
         &self.0.config
     }
+    pub fn hub(&self) -> &Arc<realtime::Hub> {
+        &self.0.hub
+    }
 }
 
 /// Serves the API on an already-bound listener until `shutdown` completes.
@@ -80,6 +88,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    state
+        .hub()
+        .start()
+        .await
+        .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     let app = routes::router(state);
     axum::serve(
         listener,

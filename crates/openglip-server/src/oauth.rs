@@ -356,11 +356,27 @@ async fn refresh_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<Tok
         return Err(invalid());
     }
     let old_hash = secrets::hash_token(raw);
-    let grant = st
-        .store()
-        .token_by_refresh_hash(old_hash)
-        .await?
-        .ok_or_else(invalid)?;
+    let Some(grant) = st.store().token_by_refresh_hash(old_hash).await? else {
+        // Not live: unknown, or spent or revoked already. A spent refresh token presented again
+        // has leaked, so the store revokes every token descended from the same login (refresh
+        // token reuse detection, RFC 9700 §4.14.2). The record passed is never stored when the
+        // old token is not live.
+        let unused = TokenRecord {
+            access_hash: [0; 32],
+            refresh_hash: None,
+            app_id: app.id,
+            extension_id: ExtensionId(0),
+            account_id: app.account_id,
+            scope: PermissionSet::empty(),
+            access_expires: Some(now()),
+            refresh_expires: Some(now()),
+            family: String::new(),
+            endpoint_id: String::new(),
+            created: now(),
+        };
+        st.store().rotate_refresh(old_hash, unused).await?;
+        return Err(invalid());
+    };
     if grant.token.app_id != app.id {
         return Err(oauth(
             OAuthError::InvalidGrant,

@@ -49,6 +49,11 @@ pub fn document() -> Value {
     add::<PostList>(&mut schemas);
     add::<CreatePostRequest>(&mut schemas);
     add::<UpdatePostRequest>(&mut schemas);
+    add::<SubscriptionRequest>(&mut schemas);
+    add::<SubscriptionInfo>(&mut schemas);
+    add::<SubscriptionList>(&mut schemas);
+    add::<WsToken>(&mut schemas);
+    add::<Notification>(&mut schemas);
 
     let mut paths = Map::new();
     for op in ops() {

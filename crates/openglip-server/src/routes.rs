@@ -80,6 +80,16 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The last operation needs a token but no fixed app permission (its handler decides).
+    fn authed(&mut self) {
+        if let Some(op) = self.ops.last_mut() {
+            op.auth = true;
+        }
+    }
+}
+
+#[rustfmt::skip]
 fn table() -> Table {
     use Group::*;
     use Method as M;
@@ -143,6 +153,22 @@ fn table() -> Table {
         None,
         on(MethodFilter::POST, crate::oauth::revoke),
     );
+
+    // ---- subscriptions (the permission depends on the transport; checked by the handler) ----
+    use api::subscriptions as subs;
+    let sub_path = "/restapi/v1.0/subscription";
+    t.add(M::POST, sub_path, "createSubscription", "Create a subscription (WebHook, or WebSocket over a WebSocket session)", "Subscriptions", Medium, None, 200, Some("SubscriptionRequest"), Some("SubscriptionInfo"), on(MethodFilter::POST, subs::create));
+    t.authed();
+    t.add(M::GET, sub_path, "listSubscriptions", "List subscriptions", "Subscriptions", Light, None, 200, None, Some("SubscriptionList"), get(subs::list));
+    t.authed();
+    t.add(M::GET, format!("{sub_path}/{{subscriptionId}}"), "readSubscription", "Get a subscription", "Subscriptions", Light, None, 200, None, Some("SubscriptionInfo"), get(subs::read));
+    t.authed();
+    t.add(M::PUT, format!("{sub_path}/{{subscriptionId}}"), "updateSubscription", "Update and renew a subscription", "Subscriptions", Medium, None, 200, Some("SubscriptionRequest"), Some("SubscriptionInfo"), on(MethodFilter::PUT, subs::update));
+    t.authed();
+    t.add(M::DELETE, format!("{sub_path}/{{subscriptionId}}"), "deleteSubscription", "Cancel a subscription", "Subscriptions", Medium, None, 204, None, None, on(MethodFilter::DELETE, subs::delete));
+    t.authed();
+    t.add(M::POST, format!("{sub_path}/{{subscriptionId}}/renew"), "renewSubscription", "Renew a subscription", "Subscriptions", Light, None, 200, None, Some("SubscriptionInfo"), on(MethodFilter::POST, subs::renew));
+    t.authed();
 
     // ---- account and extension ----
     let ra = Some(Permission::ReadAccounts);
@@ -770,10 +796,10 @@ async fn gate(
     let admitted: Result<(), ApiError> = async {
         if op.auth {
             let caller = crate::auth::authenticate(&state, req.headers()).await?;
-            if let Some(p) = op.permission {
-                if !caller.permissions.contains(p) {
-                    return Err(needs(p));
-                }
+            if let Some(p) = op.permission
+                && !caller.permissions.contains(p)
+            {
+                return Err(needs(p));
             }
             decision = state.0.limiter.check(
                 &format!("{}:{}", caller.app_id, caller.extension_id),
@@ -789,13 +815,13 @@ async fn gate(
                 .unwrap_or_default();
             decision = state.0.limiter.check(&format!("ip:{peer}"), op.group);
         }
-        if let Some(d) = decision {
-            if let Some(retry) = d.retry_after {
-                return Err(ApiError(Error::RateLimited {
-                    group: d.group.spec_name(),
-                    retry_after_secs: retry,
-                }));
-            }
+        if let Some(d) = decision
+            && let Some(retry) = d.retry_after
+        {
+            return Err(ApiError(Error::RateLimited {
+                group: d.group.spec_name(),
+                retry_after_secs: retry,
+            }));
         }
         Ok(())
     }

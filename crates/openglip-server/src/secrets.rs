@@ -54,7 +54,9 @@ pub fn hash_password(password: &str) -> String {
 /// CPU-heavy: call from a blocking thread.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -87,7 +89,10 @@ async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
     });
     let sender = hasher().clone();
     // The channel is bounded: wait for room off the runtime.
-    tokio::task::spawn_blocking(move || sender.send(job)).await.ok()?.ok()?;
+    tokio::task::spawn_blocking(move || sender.send(job))
+        .await
+        .ok()?
+        .ok()?;
     rx.await.ok()
 }
 
@@ -100,7 +105,9 @@ pub async fn hash_password_async(password: String) -> String {
 
 /// Runs [`verify_password`] on the password thread.
 pub async fn verify_password_async(password: String, phc: String) -> bool {
-    on_hasher(move || verify_password(&password, &phc)).await.unwrap_or(false)
+    on_hasher(move || verify_password(&password, &phc))
+        .await
+        .unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -28,7 +28,12 @@ CREATE TABLE subscriptions (
     blacklist_reason   TEXT,
     created            INTEGER NOT NULL,
     expires            INTEGER NOT NULL,
+    -- The lifetime asked for (seconds, clamped): what a renewal extends by.
+    expires_in         INTEGER NOT NULL,
     -- The last event seq delivered (acknowledged by the receiver, for WebHooks).
-    cursor             INTEGER NOT NULL
+    cursor             INTEGER NOT NULL,
+    -- When WebHook deliveries started failing (NULL: they are not); survives restarts so that
+    -- blacklisting after sustained failure does too.
+    failing_since      INTEGER
 );
 CREATE INDEX subscriptions_owner ON subscriptions (owner_id, app_id);

@@ -25,7 +25,12 @@ pub(crate) fn end_job() -> i64 {
 }
 
 /// Appends one event. The account is the chat's when the event is about a chat.
-pub(crate) fn append(c: &Connection, now: i64, account: Option<AccountId>, payload: &EventPayload) -> Result<i64> {
+pub(crate) fn append(
+    c: &Connection,
+    now: i64,
+    account: Option<AccountId>,
+    payload: &EventPayload,
+) -> Result<i64> {
     let chat = payload.chat_id();
     let account = match (account, chat) {
         (Some(a), _) => a.0,
@@ -36,11 +41,14 @@ pub(crate) fn append(c: &Connection, now: i64, account: Option<AccountId>, paylo
             .db()?,
         (None, None) => return Err(Error::Internal("an event needs an account".into())),
     };
-    let json = serde_json::to_string(payload).map_err(|e| Error::Internal(format!("event encoding: {e}")))?;
-    c.prepare_cached("INSERT INTO events (account_id, chat_id, created, payload) VALUES (?1, ?2, ?3, ?4)")
-        .db()?
-        .execute(params![account, chat.map(|c| c.0), now, json])
-        .db()?;
+    let json = serde_json::to_string(payload)
+        .map_err(|e| Error::Internal(format!("event encoding: {e}")))?;
+    c.prepare_cached(
+        "INSERT INTO events (account_id, chat_id, created, payload) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .db()?
+    .execute(params![account, chat.map(|c| c.0), now, json])
+    .db()?;
     let seq = c.last_insert_rowid();
     LAST_APPENDED.with(|cell| cell.set(cell.get().max(seq)));
     Ok(seq)
@@ -52,7 +60,12 @@ pub(crate) fn events_after(c: &Connection, after: i64, limit: usize) -> Result<V
         .db()?;
     let rows = stmt
         .query_map(params![after, limit as i64], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })
         .db()?;
     let mut out = Vec::new();
@@ -80,7 +93,9 @@ pub(crate) fn last_seq(c: &Connection) -> Result<i64> {
 }
 
 pub(crate) fn member_chat_ids(c: &Connection, member: ExtensionId) -> Result<Vec<ChatId>> {
-    let mut stmt = c.prepare_cached("SELECT chat_id FROM members WHERE person_id = ?1").db()?;
+    let mut stmt = c
+        .prepare_cached("SELECT chat_id FROM members WHERE person_id = ?1")
+        .db()?;
     let rows = stmt.query_map([member.0], |r| r.get::<_, i64>(0)).db()?;
     rows.map(|r| r.map(ChatId).map_err(internal)).collect()
 }
@@ -97,7 +112,9 @@ pub(crate) fn prune(c: &Connection, before: i64, older_than: i64) -> Result<u64>
 
 /// The members of a chat now (for membership-change events).
 pub(crate) fn members_of(c: &Connection, chat: ChatId) -> Result<Vec<ExtensionId>> {
-    let mut stmt = c.prepare_cached("SELECT person_id FROM members WHERE chat_id = ?1 ORDER BY ord").db()?;
+    let mut stmt = c
+        .prepare_cached("SELECT person_id FROM members WHERE chat_id = ?1 ORDER BY ord")
+        .db()?;
     let rows = stmt.query_map([chat.0], |r| r.get::<_, i64>(0)).db()?;
     rows.map(|r| r.map(ExtensionId).map_err(internal)).collect()
 }

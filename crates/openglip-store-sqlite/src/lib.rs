@@ -312,17 +312,34 @@ impl Store for SqliteStore {
         Box::pin(self.write_ev(move |c, now| {
             let before = events::members_of(c, change.chat_id)?;
             let chat = chats::change_members(c, now, change)?;
-            let added: Vec<ExtensionId> = chat.members.iter().filter(|m| !before.contains(m)).copied().collect();
-            let removed: Vec<ExtensionId> = before.iter().filter(|m| !chat.members.contains(m)).copied().collect();
+            let added: Vec<ExtensionId> = chat
+                .members
+                .iter()
+                .filter(|m| !before.contains(m))
+                .copied()
+                .collect();
+            let removed: Vec<ExtensionId> = before
+                .iter()
+                .filter(|m| !chat.members.contains(m))
+                .copied()
+                .collect();
             if !added.is_empty() {
                 joined(c, now, &chat, added)?;
             }
             if !removed.is_empty() {
-                let payload = EventPayload::GroupLeft { chat: chat.clone(), persons: removed };
+                let payload = EventPayload::GroupLeft {
+                    chat: chat.clone(),
+                    persons: removed,
+                };
                 events::append(c, now, Some(chat.account_id), &payload)?;
             }
             if !chat.members.is_empty() && chat.members != before {
-                events::append(c, now, Some(chat.account_id), &EventPayload::GroupChanged { chat: chat.clone() })?;
+                events::append(
+                    c,
+                    now,
+                    Some(chat.account_id),
+                    &EventPayload::GroupChanged { chat: chat.clone() },
+                )?;
             }
             Ok(chat)
         }))
@@ -335,7 +352,12 @@ impl Store for SqliteStore {
             if let Some(chat) = chat {
                 let persons = chat.members.clone();
                 if !persons.is_empty() {
-                    events::append(c, now, Some(chat.account_id), &EventPayload::GroupLeft { chat, persons })?;
+                    events::append(
+                        c,
+                        now,
+                        Some(chat.account_id),
+                        &EventPayload::GroupLeft { chat, persons },
+                    )?;
                 }
             }
             Ok(())
@@ -347,7 +369,12 @@ impl Store for SqliteStore {
     fn create_post(&self, new: NewPost) -> BoxFuture<'_, Post> {
         Box::pin(self.write_ev(move |c, now| {
             let post = posts::create_post(c, now, new)?;
-            events::append(c, now, None, &EventPayload::PostAdded { post: post.clone() })?;
+            events::append(
+                c,
+                now,
+                None,
+                &EventPayload::PostAdded { post: post.clone() },
+            )?;
             Ok(post)
         }))
     }
@@ -374,7 +401,12 @@ impl Store for SqliteStore {
     ) -> BoxFuture<'_, Post> {
         Box::pin(self.write_ev(move |c, now| {
             let post = posts::update_post(c, now, chat, id, text, mentions)?;
-            events::append(c, now, None, &EventPayload::PostChanged { post: post.clone() })?;
+            events::append(
+                c,
+                now,
+                None,
+                &EventPayload::PostChanged { post: post.clone() },
+            )?;
             Ok(post)
         }))
     }
@@ -382,7 +414,15 @@ impl Store for SqliteStore {
     fn delete_post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, ()> {
         Box::pin(self.write_ev(move |c, now| {
             posts::delete_post(c, chat, id)?;
-            events::append(c, now, None, &EventPayload::PostRemoved { chat_id: chat, post_id: id })?;
+            events::append(
+                c,
+                now,
+                None,
+                &EventPayload::PostRemoved {
+                    chat_id: chat,
+                    post_id: id,
+                },
+            )?;
             Ok(())
         }))
     }
@@ -414,7 +454,8 @@ impl Store for SqliteStore {
 
     fn prune_events(&self, older_than: Timestamp) -> BoxFuture<'_, u64> {
         Box::pin(self.write(move |c, now| {
-            let keep_from = subscriptions::min_webhook_cursor(c, now)?.map_or(i64::MAX, |cursor| cursor + 1);
+            let keep_from =
+                subscriptions::min_webhook_cursor(c, now)?.map_or(i64::MAX, |cursor| cursor + 1);
             events::prune(c, keep_from, older_than.millis())
         }))
     }
@@ -449,15 +490,28 @@ impl Store for SqliteStore {
         Box::pin(self.write(move |c, _| subscriptions::advance(c, &id, seq)))
     }
 
-    fn blacklist_subscription(&self, id: String, at: Timestamp, reason: String) -> BoxFuture<'_, ()> {
+    fn blacklist_subscription(
+        &self,
+        id: String,
+        at: Timestamp,
+        reason: String,
+    ) -> BoxFuture<'_, ()> {
         Box::pin(self.write(move |c, _| subscriptions::blacklist(c, &id, at.millis(), &reason)))
+    }
+
+    fn mark_failing(&self, id: String, since: Timestamp) -> BoxFuture<'_, Option<Timestamp>> {
+        Box::pin(self.write(move |c, _| {
+            Ok(subscriptions::mark_failing(c, &id, since.millis())?.map(Timestamp))
+        }))
     }
 }
 
-
 /// `GroupJoined` for `persons` who joined `chat`.
 fn joined(c: &Connection, now: i64, chat: &Chat, persons: Vec<ExtensionId>) -> Result<()> {
-    let payload = EventPayload::GroupJoined { chat: chat.clone(), persons };
+    let payload = EventPayload::GroupJoined {
+        chat: chat.clone(),
+        persons,
+    };
     events::append(c, now, Some(chat.account_id), &payload)?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::db::{Db, internal};
 
 const COLS: &str = "id, account_id, owner_id, app_id, filters, transport, address, verification_token, \
-                    encryption_key, status, blacklisted_at, blacklist_reason, created, expires, cursor";
+                    encryption_key, status, blacklisted_at, blacklist_reason, created, expires, cursor, expires_in";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<Subscription> {
     let account = AccountId(r.get(1)?);
@@ -15,7 +15,10 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Subscription> {
     let filters_json: String = r.get(4)?;
     let texts: Vec<String> = serde_json::from_str(&filters_json).unwrap_or_default();
     // Filters were validated when stored; one that no longer parses is dropped.
-    let filters = texts.iter().filter_map(|t| EventFilter::parse(t, account, owner).ok()).collect();
+    let filters = texts
+        .iter()
+        .filter_map(|t| EventFilter::parse(t, account, owner).ok())
+        .collect();
     let transport = match r.get::<_, String>(5)?.as_str() {
         "WebHook" => Transport::WebHook {
             address: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
@@ -24,8 +27,12 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Subscription> {
         _ => Transport::WebSocket,
     };
     let key: Option<Vec<u8>> = r.get(8)?;
-    let status = SubscriptionStatus::parse(&r.get::<_, String>(9)?).unwrap_or(SubscriptionStatus::Active);
-    let blacklisted = match (r.get::<_, Option<i64>>(10)?, r.get::<_, Option<String>>(11)?) {
+    let status =
+        SubscriptionStatus::parse(&r.get::<_, String>(9)?).unwrap_or(SubscriptionStatus::Active);
+    let blacklisted = match (
+        r.get::<_, Option<i64>>(10)?,
+        r.get::<_, Option<String>>(11)?,
+    ) {
         (Some(at), Some(reason)) => Some((Timestamp(at), reason)),
         _ => None,
     };
@@ -42,11 +49,13 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Subscription> {
         created: Timestamp(r.get(12)?),
         expires: Timestamp(r.get(13)?),
         cursor: r.get(14)?,
+        expires_in_secs: r.get(15)?,
     })
 }
 
 fn filters_json(s: &Subscription) -> String {
-    serde_json::Value::from(s.filters.iter().map(|f| f.text.clone()).collect::<Vec<_>>()).to_string()
+    serde_json::Value::from(s.filters.iter().map(|f| f.text.clone()).collect::<Vec<_>>())
+        .to_string()
 }
 
 fn transport_cols(t: &Transport) -> (&'static str, Option<&str>, Option<&str>) {
@@ -54,7 +63,11 @@ fn transport_cols(t: &Transport) -> (&'static str, Option<&str>, Option<&str>) {
         Transport::WebHook {
             address,
             verification_token,
-        } => ("WebHook", Some(address.as_str()), verification_token.as_deref()),
+        } => (
+            "WebHook",
+            Some(address.as_str()),
+            verification_token.as_deref(),
+        ),
         Transport::WebSocket => ("WebSocket", None, None),
     }
 }
@@ -62,7 +75,7 @@ fn transport_cols(t: &Transport) -> (&'static str, Option<&str>, Option<&str>) {
 pub(crate) fn create(c: &Connection, s: &Subscription) -> Result<Subscription> {
     let (transport, address, token) = transport_cols(&s.transport);
     c.prepare_cached(&format!(
-        "INSERT INTO subscriptions ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        "INSERT INTO subscriptions ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
     ))
     .db()?
     .execute(params![
@@ -81,6 +94,7 @@ pub(crate) fn create(c: &Connection, s: &Subscription) -> Result<Subscription> {
         s.created.millis(),
         s.expires.millis(),
         s.cursor,
+        s.expires_in_secs,
     ])
     .map_err(|e| {
         if crate::db::is_unique_violation(&e) {
@@ -100,7 +114,11 @@ pub(crate) fn get(c: &Connection, id: &str) -> Result<Option<Subscription>> {
         .db()
 }
 
-pub(crate) fn of_owner(c: &Connection, owner: ExtensionId, app: AppId) -> Result<Vec<Subscription>> {
+pub(crate) fn of_owner(
+    c: &Connection,
+    owner: ExtensionId,
+    app: AppId,
+) -> Result<Vec<Subscription>> {
     let mut stmt = c
         .prepare_cached(&format!(
             "SELECT {COLS} FROM subscriptions WHERE owner_id = ?1 AND app_id = ?2 ORDER BY created, id"
@@ -111,7 +129,11 @@ pub(crate) fn of_owner(c: &Connection, owner: ExtensionId, app: AppId) -> Result
 }
 
 pub(crate) fn all(c: &Connection) -> Result<Vec<Subscription>> {
-    let mut stmt = c.prepare_cached(&format!("SELECT {COLS} FROM subscriptions ORDER BY created, id")).db()?;
+    let mut stmt = c
+        .prepare_cached(&format!(
+            "SELECT {COLS} FROM subscriptions ORDER BY created, id"
+        ))
+        .db()?;
     let rows = stmt.query_map([], row).db()?;
     rows.map(|r| r.map_err(internal)).collect()
 }
@@ -122,7 +144,8 @@ pub(crate) fn update(c: &Connection, s: &Subscription) -> Result<Subscription> {
     let n = c
         .prepare_cached(
             "UPDATE subscriptions SET filters = ?2, transport = ?3, address = ?4, verification_token = ?5,
-                 encryption_key = ?6, status = ?7, blacklisted_at = ?8, blacklist_reason = ?9, expires = ?10
+                 encryption_key = ?6, status = ?7, blacklisted_at = ?8, blacklist_reason = ?9, expires = ?10,
+                 expires_in = ?11
              WHERE id = ?1",
         )
         .db()?
@@ -137,6 +160,7 @@ pub(crate) fn update(c: &Connection, s: &Subscription) -> Result<Subscription> {
             s.blacklisted.as_ref().map(|b| b.0.millis()),
             s.blacklisted.as_ref().map(|b| b.1.clone()),
             s.expires.millis(),
+            s.expires_in_secs,
         ])
         .db()?;
     if n == 0 {
@@ -146,15 +170,21 @@ pub(crate) fn update(c: &Connection, s: &Subscription) -> Result<Subscription> {
 }
 
 pub(crate) fn delete(c: &Connection, id: &str) -> Result<bool> {
-    Ok(c.prepare_cached("DELETE FROM subscriptions WHERE id = ?1").db()?.execute([id]).db()? > 0)
+    Ok(c.prepare_cached("DELETE FROM subscriptions WHERE id = ?1")
+        .db()?
+        .execute([id])
+        .db()?
+        > 0)
 }
 
-/// Moves the cursor forward (never back).
+/// Moves the cursor forward (never back); a delivery succeeded, so it is not failing.
 pub(crate) fn advance(c: &Connection, id: &str, seq: i64) -> Result<()> {
-    c.prepare_cached("UPDATE subscriptions SET cursor = MAX(cursor, ?2) WHERE id = ?1")
-        .db()?
-        .execute(params![id, seq])
-        .db()?;
+    c.prepare_cached(
+        "UPDATE subscriptions SET cursor = MAX(cursor, ?2), failing_since = NULL WHERE id = ?1",
+    )
+    .db()?
+    .execute(params![id, seq])
+    .db()?;
     Ok(())
 }
 
@@ -176,4 +206,20 @@ pub(crate) fn min_webhook_cursor(c: &Connection, now: i64) -> Result<Option<i64>
     .db()?
     .query_row([now], |r| r.get(0))
     .db()
+}
+
+/// Records when deliveries started failing (kept if already set); returns that time.
+pub(crate) fn mark_failing(c: &Connection, id: &str, since: i64) -> Result<Option<i64>> {
+    c.prepare_cached(
+        "UPDATE subscriptions SET failing_since = COALESCE(failing_since, ?2) WHERE id = ?1",
+    )
+    .db()?
+    .execute(params![id, since])
+    .db()?;
+    c.prepare_cached("SELECT failing_since FROM subscriptions WHERE id = ?1")
+        .db()?
+        .query_row([id], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
+        .db()
 }

@@ -60,6 +60,12 @@ struct ServeArgs {
     /// The URL clients reach this server at, used in `uri` fields (default: from the request's Host).
     #[arg(long, env = "OPENGLIP_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Allow WebHook addresses on loopback and private networks, and plain http:// (development).
+    #[arg(long, env = "OPENGLIP_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    webhook_allow_private: bool,
+    /// Seconds a WebHook may keep failing before its subscription is blacklisted.
+    #[arg(long, env = "OPENGLIP_WEBHOOK_BLACKLIST_AFTER", default_value_t = 3600)]
+    webhook_blacklist_after: u64,
     /// Log format: `text` or `json`.
     #[arg(long, env = "OPENGLIP_LOG_FORMAT", default_value = "text")]
     log_format: String,
@@ -221,6 +227,11 @@ async fn serve(args: ServeArgs) {
     let config = ServerConfig {
         public_url: args.public_url.clone(),
         rate_limits,
+        realtime: openglip_server::realtime::RealtimeConfig {
+            allow_private_webhooks: args.webhook_allow_private,
+            blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
+            ..Default::default()
+        },
     };
     let state = open(&args.data.data_dir, config).unwrap_or_else(|e| fail(e));
     let listener = tokio::net::TcpListener::bind(&args.listen)

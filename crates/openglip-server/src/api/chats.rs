@@ -335,7 +335,13 @@ pub async fn person(
         return Err(Error::invalid_because("personId", "At most 30 ids at once.").into());
     }
     let me = c.extension_id.to_string();
-    let resolve = |id: &str| if id == "~" { me.clone() } else { id.to_string() };
+    let resolve = |id: &str| {
+        if id == "~" {
+            me.clone()
+        } else {
+            id.to_string()
+        }
+    };
     match ids.as_slice() {
         [] => Err(Error::not_found("personId").into()),
         [one] => {

@@ -85,14 +85,14 @@ pub async fn create_group_post(
     P(group): P<String>,
     JsonBody(body): JsonBody<w::CreatePostRequest>,
 ) -> ApiResult<Json<w::PostInfo>> {
-    if let Some(g) = &body.group_id {
-        if g.as_string() != group {
-            return Err(Error::invalid_because(
-                "groupId",
-                "Parameter [groupId] in the body differs from the one in the path.",
-            )
-            .into());
-        }
+    if let Some(g) = &body.group_id
+        && g.as_string() != group
+    {
+        return Err(Error::invalid_because(
+            "groupId",
+            "Parameter [groupId] in the body differs from the one in the path.",
+        )
+        .into());
     }
     let post = st
         .service()

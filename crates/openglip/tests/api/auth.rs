@@ -240,7 +240,19 @@ async fn client_and_grant_errors() {
         client_id: "no-such-client-id".into(),
         secret: Some("whatever".into()),
     };
-    let (s, b) = json_of(token_request(&w.app, Some(&unknown), &login).await).await;
+    let r = token_request(&w.app, Some(&unknown), &login).await;
+    // RFC 6749 §5.2: the 401 names the scheme to authenticate the client with.
+    let www = r
+        .headers()
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(www.starts_with("Basic"), "WWW-Authenticate: {www:?}");
+    assert_eq!(
+        r.headers().get("cache-control").unwrap().to_str().unwrap(),
+        "no-store"
+    );
+    let (s, b) = json_of(r).await;
     assert_oauth_error(s, &b, 401, "invalid_client");
 
     let wrong_secret = Client {
@@ -416,6 +428,22 @@ async fn refreshing_rotates_the_pair() {
     )
     .await;
     assert_oauth_error(s, &b, 400, "invalid_grant");
+
+    // Presenting a spent refresh token means it leaked: everything issued from that login dies.
+    let (s, b) = w.app.get(ME, a2).await;
+    assert_rc_error(s, &b, 401, "OAU-213");
+    let (s, b) = json_of(
+        token_request(
+            &w.app,
+            Some(&w.client),
+            &[("grant_type", "refresh_token"), ("refresh_token", r2)],
+        )
+        .await,
+    )
+    .await;
+    assert_oauth_error(s, &b, 400, "invalid_grant");
+    // Bob's other logins are not of that family.
+    assert_eq!(status_of(&w.app, ME, &w.bob.token).await, 200);
 
     // Garbage is not a refresh token either.
     for junk in ["x", "not a token at all !!!", &new_token()] {

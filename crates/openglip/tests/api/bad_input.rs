@@ -188,9 +188,9 @@ async fn bytes_that_are_not_utf8_are_refused() {
             body.to_vec(),
         )
         .await;
-        assert_eq!(s, 400, "{b}");
-        assert!(b["errorCode"].is_string(), "{b}");
+        assert_rc_error(s, &b, 400, "CMN-103");
     }
+    assert_eq!(post_ids(&w, &chat).await, before);
     // The text/plain edit endpoint too.
     let (s, p) = w
         .app
@@ -301,19 +301,48 @@ async fn unknown_routes_are_404_cmn_120() {
 async fn a_wrong_method_on_a_known_path_is_405() {
     let w = World::new().await;
     let chat = w.team("Methods", false, &[&w.bob]).await;
-    for (method, path) in [
-        (Method::DELETE, "/team-messaging/v1/chats".to_string()),
-        (Method::PUT, format!("/team-messaging/v1/chats/{chat}")),
+    for (method, path, allowed) in [
+        (
+            Method::DELETE,
+            "/team-messaging/v1/chats".to_string(),
+            "GET",
+        ),
+        (
+            Method::PUT,
+            format!("/team-messaging/v1/chats/{chat}"),
+            "GET",
+        ),
         (
             Method::PUT,
             format!("/team-messaging/v1/chats/{chat}/posts"),
+            "POST",
         ),
-        (Method::GET, "/restapi/oauth/token".to_string()),
-        (Method::POST, "/restapi/v1.0/account/~".to_string()),
-        (Method::GET, format!("/team-messaging/v1/teams/{chat}/join")),
+        (Method::GET, "/restapi/oauth/token".to_string(), "POST"),
+        (Method::POST, "/restapi/v1.0/account/~".to_string(), "GET"),
+        (
+            Method::GET,
+            format!("/team-messaging/v1/teams/{chat}/join"),
+            "POST",
+        ),
     ] {
-        let (s, b) = send(w.app.req(method.clone(), &path, &w.alice.token)).await;
-        assert_eq!(s, 405, "{method} {path}: {b}");
+        let r = w
+            .app
+            .req(method.clone(), &path, &w.alice.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 405, "{method} {path}");
+        // RFC 9110: a 405 lists what the resource does allow.
+        let allow = r
+            .headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        assert!(
+            allow.split(',').any(|m| m.trim() == allowed),
+            "{method} {path}: Allow: {allow:?}"
+        );
+        let b: Value = r.json().await.unwrap();
         assert!(b["errorCode"].is_string(), "{method} {path}: {b}");
     }
     let (s, _) = w

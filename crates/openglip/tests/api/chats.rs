@@ -18,7 +18,10 @@ pub const PREFIXES: [&str; 2] = [TM, GLIP];
 
 /// A token of Alice's through an app that has `ReadAccounts` but not `TeamMessaging`.
 pub async fn token_without_team_messaging(w: &World) -> String {
-    let app = w.app.client(&w.acme, &["password"], &["ReadAccounts"]).await;
+    let app = w
+        .app
+        .client(&w.acme, &["password"], &["ReadAccounts"])
+        .await;
     let tok = w.app.login(&app, &w.alice.email).await;
     let token = tok["access_token"].as_str().unwrap().to_string();
     // The token itself is fine: an endpoint that needs only ReadAccounts answers.
@@ -110,7 +113,9 @@ pub fn member_ids(v: &Value) -> BTreeSet<String> {
         .unwrap_or_else(|| panic!("members not an array: {v}"));
     arr.iter()
         .map(|m| {
-            let obj = m.as_object().unwrap_or_else(|| panic!("member not an object: {m}"));
+            let obj = m
+                .as_object()
+                .unwrap_or_else(|| panic!("member not an object: {m}"));
             assert_eq!(obj.len(), 1, "member has only an id: {m}");
             m["id"]
                 .as_str()
@@ -138,10 +143,7 @@ pub fn assert_team_chat_info(v: &Value, kind: &str) {
     assert_eq!(v["type"], kind, "{v}");
     assert!(v["public"].is_boolean(), "{v}");
     assert!(v["name"].is_string(), "{v}");
-    assert!(
-        v["status"] == "Active" || v["status"] == "Archived",
-        "{v}"
-    );
+    assert!(v["status"] == "Active" || v["status"] == "Archived", "{v}");
     assert_time(&v["creationTime"]);
     assert_time(&v["lastModifiedTime"]);
     member_ids(v);
@@ -228,7 +230,10 @@ async fn list_chats_shapes_every_type_of_chat() {
                 assert_team_chat_info(r, "Everyone");
                 assert_eq!(r["name"], "Everyone");
                 assert_eq!(r["public"], true);
-                assert_eq!(members, id_set(&[&w.alice.id(), &w.bob.id(), &w.carol.id()]));
+                assert_eq!(
+                    members,
+                    id_set(&[&w.alice.id(), &w.bob.id(), &w.carol.id()])
+                );
             } else if id == c.team || id == c.public_team {
                 assert_team_chat_info(r, "Team");
                 assert_eq!(r["public"], id == c.public_team, "{r}");
@@ -253,8 +258,19 @@ async fn list_chats_shapes_every_type_of_chat() {
     let (s, b) = w.app.get(&format!("{TM}/chats"), &w.eve.token).await;
     assert_eq!(s, 200, "{b}");
     let eve_ids = record_ids(&b);
-    assert_eq!(eve_ids.len(), 2, "Eve has her Everyone and Personal chats: {b}");
-    for id in [&c.everyone, &c.personal, &c.team, &c.public_team, &c.direct, &c.group] {
+    assert_eq!(
+        eve_ids.len(),
+        2,
+        "Eve has her Everyone and Personal chats: {b}"
+    );
+    for id in [
+        &c.everyone,
+        &c.personal,
+        &c.team,
+        &c.public_team,
+        &c.direct,
+        &c.group,
+    ] {
         assert!(!eve_ids.contains(id), "{b}");
     }
 }
@@ -264,16 +280,29 @@ async fn list_chats_type_filter_repeated_and_comma_forms() {
     let w = World::new().await;
     let c = chats(&w).await;
     let cases: [(&str, Vec<&str>); 8] = [
-        ("type=Team&type=Group", vec![&c.team, &c.public_team, &c.group]),
+        (
+            "type=Team&type=Group",
+            vec![&c.team, &c.public_team, &c.group],
+        ),
         ("type=Team,Group", vec![&c.team, &c.public_team, &c.group]),
-        ("type=Group&type=Team,Direct", vec![&c.team, &c.public_team, &c.group, &c.direct]),
+        (
+            "type=Group&type=Team,Direct",
+            vec![&c.team, &c.public_team, &c.group, &c.direct],
+        ),
         ("type=Everyone", vec![&c.everyone]),
         ("type=Personal", vec![&c.personal]),
         ("type=Direct", vec![&c.direct]),
         ("type=Team&type=Team", vec![&c.team, &c.public_team]),
         (
             "type=",
-            vec![&c.everyone, &c.personal, &c.team, &c.public_team, &c.direct, &c.group],
+            vec![
+                &c.everyone,
+                &c.personal,
+                &c.team,
+                &c.public_team,
+                &c.direct,
+                &c.group,
+            ],
         ),
     ];
     for prefix in PREFIXES {
@@ -327,7 +356,9 @@ async fn list_chats_record_count_default_max_and_bounds() {
     let (s, b) = w.app.get(&format!("{TM}/chats"), &w.alice.token).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(record_ids(&b).len(), 30, "default recordCount is 30");
-    let next = b["navigation"]["nextPageToken"].as_str().expect("a next page");
+    let next = b["navigation"]["nextPageToken"]
+        .as_str()
+        .expect("a next page");
     let (s, b2) = w
         .app
         .get(&format!("{TM}/chats?pageToken={next}"), &w.alice.token)
@@ -348,10 +379,7 @@ async fn list_chats_record_count_default_max_and_bounds() {
         for bad in ["251", "0", "-1", "ten", "1.5", "99999999999999999999"] {
             let (s, b) = w
                 .app
-                .get(
-                    &format!("{prefix}/chats?recordCount={bad}"),
-                    &w.alice.token,
-                )
+                .get(&format!("{prefix}/chats?recordCount={bad}"), &w.alice.token)
                 .await;
             assert_eq!(s, 400, "recordCount={bad}: {b}");
             assert!(b["errorCode"].is_string(), "{b}");
@@ -434,7 +462,10 @@ async fn list_chats_pages_forward_and_back() {
         .await;
     assert_eq!(s, 200, "{back1}");
     assert_eq!(record_ids(&back1), record_ids(&p1));
-    assert!(back1["navigation"].get("prevPageToken").is_none(), "{back1}");
+    assert!(
+        back1["navigation"].get("prevPageToken").is_none(),
+        "{back1}"
+    );
     assert!(back1["navigation"]["nextPageToken"].is_string(), "{back1}");
 }
 
@@ -446,7 +477,10 @@ async fn list_chats_page_tokens_carry_the_type_filter() {
     }
     let (s, p1) = w
         .app
-        .get(&format!("{TM}/chats?type=Team&recordCount=2"), &w.alice.token)
+        .get(
+            &format!("{TM}/chats?type=Team&recordCount=2"),
+            &w.alice.token,
+        )
         .await;
     assert_eq!(s, 200, "{p1}");
     let mut seen: Vec<String> = record_ids(&p1);
@@ -489,7 +523,12 @@ async fn list_chats_rejects_tokens_of_other_listings() {
         let (s, b) = post_text(&w, &w.alice, &team, &format!("hello {i}")).await;
         assert_eq!(s, 201, "{b}");
     }
-    let token_of = |b: &Value| b["navigation"]["nextPageToken"].as_str().unwrap().to_string();
+    let token_of = |b: &Value| {
+        b["navigation"]["nextPageToken"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     let (_, teams) = w
         .app
         .get(&format!("{TM}/teams?recordCount=1"), &w.alice.token)
@@ -683,7 +722,11 @@ async fn chat_endpoints_need_the_team_messaging_permission() {
         assert_needs_team_messaging(s, &b);
         let (s, b) = w
             .app
-            .patch(&format!("{prefix}/everyone"), &token, json!({"name": "Nope"}))
+            .patch(
+                &format!("{prefix}/everyone"),
+                &token,
+                json!({"name": "Nope"}),
+            )
             .await;
         assert_needs_team_messaging(s, &b);
         let (s, b) = w
@@ -757,7 +800,10 @@ async fn favorite_unfavorite_and_list() {
         assert_eq!(record_ids(&b).len(), 1);
 
         // Favorites are per person.
-        let (_, b) = w.app.get(&format!("{prefix}/favorites"), &w.bob.token).await;
+        let (_, b) = w
+            .app
+            .get(&format!("{prefix}/favorites"), &w.bob.token)
+            .await;
         assert_eq!(record_ids(&b), Vec::<String>::new());
 
         for id in [&c.team, &c.direct, &c.everyone] {
@@ -793,12 +839,8 @@ async fn favorite_needs_membership() {
         for action in ["favorite", "unfavorite"] {
             // Carol does not see the private team or the Direct chat.
             for id in [&c.team, &c.direct] {
-                let (s, b) = post_empty(
-                    &w,
-                    &format!("{prefix}/chats/{id}/{action}"),
-                    &w.carol.token,
-                )
-                .await;
+                let (s, b) =
+                    post_empty(&w, &format!("{prefix}/chats/{id}/{action}"), &w.carol.token).await;
                 assert_rc_error(s, &b, 404, "CMN-102");
             }
             // She sees the public team, but is not a member of it.
@@ -865,7 +907,11 @@ async fn recent_chats_follow_the_latest_activity() {
                 .await;
             assert_eq!(s, 200, "{b}");
             assert!(b.get("navigation").is_none(), "{b}");
-            assert_eq!(record_ids(&b)[0], *chat, "posting moves the chat first: {b}");
+            assert_eq!(
+                record_ids(&b)[0],
+                *chat,
+                "posting moves the chat first: {b}"
+            );
             // Sorted by lastModifiedTime, newest first.
             let times: Vec<&str> = b["records"]
                 .as_array()
@@ -1020,23 +1066,51 @@ async fn create_conversation_bad_input() {
             (json!({}), "CMN-100", "members"),
             (json!({"members": []}), "CMN-100", "members"),
             (json!({"members": [{}]}), "CMN-100", "members[0].id"),
-            (json!({"members": [{"id": w.eve.id()}]}), "CMN-101", "members"),
-            (json!({"members": [{"email": w.eve.email}]}), "CMN-101", "members"),
+            (
+                json!({"members": [{"id": w.eve.id()}]}),
+                "CMN-101",
+                "members",
+            ),
+            (
+                json!({"members": [{"email": w.eve.email}]}),
+                "CMN-101",
+                "members",
+            ),
             (
                 json!({"members": [{"id": w.bob.id()}, {"id": w.eve.id()}]}),
                 "CMN-101",
                 "members",
             ),
-            (json!({"members": [{"id": "987654321"}]}), "CMN-101", "members"),
-            (json!({"members": [{"id": "not-a-number"}]}), "CMN-101", "members"),
-            (json!({"members": [{"email": "nobody@acme.test"}]}), "CMN-101", "members"),
-            (json!({"members": [{"email": "not an email"}]}), "CMN-101", "members"),
+            (
+                json!({"members": [{"id": "987654321"}]}),
+                "CMN-101",
+                "members",
+            ),
+            (
+                json!({"members": [{"id": "not-a-number"}]}),
+                "CMN-101",
+                "members",
+            ),
+            (
+                json!({"members": [{"email": "nobody@acme.test"}]}),
+                "CMN-101",
+                "members",
+            ),
+            (
+                json!({"members": [{"email": "not an email"}]}),
+                "CMN-101",
+                "members",
+            ),
         ] {
             let (s, b) = w.app.post(&path, &w.alice.token, body.clone()).await;
             assert_rc_error(s, &b, 400, code);
             assert_eq!(b["errors"][0]["parameterName"], param, "{body}: {b}");
         }
-        for bad in [json!({"members": "bob"}), json!({"members": [true]}), json!([1])] {
+        for bad in [
+            json!({"members": "bob"}),
+            json!({"members": [true]}),
+            json!([1]),
+        ] {
             let (s, b) = w.app.post(&path, &w.alice.token, bad.clone()).await;
             assert_rc_error(s, &b, 400, "CMN-101");
         }
@@ -1098,7 +1172,11 @@ async fn list_and_read_conversations() {
 
         for (id, kind, members) in [
             (&c.direct, "Direct", vec![w.alice.id(), w.bob.id()]),
-            (&c.group, "Group", vec![w.alice.id(), w.bob.id(), w.carol.id()]),
+            (
+                &c.group,
+                "Group",
+                vec![w.alice.id(), w.bob.id(), w.carol.id()],
+            ),
             (&c.personal, "Personal", vec![w.alice.id()]),
         ] {
             let (s, b) = w
@@ -1120,12 +1198,18 @@ async fn list_and_read_conversations() {
         // Bob reads the Direct chat; Carol the group.
         let (s, _) = w
             .app
-            .get(&format!("{prefix}/conversations/{}", c.direct), &w.bob.token)
+            .get(
+                &format!("{prefix}/conversations/{}", c.direct),
+                &w.bob.token,
+            )
             .await;
         assert_eq!(s, 200);
         let (s, _) = w
             .app
-            .get(&format!("{prefix}/conversations/{}", c.group), &w.carol.token)
+            .get(
+                &format!("{prefix}/conversations/{}", c.group),
+                &w.carol.token,
+            )
             .await;
         assert_eq!(s, 200);
         // Teams and the Everyone team are not conversations.

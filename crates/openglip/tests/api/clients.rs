@@ -22,6 +22,7 @@ async fn setup() -> Setup {
     let app = spawn_app_with(ServerConfig {
         public_url: None,
         rate_limits: RateLimitConfig::default(),
+        realtime: crate::helpers::test_realtime(),
     })
     .await;
     let (acme, alice) = app.account("Acme", "john.smith@acme.test").await;

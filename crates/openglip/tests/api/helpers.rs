@@ -28,11 +28,22 @@ impl Drop for TestApp {
     }
 }
 
+/// Real-time settings for tests: WebHooks to loopback allowed, short retries.
+pub fn test_realtime() -> openglip_server::realtime::RealtimeConfig {
+    openglip_server::realtime::RealtimeConfig {
+        allow_private_webhooks: true,
+        retry_base: std::time::Duration::from_millis(50),
+        retry_max: std::time::Duration::from_millis(400),
+        ..Default::default()
+    }
+}
+
 /// Starts the server with rate limits off.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(ServerConfig {
         public_url: None,
         rate_limits: RateLimitConfig::off(),
+        realtime: crate::helpers::test_realtime(),
     })
     .await
 }

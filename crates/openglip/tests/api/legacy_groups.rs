@@ -143,9 +143,7 @@ fn assert_group(v: &Value, kind: &str) {
 }
 
 async fn create_group(w: &World, by: &User, body: Value) -> (u16, Value) {
-    w.app
-        .post(&format!("{GLIP}/groups"), &by.token, body)
-        .await
+    w.app.post(&format!("{GLIP}/groups"), &by.token, body).await
 }
 
 async fn legacy_team(w: &World, public: bool, members: &[&User]) -> String {
@@ -162,7 +160,11 @@ async fn legacy_team(w: &World, public: bool, members: &[&User]) -> String {
 
 async fn bulk_assign(w: &World, by: &User, group: &str, body: Value) -> (u16, Value) {
     w.app
-        .post(&format!("{GLIP}/groups/{group}/bulk-assign"), &by.token, body)
+        .post(
+            &format!("{GLIP}/groups/{group}/bulk-assign"),
+            &by.token,
+            body,
+        )
         .await
 }
 
@@ -199,7 +201,10 @@ async fn create_team_group_legacy_shape() {
     assert_eq!(t["public"], true);
     assert_eq!(t["name"], "Legacy launch");
     // And read back the legacy way.
-    let (s, g) = w.app.get(&format!("{GLIP}/groups/{id}"), &w.bob.token).await;
+    let (s, g) = w
+        .app
+        .get(&format!("{GLIP}/groups/{id}"), &w.bob.token)
+        .await;
     assert_eq!(s, 200, "{g}");
     assert_eq!(g, b);
 
@@ -266,20 +271,56 @@ async fn create_group_bad_input() {
     let w = World::new().await;
     for (body, code, param) in [
         (json!({"members": [w.bob.id()]}), "CMN-100", "type"),
-        (json!({"isPublic": true, "name": "No type"}), "CMN-100", "type"),
-        (json!({"type": "Squad", "members": [w.bob.id()]}), "CMN-101", "type"),
+        (
+            json!({"isPublic": true, "name": "No type"}),
+            "CMN-100",
+            "type",
+        ),
+        (
+            json!({"type": "Squad", "members": [w.bob.id()]}),
+            "CMN-101",
+            "type",
+        ),
         (json!({"type": "team", "name": "x"}), "CMN-101", "type"),
-        (json!({"type": "Group", "members": [w.bob.id(), w.carol.id()]}), "CMN-101", "type"),
+        (
+            json!({"type": "Group", "members": [w.bob.id(), w.carol.id()]}),
+            "CMN-101",
+            "type",
+        ),
         (json!({"type": "PersonalChat"}), "CMN-101", "type"),
         (json!({"type": 3}), "CMN-101", "type"),
         (json!({"type": "Team", "isPublic": true}), "CMN-100", "name"),
-        (json!({"type": "Team", "isPublic": "yes", "name": "x"}), "CMN-101", "isPublic"),
-        (json!({"type": "Team", "name": "x", "members": [w.eve.id()]}), "CMN-101", "members"),
-        (json!({"type": "Team", "name": "x", "members": ["eve@globex.test"]}), "CMN-101", "members"),
-        (json!({"type": "PrivateChat", "members": [w.eve.id()]}), "CMN-101", "members"),
-        (json!({"type": "PrivateChat", "members": []}), "CMN-101", "members"),
+        (
+            json!({"type": "Team", "isPublic": "yes", "name": "x"}),
+            "CMN-101",
+            "isPublic",
+        ),
+        (
+            json!({"type": "Team", "name": "x", "members": [w.eve.id()]}),
+            "CMN-101",
+            "members",
+        ),
+        (
+            json!({"type": "Team", "name": "x", "members": ["eve@globex.test"]}),
+            "CMN-101",
+            "members",
+        ),
+        (
+            json!({"type": "PrivateChat", "members": [w.eve.id()]}),
+            "CMN-101",
+            "members",
+        ),
+        (
+            json!({"type": "PrivateChat", "members": []}),
+            "CMN-101",
+            "members",
+        ),
         (json!({"type": "PrivateChat"}), "CMN-100", "members"),
-        (json!({"type": "PrivateChat", "members": [w.alice.id()]}), "CMN-101", "members"),
+        (
+            json!({"type": "PrivateChat", "members": [w.alice.id()]}),
+            "CMN-101",
+            "members",
+        ),
         (
             json!({"type": "PrivateChat", "members": [w.bob.id(), w.carol.id()]}),
             "CMN-101",
@@ -292,7 +333,11 @@ async fn create_group_bad_input() {
     }
     // Nothing was created.
     let (_, b) = w.app.get(&format!("{GLIP}/groups"), &w.alice.token).await;
-    assert_eq!(record_ids(&b).len(), 2, "Everyone and PersonalChat only: {b}");
+    assert_eq!(
+        record_ids(&b).len(),
+        2,
+        "Everyone and PersonalChat only: {b}"
+    );
 }
 
 // ---------------------------------------------------------------- GET /glip/groups
@@ -400,7 +445,10 @@ async fn list_groups_pages() {
     assert_eq!(all.len(), 6);
     let (s, p1) = w
         .app
-        .get(&format!("{GLIP}/groups?type=Team&recordCount=2"), &w.alice.token)
+        .get(
+            &format!("{GLIP}/groups?type=Team&recordCount=2"),
+            &w.alice.token,
+        )
         .await;
     assert_eq!(s, 200, "{p1}");
     let mut seen = record_ids(&p1);
@@ -442,16 +490,25 @@ async fn read_group_and_visibility() {
         (&c.group, "Group"),
         (&c.personal, "PersonalChat"),
     ] {
-        let (s, b) = w.app.get(&format!("{GLIP}/groups/{id}"), &w.alice.token).await;
+        let (s, b) = w
+            .app
+            .get(&format!("{GLIP}/groups/{id}"), &w.alice.token)
+            .await;
         assert_eq!(s, 200, "{b}");
         assert_group(&b, kind);
         assert_eq!(b["id"], id.as_str());
     }
-    let (_, b) = w.app.get(&format!("{GLIP}/groups/{}", c.direct), &w.bob.token).await;
+    let (_, b) = w
+        .app
+        .get(&format!("{GLIP}/groups/{}", c.direct), &w.bob.token)
+        .await;
     assert_eq!(legacy_members(&b), id_set(&[&w.alice.id(), &w.bob.id()]));
     // Non-members see only the public team; Eve nothing.
     for id in [&c.team, &c.direct, &c.personal] {
-        let (s, b) = w.app.get(&format!("{GLIP}/groups/{id}"), &w.carol.token).await;
+        let (s, b) = w
+            .app
+            .get(&format!("{GLIP}/groups/{id}"), &w.carol.token)
+            .await;
         assert_rc_error(s, &b, 404, "CMN-102");
         assert_eq!(b["errors"][0]["parameterName"], "groupId", "{b}");
     }
@@ -461,11 +518,17 @@ async fn read_group_and_visibility() {
         .await;
     assert_eq!(s, 200, "{b}");
     for id in [&c.public_team, &c.everyone, &c.group] {
-        let (s, b) = w.app.get(&format!("{GLIP}/groups/{id}"), &w.eve.token).await;
+        let (s, b) = w
+            .app
+            .get(&format!("{GLIP}/groups/{id}"), &w.eve.token)
+            .await;
         assert_rc_error(s, &b, 404, "CMN-102");
     }
     let no_tm = token_without_team_messaging(&w).await;
-    let (s, b) = w.app.get(&format!("{GLIP}/groups/{}", c.team), &no_tm).await;
+    let (s, b) = w
+        .app
+        .get(&format!("{GLIP}/groups/{}", c.team), &no_tm)
+        .await;
     assert_needs_team_messaging(s, &b);
     let (s, b) = w.app.get(&format!("{GLIP}/groups"), &no_tm).await;
     assert_needs_team_messaging(s, &b);
@@ -578,11 +641,11 @@ async fn bulk_assign_adds_and_removes() {
     )
     .await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!(
-        legacy_members(&b),
-        id_set(&[&w.alice.id(), &w.bob.id()])
-    );
-    let (s, b) = w.app.get(&format!("{GLIP}/groups/{team}"), &dave.token).await;
+    assert_eq!(legacy_members(&b), id_set(&[&w.alice.id(), &w.bob.id()]));
+    let (s, b) = w
+        .app
+        .get(&format!("{GLIP}/groups/{team}"), &dave.token)
+        .await;
     assert_rc_error(s, &b, 404, "CMN-102");
 
     // Any member may add; Bob adds Carol.
@@ -669,11 +732,31 @@ async fn bulk_assign_rules() {
     for (body, code, param) in [
         (json!({}), "CMN-100", "addedPersonIds"),
         (json!({"addedPersonIds": []}), "CMN-100", "addedPersonIds"),
-        (json!({"addedPersonIds": [w.eve.id()]}), "CMN-101", "addedPersonIds"),
-        (json!({"addedPersonEmails": ["eve@globex.test"]}), "CMN-101", "addedPersonEmails"),
-        (json!({"addedPersonEmails": ["nobody"]}), "CMN-101", "addedPersonEmails"),
-        (json!({"addedPersonIds": ["abc"]}), "CMN-101", "addedPersonIds"),
-        (json!({"removedPersonIds": ["777777777"]}), "CMN-101", "removedPersonIds"),
+        (
+            json!({"addedPersonIds": [w.eve.id()]}),
+            "CMN-101",
+            "addedPersonIds",
+        ),
+        (
+            json!({"addedPersonEmails": ["eve@globex.test"]}),
+            "CMN-101",
+            "addedPersonEmails",
+        ),
+        (
+            json!({"addedPersonEmails": ["nobody"]}),
+            "CMN-101",
+            "addedPersonEmails",
+        ),
+        (
+            json!({"addedPersonIds": ["abc"]}),
+            "CMN-101",
+            "addedPersonIds",
+        ),
+        (
+            json!({"removedPersonIds": ["777777777"]}),
+            "CMN-101",
+            "removedPersonIds",
+        ),
         (json!({"addedPersonIds": "x"}), "CMN-101", "addedPersonIds"),
     ] {
         let (s, b) = bulk_assign(&w, &w.alice, &private, body.clone()).await;
@@ -683,6 +766,9 @@ async fn bulk_assign_rules() {
     let (s, b) = bulk_assign(&w, &w.alice, "88888888", add_carol.clone()).await;
     assert_rc_error(s, &b, 404, "CMN-102");
     assert_eq!(b["errors"][0]["parameterName"], "groupId", "{b}");
-    let (_, b) = w.app.get(&format!("{GLIP}/groups/{private}"), &w.alice.token).await;
+    let (_, b) = w
+        .app
+        .get(&format!("{GLIP}/groups/{private}"), &w.alice.token)
+        .await;
     assert_eq!(legacy_members(&b), id_set(&[&w.alice.id(), &w.bob.id()]));
 }

@@ -119,7 +119,10 @@ async fn read_several_persons_is_a_batch() {
         let many: Vec<String> = (0..31).map(|_| w.bob.id()).collect();
         let (s, b) = w
             .app
-            .get(&format!("{prefix}/persons/{}", many.join(",")), &w.alice.token)
+            .get(
+                &format!("{prefix}/persons/{}", many.join(",")),
+                &w.alice.token,
+            )
             .await;
         assert_rc_error(s, &b, 400, "CMN-101");
     }
@@ -160,7 +163,10 @@ async fn read_company() {
         // Another company is not found.
         let (s, b) = w
             .app
-            .get(&format!("{prefix}/companies/{}", w.globex.id), &w.alice.token)
+            .get(
+                &format!("{prefix}/companies/{}", w.globex.id),
+                &w.alice.token,
+            )
             .await;
         assert_rc_error(s, &b, 404, "CMN-102");
         assert_eq!(b["errors"][0]["parameterName"], "companyId", "{b}");

@@ -309,7 +309,7 @@ async fn chat_posts_create_read_edit_delete() {
 
     let (s, list) = w.app.get(&posts_path(&chat), &w.bob.token).await;
     assert_eq!(s, 200, "{list}");
-    assert_eq!(record_ids(&list), [id.clone()]);
+    assert_eq!(record_ids(&list), vec![id]);
 
     let (s, edited) = w
         .app
@@ -739,13 +739,11 @@ async fn only_the_author_edits_and_patch_needs_text() {
     let one = format!("{}/{}", posts_path(&chat), id_of(&p));
 
     // Not even the account administrator may edit somebody else's words.
-    for u in [&w.alice] {
-        let (s, b) = w
-            .app
-            .patch(&one, &u.token, json!({"text": "hijacked"}))
-            .await;
-        assert_rc_error(s, &b, 403, "CMN-408");
-    }
+    let (s, b) = w
+        .app
+        .patch(&one, &w.alice.token, json!({"text": "hijacked"}))
+        .await;
+    assert_rc_error(s, &b, 403, "CMN-408");
     let (s, b) = send_text(
         &w.app,
         Method::PUT,

@@ -17,6 +17,7 @@ async fn limited_app(auth: u32) -> TestApp {
             "light=3,medium=2,heavy=1,auth={auth},penalty=60"
         ))
         .unwrap(),
+        realtime: crate::helpers::test_realtime(),
     })
     .await
 }

@@ -97,7 +97,10 @@ async fn create_team_with_members_by_id_and_email() {
         );
         // The creator is a member even when not listed; the members see it.
         for user in [&w.alice, &w.bob, &w.carol] {
-            let (s, t) = w.app.get(&format!("{prefix}/teams/{id}"), &user.token).await;
+            let (s, t) = w
+                .app
+                .get(&format!("{prefix}/teams/{id}"), &user.token)
+                .await;
             assert_eq!(s, 200, "{t}");
             assert_eq!(t, b, "the same team for every member");
         }
@@ -124,14 +127,26 @@ async fn create_team_bad_input() {
         let path = format!("{prefix}/teams");
         for (body, code, param) in [
             (json!({"public": true}), "CMN-100", "name"),
-            (json!({"name": "X", "members": [{"id": w.eve.id()}]}), "CMN-101", "members"),
+            (
+                json!({"name": "X", "members": [{"id": w.eve.id()}]}),
+                "CMN-101",
+                "members",
+            ),
             (
                 json!({"name": "X", "members": [{"email": w.eve.email}]}),
                 "CMN-101",
                 "members",
             ),
-            (json!({"name": "X", "members": [{"id": "31337"}]}), "CMN-101", "members"),
-            (json!({"name": "X", "members": [{}]}), "CMN-100", "members[0].id"),
+            (
+                json!({"name": "X", "members": [{"id": "31337"}]}),
+                "CMN-101",
+                "members",
+            ),
+            (
+                json!({"name": "X", "members": [{}]}),
+                "CMN-100",
+                "members[0].id",
+            ),
             (json!({"name": "X", "public": "yes"}), "CMN-101", "public"),
             (json!({"name": 5}), "CMN-101", "name"),
         ] {
@@ -216,7 +231,10 @@ async fn read_team_visibility() {
             (&w.alice, &c.personal, 404),
             (&w.alice, &c.everyone, 404),
         ] {
-            let (s, b) = w.app.get(&format!("{prefix}/teams/{id}"), &user.token).await;
+            let (s, b) = w
+                .app
+                .get(&format!("{prefix}/teams/{id}"), &user.token)
+                .await;
             if want == 200 {
                 assert_eq!(s, 200, "{b}");
                 assert_team_info(&b);
@@ -235,7 +253,10 @@ async fn read_team_visibility() {
 async fn patch_team_by_its_creator() {
     let w = World::new().await;
     let team = w.team("Before", false, &[&w.bob]).await;
-    let (_, before) = w.app.get(&format!("{TM}/teams/{team}"), &w.alice.token).await;
+    let (_, before) = w
+        .app
+        .get(&format!("{TM}/teams/{team}"), &w.alice.token)
+        .await;
     for (prefix, body, name, description, public) in [
         (TM, json!({"name": "After"}), "After", None, false),
         (
@@ -255,7 +276,11 @@ async fn patch_team_by_its_creator() {
     ] {
         let (s, b) = w
             .app
-            .patch(&format!("{prefix}/teams/{team}"), &w.alice.token, body.clone())
+            .patch(
+                &format!("{prefix}/teams/{team}"),
+                &w.alice.token,
+                body.clone(),
+            )
             .await;
         assert_eq!(s, 200, "{body}: {b}");
         assert_team_info(&b);
@@ -297,6 +322,80 @@ async fn patch_team_by_its_creator() {
     assert_eq!(b["name"], "Renamed by the admin");
 }
 
+/// An account administrator manages the teams they can see (public ones, or ones they are in),
+/// and no more: a private team of others does not exist for them either.
+#[tokio::test]
+async fn admins_manage_only_the_teams_they_see() {
+    let w = World::new().await;
+    let create = |name: &'static str, public: bool| {
+        let w = &w;
+        async move {
+            let (s, b) = w
+                .app
+                .post(
+                    &format!("{TM}/teams"),
+                    &w.carol.token,
+                    json!({"name": name, "public": public, "members": [{"id": w.bob.id()}]}),
+                )
+                .await;
+            assert_eq!(s, 201, "{b}");
+            b["id"].as_str().unwrap().to_string()
+        }
+    };
+    let private = create("Carol's private", false).await;
+    let public = create("Carol's public", true).await;
+    for prefix in PREFIXES {
+        let t = format!("{prefix}/teams/{private}");
+        let (s, b) = w
+            .app
+            .patch(&t, &w.alice.token, json!({"name": "Mine"}))
+            .await;
+        assert_rc_error(s, &b, 404, "CMN-102");
+        let (s, b) = post_empty(&w, &format!("{t}/archive"), &w.alice.token).await;
+        assert_rc_error(s, &b, 404, "CMN-102");
+        let (s, b) = w.app.delete(&t, &w.alice.token).await;
+        assert_rc_error(s, &b, 404, "CMN-102");
+    }
+    let (s, b) = w
+        .app
+        .patch(
+            &format!("{TM}/teams/{public}"),
+            &w.alice.token,
+            json!({"description": "Moderated"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["description"], "Moderated");
+    let (s, b) = post_empty(
+        &w,
+        &format!("{GLIP}/teams/{public}/archive"),
+        &w.alice.token,
+    )
+    .await;
+    assert_eq!(s, 204, "{b}");
+    let (_, b) = w
+        .app
+        .get(&format!("{TM}/teams/{public}"), &w.carol.token)
+        .await;
+    assert_eq!(b["status"], "Archived");
+    // A member who is not an administrator may not.
+    let (s, b) = w
+        .app
+        .patch(
+            &format!("{TM}/teams/{public}"),
+            &w.bob.token,
+            json!({"description": "Bob was here"}),
+        )
+        .await;
+    assert_rc_error(s, &b, 403, "CMN-408");
+    let (_, b) = w
+        .app
+        .get(&format!("{TM}/teams/{private}"), &w.carol.token)
+        .await;
+    assert_eq!(b["name"], "Carol's private");
+    assert_eq!(b["status"], "Active");
+}
+
 #[tokio::test]
 async fn patch_team_refused_to_others() {
     let w = World::new().await;
@@ -308,31 +407,50 @@ async fn patch_team_refused_to_others() {
         for team in [&private, &public] {
             let (s, b) = w
                 .app
-                .patch(&format!("{prefix}/teams/{team}"), &w.bob.token, body.clone())
+                .patch(
+                    &format!("{prefix}/teams/{team}"),
+                    &w.bob.token,
+                    body.clone(),
+                )
                 .await;
             assert_rc_error(s, &b, 403, "CMN-408");
         }
         // Carol sees the public team but may not change it; the private one does not exist for her.
         let (s, b) = w
             .app
-            .patch(&format!("{prefix}/teams/{public}"), &w.carol.token, body.clone())
+            .patch(
+                &format!("{prefix}/teams/{public}"),
+                &w.carol.token,
+                body.clone(),
+            )
             .await;
         assert_rc_error(s, &b, 403, "CMN-408");
         let (s, b) = w
             .app
-            .patch(&format!("{prefix}/teams/{private}"), &w.carol.token, body.clone())
+            .patch(
+                &format!("{prefix}/teams/{private}"),
+                &w.carol.token,
+                body.clone(),
+            )
             .await;
         assert_rc_error(s, &b, 404, "CMN-102");
         for team in [&private, &public] {
             let (s, b) = w
                 .app
-                .patch(&format!("{prefix}/teams/{team}"), &w.eve.token, body.clone())
+                .patch(
+                    &format!("{prefix}/teams/{team}"),
+                    &w.eve.token,
+                    body.clone(),
+                )
                 .await;
             assert_rc_error(s, &b, 404, "CMN-102");
         }
     }
     for team in [&private, &public] {
-        let (_, b) = w.app.get(&format!("{TM}/teams/{team}"), &w.alice.token).await;
+        let (_, b) = w
+            .app
+            .get(&format!("{TM}/teams/{team}"), &w.alice.token)
+            .await;
         assert_ne!(b["name"], "Hijacked");
     }
     // Bad values.
@@ -344,14 +462,22 @@ async fn patch_team_refused_to_others() {
     ] {
         let (s, b) = w
             .app
-            .patch(&format!("{TM}/teams/{private}"), &w.alice.token, body.clone())
+            .patch(
+                &format!("{TM}/teams/{private}"),
+                &w.alice.token,
+                body.clone(),
+            )
             .await;
         assert_eq!(s, 400, "{body}: {b}");
         assert_eq!(b["errorCode"], code, "{body}: {b}");
     }
     let (s, b) = w
         .app
-        .patch(&format!("{TM}/teams/1234567"), &w.alice.token, json!({"name": "x"}))
+        .patch(
+            &format!("{TM}/teams/1234567"),
+            &w.alice.token,
+            json!({"name": "x"}),
+        )
         .await;
     assert_rc_error(s, &b, 404, "CMN-102");
 }
@@ -365,19 +491,34 @@ async fn delete_team() {
         assert_eq!(s, 201, "{b}");
         // Neither a plain member, nor a non-member, nor another company.
         for user in [&w.bob, &w.carol] {
-            let (s, b) = w.app.delete(&format!("{prefix}/teams/{team}"), &user.token).await;
+            let (s, b) = w
+                .app
+                .delete(&format!("{prefix}/teams/{team}"), &user.token)
+                .await;
             assert_rc_error(s, &b, 403, "CMN-408");
         }
-        let (s, b) = w.app.delete(&format!("{prefix}/teams/{team}"), &w.eve.token).await;
+        let (s, b) = w
+            .app
+            .delete(&format!("{prefix}/teams/{team}"), &w.eve.token)
+            .await;
         assert_rc_error(s, &b, 404, "CMN-102");
 
-        let (s, b) = w.app.delete(&format!("{prefix}/teams/{team}"), &w.alice.token).await;
+        let (s, b) = w
+            .app
+            .delete(&format!("{prefix}/teams/{team}"), &w.alice.token)
+            .await;
         assert_eq!(s, 204, "{b}");
         assert_eq!(b, Value::Null);
         for user in [&w.alice, &w.bob] {
-            let (s, b) = w.app.get(&format!("{prefix}/teams/{team}"), &user.token).await;
+            let (s, b) = w
+                .app
+                .get(&format!("{prefix}/teams/{team}"), &user.token)
+                .await;
             assert_rc_error(s, &b, 404, "CMN-102");
-            let (s, b) = w.app.get(&format!("{prefix}/chats/{team}"), &user.token).await;
+            let (s, b) = w
+                .app
+                .get(&format!("{prefix}/chats/{team}"), &user.token)
+                .await;
             assert_rc_error(s, &b, 404, "CMN-102");
             let (s, b) = w
                 .app
@@ -387,16 +528,25 @@ async fn delete_team() {
             let (_, b) = w.app.get(&format!("{prefix}/teams"), &user.token).await;
             assert!(!record_ids(&b).contains(&team), "{b}");
         }
-        let (s, b) = w.app.delete(&format!("{prefix}/teams/{team}"), &w.alice.token).await;
+        let (s, b) = w
+            .app
+            .delete(&format!("{prefix}/teams/{team}"), &w.alice.token)
+            .await;
         assert_rc_error(s, &b, 404, "CMN-102");
     }
     // Conversations and the Everyone team are not teams.
     let c = chats(&w).await;
     for id in [&c.direct, &c.everyone, &c.personal] {
-        let (s, b) = w.app.delete(&format!("{TM}/teams/{id}"), &w.alice.token).await;
+        let (s, b) = w
+            .app
+            .delete(&format!("{TM}/teams/{id}"), &w.alice.token)
+            .await;
         assert_rc_error(s, &b, 404, "CMN-102");
     }
-    let (s, _) = w.app.get(&format!("{TM}/chats/{}", c.direct), &w.alice.token).await;
+    let (s, _) = w
+        .app
+        .get(&format!("{TM}/chats/{}", c.direct), &w.alice.token)
+        .await;
     assert_eq!(s, 200);
 }
 
@@ -460,9 +610,19 @@ async fn join_refused() {
         id_set(&[&w.alice.id(), &w.bob.id()])
     );
     // An archived public team cannot be joined.
-    let (s, _) = post_empty(&w, &format!("{TM}/teams/{}/archive", c.public_team), &w.alice.token).await;
+    let (s, _) = post_empty(
+        &w,
+        &format!("{TM}/teams/{}/archive", c.public_team),
+        &w.alice.token,
+    )
+    .await;
     assert_eq!(s, 204);
-    let (s, b) = post_empty(&w, &format!("{TM}/teams/{}/join", c.public_team), &w.carol.token).await;
+    let (s, b) = post_empty(
+        &w,
+        &format!("{TM}/teams/{}/join", c.public_team),
+        &w.carol.token,
+    )
+    .await;
     assert_rc_error(s, &b, 403, "CMN-408");
 }
 
@@ -478,7 +638,10 @@ async fn leave_a_team() {
             id_set(&[&w.alice.id(), &w.carol.id()])
         );
         // Gone from Bob's world: a private team he is not in.
-        let (s, b) = w.app.get(&format!("{prefix}/teams/{team}"), &w.bob.token).await;
+        let (s, b) = w
+            .app
+            .get(&format!("{prefix}/teams/{team}"), &w.bob.token)
+            .await;
         assert_rc_error(s, &b, 404, "CMN-102");
         let (_, listed) = w.app.get(&format!("{prefix}/chats"), &w.bob.token).await;
         assert!(!record_ids(&listed).contains(&team));
@@ -500,7 +663,11 @@ async fn leave_a_team() {
         let (s, b) = post_empty(&w, &format!("{TM}/teams/{id}/leave"), &w.bob.token).await;
         assert_rc_error(s, &b, 404, "CMN-102");
     }
-    assert!(members_of(&w, &w.bob, &c.everyone).await.contains(&w.bob.id()));
+    assert!(
+        members_of(&w, &w.bob, &c.everyone)
+            .await
+            .contains(&w.bob.id())
+    );
 }
 
 // ---------------------------------------------------------------- add and remove
@@ -550,7 +717,10 @@ async fn add_and_remove_members() {
             members_of(&w, &w.alice, &team).await,
             id_set(&[&w.alice.id(), &w.bob.id()])
         );
-        let (s, b) = w.app.get(&format!("{prefix}/chats/{team}"), &dave.token).await;
+        let (s, b) = w
+            .app
+            .get(&format!("{prefix}/chats/{team}"), &dave.token)
+            .await;
         assert_rc_error(s, &b, 404, "CMN-102");
 
         // The chat tells what happened, in order.
@@ -598,26 +768,46 @@ async fn add_and_remove_rules() {
         // Any member may add people.
         let (s, b) = w
             .app
-            .post(&format!("{prefix}/teams/{private}/add"), &w.bob.token, carol.clone())
+            .post(
+                &format!("{prefix}/teams/{private}/add"),
+                &w.bob.token,
+                carol.clone(),
+            )
             .await;
         assert_eq!(s, 204, "{b}");
         // Only the creator or an administrator removes others.
         let (s, b) = w
             .app
-            .post(&format!("{prefix}/teams/{private}/remove"), &w.bob.token, carol.clone())
+            .post(
+                &format!("{prefix}/teams/{private}/remove"),
+                &w.bob.token,
+                carol.clone(),
+            )
             .await;
         assert_rc_error(s, &b, 403, "CMN-408");
-        assert!(members_of(&w, &w.alice, &private).await.contains(&w.carol.id()));
+        assert!(
+            members_of(&w, &w.alice, &private)
+                .await
+                .contains(&w.carol.id())
+        );
         // Anyone may remove themselves.
         let (s, b) = w
             .app
-            .post(&format!("{prefix}/teams/{private}/remove"), &w.carol.token, carol.clone())
+            .post(
+                &format!("{prefix}/teams/{private}/remove"),
+                &w.carol.token,
+                carol.clone(),
+            )
             .await;
         assert_eq!(s, 204, "{b}");
         // Now Carol, not a member, cannot add herself back.
         let (s, b) = w
             .app
-            .post(&format!("{prefix}/teams/{private}/add"), &w.carol.token, carol.clone())
+            .post(
+                &format!("{prefix}/teams/{private}/add"),
+                &w.carol.token,
+                carol.clone(),
+            )
             .await;
         assert_rc_error(s, &b, 404, "CMN-102");
         assert_eq!(b["errors"][0]["parameterName"], "chatId", "{b}");
@@ -626,7 +816,11 @@ async fn add_and_remove_rules() {
             let body = json!({"members": [{"id": w.bob.id()}]});
             let (s, b) = w
                 .app
-                .post(&format!("{prefix}/teams/{public}/{action}"), &w.carol.token, body)
+                .post(
+                    &format!("{prefix}/teams/{public}/{action}"),
+                    &w.carol.token,
+                    body,
+                )
                 .await;
             assert_rc_error(s, &b, 403, "CMN-408");
         }
@@ -635,7 +829,11 @@ async fn add_and_remove_rules() {
             for action in ["add", "remove"] {
                 let (s, b) = w
                     .app
-                    .post(&format!("{prefix}/teams/{team}/{action}"), &w.eve.token, carol.clone())
+                    .post(
+                        &format!("{prefix}/teams/{team}/{action}"),
+                        &w.eve.token,
+                        carol.clone(),
+                    )
                     .await;
                 assert_rc_error(s, &b, 404, "CMN-102");
             }
@@ -650,7 +848,11 @@ async fn add_and_remove_rules() {
         ] {
             let (s, b) = w
                 .app
-                .post(&format!("{prefix}/teams/{private}/add"), &w.alice.token, body.clone())
+                .post(
+                    &format!("{prefix}/teams/{private}/add"),
+                    &w.alice.token,
+                    body.clone(),
+                )
                 .await;
             assert_rc_error(s, &b, 400, code);
             assert!(
@@ -663,7 +865,11 @@ async fn add_and_remove_rules() {
         }
         let (s, b) = w
             .app
-            .post(&format!("{prefix}/teams/{private}/remove"), &w.alice.token, json!({}))
+            .post(
+                &format!("{prefix}/teams/{private}/remove"),
+                &w.alice.token,
+                json!({}),
+            )
             .await;
         assert_rc_error(s, &b, 400, "CMN-100");
     }
@@ -676,7 +882,11 @@ async fn add_and_remove_rules() {
     let direct = d["id"].as_str().unwrap();
     let (s, b) = w
         .app
-        .post(&format!("{TM}/teams/{direct}/add"), &w.alice.token, carol.clone())
+        .post(
+            &format!("{TM}/teams/{direct}/add"),
+            &w.alice.token,
+            carol.clone(),
+        )
         .await;
     assert_rc_error(s, &b, 404, "CMN-102");
     assert_eq!(
@@ -697,20 +907,35 @@ async fn archive_and_unarchive() {
             let (s, b) =
                 post_empty(&w, &format!("{prefix}/teams/{team}/{action}"), &w.bob.token).await;
             assert_rc_error(s, &b, 403, "CMN-408");
-            let (s, b) =
-                post_empty(&w, &format!("{prefix}/teams/{team}/{action}"), &w.carol.token).await;
+            let (s, b) = post_empty(
+                &w,
+                &format!("{prefix}/teams/{team}/{action}"),
+                &w.carol.token,
+            )
+            .await;
             assert_rc_error(s, &b, 403, "CMN-408");
             let (s, b) =
                 post_empty(&w, &format!("{prefix}/teams/{team}/{action}"), &w.eve.token).await;
             assert_rc_error(s, &b, 404, "CMN-102");
         }
 
-        let (s, b) = post_empty(&w, &format!("{prefix}/teams/{team}/archive"), &w.alice.token).await;
+        let (s, b) = post_empty(
+            &w,
+            &format!("{prefix}/teams/{team}/archive"),
+            &w.alice.token,
+        )
+        .await;
         assert_eq!(s, 204, "{b}");
         assert_eq!(b, Value::Null);
-        let (_, t) = w.app.get(&format!("{prefix}/teams/{team}"), &w.bob.token).await;
+        let (_, t) = w
+            .app
+            .get(&format!("{prefix}/teams/{team}"), &w.bob.token)
+            .await;
         assert_eq!(t["status"], "Archived", "{t}");
-        let (_, t) = w.app.get(&format!("{prefix}/chats/{team}"), &w.bob.token).await;
+        let (_, t) = w
+            .app
+            .get(&format!("{prefix}/chats/{team}"), &w.bob.token)
+            .await;
         assert_eq!(t["status"], "Archived", "{t}");
         // Archived teams are read-only.
         for user in [&w.alice, &w.bob] {
@@ -735,13 +960,25 @@ async fn archive_and_unarchive() {
             .await;
         assert_eq!(s, 200);
         // Archiving twice is fine.
-        let (s, _) = post_empty(&w, &format!("{prefix}/teams/{team}/archive"), &w.alice.token).await;
+        let (s, _) = post_empty(
+            &w,
+            &format!("{prefix}/teams/{team}/archive"),
+            &w.alice.token,
+        )
+        .await;
         assert_eq!(s, 204);
 
-        let (s, b) =
-            post_empty(&w, &format!("{prefix}/teams/{team}/unarchive"), &w.alice.token).await;
+        let (s, b) = post_empty(
+            &w,
+            &format!("{prefix}/teams/{team}/unarchive"),
+            &w.alice.token,
+        )
+        .await;
         assert_eq!(s, 204, "{b}");
-        let (_, t) = w.app.get(&format!("{prefix}/teams/{team}"), &w.bob.token).await;
+        let (_, t) = w
+            .app
+            .get(&format!("{prefix}/teams/{team}"), &w.bob.token)
+            .await;
         assert_eq!(t["status"], "Active", "{t}");
         let (s, b) = post_text(&w, &w.bob, &team, "back again").await;
         assert_eq!(s, 201, "{b}");
@@ -771,8 +1008,15 @@ async fn everyone_team() {
             assert_time(&b["lastModifiedTime"]);
             for k in keys(&b) {
                 assert!(
-                    ["id", "type", "name", "description", "creationTime", "lastModifiedTime"]
-                        .contains(&k.as_str()),
+                    [
+                        "id",
+                        "type",
+                        "name",
+                        "description",
+                        "creationTime",
+                        "lastModifiedTime"
+                    ]
+                    .contains(&k.as_str()),
                     "EveryoneTeamInfo has no {k}: {b}"
                 );
             }
@@ -783,7 +1027,12 @@ async fn everyone_team() {
     }
     // Everyone is in it, and it can be posted to.
     assert_eq!(
-        member_ids(&w.app.get(&format!("{TM}/chats/{acme_everyone}"), &w.bob.token).await.1),
+        member_ids(
+            &w.app
+                .get(&format!("{TM}/chats/{acme_everyone}"), &w.bob.token)
+                .await
+                .1
+        ),
         id_set(&[&w.alice.id(), &w.bob.id(), &w.carol.id()])
     );
     let (s, b) = post_text(&w, &w.carol, &acme_everyone, "hello company").await;
@@ -799,13 +1048,21 @@ async fn every_new_user_joins_the_everyone_team() {
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["id"], everyone.as_str());
     assert_eq!(only_chat_of_type(&w, &dave, "Everyone").await, everyone);
-    let members = member_ids(&w.app.get(&format!("{TM}/chats/{everyone}"), &w.alice.token).await.1);
+    let members = member_ids(
+        &w.app
+            .get(&format!("{TM}/chats/{everyone}"), &w.alice.token)
+            .await
+            .1,
+    );
     assert_eq!(
         members,
         id_set(&[&w.alice.id(), &w.bob.id(), &w.carol.id(), &dave.id()])
     );
     // The legacy listing shows it as a Team with Dave among the members.
-    let (s, b) = w.app.get(&format!("{GLIP}/groups/{everyone}"), &dave.token).await;
+    let (s, b) = w
+        .app
+        .get(&format!("{GLIP}/groups/{everyone}"), &dave.token)
+        .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["type"], "Team");
     assert!(strings(&b["members"]).contains(&dave.id()));
@@ -847,14 +1104,22 @@ async fn patch_everyone_by_admins_only() {
     // Another company's admin changes only their own.
     let (s, b) = w
         .app
-        .patch(&format!("{TM}/everyone"), &w.eve.token, json!({"name": "Globex all"}))
+        .patch(
+            &format!("{TM}/everyone"),
+            &w.eve.token,
+            json!({"name": "Globex all"}),
+        )
         .await;
     assert_eq!(s, 200, "{b}");
     let (_, acme) = w.app.get(&format!("{TM}/everyone"), &w.bob.token).await;
     assert_eq!(acme["name"], "Acme, everyone");
     let (s, b) = w
         .app
-        .patch(&format!("{TM}/everyone"), &w.alice.token, json!({"name": ""}))
+        .patch(
+            &format!("{TM}/everyone"),
+            &w.alice.token,
+            json!({"name": ""}),
+        )
         .await;
     assert_eq!(s, 400, "{b}");
 }
@@ -907,7 +1172,11 @@ async fn team_permission_matrix() {
                 assert_rc_error(s, &b, 404, "CMN-102");
             }
             // Writes that need management: the creator yes, a member 403, Carol 403/404, Eve 404.
-            let outsider = if public { (403, "CMN-408") } else { (404, "CMN-102") };
+            let outsider = if public {
+                (403, "CMN-408")
+            } else {
+                (404, "CMN-102")
+            };
             for (user, want) in [
                 (&w.bob, (403, "CMN-408")),
                 (&w.carol, outsider),
@@ -922,7 +1191,10 @@ async fn team_permission_matrix() {
             }
             let (s, b) = w.app.patch(&t, &no_tm, json!({"name": "x"})).await;
             assert_needs_team_messaging(s, &b);
-            let (s, b) = w.app.patch(&t, &w.alice.token, json!({"name": "Renamed"})).await;
+            let (s, b) = w
+                .app
+                .patch(&t, &w.alice.token, json!({"name": "Renamed"}))
+                .await;
             assert_eq!(s, 200, "{b}");
             // Joining: Carol only the public team.
             let (s, b) = post_empty(&w, &format!("{t}/join"), &w.carol.token).await;

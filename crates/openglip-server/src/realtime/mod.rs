@@ -1,0 +1,493 @@
+//! Real-time delivery: the hub that routes committed events to subscriptions, and the two
+//! transports (WebHook, WebSocket).
+//!
+//! How an event flows: a store job commits a change together with its event (the outbox); the
+//! store wakes `Hub::run`, which reads the new events in `seq` order and routes each one: to the
+//! subscriptions of every person in its audience (a chat's members for post events, the named
+//! persons for joins and leaves) whose filters accept it. The body is rendered once per wire
+//! generation; each subscription gets a small envelope around it, which its [`Sink`] takes
+//! without blocking: a WebSocket session's outgoing queue, or a WebHook worker's queue. A WebHook
+//! worker that falls behind (or starts after a restart) reads the outbox itself from its
+//! persisted cursor, through [`Hub::catch_up`], until it reaches the hub's position.
+
+pub mod crypto;
+pub mod render;
+pub mod webhook;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use openglip_domain::events::{FilterKind, Generation, StoredEvent, Subscription, Transport};
+use openglip_domain::store::Store;
+use openglip_domain::*;
+
+use crate::auth::now;
+
+/// One notification ready to send: its event seq (None for renewal reminders, which are not
+/// events) and the exact text to send.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub seq: Option<i64>,
+    pub text: Arc<str>,
+}
+
+/// Where a subscription's notifications go. `deliver` must not block: it queues, or reports
+/// that it could not (the hub then leaves the subscription to catch up from the outbox, or,
+/// for a WebSocket, the session is closed as too slow).
+pub trait Sink: Send + Sync {
+    fn deliver(&self, item: Delivery) -> bool;
+    /// Called when the subscription is removed or replaced.
+    fn close(&self) {}
+}
+
+/// Settings of real-time delivery.
+#[derive(Debug, Clone)]
+pub struct RealtimeConfig {
+    /// Allow WebHook addresses on loopback/private networks and plain `http://`
+    /// (`OPENGLIP_WEBHOOK_ALLOW_PRIVATE`); for development and tests.
+    pub allow_private_webhooks: bool,
+    /// Time the receiver has to answer the validation request.
+    pub validation_timeout: Duration,
+    /// Time a receiver has to answer a delivery.
+    pub delivery_timeout: Duration,
+    /// First retry delay; doubles up to `retry_max`.
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// A WebHook failing for this long (across restarts) is blacklisted.
+    pub blacklist_after: Duration,
+    /// Subscriptions per person and app.
+    pub max_subscriptions: usize,
+}
+
+impl Default for RealtimeConfig {
+    fn default() -> Self {
+        RealtimeConfig {
+            allow_private_webhooks: false,
+            validation_timeout: Duration::from_secs(3),
+            delivery_timeout: Duration::from_secs(10),
+            retry_base: Duration::from_secs(1),
+            retry_max: Duration::from_secs(300),
+            blacklist_after: Duration::from_secs(3600),
+            max_subscriptions: 20,
+        }
+    }
+}
+
+struct Entry {
+    sub: Subscription,
+    sink: Option<Arc<dyn Sink>>,
+    /// Set when the sink refused a delivery: it reads the outbox until it catches up.
+    lagging: bool,
+    /// Last renewal reminder sent.
+    last_reminder: Option<Timestamp>,
+}
+
+#[derive(Default)]
+struct Routing {
+    subs: HashMap<String, Entry>,
+    by_owner: HashMap<ExtensionId, Vec<String>>,
+    /// For owners with subscriptions: their chats, kept current from the event stream.
+    chats_of: HashMap<ExtensionId, HashSet<ChatId>>,
+    /// The inverse of `chats_of`.
+    members_of: HashMap<ChatId, HashSet<ExtensionId>>,
+    /// The last event seq routed.
+    position: i64,
+}
+
+pub struct Hub {
+    store: Arc<dyn Store>,
+    pub config: RealtimeConfig,
+    routing: Mutex<Routing>,
+    pub http: webhook::Client,
+}
+
+impl Hub {
+    pub fn new(store: Arc<dyn Store>, config: RealtimeConfig) -> Arc<Hub> {
+        let http = webhook::Client::new(&config);
+        Arc::new(Hub {
+            store,
+            config,
+            routing: Mutex::new(Routing::default()),
+            http,
+        })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Routing> {
+        self.routing.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The last event seq routed.
+    pub fn position(&self) -> i64 {
+        self.lock().position
+    }
+
+    /// Starts routing: loads the WebHook subscriptions (each resumes from its cursor) and runs
+    /// the dispatcher and the renewal-reminder timer until the process ends.
+    pub async fn start(self: &Arc<Self>) -> Result<()> {
+        let start = self.store.last_event_seq().await?;
+        self.lock().position = start;
+        let t = now();
+        for sub in self.store.all_subscriptions().await? {
+            let live = sub.is_live(t);
+            match &sub.transport {
+                Transport::WebHook { .. } if live => {
+                    // It resumes from its persisted cursor: reading the outbox until it catches up.
+                    let sink = webhook::Worker::start(self.clone(), sub.clone());
+                    self.register(sub, Some(sink), true).await?;
+                }
+                // Blacklisted ones stay visible until they expire or are deleted.
+                Transport::WebHook { .. } if sub.expires > t => {}
+                // WebSocket subscriptions die with their session; expired ones go.
+                _ => {
+                    let _ = self.store.delete_subscription(sub.id.clone()).await;
+                }
+            }
+        }
+        let hub = self.clone();
+        tokio::spawn(async move { hub.dispatch_loop(start).await });
+        let hub = self.clone();
+        tokio::spawn(async move { hub.timer_loop().await });
+        Ok(())
+    }
+
+    async fn dispatch_loop(self: Arc<Self>, mut cursor: i64) {
+        loop {
+            tokio::select! {
+                _ = self.store.wait_for_events(cursor) => {}
+                // Writes by other processes (`openglip admin`) are not signalled: poll.
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+            loop {
+                let batch = match self.store.events_after(cursor, 512).await {
+                    Ok(b) => b,
+                    Err(e) => {
+                        tracing::error!(error = %e, "reading the event outbox failed");
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        break;
+                    }
+                };
+                let Some(last) = batch.last().map(|e| e.seq) else {
+                    break;
+                };
+                {
+                    let mut r = self.lock();
+                    for ev in &batch {
+                        route(&mut r, ev);
+                    }
+                    r.position = last;
+                }
+                cursor = last;
+                if batch.len() < 512 {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Sends renewal reminders, expires subscriptions, prunes the outbox.
+    async fn timer_loop(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut ticks: u64 = 0;
+        loop {
+            tick.tick().await;
+            ticks += 1;
+            let t = now();
+            let mut expired = Vec::new();
+            {
+                let mut r = self.lock();
+                for (id, e) in r.subs.iter_mut() {
+                    if e.sub.expires <= t && matches!(e.sub.transport, Transport::WebHook { .. }) {
+                        expired.push(id.clone());
+                        continue;
+                    }
+                    reminders(e, t);
+                }
+            }
+            for id in expired {
+                self.unregister(&id);
+                let _ = self.store.delete_subscription(id).await;
+            }
+            if ticks % 3600 == 0 {
+                // Keep a day of events beyond what live WebHooks still need.
+                let _ = self.store.prune_events(t.plus_seconds(-86_400)).await;
+            }
+        }
+    }
+
+    /// Adds (or replaces) a subscription and its sink. A `lagging` sink is not pushed to until it
+    /// has caught up through [`Hub::catch_up`].
+    pub async fn register(
+        &self,
+        sub: Subscription,
+        sink: Option<Arc<dyn Sink>>,
+        lagging: bool,
+    ) -> Result<()> {
+        let chats = self.store.member_chat_ids(sub.owner).await?;
+        let mut r = self.lock();
+        if let Some(old) = r.subs.remove(&sub.id) {
+            if let Some(s) = old.sink {
+                s.close();
+            }
+            remove_owner_index(&mut r, &old.sub);
+        }
+        let owner = sub.owner;
+        if !r.chats_of.contains_key(&owner) {
+            let set: HashSet<ChatId> = chats.into_iter().collect();
+            for c in &set {
+                r.members_of.entry(*c).or_default().insert(owner);
+            }
+            r.chats_of.insert(owner, set);
+        }
+        r.by_owner.entry(owner).or_default().push(sub.id.clone());
+        r.subs.insert(
+            sub.id.clone(),
+            Entry {
+                sub,
+                sink,
+                lagging,
+                last_reminder: None,
+            },
+        );
+        Ok(())
+    }
+
+    /// Updates a registered subscription's settings (filters, expiry) keeping its sink.
+    pub fn update(&self, sub: Subscription) {
+        let mut r = self.lock();
+        if let Some(e) = r.subs.get_mut(&sub.id) {
+            e.sub = sub;
+            e.last_reminder = None;
+        }
+    }
+
+    pub fn unregister(&self, id: &str) {
+        let mut r = self.lock();
+        if let Some(old) = r.subs.remove(id) {
+            if let Some(s) = old.sink {
+                s.close();
+            }
+            remove_owner_index(&mut r, &old.sub);
+        }
+    }
+
+    /// For a lagging sink: the deliveries of `sub_id` among events after `cursor` (read from the
+    /// outbox, at most `limit` events), and whether it has caught up with the hub — in which case
+    /// it is live again and the hub pushes from now on.
+    pub async fn catch_up(
+        &self,
+        sub_id: &str,
+        cursor: i64,
+        limit: usize,
+    ) -> Result<(Vec<Delivery>, i64, bool)> {
+        let events = self.store.events_after(cursor, limit).await?;
+        let mut r = self.lock();
+        let position = r.position;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        let Some(entry) = r.subs.get(sub_id) else {
+            return Ok((out, cursor, true));
+        };
+        let sub = entry.sub.clone();
+        for ev in events.iter().filter(|e| e.seq <= position) {
+            if ev.seq > sub.cursor && audience_includes(&r, ev, sub.owner) {
+                out.extend(deliveries_for(&sub, ev, &mut HashMap::new()));
+            }
+            last = ev.seq;
+        }
+        let caught_up = last >= position;
+        if caught_up {
+            if let Some(e) = r.subs.get_mut(sub_id) {
+                e.lagging = false;
+            }
+            last = position;
+        }
+        Ok((out, last, caught_up))
+    }
+
+    /// Marks a sink as behind: the hub stops pushing until it catches up.
+    pub fn set_lagging(&self, sub_id: &str) {
+        if let Some(e) = self.lock().subs.get_mut(sub_id) {
+            e.lagging = true;
+        }
+    }
+}
+
+fn remove_owner_index(r: &mut Routing, sub: &Subscription) {
+    if let Some(ids) = r.by_owner.get_mut(&sub.owner) {
+        ids.retain(|i| *i != sub.id);
+        if ids.is_empty() {
+            r.by_owner.remove(&sub.owner);
+            if let Some(chats) = r.chats_of.remove(&sub.owner) {
+                for c in chats {
+                    if let Some(m) = r.members_of.get_mut(&c) {
+                        m.remove(&sub.owner);
+                        if m.is_empty() {
+                            r.members_of.remove(&c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether `owner` is in the audience of `ev` (by the routing's current membership view).
+fn audience_includes(r: &Routing, ev: &StoredEvent, owner: ExtensionId) -> bool {
+    match ev.payload.explicit_audience() {
+        Some(persons) => persons.contains(&owner),
+        None => ev
+            .payload
+            .chat_id()
+            .is_some_and(|c| r.members_of.get(&c).is_some_and(|m| m.contains(&owner))),
+    }
+}
+
+/// The notifications one subscription gets for one event (one per matching filter).
+fn deliveries_for(
+    sub: &Subscription,
+    ev: &StoredEvent,
+    bodies: &mut HashMap<Generation, Arc<str>>,
+) -> Vec<Delivery> {
+    if sub.account_id != ev.account_id {
+        return Vec::new();
+    }
+    let ts = ev.created.to_rfc3339();
+    let owner = sub.owner.to_string();
+    let mut out = Vec::new();
+    for (i, f) in sub.filters.iter().enumerate() {
+        if !f.accepts(&ev.payload) {
+            continue;
+        }
+        let g = f.generation();
+        let body = bodies
+            .entry(g)
+            .or_insert_with(|| render::body(ev, g).into())
+            .clone();
+        let env = render::envelope(
+            &render::uuid(&sub.id, ev.seq, i),
+            &f.text,
+            &ts,
+            &sub.id,
+            &owner,
+            &body,
+        );
+        let text: Arc<str> = match &sub.encryption_key {
+            Some(k) => crypto::encrypt(k, env.as_bytes()).into(),
+            None => env.into(),
+        };
+        out.push(Delivery {
+            seq: Some(ev.seq),
+            text,
+        });
+    }
+    out
+}
+
+/// Routes one event: membership bookkeeping, then delivery to every subscription of its audience.
+fn route(r: &mut Routing, ev: &StoredEvent) {
+    use openglip_domain::events::EventPayload as P;
+    // Joins count before delivery (the joiner is told, and gets the chat's posts from now on).
+    if let P::GroupJoined { chat, persons } = &ev.payload {
+        for p in persons {
+            if let Some(set) = r.chats_of.get_mut(p) {
+                set.insert(chat.id);
+                r.members_of.entry(chat.id).or_default().insert(*p);
+            }
+        }
+    }
+    let audience: Vec<ExtensionId> = match ev.payload.explicit_audience() {
+        Some(p) => p
+            .into_iter()
+            .filter(|x| r.by_owner.contains_key(x))
+            .collect(),
+        None => ev
+            .payload
+            .chat_id()
+            .and_then(|c| r.members_of.get(&c))
+            .map(|m| m.iter().copied().collect())
+            .unwrap_or_default(),
+    };
+    let t = now();
+    let mut bodies: HashMap<Generation, Arc<str>> = HashMap::new();
+    for owner in audience {
+        let Some(ids) = r.by_owner.get(&owner).cloned() else {
+            continue;
+        };
+        for id in ids {
+            let Some(e) = r.subs.get_mut(&id) else {
+                continue;
+            };
+            if e.lagging || !e.sub.is_live(t) || ev.seq <= e.sub.cursor {
+                continue;
+            }
+            let Some(sink) = e.sink.clone() else { continue };
+            for d in deliveries_for(&e.sub, ev, &mut bodies) {
+                if !sink.deliver(d) {
+                    e.lagging = true;
+                    break;
+                }
+            }
+        }
+    }
+    // Leaves count after delivery (the leaver is told, and gets nothing of the chat afterwards).
+    if let P::GroupLeft { chat, persons } = &ev.payload {
+        for p in persons {
+            if let Some(set) = r.chats_of.get_mut(p) {
+                set.remove(&chat.id);
+            }
+            if let Some(m) = r.members_of.get_mut(&chat.id) {
+                m.remove(p);
+            }
+        }
+    }
+}
+
+/// Renewal reminders: from `threshold` seconds before expiry, every `interval` seconds.
+fn reminders(e: &mut Entry, t: Timestamp) {
+    let Some(sink) = e.sink.clone() else { return };
+    for (i, f) in e.sub.filters.iter().enumerate() {
+        let FilterKind::Renewal {
+            threshold_secs,
+            interval_secs,
+        } = f.kind
+        else {
+            continue;
+        };
+        if !e.sub.is_live(t) || e.sub.expires_in(t) > threshold_secs {
+            continue;
+        }
+        if e.last_reminder
+            .is_some_and(|last| t.millis() - last.millis() < interval_secs * 1000)
+        {
+            continue;
+        }
+        e.last_reminder = Some(t);
+        let body = serde_json::json!({
+            "id": e.sub.id,
+            "expirationTime": e.sub.expires.to_rfc3339(),
+            "expiresIn": e.sub.expires_in(t),
+            "status": e.sub.status.as_str(),
+            "eventType": "SubscriptionRenewalReminder",
+        })
+        .to_string();
+        let uuid = render::uuid(&e.sub.id, -t.millis(), i);
+        let env = render::envelope(
+            &uuid,
+            &f.text,
+            &t.to_rfc3339(),
+            &e.sub.id,
+            &e.sub.owner.to_string(),
+            &body,
+        );
+        let text: Arc<str> = match &e.sub.encryption_key {
+            Some(k) => crypto::encrypt(k, env.as_bytes()).into(),
+            None => env.into(),
+        };
+        sink.deliver(Delivery { seq: None, text });
+    }
+}

@@ -1,0 +1,330 @@
+//! API information (`/restapi`, `/restapi/v1.0`), Prometheus metrics (`/metrics`), and the OpenAPI
+//! document (`/openapi.json`): snapshot-tested, and checked against what the router serves.
+//!
+//! After a deliberate change to the API surface, rewrite the snapshot with
+//! `UPDATE_SNAPSHOTS=1 cargo nextest run -p openglip meta::` and commit it.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use openglip_server::{RateLimitConfig, ServerConfig};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+fn assert_version_info(v: &Value, base: &str) {
+    assert_eq!(v["uri"], format!("{base}/restapi/v1.0"), "{v}");
+    assert_eq!(v["uriString"], "v1.0", "{v}");
+    assert!(
+        v["versionString"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("1.0.")),
+        "{v}"
+    );
+    assert_time(&v["releaseDate"]);
+}
+
+#[tokio::test]
+async fn api_version_documents_need_no_token() {
+    let app = spawn_app().await;
+    let r = app.http.get(app.url("/restapi")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let all: Value = r.json().await.unwrap();
+    assert_eq!(all["uri"], format!("{}/restapi", app.base), "{all}");
+    let versions = all["apiVersions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1, "{all}");
+    assert_version_info(&versions[0], &app.base);
+    assert!(all["serverVersion"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(all["serverRevision"].is_string(), "{all}");
+
+    let r = app.http.get(app.url("/restapi/v1.0")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let one: Value = r.json().await.unwrap();
+    assert_version_info(&one, &app.base);
+    assert_eq!(one, versions[0]);
+    let keys: HashSet<&str> = one
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        HashSet::from(["uri", "versionString", "releaseDate", "uriString"])
+    );
+}
+
+#[tokio::test]
+async fn uris_use_the_public_url_when_configured() {
+    let app = spawn_app_with(ServerConfig {
+        public_url: Some("https://chat.example.com/".into()),
+        rate_limits: RateLimitConfig::off(),
+        realtime: crate::helpers::test_realtime(),
+    })
+    .await;
+    let all: Value = app
+        .http
+        .get(app.url("/restapi"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["uri"], "https://chat.example.com/restapi");
+    assert_version_info(&all["apiVersions"][0], "https://chat.example.com");
+}
+
+// ----------------------------------------------------------------------------------- metrics
+
+async fn metrics(app: &TestApp) -> String {
+    let r = app.http.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("text/plain"), "{ct}");
+    assert!(ct.contains("version=0.0.4"), "{ct}");
+    r.text().await.unwrap()
+}
+
+/// The value of one sample (0 when absent: counters are only listed once non-zero).
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .map_or(0.0, |v| v.trim().parse().unwrap())
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_and_count_requests() {
+    let w = World::new().await;
+    let text = metrics(&w.app).await;
+    // Every line is a comment or `name{labels} value`.
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        if line.starts_with("# HELP ") || line.starts_with("# TYPE ") {
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').unwrap();
+        assert!(value.parse::<f64>().is_ok(), "{line}");
+        let name = series.split('{').next().unwrap();
+        assert!(
+            name.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':'),
+            "{line}"
+        );
+        assert!(
+            text.contains(&format!("# TYPE {name} ")),
+            "{name} has no TYPE"
+        );
+    }
+    let ok = r#"openglip_http_requests_total{operation="readExtension",status="2xx"}"#;
+    let client_err = r#"openglip_http_requests_total{operation="readExtension",status="4xx"}"#;
+    let logins = r#"openglip_http_requests_total{operation="getToken",status="2xx"}"#;
+    assert_eq!(sample(&text, logins), 4.0, "World logs four people in");
+    let (ok0, err0, unmatched0) = (
+        sample(&text, ok),
+        sample(&text, client_err),
+        sample(&text, "openglip_http_unmatched_total"),
+    );
+
+    let (s, _) = w
+        .app
+        .get("/restapi/v1.0/account/~/extension/~", &w.bob.token)
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = w
+        .app
+        .get("/restapi/v1.0/account/~/extension/987654321", &w.bob.token)
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = w.app.get("/no/such/route", &w.bob.token).await;
+    assert_eq!(s, 404);
+
+    let text = metrics(&w.app).await;
+    assert_eq!(sample(&text, ok), ok0 + 1.0, "{text}");
+    assert_eq!(sample(&text, client_err), err0 + 1.0, "{text}");
+    assert_eq!(
+        sample(&text, "openglip_http_unmatched_total"),
+        unmatched0 + 1.0
+    );
+    assert!(
+        sample(
+            &text,
+            r#"openglip_http_request_duration_seconds_sum{operation="readExtension"}"#
+        ) > 0.0,
+        "{text}"
+    );
+}
+
+// ------------------------------------------------------------------------------------ OpenAPI
+
+fn snapshot_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/api/snapshots/openapi.json")
+}
+
+async fn openapi(app: &TestApp) -> Value {
+    let r = app.http.get(app.url("/openapi.json")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("application/json"), "{ct}");
+    r.json().await.unwrap()
+}
+
+/// The document without what changes on every release.
+fn normalised(mut doc: Value) -> Value {
+    doc["info"]["version"] = json!("<version>");
+    doc
+}
+
+#[tokio::test]
+async fn openapi_document_matches_the_snapshot() {
+    let app = spawn_app().await;
+    let doc = normalised(openapi(&app).await);
+    assert_eq!(doc["openapi"], "3.0.3");
+    let pretty = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    let path = snapshot_path();
+    if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &pretty).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; create it with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    if committed != pretty {
+        let first = committed
+            .lines()
+            .zip(pretty.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(committed.lines().count().min(pretty.lines().count()));
+        let show = |text: &str| {
+            text.lines()
+                .skip(first.saturating_sub(3))
+                .take(8)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        panic!(
+            "/openapi.json differs from {} from line {}:\n--- committed\n{}\n+++ served\n{}\n\
+             If the change is intended, rerun with UPDATE_SNAPSHOTS=1 and commit the file.",
+            path.display(),
+            first + 1,
+            show(&committed),
+            show(&pretty),
+        );
+    }
+}
+
+/// The public operations: API information and OAuth.
+const PUBLIC: [&str; 4] = [
+    "readAPIVersions",
+    "readAPIVersion",
+    "getToken",
+    "revokeToken",
+];
+
+fn operations(doc: &Value) -> Vec<(Method, String, Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            out.push((m, path.clone(), op.clone()));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_operation_names_its_permission_or_is_public() {
+    let app = spawn_app().await;
+    let doc = openapi(&app).await;
+    let ops = operations(&doc);
+    assert!(ops.len() >= 60, "only {} operations", ops.len());
+    let mut ids = HashSet::new();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for (method, path, op) in &ops {
+        let id = op["operationId"].as_str().unwrap();
+        assert!(ids.insert(id.to_string()), "duplicate operationId {id}");
+        assert!(
+            ["Light", "Medium", "Heavy", "Auth", "NoThrottling"]
+                .contains(&op["x-throttling-group"].as_str().unwrap_or("")),
+            "{method} {path}: {op}"
+        );
+        match op["x-app-permission"].as_str() {
+            Some(p) => {
+                assert!(
+                    openglip_domain::Permission::parse(p).is_some(),
+                    "{method} {path}: unknown permission {p}"
+                );
+                assert_eq!(op["security"], json!([{"OAuth2": []}]), "{method} {path}");
+                assert!(!PUBLIC.contains(&id), "{id} should be public");
+            }
+            None => assert!(
+                PUBLIC.contains(&id),
+                "{method} {path} ({id}) names no permission"
+            ),
+        }
+        // Every referenced schema exists.
+        let text = op.to_string();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(
+                schemas.contains_key(name),
+                "{method} {path}: no schema {name}"
+            );
+        }
+        // Path parameters are declared.
+        for seg in path.split('/').filter(|s| s.starts_with('{')) {
+            let name = seg.trim_matches(|c| c == '{' || c == '}');
+            assert!(
+                op["parameters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == "path"),
+                "{method} {path}: {name} undeclared"
+            );
+        }
+    }
+}
+
+/// Fills path parameters with ids that exist nowhere.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with('{') { "0" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_served_as_documented() {
+    let w = World::new().await;
+    let doc = openapi(&w.app).await;
+    for (method, path, op) in operations(&doc) {
+        let url = concrete(&path);
+        let public = op.get("x-app-permission").is_none();
+
+        // Routed: not "invalid URI", not "method not allowed", never a server error.
+        let mut rb = w.app.req(method.clone(), &url, &w.alice.token);
+        if path.ends_with("/text") {
+            rb = rb.header("content-type", "text/plain").body("x");
+        } else if matches!(method, Method::POST | Method::PUT | Method::PATCH) {
+            rb = rb.json(&json!({}));
+        }
+        let (s, b) = send(rb).await;
+        assert!(s < 500, "{method} {url}: {s} {b}");
+        assert_ne!(s, 405, "{method} {url}: {b}");
+        assert!(
+            !(s == 404 && b["errorCode"] == "CMN-120"),
+            "{method} {url} is documented but not served: {b}"
+        );
+
+        // Protected operations refuse a request without a token before anything else.
+        if !public {
+            let (s, b) = send(w.app.http.request(method.clone(), w.app.url(&url))).await;
+            assert_rc_error(s, &b, 401, "CMN-405");
+        }
+    }
+}
