@@ -1,16 +1,25 @@
-//! `openglip-load`: measures the create-post path of a real `openglip serve` process.
+//! `openglip-load`: measures a real `openglip serve` process.
 //!
 //! It provisions a fresh data folder with `openglip admin`, starts `openglip serve` on a free
-//! loopback port with rate limits off, logs one user in per sender, and has every sender post
-//! into one shared team over its own keep-alive connection. It reports posts/s, post latency
-//! percentiles and the server's resident memory (idle and after the run).
+//! loopback port with rate limits off, logs in one user per sender and per subscriber, and puts
+//! them all in one team. `M` WebSocket subscribers (the WSG protocol RingCentral's SDKs speak)
+//! and `K` WebHook subscribers listen to `/team-messaging/v1/posts` while `N` senders post into
+//! the team over keep-alive connections, as fast as they can or at a set rate. Each post's text
+//! carries its send-start time, so every receiver measures delivery latency (send start →
+//! receipt). It reports posts/s, post latency, delivery latency per transport, events lost
+//! (expected deliveries that never arrived) and the server's resident memory. With
+//! `--idle-connections C` it instead opens C WebSocket connections and holds them.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
 
 #[derive(Parser, Debug)]
 #[command(about = "Load generator for openglip")]
@@ -21,16 +30,30 @@ struct Args {
     /// Concurrent senders, each with its own connection and user.
     #[arg(long, default_value_t = 16)]
     senders: usize,
-    /// Posts to send in all (after warm-up).
+    /// Posts to send in all.
     #[arg(long, default_value_t = 50_000)]
     posts: usize,
     /// Target rate in posts/s across all senders (0: as fast as possible).
     #[arg(long, default_value_t = 0)]
     rate: u64,
+    /// WebSocket subscribers (each its own user and connection).
+    #[arg(long, default_value_t = 0)]
+    ws_subscribers: usize,
+    /// WebHook subscribers (each its own user and subscription, all to one local receiver).
+    #[arg(long, default_value_t = 0)]
+    webhooks: usize,
+    /// Instead of the post run: open this many WebSocket connections, hold them, report memory.
+    #[arg(long, default_value_t = 0)]
+    idle_connections: usize,
+    /// Seconds to wait for the last deliveries after the last post.
+    #[arg(long, default_value_t = 30)]
+    drain_secs: u64,
     /// Data folder (default: a new temporary one, removed afterwards).
     #[arg(long)]
     data_dir: Option<PathBuf>,
 }
+
+const PASSWORD: &str = "load-test-password";
 
 struct Server {
     child: Child,
@@ -52,25 +75,14 @@ fn admin(bin: &Path, data: &Path, args: &[&str]) -> Value {
         .arg(data)
         .output()
         .expect("run openglip admin");
-    assert!(
-        out.status.success(),
-        "openglip admin {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "openglip admin {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("admin prints JSON")
 }
 
 fn start(bin: &Path, data: &Path) -> Server {
     use std::io::BufRead;
     let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--rate-limits",
-            "off",
-            "--data-dir",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--rate-limits", "off", "--webhook-allow-private", "--data-dir"])
         .arg(data)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -92,11 +104,7 @@ fn start(bin: &Path, data: &Path) -> Server {
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)
 }
 
@@ -108,110 +116,134 @@ fn pct(sorted: &[u64], p: f64) -> f64 {
     sorted[i] as f64 / 1000.0
 }
 
+fn summary(mut v: Vec<u64>) -> Value {
+    v.sort_unstable();
+    json!({"count": v.len(), "p50": pct(&v, 0.50), "p99": pct(&v, 0.99), "max": pct(&v, 1.0)})
+}
+
+/// Received deliveries: (post key, latency µs), and the keys seen (for losses).
+#[derive(Default)]
+struct Received {
+    latencies: Vec<u64>,
+    keys: HashSet<(usize, u64)>,
+    duplicates: u64,
+}
+
+/// The text of a post carries its send-start time (µs since the run's origin) and a unique key.
+fn post_text(key: u64, sent_us: u64) -> String {
+    format!("load {key} {sent_us}")
+}
+
+fn parse_text(text: &str) -> Option<(u64, u64)> {
+    let mut it = text.strip_prefix("load ")?.split(' ');
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
+
+async fn login(http: &reqwest::Client, base: &str, cid: &str, secret: &str, email: &str) -> String {
+    let r: Value = http
+        .post(format!("{base}/restapi/oauth/token"))
+        .basic_auth(cid, Some(secret))
+        .form(&[("grant_type", "password"), ("username", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("token json");
+    r["access_token"].as_str().expect("access_token").to_string()
+}
+
+/// Connects one WSG session: wstoken, upgrade, ConnectionDetails, then (optionally) subscribes.
+async fn ws_connect(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    subscribe: bool,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let t: Value = http
+        .post(format!("{base}/restapi/oauth/wstoken"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("wstoken")
+        .json()
+        .await
+        .expect("wstoken json");
+    let uri = format!("{}?access_token={}", t["uri"].as_str().expect("uri"), t["ws_access_token"].as_str().expect("ws token"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(uri).await.expect("ws connect");
+    let first = ws.next().await.expect("first frame").expect("ws read");
+    let v: Value = serde_json::from_str(first.to_text().unwrap_or("[]")).unwrap_or(Value::Null);
+    assert_eq!(v[0]["type"], "ConnectionDetails", "first frame: {v}");
+    if subscribe {
+        let req = json!([
+            {"type": "ClientRequest", "messageId": "sub-1", "method": "POST", "path": "/restapi/v1.0/subscription/"},
+            {"eventFilters": ["/team-messaging/v1/posts"], "deliveryMode": {"transportType": "WebSocket"}}
+        ]);
+        ws.send(Message::Text(req.to_string().into())).await.expect("ws send");
+        loop {
+            let m = ws.next().await.expect("subscription answer").expect("ws read");
+            let v: Value = serde_json::from_str(m.to_text().unwrap_or("[]")).unwrap_or(Value::Null);
+            if v[0]["messageId"] == "sub-1" {
+                assert_eq!(v[0]["status"], 200, "subscribe: {v}");
+                break;
+            }
+        }
+    }
+    ws
+}
+
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let bin = args.openglip.clone().unwrap_or_else(|| {
-        let me = std::env::current_exe().expect("own path");
-        me.with_file_name("openglip")
-    });
-    let tmp;
-    let data = match &args.data_dir {
-        Some(d) => d.clone(),
-        None => {
-            tmp = std::env::temp_dir().join(format!("openglip-load-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&tmp);
-            tmp.clone()
-        }
-    };
-    let password = "load-test-password";
-    let acct = admin(
-        &bin,
-        &data,
-        &[
-            "account",
-            "create",
-            "--name",
-            "Load Inc",
-            "--admin-email",
-            "admin@load.test",
-            "--admin-password",
-            password,
-        ],
-    );
+    let bin = args
+        .openglip
+        .clone()
+        .unwrap_or_else(|| std::env::current_exe().expect("own path").with_file_name("openglip"));
+    let data = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("openglip-load-{}", std::process::id())));
+    if args.data_dir.is_none() {
+        let _ = std::fs::remove_dir_all(&data);
+    }
+    let acct = admin(&bin, &data, &["account", "create", "--name", "Load Inc", "--admin-email", "admin@load.test", "--admin-password", PASSWORD]);
     let account_id = acct["accountId"].as_str().unwrap().to_string();
     let app = admin(
         &bin,
         &data,
         &[
-            "app",
-            "create",
-            "--account-id",
-            &account_id,
-            "--name",
-            "load",
-            "--grant",
-            "password",
-            "--permission",
-            "TeamMessaging",
+            "app", "create", "--account-id", &account_id, "--name", "load", "--grant", "password", "--permission", "TeamMessaging",
+            "--permission", "WebSocket", "--permission", "SubscriptionWebhook",
         ],
     );
-    let (cid, secret) = (
-        app["clientId"].as_str().unwrap().to_string(),
-        app["clientSecret"].as_str().unwrap().to_string(),
-    );
+    let (cid, secret) = (app["clientId"].as_str().unwrap().to_string(), app["clientSecret"].as_str().unwrap().to_string());
+    let people = if args.idle_connections > 0 { 1 } else { args.senders + args.ws_subscribers + args.webhooks };
     let mut emails = vec!["admin@load.test".to_string()];
-    for i in 1..args.senders {
-        let email = format!("sender{i}@load.test");
-        admin(
-            &bin,
-            &data,
-            &[
-                "user",
-                "create",
-                "--account-id",
-                &account_id,
-                "--email",
-                &email,
-                "--first-name",
-                "Sender",
-                "--last-name",
-                &i.to_string(),
-                "--password",
-                password,
-            ],
-        );
+    for i in 1..people {
+        let email = format!("user{i}@load.test");
+        admin(&bin, &data, &["user", "create", "--account-id", &account_id, "--email", &email, "--first-name", "User", "--last-name", &i.to_string(), "--password", PASSWORD]);
         emails.push(email);
     }
     let server = start(&bin, &data);
     let base = server.base.clone();
     let pid = server.child.id();
-    let setup = reqwest::Client::new();
+    let http = reqwest::Client::new();
     let mut tokens = Vec::new();
     for email in &emails {
-        let r: Value = setup
-            .post(format!("{base}/restapi/oauth/token"))
-            .basic_auth(&cid, Some(&secret))
-            .form(&[
-                ("grant_type", "password"),
-                ("username", email.as_str()),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("token json");
-        tokens.push(
-            r["access_token"]
-                .as_str()
-                .expect("access_token")
-                .to_string(),
-        );
+        tokens.push(login(&http, &base, &cid, &secret, email).await);
     }
+
+    if args.idle_connections > 0 {
+        idle(&args, &http, &base, &tokens[0], pid).await;
+        drop(server);
+        if args.data_dir.is_none() {
+            let _ = std::fs::remove_dir_all(&data);
+        }
+        return;
+    }
+
     let members: Vec<Value> = emails[1..].iter().map(|e| json!({"email": e})).collect();
-    let team: Value = setup
+    let team: Value = http
         .post(format!("{base}/team-messaging/v1/teams"))
         .bearer_auth(&tokens[0])
         .json(&json!({"name": "Load", "public": true, "members": members}))
@@ -222,64 +254,157 @@ async fn main() {
         .await
         .expect("team json");
     let chat = team["id"].as_str().expect("team id").to_string();
+
+    let origin = Instant::now();
+    let ws_received = Arc::new(Mutex::new(Received::default()));
+    let hook_received = Arc::new(Mutex::new(Received::default()));
+
+    // WebSocket subscribers.
+    let sub_tokens = &tokens[args.senders..args.senders + args.ws_subscribers];
+    for (i, token) in sub_tokens.iter().enumerate() {
+        let mut ws = ws_connect(&http, &base, token, true).await;
+        let rec = ws_received.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(m)) = ws.next().await {
+                let at = origin.elapsed().as_micros() as u64;
+                let Ok(text) = m.to_text() else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(text) else { continue };
+                if v[0]["type"] != "ServerNotification" {
+                    continue;
+                }
+                if let Some((key, sent)) = v[1]["body"]["text"].as_str().and_then(parse_text) {
+                    let mut r = rec.lock().unwrap();
+                    if r.keys.insert((i, key)) {
+                        r.latencies.push(at.saturating_sub(sent));
+                    } else {
+                        r.duplicates += 1;
+                    }
+                }
+            }
+        });
+    }
+
+    // WebHook subscribers: one local receiver, one subscription per subscriber (path /hook/{i}).
+    if args.webhooks > 0 {
+        let rec = hook_received.clone();
+        let app = axum::Router::new().route(
+            "/hook/{i}",
+            axum::routing::post(move |axum::extract::Path(i): axum::extract::Path<usize>, headers: axum::http::HeaderMap, body: String| {
+                let rec = rec.clone();
+                async move {
+                    let at = origin.elapsed().as_micros() as u64;
+                    if let Some(t) = headers.get("validation-token") {
+                        return ([("Validation-Token", t.to_str().unwrap_or("").to_string())], String::new());
+                    }
+                    if let Ok(v) = serde_json::from_str::<Value>(&body) {
+                        if let Some((key, sent)) = v["body"]["text"].as_str().and_then(parse_text) {
+                            let mut r = rec.lock().unwrap();
+                            if r.keys.insert((i, key)) {
+                                r.latencies.push(at.saturating_sub(sent));
+                            } else {
+                                r.duplicates += 1;
+                            }
+                        }
+                    }
+                    ([("Content-Type", "application/json".to_string())], String::new())
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        for (i, token) in tokens[args.senders + args.ws_subscribers..].iter().enumerate() {
+            let r = http
+                .post(format!("{base}/restapi/v1.0/subscription"))
+                .bearer_auth(token)
+                .json(&json!({
+                    "eventFilters": ["/team-messaging/v1/posts"],
+                    "deliveryMode": {"transportType": "WebHook", "address": format!("http://{addr}/hook/{i}")},
+                    "expiresIn": 3600
+                }))
+                .send()
+                .await
+                .expect("webhook subscription");
+            assert!(r.status().is_success(), "webhook subscription failed: {}", r.text().await.unwrap_or_default());
+        }
+    }
+
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss = rss_kib(pid);
 
     let url = format!("{base}/team-messaging/v1/chats/{chat}/posts");
     let per_sender = args.posts.div_ceil(args.senders);
-    let interval =
-        (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
+    let interval = (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for token in tokens.clone() {
+    for (s, token) in tokens[..args.senders].iter().cloned().enumerate() {
         let url = url.clone();
         tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .build()
-                .expect("client");
+            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
             let mut lat = Vec::with_capacity(per_sender);
-            let mut errors = 0usize;
+            let mut ok_keys = Vec::with_capacity(per_sender);
             let t0 = Instant::now();
             for i in 0..per_sender {
                 if let Some(iv) = interval {
-                    let due = t0 + iv * i as u32;
+                    // Spread senders over the interval so the aggregate rate is smooth.
+                    let due = t0 + iv.mul_f64(i as f64 + s as f64 / 16.0);
                     tokio::time::sleep_until(due.into()).await;
                 }
-                let s = Instant::now();
+                let key = (s * per_sender + i) as u64;
+                let s0 = Instant::now();
+                let sent = origin.elapsed().as_micros() as u64;
                 let ok = client
                     .post(&url)
                     .bearer_auth(&token)
-                    .json(&json!({"text": format!("load post {i}")}))
+                    .json(&json!({ "text": post_text(key, sent) }))
                     .send()
                     .await
                     .map(|r| r.status().as_u16() == 201)
                     .unwrap_or(false);
-                lat.push(s.elapsed().as_micros() as u64);
-                if !ok {
-                    errors += 1;
+                lat.push(s0.elapsed().as_micros() as u64);
+                if ok {
+                    ok_keys.push(key);
                 }
             }
-            (lat, errors)
+            (lat, ok_keys)
         }));
     }
-    let mut all = Vec::new();
-    let mut errors = 0;
+    let mut post_lat = Vec::new();
+    let mut acked = Vec::new();
     for t in tasks {
-        let (l, e) = t.await.expect("sender");
-        all.extend(l);
-        errors += e;
+        let (l, k) = t.await.expect("sender");
+        post_lat.extend(l);
+        acked.extend(k);
     }
     let secs = started.elapsed().as_secs_f64();
     let busy_rss = rss_kib(pid);
-    all.sort_unstable();
+
+    // Wait for deliveries of every acknowledged post.
+    let expected_ws = acked.len() * args.ws_subscribers;
+    let expected_hooks = acked.len() * args.webhooks;
+    let deadline = Instant::now() + Duration::from_secs(args.drain_secs);
+    loop {
+        let got_ws = ws_received.lock().unwrap().keys.len();
+        let got_hooks = hook_received.lock().unwrap().keys.len();
+        if (got_ws >= expected_ws && got_hooks >= expected_hooks) || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ws = std::mem::take(&mut *ws_received.lock().unwrap());
+    let hooks = std::mem::take(&mut *hook_received.lock().unwrap());
+    let lost = (expected_ws - ws.keys.len().min(expected_ws)) + (expected_hooks - hooks.keys.len().min(expected_hooks));
     let report = json!({
         "senders": args.senders,
-        "posts": all.len(),
-        "errors": errors,
+        "rateTarget": args.rate,
+        "posts": post_lat.len(),
+        "postErrors": post_lat.len() - acked.len(),
         "seconds": (secs * 1000.0).round() / 1000.0,
-        "postsPerSecond": (all.len() as f64 / secs).round(),
-        "latencyMs": {"p50": pct(&all, 0.50), "p99": pct(&all, 0.99), "max": pct(&all, 1.0)},
+        "postsPerSecond": (post_lat.len() as f64 / secs).round(),
+        "postLatencyMs": summary(post_lat),
+        "webSocket": {"subscribers": args.ws_subscribers, "expected": expected_ws, "deliveryLatencyMs": summary(ws.latencies), "duplicates": ws.duplicates},
+        "webHook": {"subscribers": args.webhooks, "expected": expected_hooks, "deliveryLatencyMs": summary(hooks.latencies), "duplicates": hooks.duplicates},
+        "eventsLost": lost,
         "serverRssKiB": {"idle": idle_rss, "afterRun": busy_rss},
     });
     println!("{}", serde_json::to_string_pretty(&report).unwrap());
@@ -287,7 +412,43 @@ async fn main() {
     if args.data_dir.is_none() {
         let _ = std::fs::remove_dir_all(&data);
     }
-    if errors > 0 {
+    if lost > 0 || post_lat_errors(&report) {
+        std::process::exit(1);
+    }
+}
+
+fn post_lat_errors(report: &Value) -> bool {
+    report["postErrors"].as_u64().unwrap_or(0) > 0
+}
+
+/// Opens `idle_connections` WebSocket connections and holds them; reports the server's memory.
+async fn idle(args: &Args, http: &reqwest::Client, base: &str, token: &str, pid: u32) {
+    let before = rss_kib(pid);
+    let mut conns = Vec::with_capacity(args.idle_connections);
+    let started = Instant::now();
+    for _ in 0..args.idle_connections {
+        conns.push(ws_connect(http, base, token, false).await);
+    }
+    let opened = started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Every connection still open: send a heartbeat on each and read its echo.
+    let mut alive = 0usize;
+    for ws in conns.iter_mut() {
+        let hb = json!([{"type": "Heartbeat", "messageId": "hb"}]).to_string();
+        if ws.send(Message::Text(hb.into())).await.is_ok() {
+            if let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+                alive += 1;
+            }
+        }
+    }
+    let report = json!({
+        "idleConnections": args.idle_connections,
+        "alive": alive,
+        "secondsToOpen": (opened * 1000.0).round() / 1000.0,
+        "serverRssKiB": {"before": before, "holding": rss_kib(pid)},
+    });
+    println!("{}", serde_json::to_string_pretty(&report).unwrap());
+    if alive < args.idle_connections {
         std::process::exit(1);
     }
 }
