@@ -11,6 +11,7 @@ pub mod mentions;
 pub mod model;
 pub mod paging;
 pub mod perm;
+pub mod platform;
 pub mod service;
 pub mod store;
 pub mod time;

@@ -42,6 +42,9 @@ pub enum ExtensionStatus {
     Enabled,
     NotActivated,
     Disabled,
+    /// Deleted (an uninstalled bot): kept so that its posts still name it, but it cannot sign
+    /// in, its tokens are dead (`OAU-232`) and nobody can add it to a chat.
+    Removed,
 }
 
 impl ExtensionStatus {
@@ -50,6 +53,7 @@ impl ExtensionStatus {
             ExtensionStatus::Enabled => "Enabled",
             ExtensionStatus::NotActivated => "NotActivated",
             ExtensionStatus::Disabled => "Disabled",
+            ExtensionStatus::Removed => "Removed",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -57,6 +61,7 @@ impl ExtensionStatus {
             "Enabled" => Some(ExtensionStatus::Enabled),
             "NotActivated" => Some(ExtensionStatus::NotActivated),
             "Disabled" => Some(ExtensionStatus::Disabled),
+            "Removed" => Some(ExtensionStatus::Removed),
             _ => None,
         }
     }

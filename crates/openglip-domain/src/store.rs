@@ -130,6 +130,10 @@ pub struct MembershipChange {
 }
 
 pub trait Store: Send + Sync + 'static {
+    /// The platform part of the port: environments, console apps, sessions, codes, consents,
+    /// JWT credentials, usage, bot installations (`crate::platform`).
+    fn platform(&self) -> &dyn crate::platform::PlatformStore;
+
     // ---- accounts and extensions ----
 
     /// Creates an account with its `Everyone` team and its first (admin) extension, who gets a

@@ -75,14 +75,26 @@ fn admin(bin: &Path, data: &Path, args: &[&str]) -> Value {
         .arg(data)
         .output()
         .expect("run openglip admin");
-    assert!(out.status.success(), "openglip admin {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openglip admin {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("admin prints JSON")
 }
 
 fn start(bin: &Path, data: &Path) -> Server {
     use std::io::BufRead;
     let mut child = Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--rate-limits", "off", "--webhook-allow-private", "--data-dir"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-limits",
+            "off",
+            "--webhook-allow-private",
+            "--data-dir",
+        ])
         .arg(data)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -104,7 +116,11 @@ fn start(bin: &Path, data: &Path) -> Server {
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -143,14 +159,21 @@ async fn login(http: &reqwest::Client, base: &str, cid: &str, secret: &str, emai
     let r: Value = http
         .post(format!("{base}/restapi/oauth/token"))
         .basic_auth(cid, Some(secret))
-        .form(&[("grant_type", "password"), ("username", email), ("password", PASSWORD)])
+        .form(&[
+            ("grant_type", "password"),
+            ("username", email),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .expect("login")
         .json()
         .await
         .expect("token json");
-    r["access_token"].as_str().expect("access_token").to_string()
+    r["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
 }
 
 /// Connects one WSG session: wstoken, upgrade, ConnectionDetails, then (optionally) subscribes.
@@ -169,8 +192,14 @@ async fn ws_connect(
         .json()
         .await
         .expect("wstoken json");
-    let uri = format!("{}?access_token={}", t["uri"].as_str().expect("uri"), t["ws_access_token"].as_str().expect("ws token"));
-    let (mut ws, _) = tokio_tungstenite::connect_async(uri).await.expect("ws connect");
+    let uri = format!(
+        "{}?access_token={}",
+        t["uri"].as_str().expect("uri"),
+        t["ws_access_token"].as_str().expect("ws token")
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(uri)
+        .await
+        .expect("ws connect");
     let first = ws.next().await.expect("first frame").expect("ws read");
     let v: Value = serde_json::from_str(first.to_text().unwrap_or("[]")).unwrap_or(Value::Null);
     assert_eq!(v[0]["type"], "ConnectionDetails", "first frame: {v}");
@@ -179,9 +208,15 @@ async fn ws_connect(
             {"type": "ClientRequest", "messageId": "sub-1", "method": "POST", "path": "/restapi/v1.0/subscription/"},
             {"eventFilters": ["/team-messaging/v1/posts"], "deliveryMode": {"transportType": "WebSocket"}}
         ]);
-        ws.send(Message::Text(req.to_string().into())).await.expect("ws send");
+        ws.send(Message::Text(req.to_string().into()))
+            .await
+            .expect("ws send");
         loop {
-            let m = ws.next().await.expect("subscription answer").expect("ws read");
+            let m = ws
+                .next()
+                .await
+                .expect("subscription answer")
+                .expect("ws read");
             let v: Value = serde_json::from_str(m.to_text().unwrap_or("[]")).unwrap_or(Value::Null);
             if v[0]["messageId"] == "sub-1" {
                 assert_eq!(v[0]["status"], 200, "subscribe: {v}");
@@ -195,33 +230,82 @@ async fn ws_connect(
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let bin = args
-        .openglip
-        .clone()
-        .unwrap_or_else(|| std::env::current_exe().expect("own path").with_file_name("openglip"));
-    let data = args
-        .data_dir
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("openglip-load-{}", std::process::id())));
+    let bin = args.openglip.clone().unwrap_or_else(|| {
+        std::env::current_exe()
+            .expect("own path")
+            .with_file_name("openglip")
+    });
+    let data = args.data_dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("openglip-load-{}", std::process::id()))
+    });
     if args.data_dir.is_none() {
         let _ = std::fs::remove_dir_all(&data);
     }
-    let acct = admin(&bin, &data, &["account", "create", "--name", "Load Inc", "--admin-email", "admin@load.test", "--admin-password", PASSWORD]);
+    let acct = admin(
+        &bin,
+        &data,
+        &[
+            "account",
+            "create",
+            "--name",
+            "Load Inc",
+            "--admin-email",
+            "admin@load.test",
+            "--admin-password",
+            PASSWORD,
+        ],
+    );
     let account_id = acct["accountId"].as_str().unwrap().to_string();
     let app = admin(
         &bin,
         &data,
         &[
-            "app", "create", "--account-id", &account_id, "--name", "load", "--grant", "password", "--permission", "TeamMessaging",
-            "--permission", "WebSocket", "--permission", "SubscriptionWebhook",
+            "app",
+            "create",
+            "--account-id",
+            &account_id,
+            "--name",
+            "load",
+            "--grant",
+            "password",
+            "--permission",
+            "TeamMessaging",
+            "--permission",
+            "WebSocket",
+            "--permission",
+            "SubscriptionWebhook",
         ],
     );
-    let (cid, secret) = (app["clientId"].as_str().unwrap().to_string(), app["clientSecret"].as_str().unwrap().to_string());
-    let people = if args.idle_connections > 0 { 1 } else { args.senders + args.ws_subscribers + args.webhooks };
+    let (cid, secret) = (
+        app["clientId"].as_str().unwrap().to_string(),
+        app["clientSecret"].as_str().unwrap().to_string(),
+    );
+    let people = if args.idle_connections > 0 {
+        1
+    } else {
+        args.senders + args.ws_subscribers + args.webhooks
+    };
     let mut emails = vec!["admin@load.test".to_string()];
     for i in 1..people {
         let email = format!("user{i}@load.test");
-        admin(&bin, &data, &["user", "create", "--account-id", &account_id, "--email", &email, "--first-name", "User", "--last-name", &i.to_string(), "--password", PASSWORD]);
+        admin(
+            &bin,
+            &data,
+            &[
+                "user",
+                "create",
+                "--account-id",
+                &account_id,
+                "--email",
+                &email,
+                "--first-name",
+                "User",
+                "--last-name",
+                &i.to_string(),
+                "--password",
+                PASSWORD,
+            ],
+        );
         emails.push(email);
     }
     let server = start(&bin, &data);
@@ -268,7 +352,9 @@ async fn main() {
             while let Some(Ok(m)) = ws.next().await {
                 let at = origin.elapsed().as_micros() as u64;
                 let Ok(text) = m.to_text() else { continue };
-                let Ok(v) = serde_json::from_str::<Value>(text) else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(text) else {
+                    continue;
+                };
                 if v[0]["type"] != "ServerNotification" {
                     continue;
                 }
@@ -289,31 +375,48 @@ async fn main() {
         let rec = hook_received.clone();
         let app = axum::Router::new().route(
             "/hook/{i}",
-            axum::routing::post(move |axum::extract::Path(i): axum::extract::Path<usize>, headers: axum::http::HeaderMap, body: String| {
-                let rec = rec.clone();
-                async move {
-                    let at = origin.elapsed().as_micros() as u64;
-                    if let Some(t) = headers.get("validation-token") {
-                        return ([("Validation-Token", t.to_str().unwrap_or("").to_string())], String::new());
-                    }
-                    if let Ok(v) = serde_json::from_str::<Value>(&body) {
-                        if let Some((key, sent)) = v["body"]["text"].as_str().and_then(parse_text) {
-                            let mut r = rec.lock().unwrap();
-                            if r.keys.insert((i, key)) {
-                                r.latencies.push(at.saturating_sub(sent));
-                            } else {
-                                r.duplicates += 1;
+            axum::routing::post(
+                move |axum::extract::Path(i): axum::extract::Path<usize>,
+                      headers: axum::http::HeaderMap,
+                      body: String| {
+                    let rec = rec.clone();
+                    async move {
+                        let at = origin.elapsed().as_micros() as u64;
+                        if let Some(t) = headers.get("validation-token") {
+                            return (
+                                [("Validation-Token", t.to_str().unwrap_or("").to_string())],
+                                String::new(),
+                            );
+                        }
+                        if let Ok(v) = serde_json::from_str::<Value>(&body) {
+                            if let Some((key, sent)) =
+                                v["body"]["text"].as_str().and_then(parse_text)
+                            {
+                                let mut r = rec.lock().unwrap();
+                                if r.keys.insert((i, key)) {
+                                    r.latencies.push(at.saturating_sub(sent));
+                                } else {
+                                    r.duplicates += 1;
+                                }
                             }
                         }
+                        (
+                            [("Content-Type", "application/json".to_string())],
+                            String::new(),
+                        )
                     }
-                    ([("Content-Type", "application/json".to_string())], String::new())
-                }
-            }),
+                },
+            ),
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind receiver");
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        for (i, token) in tokens[args.senders + args.ws_subscribers..].iter().enumerate() {
+        for (i, token) in tokens[args.senders + args.ws_subscribers..]
+            .iter()
+            .enumerate()
+        {
             let r = http
                 .post(format!("{base}/restapi/v1.0/subscription"))
                 .bearer_auth(token)
@@ -325,7 +428,11 @@ async fn main() {
                 .send()
                 .await
                 .expect("webhook subscription");
-            assert!(r.status().is_success(), "webhook subscription failed: {}", r.text().await.unwrap_or_default());
+            assert!(
+                r.status().is_success(),
+                "webhook subscription failed: {}",
+                r.text().await.unwrap_or_default()
+            );
         }
     }
 
@@ -334,13 +441,17 @@ async fn main() {
 
     let url = format!("{base}/team-messaging/v1/chats/{chat}/posts");
     let per_sender = args.posts.div_ceil(args.senders);
-    let interval = (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
+    let interval =
+        (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (s, token) in tokens[..args.senders].iter().cloned().enumerate() {
         let url = url.clone();
         tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("client");
             let mut lat = Vec::with_capacity(per_sender);
             let mut ok_keys = Vec::with_capacity(per_sender);
             let t0 = Instant::now();
@@ -393,7 +504,8 @@ async fn main() {
     }
     let ws = std::mem::take(&mut *ws_received.lock().unwrap());
     let hooks = std::mem::take(&mut *hook_received.lock().unwrap());
-    let lost = (expected_ws - ws.keys.len().min(expected_ws)) + (expected_hooks - hooks.keys.len().min(expected_hooks));
+    let lost = (expected_ws - ws.keys.len().min(expected_ws))
+        + (expected_hooks - hooks.keys.len().min(expected_hooks));
     let report = json!({
         "senders": args.senders,
         "rateTarget": args.rate,

@@ -35,6 +35,10 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Caller> {
         .token_by_access_hash(secrets::hash_token(token))
         .await?
         .ok_or(Error::Unauthenticated(AuthFailure::NotFound))?;
+    // An uninstalled bot's token answers as RingCentral's do: the extension is gone.
+    if grant.extension.status == ExtensionStatus::Removed {
+        return Err(Error::Unauthenticated(AuthFailure::ExtensionRemoved));
+    }
     if grant.revoked {
         return Err(Error::Unauthenticated(AuthFailure::NotFound));
     }

@@ -14,10 +14,13 @@ pub mod extract;
 pub mod metrics;
 pub mod oauth;
 pub mod openapi;
+pub mod platform;
 pub mod ratelimit;
 pub mod realtime;
 pub mod routes;
 pub mod secrets;
+pub mod usage;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -49,6 +52,10 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     pub ops: Vec<routes::Op>,
     pub hub: Arc<realtime::Hub>,
+    /// Sign-in throttle and freshly issued client secrets of the web pages.
+    pub web: web::WebState,
+    /// API calls per app and throttling group, written to the store every few seconds.
+    pub usage: usage::Usage,
 }
 
 /// Shared state of every request.
@@ -66,6 +73,8 @@ impl AppState {
             metrics: metrics::Metrics::new(ops.iter().map(|o| o.id)),
             config,
             ops,
+            web: web::WebState::default(),
+            usage: usage::Usage::default(),
         }))
     }
     pub fn service(&self) -> &Service {
@@ -93,6 +102,7 @@ pub async fn serve(
         .start()
         .await
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
+    usage::Usage::start(state.clone());
     let app = routes::router(state);
     axum::serve(
         listener,

@@ -1,4 +1,5 @@
-//! `POST /restapi/oauth/token` and `POST /restapi/oauth/revoke`, as RingCentral serves them:
+//! `POST /restapi/oauth/token` (grants `password`, `refresh_token`, `authorization_code` with
+//! PKCE, and the JWT bearer grant) and `POST /restapi/oauth/revoke`, as RingCentral serves them:
 //! form bodies, HTTP Basic client authentication (or `client_id` in the body for public apps),
 //! snake_case token responses, OAuth errors carrying both `error` and RingCentral's `errorCode`.
 
@@ -10,6 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use openglip_domain::error::OAuthError;
 use openglip_domain::perm::GrantType;
+use openglip_domain::platform::CodeRedemption;
 use openglip_domain::*;
 use openglip_wire::TokenInfo;
 use sha2::{Digest, Sha256};
@@ -242,13 +244,8 @@ pub async fn token(
     let info = match grant {
         GrantType::Password => password_grant(&st, &app, &form).await?,
         GrantType::RefreshToken => refresh_grant(&st, &app, &form).await?,
-        GrantType::AuthorizationCode | GrantType::JwtBearer => {
-            return Err(oauth(
-                OAuthError::UnsupportedGrantType,
-                "OAU-250",
-                format!("The [{grant_name}] grant is not enabled on this server"),
-            ));
-        }
+        GrantType::AuthorizationCode => code_grant(&st, &app, &form).await?,
+        GrantType::JwtBearer => jwt_grant(&st, &app, &form).await?,
     };
     Ok(token_response(info))
 }
@@ -302,6 +299,34 @@ async fn password_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<To
     if ext.account_id != app.account_id && app.kind == AppKind::Bot {
         return Err(bad());
     }
+    check_status(&ext)?;
+    crate::platform::check_environment(st, app, ext.account_id).await?;
+    let scope = requested_scope(form, app)?;
+    let access_ttl = ttl(form, "access_token_ttl", app.access_ttl_secs)?;
+    let refresh_ttl = ttl(form, "refresh_token_ttl", app.refresh_ttl_secs)?;
+    issue(
+        st,
+        app,
+        &ext,
+        scope,
+        access_ttl,
+        refresh_ttl,
+        secrets::new_id(),
+        endpoint_id(form),
+    )
+    .await
+}
+
+/// The `endpoint_id` a client names, or a new one.
+fn endpoint_id(form: &Params) -> String {
+    form.get("endpoint_id")
+        .filter(|e| secrets::looks_like_token(e) || (8..=64).contains(&e.len()))
+        .map(str::to_string)
+        .unwrap_or_else(secrets::new_id)
+}
+
+/// Only enabled extensions get tokens.
+fn check_status(ext: &Extension) -> ApiResult<()> {
     match ext.status {
         ExtensionStatus::Enabled => {}
         ExtensionStatus::Disabled => {
@@ -318,15 +343,181 @@ async fn password_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<To
                 "Extension is not activated",
             ));
         }
+        ExtensionStatus::Removed => {
+            return Err(oauth(
+                OAuthError::InvalidGrant,
+                "OAU-232",
+                "Extension has been removed",
+            ));
+        }
     }
+    Ok(())
+}
+
+/// RFC 7636 §4.1: 43 to 128 characters of `[A-Za-z0-9-._~]`.
+pub fn valid_pkce_string(s: &str) -> bool {
+    (43..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// Whether a verifier matches the challenge of a code (`plain` or `S256`).
+pub fn pkce_matches(verifier: &str, challenge: &str, method: &str) -> bool {
+    let computed = match method {
+        "S256" => {
+            let d = Sha256::digest(verifier.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d)
+        }
+        _ => verifier.to_string(),
+    };
+    computed.as_bytes().ct_eq(challenge.as_bytes()).into()
+}
+
+/// `grant_type=authorization_code`: `code`, `redirect_uri` (as sent to the authorization
+/// endpoint), `code_verifier` when the code was requested with a PKCE challenge. A code works
+/// once, for a minute, for the client it was issued to; presented again, it revokes what it
+/// gave.
+async fn code_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<TokenInfo> {
+    let raw = form
+        .get("code")
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| missing("code"))?;
+    let bad_code = || {
+        oauth(
+            OAuthError::InvalidGrant,
+            "OAU-109",
+            "Authorization code is invalid, expired or already used",
+        )
+    };
+    if !secrets::looks_like_token(raw) {
+        return Err(bad_code());
+    }
+    let code = match st
+        .store()
+        .platform()
+        .redeem_code(secrets::hash_token(raw))
+        .await?
+    {
+        CodeRedemption::Redeemed(code) => code,
+        CodeRedemption::Reused | CodeRedemption::Unknown => return Err(bad_code()),
+    };
+    if code.expires <= now() {
+        return Err(bad_code());
+    }
+    if code.app_id != app.id {
+        return Err(oauth(
+            OAuthError::InvalidGrant,
+            "OAU-112",
+            "The authorization code was issued to another application",
+        ));
+    }
+    let redirect = form.get("redirect_uri").unwrap_or("");
+    if redirect != code.redirect_uri {
+        return Err(ApiError(Error::OAuth {
+            kind: OAuthError::InvalidGrant,
+            code: "OAU-110",
+            message: "Parameter [redirect_uri] does not match the one of the authorization request"
+                .into(),
+            parameter: Some("redirect_uri"),
+        }));
+    }
+    let verifier = form.get("code_verifier").filter(|v| !v.is_empty());
+    let pkce_ok = match (&code.code_challenge, verifier) {
+        (Some(ch), Some(v)) => {
+            valid_pkce_string(v)
+                && pkce_matches(v, ch, code.challenge_method.as_deref().unwrap_or("plain"))
+        }
+        (Some(_), None) => false,
+        (None, Some(_)) => false,
+        (None, None) => true,
+    };
+    if !pkce_ok {
+        return Err(ApiError(Error::OAuth {
+            kind: OAuthError::InvalidGrant,
+            code: "OAU-111",
+            message: "Parameter [code_verifier] does not match the code challenge".into(),
+            parameter: Some("code_verifier"),
+        }));
+    }
+    let ext = st
+        .store()
+        .extension(code.extension_id)
+        .await?
+        .ok_or_else(bad_code)?;
+    check_status(&ext)?;
+    crate::platform::check_environment(st, app, ext.account_id).await?;
+    if app.kind == AppKind::Bot {
+        // A public bot's code gives the bot extension its permanent token.
+        let token = crate::platform::permanent_token(st, app, &ext, code.family.clone()).await?;
+        return Ok(TokenInfo {
+            access_token: token,
+            token_type: "bearer".into(),
+            expires_in: PERMANENT_TTL,
+            refresh_token: None,
+            refresh_token_expires_in: None,
+            scope: app.permissions.to_scope(),
+            owner_id: ext.id.to_string(),
+            endpoint_id: endpoint_id(form),
+            session_id: Some(code.family),
+        });
+    }
+    let access_ttl = ttl(form, "access_token_ttl", app.access_ttl_secs)?;
+    let refresh_ttl = ttl(form, "refresh_token_ttl", app.refresh_ttl_secs)?;
+    issue(
+        st,
+        app,
+        &ext,
+        code.scope.intersect(app.permissions),
+        access_ttl,
+        refresh_ttl,
+        code.family,
+        endpoint_id(form),
+    )
+    .await
+}
+
+/// `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`: `assertion` is a JWT credential
+/// its owner created in the developer console.
+async fn jwt_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<TokenInfo> {
+    let raw = form
+        .get("assertion")
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| missing("assertion"))?;
+    let invalid = |why: &str| {
+        oauth(
+            OAuthError::InvalidGrant,
+            "OAU-145",
+            format!("Invalid JWT: {why}"),
+        )
+    };
+    if raw.len() > 4096 || raw.split('.').count() != 3 {
+        return Err(invalid("not a JWT"));
+    }
+    let cred = st
+        .store()
+        .platform()
+        .jwt_by_hash(secrets::hash_token(raw))
+        .await?
+        .filter(|c| !c.revoked)
+        .ok_or_else(|| invalid("unknown or revoked"))?;
+    if cred.expires.is_some_and(|e| e <= now()) {
+        return Err(invalid("expired"));
+    }
+    if let Some(ids) = &cred.client_ids
+        && !ids.iter().any(|i| *i == app.client_id)
+    {
+        return Err(invalid("not valid for this application"));
+    }
+    let ext = st
+        .store()
+        .extension(cred.owner)
+        .await?
+        .ok_or_else(|| invalid("its owner is gone"))?;
+    check_status(&ext)?;
+    crate::platform::check_environment(st, app, ext.account_id).await?;
     let scope = requested_scope(form, app)?;
     let access_ttl = ttl(form, "access_token_ttl", app.access_ttl_secs)?;
     let refresh_ttl = ttl(form, "refresh_token_ttl", app.refresh_ttl_secs)?;
-    let endpoint = form
-        .get("endpoint_id")
-        .filter(|e| secrets::looks_like_token(e) || (8..=64).contains(&e.len()))
-        .map(str::to_string)
-        .unwrap_or_else(secrets::new_id);
     issue(
         st,
         app,
@@ -335,7 +526,7 @@ async fn password_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<To
         access_ttl,
         refresh_ttl,
         secrets::new_id(),
-        endpoint,
+        endpoint_id(form),
     )
     .await
 }

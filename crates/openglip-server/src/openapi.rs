@@ -82,6 +82,9 @@ pub fn document() -> Value {
         });
         if let Some(p) = op.permission {
             operation["x-app-permission"] = json!(p.api_name());
+        }
+        if op.auth {
+            // Also for operations whose permission depends on the request (subscriptions).
             operation["security"] = json!([{"OAuth2": []}]);
         }
         if let Some(r) = op.request {

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
-use openglip_domain::{Error, Permission};
+use openglip_domain::{Caller, Error, Permission};
 
 use crate::AppState;
 use crate::api;
@@ -131,7 +131,7 @@ fn table() -> Table {
         M::POST,
         "/restapi/oauth/token",
         "getToken",
-        "Get a token (password, refresh_token grants)",
+        "Get a token (authorization_code with PKCE, refresh_token, password, JWT bearer grants)",
         "OAuth 2.0",
         Auth,
         None,
@@ -139,6 +139,32 @@ fn table() -> Table {
         None,
         Some("TokenInfo"),
         on(MethodFilter::POST, crate::oauth::token),
+    );
+    t.add(
+        M::GET,
+        "/restapi/oauth/authorize",
+        "authorize",
+        "Authorize: the sign-in and Access Request pages, then a redirect with code and state",
+        "OAuth 2.0",
+        Auth,
+        None,
+        302,
+        None,
+        None,
+        get(crate::web::authorize::authorize_get),
+    );
+    t.add(
+        M::POST,
+        "/restapi/oauth/authorize",
+        "authorize2",
+        "Authorize (the same parameters as a form)",
+        "OAuth 2.0",
+        Auth,
+        None,
+        302,
+        None,
+        None,
+        on(MethodFilter::POST, crate::web::authorize::authorize_post),
     );
     t.add(
         M::POST,
@@ -152,6 +178,19 @@ fn table() -> Table {
         None,
         None,
         on(MethodFilter::POST, crate::oauth::revoke),
+    );
+    t.add(
+        M::POST,
+        "/restapi/oauth/wstoken",
+        "getWsToken",
+        "Get a WebSocket access token (single-use; connect to its uri within expires_in)",
+        "OAuth 2.0",
+        Auth,
+        Some(Permission::WebSocket),
+        200,
+        None,
+        Some("WsToken"),
+        on(MethodFilter::POST, crate::realtime::ws::wstoken),
     );
 
     // ---- subscriptions (the permission depends on the transport; checked by the handler) ----
@@ -198,6 +237,12 @@ fn table() -> Table {
         Some("ExtensionInfo"),
         get(account::extension),
     );
+    let ee = Some(Permission::EditExtensions);
+    let ext_path = "/restapi/v1.0/account/{accountId}/extension/{extensionId}";
+    t.add(M::PUT, ext_path, "updateExtension", "Update extension (contact: first and last name, email)", "User Settings", Medium, ee, 200, None, Some("ExtensionInfo"), on(MethodFilter::PUT, api::profile::update));
+    t.add(M::GET, format!("{ext_path}/profile-image"), "readUserProfileImageLegacy", "Get the profile image", "User Settings", Medium, ra, 200, None, None, get(api::profile::image));
+    t.add(M::PUT, format!("{ext_path}/profile-image"), "updateUserProfileImage", "Upload a profile image (multipart field image)", "User Settings", Heavy, ee, 204, None, None, on(MethodFilter::PUT, api::profile::upload));
+    t.add(M::POST, format!("{ext_path}/profile-image"), "createUserProfileImage", "Upload a profile image (multipart field image)", "User Settings", Heavy, ee, 204, None, None, on(MethodFilter::POST, api::profile::upload));
 
     // ---- the seven operations of the Glip API overview, and the rest of the legacy groups API ----
     t.add(
@@ -761,13 +806,20 @@ pub fn router(state: AppState) -> Router {
             handler.route_layer(middleware::from_fn_with_state((state.clone(), index), gate));
         router = router.route(&op.path, gated);
     }
-    router
+    let app = router
         .route("/openapi.json", get(crate::openapi::serve))
         .route("/metrics", get(api::meta::metrics))
+        .merge(crate::web::routes())
+        // The WebSocket gateway (`uri` of `/restapi/oauth/wstoken`); authenticated by its token.
+        .route("/ws", get(crate::realtime::ws::upgrade))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT))
-        .with_state(state)
+        .with_state(state);
+    // `ClientRequest` frames run through the same application (without this layer, so a
+    // tunnelled request cannot open a WebSocket).
+    let tunnel = crate::realtime::ws::Tunnel(app.clone());
+    app.layer(axum::Extension(tunnel))
 }
 
 async fn unknown_route(State(state): State<AppState>) -> ApiError {
@@ -793,9 +845,15 @@ async fn gate(
     let start = Instant::now();
     let op = &state.0.ops[index];
     let mut decision = None;
+    let mut app_id = None;
     let admitted: Result<(), ApiError> = async {
         if op.auth {
-            let caller = crate::auth::authenticate(&state, req.headers()).await?;
+            // A request tunnelled over a WebSocket session (`ClientRequest`) arrives with the
+            // session's caller already in its extensions, which nothing from the network can set.
+            let caller = match req.extensions().get::<Caller>() {
+                Some(c) => c.clone(),
+                None => crate::auth::authenticate(&state, req.headers()).await?,
+            };
             if let Some(p) = op.permission
                 && !caller.permissions.contains(p)
             {
@@ -805,6 +863,7 @@ async fn gate(
                 &format!("{}:{}", caller.app_id, caller.extension_id),
                 op.group,
             );
+            app_id = Some(caller.app_id);
             req.extensions_mut().insert(caller);
         } else if op.group != Group::NoThrottling {
             // Unauthenticated (OAuth) endpoints are throttled per client address.
@@ -839,6 +898,12 @@ async fn gate(
         h.insert("x-rate-limit-limit", HeaderValue::from(d.limit));
         h.insert("x-rate-limit-remaining", HeaderValue::from(d.remaining));
         h.insert("x-rate-limit-window", HeaderValue::from(d.window_secs));
+    }
+    if let Some(app) = app_id {
+        state
+            .0
+            .usage
+            .record(app, op.group.spec_name(), resp.status().as_u16());
     }
     state.0.metrics.record(
         index,

@@ -460,7 +460,13 @@ fn system_post(kind: PostType, chat: ChatId, actor: ExtensionId) -> NewPost {
     }
 }
 
-pub(crate) fn change_members(c: &Connection, now: i64, change: MembershipChange) -> Result<Chat> {
+/// Applies a membership change; returns the chat and the system posts it recorded (the joined or
+/// added one first, then the removed one).
+pub(crate) fn change_members(
+    c: &Connection,
+    now: i64,
+    change: MembershipChange,
+) -> Result<(Chat, Vec<Post>)> {
     let chat_id = change.chat_id;
     let kind: Option<String> = c
         .prepare_cached("SELECT type FROM chats WHERE id = ?1")
@@ -499,12 +505,13 @@ pub(crate) fn change_members(c: &Connection, now: i64, change: MembershipChange)
         }
     }
     if added.is_empty() && removed.is_empty() {
-        return existing_chat(c, chat_id);
+        return Ok((existing_chat(c, chat_id)?, Vec::new()));
     }
     c.prepare_cached("UPDATE chats SET modified = ?2, last_activity = ?2 WHERE id = ?1")
         .db()?
         .execute(params![chat_id.0, now])
         .db()?;
+    let mut system = Vec::with_capacity(2);
     if !added.is_empty() {
         let post = if added == [change.actor] {
             system_post(PostType::PersonJoined, chat_id, change.actor)
@@ -514,16 +521,16 @@ pub(crate) fn change_members(c: &Connection, now: i64, change: MembershipChange)
                 ..system_post(PostType::PersonsAdded, chat_id, change.actor)
             }
         };
-        posts::insert_post(c, now, post, Vec::new())?;
+        system.push(posts::insert_post(c, now, post, Vec::new())?);
     }
     if !removed.is_empty() {
         let post = NewPost {
             removed_person_ids: removed,
             ..system_post(PostType::PersonsRemoved, chat_id, change.actor)
         };
-        posts::insert_post(c, now, post, Vec::new())?;
+        system.push(posts::insert_post(c, now, post, Vec::new())?);
     }
-    existing_chat(c, chat_id)
+    Ok((existing_chat(c, chat_id)?, system))
 }
 
 pub(crate) fn delete_chat(c: &Connection, id: ChatId) -> Result<()> {

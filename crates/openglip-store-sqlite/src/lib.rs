@@ -15,6 +15,7 @@ mod chats;
 mod db;
 mod events;
 mod migrate;
+mod platform;
 mod posts;
 mod readers;
 mod rows;
@@ -53,6 +54,51 @@ struct Inner {
     writer: Writer,
     /// The largest event seq committed by this process; watchers wake on change.
     events: tokio::sync::watch::Sender<i64>,
+    /// Access tokens resolved recently (every API request resolves one).
+    tokens: TokenCache,
+}
+
+/// A short-lived cache of `token_by_access_hash`. Any write that can change what a token
+/// resolves to (revocation, rotation, an extension's or app's status or rights) goes through
+/// `write_auth`, which bumps the generation and so empties the cache; entries also expire after
+/// [`TOKEN_CACHE_TTL`], which bounds staleness for changes made by another process (`openglip
+/// admin`).
+#[derive(Default)]
+struct TokenCache {
+    generation: std::sync::atomic::AtomicU64,
+    map: std::sync::Mutex<
+        std::collections::HashMap<[u8; 32], (TokenGrant, std::time::Instant, u64)>,
+    >,
+}
+
+const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+const TOKEN_CACHE_MAX: usize = 50_000;
+
+impl TokenCache {
+    fn get(&self, hash: &[u8; 32]) -> Option<TokenGrant> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(hash) {
+            Some((grant, at, g)) if *g == generation && at.elapsed() < TOKEN_CACHE_TTL => {
+                Some(grant.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn put(&self, hash: [u8; 32], grant: &TokenGrant, generation: u64) {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= TOKEN_CACHE_MAX {
+            map.clear();
+        }
+        map.insert(hash, (grant.clone(), std::time::Instant::now(), generation));
+    }
+
+    fn invalidate(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.map.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -81,6 +127,7 @@ impl SqliteStore {
                 path,
                 writer,
                 events: tokio::sync::watch::Sender::new(last_seq),
+                tokens: TokenCache::default(),
             }),
         })
     }
@@ -102,6 +149,20 @@ impl SqliteStore {
         F: FnOnce(&Connection, i64) -> Result<T> + Send + 'static,
     {
         self.inner.writer.run(work).await
+    }
+
+    /// Like `write`, for jobs that change what an access token resolves to: the token cache is
+    /// emptied once the job has committed (and again before, so no read racing the job refills
+    /// it with the old answer under the new generation).
+    async fn write_auth<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, i64) -> Result<T> + Send + 'static,
+    {
+        self.inner.tokens.invalidate();
+        let out = self.inner.writer.run(work).await;
+        self.inner.tokens.invalidate();
+        out
     }
 
     /// Like `write`, for jobs that append events: once the job has committed, the events'
@@ -155,6 +216,10 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn platform(&self) -> &dyn openglip_domain::platform::PlatformStore {
+        self
+    }
+
     // ---- accounts and extensions ----
 
     fn create_account(
@@ -216,7 +281,23 @@ impl Store for SqliteStore {
     }
 
     fn token_by_access_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>> {
-        Box::pin(self.read(move |c| tokens::token_by_access_hash(c, &hash)))
+        Box::pin(async move {
+            if let Some(hit) = self.inner.tokens.get(&hash) {
+                return Ok(Some(hit));
+            }
+            let generation = self
+                .inner
+                .tokens
+                .generation
+                .load(std::sync::atomic::Ordering::SeqCst);
+            let found = self
+                .read(move |c| tokens::token_by_access_hash(c, &hash))
+                .await?;
+            if let Some(g) = &found {
+                self.inner.tokens.put(hash, g, generation);
+            }
+            Ok(found)
+        })
     }
 
     fn rotate_refresh(
@@ -224,7 +305,7 @@ impl Store for SqliteStore {
         old: [u8; 32],
         new: TokenRecord,
     ) -> BoxFuture<'_, Option<TokenRecord>> {
-        Box::pin(self.write(move |c, now| tokens::rotate_refresh(c, now, &old, new)))
+        Box::pin(self.write_auth(move |c, now| tokens::rotate_refresh(c, now, &old, new)))
     }
 
     fn token_by_refresh_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>> {
@@ -232,7 +313,7 @@ impl Store for SqliteStore {
     }
 
     fn revoke_token(&self, hash: [u8; 32]) -> BoxFuture<'_, bool> {
-        Box::pin(self.write(move |c, _| tokens::revoke_token(c, &hash)))
+        Box::pin(self.write_auth(move |c, _| tokens::revoke_token(c, &hash)))
     }
 
     // ---- chats ----
@@ -311,7 +392,7 @@ impl Store for SqliteStore {
     fn change_members(&self, change: MembershipChange) -> BoxFuture<'_, Chat> {
         Box::pin(self.write_ev(move |c, now| {
             let before = events::members_of(c, change.chat_id)?;
-            let chat = chats::change_members(c, now, change)?;
+            let (chat, system_posts) = chats::change_members(c, now, change)?;
             let added: Vec<ExtensionId> = chat
                 .members
                 .iter()
@@ -323,8 +404,25 @@ impl Store for SqliteStore {
                 .filter(|m| !chat.members.contains(m))
                 .copied()
                 .collect();
+            // The system posts (`PersonJoined`/`PersonsAdded`, `PersonsRemoved`) are posts like
+            // any other: `PostAdded` to the members. The joiners hear theirs (they joined first);
+            // the removed do not hear theirs (they left first).
+            let (removed_posts, added_posts): (Vec<Post>, Vec<Post>) = system_posts
+                .into_iter()
+                .partition(|p| p.kind == PostType::PersonsRemoved);
+            let post_added = |c: &Connection, post: Post| {
+                events::append(
+                    c,
+                    now,
+                    Some(chat.account_id),
+                    &EventPayload::PostAdded { post },
+                )
+            };
             if !added.is_empty() {
                 joined(c, now, &chat, added)?;
+            }
+            for post in added_posts {
+                post_added(c, post)?;
             }
             if !removed.is_empty() {
                 let payload = EventPayload::GroupLeft {
@@ -332,6 +430,9 @@ impl Store for SqliteStore {
                     persons: removed,
                 };
                 events::append(c, now, Some(chat.account_id), &payload)?;
+            }
+            for post in removed_posts {
+                post_added(c, post)?;
             }
             if !chat.members.is_empty() && chat.members != before {
                 events::append(

@@ -30,6 +30,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0002_events",
         sql: include_str!("../migrations/0002_events.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_platform",
+        sql: include_str!("../migrations/0003_platform.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

@@ -5,6 +5,7 @@ pub mod chats;
 pub mod legacy;
 pub mod meta;
 pub mod posts;
+pub mod profile;
 pub mod subscriptions;
 
 use axum::extract::{FromRequestParts, Path};

@@ -118,18 +118,31 @@ fn filters(c: &Caller, raw: &[String]) -> Result<Vec<events::EventFilter>, ApiEr
             events::FilterKind::Extension { .. } => Some(Permission::ReadAccounts),
             events::FilterKind::Renewal { .. } => None,
         };
-        if let Some(p) = needs {
-            if !c.permissions.contains(p) {
-                return Err(Error::InvalidEventFilter(format!(
-                    "Event filter [{}] is not allowed: the application needs the [{}] permission",
-                    f.text,
-                    p.api_name()
-                ))
-                .into());
-            }
+        if let Some(p) = needs
+            && !c.permissions.contains(p)
+        {
+            return Err(Error::InvalidEventFilter(format!(
+                "Event filter [{}] is not allowed: the application needs the [{}] permission",
+                f.text,
+                p.api_name()
+            ))
+            .into());
         }
     }
     Ok(parsed)
+}
+
+/// `deliveryMode.verificationToken`: empty means none; at most 256 characters.
+fn verification_token_of(t: Option<&String>) -> Result<Option<String>, ApiError> {
+    let token = t.filter(|t| !t.is_empty()).cloned();
+    if token.as_ref().is_some_and(|t| t.len() > 256) {
+        return Err(Error::TooLong {
+            name: "deliveryMode.verificationToken".into(),
+            max: 256,
+        }
+        .into());
+    }
+    Ok(token)
 }
 
 /// Reads `deliveryMode`: a transport the server offers, with the permission it needs.
@@ -150,11 +163,8 @@ async fn transport(
             }
             let address = dm.address.as_deref().filter(|a| !a.is_empty()).ok_or_else(|| Error::MissingParameter("deliveryMode.address".into()))?;
             let url = webhook::check_address(address, st.hub().config.allow_private_webhooks)?;
+            let token = verification_token_of(dm.verification_token.as_ref())?;
             st.hub().http.validate(&url).await?;
-            let token = dm.verification_token.clone().filter(|t| !t.is_empty());
-            if token.as_ref().is_some_and(|t| t.len() > 256) {
-                return Err(Error::TooLong { name: "deliveryMode.verificationToken".into(), max: 256 }.into());
-            }
             Ok(Transport::WebHook {
                 address: address.to_string(),
                 verification_token: token,
@@ -181,18 +191,21 @@ async fn transport(
 }
 
 fn ws_header(resp: &mut Response, sub: &Subscription, ws: Option<&WsSessionRef>) {
-    if ws.is_some() {
-        if let Ok(v) = HeaderValue::from_str(&sub.id) {
-            resp.headers_mut().insert("WSG-SubscriptionId", v);
-        }
+    if ws.is_some()
+        && let Ok(v) = HeaderValue::from_str(&sub.id)
+    {
+        resp.headers_mut().insert("WSG-SubscriptionId", v);
     }
 }
 
 /// Puts `sub` in service: its sink (a WebHook worker, or the WebSocket session) and the hub.
+/// A WebSocket session gets the events after `from` (read before the subscription was stored),
+/// so that none committed meanwhile is lost.
 async fn activate(
     st: &AppState,
     sub: &Subscription,
     ws: Option<&WsSessionRef>,
+    from: i64,
 ) -> Result<(), ApiError> {
     if sub.status != SubscriptionStatus::Active {
         return Ok(());
@@ -200,20 +213,23 @@ async fn activate(
     let sink = match (&sub.transport, ws) {
         (Transport::WebHook { .. }, _) => webhook::Worker::start(st.hub().clone(), sub.clone()),
         (Transport::WebSocket, Some(session)) => {
-            if let Some(old) = session.0.bound() {
-                if old != sub.id {
-                    // One subscription per connection: the new one replaces the old.
-                    st.hub().unregister(&old);
-                    let _ = st.store().delete_subscription(old).await;
-                }
+            if let Some(old) = session.0.bound()
+                && old != sub.id
+            {
+                // One subscription per connection: the new one replaces the old.
+                st.hub().unregister(&old);
+                let _ = st.store().delete_subscription(old).await;
             }
             session.0.bind(sub)
         }
         (Transport::WebSocket, None) => return Ok(()),
     };
-    // A new WebHook worker reads the outbox from its cursor first (see `Hub::catch_up`).
-    let lagging = matches!(sub.transport, Transport::WebHook { .. });
-    st.hub().register(sub.clone(), Some(sink), lagging).await?;
+    // Every new sink starts behind: a WebHook worker reads the outbox from its cursor itself
+    // (see `Hub::catch_up`); a WebSocket session is caught up here.
+    st.hub().register(sub.clone(), Some(sink), true).await?;
+    if sub.transport == Transport::WebSocket {
+        st.hub().catch_up_into(&sub.id, from).await?;
+    }
     Ok(())
 }
 
@@ -268,7 +284,7 @@ pub async fn create(
         expires_in_secs: lifetime,
     };
     let sub = st.store().create_subscription(sub).await?;
-    activate(&st, &sub, ws.as_ref()).await?;
+    activate(&st, &sub, ws.as_ref(), cursor).await?;
     let mut resp = Json(info(&sub, &base_url(&st, &headers))).into_response();
     ws_header(&mut resp, &sub, ws.as_ref());
     Ok(resp)
@@ -343,13 +359,22 @@ pub async fn update(
     if let Some(dm) = &body.delivery_mode {
         if dm.transport_type.is_some() {
             let new_transport = match (&sub.transport, dm.transport_type.as_deref(), &dm.address) {
-                // The same WebHook address needs no new handshake; only the token may change.
-                (Transport::WebHook { address, .. }, Some("WebHook"), Some(a)) if a == address => {
+                // The same WebHook address needs no new handshake; only the token may change. A
+                // renewal that repeats the address without the token keeps it ("" removes it).
+                (
                     Transport::WebHook {
-                        address: address.clone(),
-                        verification_token: dm.verification_token.clone().filter(|t| !t.is_empty()),
-                    }
-                }
+                        address,
+                        verification_token,
+                    },
+                    Some("WebHook"),
+                    Some(a),
+                ) if a == address => Transport::WebHook {
+                    address: address.clone(),
+                    verification_token: match &dm.verification_token {
+                        None => verification_token.clone(),
+                        Some(t) => verification_token_of(Some(t))?,
+                    },
+                },
                 (Transport::WebSocket, Some("WebSocket"), _) if ws.is_none() => {
                     Transport::WebSocket
                 }
@@ -370,9 +395,10 @@ pub async fn update(
     }
     let t = now();
     sub.expires = t.plus_seconds(sub.expires_in_secs);
+    let from = st.store().last_event_seq().await?;
     let sub = st.store().update_subscription(sub).await?;
     if transport_changed || ws.is_some() {
-        activate(&st, &sub, ws.as_ref()).await?;
+        activate(&st, &sub, ws.as_ref(), from).await?;
     } else {
         st.hub().update(sub.clone());
     }

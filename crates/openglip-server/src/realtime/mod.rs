@@ -13,6 +13,7 @@
 pub mod crypto;
 pub mod render;
 pub mod webhook;
+pub mod ws;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -58,6 +59,8 @@ pub struct RealtimeConfig {
     pub blacklist_after: Duration,
     /// Subscriptions per person and app.
     pub max_subscriptions: usize,
+    /// WebSocket (WSG) settings.
+    pub ws: ws::WsConfig,
 }
 
 impl Default for RealtimeConfig {
@@ -70,6 +73,7 @@ impl Default for RealtimeConfig {
             retry_max: Duration::from_secs(300),
             blacklist_after: Duration::from_secs(3600),
             max_subscriptions: 20,
+            ws: ws::WsConfig::default(),
         }
     }
 }
@@ -100,6 +104,8 @@ pub struct Hub {
     pub config: RealtimeConfig,
     routing: Mutex<Routing>,
     pub http: webhook::Client,
+    /// WebSocket access tokens and sessions.
+    pub ws: ws::Registry,
 }
 
 impl Hub {
@@ -110,6 +116,7 @@ impl Hub {
             config,
             routing: Mutex::new(Routing::default()),
             http,
+            ws: ws::Registry::default(),
         })
     }
 
@@ -212,7 +219,7 @@ impl Hub {
                 self.unregister(&id);
                 let _ = self.store.delete_subscription(id).await;
             }
-            if ticks % 3600 == 0 {
+            if ticks.is_multiple_of(3600) {
                 // Keep a day of events beyond what live WebHooks still need.
                 let _ = self.store.prune_events(t.plus_seconds(-86_400)).await;
             }
@@ -227,8 +234,26 @@ impl Hub {
         sink: Option<Arc<dyn Sink>>,
         lagging: bool,
     ) -> Result<()> {
-        let chats = self.store.member_chat_ids(sub.owner).await?;
-        let mut r = self.lock();
+        // The owner's chats, read so that no join routed meanwhile is missed: the snapshot must
+        // be at least as new as the routing position it is merged at.
+        let mut tries = 0;
+        let (chats, mut r) = loop {
+            let before = self.position();
+            let chats = match self.store.member_chat_ids(sub.owner).await {
+                Ok(c) => c,
+                Err(e) => {
+                    if let Some(s) = &sink {
+                        s.close();
+                    }
+                    return Err(e);
+                }
+            };
+            let r = self.lock();
+            tries += 1;
+            if r.position == before || r.chats_of.contains_key(&sub.owner) || tries >= 10 {
+                break (chats, r);
+            }
+        };
         if let Some(old) = r.subs.remove(&sub.id) {
             if let Some(s) = old.sink {
                 s.close();
@@ -277,20 +302,31 @@ impl Hub {
 
     /// For a lagging sink: the deliveries of `sub_id` among events after `cursor` (read from the
     /// outbox, at most `limit` events), and whether it has caught up with the hub — in which case
-    /// it is live again and the hub pushes from now on.
+    /// it is live again and the hub pushes from now on. Only the sink registered for `sub_id` can
+    /// catch up: a worker that starts before its registration (or one being replaced) is told it
+    /// has not.
     pub async fn catch_up(
         &self,
         sub_id: &str,
+        sink: &Arc<dyn Sink>,
         cursor: i64,
         limit: usize,
     ) -> Result<(Vec<Delivery>, i64, bool)> {
+        // Every event up to here is committed, so a read that comes back short has seen them all
+        // (this matters when some are gone: pruned, or unreadable by this build).
+        let seen_to = self.position();
         let events = self.store.events_after(cursor, limit).await?;
         let mut r = self.lock();
         let position = r.position;
         let mut out = Vec::new();
         let mut last = cursor;
-        let Some(entry) = r.subs.get(sub_id) else {
-            return Ok((out, cursor, true));
+        let Some(entry) = r
+            .subs
+            .get(sub_id)
+            .filter(|e| e.sink.as_ref().is_some_and(|s| Arc::ptr_eq(s, sink)))
+        else {
+            // Not registered yet (the worker may start first): it is not live until it is.
+            return Ok((out, cursor, false));
         };
         let sub = entry.sub.clone();
         for ev in events.iter().filter(|e| e.seq <= position) {
@@ -298,6 +334,9 @@ impl Hub {
                 out.extend(deliveries_for(&sub, ev, &mut HashMap::new()));
             }
             last = ev.seq;
+        }
+        if events.len() < limit {
+            last = last.max(seen_to);
         }
         let caught_up = last >= position;
         if caught_up {
@@ -307,6 +346,45 @@ impl Hub {
             last = position;
         }
         Ok((out, last, caught_up))
+    }
+
+    /// For a sink that cannot read the outbox itself (a WebSocket session), registered lagging:
+    /// delivers what `sub_id` missed after `cursor`, then makes it live. The last step runs
+    /// under the routing lock, so no pushed event overtakes the catch-up and none falls between.
+    pub async fn catch_up_into(&self, sub_id: &str, mut cursor: i64) -> Result<()> {
+        const BATCH: usize = 512;
+        loop {
+            let events = self.store.events_after(cursor, BATCH).await?;
+            let mut r = self.lock();
+            let position = r.position;
+            let Some(entry) = r.subs.get(sub_id) else {
+                return Ok(());
+            };
+            let sub = entry.sub.clone();
+            let sink = entry.sink.clone();
+            let mut last = cursor;
+            let mut bodies = HashMap::new();
+            for ev in events.iter().filter(|e| e.seq <= position) {
+                if ev.seq > sub.cursor
+                    && audience_includes(&r, ev, sub.owner)
+                    && let Some(s) = &sink
+                {
+                    for d in deliveries_for(&sub, ev, &mut bodies) {
+                        s.deliver(d);
+                    }
+                }
+                last = ev.seq;
+            }
+            // A short batch reached the end of the outbox: what is beyond `position` the
+            // dispatcher has not routed yet, and will push.
+            if last >= position || events.len() < BATCH {
+                if let Some(e) = r.subs.get_mut(sub_id) {
+                    e.lagging = false;
+                }
+                return Ok(());
+            }
+            cursor = last;
+        }
     }
 
     /// Marks a sink as behind: the hub stops pushing until it catches up.

@@ -80,10 +80,10 @@ pub fn check_address(address: &str, allow_private: bool) -> Result<Url> {
         .parse::<IpAddr>()
         .ok();
     if !allow_private {
-        if let Some(ip) = literal {
-            if is_private(ip) {
-                return Err(bad("addresses in private networks are not allowed"));
-            }
+        if let Some(ip) = literal
+            && is_private(ip)
+        {
+            return Err(bad("addresses in private networks are not allowed"));
         }
         if host.eq_ignore_ascii_case("localhost") || host.ends_with(".localhost") {
             return Err(bad("addresses in private networks are not allowed"));
@@ -291,6 +291,7 @@ async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Rec
     else {
         return;
     };
+    let me: Arc<dyn Sink> = w.clone();
     let mut cursor = sub.cursor;
     let mut saved = cursor;
     let mut last_save = Instant::now();
@@ -303,8 +304,9 @@ async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Rec
         let item = match rx.try_recv() {
             Ok(d) => Some(d),
             Err(_) if w.lagging.load(Ordering::SeqCst) => {
-                match hub.catch_up(&sub.id, cursor, 256).await {
+                match hub.catch_up(&sub.id, &me, cursor, 256).await {
                     Ok((items, new_cursor, caught_up)) => {
+                        let progressed = !items.is_empty() || new_cursor > cursor;
                         for d in items {
                             match send(
                                 &hub,
@@ -328,6 +330,12 @@ async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Rec
                         cursor = cursor.max(new_cursor);
                         if caught_up {
                             w.lagging.store(false, Ordering::SeqCst);
+                        } else if !progressed {
+                            // Not registered with the hub yet: look again shortly.
+                            tokio::select! {
+                                _ = tokio::time::sleep(Duration::from_millis(20)) => {}
+                                _ = w.wake.notified() => {}
+                            }
                         }
                     }
                     Err(e) => {
@@ -407,10 +415,10 @@ async fn send(
         match hub.http.post(address, token, &d.text).await {
             Ok(()) => {
                 if *attempt > 0 {
-                    // Clears the failure record with the next cursor save; make it immediate.
-                    if let Some(seq) = d.seq {
-                        save(hub, id, seq).await;
-                    }
+                    // A cursor save clears the failure record; make it immediate (also for a
+                    // renewal reminder, which moves no cursor: otherwise the next failure, however
+                    // much later, would count as the same outage).
+                    save(hub, id, d.seq.unwrap_or(0)).await;
                 }
                 *attempt = 0;
                 return Outcome::Delivered;

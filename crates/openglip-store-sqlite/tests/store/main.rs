@@ -3,7 +3,10 @@
 mod accounts;
 mod chats;
 mod concurrency;
+mod events;
+mod platform;
 mod posts;
+mod subscriptions;
 mod tokens;
 
 use openglip_domain::store::*;

@@ -112,3 +112,75 @@ async fn ringcentral_python_sdk_scenario() {
     )
     .await;
 }
+
+/// For the WebSocket scenarios: the app also has the `WebSocket` permission, and the subscriber
+/// (John) shares a team with Bob, who causes the events.
+async fn ws_setup() -> Setup {
+    let app = spawn_app_with(ServerConfig {
+        public_url: None,
+        rate_limits: RateLimitConfig::default(),
+        realtime: crate::helpers::test_realtime(),
+    })
+    .await;
+    let (acme, _john) = app.account("Acme", "john.smith@acme.test").await;
+    let bob = app.user(&acme, "Bob", "Baker", "bob@acme.test").await;
+    let client = app
+        .client(
+            &acme,
+            &["password", "refresh_token"],
+            &["TeamMessaging", "ReadAccounts", "WebSocket"],
+        )
+        .await;
+    let john = app.login(&client, "john.smith@acme.test").await;
+    let (s, team) = app
+        .post(
+            "/team-messaging/v1/teams",
+            john["access_token"].as_str().unwrap(),
+            serde_json::json!({"name": "Shared", "public": false, "members": [{"id": bob.id.to_string()}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{team}");
+    let env = vec![
+        ("OPENGLIP_SERVER", app.base.clone()),
+        ("OPENGLIP_CLIENT_ID", client.client_id.clone()),
+        ("OPENGLIP_CLIENT_SECRET", client.secret.clone().unwrap()),
+        ("OPENGLIP_USER_EMAIL", "john.smith@acme.test".to_string()),
+        ("OPENGLIP_USER_PASSWORD", PASSWORD.to_string()),
+        ("OPENGLIP_SECOND_EMAIL", "bob@acme.test".to_string()),
+        (
+            "OPENGLIP_SHARED_CHAT_ID",
+            team["id"].as_str().unwrap().to_string(),
+        ),
+    ];
+    Setup { app, env }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_js_sdk_websocket_subscription() {
+    let root = repo_root().join("tests/clients/js");
+    assert!(
+        root.join("node_modules/@ringcentral/subscriptions")
+            .exists(),
+        "the JavaScript SDK is not installed: run `scripts/test` (it installs tests/clients/js/node_modules)"
+    );
+    let s = ws_setup().await;
+    run("node", root.join("subscribe.mjs"), vec![], s).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_python_sdk_websocket_subscription() {
+    let root = repo_root().join("tests/clients/python");
+    let deps = root.join(".deps");
+    assert!(
+        deps.join("ringcentral").exists(),
+        "the Python SDK is not installed: run `scripts/test` (it installs tests/clients/python/.deps)"
+    );
+    let s = ws_setup().await;
+    run(
+        "python3",
+        root.join("subscribe.py"),
+        vec![("PYTHONPATH", deps.display().to_string())],
+        s,
+    )
+    .await;
+}

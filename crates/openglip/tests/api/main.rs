@@ -2,15 +2,22 @@
 //! real server on a random loopback port with a fresh SQLite database in a temporary folder.
 
 mod auth;
+mod authorization;
 mod bad_input;
+mod bots;
 mod chats;
 mod cli;
 mod clients;
 mod compat;
+mod crash;
 mod helpers;
 mod legacy_groups;
 mod meta;
 mod people;
 mod posts;
 mod ratelimit;
+mod subscriptions;
 mod teams;
+mod web;
+mod webhooks;
+mod websocket;

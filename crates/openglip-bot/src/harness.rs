@@ -1,0 +1,464 @@
+//! A test harness (feature `harness`): a real openglip server in-process, on a random loopback
+//! port with a fresh data folder, that can be stopped hard (as a crash) and started again on the
+//! same port and data; companies, people and bots provisioned on it; people who talk through the
+//! public API and wait for the bot's answers.
+//!
+//! ```no_run
+//! # async fn f() {
+//! use openglip_bot::harness::TestServer;
+//! let server = TestServer::start().await;
+//! let acme = server.company("Acme").await;
+//! let john = acme.person(&server, "John", "Smith").await;
+//! let bot = acme.bot(&server, "SmartFriend").await;
+//! // start the bot with server.bot_config(&bot.token, dir), then:
+//! let chat = john.direct_chat(&bot.id).await;
+//! let sent = john.say(&chat, "help").await;
+//! let reply = john.expect_post(&chat, &bot.id, &sent, std::time::Duration::from_secs(10)).await;
+//! # }
+//! ```
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use openglip_domain::AccountId;
+use openglip_sdk::Client;
+use openglip_sdk::wire::PostInfo;
+use openglip_server::realtime::RealtimeConfig;
+use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+
+use crate::config::{BotConfig, Transport};
+
+/// The password of every person the harness creates.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// Server settings for tests: WebHooks to loopback allowed, quick retries, no rate limits.
+pub fn test_config() -> ServerConfig {
+    ServerConfig {
+        public_url: None,
+        rate_limits: RateLimitConfig::off(),
+        realtime: RealtimeConfig {
+            allow_private_webhooks: true,
+            retry_base: Duration::from_millis(50),
+            retry_max: Duration::from_millis(500),
+            ..Default::default()
+        },
+    }
+}
+
+/// A free loopback port (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// An openglip server running in its own runtime, so that stopping it drops every task and
+/// connection at once, like a crash.
+pub struct TestServer {
+    addr: SocketAddr,
+    dir: tempfile::TempDir,
+    config: ServerConfig,
+    rt: Option<tokio::runtime::Runtime>,
+    state: Option<AppState>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(test_config()).await
+    }
+
+    pub async fn start_with(config: ServerConfig) -> TestServer {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut s = TestServer {
+            addr: "127.0.0.1:0".parse().expect("an address"),
+            dir,
+            config,
+            rt: None,
+            state: None,
+        };
+        s.launch().await;
+        s
+    }
+
+    async fn launch(&mut self) {
+        let mut tries = 0;
+        let std_listener = loop {
+            match std::net::TcpListener::bind(self.addr) {
+                Ok(l) => break l,
+                Err(e) if tries < 100 => {
+                    tries += 1;
+                    tracing::debug!(error = %e, "port busy; retrying");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("cannot bind {}: {e}", self.addr),
+            }
+        };
+        std_listener.set_nonblocking(true).expect("non-blocking");
+        self.addr = std_listener.local_addr().expect("local address");
+        let store =
+            openglip_store_sqlite::SqliteStore::open(self.dir.path()).expect("open the store");
+        let state = AppState::new(Arc::new(store), self.config.clone());
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("openglip-test-server")
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let st = state.clone();
+        rt.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
+            if let Err(e) = openglip_server::serve(listener, st, std::future::pending()).await {
+                tracing::error!(error = %e, "test server failed");
+            }
+        });
+        self.rt = Some(rt);
+        self.state = Some(state);
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The server's state, for provisioning (see `openglip_server::admin`).
+    pub fn state(&self) -> &AppState {
+        self.state.as_ref().expect("the server is running")
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.rt.is_some()
+    }
+
+    /// Stops the server at once: every task and connection is dropped (an outage, as a crash).
+    pub fn stop(&mut self) {
+        self.state = None;
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+
+    /// Starts it again on the same port and data folder.
+    pub async fn restart(&mut self) {
+        self.stop();
+        // Let the old runtime's threads let go of the store.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.launch().await;
+    }
+
+    /// A company with an administrator (`admin@<name>.test`) and an app that may use the password
+    /// and refresh grants with every permission.
+    pub async fn company(&self, name: &str) -> Company {
+        let domain = name.to_lowercase().replace(' ', "-");
+        let (account, admin_ext) = admin::create_account(
+            self.state(),
+            admin::NewAccount {
+                name: name.into(),
+                admin_email: format!("admin@{domain}.test"),
+                admin_password: PASSWORD.into(),
+                admin_first_name: Some("Admin".into()),
+                admin_last_name: Some(name.into()),
+            },
+        )
+        .await
+        .expect("create an account");
+        let (app, secret) = admin::create_app(
+            self.state(),
+            admin::NewAppSpec {
+                account_id: account.id,
+                name: format!("{name} test app"),
+                redirect_uris: vec![],
+                grants: vec!["password".into(), "refresh_token".into()],
+                permissions: [
+                    "TeamMessaging",
+                    "ReadAccounts",
+                    "EditExtensions",
+                    "SubscriptionWebhook",
+                    "WebSocket",
+                ]
+                .map(String::from)
+                .to_vec(),
+                public_client: false,
+            },
+        )
+        .await
+        .expect("create an app");
+        let mut c = Company {
+            account_id: account.id,
+            domain,
+            client_id: app.client_id,
+            client_secret: secret,
+            server: self.url(),
+            admin: None,
+        };
+        let admin = c
+            .login(
+                &admin_ext.id.to_string(),
+                "Admin",
+                &format!("admin@{}.test", c.domain),
+            )
+            .await;
+        c.admin = Some(admin);
+        c
+    }
+}
+
+/// A company on the test server.
+pub struct Company {
+    pub account_id: AccountId,
+    pub domain: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub server: String,
+    admin: Option<Person>,
+}
+
+/// A bot created with `admin::create_bot` (as `openglip admin bot create`).
+#[derive(Debug, Clone)]
+pub struct BotAccount {
+    pub id: String,
+    pub token: String,
+    pub client_id: String,
+}
+
+impl Company {
+    /// The account administrator.
+    pub fn admin(&self) -> &Person {
+        self.admin
+            .as_ref()
+            .expect("the company has an administrator")
+    }
+
+    async fn login(&self, id: &str, first_name: &str, email: &str) -> Person {
+        let client = Client::builder(&self.server)
+            .app(&self.client_id, self.client_secret.clone())
+            .build()
+            .expect("a client");
+        client
+            .login_password(email, PASSWORD, None)
+            .await
+            .expect("log in");
+        Person {
+            id: id.to_string(),
+            first_name: first_name.to_string(),
+            email: email.to_string(),
+            client,
+        }
+    }
+
+    /// A person (`first.last@<company>.test`), logged in.
+    pub async fn person(&self, server: &TestServer, first: &str, last: &str) -> Person {
+        let email = format!(
+            "{}.{}@{}.test",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            self.domain
+        );
+        let ext = admin::create_user(
+            server.state(),
+            admin::NewUser {
+                account_id: self.account_id,
+                email: email.clone(),
+                first_name: first.into(),
+                last_name: last.into(),
+                password: Some(PASSWORD.into()),
+                extension_number: None,
+                is_admin: false,
+            },
+        )
+        .await
+        .expect("create a user");
+        self.login(&ext.id.to_string(), first, &email).await
+    }
+
+    /// A bot extension with its permanent token.
+    pub async fn bot(&self, server: &TestServer, name: &str) -> BotAccount {
+        let (ext, app, token) = admin::create_bot(server.state(), self.account_id, name)
+            .await
+            .expect("create a bot");
+        BotAccount {
+            id: ext.id.to_string(),
+            token,
+            client_id: app.client_id,
+        }
+    }
+}
+
+/// A person using the API.
+pub struct Person {
+    pub id: String,
+    pub first_name: String,
+    pub email: String,
+    pub client: Client,
+}
+
+fn newer(p: &PostInfo, than: &PostInfo) -> bool {
+    match (p.id.parse::<u64>(), than.id.parse::<u64>()) {
+        (Ok(a), Ok(b)) => a > b,
+        _ => p.creation_time > than.creation_time,
+    }
+}
+
+impl Person {
+    /// The direct conversation with `other` (created, or the existing one).
+    pub async fn direct_chat(&self, other: &str) -> String {
+        self.client
+            .create_conversation(&[openglip_sdk::Member::Id(other.to_string())])
+            .await
+            .expect("create a conversation")
+            .id
+    }
+
+    /// Posts `text` to `chat`, retrying while the server is unreachable (up to 20 s).
+    pub async fn say(&self, chat: &str, text: &str) -> PostInfo {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            match self.client.send_text(chat, text).await {
+                Ok(p) => return p,
+                Err(e) if e.is_transient() && tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("posting {text:?} failed: {e}"),
+            }
+        }
+    }
+
+    /// The posts of `from` in `chat` after `after`, oldest first.
+    pub async fn posts_after(&self, chat: &str, from: &str, after: &PostInfo) -> Vec<PostInfo> {
+        let page = self
+            .client
+            .list_posts(chat, &openglip_sdk::PageQuery::count(100))
+            .await
+            .unwrap_or_else(|e| panic!("reading the posts of {chat}: {e}"));
+        let mut out: Vec<PostInfo> = page
+            .records
+            .into_iter()
+            .filter(|p| p.creator_id == from && newer(p, after))
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// Waits for a post by `from` in `chat` newer than `after`.
+    pub async fn expect_post(
+        &self,
+        chat: &str,
+        from: &str,
+        after: &PostInfo,
+        timeout: Duration,
+    ) -> PostInfo {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(p) = self.posts_after(chat, from, after).await.into_iter().next() {
+                return p;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!(
+                    "no post from {from} in chat {chat} after {:?} within {timeout:?}",
+                    after.text
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits for `n` posts by `from` in `chat` newer than `after`.
+    pub async fn expect_posts(
+        &self,
+        chat: &str,
+        from: &str,
+        after: &PostInfo,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<PostInfo> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let posts = self.posts_after(chat, from, after).await;
+            if posts.len() >= n {
+                return posts;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!(
+                    "{} of {n} posts from {from} in chat {chat} within {timeout:?}: {:?}",
+                    posts.len(),
+                    posts.iter().map(|p| &p.text).collect::<Vec<_>>()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `chat` has a post by `from` with exactly `text`.
+    pub async fn expect_text(
+        &self,
+        chat: &str,
+        from: &str,
+        text: &str,
+        timeout: Duration,
+    ) -> PostInfo {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let page = self
+                .client
+                .list_posts(chat, &openglip_sdk::PageQuery::count(100))
+                .await
+                .unwrap_or_else(|e| panic!("reading the posts of {chat}: {e}"));
+            if let Some(p) = page
+                .records
+                .into_iter()
+                .find(|p| p.creator_id == from && p.text == text)
+            {
+                return p;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("no post {text:?} from {from} in chat {chat} within {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Asserts that `from` posts nothing in `chat` after `after` for `wait`.
+    pub async fn expect_silence(&self, chat: &str, from: &str, after: &PostInfo, wait: Duration) {
+        tokio::time::sleep(wait).await;
+        let posts = self.posts_after(chat, from, after).await;
+        assert!(
+            posts.is_empty(),
+            "expected no post from {from}, got {:?}",
+            posts.iter().map(|p| &p.text).collect::<Vec<_>>()
+        );
+    }
+}
+
+impl TestServer {
+    /// A bot configuration for this server: the bot's token, its database in `data_dir`,
+    /// WebSocket transport.
+    pub fn bot_config(&self, token: &str, data_dir: &Path) -> BotConfig {
+        let mut c = BotConfig::new(self.url());
+        c.token = Some(token.to_string());
+        c.data_dir = data_dir.to_path_buf();
+        c.transport = Transport::WebSocket;
+        c
+    }
+
+    /// The same, with WebHook transport: the bot listens on a free loopback port.
+    pub fn webhook_bot_config(&self, token: &str, data_dir: &Path) -> BotConfig {
+        let port = free_port();
+        let mut c = self.bot_config(token, data_dir);
+        c.listen = Some(format!("127.0.0.1:{port}"));
+        c.public_url = Some(format!("http://127.0.0.1:{port}"));
+        c.transport = Transport::WebHook;
+        c
+    }
+}

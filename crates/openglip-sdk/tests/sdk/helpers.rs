@@ -1,0 +1,231 @@
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use openglip_domain::Account;
+use openglip_sdk::Client;
+use openglip_server::realtime::RealtimeConfig;
+use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn config() -> ServerConfig {
+    ServerConfig {
+        public_url: None,
+        rate_limits: RateLimitConfig::off(),
+        realtime: RealtimeConfig {
+            allow_private_webhooks: true,
+            retry_base: Duration::from_millis(50),
+            retry_max: Duration::from_millis(400),
+            ..Default::default()
+        },
+    }
+}
+
+pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = openglip_store_sqlite::SqliteStore::open(dir.path()).unwrap();
+    let state = AppState::new(Arc::new(store), config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let st = state.clone();
+    tokio::spawn(async move {
+        openglip_server::serve(listener, st, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base,
+        state,
+        dir,
+        shutdown: Some(tx),
+    }
+}
+
+/// A company (Acme: Alice the admin, Bob, Carol), an app with every permission and the password
+/// and refresh grants, and logged-in clients.
+pub struct World {
+    pub app: TestApp,
+    pub acme: Account,
+    pub client_id: String,
+    pub secret: String,
+    pub alice: Client,
+    pub alice_id: String,
+    pub bob: Client,
+    pub bob_id: String,
+    pub carol_id: String,
+}
+
+pub const ALL: [&str; 5] = [
+    "TeamMessaging",
+    "ReadAccounts",
+    "EditExtensions",
+    "SubscriptionWebhook",
+    "WebSocket",
+];
+
+impl World {
+    pub async fn new() -> World {
+        Self::with(config()).await
+    }
+
+    pub async fn with(config: ServerConfig) -> World {
+        let app = spawn_app_with(config).await;
+        let (acme, alice) = admin::create_account(
+            &app.state,
+            admin::NewAccount {
+                name: "Acme".into(),
+                admin_email: "alice@acme.test".into(),
+                admin_password: PASSWORD.into(),
+                admin_first_name: Some("Alice".into()),
+                admin_last_name: Some("Adams".into()),
+            },
+        )
+        .await
+        .unwrap();
+        let user = |first: &str, email: &str| admin::NewUser {
+            account_id: acme.id,
+            email: email.into(),
+            first_name: first.into(),
+            last_name: "Tester".into(),
+            password: Some(PASSWORD.into()),
+            extension_number: None,
+            is_admin: false,
+        };
+        let bob = admin::create_user(&app.state, user("Bob", "bob@acme.test"))
+            .await
+            .unwrap();
+        let carol = admin::create_user(&app.state, user("Carol", "carol@acme.test"))
+            .await
+            .unwrap();
+        let (a, secret) = admin::create_app(
+            &app.state,
+            admin::NewAppSpec {
+                account_id: acme.id,
+                name: "sdk tests".into(),
+                redirect_uris: vec!["http://127.0.0.1/callback".into()],
+                grants: vec!["password".into(), "refresh_token".into()],
+                permissions: ALL.map(String::from).to_vec(),
+                public_client: false,
+            },
+        )
+        .await
+        .unwrap();
+        let secret = secret.unwrap();
+        let w = World {
+            alice: Client::builder(&app.base)
+                .app(&a.client_id, Some(secret.clone()))
+                .build()
+                .unwrap(),
+            bob: Client::builder(&app.base)
+                .app(&a.client_id, Some(secret.clone()))
+                .build()
+                .unwrap(),
+            app,
+            acme,
+            client_id: a.client_id,
+            secret,
+            alice_id: alice.id.to_string(),
+            bob_id: bob.id.to_string(),
+            carol_id: carol.id.to_string(),
+        };
+        w.alice
+            .login_password("alice@acme.test", PASSWORD, None)
+            .await
+            .unwrap();
+        w.bob
+            .login_password("bob@acme.test", PASSWORD, None)
+            .await
+            .unwrap();
+        w
+    }
+
+    /// A new client of the test app, not logged in.
+    pub fn client(&self) -> Client {
+        Client::builder(&self.app.base)
+            .app(&self.client_id, Some(self.secret.clone()))
+            .build()
+            .unwrap()
+    }
+}
+
+/// A TCP proxy in front of the server whose connections can be cut (a network outage) while
+/// the server keeps running.
+pub struct Proxy {
+    pub port: u16,
+    target: String,
+    tasks: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Proxy {
+    pub async fn start(target: &str) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let p = Proxy {
+            port,
+            target: target.trim_start_matches("http://").to_string(),
+            tasks: Arc::new(std::sync::Mutex::new(Vec::new())),
+        };
+        p.serve(listener);
+        p
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let target = self.target.clone();
+        let tasks = self.tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let t = tokio::spawn(async move {
+                    if let Ok(mut out) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                    }
+                });
+                tasks.lock().unwrap().push(t);
+            }
+        });
+        self.tasks.lock().unwrap().push(accept);
+    }
+
+    /// Drops every connection and stops accepting.
+    pub fn cut(&self) {
+        for t in self.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+    }
+
+    /// Accepts again on the same port.
+    pub async fn resume(&self) {
+        for _ in 0..100 {
+            if let Ok(l) = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await {
+                self.serve(l);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("cannot bind the proxy port again");
+    }
+}

@@ -1,0 +1,1986 @@
+//! The developer console (`/console`): sign in, my apps, Create App (REST API app or bot),
+//! the app dashboard (credentials with the client secret revealed on click and rotation,
+//! settings, API usage, production graduation, adding a bot), JWT credentials, and the
+//! developer's sandbox account. `/console/api/…` offers the same operations as JSON (session
+//! token from `POST /console/api/session` as `Authorization: Bearer`, or the console cookie).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use openglip_domain::perm::GrantType;
+use openglip_domain::platform::*;
+use openglip_domain::*;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::AppState;
+use crate::api::base_url;
+use crate::extract::{FormBody, Params};
+use crate::platform::{self as ops, AppForm, ClientType};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(home))
+        .route("/console/signin", get(signin_page).post(signin))
+        .route("/console/signout", post(signout))
+        .route("/console/apps/new", get(new_app_page))
+        .route("/console/apps", post(create_app))
+        .route("/console/sandbox", get(sandbox_page).post(sandbox_create))
+        .route("/console/apps/{id}", get(dashboard))
+        .route("/console/apps/{id}/secret", post(rotate))
+        .route(
+            "/console/apps/{id}/settings",
+            get(settings_page).post(settings_save),
+        )
+        .route(
+            "/console/apps/{id}/production",
+            get(production_page).post(production_apply),
+        )
+        .route("/console/apps/{id}/bot", get(bot_page).post(bot_install))
+        .route("/console/credentials", get(jwt_page).post(jwt_create))
+        .route("/console/credentials/{jid}/revoke", post(jwt_revoke))
+        // JSON API
+        .route("/console/api/session", post(api_signin).delete(api_signout))
+        .route("/console/api/apps", get(api_apps).post(api_create_app))
+        .route("/console/api/apps/{id}", get(api_app))
+        .route("/console/api/apps/{id}/secret", post(api_rotate))
+        .route("/console/api/apps/{id}/usage", get(api_usage))
+        .route("/console/api/apps/{id}/production", post(api_production))
+        .route("/console/api/apps/{id}/install", post(api_install))
+        .route(
+            "/console/api/sandbox",
+            get(api_sandbox).post(api_sandbox_create),
+        )
+        .route("/console/api/jwt", get(api_jwts).post(api_jwt_create))
+        .route("/console/api/jwt/{jid}", delete(api_jwt_revoke))
+}
+
+// ------------------------------------------------------------------------------ page chrome
+
+/// A signed-in developer and what every page needs.
+struct Dev {
+    ext: Extension,
+    csrf: String,
+    cookies: Vec<HeaderValue>,
+}
+
+async fn dev(st: &AppState, headers: &HeaderMap, path: &str) -> Result<Dev, Response> {
+    match signed_in(st, headers, SessionRealm::Console, false).await {
+        Some(ext) => {
+            let (csrf, cookies) = csrf(st, headers);
+            Ok(Dev { ext, csrf, cookies })
+        }
+        None => Err(see_other(
+            &format!("/console/signin?next={}", enc(path)),
+            vec![],
+        )),
+    }
+}
+
+const NAV: [(&str, &str); 2] = [
+    ("/console", "Apps"),
+    ("/console/credentials", "Credentials"),
+];
+
+fn page(
+    d: &Dev,
+    active: &str,
+    title: &str,
+    side: Option<(&AppRecord, &str)>,
+    main: &str,
+) -> Response {
+    page_status(d, active, title, side, main, StatusCode::OK)
+}
+
+fn page_status(
+    d: &Dev,
+    active: &str,
+    title: &str,
+    side: Option<(&AppRecord, &str)>,
+    main: &str,
+    status: StatusCode,
+) -> Response {
+    let (side, side_active) = match side {
+        Some((r, current)) => {
+            let base = format!("/console/apps/{}", r.app.client_id);
+            let mut links = vec![
+                (base.clone(), "Credentials".to_string()),
+                (format!("{base}/settings"), "Settings".to_string()),
+                (
+                    format!("{base}/production"),
+                    "Usage & production".to_string(),
+                ),
+            ];
+            if r.app.kind == AppKind::Bot {
+                links.push((format!("{base}/bot"), "Bot".to_string()));
+            }
+            (
+                vec![
+                    (r.app.name.clone(), links),
+                    (
+                        "Console".to_string(),
+                        vec![("/console".to_string(), "All apps".to_string())],
+                    ),
+                ],
+                current.to_string(),
+            )
+        }
+        None => (vec![], String::new()),
+    };
+    let shell = Shell {
+        area: "Developer Console",
+        home: "/console",
+        nav: &NAV,
+        active,
+        user: &d.ext,
+        env: None,
+        signout: "/console/signout",
+        csrf: &d.csrf,
+        side,
+        side_active,
+    };
+    html(status, shell.render(title, main), d.cookies.clone())
+}
+
+fn stage_pill(stage: Environment) -> String {
+    match stage {
+        Environment::Sandbox => "<span class=\"pill warn\">Sandbox</span>".into(),
+        Environment::Production => "<span class=\"pill ok\">Production</span>".into(),
+    }
+}
+
+fn kind_label(r: &AppRecord) -> &'static str {
+    match (r.app.kind, r.app.public_client) {
+        (AppKind::Bot, _) if r.details.public_bot => "Bot (public)",
+        (AppKind::Bot, _) => "Bot (private)",
+        (AppKind::Rest, true) => "REST API · client-side",
+        (AppKind::Rest, false) => "REST API · server-side",
+    }
+}
+
+async fn my_app(st: &AppState, d: &Dev, id: &str) -> Result<AppRecord, Response> {
+    ops::developer_app(st, &d.ext, id).await.map_err(|_| {
+        error_page(
+            StatusCode::NOT_FOUND,
+            "App not found",
+            "There is no such app among yours.",
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------- sign in
+
+async fn signin_page(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
+    if signed_in(&st, &headers, SessionRealm::Console, false)
+        .await
+        .is_some()
+    {
+        return see_other(&local_path(p.get("next"), "/console"), vec![]);
+    }
+    let (token, cookies) = csrf(&st, &headers);
+    let doc = signin_form(
+        "Developer Console",
+        "Sign in to build apps and bots for your team messaging.",
+        "/console/signin",
+        &local_path(p.get("next"), "/console"),
+        &token,
+        "",
+        "",
+        None,
+    );
+    html(StatusCode::OK, doc, cookies)
+}
+
+async fn signin(
+    State(st): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    let (token, cookies) = csrf(&st, &headers);
+    let next = local_path(form.get("next"), "/console");
+    let login = form.get("login").unwrap_or("");
+    let extension = form.get("extension").unwrap_or("");
+    let fail = |msg: &str, status: StatusCode| {
+        html(
+            status,
+            signin_form(
+                "Developer Console",
+                "Sign in to build apps and bots for your team messaging.",
+                "/console/signin",
+                &next,
+                &token,
+                login,
+                extension,
+                Some(msg),
+            ),
+            cookies.clone(),
+        )
+    };
+    if !csrf_ok(&headers, &form) {
+        return fail(
+            "Your session expired. Please sign in again.",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    match verify_sign_in(
+        &st,
+        &peer,
+        login,
+        Some(extension),
+        form.get("password").unwrap_or(""),
+    )
+    .await
+    {
+        Ok(ext) => match start_session(&st, &headers, SessionRealm::Console, &ext).await {
+            Ok((_, c)) => see_other(&next, vec![c]),
+            Err(_) => fail(
+                "Sign-in failed. Try again.",
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+        },
+        Err(e) => fail(
+            &e.message(),
+            if matches!(e, SignInError::Throttled(_)) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::BAD_REQUEST
+            },
+        ),
+    }
+}
+
+async fn signout(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    if !csrf_ok(&headers, &form) {
+        return see_other("/console", vec![]);
+    }
+    let c = end_session(&st, &headers, SessionRealm::Console).await;
+    see_other("/console/signin", vec![c])
+}
+
+// ------------------------------------------------------------------------------------- apps
+
+async fn home(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let d = match dev(&st, &headers, "/console").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let apps = st
+        .store()
+        .platform()
+        .apps_of_developer(d.ext.id)
+        .await
+        .unwrap_or_default();
+    let sandbox = st
+        .store()
+        .platform()
+        .sandbox_of(d.ext.id)
+        .await
+        .ok()
+        .flatten();
+    let rows: String = apps
+        .iter()
+        .map(|r| {
+            format!(
+                "<tr><td><a href=\"/console/apps/{id}\"><strong>{name}</strong></a><br><span class=\"hint\">{desc}</span></td>\
+                 <td>{kind}</td><td><code>{id}</code></td><td>{stage}</td><td>{created}</td></tr>",
+                id = esc(&r.app.client_id),
+                name = esc(&r.app.name),
+                desc = esc(&r.details.description),
+                kind = kind_label(r),
+                stage = stage_pill(r.details.stage),
+                created = when(r.details.created),
+            )
+        })
+        .collect();
+    let table = if apps.is_empty() {
+        "<div class=\"empty\"><h2>Get started: create your first app</h2>\
+         <p>An app gets a client ID and secret to call the team messaging API, in a sandbox first.</p>\
+         <a class=\"btn primary\" href=\"/console/apps/new\">Create your first app</a></div>"
+            .to_string()
+    } else {
+        format!(
+            "<table><thead><tr><th>App</th><th>Type</th><th>Client ID</th><th>Environment</th><th>Created</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    };
+    let sandbox_card = match sandbox {
+        Some(acc) => format!(
+            "<div class=\"card\"><h2>Your sandbox account</h2><dl class=\"kv\">\
+             <dt>Company</dt><dd>{}</dd><dt>Phone number</dt><dd><code>{}</code></dd>\
+             <dt>Extension</dt><dd><code>101</code> (administrator)</dd>\
+             <dt>Admin portal</dt><dd><a href=\"/admin\">Sign in to the admin portal</a> to add users</dd></dl></div>",
+            esc(&acc.name),
+            esc(&acc.main_number)
+        ),
+        None if !apps.is_empty() => "<div class=\"card\"><h2>Your sandbox account</h2>\
+             <p>You have no sandbox account yet: apps are tested against one before production.</p>\
+             <a class=\"btn secondary\" href=\"/console/sandbox\">Set up my sandbox account</a></div>"
+            .to_string(),
+        None => String::new(),
+    };
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>Apps</h1><p class=\"sub\">Apps and bots you registered.</p></div>\
+         <a class=\"btn primary\" href=\"/console/apps/new\">Create App</a></div>\
+         <div class=\"card\">{table}</div>{sandbox_card}"
+    );
+    page(&d, "/console", "Apps", None, &main)
+}
+
+fn parse_form(form: &Params) -> AppForm {
+    let kind = if form.get("type") == Some("Bot") {
+        AppKind::Bot
+    } else {
+        AppKind::Rest
+    };
+    let on = |k: &str| matches!(form.get(k), Some("on" | "true" | "yes" | "1"));
+    AppForm {
+        kind,
+        name: form.get("name").unwrap_or("").to_string(),
+        description: form.get("description").unwrap_or("").to_string(),
+        contact_email: form.get("contactEmail").unwrap_or("").to_string(),
+        client_type: if form.get("clientType") == Some("ClientSide") {
+            ClientType::ClientSide
+        } else {
+            ClientType::ServerSide
+        },
+        auth_code: on("authCode"),
+        jwt: on("jwt"),
+        password: on("password"),
+        refresh_tokens: form.get("refreshTokens") != Some("no"),
+        redirect_uris: ops::split_list(form.get("redirectUris").unwrap_or("")),
+        permissions: form
+            .all("permissions")
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        public_bot: form.get("botVisibility") == Some("public"),
+        access_ttl_secs: form
+            .get("accessTokenTtl")
+            .and_then(|v| v.trim().parse().ok()),
+        refresh_ttl_secs: form
+            .get("refreshTokenTtl")
+            .and_then(|v| v.trim().parse().ok()),
+    }
+}
+
+fn radio(name: &str, value: &str, checked: bool, label: &str, hint: &str) -> String {
+    format!(
+        "<label class=\"choice\"><input type=\"radio\" name=\"{}\" value=\"{}\"{}><span><strong>{}</strong><small>{}</small></span></label>",
+        esc(name),
+        esc(value),
+        if checked { " checked" } else { "" },
+        esc(label),
+        esc(hint)
+    )
+}
+
+fn checkbox(name: &str, value: &str, checked: bool, label: &str, hint: &str) -> String {
+    format!(
+        "<label class=\"choice\"><input type=\"checkbox\" name=\"{}\" value=\"{}\"{}><span><strong>{}</strong><small>{}</small></span></label>",
+        esc(name),
+        esc(value),
+        if checked { " checked" } else { "" },
+        esc(label),
+        esc(hint)
+    )
+}
+
+fn group_error(errors: &Errors, field: &str) -> String {
+    errors
+        .get(field)
+        .map(|e| format!("<span class=\"error\" role=\"alert\">{}</span>", esc(e)))
+        .unwrap_or_default()
+}
+
+/// The app form: Create App, or the settings of an existing app (`existing`).
+fn app_form_html(d: &Dev, f: &AppForm, errors: &Errors, existing: Option<&AppRecord>) -> String {
+    let action = match existing {
+        Some(r) => format!("/console/apps/{}/settings", r.app.client_id),
+        None => "/console/apps".to_string(),
+    };
+    let type_section = match existing {
+        Some(r) => format!(
+            "<input type=\"hidden\" name=\"type\" value=\"{}\"><input type=\"hidden\" name=\"clientType\" value=\"{}\">",
+            if r.app.kind == AppKind::Bot {
+                "Bot"
+            } else {
+                "RestApi"
+            },
+            if r.app.public_client {
+                "ClientSide"
+            } else {
+                "ServerSide"
+            }
+        ),
+        None => format!(
+            "<div class=\"card\"><h2>App type</h2><div class=\"choices cols\">{}{}</div></div>",
+            radio(
+                "type",
+                "RestApi",
+                f.kind == AppKind::Rest,
+                "REST API App",
+                "Call the team messaging API for people who authorize it"
+            ),
+            radio(
+                "type",
+                "Bot",
+                f.kind == AppKind::Bot,
+                "Bot App",
+                "A bot that companies add to their team messaging"
+            ),
+        ),
+    };
+    let perms: String = Permission::ALL
+        .iter()
+        .map(|p| {
+            checkbox(
+                "permissions",
+                p.api_name(),
+                f.permissions
+                    .iter()
+                    .any(|x| Permission::parse(x) == Some(*p)),
+                p.display_name(),
+                super::authorize::permission_text(*p),
+            )
+        })
+        .collect();
+    let client_type = if existing.is_none() {
+        format!(
+            "<p class=\"legend\">From what type of app will you be calling the API?</p><div class=\"choices cols\">{}{}</div>",
+            radio(
+                "clientType",
+                "ServerSide",
+                f.client_type == ClientType::ServerSide,
+                "Server-side web app (most common)",
+                "Has a client secret"
+            ),
+            radio(
+                "clientType",
+                "ClientSide",
+                f.client_type == ClientType::ClientSide,
+                "Client-side web app",
+                "Runs in the browser: PKCE, no secret"
+            ),
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<form method=\"post\" action=\"{action}\" novalidate>{csrf}{type_section}\
+         <div class=\"card\"><h2>App properties</h2><div class=\"stack\" style=\"display:flex;flex-direction:column;gap:1rem\">{name}{desc}{contact}</div></div>\
+         <div class=\"card\"><h2>Auth</h2>\
+         <p class=\"hint\">REST API apps: how people authorize the app. Bot apps always use the authorization code flow.</p>\
+         <div class=\"choices\">{code}{jwt}{pw}</div>{autherr}{client_type}\
+         <div class=\"field\" style=\"margin-top:1rem\"><label for=\"f-redirectUris\">OAuth Redirect URI</label>\
+         <textarea id=\"f-redirectUris\" name=\"redirectUris\" aria-describedby=\"uri-hint\">{uris}</textarea>\
+         <span class=\"hint\" id=\"uri-hint\">One per line. https, or http on localhost. A bot receives its access token here.</span>{urierr}</div>\
+         <p class=\"legend\" style=\"margin-top:1rem\">Issue refresh tokens?</p><div class=\"choices cols\">{ryes}{rno}</div>\
+         <p class=\"legend\" style=\"margin-top:1rem\">Bot visibility</p><div class=\"choices cols\">{bpriv}{bpub}</div></div>\
+         <div class=\"card\"><h2>Security</h2><p class=\"legend\">App permissions</p><div class=\"choices cols\">{perms}</div>{permerr}\
+         <div class=\"grid2\" style=\"margin-top:1rem\">{attl}{rttl}</div></div>\
+         <div class=\"actions\"><button class=\"btn primary\" type=\"submit\">{submit}</button><a class=\"btn secondary\" href=\"/console\">Cancel</a></div></form>",
+        csrf = csrf_field(&d.csrf),
+        name = Field::new("name", "App name", "text")
+            .value(&f.name)
+            .required()
+            .error(errors.get("name"))
+            .render(),
+        desc = Field::new("description", "App description (optional)", "textarea")
+            .value(&f.description)
+            .error(errors.get("description"))
+            .render(),
+        contact = Field::new("contactEmail", "Primary contact", "email")
+            .value(&f.contact_email)
+            .hint("Shown to people on the Access Request page")
+            .required()
+            .error(errors.get("contactEmail"))
+            .render(),
+        code = checkbox(
+            "authCode",
+            "on",
+            f.auth_code,
+            "3-legged OAuth flow authorization code",
+            "People sign in and approve on an Access Request page"
+        ),
+        jwt = checkbox(
+            "jwt",
+            "on",
+            f.jwt,
+            "JWT auth flow",
+            "Server apps sign in with a JWT credential"
+        ),
+        pw = checkbox(
+            "password",
+            "on",
+            f.password,
+            "Password flow (legacy)",
+            "The app collects the user's password"
+        ),
+        autherr = group_error(errors, "auth"),
+        uris = esc(&f.redirect_uris.join("\n")),
+        urierr = group_error(errors, "redirectUris"),
+        ryes = radio(
+            "refreshTokens",
+            "yes",
+            f.refresh_tokens,
+            "Yes",
+            "Tokens can be refreshed without signing in again"
+        ),
+        rno = radio(
+            "refreshTokens",
+            "no",
+            !f.refresh_tokens,
+            "No",
+            "People sign in again when the access token expires"
+        ),
+        bpriv = radio(
+            "botVisibility",
+            "private",
+            !f.public_bot,
+            "Private",
+            "Added to your own accounts from this console"
+        ),
+        bpub = radio(
+            "botVisibility",
+            "public",
+            f.public_bot,
+            "Public",
+            "Any company's administrator can add it"
+        ),
+        permerr = group_error(errors, "permissions"),
+        attl = Field::new(
+            "accessTokenTtl",
+            "Access token lifetime (seconds)",
+            "number"
+        )
+        .value(&f.access_ttl_secs.map(|v| v.to_string()).unwrap_or_default())
+        .hint("600 to 86400; default 3600")
+        .error(errors.get("accessTokenTtl"))
+        .render(),
+        rttl = Field::new(
+            "refreshTokenTtl",
+            "Refresh token lifetime (seconds)",
+            "number"
+        )
+        .value(
+            &f.refresh_ttl_secs
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        )
+        .hint("3600 to 2592000; default 604800")
+        .error(errors.get("refreshTokenTtl"))
+        .render(),
+        submit = if existing.is_some() { "Save" } else { "Create" },
+    )
+}
+
+async fn new_app_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let d = match dev(&st, &headers, "/console/apps/new").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let f = AppForm {
+        contact_email: d.ext.email.clone().unwrap_or_default(),
+        permissions: vec!["TeamMessaging".into()],
+        ..Default::default()
+    };
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>Create App</h1><p class=\"sub\">Apps start in the sandbox; apply for production when they are ready.</p></div></div>{}",
+        app_form_html(&d, &f, &Errors::default(), None)
+    );
+    page(&d, "/console", "Create App", None, &main)
+}
+
+async fn create_app(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, "/console/apps/new").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let f = parse_form(&form);
+    let result = if csrf_ok(&headers, &form) {
+        ops::create_app(&st, &d.ext, &f).await
+    } else {
+        let mut e = Errors::default();
+        e.add("name", "The form expired: submit it again.");
+        Err(e)
+    };
+    match result {
+        Ok((record, _)) => {
+            let has_sandbox = st
+                .store()
+                .platform()
+                .sandbox_of(d.ext.id)
+                .await
+                .ok()
+                .flatten()
+                .is_some();
+            if has_sandbox {
+                see_other(
+                    &format!("/console/apps/{}?created=1", record.app.client_id),
+                    vec![],
+                )
+            } else {
+                see_other(
+                    &format!(
+                        "/console/sandbox?next={}",
+                        enc(&format!("/console/apps/{}?created=1", record.app.client_id))
+                    ),
+                    vec![],
+                )
+            }
+        }
+        Err(errors) => {
+            let main = format!(
+                "<div class=\"pagehead\"><div><h1>Create App</h1></div></div>{}{}",
+                notice("bad", "Please correct the fields marked below."),
+                app_form_html(&d, &f, &errors, None)
+            );
+            page_status(
+                &d,
+                "/console",
+                "Create App",
+                None,
+                &main,
+                StatusCode::BAD_REQUEST,
+            )
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------- sandbox
+
+async fn sandbox_page(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
+    let d = match dev(&st, &headers, "/console/sandbox").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if st
+        .store()
+        .platform()
+        .sandbox_of(d.ext.id)
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return see_other(&local_path(p.get("next"), "/console"), vec![]);
+    }
+    sandbox_form(
+        &d,
+        &local_path(p.get("next"), "/console"),
+        &Errors::default(),
+        StatusCode::OK,
+    )
+}
+
+fn sandbox_form(d: &Dev, next: &str, errors: &Errors, status: StatusCode) -> Response {
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>Your sandbox account</h1>\
+         <p class=\"sub\">Apps are built and tested against a sandbox: a company of its own, with you as its administrator.</p></div></div>\
+         <div class=\"card\" style=\"max-width:560px\"><div class=\"steps\"><span>1. Create app</span><span aria-current=\"step\">2. Sandbox account</span><span>3. Credentials</span></div>\
+         <p>We create a sandbox company for you. Set the password of its administrator (you): you sign in to the sandbox with its \
+         phone number and extension <code>101</code>, add users there, and authorize your app with them.</p>\
+         <form class=\"stack\" method=\"post\" action=\"/console/sandbox\" novalidate>{}<input type=\"hidden\" name=\"next\" value=\"{}\">{}{}\
+         <div class=\"actions\"><button class=\"btn primary\" type=\"submit\">Next</button></div></form></div>",
+        csrf_field(&d.csrf),
+        esc(next),
+        Field::new("password", "Sandbox administrator password", "password")
+            .autocomplete("new-password")
+            .hint("At least 8 characters")
+            .required()
+            .error(errors.get("password"))
+            .render(),
+        Field::new("confirm", "Confirm password", "password")
+            .autocomplete("new-password")
+            .required()
+            .error(errors.get("confirm"))
+            .render(),
+    );
+    page_status(d, "/console", "Sandbox account", None, &main, status)
+}
+
+async fn sandbox_create(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, "/console/sandbox").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let next = local_path(form.get("next"), "/console");
+    let password = form.get("password").unwrap_or("");
+    let mut errors = Errors::default();
+    if !csrf_ok(&headers, &form) {
+        errors.add("password", "The form expired: submit it again.");
+    } else if password != form.get("confirm").unwrap_or("") {
+        errors.add("confirm", "The passwords do not match.");
+    }
+    if errors.is_empty() {
+        match ops::create_sandbox(&st, &d.ext, password).await {
+            Ok(_) => return see_other(&next, vec![]),
+            Err(e) => errors = e,
+        }
+    }
+    sandbox_form(&d, &next, &errors, StatusCode::BAD_REQUEST)
+}
+
+// -------------------------------------------------------------------------------- dashboard
+
+fn secret_block(id: &str, value: &str) -> String {
+    format!(
+        "<div class=\"secret\"><code id=\"{id}\" data-value=\"{v}\" data-shown=\"0\">••••••••••••••••••••••••</code>\
+         <button class=\"btn secondary small\" type=\"button\" data-reveal=\"{id}\">Show</button>\
+         <button class=\"btn secondary small\" type=\"button\" data-copy=\"{id}\">Copy</button></div>",
+        v = esc(value)
+    )
+}
+
+fn copy_block(id: &str, value: &str) -> String {
+    format!(
+        "<div class=\"secret\"><code id=\"{id}\" data-value=\"{v}\">{v}</code>\
+         <button class=\"btn secondary small\" type=\"button\" data-copy=\"{id}\">Copy</button></div>",
+        v = esc(value)
+    )
+}
+
+async fn dashboard(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    p: Params,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let r = match my_app(&st, &d, &id).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let base = base_url(&st, &headers);
+    let created = if p.get("created").is_some() {
+        notice(
+            "ok",
+            &format!(
+                "<strong>{}</strong> was created in the sandbox. Copy its credentials below.",
+                esc(&r.app.name)
+            ),
+        )
+    } else if p.get("rotated").is_some() {
+        notice(
+            "ok",
+            "A new client secret was issued: the previous one no longer works.",
+        )
+    } else {
+        String::new()
+    };
+    let secret = if r.app.public_client {
+        "<p class=\"hint\">Client-side apps have no client secret: they use PKCE.</p>".to_string()
+    } else {
+        match st.0.web.fresh_secret(d.ext.id, &r.app.client_id) {
+            Some(s) => format!(
+                "{}<p class=\"hint\">Only a hash of the secret is kept: it can be shown for 15 minutes after it is issued. Copy it now.</p>",
+                secret_block("client-secret", &s)
+            ),
+            None => {
+                "<p class=\"hint\">The secret was shown when it was issued; only its hash is kept. \
+                     Rotate it to get a new one.</p>"
+                    .to_string()
+            }
+        }
+    };
+    let rotate = if r.app.public_client {
+        String::new()
+    } else {
+        format!(
+            "<form method=\"post\" action=\"/console/apps/{}/secret\" class=\"inline\">{}<button class=\"btn danger small\" type=\"submit\">Rotate secret</button></form>",
+            esc(&r.app.client_id),
+            csrf_field(&d.csrf)
+        )
+    };
+    let grants: Vec<&str> = r
+        .app
+        .grants
+        .iter()
+        .map(|g| match g {
+            GrantType::AuthorizationCode => "Authorization code",
+            GrantType::RefreshToken => "Refresh token",
+            GrantType::Password => "Password (legacy)",
+            GrantType::JwtBearer => "JWT",
+        })
+        .collect();
+    let perms: Vec<&str> = r.app.permissions.iter().map(|p| p.display_name()).collect();
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>{name}</h1><p class=\"sub\">{kind} · {stage}</p></div></div>{created}\
+         <div class=\"card\"><h2>Application Credentials</h2><dl class=\"kv\">\
+         <dt>Client ID</dt><dd>{cid}</dd><dt>Client Secret</dt><dd>{secret}</dd>\
+         <dt>Server URL</dt><dd>{server}</dd><dt>Authorization URL</dt><dd><code>{base}/restapi/oauth/authorize</code></dd></dl>\
+         <div class=\"actions\" style=\"margin-top:1rem\">{rotate}<a class=\"btn secondary small\" href=\"/console/credentials\">JWT credentials</a></div></div>\
+         <div class=\"card\"><h2>Auth and permissions</h2><dl class=\"kv\">\
+         <dt>Grants</dt><dd>{grants}</dd><dt>OAuth redirect URIs</dt><dd>{uris}</dd><dt>Permissions</dt><dd>{perms}</dd>\
+         <dt>Token lifetimes</dt><dd>access {attl} s{rttl}</dd></dl>\
+         <div class=\"actions\" style=\"margin-top:1rem\"><a class=\"btn secondary small\" href=\"/console/apps/{cid_raw}/settings\">Edit settings</a></div></div>",
+        name = esc(&r.app.name),
+        kind = kind_label(&r),
+        stage = stage_pill(r.details.stage),
+        cid = copy_block("client-id", &r.app.client_id),
+        server = copy_block("server-url", &base),
+        base = esc(&base),
+        grants = esc(&grants.join(", ")),
+        uris = if r.app.redirect_uris.is_empty() {
+            "<span class=\"hint\">none</span>".to_string()
+        } else {
+            r.app
+                .redirect_uris
+                .iter()
+                .map(|u| format!("<code>{}</code>", esc(u)))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        },
+        perms = esc(&perms.join(", ")),
+        attl = r.app.access_ttl_secs,
+        rttl = if r.app.grants.contains(GrantType::RefreshToken) {
+            format!(", refresh {} s", r.app.refresh_ttl_secs)
+        } else {
+            String::new()
+        },
+        cid_raw = esc(&r.app.client_id),
+    );
+    page(
+        &d,
+        "/console",
+        &r.app.name,
+        Some((&r, &format!("/console/apps/{}", r.app.client_id))),
+        &main,
+    )
+}
+
+async fn rotate(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let r = match my_app(&st, &d, &id).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if !csrf_ok(&headers, &form) {
+        return see_other(&format!("/console/apps/{id}"), vec![]);
+    }
+    match ops::rotate_secret(&st, &d.ext, &r).await {
+        Ok(_) => see_other(&format!("/console/apps/{id}?rotated=1"), vec![]),
+        Err(e) => error_page(
+            StatusCode::BAD_REQUEST,
+            "Cannot rotate the secret",
+            &e.to_string(),
+        ),
+    }
+}
+
+fn form_of(r: &AppRecord) -> AppForm {
+    AppForm {
+        kind: r.app.kind,
+        name: r.app.name.clone(),
+        description: r.details.description.clone(),
+        contact_email: r.details.contact_email.clone(),
+        client_type: if r.app.public_client {
+            ClientType::ClientSide
+        } else {
+            ClientType::ServerSide
+        },
+        auth_code: r.app.grants.contains(GrantType::AuthorizationCode),
+        jwt: r.app.grants.contains(GrantType::JwtBearer),
+        password: r.app.grants.contains(GrantType::Password),
+        refresh_tokens: r.app.grants.contains(GrantType::RefreshToken),
+        redirect_uris: r.app.redirect_uris.clone(),
+        permissions: r
+            .app
+            .permissions
+            .iter()
+            .map(|p| p.api_name().to_string())
+            .collect(),
+        public_bot: r.details.public_bot,
+        access_ttl_secs: (r.app.kind == AppKind::Rest).then_some(r.app.access_ttl_secs),
+        refresh_ttl_secs: (r.app.kind == AppKind::Rest).then_some(r.app.refresh_ttl_secs),
+    }
+}
+
+async fn settings_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    p: Params,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}/settings")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let r = match my_app(&st, &d, &id).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let saved = if p.get("saved").is_some() {
+        notice("ok", "Settings saved.")
+    } else {
+        String::new()
+    };
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>Settings</h1><p class=\"sub\">{}</p></div></div>{saved}{}",
+        esc(&r.app.name),
+        app_form_html(&d, &form_of(&r), &Errors::default(), Some(&r))
+    );
+    page(
+        &d,
+        "/console",
+        "Settings",
+        Some((&r, &format!("/console/apps/{id}/settings"))),
+        &main,
+    )
+}
+
+async fn settings_save(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}/settings")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let r = match my_app(&st, &d, &id).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let mut f = parse_form(&form);
+    f.kind = r.app.kind;
+    f.client_type = if r.app.public_client {
+        ClientType::ClientSide
+    } else {
+        ClientType::ServerSide
+    };
+    let result = if csrf_ok(&headers, &form) {
+        ops::update_app(&st, &r, &f).await
+    } else {
+        let mut e = Errors::default();
+        e.add("name", "The form expired: submit it again.");
+        Err(e)
+    };
+    match result {
+        Ok(_) => see_other(&format!("/console/apps/{id}/settings?saved=1"), vec![]),
+        Err(errors) => {
+            let main = format!(
+                "<div class=\"pagehead\"><div><h1>Settings</h1></div></div>{}{}",
+                notice("bad", "Please correct the fields marked below."),
+                app_form_html(&d, &f, &errors, Some(&r))
+            );
+            page_status(
+                &d,
+                "/console",
+                "Settings",
+                Some((&r, &format!("/console/apps/{id}/settings"))),
+                &main,
+                StatusCode::BAD_REQUEST,
+            )
+        }
+    }
+}
+
+// ------------------------------------------------------------------ usage and production
+
+async fn production_view(st: &AppState, d: &Dev, r: &AppRecord, applied: bool) -> Response {
+    let reqs = ops::graduation_report(st, r).await.unwrap_or_default();
+    let usage = st
+        .store()
+        .platform()
+        .usage(r.app.id)
+        .await
+        .unwrap_or_default();
+    let rows: String = usage
+        .iter()
+        .map(|u| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&u.group),
+                u.calls,
+                u.errors,
+                when(u.last_call)
+            )
+        })
+        .collect();
+    let usage_table = if usage.is_empty() {
+        "<p class=\"empty\">No API calls yet.</p>".to_string()
+    } else {
+        format!(
+            "<table><thead><tr><th>API group</th><th>Calls</th><th>Errors</th><th>Last call</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    };
+    let list: String = reqs
+        .iter()
+        .map(|q| {
+            format!(
+                "<li><strong>{}</strong><span>{}</span></li>",
+                if q.met { "✓ Met" } else { "✗ Not met yet" },
+                esc(&q.text)
+            )
+        })
+        .collect();
+    let state = match r.details.stage {
+        Environment::Production => notice(
+            "ok",
+            "This app is admitted to production: production accounts can authorize it (sandbox accounts still can).",
+        ),
+        Environment::Sandbox if applied => notice(
+            "bad",
+            "Not yet: the app does not meet every requirement below. Keep testing in the sandbox and apply again.",
+        ),
+        Environment::Sandbox => notice(
+            "info",
+            "This app is in the sandbox: only sandbox accounts can authorize it.",
+        ),
+    };
+    let apply = if r.details.stage == Environment::Sandbox {
+        format!(
+            "<form method=\"post\" action=\"/console/apps/{}/production\">{}<button class=\"btn primary\" type=\"submit\">Apply for production</button></form>",
+            esc(&r.app.client_id),
+            csrf_field(&d.csrf)
+        )
+    } else {
+        String::new()
+    };
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>Usage &amp; production</h1><p class=\"sub\">{} · {}</p></div></div>{state}\
+         <div class=\"card\"><h2>Graduation requirements</h2><ul class=\"perms\">{list}</ul>{apply}</div>\
+         <div class=\"card\"><h2>API usage</h2>{usage_table}</div>",
+        esc(&r.app.name),
+        stage_pill(r.details.stage)
+    );
+    page(
+        d,
+        "/console",
+        "Usage & production",
+        Some((r, &format!("/console/apps/{}/production", r.app.client_id))),
+        &main,
+    )
+}
+
+async fn production_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}/production")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match my_app(&st, &d, &id).await {
+        Ok(r) => production_view(&st, &d, &r, false).await,
+        Err(resp) => resp,
+    }
+}
+
+async fn production_apply(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}/production")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let r = match my_app(&st, &d, &id).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if csrf_ok(&headers, &form) {
+        let _ = ops::apply_for_production(&st, &r).await;
+    }
+    let r = my_app(&st, &d, &id).await.unwrap_or(r);
+    production_view(&st, &d, &r, true).await
+}
+
+// --------------------------------------------------------------------------------------- bot
+
+async fn bot_target(st: &AppState, d: &Dev, r: &AppRecord) -> Option<AccountId> {
+    match r.details.stage {
+        Environment::Sandbox => st
+            .store()
+            .platform()
+            .sandbox_of(d.ext.id)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.id),
+        Environment::Production => d.ext.is_admin.then_some(d.ext.account_id),
+    }
+}
+
+async fn bot_view(
+    st: &AppState,
+    d: &Dev,
+    r: &AppRecord,
+    message: &str,
+    status: StatusCode,
+) -> Response {
+    let target = bot_target(st, d, r).await;
+    let installs = match target {
+        Some(acc) => st
+            .store()
+            .platform()
+            .bot_installs(acc)
+            .await
+            .unwrap_or_default(),
+        None => vec![],
+    };
+    let mine: Vec<&BotInstall> = installs.iter().filter(|i| i.app.id == r.app.id).collect();
+    let rows: String = mine
+        .iter()
+        .map(|i| {
+            format!(
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(&i.extension.full_name()),
+                i.extension.id,
+                when(i.created)
+            )
+        })
+        .collect();
+    let add = match target {
+        Some(_) => format!(
+            "<form method=\"post\" action=\"/console/apps/{}/bot\">{}<button class=\"btn primary\" type=\"submit\">Add to RingCentral</button></form>",
+            esc(&r.app.client_id),
+            csrf_field(&d.csrf)
+        ),
+        None if r.details.stage == Environment::Sandbox => format!(
+            "<p>Set up your <a href=\"/console/sandbox?next={}\">sandbox account</a> first.</p>",
+            enc(&format!("/console/apps/{}/bot", r.app.client_id))
+        ),
+        None => {
+            "<p class=\"hint\">Only an administrator of your company can add the bot to it.</p>"
+                .into()
+        }
+    };
+    let public = if r.details.public_bot {
+        format!(
+            "<p>This is a public bot: an administrator of any company adds it with the link \
+             <code>/restapi/oauth/authorize?response_type=code&amp;client_id={}</code> (\"Add to Glip\"); \
+             your bot server then receives a <code>code</code> at its redirect URI and exchanges it for the bot's token.</p>",
+            esc(&r.app.client_id)
+        )
+    } else {
+        "<p>This is a private bot: <em>Add to RingCentral</em> creates the bot user in your account and POSTs its permanent \
+         access token to the bot's OAuth redirect URI (form fields <code>access_token</code>, <code>creator_extension_id</code>, \
+         <code>creator_account_id</code>, <code>client_id</code>).</p>"
+            .into()
+    };
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>Bot</h1><p class=\"sub\">{} · {}</p></div></div>{message}\
+         <div class=\"card\"><h2>Add the bot</h2>{public}{add}</div>\
+         <div class=\"card\"><h2>Installed</h2>{}</div>",
+        esc(&r.app.name),
+        stage_pill(r.details.stage),
+        if mine.is_empty() {
+            "<p class=\"empty\">Not installed in your account yet.</p>".to_string()
+        } else {
+            format!(
+                "<table><thead><tr><th>Bot user</th><th>Extension id</th><th>Added</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
+        }
+    );
+    page_status(
+        d,
+        "/console",
+        "Bot",
+        Some((r, &format!("/console/apps/{}/bot", r.app.client_id))),
+        &main,
+        status,
+    )
+}
+
+async fn bot_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}/bot")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match my_app(&st, &d, &id).await {
+        Ok(r) if r.app.kind == AppKind::Bot => bot_view(&st, &d, &r, "", StatusCode::OK).await,
+        Ok(_) => see_other(&format!("/console/apps/{id}"), vec![]),
+        Err(resp) => resp,
+    }
+}
+
+async fn bot_install(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, &format!("/console/apps/{id}/bot")).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let r = match my_app(&st, &d, &id).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if !csrf_ok(&headers, &form) {
+        return bot_view(
+            &st,
+            &d,
+            &r,
+            &notice("bad", "The form expired: try again."),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let Some(account) = bot_target(&st, &d, &r).await else {
+        return bot_view(
+            &st,
+            &d,
+            &r,
+            &notice("bad", "There is no account to add the bot to."),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let installer = installer(&st, &d, account).await;
+    match ops::install_bot(&st, &r, account, &installer, true).await {
+        Ok(done) => {
+            let msg = match done.delivery {
+                Some(Ok(())) => notice(
+                    "ok",
+                    &format!(
+                        "The bot was added (extension {}) and its access token was delivered to its redirect URI.",
+                        done.install.extension.id
+                    ),
+                ),
+                Some(Err(why)) => notice(
+                    "warn",
+                    &format!(
+                        "The bot was added (extension {}), but its token could not be delivered: {}. Remove it in the admin portal and try again once the bot server runs.",
+                        done.install.extension.id,
+                        esc(&why)
+                    ),
+                ),
+                None => notice("ok", "The bot was added."),
+            };
+            bot_view(&st, &d, &r, &msg, StatusCode::OK).await
+        }
+        Err(e) => {
+            bot_view(
+                &st,
+                &d,
+                &r,
+                &notice("bad", &esc(&e.to_string())),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
+
+/// Who installs a bot into the developer's sandbox: its administrator (the developer's twin);
+/// into the developer's own account: the developer.
+async fn installer(st: &AppState, d: &Dev, account: AccountId) -> Extension {
+    if account == d.ext.account_id {
+        return d.ext.clone();
+    }
+    st.store()
+        .platform()
+        .account_extensions(account, None)
+        .await
+        .ok()
+        .and_then(|v| v.into_iter().find(|e| e.is_admin))
+        .unwrap_or_else(|| d.ext.clone())
+}
+
+// ------------------------------------------------------------------------ JWT credentials
+
+async fn jwt_owners(st: &AppState, d: &Dev) -> Vec<(String, Extension)> {
+    let mut out = vec![(
+        format!("{} (your account)", d.ext.full_name()),
+        d.ext.clone(),
+    )];
+    if let Some(acc) = st
+        .store()
+        .platform()
+        .sandbox_of(d.ext.id)
+        .await
+        .ok()
+        .flatten()
+        && let Some(admin) = st
+            .store()
+            .platform()
+            .account_extensions(acc.id, None)
+            .await
+            .ok()
+            .and_then(|v| v.into_iter().find(|e| e.is_admin))
+    {
+        out.push((
+            format!("{} (sandbox administrator)", admin.full_name()),
+            admin,
+        ));
+    }
+    out
+}
+
+async fn jwt_view(
+    st: &AppState,
+    d: &Dev,
+    headers: &HeaderMap,
+    created: Option<&str>,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
+    let owners = jwt_owners(st, d).await;
+    let mut rows = String::new();
+    for (label, owner) in &owners {
+        for j in st
+            .store()
+            .platform()
+            .jwts_of(owner.id)
+            .await
+            .unwrap_or_default()
+        {
+            rows.push_str(&format!(
+                "<tr><td><strong>{}</strong><br><span class=\"hint\">{}</span></td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td><form method=\"post\" action=\"/console/credentials/{}/revoke\" class=\"inline\">{}\
+                 <button class=\"btn danger small\" type=\"submit\">Revoke</button></form></td></tr>",
+                esc(&j.label),
+                esc(label),
+                j.client_ids.as_ref().map(|v| esc(&v.join(", "))).unwrap_or_else(|| "Any app".into()),
+                when(j.created),
+                j.expires.map(when).unwrap_or_else(|| "Never".into()),
+                j.id,
+                csrf_field(&d.csrf),
+            ));
+        }
+    }
+    let created = created
+        .map(|jwt| {
+            format!(
+                "<div class=\"card\"><h2>Your new JWT</h2>{}<p class=\"hint\">Copy it now: only its hash is kept, it will not be shown again. \
+                 Exchange it with <code>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</code> and <code>assertion</code>.</p></div>",
+                secret_block("new-jwt", jwt)
+            )
+        })
+        .unwrap_or_default();
+    let options: String = owners
+        .iter()
+        .map(|(label, e)| format!("<option value=\"{}\">{}</option>", e.id, esc(label)))
+        .collect();
+    let main = format!(
+        "<div class=\"pagehead\"><div><h1>Credentials</h1><p class=\"sub\">JWT credentials sign you in to apps that use the JWT auth flow.</p></div></div>{created}\
+         <div class=\"card\"><h2>Create JWT</h2><form class=\"stack\" method=\"post\" action=\"/console/credentials\" novalidate>{csrf}\
+         {label}<div class=\"field\"><label for=\"f-owner\">Signs in as</label><select id=\"f-owner\" name=\"owner\">{options}</select></div>\
+         {apps}{exp}<div class=\"actions\"><button class=\"btn primary\" type=\"submit\">Create JWT</button></div></form></div>\
+         <div class=\"card\"><h2>Your JWTs</h2>{table}</div>",
+        csrf = csrf_field(&d.csrf),
+        label = Field::new("label", "Label", "text")
+            .required()
+            .error(errors.get("label"))
+            .render(),
+        apps = Field::new("clientIds", "Only for these apps (client ids)", "text")
+            .hint("Leave empty to allow any app; separate several with commas")
+            .error(errors.get("clientIds"))
+            .render(),
+        exp = Field::new("expiresInDays", "Expires after (days)", "number")
+            .hint("Leave empty for no expiry")
+            .error(errors.get("expiresInDays"))
+            .render(),
+        table = if rows.is_empty() {
+            "<p class=\"empty\">No JWT credentials.</p>".to_string()
+        } else {
+            format!(
+                "<table><thead><tr><th>Label</th><th>Apps</th><th>Created</th><th>Expires</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+            )
+        },
+    );
+    let _ = headers;
+    page_status(
+        d,
+        "/console/credentials",
+        "Credentials",
+        None,
+        &main,
+        status,
+    )
+}
+
+async fn jwt_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let d = match dev(&st, &headers, "/console/credentials").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    jwt_view(&st, &d, &headers, None, &Errors::default(), StatusCode::OK).await
+}
+
+async fn jwt_create(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, "/console/credentials").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let mut errors = Errors::default();
+    if !csrf_ok(&headers, &form) {
+        errors.add("label", "The form expired: submit it again.");
+        return jwt_view(&st, &d, &headers, None, &errors, StatusCode::FORBIDDEN).await;
+    }
+    let owners = jwt_owners(&st, &d).await;
+    let owner = form
+        .get("owner")
+        .and_then(|o| owners.iter().find(|(_, e)| e.id.to_string() == o))
+        .map(|(_, e)| e.clone())
+        .unwrap_or_else(|| d.ext.clone());
+    let ids = ops::split_list(form.get("clientIds").unwrap_or(""));
+    let days = match form
+        .get("expiresInDays")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => Some(0),
+        },
+    };
+    let base = base_url(&st, &headers);
+    match ops::create_jwt(
+        &st,
+        &owner,
+        form.get("label").unwrap_or(""),
+        (!ids.is_empty()).then_some(ids),
+        days,
+        &base,
+    )
+    .await
+    {
+        Ok((_, jwt)) => {
+            jwt_view(
+                &st,
+                &d,
+                &headers,
+                Some(&jwt),
+                &Errors::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => jwt_view(&st, &d, &headers, None, &e, StatusCode::BAD_REQUEST).await,
+    }
+}
+
+async fn jwt_revoke(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(jid): Path<i64>,
+    FormBody(form): FormBody,
+) -> Response {
+    let d = match dev(&st, &headers, "/console/credentials").await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if csrf_ok(&headers, &form) {
+        for (_, owner) in jwt_owners(&st, &d).await {
+            if st
+                .store()
+                .platform()
+                .revoke_jwt(owner.id, jid)
+                .await
+                .unwrap_or(false)
+            {
+                break;
+            }
+        }
+    }
+    see_other("/console/credentials", vec![])
+}
+
+// --------------------------------------------------------------------------------- JSON API
+
+async fn api_dev(st: &AppState, headers: &HeaderMap) -> Result<Extension, Response> {
+    signed_in(st, headers, SessionRealm::Console, true)
+        .await
+        .ok_or_else(|| api_error(Error::Unauthenticated(AuthFailure::Missing)))
+}
+
+pub fn app_json(r: &AppRecord) -> Value {
+    json!({
+        "clientId": r.app.client_id,
+        "name": r.app.name,
+        "type": if r.app.kind == AppKind::Bot { "Bot" } else { "RestApi" },
+        "clientType": if r.app.public_client { "ClientSide" } else { "ServerSide" },
+        "description": r.details.description,
+        "contactEmail": r.details.contact_email,
+        "environment": r.details.stage.as_str(),
+        "publicBot": r.details.public_bot,
+        "grants": r.app.grants.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "permissions": r.app.permissions.iter().map(|p| p.api_name()).collect::<Vec<_>>(),
+        "redirectUris": r.app.redirect_uris,
+        "accessTokenTtl": r.app.access_ttl_secs,
+        "refreshTokenTtl": r.app.refresh_ttl_secs,
+        "creationTime": r.details.created.to_rfc3339(),
+    })
+}
+
+/// `POST …/session` bodies: `{login, extension?, password}` (JSON) or the same as a form.
+pub async fn api_session(
+    st: &AppState,
+    peer: &str,
+    headers: &HeaderMap,
+    form: &Params,
+    realm: SessionRealm,
+) -> Response {
+    let result = verify_sign_in(
+        st,
+        peer,
+        form.get("login").unwrap_or(""),
+        form.get("extension"),
+        form.get("password").unwrap_or(""),
+    )
+    .await;
+    let ext = match result {
+        Ok(e) => e,
+        Err(SignInError::Throttled(secs)) => {
+            return api_error(Error::RateLimited {
+                group: "Auth",
+                retry_after_secs: secs,
+            });
+        }
+        Err(e) => {
+            return api_error(Error::oauth(
+                openglip_domain::error::OAuthError::InvalidGrant,
+                "OAU-140",
+                e.message(),
+            ));
+        }
+    };
+    if realm == SessionRealm::Account && !ext.is_admin {
+        return api_error(Error::forbidden(
+            "Only administrators can use the admin API",
+        ));
+    }
+    match start_session(st, headers, realm, &ext).await {
+        Ok((token, _)) => Json(json!({
+            "token": token,
+            "expiresIn": SESSION_TTL_SECS,
+            "extensionId": ext.id.to_string(),
+            "accountId": ext.account_id.to_string(),
+            "name": ext.full_name(),
+        }))
+        .into_response(),
+        Err(e) => api_error(e),
+    }
+}
+
+async fn api_signin(
+    State(st): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    api_session(&st, &peer, &headers, &form, SessionRealm::Console).await
+}
+
+async fn api_signout(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    end_session(&st, &headers, SessionRealm::Console).await;
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn api_apps(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let d = match api_dev(&st, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match st.store().platform().apps_of_developer(d.id).await {
+        Ok(apps) => {
+            Json(json!({"records": apps.iter().map(app_json).collect::<Vec<_>>()})).into_response()
+        }
+        Err(e) => api_error(e),
+    }
+}
+
+fn json_form(v: &Value) -> AppForm {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let list = |k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let grants = list("grants");
+    let has = |g: &str| grants.iter().any(|x| x == g);
+    AppForm {
+        kind: if s("type") == "Bot" {
+            AppKind::Bot
+        } else {
+            AppKind::Rest
+        },
+        name: s("name"),
+        description: s("description"),
+        contact_email: s("contactEmail"),
+        client_type: if s("clientType") == "ClientSide" {
+            ClientType::ClientSide
+        } else {
+            ClientType::ServerSide
+        },
+        auth_code: grants.is_empty() || has("authorization_code"),
+        jwt: has(GrantType::JwtBearer.as_str()),
+        password: has("password"),
+        refresh_tokens: grants.is_empty() || has("refresh_token"),
+        redirect_uris: list("redirectUris"),
+        permissions: list("permissions"),
+        public_bot: v.get("publicBot").and_then(Value::as_bool).unwrap_or(false),
+        access_ttl_secs: v.get("accessTokenTtl").and_then(Value::as_i64),
+        refresh_ttl_secs: v.get("refreshTokenTtl").and_then(Value::as_i64),
+    }
+}
+
+async fn api_create_app(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    crate::extract::JsonBody(v): crate::extract::JsonBody<Value>,
+) -> Response {
+    let d = match api_dev(&st, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match ops::create_app(&st, &d, &json_form(&v)).await {
+        Ok((r, secret)) => {
+            let mut body = app_json(&r);
+            body["clientSecret"] = json!(secret);
+            body["sandboxAccountId"] = json!(
+                st.store()
+                    .platform()
+                    .sandbox_of(d.id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|a| a.id.to_string())
+            );
+            (StatusCode::CREATED, Json(body)).into_response()
+        }
+        Err(errors) => api_form_error(&errors),
+    }
+}
+
+async fn api_my_app(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(Extension, AppRecord), Response> {
+    let d = api_dev(st, headers).await?;
+    let r = ops::developer_app(st, &d, id).await.map_err(api_error)?;
+    Ok((d, r))
+}
+
+async fn api_app(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match api_my_app(&st, &headers, &id).await {
+        Ok((_, r)) => Json(app_json(&r)).into_response(),
+        Err(resp) => resp,
+    }
+}
+
+async fn api_rotate(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (d, r) = match api_my_app(&st, &headers, &id).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    match ops::rotate_secret(&st, &d, &r).await {
+        Ok(secret) => {
+            Json(json!({"clientId": r.app.client_id, "clientSecret": secret})).into_response()
+        }
+        Err(e) => api_error(e),
+    }
+}
+
+fn requirements_json(reqs: &[crate::usage::Requirement]) -> Value {
+    json!(
+        reqs.iter()
+            .map(|q| json!({"requirement": q.text, "met": q.met}))
+            .collect::<Vec<_>>()
+    )
+}
+
+async fn api_usage(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, r) = match api_my_app(&st, &headers, &id).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    let reqs = match ops::graduation_report(&st, &r).await {
+        Ok(q) => q,
+        Err(e) => return api_error(e),
+    };
+    let usage = st
+        .store()
+        .platform()
+        .usage(r.app.id)
+        .await
+        .unwrap_or_default();
+    Json(json!({
+        "records": usage.iter().map(|u| json!({"group": u.group, "calls": u.calls, "errors": u.errors, "lastCallTime": u.last_call.to_rfc3339()})).collect::<Vec<_>>(),
+        "environment": r.details.stage.as_str(),
+        "requirements": requirements_json(&reqs),
+    }))
+    .into_response()
+}
+
+async fn api_production(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, r) = match api_my_app(&st, &headers, &id).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    match ops::apply_for_production(&st, &r).await {
+        Ok(reqs) => {
+            let ok = reqs.iter().all(|q| q.met) || r.details.stage == Environment::Production;
+            let body = json!({
+                "environment": if ok { "Production" } else { "Sandbox" },
+                "admitted": ok,
+                "requirements": requirements_json(&reqs),
+            });
+            (
+                if ok {
+                    StatusCode::OK
+                } else {
+                    StatusCode::CONFLICT
+                },
+                Json(body),
+            )
+                .into_response()
+        }
+        Err(e) => api_error(e),
+    }
+}
+
+async fn api_install(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (d, r) = match api_my_app(&st, &headers, &id).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    if r.app.kind != AppKind::Bot {
+        return api_error(Error::invalid_because("clientId", "Not a bot app"));
+    }
+    let (csrf, cookies) = (String::new(), vec![]);
+    let dv = Dev {
+        ext: d.clone(),
+        csrf,
+        cookies,
+    };
+    let Some(account) = bot_target(&st, &dv, &r).await else {
+        return api_error(Error::invalid_because(
+            "accountId",
+            "There is no account to add the bot to (set up the sandbox first)",
+        ));
+    };
+    let by = installer(&st, &dv, account).await;
+    match ops::install_bot(&st, &r, account, &by, true).await {
+        Ok(done) => (
+            StatusCode::CREATED,
+            Json(json!({
+                "extensionId": done.install.extension.id.to_string(),
+                "accountId": done.install.account_id.to_string(),
+                "tokenDelivered": matches!(done.delivery, Some(Ok(()))),
+                "deliveryError": done.delivery.and_then(|d| d.err()),
+            })),
+        )
+            .into_response(),
+        Err(e) => api_error(e),
+    }
+}
+
+async fn api_sandbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let d = match api_dev(&st, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match st.store().platform().sandbox_of(d.id).await {
+        Ok(Some(a)) => Json(json!({"accountId": a.id.to_string(), "name": a.name, "mainNumber": a.main_number, "adminExtensionNumber": "101"})).into_response(),
+        Ok(None) => api_error(Error::not_found("sandbox")),
+        Err(e) => api_error(e),
+    }
+}
+
+async fn api_sandbox_create(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    crate::extract::JsonBody(v): crate::extract::JsonBody<Value>,
+) -> Response {
+    let d = match api_dev(&st, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let pw = v.get("password").and_then(Value::as_str).unwrap_or("");
+    match ops::create_sandbox(&st, &d, pw).await {
+        Ok((a, admin)) => (
+            StatusCode::CREATED,
+            Json(json!({"accountId": a.id.to_string(), "name": a.name, "mainNumber": a.main_number,
+                        "adminExtensionId": admin.id.to_string(), "adminExtensionNumber": admin.extension_number})),
+        )
+            .into_response(),
+        Err(errors) => api_form_error(&errors),
+    }
+}
+
+fn jwt_json(j: &JwtCredential) -> Value {
+    json!({
+        "id": j.id.to_string(),
+        "label": j.label,
+        "ownerId": j.owner.to_string(),
+        "clientIds": j.client_ids,
+        "creationTime": j.created.to_rfc3339(),
+        "expirationTime": j.expires.map(|e| e.to_rfc3339()),
+    })
+}
+
+async fn api_jwts(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let d = match api_dev(&st, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let dv = Dev {
+        ext: d,
+        csrf: String::new(),
+        cookies: vec![],
+    };
+    let mut out = Vec::new();
+    for (_, owner) in jwt_owners(&st, &dv).await {
+        for j in st
+            .store()
+            .platform()
+            .jwts_of(owner.id)
+            .await
+            .unwrap_or_default()
+        {
+            out.push(jwt_json(&j));
+        }
+    }
+    Json(json!({"records": out})).into_response()
+}
+
+async fn api_jwt_create(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    crate::extract::JsonBody(v): crate::extract::JsonBody<Value>,
+) -> Response {
+    let d = match api_dev(&st, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let dv = Dev {
+        ext: d.clone(),
+        csrf: String::new(),
+        cookies: vec![],
+    };
+    let owner = match v.get("ownerId").and_then(Value::as_str) {
+        None => d.clone(),
+        Some(o) => match jwt_owners(&st, &dv)
+            .await
+            .into_iter()
+            .find(|(_, e)| e.id.to_string() == o)
+        {
+            Some((_, e)) => e,
+            None => return api_error(Error::not_found("ownerId")),
+        },
+    };
+    let ids = v.get("clientIds").and_then(Value::as_array).map(|a| {
+        a.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    });
+    let days = v.get("expiresInDays").and_then(Value::as_i64);
+    let base = base_url(&st, &headers);
+    match ops::create_jwt(
+        &st,
+        &owner,
+        v.get("label").and_then(Value::as_str).unwrap_or(""),
+        ids,
+        days,
+        &base,
+    )
+    .await
+    {
+        Ok((cred, jwt)) => {
+            let mut body = jwt_json(&cred);
+            body["jwt"] = json!(jwt);
+            (StatusCode::CREATED, Json(body)).into_response()
+        }
+        Err(errors) => api_form_error(&errors),
+    }
+}
+
+async fn api_jwt_revoke(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(jid): Path<i64>,
+) -> Response {
+    let d = match api_dev(&st, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let dv = Dev {
+        ext: d,
+        csrf: String::new(),
+        cookies: vec![],
+    };
+    for (_, owner) in jwt_owners(&st, &dv).await {
+        if st
+            .store()
+            .platform()
+            .revoke_jwt(owner.id, jid)
+            .await
+            .unwrap_or(false)
+        {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+    }
+    api_error(Error::not_found("jwtId"))
+}
