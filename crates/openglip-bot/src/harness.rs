@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use openglip_domain::AccountId;
 use openglip_sdk::Client;
+use openglip_sdk::reqwest;
 use openglip_sdk::wire::PostInfo;
 use openglip_server::realtime::RealtimeConfig;
 use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
@@ -460,5 +461,284 @@ impl TestServer {
         c.public_url = Some(format!("http://127.0.0.1:{port}"));
         c.transport = Transport::WebHook;
         c
+    }
+}
+
+// ---------- bot apps and their install flows (the server's console and authorization pages) ----------
+
+/// A bot app registered on the server (as in the developer console), admitted to production.
+#[derive(Debug, Clone)]
+pub struct BotApp {
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub redirect_uri: String,
+}
+
+impl Company {
+    /// Registers a bot app whose OAuth redirect URI is `redirect_uri` (the bot's `/bot/oauth`);
+    /// `public`: installed by people through the authorization pages, else by an administrator.
+    pub async fn bot_app(
+        &self,
+        server: &TestServer,
+        name: &str,
+        redirect_uri: &str,
+        public: bool,
+    ) -> BotApp {
+        use openglip_server::platform::{AppForm, create_app};
+        let st = server.state();
+        let admin = self.extension(server, &self.admin().id).await;
+        let (record, secret) = create_app(
+            st,
+            &admin,
+            &AppForm {
+                kind: openglip_domain::AppKind::Bot,
+                name: name.into(),
+                description: "A test bot".into(),
+                contact_email: self.admin().email.clone(),
+                redirect_uris: vec![redirect_uri.into()],
+                public_bot: public,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("registering the bot app: {e:?}"));
+        st.store()
+            .platform()
+            .set_app_stage(
+                record.app.id,
+                openglip_domain::platform::Environment::Production,
+            )
+            .await
+            .expect("admit the app to production");
+        BotApp {
+            client_id: record.app.client_id,
+            client_secret: secret,
+            redirect_uri: redirect_uri.into(),
+        }
+    }
+
+    async fn extension(&self, server: &TestServer, id: &str) -> openglip_domain::Extension {
+        let id = openglip_domain::ExtensionId(id.parse().expect("a numeric id"));
+        server
+            .state()
+            .store()
+            .extension(id)
+            .await
+            .expect("read the extension")
+            .expect("the extension exists")
+    }
+
+    /// An administrator adds a private bot (the console's "Add to …"): the server creates the bot
+    /// extension and POSTs its token to the bot's redirect URI. Returns the bot's id.
+    pub async fn install_private_bot(&self, server: &TestServer, app: &BotApp) -> String {
+        let st = server.state();
+        let record = st
+            .store()
+            .platform()
+            .app_record(app.client_id.clone())
+            .await
+            .expect("read the app")
+            .expect("the app exists");
+        let admin = self.extension(server, &self.admin().id).await;
+        let installed =
+            openglip_server::platform::install_bot(st, &record, self.account_id, &admin, true)
+                .await
+                .expect("install the bot");
+        if let Some(Err(e)) = installed.delivery {
+            panic!("the token was not delivered to the bot: {e}");
+        }
+        installed.install.extension.id.to_string()
+    }
+
+    /// Removes a bot from the company: its extension is deleted (a `Delete` event) and its
+    /// token stops working.
+    pub async fn remove_bot(&self, server: &TestServer, bot_id: &str) {
+        let id = openglip_domain::ExtensionId(bot_id.parse().expect("a numeric id"));
+        openglip_server::platform::remove_bot(server.state(), self.account_id, id)
+            .await
+            .expect("remove the bot");
+    }
+}
+
+/// A minimal browser for the server's pages: cookies, forms with their CSRF token, no
+/// automatic redirects.
+pub struct Browser {
+    base: String,
+    http: reqwest::Client,
+    cookies: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+/// A page as the browser got it.
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+impl Page {
+    /// The value of the form field `name`.
+    pub fn input(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("name=\"{name}\""))?;
+        let start = self.body[..at].rfind('<')?;
+        let end = self.body[at..].find('>')? + at;
+        let tag = &self.body[start..end];
+        let v = tag.find("value=\"")? + 7;
+        let e = tag[v..].find('"')? + v;
+        Some(unescape(&tag[v..e]))
+    }
+}
+
+impl Browser {
+    pub fn new(server: &TestServer) -> Browser {
+        Browser {
+            base: server.url(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            cookies: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+        jar.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&self, r: reqwest::Response) -> Page {
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        for c in r.headers().get_all("set-cookie") {
+            let Some((k, v)) = c
+                .to_str()
+                .ok()
+                .and_then(|c| c.split(';').next())
+                .and_then(|kv| kv.split_once('='))
+            else {
+                continue;
+            };
+            let mut jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+            jar.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                jar.push((k.to_string(), v.to_string()));
+            }
+        }
+        let body = r.text().await.unwrap_or_default();
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let r = self
+            .http
+            .get(self.url(path))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("GET");
+        self.finish(r).await
+    }
+
+    /// Posts a form, adding the CSRF token from its cookie.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = {
+            let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+            jar.iter()
+                .find(|(k, _)| k == "og_csrf")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("_csrf", &csrf));
+        let r = self
+            .http
+            .post(self.url(path))
+            .header("cookie", self.cookie_header())
+            .header("origin", self.base.clone())
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        self.finish(r).await
+    }
+
+    /// The browser part of the authorization-code flow: the authorize URL, sign-in, the Access
+    /// Request page, Authorize. Returns where the server redirects to (the client's redirect URI
+    /// with `code`).
+    pub async fn authorize(&self, authorize_url: &str, login: &str, password: &str) -> String {
+        let p = self.get(authorize_url).await;
+        assert_eq!(p.status, 200, "authorize: {}", p.body);
+        let q = p
+            .input("q")
+            .unwrap_or_else(|| panic!("no form on the authorize page:\n{}", p.body));
+        let s = self
+            .post(
+                "/oauth/signin",
+                &[("q", &q), ("login", login), ("password", password)],
+            )
+            .await;
+        assert_eq!(s.status, 303, "sign-in: {}", s.body);
+        let c = self
+            .get(&s.location.expect("a redirect to the Access Request page"))
+            .await;
+        assert_eq!(c.status, 200, "consent: {}", c.body);
+        let q = c.input("q").expect("the Access Request form");
+        let d = self
+            .post("/oauth/consent", &[("q", &q), ("decision", "allow")])
+            .await;
+        assert!(
+            matches!(d.status, 302 | 303),
+            "authorize: {} {}",
+            d.status,
+            d.body
+        );
+        d.location.expect("the redirect to the client")
+    }
+}
+
+impl Person {
+    /// Adds a public bot as a person does: through the authorization pages, then the browser
+    /// follows the redirect to the bot, which exchanges the code. Returns the bot's answer status.
+    pub async fn add_public_bot(&self, server: &TestServer, app: &BotApp) -> u16 {
+        let client = Client::builder(server.url())
+            .app(&app.client_id, None)
+            .build()
+            .expect("a client");
+        let url = client
+            .authorize_url(&openglip_sdk::auth::AuthorizeRequest {
+                redirect_uri: app.redirect_uri.clone(),
+                ..Default::default()
+            })
+            .expect("an authorize URL");
+        let b = Browser::new(server);
+        let to_bot = b.authorize(&url, &self.email, PASSWORD).await;
+        assert!(to_bot.starts_with(&app.redirect_uri), "{to_bot}");
+        b.get(&to_bot).await.status
     }
 }

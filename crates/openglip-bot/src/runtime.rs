@@ -815,6 +815,7 @@ impl<B: Bot> Session<B> {
     /// since the cursor. On the very first start it only records where things stand.
     async fn catch_up(&self) -> Result<()> {
         self.sh.status().catch_ups += 1;
+        let scan_start = Timestamp::now();
         let first_run = self.sh.store.meta("cursor").await?.is_none();
         let cursor = self
             .sh
@@ -891,7 +892,9 @@ impl<B: Bot> Session<B> {
         for (_, p) in missed {
             self.handle_post(p).await?;
         }
-        Ok(())
+        // Everything before the scan is handled now; what came after arrives on the
+        // subscription, which was in place before the scan began.
+        self.advance_cursor(&scan_start.to_string()).await
     }
 }
 

@@ -501,3 +501,117 @@ async fn webhook_deliveries_resume_from_the_cursor_after_a_restart() {
     let _ = WsOptions::new(vec![]);
     let _ = Member::Id(String::new());
 }
+
+fn oauth_config(s: &Setup, port: u16, app: &openglip_bot::harness::BotApp) -> BotConfig {
+    let mut config = BotConfig::new(s.server.url());
+    config.client_id = Some(app.client_id.clone());
+    config.client_secret = app.client_secret.clone();
+    config.listen = Some(format!("127.0.0.1:{port}"));
+    config.public_url = Some(format!("http://127.0.0.1:{port}"));
+    config.data_dir = s.dir.path().to_path_buf();
+    config
+}
+
+/// An administrator adds a private bot: the server creates its extension and POSTs the token
+/// to the bot's `/bot/oauth`. Removing it deletes the extension: the bot hears `Delete`.
+#[tokio::test]
+async fn a_private_bot_is_installed_and_removed_by_the_server() {
+    let s = setup().await;
+    let rec = Recorder::default();
+    let port = openglip_bot::harness::free_port();
+    let app = s
+        .acme
+        .bot_app(
+            &s.server,
+            "Concierge",
+            &format!("http://127.0.0.1:{port}/bot/oauth"),
+            false,
+        )
+        .await;
+    // With a public URL the bot receives WebHooks.
+    let mut running = openglip_bot::start(rec.clone(), oauth_config(&s, port, &app))
+        .await
+        .unwrap();
+    let bot_id = s.acme.install_private_bot(&s.server, &app).await;
+    running.ready(T).await.unwrap();
+    rec.wait_for("installed Private").await;
+    assert_eq!(running.bot_id(), Some(bot_id.clone()));
+    let chat = s.john.direct_chat(&bot_id).await;
+    s.john.expect_text(&chat, &bot_id, GREETING, T).await;
+    let m = s.john.say(&chat, "private?").await;
+    assert_eq!(
+        s.john.expect_post(&chat, &bot_id, &m, T).await.text,
+        "echo 1: private?"
+    );
+
+    s.acme.remove_bot(&s.server, &bot_id).await;
+    rec.wait_for("removed").await;
+    running.stop().await.unwrap();
+}
+
+/// An administrator adds a public bot through the authorization pages; the browser is redirected to
+/// the bot with a code, which the bot exchanges for its token.
+#[tokio::test]
+async fn a_public_bot_is_installed_through_the_authorization_pages() {
+    let s = setup().await;
+    let rec = Recorder::default();
+    let port = openglip_bot::harness::free_port();
+    let app = s
+        .acme
+        .bot_app(
+            &s.server,
+            "Helper",
+            &format!("http://127.0.0.1:{port}/bot/oauth"),
+            true,
+        )
+        .await;
+    let mut config = oauth_config(&s, port, &app);
+    config.transport = openglip_bot::Transport::WebSocket;
+    let mut running = openglip_bot::start(rec.clone(), config).await.unwrap();
+    // Only an administrator may add a bot to the company.
+    assert_eq!(s.acme.admin().add_public_bot(&s.server, &app).await, 200);
+    running.ready(T).await.unwrap();
+    rec.wait_for("installed Public").await;
+    let bot_id = running.bot_id().unwrap();
+    let chat = s.jane.direct_chat(&bot_id).await;
+    s.jane.expect_text(&chat, &bot_id, GREETING, T).await;
+    let m = s.jane.say(&chat, "public?").await;
+    assert_eq!(
+        s.jane.expect_post(&chat, &bot_id, &m, T).await.text,
+        "echo 1: public?"
+    );
+    running.stop().await.unwrap();
+}
+
+/// The bot keeps its WebHook subscription without a cron job: when it is gone (deleted,
+/// expired or blacklisted), the next check makes it again and catches up.
+#[tokio::test]
+async fn a_lost_webhook_subscription_is_made_again() {
+    let s = setup().await;
+    let rec = Recorder::default();
+    let mut config = s.server.webhook_bot_config(&s.bot.token, s.dir.path());
+    config.renew_every = Duration::from_millis(300);
+    let running = start(&rec, config).await;
+    let as_bot =
+        openglip_bot::sdk::Client::with_bot_token(s.server.url(), s.bot.token.clone()).unwrap();
+    let subs = as_bot.list_subscriptions().await.unwrap();
+    assert_eq!(subs.len(), 1);
+    assert_eq!(subs[0].delivery_mode.transport_type, "WebHook");
+    // Renewed in the background.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let renewed = as_bot.subscription(&subs[0].id).await.unwrap();
+    assert!(renewed.expiration_time >= subs[0].expiration_time);
+
+    as_bot.delete_subscription(&subs[0].id).await.unwrap();
+    let chat = s.john.direct_chat(&s.bot.id).await;
+    s.john.expect_text(&chat, &s.bot.id, GREETING, T).await;
+    let m = s.john.say(&chat, "still there?").await;
+    assert_eq!(
+        s.john.expect_post(&chat, &s.bot.id, &m, T).await.text,
+        "echo 1: still there?"
+    );
+    let now = as_bot.list_subscriptions().await.unwrap();
+    assert_eq!(now.len(), 1);
+    assert_ne!(now[0].id, subs[0].id, "a new subscription");
+    running.stop().await.unwrap();
+}

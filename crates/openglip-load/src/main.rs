@@ -388,16 +388,15 @@ async fn main() {
                                 String::new(),
                             );
                         }
-                        if let Ok(v) = serde_json::from_str::<Value>(&body) {
-                            if let Some((key, sent)) =
+                        if let Ok(v) = serde_json::from_str::<Value>(&body)
+                            && let Some((key, sent)) =
                                 v["body"]["text"].as_str().and_then(parse_text)
-                            {
-                                let mut r = rec.lock().unwrap();
-                                if r.keys.insert((i, key)) {
-                                    r.latencies.push(at.saturating_sub(sent));
-                                } else {
-                                    r.duplicates += 1;
-                                }
+                        {
+                            let mut r = rec.lock().unwrap();
+                            if r.keys.insert((i, key)) {
+                                r.latencies.push(at.saturating_sub(sent));
+                            } else {
+                                r.duplicates += 1;
                             }
                         }
                         (
@@ -547,10 +546,10 @@ async fn idle(args: &Args, http: &reqwest::Client, base: &str, token: &str, pid:
     let mut alive = 0usize;
     for ws in conns.iter_mut() {
         let hb = json!([{"type": "Heartbeat", "messageId": "hb"}]).to_string();
-        if ws.send(Message::Text(hb.into())).await.is_ok() {
-            if let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
-                alive += 1;
-            }
+        if ws.send(Message::Text(hb.into())).await.is_ok()
+            && let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await
+        {
+            alive += 1;
         }
     }
     let report = json!({

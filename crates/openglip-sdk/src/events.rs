@@ -123,7 +123,21 @@ impl Event {
             event_type: et.map(str::to_string),
             body: body.clone(),
         };
-        let post = || PostInfo::deserialize(body).ok().map(Box::new);
+        // Legacy `/restapi/v1.0/glip/posts` bodies may lack the current API's thread fields.
+        let post = || {
+            let mut b = body.clone();
+            if let Value::Object(m) = &mut b {
+                let id = m.get("id").cloned().unwrap_or(Value::Null);
+                m.entry("isParent").or_insert(Value::Bool(true));
+                m.entry("threadId").or_insert(id);
+                for k in ["text", "creationTime", "lastModifiedTime", "type"] {
+                    if m.get(k).is_none_or(Value::is_null) {
+                        m.insert(k.into(), Value::String(String::new()));
+                    }
+                }
+            }
+            PostInfo::deserialize(&b).ok().map(Box::new)
+        };
         let chat = || ChatEvent::from_value(body);
         let ext = || {
             body.get("extensionId").map(|v| match v {
@@ -261,6 +275,23 @@ mod tests {
         };
         assert_eq!(c.chat_type(), Some(ChatType::Direct));
         assert_eq!(c.members, ["123456789", "chatbot-01"]);
+    }
+
+    #[test]
+    fn the_overviews_post_added_parses() {
+        let e = Event::parse(
+            &json!({"eventType": "PostAdded", "id": "0000001", "type": "TextMessage",
+            "text": "Hi SmartFriend!", "creatorId": "123456789", "groupId": "1234",
+            "creationTime": "2017-03-21T18:29:20Z", "lastModifiedTime": "2017-03-21T18:29:27Z",
+            "attachments": null, "mentions": null}),
+        );
+        let Event::PostAdded(p) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (p.group_id.as_str(), p.thread_id.as_str()),
+            ("1234", "0000001")
+        );
     }
 
     #[test]

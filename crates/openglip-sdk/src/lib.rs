@@ -38,4 +38,6 @@ pub use client::{Client, ClientBuilder, RetryPolicy};
 pub use error::{Error, Result};
 pub use events::{Event, EventStream, Incoming, Notification};
 pub use openglip_wire as wire;
+/// The HTTP client the SDK uses (for `Client::request_json`'s `Method`, and for tests).
+pub use reqwest;
 pub use ws::{WsOptions, WsSubscription};

@@ -504,7 +504,7 @@ async fn jwt_grant(st: &AppState, app: &App, form: &Params) -> ApiResult<TokenIn
         return Err(invalid("expired"));
     }
     if let Some(ids) = &cred.client_ids
-        && !ids.iter().any(|i| *i == app.client_id)
+        && !ids.contains(&app.client_id)
     {
         return Err(invalid("not valid for this application"));
     }

@@ -113,10 +113,11 @@ fn ttl(field: &str, v: Option<i64>, min: i64, max: i64, errors: &mut Errors) -> 
     }
 }
 
+/// What a valid form gives: name, grants, permissions, redirect URIs, access and refresh TTLs.
+type Validated = (String, GrantSet, PermissionSet, Vec<String>, i64, i64);
+
 /// Validates the form; returns the NewApp pieces or the errors of every field.
-fn validate_app_form(
-    form: &AppForm,
-) -> std::result::Result<(String, GrantSet, PermissionSet, Vec<String>, i64, i64), Errors> {
+fn validate_app_form(form: &AppForm) -> std::result::Result<Validated, Errors> {
     let mut errors = Errors::default();
     let name = match validate::name("name", &form.name, validate::MAX_NAME) {
         Ok(n) => n,

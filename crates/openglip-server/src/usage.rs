@@ -20,9 +20,12 @@ pub const MIN_CALLS_PER_GROUP: i64 = 5;
 /// …and errors (responses of 400 and above) must stay below this share of the calls, in percent.
 pub const MAX_ERROR_PERCENT: i64 = 5;
 
+type Counts = HashMap<(AppId, &'static str), (u64, u64)>;
+
 #[derive(Default)]
 pub struct Usage {
-    counts: Mutex<HashMap<(AppId, &'static str), (u64, u64)>>,
+    /// (calls, errors) per (app, throttling group).
+    counts: Mutex<Counts>,
     /// Writes happen one at a time.
     flushing: tokio::sync::Mutex<()>,
 }

@@ -323,3 +323,73 @@ async fn smartfriend_as_a_private_bot() {
     assert!(r.contains("ORD-MIA") && r.contains("01DEC"), "{r}");
     assert_eq!(bot_posts(&jane, &team, &bot_id).await.len(), 1);
 }
+
+/// SmartFriend as a public bot (`BOT_CLIENT_ID`, `BOT_CLIENT_SECRET`, `BOT_LISTEN`,
+/// `BOT_PUBLIC_URL`): an administrator adds it through the authorization pages, and it receives
+/// WebHooks at its public URL. Then as a private bot of another company, installed by the server
+/// POSTing its token.
+#[tokio::test(flavor = "multi_thread")]
+async fn smartfriend_installed_through_oauth_as_a_public_and_a_private_bot() {
+    use openglip_bot::harness::{TestServer, free_port};
+    let server = TestServer::start().await;
+    for public in [true, false] {
+        let company = server.company(if public { "Acme" } else { "Globex" }).await;
+        let john = company.person(&server, "John", "Smith").await;
+        let port = free_port();
+        let public_url = format!("http://127.0.0.1:{port}");
+        let app = company
+            .bot_app(
+                &server,
+                "SmartFriend",
+                &format!("{public_url}/bot/oauth"),
+                public,
+            )
+            .await;
+        let bot_data = tempfile::tempdir().unwrap();
+        let sf = Proc::spawn(
+            Command::new(env!("CARGO_BIN_EXE_smartfriend"))
+                .env("OPENGLIP_SERVER", server.url())
+                .env("BOT_CLIENT_ID", &app.client_id)
+                .env(
+                    "BOT_CLIENT_SECRET",
+                    app.client_secret.clone().unwrap_or_default(),
+                )
+                .env("BOT_LISTEN", format!("127.0.0.1:{port}"))
+                .env("BOT_PUBLIC_URL", &public_url)
+                .env("BOT_DATA_DIR", bot_data.path())
+                .env("RUST_LOG", "info"),
+        );
+        sf.wait_for("bot endpoint listening", T);
+        let bot_id = if public {
+            assert_eq!(company.admin().add_public_bot(&server, &app).await, 200);
+            let line = sf.wait_for("bot ready", T);
+            line.split("bot_id=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        } else {
+            let id = company.install_private_bot(&server, &app).await;
+            sf.wait_for("bot ready", T);
+            id
+        };
+        let chat = john.direct_chat(&bot_id).await;
+        let hi = wait_text(&john.client, &chat, &bot_id, |t| t.starts_with("Hi ")).await;
+        assert_eq!(hi, "Hi John, Nice to meet you! How can I help you?");
+        john.client
+            .send_text(
+                &chat,
+                "Please book me a flight New York – San Francisco 05/06/17",
+            )
+            .await
+            .unwrap();
+        let booked = wait_text(&john.client, &chat, &bot_id, |t| {
+            t.starts_with("Absolutely!")
+        })
+        .await;
+        assert!(booked.contains("06MAY JFK-SFO"), "{booked}");
+        drop(sf);
+    }
+}

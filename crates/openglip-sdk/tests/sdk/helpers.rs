@@ -229,3 +229,150 @@ impl Proxy {
         panic!("cannot bind the proxy port again");
     }
 }
+
+/// Just enough of a browser for the server's sign-in and Access Request pages.
+pub struct Browser {
+    base: String,
+    http: reqwest::Client,
+    cookies: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn input(&self, name: &str) -> String {
+        let at = self
+            .body
+            .find(&format!("name=\"{name}\""))
+            .unwrap_or_else(|| panic!("no {name} in {}", self.body));
+        let start = self.body[..at].rfind('<').unwrap();
+        let end = self.body[at..].find('>').unwrap() + at;
+        let tag = &self.body[start..end];
+        let v = tag.find("value=\"").unwrap() + 7;
+        let e = tag[v..].find('"').unwrap() + v;
+        tag[v..e]
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: Default::default(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        let jar = self.cookies.lock().unwrap();
+        jar.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&self, r: reqwest::Response) -> Page {
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
+        for c in r.headers().get_all("set-cookie") {
+            if let Some((k, v)) = c
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .and_then(|kv| kv.split_once('='))
+            {
+                let mut jar = self.cookies.lock().unwrap();
+                jar.retain(|(n, _)| n != k);
+                if !v.is_empty() {
+                    jar.push((k.to_string(), v.to_string()));
+                }
+            }
+        }
+        Page {
+            status,
+            location,
+            body: r.text().await.unwrap_or_default(),
+        }
+    }
+
+    pub async fn get(&self, url: &str) -> Page {
+        let url = if url.starts_with("http") {
+            url.to_string()
+        } else {
+            format!("{}{url}", self.base)
+        };
+        let r = self
+            .http
+            .get(url)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self
+            .cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k == "og_csrf")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let mut form = fields.to_vec();
+        form.push(("_csrf", &csrf));
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("origin", self.base.clone())
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    /// Sign in and Authorize; returns the redirect to the client.
+    pub async fn authorize(&self, url: &str, login: &str, password: &str) -> String {
+        let p = self.get(url).await;
+        assert_eq!(p.status, 200, "{}", p.body);
+        let s = self
+            .post(
+                "/oauth/signin",
+                &[
+                    ("q", &p.input("q")),
+                    ("login", login),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(s.status, 303, "{}", s.body);
+        let c = self.get(&s.location.unwrap()).await;
+        let d = self
+            .post(
+                "/oauth/consent",
+                &[("q", &c.input("q")), ("decision", "allow")],
+            )
+            .await;
+        assert!(matches!(d.status, 302 | 303), "{}", d.body);
+        d.location.unwrap()
+    }
+}

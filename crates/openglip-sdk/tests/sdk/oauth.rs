@@ -124,3 +124,104 @@ fn authorize_urls_carry_pkce() {
     assert_eq!(q["code_challenge_method"], "S256");
     assert_eq!(q["state"], "xyz");
 }
+
+#[tokio::test]
+async fn authorization_code_with_pkce() {
+    let w = World::new().await;
+    let redirect = "http://127.0.0.1:9/callback";
+    let (app, secret) = openglip_server::admin::create_app(
+        &w.app.state,
+        openglip_server::admin::NewAppSpec {
+            account_id: w.acme.id,
+            name: "Code app".into(),
+            redirect_uris: vec![redirect.into()],
+            grants: vec!["authorization_code".into(), "refresh_token".into()],
+            permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
+            public_client: false,
+        },
+    )
+    .await
+    .unwrap();
+    let c = Client::builder(&w.app.base)
+        .app(&app.client_id, secret)
+        .build()
+        .unwrap();
+    let pkce = Pkce::new();
+    let url = c
+        .authorize_url(&AuthorizeRequest {
+            redirect_uri: redirect.into(),
+            state: Some("s1".into()),
+            code_challenge: Some(pkce.challenge.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    let back = Browser::new(&w.app.base)
+        .authorize(&url, "bob@acme.test", PASSWORD)
+        .await;
+    let back = reqwest::Url::parse(&back).unwrap();
+    let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+    assert_eq!(q["state"], "s1");
+    // A wrong verifier is refused with a typed OAuth error…
+    let e = c
+        .exchange_code(&q["code"], redirect, Some("not-the-verifier"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.oauth_error(), Some("invalid_grant"), "{e}");
+    // …and spends the code; a fresh one with the right verifier works.
+    let back = Browser::new(&w.app.base)
+        .authorize(&url, "bob@acme.test", PASSWORD)
+        .await;
+    let code = reqwest::Url::parse(&back)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let t = c
+        .exchange_code(&code, redirect, Some(&pkce.verifier))
+        .await
+        .unwrap();
+    assert_eq!(t.owner_id.as_deref(), Some(w.bob_id.as_str()));
+    assert_eq!(c.me().await.unwrap().id.to_string(), w.bob_id);
+    assert!(c.refresh().await.is_ok());
+}
+
+#[tokio::test]
+async fn jwt_bearer_grant() {
+    let w = World::new().await;
+    let (app, secret) = openglip_server::admin::create_app(
+        &w.app.state,
+        openglip_server::admin::NewAppSpec {
+            account_id: w.acme.id,
+            name: "Server app".into(),
+            redirect_uris: vec![],
+            grants: vec![openglip_sdk::auth::JWT_GRANT.into(), "refresh_token".into()],
+            permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
+            public_client: false,
+        },
+    )
+    .await
+    .unwrap();
+    let owner = w
+        .app
+        .state
+        .store()
+        .extension(openglip_domain::ExtensionId(w.bob_id.parse().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, jwt) =
+        openglip_server::platform::create_jwt(&w.app.state, &owner, "CI", None, None, &w.app.base)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    let c = Client::builder(&w.app.base)
+        .app(&app.client_id, secret)
+        .build()
+        .unwrap();
+    let t = c.login_jwt(&jwt).await.unwrap();
+    assert_eq!(t.owner_id.as_deref(), Some(w.bob_id.as_str()));
+    assert_eq!(c.me().await.unwrap().contact.first_name, "Bob");
+    let e = c.login_jwt("a.b.c").await.unwrap_err();
+    assert_eq!(e.oauth_error(), Some("invalid_grant"), "{e}");
+}

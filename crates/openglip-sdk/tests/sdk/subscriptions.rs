@@ -145,6 +145,8 @@ async fn websocket_subscriptions_deliver_and_heartbeat() {
 
     let mut opts = WsOptions::new(default_filters());
     opts.heartbeat_after = Duration::from_millis(300);
+    // Without the server's echo the client would reconnect after this.
+    opts.heartbeat_timeout = Duration::from_millis(700);
     let (sub, mut events) = w.alice.subscribe_ws(opts).await.unwrap();
     let info = sub.info().unwrap();
     assert_eq!(info.delivery_mode.transport_type, "WebSocket");

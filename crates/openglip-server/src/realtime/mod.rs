@@ -354,6 +354,9 @@ impl Hub {
     pub async fn catch_up_into(&self, sub_id: &str, mut cursor: i64) -> Result<()> {
         const BATCH: usize = 512;
         loop {
+            // Read before the outbox: a short batch has then seen every event up to here, but not
+            // necessarily those the dispatcher routed (and skipped, as lagging) after the read.
+            let seen_to = self.position();
             let events = self.store.events_after(cursor, BATCH).await?;
             let mut r = self.lock();
             let position = r.position;
@@ -375,9 +378,12 @@ impl Hub {
                 }
                 last = ev.seq;
             }
-            // A short batch reached the end of the outbox: what is beyond `position` the
-            // dispatcher has not routed yet, and will push.
-            if last >= position || events.len() < BATCH {
+            // A short batch reached the end of the outbox as of `seen_to`; what is beyond
+            // `position` the dispatcher has not routed yet, and will push.
+            if events.len() < BATCH {
+                last = last.max(seen_to);
+            }
+            if last >= position {
                 if let Some(e) = r.subs.get_mut(sub_id) {
                     e.lagging = false;
                 }

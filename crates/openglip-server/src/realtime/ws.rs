@@ -294,8 +294,7 @@ impl Registry {
     fn remove_if<T>(&self, session: &Arc<Session>, f: impl FnOnce() -> Option<T>) -> Option<T> {
         let mut t = self.lock();
         let out = f()?;
-        if t
-            .sessions
+        if t.sessions
             .get(&session.key)
             .is_some_and(|s| Arc::ptr_eq(s, session))
         {

@@ -472,18 +472,18 @@ fn app_form_html(d: &Dev, f: &AppForm, errors: &Errors, existing: Option<&AppRec
         String::new()
     };
     format!(
-        "<form method=\"post\" action=\"{action}\" novalidate>{csrf}{type_section}\
+        "<form method=\"post\" action=\"{action}\" novalidate data-app-form>{csrf}{type_section}\
          <div class=\"card\"><h2>App properties</h2><div class=\"stack\" style=\"display:flex;flex-direction:column;gap:1rem\">{name}{desc}{contact}</div></div>\
          <div class=\"card\"><h2>Auth</h2>\
          <p class=\"hint\">REST API apps: how people authorize the app. Bot apps always use the authorization code flow.</p>\
-         <div class=\"choices\">{code}{jwt}{pw}</div>{autherr}{client_type}\
+         <div class=\"choices\" data-kind=\"RestApi\">{code}{jwt}{pw}</div>{autherr}<div data-kind=\"RestApi\">{client_type}</div>\
          <div class=\"field\" style=\"margin-top:1rem\"><label for=\"f-redirectUris\">OAuth Redirect URI</label>\
          <textarea id=\"f-redirectUris\" name=\"redirectUris\" aria-describedby=\"uri-hint\">{uris}</textarea>\
          <span class=\"hint\" id=\"uri-hint\">One per line. https, or http on localhost. A bot receives its access token here.</span>{urierr}</div>\
-         <p class=\"legend\" style=\"margin-top:1rem\">Issue refresh tokens?</p><div class=\"choices cols\">{ryes}{rno}</div>\
-         <p class=\"legend\" style=\"margin-top:1rem\">Bot visibility</p><div class=\"choices cols\">{bpriv}{bpub}</div></div>\
+         <div data-kind=\"RestApi\"><p class=\"legend\" style=\"margin-top:1rem\">Issue refresh tokens?</p><div class=\"choices cols\">{ryes}{rno}</div></div>\
+         <div data-kind=\"Bot\"><p class=\"legend\" style=\"margin-top:1rem\">Bot visibility</p><div class=\"choices cols\">{bpriv}{bpub}</div></div></div>\
          <div class=\"card\"><h2>Security</h2><p class=\"legend\">App permissions</p><div class=\"choices cols\">{perms}</div>{permerr}\
-         <div class=\"grid2\" style=\"margin-top:1rem\">{attl}{rttl}</div></div>\
+         <div class=\"grid2\" style=\"margin-top:1rem\" data-kind=\"RestApi\">{attl}{rttl}</div></div>\
          <div class=\"actions\"><button class=\"btn primary\" type=\"submit\">{submit}</button><a class=\"btn secondary\" href=\"/console\">Cancel</a></div></form>",
         csrf = csrf_field(&d.csrf),
         name = Field::new("name", "App name", "text")
@@ -1035,8 +1035,12 @@ async fn production_view(st: &AppState, d: &Dev, r: &AppRecord, applied: bool) -
         .iter()
         .map(|q| {
             format!(
-                "<li><strong>{}</strong><span>{}</span></li>",
-                if q.met { "✓ Met" } else { "✗ Not met yet" },
+                "<li class=\"req\">{}<span>{}</span></li>",
+                if q.met {
+                    "<span class=\"pill ok\">✓ Met</span>"
+                } else {
+                    "<span class=\"pill warn\">Not met yet</span>"
+                },
                 esc(&q.text)
             )
         })
@@ -1522,6 +1526,11 @@ async fn jwt_revoke(
 // --------------------------------------------------------------------------------- JSON API
 
 async fn api_dev(st: &AppState, headers: &HeaderMap) -> Result<Extension, Response> {
+    if !same_origin(headers) {
+        return Err(api_error(Error::forbidden(
+            "Cross-site requests are not allowed",
+        )));
+    }
     signed_in(st, headers, SessionRealm::Console, true)
         .await
         .ok_or_else(|| api_error(Error::Unauthenticated(AuthFailure::Missing)))

@@ -285,9 +285,9 @@ async fn users(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Res
     let main = format!(
         "<div class=\"pagehead\"><div><h1>Users with Extension</h1><p class=\"sub\">{n} user{s}</p></div>\
          <a class=\"btn primary\" href=\"/admin/users/new\">+ Add User</a></div>\
-         <div class=\"card\"><form method=\"get\" action=\"/admin/users\" class=\"actions\" role=\"search\" style=\"margin-bottom:1rem\">\
+         <div class=\"card\"><form method=\"get\" action=\"/admin/users\" class=\"searchbar\" role=\"search\">\
          <label for=\"q\" class=\"skip\">Search users</label>\
-         <input id=\"q\" type=\"search\" name=\"search\" value=\"{q}\" placeholder=\"Search by name, email or extension\" style=\"max-width:380px\">\
+         <input id=\"q\" type=\"search\" name=\"search\" value=\"{q}\" placeholder=\"Search by name, email or extension\">\
          <button class=\"btn secondary\" type=\"submit\">Search</button></form>\
          {table}</div>",
         n = list.len(),
@@ -544,8 +544,8 @@ async fn profile_view(
          <div class=\"card\"><h2>User profile information</h2><div class=\"grid2\">{first}{last}</div>\
          <div class=\"grid2\" style=\"margin-top:1rem\">{email}<div class=\"field\"><span class=\"legend\">Type</span><span>{kind}</span></div></div></div>\
          <div class=\"card\"><h2>Role</h2><label class=\"choice\"><input type=\"checkbox\" name=\"admin\" value=\"on\"{adm}{self_admin}>\
-         <span><strong>Administrator</strong><small>Can use this admin portal</small></span></label>\
-         {pw}</div>{actions}</form>",
+         <span><strong>Administrator</strong><small>Can use this admin portal</small></span></label></div>\
+         {pw}{actions}</form>",
         name = esc(&e.full_name()),
         num = esc(&e.extension_number),
         status = status_pill(e.status),
@@ -570,7 +570,7 @@ async fn profile_view(
             String::new()
         } else {
             format!(
-                "<div style=\"margin-top:1rem\">{}</div>",
+                "<div class=\"card\"><h2>Password</h2>{}</div>",
                 Field::new("password", "Set a new password (optional)", "password")
                     .autocomplete("new-password")
                     .hint("At least 8 characters; enables a user who is not activated")
@@ -1234,6 +1234,11 @@ async fn activate(
 // --------------------------------------------------------------------------------- JSON API
 
 async fn api_admin(st: &AppState, headers: &HeaderMap) -> Result<Extension, Response> {
+    if !same_origin(headers) {
+        return Err(api_error(Error::forbidden(
+            "Cross-site requests are not allowed",
+        )));
+    }
     match signed_in(st, headers, SessionRealm::Account, true).await {
         Some(e) if e.is_admin => Ok(e),
         Some(_) => Err(api_error(Error::forbidden(

@@ -18,7 +18,9 @@ async fn app(f: &Fixture, kind: AppKind) -> App {
             name: "App".into(),
             kind,
             public_client: true,
-            grants: [GrantType::AuthorizationCode].into_iter().collect::<GrantSet>(),
+            grants: [GrantType::AuthorizationCode]
+                .into_iter()
+                .collect::<GrantSet>(),
             permissions: [Permission::TeamMessaging].into_iter().collect(),
             redirect_uris: vec!["https://x.test/cb".into()],
             access_ttl_secs: 3600,
@@ -63,12 +65,149 @@ async fn a_code_is_spent_once_and_reuse_revokes_its_family() {
         expires: Timestamp::from_millis(2),
     };
     p.insert_code(code.clone()).await.unwrap();
-    assert_eq!(p.redeem_code([7; 32]).await.unwrap(), CodeRedemption::Redeemed(code));
-    f.store.insert_token(token(&app, &f.admin, 1, "fam")).await.unwrap();
-    f.store.insert_token(token(&app, &f.admin, 2, "other")).await.unwrap();
-    assert!(!f.store.token_by_access_hash([1; 32]).await.unwrap().unwrap().revoked);
-    assert_eq!(p.redeem_code([7; 32]).await.unwrap(), CodeRedemption::Reused);
-    assert!(f.store.token_by_access_hash([1; 32]).await.unwrap().unwrap().revoked);
-    assert!(!f.store.token_by_access_hash([2; 32]).await.unwrap().unwrap().revoked);
-    assert_eq!(p.redeem_code([8; 32]).await.unwrap(), CodeRedemption::Unknown);
+    assert_eq!(
+        p.redeem_code([7; 32]).await.unwrap(),
+        CodeRedemption::Redeemed(code)
+    );
+    f.store
+        .insert_token(token(&app, &f.admin, 1, "fam"))
+        .await
+        .unwrap();
+    f.store
+        .insert_token(token(&app, &f.admin, 2, "other"))
+        .await
+        .unwrap();
+    assert!(
+        !f.store
+            .token_by_access_hash([1; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert_eq!(
+        p.redeem_code([7; 32]).await.unwrap(),
+        CodeRedemption::Reused
+    );
+    assert!(
+        f.store
+            .token_by_access_hash([1; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert!(
+        !f.store
+            .token_by_access_hash([2; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert_eq!(
+        p.redeem_code([8; 32]).await.unwrap(),
+        CodeRedemption::Unknown
+    );
+}
+
+#[tokio::test]
+async fn removing_a_bot_records_delete_revokes_and_leaves_its_chats() {
+    let f = fixture().await;
+    let app = app(&f, AppKind::Bot).await;
+    let p = f.store.platform();
+    let mut bot = person("Bot", "", None);
+    bot.kind = ExtensionType::Bot;
+    bot.password_hash = None;
+    let install = p
+        .install_bot(app.id, f.account.id, f.admin.id, bot)
+        .await
+        .unwrap();
+    let ext = install.extension.clone();
+    assert_eq!(p.bot_installs(f.account.id).await.unwrap().len(), 1);
+    f.store
+        .insert_token(token(&app, &ext, 9, "bot"))
+        .await
+        .unwrap();
+    assert!(!f.store.member_chat_ids(ext.id).await.unwrap().is_empty());
+    let before = f.store.last_event_seq().await.unwrap();
+    assert!(p.remove_bot(f.account.id, ext.id).await.unwrap().is_some());
+    let events = f.store.events_after(before, 100).await.unwrap();
+    assert_eq!(
+        events[0].payload,
+        EventPayload::ExtensionDeleted {
+            extension_id: ext.id
+        }
+    );
+    assert!(f.store.member_chat_ids(ext.id).await.unwrap().is_empty());
+    let grant = f
+        .store
+        .token_by_access_hash([9; 32])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(grant.extension.status, ExtensionStatus::Removed);
+    assert!(grant.revoked);
+    assert!(p.bot_installs(f.account.id).await.unwrap().is_empty());
+    assert!(p.remove_bot(f.account.id, ext.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn sandbox_accounts_unassigned_numbers_and_activation() {
+    let f = fixture().await;
+    let p = f.store.platform();
+    assert_eq!(
+        p.account_environment(f.account.id).await.unwrap(),
+        Environment::Production
+    );
+    let mut admin = person("Sandy", "Box", None);
+    admin.is_admin = true;
+    let (sb, _) = p
+        .create_sandbox_account(f.admin.id, "Acme (sandbox)".into(), admin.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        p.account_environment(sb.id).await.unwrap(),
+        Environment::Sandbox
+    );
+    assert_eq!(p.sandbox_of(f.admin.id).await.unwrap().unwrap().id, sb.id);
+    assert!(
+        p.create_sandbox_account(f.admin.id, "again".into(), admin)
+            .await
+            .is_err()
+    );
+    // 101 is the admin: the next free number is reserved, and skipped by new extensions.
+    let n = p.reserve_extension(sb.id).await.unwrap();
+    assert_eq!(n, "102");
+    assert_eq!(p.next_extension_number(sb.id).await.unwrap(), "103");
+    assert_eq!(p.unassigned_extensions(sb.id).await.unwrap().len(), 1);
+    assert!(p.release_extension(sb.id, n).await.unwrap());
+    assert!(p.unassigned_extensions(sb.id).await.unwrap().is_empty());
+    // Activation.
+    let mut u = person("New", "User", Some("new@acme.test"));
+    u.status = ExtensionStatus::NotActivated;
+    u.password_hash = None;
+    let ext = f.store.create_extension(f.account.id, u).await.unwrap();
+    p.create_activation(
+        ext.id,
+        [3; 32],
+        Timestamp::from_millis(i64::MAX / 2),
+        "new@acme.test".into(),
+        "s".into(),
+        "b".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(p.activation([3; 32]).await.unwrap().unwrap().id, ext.id);
+    let done = p
+        .redeem_activation([3; 32], "phc".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.status, ExtensionStatus::Enabled);
+    assert!(p.activation([3; 32]).await.unwrap().is_none());
+    assert_eq!(
+        p.outbox(f.account.id, 10).await.unwrap()[0].to,
+        "new@acme.test"
+    );
 }

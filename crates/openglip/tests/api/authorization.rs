@@ -962,3 +962,46 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     .await;
     assert_eq!(s, 200, "{t}");
 }
+
+/// `@ringcentral/sdk` (npm) completes the authorization-code flow with PKCE against openglip:
+/// `tests/clients/js/authcode.mjs`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_js_sdk_completes_the_authorization_code_flow() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/js");
+    assert!(
+        root.join("node_modules/@ringcentral/sdk").exists(),
+        "the JavaScript SDK is not installed: run `scripts/test` (it installs tests/clients/js/node_modules)"
+    );
+    let w = World::new().await;
+    let client = code_app(
+        &w,
+        false,
+        &["authorization_code", "refresh_token"],
+        &["TeamMessaging", "ReadAccounts"],
+    )
+    .await;
+    let out = tokio::process::Command::new("node")
+        .arg(root.join("authcode.mjs"))
+        .current_dir(&root)
+        .env("OPENGLIP_SERVER", &w.app.base)
+        .env("OPENGLIP_CLIENT_ID", &client.client_id)
+        .env("OPENGLIP_CLIENT_SECRET", client.secret.as_deref().unwrap())
+        .env("OPENGLIP_REDIRECT_URI", REDIRECT)
+        .env("OPENGLIP_USER_EMAIL", "bob@acme.test")
+        .env("OPENGLIP_USER_PASSWORD", PASSWORD)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(120), out)
+        .await
+        .expect("authcode.mjs did not finish in 2 minutes")
+        .expect("cannot run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        out.status.success(),
+        "authcode.mjs failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}

@@ -37,7 +37,9 @@ impl BotServer {
             async move {
                 let method = req.method().to_string();
                 let uri = req.uri().to_string();
-                let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap();
+                let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
                 h.lock().unwrap().push(Hit {
                     method,
                     uri,
@@ -54,7 +56,11 @@ impl BotServer {
                 })
                 .await;
         });
-        BotServer { url, hits, _stop: stop }
+        BotServer {
+            url,
+            hits,
+            _stop: stop,
+        }
     }
 
     fn hits(&self) -> Vec<Hit> {
@@ -63,7 +69,13 @@ impl BotServer {
 }
 
 async fn console(w: &World, login: &str) -> String {
-    let (s, b) = send(w.app.http.post(w.app.url("/console/api/session")).json(&json!({"login": login, "password": PASSWORD}))).await;
+    let (s, b) = send(
+        w.app
+            .http
+            .post(w.app.url("/console/api/session"))
+            .json(&json!({"login": login, "password": PASSWORD})),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     b["token"].as_str().unwrap().to_string()
 }
@@ -71,19 +83,42 @@ async fn console(w: &World, login: &str) -> String {
 /// The developer's sandbox: (main number, admin-portal session token, an access token of its
 /// administrator through the world's app).
 async fn sandbox(w: &World, dev: &str) -> (String, String, String) {
-    let (s, sb) = w.app.post("/console/api/sandbox", dev, json!({"password": "sandbox-secret"})).await;
+    let (s, sb) = w
+        .app
+        .post(
+            "/console/api/sandbox",
+            dev,
+            json!({"password": "sandbox-secret"}),
+        )
+        .await;
     assert_eq!(s, 201, "{sb}");
     let main = sb["mainNumber"].as_str().unwrap().to_string();
-    let (s, a) = send(w.app.http.post(w.app.url("/admin/api/session")).json(&json!({"login": main, "extension": "101", "password": "sandbox-secret"}))).await;
+    let (s, a) = send(
+        w.app
+            .http
+            .post(w.app.url("/admin/api/session"))
+            .json(&json!({"login": main, "extension": "101", "password": "sandbox-secret"})),
+    )
+    .await;
     assert_eq!(s, 200, "{a}");
-    let r = w.app.password_grant(&w.client, &format!("{main}*101"), "sandbox-secret").await;
+    let r = w
+        .app
+        .password_grant(&w.client, &format!("{main}*101"), "sandbox-secret")
+        .await;
     assert_eq!(r.status(), 200);
     let t: Value = r.json().await.unwrap();
-    (main, a["token"].as_str().unwrap().to_string(), t["access_token"].as_str().unwrap().to_string())
+    (
+        main,
+        a["token"].as_str().unwrap().to_string(),
+        t["access_token"].as_str().unwrap().to_string(),
+    )
 }
 
 fn form_field(body: &str, name: &str) -> Option<String> {
-    url_params(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    url_params(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 #[tokio::test]
@@ -91,17 +126,31 @@ async fn a_private_bot_gets_its_token_posted_joins_and_is_removed() {
     let w = World::new().await;
     let bot_server = BotServer::start().await;
     let dev = console(&w, "alice@acme.test").await;
-    let (s, app) = w.app.post("/console/api/apps", &dev, json!({
-        "type": "Bot", "name": "SmartFriend", "contactEmail": "alice@acme.test",
-        "redirectUris": [bot_server.url],
-    })).await;
+    let (s, app) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({
+                "type": "Bot", "name": "SmartFriend", "contactEmail": "alice@acme.test",
+                "redirectUris": [bot_server.url],
+            }),
+        )
+        .await;
     assert_eq!(s, 201, "{app}");
     assert_eq!(app["environment"], "Sandbox");
     let client_id = app["clientId"].as_str().unwrap().to_string();
     let (_, admin_session, admin_token) = sandbox(&w, &dev).await;
 
     // "Add to RingCentral": the bot user is created and its token POSTed to the bot server.
-    let (s, done) = w.app.post(&format!("/console/api/apps/{client_id}/install"), &dev, json!({})).await;
+    let (s, done) = w
+        .app
+        .post(
+            &format!("/console/api/apps/{client_id}/install"),
+            &dev,
+            json!({}),
+        )
+        .await;
     assert_eq!(s, 201, "{done}");
     assert_eq!(done["tokenDelivered"], true, "{done}");
     let bot_id = done["extensionId"].as_str().unwrap().to_string();
@@ -109,8 +158,14 @@ async fn a_private_bot_gets_its_token_posted_joins_and_is_removed() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].method, "POST");
     let token = form_field(&hits[0].body, "access_token").expect("access_token");
-    assert_eq!(form_field(&hits[0].body, "client_id").as_deref(), Some(client_id.as_str()));
-    assert_eq!(form_field(&hits[0].body, "creator_account_id"), Some(done["accountId"].as_str().unwrap().to_string()));
+    assert_eq!(
+        form_field(&hits[0].body, "client_id").as_deref(),
+        Some(client_id.as_str())
+    );
+    assert_eq!(
+        form_field(&hits[0].body, "creator_account_id"),
+        Some(done["accountId"].as_str().unwrap().to_string())
+    );
     assert!(form_field(&hits[0].body, "creator_extension_id").is_some());
 
     // The token is the bot's, and never expires.
@@ -120,25 +175,64 @@ async fn a_private_bot_gets_its_token_posted_joins_and_is_removed() {
     assert_eq!(me["name"], "SmartFriend");
     assert_eq!(me["id"].to_string(), bot_id);
     let (_, chats) = w.app.get("/team-messaging/v1/chats", &token).await;
-    let types: Vec<&str> = chats["records"].as_array().unwrap().iter().map(|c| c["type"].as_str().unwrap()).collect();
-    assert!(types.contains(&"Everyone") && types.contains(&"Personal"), "{chats}");
+    let types: Vec<&str> = chats["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"Everyone") && types.contains(&"Personal"),
+        "{chats}"
+    );
 
     // People start a DM with it, and the bot answers.
-    let (s, dm) = w.app.post("/team-messaging/v1/conversations", &admin_token, json!({"members": [{"id": bot_id}]})).await;
+    let (s, dm) = w
+        .app
+        .post(
+            "/team-messaging/v1/conversations",
+            &admin_token,
+            json!({"members": [{"id": bot_id}]}),
+        )
+        .await;
     assert_eq!(s, 201, "{dm}");
     let chat = dm["id"].as_str().unwrap();
-    let (s, _) = w.app.post(&format!("/team-messaging/v1/chats/{chat}/posts"), &admin_token, json!({"text": "Hello"})).await;
+    let (s, _) = w
+        .app
+        .post(
+            &format!("/team-messaging/v1/chats/{chat}/posts"),
+            &admin_token,
+            json!({"text": "Hello"}),
+        )
+        .await;
     assert_eq!(s, 201);
-    let (s, _) = w.app.post(&format!("/team-messaging/v1/chats/{chat}/posts"), &token, json!({"text": "Hi! How can I help?"})).await;
+    let (s, _) = w
+        .app
+        .post(
+            &format!("/team-messaging/v1/chats/{chat}/posts"),
+            &token,
+            json!({"text": "Hi! How can I help?"}),
+        )
+        .await;
     assert_eq!(s, 201);
 
     // The admin portal lists it; removing it tells the bot (extension Delete) and kills its token.
     let recv = Receiver::start().await;
-    subscribe(&w.app, &token, &["/restapi/v1.0/account/~/extension/~"], &recv, json!({})).await;
+    subscribe(
+        &w.app,
+        &token,
+        &["/restapi/v1.0/account/~/extension/~"],
+        &recv,
+        json!({}),
+    )
+    .await;
     let (s, listed) = w.app.get("/admin/api/apps", &admin_session).await;
     assert_eq!(s, 200, "{listed}");
     assert_eq!(listed["bots"][0]["extensionId"], json!(bot_id));
-    let (s, body) = w.app.delete(&format!("/admin/api/bots/{bot_id}"), &admin_session).await;
+    let (s, body) = w
+        .app
+        .delete(&format!("/admin/api/bots/{bot_id}"), &admin_session)
+        .await;
     assert_eq!(s, 204, "{body}");
     let n = recv.notification().await;
     assert_eq!(n["body"]["eventType"], "Delete", "{n}");
@@ -146,11 +240,24 @@ async fn a_private_bot_gets_its_token_posted_joins_and_is_removed() {
     let (s, body) = w.app.get(ME, &token).await;
     assert_rc_error(s, &body, 401, "OAU-232");
     // It left its chats, and nobody can add it again.
-    let (_, dm_after) = w.app.get(&format!("/team-messaging/v1/chats/{chat}"), &admin_token).await;
-    assert!(!dm_after["members"].as_array().unwrap().iter().any(|m| m["id"] == json!(bot_id)), "{dm_after}");
+    let (_, dm_after) = w
+        .app
+        .get(&format!("/team-messaging/v1/chats/{chat}"), &admin_token)
+        .await;
+    assert!(
+        !dm_after["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == json!(bot_id)),
+        "{dm_after}"
+    );
     let (_, listed) = w.app.get("/admin/api/apps", &admin_session).await;
     assert_eq!(listed["bots"].as_array().unwrap().len(), 0);
-    let (s, _) = w.app.delete(&format!("/admin/api/bots/{bot_id}"), &admin_session).await;
+    let (s, _) = w
+        .app
+        .delete(&format!("/admin/api/bots/{bot_id}"), &admin_session)
+        .await;
     assert_eq!(s, 404);
 }
 
@@ -159,10 +266,17 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
     let w = World::new().await;
     let bot_server = BotServer::start().await;
     let dev = console(&w, "alice@acme.test").await;
-    let (s, app) = w.app.post("/console/api/apps", &dev, json!({
-        "type": "Bot", "name": "OKR Updates", "contactEmail": "alice@acme.test",
-        "redirectUris": [bot_server.url], "publicBot": true,
-    })).await;
+    let (s, app) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({
+                "type": "Bot", "name": "OKR Updates", "contactEmail": "alice@acme.test",
+                "redirectUris": [bot_server.url], "publicBot": true,
+            }),
+        )
+        .await;
     assert_eq!(s, 201, "{app}");
     let client = Client {
         client_id: app["clientId"].as_str().unwrap().to_string(),
@@ -172,13 +286,32 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
 
     // "Add to Glip": the sandbox's administrator signs in and approves.
     let b = Browser::new(&w.app);
-    let q = format!("response_type=code&client_id={}&redirect_uri={}&state=okr", client.client_id, enc(&bot_server.url));
+    let q = format!(
+        "response_type=code&client_id={}&redirect_uri={}&state=okr",
+        client.client_id,
+        enc(&bot_server.url)
+    );
     let p = b.get(&format!("/restapi/oauth/authorize?{q}")).await;
-    let s = b.post("/oauth/signin", &[("q", &p.input("q")), ("login", &main), ("extension", "101"), ("password", "sandbox-secret")]).await;
+    let s = b
+        .post(
+            "/oauth/signin",
+            &[
+                ("q", &p.input("q")),
+                ("login", &main),
+                ("extension", "101"),
+                ("password", "sandbox-secret"),
+            ],
+        )
+        .await;
     assert_eq!(s.status, 303, "{}", s.body);
     let c = b.get(s.location.as_ref().unwrap()).await;
     assert!(c.has("as a bot"), "{}", c.body);
-    let d = b.post("/oauth/consent", &[("q", &c.input("q")), ("decision", "allow")]).await;
+    let d = b
+        .post(
+            "/oauth/consent",
+            &[("q", &c.input("q")), ("decision", "allow")],
+        )
+        .await;
     let location = d.location.unwrap();
     assert!(location.starts_with(&bot_server.url), "{location}");
     // The browser GETs the bot server with the code.
@@ -191,7 +324,16 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
     assert!(query_param(&hit.uri, "creator_extension_id").is_some());
     assert!(query_param(&hit.uri, "creator_account_id").is_some());
 
-    let (s, t) = token(&w.app, Some(&client), &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", &bot_server.url)]).await;
+    let (s, t) = token(
+        &w.app,
+        Some(&client),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", &bot_server.url),
+        ],
+    )
+    .await;
     assert_eq!(s, 200, "{t}");
     assert_eq!(t["expires_in"].as_i64(), Some(2_147_483_647));
     assert!(t.get("refresh_token").is_none(), "{t}");
@@ -211,7 +353,16 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
     assert_eq!(s, 201);
     let b2 = Browser::new(&w.app);
     let p = b2.get(&format!("/restapi/oauth/authorize?{q}")).await;
-    let s = b2.post("/oauth/signin", &[("q", &p.input("q")), ("login", "sam@sandbox.test"), ("password", "staff-password")]).await;
+    let s = b2
+        .post(
+            "/oauth/signin",
+            &[
+                ("q", &p.input("q")),
+                ("login", "sam@sandbox.test"),
+                ("password", "staff-password"),
+            ],
+        )
+        .await;
     assert_eq!(s.status, 403);
     assert!(s.has("Only an administrator"), "{}", s.body);
 }
@@ -219,18 +370,37 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
 #[tokio::test]
 async fn a_bot_renames_itself_and_sets_its_avatar() {
     let w = World::new().await;
-    let (bot, _, token) = openglip_server::admin::create_bot(&w.app.state, w.acme.id, "SmartFriend").await.unwrap();
+    let (bot, _, token) =
+        openglip_server::admin::create_bot(&w.app.state, w.acme.id, "SmartFriend")
+            .await
+            .unwrap();
     let recv = Receiver::start().await;
-    subscribe(&w.app, &token, &["/restapi/v1.0/account/~/extension/~"], &recv, json!({})).await;
+    subscribe(
+        &w.app,
+        &token,
+        &["/restapi/v1.0/account/~/extension/~"],
+        &recv,
+        json!({}),
+    )
+    .await;
 
-    let r = w.app.req(reqwest::Method::PUT, ME, &token).json(&json!({"contact": {"firstName": "SmartFriend Pro"}}));
+    let r = w
+        .app
+        .req(reqwest::Method::PUT, ME, &token)
+        .json(&json!({"contact": {"firstName": "SmartFriend Pro"}}));
     let (s, me) = send(r).await;
     assert_eq!(s, 200, "{me}");
     assert_eq!(me["name"], "SmartFriend Pro");
     assert_eq!(me["contact"]["firstName"], "SmartFriend Pro");
     let n = recv.notification().await;
     assert_eq!(n["body"]["eventType"], "Update", "{n}");
-    let (_, person) = w.app.get(&format!("/team-messaging/v1/persons/{}", bot.id), &w.alice.token).await;
+    let (_, person) = w
+        .app
+        .get(
+            &format!("/team-messaging/v1/persons/{}", bot.id),
+            &w.alice.token,
+        )
+        .await;
     assert_eq!(person["firstName"], "SmartFriend Pro");
 
     // The avatar: a multipart field `image`.
@@ -239,32 +409,73 @@ async fn a_bot_renames_itself_and_sets_its_avatar() {
     body.extend_from_slice(b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"image\"; filename=\"avatar.png\"\r\nContent-Type: image/png\r\n\r\n");
     body.extend_from_slice(&png);
     body.extend_from_slice(b"\r\n--BOUNDARY--\r\n");
-    let r = w.app.req(reqwest::Method::PUT, &format!("{ME}/profile-image"), &token)
+    let r = w
+        .app
+        .req(reqwest::Method::PUT, &format!("{ME}/profile-image"), &token)
         .header("content-type", "multipart/form-data; boundary=BOUNDARY")
         .body(body);
     let (s, b) = send(r).await;
     assert_eq!(s, 204, "{b}");
     let n = recv.notification().await;
     assert_eq!(n["body"]["eventType"], "Update");
-    let (_, person) = w.app.get(&format!("/team-messaging/v1/persons/{}", bot.id), &w.alice.token).await;
+    let (_, person) = w
+        .app
+        .get(
+            &format!("/team-messaging/v1/persons/{}", bot.id),
+            &w.alice.token,
+        )
+        .await;
     let avatar = person["avatar"].as_str().expect("avatar").to_string();
-    assert!(avatar.ends_with(&format!("/extension/{}/profile-image", bot.id)), "{avatar}");
-    let r = w.app.req(reqwest::Method::GET, &format!("/restapi/v1.0/account/~/extension/{}/profile-image", bot.id), &w.alice.token).send().await.unwrap();
+    assert!(
+        avatar.ends_with(&format!("/extension/{}/profile-image", bot.id)),
+        "{avatar}"
+    );
+    let r = w
+        .app
+        .req(
+            reqwest::Method::GET,
+            &format!("/restapi/v1.0/account/~/extension/{}/profile-image", bot.id),
+            &w.alice.token,
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(r.bytes().await.unwrap().to_vec(), png);
 
     // Not an image; not someone else's extension.
-    let r = w.app.req(reqwest::Method::PUT, &format!("{ME}/profile-image"), &token).header("content-type", "image/png").body("not an image");
+    let r = w
+        .app
+        .req(reqwest::Method::PUT, &format!("{ME}/profile-image"), &token)
+        .header("content-type", "image/png")
+        .body("not an image");
     let (s, b) = send(r).await;
     assert_rc_error(s, &b, 400, "CMN-101");
-    let r = w.app.req(reqwest::Method::PUT, &format!("/restapi/v1.0/account/~/extension/{}", w.alice.id()), &token).json(&json!({"contact": {"firstName": "Mallory"}}));
+    let r = w
+        .app
+        .req(
+            reqwest::Method::PUT,
+            &format!("/restapi/v1.0/account/~/extension/{}", w.alice.id()),
+            &token,
+        )
+        .json(&json!({"contact": {"firstName": "Mallory"}}));
     let (s, b) = send(r).await;
     assert_rc_error(s, &b, 403, "CMN-408");
     // An app without EditExtensions.
-    let reader = w.app.client(&w.acme, &["password"], &["TeamMessaging", "ReadAccounts"]).await;
+    let reader = w
+        .app
+        .client(&w.acme, &["password"], &["TeamMessaging", "ReadAccounts"])
+        .await;
     let t = w.app.login(&reader, "bob@acme.test").await;
-    let r = w.app.req(reqwest::Method::PUT, ME, t["access_token"].as_str().unwrap()).json(&json!({"contact": {"firstName": "B"}}));
+    let r = w
+        .app
+        .req(
+            reqwest::Method::PUT,
+            ME,
+            t["access_token"].as_str().unwrap(),
+        )
+        .json(&json!({"contact": {"firstName": "B"}}));
     let (s, b) = send(r).await;
     assert_rc_error(s, &b, 403, "CMN-401");
 }

@@ -9,6 +9,7 @@ mod chats;
 mod cli;
 mod clients;
 mod compat;
+mod console;
 mod crash;
 mod helpers;
 mod legacy_groups;

@@ -345,8 +345,10 @@ async fn refusal(url: &str) -> Value {
 
 #[tokio::test]
 async fn bad_tokens_are_refused_with_an_error_frame() {
-    let mut ws = WsConfig::default();
-    ws.token_ttl = Duration::from_secs(1);
+    let ws = WsConfig {
+        token_ttl: Duration::from_secs(1),
+        ..Default::default()
+    };
     let w = app_with(ws).await;
     let (s, b) = wstoken(&w.app, &w.bob.token).await;
     assert_eq!(s, 200);
@@ -747,6 +749,18 @@ async fn recovery_replays_what_was_missed() {
     post(&w.app, &w.alice, &team, "live again").await;
     assert_eq!(c.notification().await["body"]["text"], "live again");
     c.assert_quiet(Duration::from_millis(200)).await;
+    // The subscription lives as long as the session: recovering renews it.
+    let (_, now) = w
+        .app
+        .get(
+            &format!("{SUB}/{}", sub["id"].as_str().unwrap()),
+            &w.bob.token,
+        )
+        .await;
+    assert!(
+        now["expirationTime"].as_str() > sub["expirationTime"].as_str(),
+        "{now} vs {sub}"
+    );
 }
 
 #[tokio::test]
@@ -967,5 +981,35 @@ async fn clients_that_do_not_read_are_disconnected() {
     // Bounded: at most the queue limit (twice, while being cut off) is held for it.
     let session = hub.ws.session(&wsc).expect("recoverable");
     assert!(session.queued() <= 8, "{} queued", session.queued());
+    drop(c);
+}
+
+#[tokio::test]
+async fn the_server_pings_and_drops_clients_that_stop_answering() {
+    let w = app_with(WsConfig {
+        ping_interval: Duration::from_millis(100),
+        pong_timeout: Duration::from_millis(300),
+        ..WsConfig::default()
+    })
+    .await;
+    let mut c = Wsg::connect(&w.app, &w.bob).await;
+    let wsc = c.wsc();
+    // A client that reads answers the pings (the WebSocket layer sends the pongs).
+    let mut pings = 0;
+    let until = tokio::time::Instant::now() + Duration::from_millis(800);
+    while let Ok(m) = tokio::time::timeout_at(until, c.socket.next()).await {
+        if let Some(Ok(Message::Ping(_))) = m {
+            pings += 1;
+        }
+    }
+    assert!(pings >= 3, "{pings} pings");
+    let session = w.app.state.hub().ws.session(&wsc).unwrap();
+    assert!(session.is_live(), "still connected");
+    // One that stops reading sends no pongs, and is dropped (a session without subscription
+    // ends with its connection).
+    eventually("the connection is dropped", || {
+        w.app.state.hub().ws.session(&wsc).is_none()
+    })
+    .await;
     drop(c);
 }

@@ -114,13 +114,18 @@ async fn writer(
                     },
                 }
             }
-            Peek::Item { text, wsc, settle } => {
+            Peek::Item {
+                id,
+                text,
+                wsc,
+                settle,
+            } => {
                 match timeout(send_timeout, tx.send(Message::Text(text.into()))).await {
                     Ok(Ok(())) => {
                         if wsc {
                             sequence += 1;
                         }
-                        session.written(conn.id);
+                        session.written(conn.id, id);
                         if settle {
                             tokio::time::sleep(pause).await;
                         }

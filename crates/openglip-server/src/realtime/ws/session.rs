@@ -50,10 +50,45 @@ struct Held {
     notes: Vec<Arc<str>>,
 }
 
+/// The frames waiting to be written, each numbered so that the writer removes exactly the one it
+/// wrote even if the queue changed meanwhile.
+#[derive(Default)]
+struct Queue {
+    items: VecDeque<(u64, Out)>,
+    next: u64,
+}
+
+impl Queue {
+    fn push(&mut self, out: Out) {
+        self.next += 1;
+        self.items.push_back((self.next, out));
+    }
+    fn retain(&mut self, mut keep: impl FnMut(&Out) -> bool) {
+        self.items.retain(|(_, o)| keep(o));
+    }
+    fn clear(&mut self) {
+        self.items.clear();
+    }
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+    fn front(&self) -> Option<&(u64, Out)> {
+        self.items.front()
+    }
+    /// Removes the front item if it is `id`.
+    fn pop_if(&mut self, id: u64) -> Option<Out> {
+        if self.items.front().is_some_and(|(i, _)| *i == id) {
+            self.items.pop_front().map(|(_, o)| o)
+        } else {
+            None
+        }
+    }
+}
+
 struct State {
     live: Option<Live>,
     next_conn: u64,
-    queue: VecDeque<Out>,
+    queue: Queue,
     /// Notifications in `queue`.
     notes: usize,
     held: Option<Held>,
@@ -85,9 +120,10 @@ pub enum Peek {
     /// The connection is no longer the session's.
     Gone,
     Empty,
-    /// Its text (rendered with the offered sequence number), whether it used the number, and
-    /// whether the writer pauses after it.
+    /// Its number (for [`Session::written`]), its text (rendered with the offered sequence
+    /// number), whether it used the number, and whether the writer pauses after it.
     Item {
+        id: u64,
         text: String,
         wsc: bool,
         settle: bool,
@@ -106,7 +142,7 @@ impl Session {
             state: Mutex::new(State {
                 live: None,
                 next_conn: 1,
-                queue: VecDeque::new(),
+                queue: Queue::default(),
                 notes: 0,
                 held: None,
                 subscription: None,
@@ -231,12 +267,12 @@ impl Session {
                 st.overflowed = true;
                 return;
             }
-            st.queue.push_back(Out::Note(text));
+            st.queue.push(Out::Note(text));
             st.notes += 1;
             self.check_slow(&mut st);
             Self::wake(&st);
         } else {
-            st.queue.push_back(Out::Note(text));
+            st.queue.push(Out::Note(text));
             st.notes += 1;
             if st.notes > self.config.recovery_buffer {
                 // Recovery will fail; keep nothing.
@@ -253,7 +289,7 @@ impl Session {
         if st.live.as_ref().is_none_or(|l| l.handle.id != conn) {
             return;
         }
-        st.queue.push_back(Out::Frame(frame));
+        st.queue.push(Out::Frame(frame));
         self.check_slow(&mut st);
         Self::wake(&st);
     }
@@ -264,12 +300,12 @@ impl Session {
         let mut st = self.lock();
         let live = st.live.as_ref().is_some_and(|l| l.handle.id == conn);
         if live {
-            st.queue.push_back(Out::Frame(frame));
+            st.queue.push(Out::Frame(frame));
         }
         if st.held.as_ref().is_some_and(|h| h.request == request) {
             let held = st.held.take().map(|h| h.notes).unwrap_or_default();
             for n in held {
-                st.queue.push_back(Out::Note(n));
+                st.queue.push(Out::Note(n));
                 st.notes += 1;
             }
             if !live && st.notes > self.config.recovery_buffer {
@@ -297,7 +333,8 @@ impl Session {
         }
         match st.queue.front() {
             None => Peek::Empty,
-            Some(out) => Peek::Item {
+            Some((id, out)) => Peek::Item {
+                id: *id,
                 text: out.render(&self.token, sequence),
                 wsc: out.has_wsc(),
                 settle: out.settles(),
@@ -305,14 +342,14 @@ impl Session {
         }
     }
 
-    /// The front frame was written by connection `conn`.
-    pub fn written(&self, conn: u64) {
+    /// Frame `id` was written by connection `conn`.
+    pub fn written(&self, conn: u64, id: u64) {
         let mut st = self.lock();
         if st.live.as_ref().is_none_or(|l| l.handle.id != conn) {
             // Taken over meanwhile: the frame stays and is written again (at least once).
             return;
         }
-        if let Some(out) = st.queue.pop_front()
+        if let Some(out) = st.queue.pop_if(id)
             && out.is_note()
         {
             st.notes -= 1;

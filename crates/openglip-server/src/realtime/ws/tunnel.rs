@@ -320,7 +320,7 @@ mod tests {
         assert_eq!(req.method(), Method::POST);
         assert_eq!(
             req.uri().to_string(),
-            "/restapi/v1.0/subscription?a=1&type=Team&type=Group&n=2"
+            "/restapi/v1.0/subscription?a=1&n=2&type=Team&type=Group"
         );
         assert!(req.headers().get("authorization").is_none());
         assert_eq!(req.headers()["host"], "h:1");

@@ -18,3 +18,21 @@ document.addEventListener('click', function (e) {
     setTimeout(function () { c.textContent = 'Copy'; }, 1500);
   }
 });
+
+// The Create App form: show the settings of the chosen app type only (all show without script).
+(function () {
+  var form = document.querySelector('[data-app-form]');
+  if (!form) { return; }
+  function kind() {
+    var r = form.querySelector('input[name="type"]:checked') || form.querySelector('input[name="type"]');
+    return r ? r.value : 'RestApi';
+  }
+  function sync() {
+    var k = kind();
+    form.querySelectorAll('[data-kind]').forEach(function (el) {
+      el.hidden = el.getAttribute('data-kind') !== k;
+    });
+  }
+  form.addEventListener('change', function (e) { if (e.target.name === 'type') { sync(); } });
+  sync();
+})();

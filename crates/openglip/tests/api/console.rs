@@ -1,0 +1,647 @@
+//! The developer console and the account admin portal: their JSON APIs and their pages
+//! (sign-in, forms that show errors in place, the sandbox step, secrets, activation links).
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::web::*;
+
+async fn session(w: &World, path: &str, body: Value) -> (u16, Value) {
+    send(w.app.http.post(w.app.url(path)).json(&body)).await
+}
+
+async fn console(w: &World, login: &str) -> String {
+    let (s, b) = session(
+        w,
+        "/console/api/session",
+        json!({"login": login, "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    b["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_console_api_registers_apps_and_rotates_secrets() {
+    let w = World::new().await;
+    let (s, b) = session(
+        &w,
+        "/console/api/session",
+        json!({"login": "alice@acme.test", "password": "wrong"}),
+    )
+    .await;
+    assert_eq!(s, 400, "{b}");
+    let (s, b) = w
+        .app
+        .get("/console/api/apps", "not-a-session-token-at-all-123")
+        .await;
+    assert_rc_error(s, &b, 401, "CMN-405");
+    let dev = console(&w, "alice@acme.test").await;
+
+    // Validation names the field.
+    let (s, b) = w.app.post("/console/api/apps", &dev, json!({"name": "", "contactEmail": "alice@acme.test", "permissions": ["TeamMessaging"], "redirectUris": ["https://a.example/cb"]})).await;
+    assert_rc_error(s, &b, 400, "CMN-101");
+    assert_eq!(b["errors"][0]["parameterName"], "name");
+    let (s, b) = w.app.post("/console/api/apps", &dev, json!({"name": "X", "contactEmail": "alice@acme.test", "permissions": ["TeamMessaging"], "redirectUris": ["http://evil.example/cb"]})).await;
+    assert_rc_error(s, &b, 400, "CMN-101");
+    assert_eq!(b["errors"][0]["parameterName"], "redirectUris");
+    let (s, b) = w.app.post("/console/api/apps", &dev, json!({"name": "X", "contactEmail": "alice@acme.test", "permissions": ["Nope"], "redirectUris": ["https://a.example/cb"]})).await;
+    assert_rc_error(s, &b, 400, "CMN-101");
+
+    let (s, app) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({
+                "type": "RestApi", "name": "Kore Agent", "description": "AI agent channel",
+                "contactEmail": "alice@acme.test", "clientType": "ServerSide",
+                "grants": ["authorization_code", "refresh_token", "password"],
+                "redirectUris": ["https://bots.kore.example/glip/callback?streamid=st-1"],
+                "permissions": ["SubscriptionWebhook", "ReadAccounts", "TeamMessaging"],
+                "accessTokenTtl": 1800,
+            }),
+        )
+        .await;
+    assert_eq!(s, 201, "{app}");
+    assert_eq!(app["environment"], "Sandbox");
+    assert_eq!(app["accessTokenTtl"], 1800);
+    assert_eq!(app["refreshTokenTtl"], 604_800);
+    assert_eq!(app["sandboxAccountId"], Value::Null);
+    let id = app["clientId"].as_str().unwrap().to_string();
+    let secret = app["clientSecret"].as_str().unwrap().to_string();
+    let (_, list) = w.app.get("/console/api/apps", &dev).await;
+    assert_eq!(list["records"][0]["clientId"], json!(id));
+    // Another developer does not see it.
+    let other = console(&w, "bob@acme.test").await;
+    let (s, _) = w.app.get(&format!("/console/api/apps/{id}"), &other).await;
+    assert_eq!(s, 404);
+
+    // The sandbox account, then a login there with the app's secret.
+    let (s, sb) = w
+        .app
+        .post("/console/api/sandbox", &dev, json!({"password": "short"}))
+        .await;
+    assert_rc_error(s, &sb, 400, "CMN-101");
+    let (s, sb) = w
+        .app
+        .post(
+            "/console/api/sandbox",
+            &dev,
+            json!({"password": "sandbox-secret"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{sb}");
+    assert_eq!(sb["adminExtensionNumber"], "101");
+    let (s, _) = w
+        .app
+        .post(
+            "/console/api/sandbox",
+            &dev,
+            json!({"password": "sandbox-secret"}),
+        )
+        .await;
+    assert_eq!(s, 400, "one sandbox per developer");
+    let login = format!("{}*101", sb["mainNumber"].as_str().unwrap());
+    let client = Client {
+        client_id: id.clone(),
+        secret: Some(secret.clone()),
+    };
+    let r = w
+        .app
+        .password_grant(&client, &login, "sandbox-secret")
+        .await;
+    assert_eq!(r.status(), 200);
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(t["expires_in"], 1800);
+
+    // Rotation: the old secret stops working at once.
+    let (s, rot) = w
+        .app
+        .post(&format!("/console/api/apps/{id}/secret"), &dev, json!({}))
+        .await;
+    assert_eq!(s, 200, "{rot}");
+    let new_secret = rot["clientSecret"].as_str().unwrap();
+    assert_ne!(new_secret, secret);
+    assert_eq!(
+        w.app
+            .password_grant(&client, &login, "sandbox-secret")
+            .await
+            .status(),
+        401
+    );
+    let rotated = Client {
+        client_id: id.clone(),
+        secret: Some(new_secret.to_string()),
+    };
+    assert_eq!(
+        w.app
+            .password_grant(&rotated, &login, "sandbox-secret")
+            .await
+            .status(),
+        200
+    );
+
+    // Usage and requirements.
+    let (s, u) = w
+        .app
+        .get(&format!("/console/api/apps/{id}/usage"), &dev)
+        .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["environment"], "Sandbox");
+    assert!(u["requirements"].as_array().unwrap().len() >= 2);
+}
+
+#[tokio::test]
+async fn console_pages_walk_create_app_sandbox_and_credentials() {
+    let w = World::new().await;
+    let b = Browser::new(&w.app);
+    let p = b.get("/console").await;
+    assert_eq!(p.status, 303);
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/console/signin?next=%2Fconsole")
+    );
+    let p = b.get("/console/signin?next=%2Fconsole").await;
+    assert!(p.has("Developer Console"));
+    let p = b
+        .post(
+            "/console/signin",
+            &[
+                ("login", "alice@acme.test"),
+                ("password", "nope"),
+                ("next", "/console"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.has("incorrect"));
+    let p = b
+        .post(
+            "/console/signin",
+            &[
+                ("login", "alice@acme.test"),
+                ("password", PASSWORD),
+                ("next", "/console"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let p = b.get("/console").await;
+    assert_eq!(p.status, 200);
+    assert!(p.has("Create your first app"), "{}", p.body);
+
+    // Errors show in place, the values stay.
+    let p = b.get("/console/apps/new").await;
+    assert!(p.has("REST API App") && p.has("Webhook Subscriptions") && p.has("Team Messaging"));
+    let p = b
+        .post(
+            "/console/apps",
+            &[
+                ("type", "RestApi"),
+                ("name", ""),
+                ("description", "keep me"),
+                ("contactEmail", "alice@acme.test"),
+                ("authCode", "on"),
+                ("clientType", "ServerSide"),
+                ("redirectUris", ""),
+                ("refreshTokens", "yes"),
+                ("permissions", "TeamMessaging"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.has("Enter an app name"), "{}", p.body);
+    assert!(p.has("needs at least one OAuth redirect URI"));
+    assert!(p.has("keep me"));
+
+    let p = b
+        .post(
+            "/console/apps",
+            &[
+                ("type", "RestApi"),
+                ("name", "Travel App"),
+                ("contactEmail", "alice@acme.test"),
+                ("authCode", "on"),
+                ("clientType", "ServerSide"),
+                ("redirectUris", "https://travel.example/cb"),
+                ("refreshTokens", "yes"),
+                ("permissions", "TeamMessaging"),
+                ("permissions", "ReadAccounts"),
+                ("permissions", "SubscriptionWebhook"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let sandbox_step = p.location.unwrap();
+    assert!(
+        sandbox_step.starts_with("/console/sandbox?next="),
+        "{sandbox_step}"
+    );
+    let p = b.get(&sandbox_step).await;
+    assert!(p.has("Set the password"), "{}", p.body);
+    let next = p.input("next");
+    let p = b
+        .post(
+            "/console/sandbox",
+            &[
+                ("next", &next),
+                ("password", "sandbox-secret"),
+                ("confirm", "different"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.has("do not match"));
+    let p = b
+        .post(
+            "/console/sandbox",
+            &[
+                ("next", &next),
+                ("password", "sandbox-secret"),
+                ("confirm", "sandbox-secret"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let dash = b.get(p.location.as_ref().unwrap()).await;
+    assert_eq!(dash.status, 200);
+    assert!(
+        dash.has("Application Credentials") && dash.has("was created in the sandbox"),
+        "{}",
+        dash.body
+    );
+    // The fresh secret is on the page (revealed on click), and works.
+    let cid = input_attr(&dash.body, "client-id");
+    let secret = input_attr(&dash.body, "client-secret");
+    assert_eq!(secret.len(), 43);
+    let (_, apps) = w
+        .app
+        .get("/console/api/apps", &console_token(&w).await)
+        .await;
+    assert_eq!(apps["records"][0]["clientId"], json!(cid));
+    // Rotation from the page.
+    let p = b.post(&format!("/console/apps/{cid}/secret"), &[]).await;
+    assert_eq!(p.status, 303);
+    let dash = b.get(p.location.as_ref().unwrap()).await;
+    assert!(dash.has("previous one no longer works"));
+    assert_ne!(input_attr(&dash.body, "client-secret"), secret);
+    // Settings, usage, JWT pages render.
+    for path in [
+        format!("/console/apps/{cid}/settings"),
+        format!("/console/apps/{cid}/production"),
+        "/console/credentials".to_string(),
+    ] {
+        let p = b.get(&path).await;
+        assert_eq!(p.status, 200, "{path}: {}", p.body);
+    }
+    let p = b
+        .post(
+            "/console/credentials",
+            &[
+                ("label", "agent"),
+                ("clientIds", &cid),
+                ("expiresInDays", ""),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200);
+    assert!(p.has("Your new JWT"));
+    // Someone else's app is not found.
+    let other = Browser::new(&w.app);
+    other.get("/console/signin").await;
+    other
+        .post(
+            "/console/signin",
+            &[("login", "bob@acme.test"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(other.get(&format!("/console/apps/{cid}")).await.status, 404);
+}
+
+/// The `data-value` of the element with this id.
+fn input_attr(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let rest = &html[at..];
+    let v = rest.find("data-value=\"").unwrap() + 12;
+    let end = rest[v..].find('"').unwrap() + v;
+    unescape(&rest[v..end])
+}
+
+async fn console_token(w: &World) -> String {
+    console(w, "alice@acme.test").await
+}
+
+#[tokio::test]
+async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
+    let w = World::new().await;
+    // Only administrators.
+    let (s, b) = session(
+        &w,
+        "/admin/api/session",
+        json!({"login": "bob@acme.test", "password": PASSWORD}),
+    )
+    .await;
+    assert_rc_error(s, &b, 403, "CMN-408");
+    let (s, b) = session(
+        &w,
+        "/admin/api/session",
+        json!({"login": "alice@acme.test", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let admin = b["token"].as_str().unwrap().to_string();
+
+    // Without a phone, without a password: an activation link, recorded in the outbox.
+    let (s, dana) = w
+        .app
+        .post(
+            "/admin/api/users",
+            &admin,
+            json!({"firstName": "Dana", "lastName": "Diaz", "email": "dana@acme.test"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{dana}");
+    assert_eq!(dana["status"], "NotActivated");
+    let link = dana["activationLink"].as_str().unwrap().to_string();
+    let (_, mail) = w.app.get("/admin/api/outbox", &admin).await;
+    assert_eq!(mail["records"][0]["to"], "dana@acme.test");
+    assert!(mail["records"][0]["body"].as_str().unwrap().contains(&link));
+    assert_eq!(
+        w.app
+            .password_grant(&w.client, "dana@acme.test", "dana-password")
+            .await
+            .status(),
+        400
+    );
+    // Dana activates in the browser.
+    let b = Browser::new(&w.app);
+    let path = link
+        .split_once("/activate")
+        .map(|(_, p)| format!("/activate{p}"))
+        .unwrap();
+    let p = b.get(&path).await;
+    assert_eq!(p.status, 200);
+    assert!(p.has("Activate your account"));
+    let tok = p.input("token");
+    let p = b
+        .post(
+            "/activate",
+            &[
+                ("token", &tok),
+                ("password", "dana-password"),
+                ("confirm", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(p.has("do not match"));
+    let p = b
+        .post(
+            "/activate",
+            &[
+                ("token", &tok),
+                ("password", "dana-password"),
+                ("confirm", "dana-password"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.has("You're all set"));
+    assert_eq!(b.get(&path).await.status, 404, "a link works once");
+    let r = w
+        .app
+        .password_grant(&w.client, "dana@acme.test", "dana-password")
+        .await;
+    assert_eq!(r.status(), 200);
+    let dana_token: Value = r.json().await.unwrap();
+
+    // Pre-assigned credentials.
+    let (s, eli) = w.app.post("/admin/api/users", &admin, json!({"firstName": "Eli", "email": "eli@acme.test", "password": "eli-password", "extensionNumber": "250"})).await;
+    assert_eq!(s, 201, "{eli}");
+    assert_eq!(eli["status"], "Enabled");
+    assert_eq!(eli["extensionNumber"], "250");
+    let (s, b2) = w
+        .app
+        .post(
+            "/admin/api/users",
+            &admin,
+            json!({"firstName": "Eli", "email": "eli@acme.test"}),
+        )
+        .await;
+    assert_rc_error(s, &b2, 400, "CMN-101");
+    assert_eq!(b2["errors"][0]["parameterName"], "email");
+
+    // Search.
+    let (_, found) = w.app.get("/admin/api/users?search=diaz", &admin).await;
+    assert_eq!(found["records"].as_array().unwrap().len(), 1);
+    assert_eq!(found["records"][0]["firstName"], "Dana");
+
+    // Unassigned extensions: add one, assign it.
+    let (s, ue) = w.app.post("/admin/api/unassigned", &admin, json!({})).await;
+    assert_eq!(s, 201, "{ue}");
+    let number = ue["extensionNumber"].as_str().unwrap().to_string();
+    let (_, list) = w.app.get("/admin/api/unassigned", &admin).await;
+    assert_eq!(list["records"][0]["extensionNumber"], json!(number));
+    // A new user does not take the reserved number.
+    let (_, fay) = w
+        .app
+        .post(
+            "/admin/api/users",
+            &admin,
+            json!({"firstName": "Fay", "email": "fay@acme.test", "password": "fay-password"}),
+        )
+        .await;
+    assert_ne!(fay["extensionNumber"], json!(number));
+    let (s, agent) = w.app.post(&format!("/admin/api/unassigned/{number}"), &admin, json!({"firstName": "HR", "lastName": "Assistant", "email": "hr-bot@acme.test", "password": "agent-password"})).await;
+    assert_eq!(s, 201, "{agent}");
+    assert_eq!(agent["extensionNumber"], json!(number));
+    let (_, list) = w.app.get("/admin/api/unassigned", &admin).await;
+    assert_eq!(list["records"].as_array().unwrap().len(), 0);
+
+    // Disable: the person's tokens stop working; enable again; admin role.
+    let id = dana["id"].as_str().unwrap();
+    let (s, u) = w
+        .app
+        .patch(
+            &format!("/admin/api/users/{id}"),
+            &admin,
+            json!({"status": "Disabled"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{u}");
+    let (s, e) = w
+        .app
+        .get(
+            "/restapi/v1.0/account/~/extension/~",
+            dana_token["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert_rc_error(s, &e, 401, "OAU-236");
+    let (s, u) = w
+        .app
+        .patch(
+            &format!("/admin/api/users/{id}"),
+            &admin,
+            json!({"status": "Enabled", "admin": true}),
+        )
+        .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["admin"], true);
+    let (s, e) = w
+        .app
+        .get(
+            "/restapi/v1.0/account/~/extension/~",
+            dana_token["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    assert_eq!(e["permissions"]["admin"]["enabled"], true);
+    // Another company's people are not found.
+    let (s, _) = w
+        .app
+        .get(&format!("/admin/api/users/{}", w.eve.id()), &admin)
+        .await;
+    assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn admin_pages_add_a_user_without_a_phone_and_assign_an_extension() {
+    let w = World::new().await;
+    let b = Browser::new(&w.app);
+    let p = b.get("/admin/users").await;
+    assert_eq!(p.status, 303);
+    b.get("/admin/signin").await;
+    let p = b
+        .post(
+            "/admin/signin",
+            &[
+                ("login", "bob@acme.test"),
+                ("password", PASSWORD),
+                ("next", "/admin/users"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403, "not an administrator");
+    let p = b
+        .post(
+            "/admin/signin",
+            &[
+                ("login", "alice@acme.test"),
+                ("password", PASSWORD),
+                ("next", "/admin/users"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let p = b.get("/admin/users").await;
+    assert!(
+        p.has("Users with Extension") && p.has("Bob Baker") && p.has("+ Add User"),
+        "{}",
+        p.body
+    );
+    let p = b.get("/admin/users?search=carol").await;
+    assert!(p.has("Carol Chen") && !p.has("Bob Baker"));
+    let p = b.get("/admin/users/new").await;
+    assert!(p.has("Add Users without Phone"));
+    // Errors in place.
+    let p = b
+        .post(
+            "/admin/users",
+            &[
+                ("firstName", ""),
+                ("email", "not-an-email"),
+                ("credentials", "activation"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    assert!(
+        p.has("Enter the first name") && p.has("Enter a valid email address"),
+        "{}",
+        p.body
+    );
+    let p = b
+        .post(
+            "/admin/users",
+            &[
+                ("firstName", "Gus"),
+                ("lastName", "Green"),
+                ("email", "gus@acme.test"),
+                ("credentials", "activation"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert!(
+        p.has("activation-link") && p.has("/activate?token="),
+        "{}",
+        p.body
+    );
+    let p = b.get("/admin/outbox").await;
+    assert!(p.has("gus@acme.test"));
+
+    // Unassigned extensions: add, assign with pre-assigned credentials (Save & Enable).
+    let p = b.post("/admin/unassigned", &[]).await;
+    assert!(p.has("was added"), "{}", p.body);
+    let start = p.body.find("href=\"/admin/unassigned/").unwrap() + 6;
+    let end = p.body[start..].find('"').unwrap() + start;
+    let assign = p.body[start..end].to_string();
+    let p = b.get(&assign).await;
+    assert!(p.has("Save &amp; Enable"));
+    let p = b
+        .post(
+            &assign,
+            &[
+                ("firstName", "Travel"),
+                ("lastName", "App"),
+                ("email", "travel@acme.test"),
+                ("credentials", "password"),
+                ("password", "travel-password"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert!(p.has("added and enabled"));
+    assert_eq!(
+        w.app
+            .password_grant(&w.client, "travel@acme.test", "travel-password")
+            .await
+            .status(),
+        200
+    );
+
+    // Profile: make Bob an administrator, then disable him.
+    let p = b
+        .post(
+            &format!("/admin/users/{}", w.bob.id()),
+            &[
+                ("action", "save"),
+                ("firstName", "Bob"),
+                ("lastName", "Baker"),
+                ("email", "bob@acme.test"),
+                ("admin", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    let p = b
+        .post(
+            &format!("/admin/users/{}", w.bob.id()),
+            &[("action", "disable")],
+        )
+        .await;
+    assert!(p.has("is disabled"));
+    assert_eq!(
+        w.app
+            .get("/restapi/v1.0/account/~/extension/~", &w.bob.token)
+            .await
+            .0,
+        401
+    );
+    // Apps page.
+    let p = b.get("/admin/apps").await;
+    assert!(p.has("Authorized apps"), "{}", p.body);
+}
