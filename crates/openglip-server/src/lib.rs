@@ -104,6 +104,12 @@ pub async fn serve(
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     usage::Usage::start(state.clone());
     let app = routes::router(state);
+    // Small writes (WebSocket frames, short responses) go out at once: no Nagle delay.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -91,7 +91,7 @@ impl Default for WsConfig {
             absolute_timeout: Duration::from_secs(86_400),
             ping_interval: Duration::from_secs(30),
             pong_timeout: Duration::from_secs(20),
-            send_queue: 256,
+            send_queue: 2048,
             send_timeout: Duration::from_secs(30),
             max_active_requests: 10,
             max_connections_per_session: 50,
@@ -399,8 +399,12 @@ pub async fn upgrade(
     let access_token = params.get("access_token").map(str::to_string);
     let wsc = params.get("wsc").map(str::to_string);
     let limit = crate::BODY_LIMIT + 64 * 1024;
+    // Small buffers: most sessions are idle, and 10,000 of them must fit in memory (the buffers
+    // grow on demand for a large frame and shrink back).
     ws.max_message_size(limit)
         .max_frame_size(limit)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             let hub = st.hub().clone();
             let opened = hub
