@@ -55,14 +55,14 @@ struct Inner {
     /// The largest event seq committed by this process; watchers wake on change.
     events: tokio::sync::watch::Sender<i64>,
     /// Access tokens resolved recently (every API request resolves one).
-    tokens: TokenCache,
+    tokens: Arc<TokenCache>,
 }
 
-/// A short-lived cache of `token_by_access_hash`. Any write that can change what a token
-/// resolves to (revocation, rotation, an extension's or app's status or rights) goes through
-/// `write_auth`, which bumps the generation and so empties the cache; entries also expire after
-/// [`TOKEN_CACHE_TTL`], which bounds staleness for changes made by another process (`openglip
-/// admin`).
+/// A short-lived cache of `token_by_access_hash`. The writer empties it (bumps its generation)
+/// after every batch that changed a row of the tables a token resolves through (`TOKEN_TABLES`:
+/// revocation, rotation, an extension's or app's status or rights), whatever job did it; entries
+/// also expire after [`TOKEN_CACHE_TTL`], which bounds staleness for changes made by another
+/// process (`openglip admin`).
 #[derive(Default)]
 struct TokenCache {
     generation: std::sync::atomic::AtomicU64,
@@ -71,6 +71,8 @@ struct TokenCache {
     >,
 }
 
+/// What `token_by_access_hash` reads.
+const TOKEN_TABLES: &[&str] = &["tokens", "extensions", "apps"];
 const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 const TOKEN_CACHE_MAX: usize = 50_000;
 
@@ -119,7 +121,15 @@ impl SqliteStore {
         let mut conn = db::open_writer(&path)?;
         migrate::migrate(&mut conn)?;
         let last_seq = events::last_seq(&conn)?;
-        let writer = Writer::start(conn)?;
+        let tokens = Arc::new(TokenCache::default());
+        let cache = tokens.clone();
+        let writer = Writer::start(
+            conn,
+            Some(writer::Watch {
+                tables: TOKEN_TABLES,
+                on_commit: Box::new(move || cache.invalidate()),
+            }),
+        )?;
         tracing::info!(path = %path.display(), "sqlite store open");
         Ok(SqliteStore {
             inner: Arc::new(Inner {
@@ -127,7 +137,7 @@ impl SqliteStore {
                 path,
                 writer,
                 events: tokio::sync::watch::Sender::new(last_seq),
-                tokens: TokenCache::default(),
+                tokens,
             }),
         })
     }
@@ -149,20 +159,6 @@ impl SqliteStore {
         F: FnOnce(&Connection, i64) -> Result<T> + Send + 'static,
     {
         self.inner.writer.run(work).await
-    }
-
-    /// Like `write`, for jobs that change what an access token resolves to: the token cache is
-    /// emptied once the job has committed (and again before, so no read racing the job refills
-    /// it with the old answer under the new generation).
-    async fn write_auth<T, F>(&self, work: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection, i64) -> Result<T> + Send + 'static,
-    {
-        self.inner.tokens.invalidate();
-        let out = self.inner.writer.run(work).await;
-        self.inner.tokens.invalidate();
-        out
     }
 
     /// Like `write`, for jobs that append events: once the job has committed, the events'
@@ -305,7 +301,7 @@ impl Store for SqliteStore {
         old: [u8; 32],
         new: TokenRecord,
     ) -> BoxFuture<'_, Option<TokenRecord>> {
-        Box::pin(self.write_auth(move |c, now| tokens::rotate_refresh(c, now, &old, new)))
+        Box::pin(self.write(move |c, now| tokens::rotate_refresh(c, now, &old, new)))
     }
 
     fn token_by_refresh_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>> {
@@ -313,7 +309,7 @@ impl Store for SqliteStore {
     }
 
     fn revoke_token(&self, hash: [u8; 32]) -> BoxFuture<'_, bool> {
-        Box::pin(self.write_auth(move |c, _| tokens::revoke_token(c, &hash)))
+        Box::pin(self.write(move |c, _| tokens::revoke_token(c, &hash)))
     }
 
     // ---- chats ----

@@ -235,7 +235,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn update_extension(&self, id: ExtensionId, patch: ExtensionPatch) -> BoxFuture<'_, Extension> {
-        Box::pin(self.write_ev_auth(move |c, now| update_extension(c, now, id, patch)))
+        Box::pin(self.write_ev(move |c, now| update_extension(c, now, id, patch)))
     }
 
     fn set_profile_image(
@@ -245,7 +245,7 @@ impl PlatformStore for SqliteStore {
         bytes: Vec<u8>,
         uri: String,
     ) -> BoxFuture<'_, Extension> {
-        Box::pin(self.write_ev_auth(move |c, now| {
+        Box::pin(self.write_ev(move |c, now| {
             extension_by_id(c, id)?;
             c.prepare_cached(
                 "INSERT INTO profile_images (extension_id, content_type, bytes, modified) VALUES (?1, ?2, ?3, ?4)
@@ -346,7 +346,7 @@ impl PlatformStore for SqliteStore {
         hash: [u8; 32],
         password_hash: String,
     ) -> BoxFuture<'_, Option<Extension>> {
-        Box::pin(self.write_ev_auth(move |c, now| {
+        Box::pin(self.write_ev(move |c, now| {
             let id: Option<i64> = c
                 .prepare_cached(
                     "SELECT v.extension_id FROM activations v JOIN extensions e ON e.id = v.extension_id
@@ -453,7 +453,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn update_app(&self, id: AppId, u: AppUpdate) -> BoxFuture<'_, AppRecord> {
-        Box::pin(self.write_auth(move |c, now| {
+        Box::pin(self.write(move |c, now| {
             app_record_by_id(c, id)?.ok_or_else(|| Error::not_found("clientId"))?;
             let uris = u
                 .redirect_uris
@@ -496,7 +496,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn set_client_secret(&self, id: AppId, hash: String) -> BoxFuture<'_, ()> {
-        Box::pin(self.write_auth(move |c, _| {
+        Box::pin(self.write(move |c, _| {
             let n = c
                 .prepare_cached(
                     "UPDATE apps SET client_secret_hash = ?2 WHERE id = ?1 AND public_client = 0",
@@ -512,7 +512,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn set_app_stage(&self, id: AppId, stage: Environment) -> BoxFuture<'_, ()> {
-        Box::pin(self.write_auth(move |c, now| {
+        Box::pin(self.write(move |c, now| {
             c.prepare_cached(
                 "INSERT INTO app_details (app_id, stage, created) VALUES (?1, ?2, ?3)
                  ON CONFLICT (app_id) DO UPDATE SET stage = ?2",
@@ -667,7 +667,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn redeem_code(&self, hash: [u8; 32]) -> BoxFuture<'_, CodeRedemption> {
-        Box::pin(self.write_auth(move |c, _| {
+        Box::pin(self.write(move |c, _| {
             let found = c
                 .prepare_cached(
                     "SELECT app_id, extension_id, account_id, redirect_uri, code_challenge, challenge_method, scope,
@@ -869,7 +869,7 @@ impl PlatformStore for SqliteStore {
         account: AccountId,
         extension: ExtensionId,
     ) -> BoxFuture<'_, Option<BotInstall>> {
-        Box::pin(self.write_ev_auth(move |c, now| {
+        Box::pin(self.write_ev(move |c, now| {
             let found = c
                 .prepare_cached(&bot_install_sql(
                     "b.extension_id = ?1 AND b.account_id = ?2 AND e.status <> 'Removed'",
@@ -949,7 +949,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64> {
-        Box::pin(self.write_auth(move |c, _| {
+        Box::pin(self.write(move |c, _| {
             let n = c
                 .prepare_cached(
                     "UPDATE tokens SET state = 'revoked' WHERE account_id = ?1 AND app_id = ?2 AND state <> 'revoked'",
@@ -1002,19 +1002,6 @@ pub(crate) fn reserve_extension(c: &Connection, now: i64, account: AccountId) ->
 }
 
 impl SqliteStore {
-    /// `write_ev` for jobs that also change what access tokens resolve to (extension status,
-    /// revocations): the token cache is emptied around it, as `write_auth` does.
-    async fn write_ev_auth<T, F>(&self, work: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection, i64) -> Result<T> + Send + 'static,
-    {
-        self.inner.tokens.invalidate();
-        let out = self.write_ev(work).await;
-        self.inner.tokens.invalidate();
-        out
-    }
-
     pub(crate) fn reserve(&self, account: AccountId) -> BoxFuture<'_, String> {
         Box::pin(self.write(move |c, now| reserve_extension(c, now, account)))
     }

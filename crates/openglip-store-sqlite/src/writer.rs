@@ -8,7 +8,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::{self, JoinHandle};
 
 use openglip_domain::{Error, Result};
@@ -92,15 +92,39 @@ fn stopped() -> Error {
     Error::Internal("the store's writer has stopped".into())
 }
 
+/// Tables whose changes someone must hear about, and what to call once a batch that changed any
+/// of them has committed (before its jobs are answered).
+pub(crate) struct Watch {
+    pub tables: &'static [&'static str],
+    pub on_commit: Box<dyn Fn() + Send>,
+}
+
 impl Writer {
     /// Starts the writer thread, which owns `conn` from now on.
-    pub(crate) fn start(conn: Connection) -> Result<Writer> {
+    pub(crate) fn start(mut conn: Connection, watch: Option<Watch>) -> Result<Writer> {
+        // SQLite reports every changed row's table, so a job need not say what it touched.
+        let watch = match watch {
+            Some(w) => {
+                let touched = Arc::new(AtomicBool::new(false));
+                let (flag, tables) = (touched.clone(), w.tables);
+                conn.update_hook(Some(
+                    move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+                        if tables.contains(&table) {
+                            flag.store(true, Ordering::Relaxed);
+                        }
+                    },
+                ))
+                .map_err(internal)?;
+                Some((w, touched))
+            }
+            None => None,
+        };
         let (tx, rx) = mpsc::channel(QUEUE);
         let counters = Arc::new(Counters::default());
         let c = counters.clone();
         let thread = thread::Builder::new()
             .name("openglip-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx, &c))
+            .spawn(move || writer_loop(conn, rx, &c, watch))
             .map_err(|e| Error::Internal(format!("cannot start the store's writer thread: {e}")))?;
         Ok(Writer {
             queue: Some(tx),
@@ -162,7 +186,12 @@ impl Clock {
     }
 }
 
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Box<dyn Job>>, counters: &Counters) {
+fn writer_loop(
+    conn: Connection,
+    mut rx: mpsc::Receiver<Box<dyn Job>>,
+    counters: &Counters,
+    watch: Option<(Watch, Arc<AtomicBool>)>,
+) {
     let mut clock = Clock { last: 0 };
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
@@ -174,6 +203,12 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Box<dyn Job>>, counters:
             }
         }
         let outcome = run_batch(&conn, &mut batch, &mut clock);
+        if let Some((w, touched)) = &watch
+            && touched.swap(false, Ordering::Relaxed)
+        {
+            // Also after a rollback: a spurious notice costs little, a missed one a stale answer.
+            (w.on_commit)();
+        }
         counters.batches.fetch_add(1, Ordering::Relaxed);
         counters
             .jobs
@@ -232,7 +267,7 @@ mod tests {
         let conn = open_writer(&dir.join("w.db")).unwrap();
         conn.execute_batch("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)")
             .unwrap();
-        Writer::start(conn).unwrap()
+        Writer::start(conn, None).unwrap()
     }
 
     fn insert(v: i64) -> impl FnOnce(&Connection, i64) -> Result<i64> + Send + 'static {

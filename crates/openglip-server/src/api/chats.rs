@@ -39,6 +39,14 @@ pub fn members(param: &str, specs: &[w::MemberSpec]) -> Result<Vec<MemberInput>,
         .collect()
 }
 
+/// The `members` of a request that must name some (conversations, team add/remove).
+fn required_members(body: w::MembersRequest) -> Result<Vec<MemberInput>, ApiError> {
+    let specs = body
+        .members
+        .ok_or_else(|| Error::MissingParameter("members".into()))?;
+    members("members", &specs)
+}
+
 pub async fn list_chats(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -135,12 +143,9 @@ pub async fn create_conversation(
     Extension(c): Extension<Caller>,
     JsonBody(body): JsonBody<w::MembersRequest>,
 ) -> ApiResult<Response> {
-    let specs = body
-        .members
-        .ok_or_else(|| Error::MissingParameter("members".into()))?;
     let (chat, created) = st
         .service()
-        .conversation(&c, &members("members", &specs)?)
+        .conversation(&c, &required_members(body)?)
         .await?;
     let status = if created {
         StatusCode::CREATED
@@ -247,10 +252,7 @@ pub async fn add_members(
     P(id): P<String>,
     JsonBody(body): JsonBody<w::MembersRequest>,
 ) -> ApiResult<StatusCode> {
-    let specs = body
-        .members
-        .ok_or_else(|| Error::MissingParameter("members".into()))?;
-    let add = members("members", &specs)?;
+    let add = required_members(body)?;
     st.service()
         .change_team_members(&c, TeamRef::Team(&id), &[("members", &add)], &[])
         .await?;
@@ -263,10 +265,7 @@ pub async fn remove_members(
     P(id): P<String>,
     JsonBody(body): JsonBody<w::MembersRequest>,
 ) -> ApiResult<StatusCode> {
-    let specs = body
-        .members
-        .ok_or_else(|| Error::MissingParameter("members".into()))?;
-    let remove = members("members", &specs)?;
+    let remove = required_members(body)?;
     st.service()
         .change_team_members(&c, TeamRef::Team(&id), &[], &[("members", &remove)])
         .await?;

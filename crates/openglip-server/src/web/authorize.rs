@@ -487,11 +487,7 @@ async fn signin(
     let ext = match verify_sign_in(&st, &peer, &login, Some(&extension), password).await {
         Ok(ext) => ext,
         Err(e) => {
-            let status = if matches!(e, SignInError::Throttled(_)) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+            let status = e.status();
             return signin_page(
                 &st,
                 &headers,

@@ -568,6 +568,15 @@ pub enum SignInError {
 }
 
 impl SignInError {
+    /// The status of the page that shows it: 429 when throttled, else 400.
+    pub fn status(&self) -> StatusCode {
+        if matches!(self, SignInError::Throttled(_)) {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::BAD_REQUEST
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             SignInError::Missing => "Enter your email or phone number and your password.".into(),

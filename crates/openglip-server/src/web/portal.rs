@@ -229,14 +229,7 @@ async fn signin(
                 StatusCode::SERVICE_UNAVAILABLE,
             ),
         },
-        Err(e) => fail(
-            &e.message(),
-            if matches!(e, SignInError::Throttled(_)) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::BAD_REQUEST
-            },
-        ),
+        Err(e) => fail(&e.message(), e.status()),
     }
 }
 
