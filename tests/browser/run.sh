@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The browser test: walks the AI agent channel guide (steps 1-3) through openglip's pages in
-# headless Chromium (Debian's `chromium`, driven by playwright-core from npm), saving a
-# screenshot of every page into ci-artifacts/screenshots/. Starts its own server on a free port
-# with a fresh data folder, provisions the developer with the CLI, and stops what it started.
-# Without /usr/bin/chromium it says so and skips (`.ci/run` installs chromium).
+# The browser tests, in headless Chromium (Debian's `chromium`, driven by playwright-core from
+# npm): the AI agent channel walkthrough (walkthrough.mjs: steps 1-3 through the console, the
+# admin portal and the OAuth pages) and the web client (client.mjs: two people in two browser
+# contexts, live updates, a bot). Each starts its own server on a free port with a fresh data
+# folder provisioned with the CLI; screenshots go to ci-artifacts/screenshots/. Stops what it
+# started. Without /usr/bin/chromium it says so and skips (`.ci/run` installs chromium).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -20,30 +21,67 @@ if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installe
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
   cp tests/browser/package-lock.json tests/browser/node_modules/.installed-from
 fi
-cargo build -q -p openglip
+cargo build -q -p openglip -p smartfriend
 shots=${OPENGLIP_SCREENSHOTS:-ci-artifacts/screenshots}
 rm -rf "$shots" && mkdir -p "$shots"
-data=$(mktemp -d)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bin=target/debug/openglip
+status=0
+
+# Starts a server on a free port over the data folder $1; sets $port and $pid.
+start_server() {
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  OPENGLIP_RATE_LIMITS=off "$bin" serve --data-dir "$1" --listen "127.0.0.1:$port" >"$1/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/restapi/v1.0', timeout=2)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+}
+pids=()
+dirs=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  for d in "${dirs[@]}"; do rm -rf "$d"; done
+}
+trap cleanup EXIT
+
+# `run.sh client` or `run.sh walkthrough` runs one of them.
+only=${1:-all}
+
+# 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
+if [ "$only" = all ] || [ "$only" = walkthrough ]; then
+data=$(mktemp -d); dirs+=("$data")
 "$bin" admin account create --data-dir "$data" --name "Kore Labs" --admin-email dev@kore.example \
   --admin-password 'Dev-Pa55word' --admin-first-name Dana --admin-last-name Developer >/dev/null
-OPENGLIP_RATE_LIMITS=off "$bin" serve --data-dir "$data" --listen "127.0.0.1:$port" >"$data/server.log" 2>&1 &
-pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-  if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/restapi/v1.0', timeout=2)" 2>/dev/null; then
-    break
-  fi
-  sleep 0.2
-done
-status=0
+start_server "$data"; pids+=("$pid")
 OPENGLIP_SERVER="http://127.0.0.1:$port" OPENGLIP_DEV_EMAIL=dev@kore.example OPENGLIP_DEV_PASSWORD='Dev-Pa55word' \
   OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
-  timeout 300 node tests/browser/walkthrough.mjs || status=$?
-if [ "$status" -ne 0 ]; then
-  echo "--- server log" >&2
-  tail -50 "$data/server.log" >&2
+  timeout 300 node tests/browser/walkthrough.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
+fi
+
+# 2. The web client: Alice and Bob in two browser contexts, and SmartFriend (the real bot
+#    binary, over the WebSocket gateway) to talk to.
+if [ "$only" = all ] || [ "$only" = client ]; then
+data=$(mktemp -d); dirs+=("$data")
+pw='Chat-Pa55word'
+account=$("$bin" admin account create --data-dir "$data" --name "Acme Rockets" --admin-email alice@acme.example \
+  --admin-password "$pw" --admin-first-name Alice --admin-last-name Adams)
+account_id=$(printf '%s' "$account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])')
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email bob@acme.example \
+  --first-name Bob --last-name Brown --password "$pw" >/dev/null
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email carol@acme.example \
+  --first-name Carol --last-name Chen --password "$pw" >/dev/null
+bot=$("$bin" admin bot create --data-dir "$data" --account-id "$account_id" --name SmartFriend)
+bot_token=$(printf '%s' "$bot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
+start_server "$data"; pids+=("$pid")
+OPENGLIP_SERVER="http://127.0.0.1:$port" BOT_TOKEN="$bot_token" BOT_DATA_DIR="$data/bot" BOT_TRANSPORT=websocket \
+  target/debug/smartfriend >"$data/bot.log" 2>&1 &
+pids+=("$!")
+OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
+  BOT_NAME=SmartFriend OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/client.mjs || {
+    status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; echo "--- bot log" >&2; tail -20 "$data/bot.log" >&2; }
 fi
 exit "$status"

@@ -4,6 +4,7 @@
 //! Invariant: this crate does no I/O. Time, persistence and entropy come from the callers
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
+pub mod cards;
 pub mod error;
 pub mod events;
 pub mod ids;

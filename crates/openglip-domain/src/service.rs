@@ -269,6 +269,19 @@ impl Service {
             .await
     }
 
+    /// Marks a chat the caller belongs to read (up to its newest post) or unread.
+    pub async fn set_read(&self, caller: &Caller, chat: &str, read: bool) -> Result<()> {
+        let chat = self.member_chat(caller, "chatId", chat).await?;
+        self.store
+            .set_read(caller.extension_id, chat.id, read)
+            .await
+    }
+
+    /// The caller's chats with unread messages.
+    pub async fn unread(&self, caller: &Caller) -> Result<Vec<Unread>> {
+        self.store.unread(caller.extension_id).await
+    }
+
     pub async fn everyone(&self, caller: &Caller) -> Result<Chat> {
         self.store.everyone_chat(caller.account_id).await
     }
@@ -365,15 +378,21 @@ impl Service {
     /// or the team is public).
     async fn managed_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
         let chat = self.team(caller, id).await?;
-        if chat.creator_id == Some(caller.extension_id)
-            || (caller.is_admin && (chat.is_member(caller.extension_id) || chat.public))
-        {
+        if Self::can_manage(caller, &chat) {
             Ok(chat)
         } else {
             Err(Error::forbidden(
                 "Only the team's creator or an account administrator may do this.",
             ))
         }
+    }
+
+    /// Whether the caller may administer the team (rename, archive, remove others, delete): its
+    /// creator, or an account administrator who is a member or the team is public.
+    pub fn can_manage(caller: &Caller, chat: &Chat) -> bool {
+        chat.kind == ChatType::Team
+            && (chat.creator_id == Some(caller.extension_id)
+                || (caller.is_admin && (chat.is_member(caller.extension_id) || chat.public)))
     }
 
     /// A `Team` chat visible to the caller.

@@ -112,6 +112,16 @@ pub struct Page<T> {
     pub has_older: bool,
 }
 
+/// Unread messages of a chat for one member (see [`Store::unread`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unread {
+    pub chat_id: ChatId,
+    /// Messages by others since the member last read the chat (or joined it), capped at 100.
+    pub count: u32,
+    /// Whether one of them mentions the member.
+    pub mentioned: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct ChatFilter {
     pub member: ExtensionId,
@@ -198,6 +208,14 @@ pub trait Store: Send + Sync + 'static {
     fn change_members(&self, change: MembershipChange) -> BoxFuture<'_, Chat>;
     fn delete_chat(&self, id: ChatId) -> BoxFuture<'_, ()>;
 
+    // ---- read state (the web client's unread counts) ----
+
+    /// Marks the chat read up to its newest post, or (`read: false`) unread from the newest
+    /// message by someone else. `Forbidden` if the member is not in the chat.
+    fn set_read(&self, member: ExtensionId, chat: ChatId, read: bool) -> BoxFuture<'_, ()>;
+    /// The member's chats that have unread messages.
+    fn unread(&self, member: ExtensionId) -> BoxFuture<'_, Vec<Unread>>;
+
     // ---- posts ----
 
     /// Inserts a post in one transaction. `Forbidden` if the creator is not a member of the chat,
@@ -221,6 +239,19 @@ pub trait Store: Send + Sync + 'static {
         mentions: Vec<(MentionType, i64)>,
     ) -> BoxFuture<'_, Post>;
     fn delete_post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, ()>;
+
+    // ---- adaptive cards (posts whose attachment is the card) ----
+
+    /// A post by its id alone, in whatever chat (a card is named by its post's id only).
+    fn post_by_id(&self, id: PostId) -> BoxFuture<'_, Option<Post>>;
+    /// Replaces the attachments of a post (its text is kept) and records `PostChanged`.
+    /// `NotFound("postId")` if it is not a post of that chat.
+    fn update_post_attachments(
+        &self,
+        chat: ChatId,
+        id: PostId,
+        attachments: Vec<serde_json::Value>,
+    ) -> BoxFuture<'_, Post>;
 
     // ---- events (the outbox) ----
     //

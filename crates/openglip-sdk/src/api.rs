@@ -574,6 +574,59 @@ impl Client {
         .await
     }
 
+    // ---------- adaptive cards ----------
+
+    /// `POST /team-messaging/v1/chats/{chatId}/adaptive-cards`: posts a card in a chat.
+    pub async fn create_adaptive_card(
+        &self,
+        chat_id: &str,
+        card: &w::AdaptiveCardRequest,
+    ) -> Result<w::AdaptiveCardShortInfo> {
+        self.call(
+            Method::POST,
+            &format!("{TM}/chats/{}/adaptive-cards", seg(chat_id)),
+            &[],
+            Body::Json(to_value(card)?),
+        )
+        .await
+    }
+
+    /// `GET /team-messaging/v1/adaptive-cards/{cardId}`.
+    pub async fn adaptive_card(&self, card_id: &str) -> Result<w::AdaptiveCardInfo> {
+        self.call(
+            Method::GET,
+            &format!("{TM}/adaptive-cards/{}", seg(card_id)),
+            &[],
+            Body::None,
+        )
+        .await
+    }
+
+    /// `PUT /team-messaging/v1/adaptive-cards/{cardId}`: replaces a card (its creator only).
+    pub async fn update_adaptive_card(
+        &self,
+        card_id: &str,
+        card: &w::AdaptiveCardRequest,
+    ) -> Result<w::AdaptiveCardShortInfo> {
+        self.call(
+            Method::PUT,
+            &format!("{TM}/adaptive-cards/{}", seg(card_id)),
+            &[],
+            Body::Json(to_value(card)?),
+        )
+        .await
+    }
+
+    /// `DELETE /team-messaging/v1/adaptive-cards/{cardId}` (its creator only).
+    pub async fn delete_adaptive_card(&self, card_id: &str) -> Result<()> {
+        self.call_empty(
+            Method::DELETE,
+            &format!("{TM}/adaptive-cards/{}", seg(card_id)),
+            Body::None,
+        )
+        .await
+    }
+
     // ---------- persons and companies ----------
 
     /// `GET /team-messaging/v1/persons/{personId}` (`~`: the caller).

@@ -98,7 +98,7 @@ pub fn post_info(p: &Post) -> w::PostInfo {
         removed_person_ids: list(&p.removed_person_ids),
         creation_time: ts(p.created),
         last_modified_time: ts(p.modified),
-        attachments: (!p.attachments.is_empty()).then(|| p.attachments.clone()),
+        attachments: (!p.attachments.is_empty()).then(|| p.client_attachments()),
         mentions: (!p.mentions.is_empty()).then(|| {
             p.mentions
                 .iter()
@@ -116,6 +116,40 @@ pub fn post_info(p: &Post) -> w::PostInfo {
         is_parent: p.parent_post_id.is_none(),
         parent_post_id: p.parent_post_id.map(|i| i.to_string()),
         thread_id: p.thread_id().to_string(),
+    }
+}
+
+/// An adaptive card, as created or updated (`AdaptiveCardShortInfo`).
+pub fn card_short_info(c: &cards::Card) -> w::AdaptiveCardShortInfo {
+    w::AdaptiveCardShortInfo {
+        id: c.id.to_string(),
+        creation_time: ts(c.created),
+        last_modified_time: ts(c.modified),
+        schema: c.schema().map(str::to_string),
+        kind: cards::ADAPTIVE_CARD.to_string(),
+        version: c.version().to_string(),
+        creator: w::AdaptiveCardCreator {
+            id: c.creator_id.to_string(),
+        },
+        chat_ids: vec![c.chat_id.to_string()],
+    }
+}
+
+/// An adaptive card, as read (`AdaptiveCardInfo`): the card object with its id, times, creator
+/// and chats.
+pub fn card_info(c: &cards::Card) -> w::AdaptiveCardInfo {
+    // The content passed `cards::validate_card`, so its typed properties have their types.
+    let card =
+        serde_json::from_value(serde_json::Value::Object(c.content.clone())).unwrap_or_default();
+    w::AdaptiveCardInfo {
+        id: c.id.to_string(),
+        creation_time: ts(c.created),
+        last_modified_time: ts(c.modified),
+        creator: w::AdaptiveCardCreator {
+            id: c.creator_id.to_string(),
+        },
+        chat_ids: vec![c.chat_id.to_string()],
+        card,
     }
 }
 

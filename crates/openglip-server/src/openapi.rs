@@ -49,6 +49,9 @@ pub fn document() -> Value {
     add::<PostList>(&mut schemas);
     add::<CreatePostRequest>(&mut schemas);
     add::<UpdatePostRequest>(&mut schemas);
+    add::<AdaptiveCardRequest>(&mut schemas);
+    add::<AdaptiveCardShortInfo>(&mut schemas);
+    add::<AdaptiveCardInfo>(&mut schemas);
     add::<SubscriptionRequest>(&mut schemas);
     add::<SubscriptionInfo>(&mut schemas);
     add::<SubscriptionList>(&mut schemas);

@@ -93,7 +93,7 @@ impl Table {
 fn table() -> Table {
     use Group::*;
     use Method as M;
-    use api::{account, chats, legacy, meta, posts};
+    use api::{account, cards, chats, legacy, meta, posts};
     let tmp = Some(Permission::TeamMessaging);
     let mut t = Table {
         ops: Vec::new(),
@@ -759,6 +759,60 @@ fn table() -> Table {
             None,
             Some("PostList"),
             get(posts::thread),
+        );
+        // Adaptive cards; the legacy paths are not in spec 1.0.46 but RingCentral's bot
+        // frameworks call them.
+        t.add(
+            M::POST,
+            format!("{prefix}/chats/{{chatId}}/adaptive-cards"),
+            id!("createGlipAdaptiveCardNew", "createGlipAdaptiveCard"),
+            "Create adaptive card",
+            "Adaptive Cards",
+            Medium,
+            tmp,
+            201,
+            Some("AdaptiveCardRequest"),
+            Some("AdaptiveCardShortInfo"),
+            on(MethodFilter::POST, cards::create),
+        );
+        t.add(
+            M::GET,
+            format!("{prefix}/adaptive-cards/{{cardId}}"),
+            id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard"),
+            "Get adaptive card (several comma-separated ids: 207 multipart)",
+            "Adaptive Cards",
+            Medium,
+            tmp,
+            200,
+            None,
+            Some("AdaptiveCardInfo"),
+            get(cards::read),
+        );
+        t.add(
+            M::PUT,
+            format!("{prefix}/adaptive-cards/{{cardId}}"),
+            id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard"),
+            "Update adaptive card",
+            "Adaptive Cards",
+            Medium,
+            tmp,
+            200,
+            Some("AdaptiveCardRequest"),
+            Some("AdaptiveCardShortInfo"),
+            on(MethodFilter::PUT, cards::update),
+        );
+        t.add(
+            M::DELETE,
+            format!("{prefix}/adaptive-cards/{{cardId}}"),
+            id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard"),
+            "Delete adaptive card",
+            "Adaptive Cards",
+            Medium,
+            tmp,
+            204,
+            None,
+            None,
+            on(MethodFilter::DELETE, cards::delete),
         );
         if !legacy_prefix {
             t.add(

@@ -18,6 +18,7 @@ mod migrate;
 mod platform;
 mod posts;
 mod readers;
+mod reads;
 mod rows;
 mod subscriptions;
 mod tokens;
@@ -371,6 +372,14 @@ impl Store for SqliteStore {
         Box::pin(self.write(move |c, now| chats::set_favorite(c, now, member, chat, favorite)))
     }
 
+    fn set_read(&self, member: ExtensionId, chat: ChatId, read: bool) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| reads::set_read(c, member, chat, read)))
+    }
+
+    fn unread(&self, member: ExtensionId) -> BoxFuture<'_, Vec<Unread>> {
+        Box::pin(self.read(move |c| reads::unread(c, member)))
+    }
+
     fn update_chat(&self, id: ChatId, patch: ChatPatch) -> BoxFuture<'_, Chat> {
         Box::pin(self.write_ev(move |c, now| {
             let before = events::chat_name(c, id)?;
@@ -521,6 +530,30 @@ impl Store for SqliteStore {
                 },
             )?;
             Ok(())
+        }))
+    }
+
+    // ---- adaptive cards ----
+
+    fn post_by_id(&self, id: PostId) -> BoxFuture<'_, Option<Post>> {
+        Box::pin(self.read(move |c| posts::post_by_id(c, id)))
+    }
+
+    fn update_post_attachments(
+        &self,
+        chat: ChatId,
+        id: PostId,
+        attachments: Vec<serde_json::Value>,
+    ) -> BoxFuture<'_, Post> {
+        Box::pin(self.write_ev(move |c, now| {
+            let post = posts::update_attachments(c, now, chat, id, attachments)?;
+            events::append(
+                c,
+                now,
+                None,
+                &EventPayload::PostChanged { post: post.clone() },
+            )?;
+            Ok(post)
         }))
     }
 

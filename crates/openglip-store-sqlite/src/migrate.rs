@@ -35,6 +35,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0003_platform",
         sql: include_str!("../migrations/0003_platform.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_reads",
+        sql: include_str!("../migrations/0004_reads.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

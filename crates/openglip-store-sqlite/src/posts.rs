@@ -257,3 +257,33 @@ pub(crate) fn delete_post(c: &Connection, chat: ChatId, id: PostId) -> Result<()
     }
     Ok(())
 }
+
+/// A post by primary key, in any chat.
+pub(crate) fn post_by_id(c: &Connection, id: PostId) -> Result<Option<Post>> {
+    c.prepare_cached(&format!("SELECT {POST_COLS} FROM posts p WHERE p.id = ?1"))
+        .db()?
+        .query_row(params![id.0], rows::post)
+        .optional()
+        .db()
+}
+
+/// Replaces the attachments of a post of `chat` (an adaptive card's post); the text is kept.
+pub(crate) fn update_attachments(
+    c: &Connection,
+    now: i64,
+    chat: ChatId,
+    id: PostId,
+    attachments: Vec<serde_json::Value>,
+) -> Result<Post> {
+    let n = c
+        .prepare_cached(
+            "UPDATE posts SET attachments = ?3, modified = ?4 WHERE id = ?1 AND chat_id = ?2",
+        )
+        .db()?
+        .execute(params![id.0, chat.0, values_json(&attachments), now])
+        .db()?;
+    if n == 0 {
+        return Err(Error::not_found("postId"));
+    }
+    post(c, chat, id)?.ok_or_else(|| Error::not_found("postId"))
+}

@@ -4,6 +4,7 @@
 //! domain entities into these types, and the client SDK reads them back.
 
 pub mod account;
+pub mod card;
 pub mod chat;
 pub mod error;
 pub mod oauth;
@@ -11,6 +12,7 @@ pub mod post;
 pub mod subscription;
 
 pub use account::*;
+pub use card::*;
 pub use chat::*;
 pub use error::*;
 pub use oauth::*;

@@ -390,3 +390,59 @@ async fn rate_limits_are_waited_out() {
     };
     assert_eq!(retry_after, Some(Duration::from_secs(1)));
 }
+
+#[tokio::test]
+async fn adaptive_cards() {
+    use openglip_sdk::wire::AdaptiveCardRequest;
+    use serde_json::json;
+
+    let w = World::new().await;
+    let chat = w
+        .alice
+        .create_conversation(&[Member::Id(w.bob_id.clone())])
+        .await
+        .unwrap()
+        .id;
+    let card = AdaptiveCardRequest {
+        body: Some(vec![json!({"type": "TextBlock", "text": "Deploy started"})]),
+        fallback_text: Some("Deploy started".into()),
+        ..Default::default()
+    };
+    let short = w.alice.create_adaptive_card(&chat, &card).await.unwrap();
+    assert_eq!(
+        (short.kind.as_str(), short.version.as_str()),
+        ("AdaptiveCard", "1.3")
+    );
+    assert_eq!(short.creator.id, w.alice_id);
+    assert_eq!(short.chat_ids, [chat.as_str()]);
+
+    let read = w.bob.adaptive_card(&short.id).await.unwrap();
+    assert_eq!(read.id, short.id);
+    assert_eq!(read.card.body, card.body);
+    assert_eq!(read.card.fallback_text.as_deref(), Some("Deploy started"));
+
+    let mut done = card.clone();
+    done.body = Some(vec![json!({"type": "TextBlock", "text": "Deploy done"})]);
+    done.extra
+        .insert("msteams".into(), json!({"width": "full"}));
+    let updated = w
+        .alice
+        .update_adaptive_card(&short.id, &done)
+        .await
+        .unwrap();
+    assert_eq!(updated.id, short.id);
+    let read = w.alice.adaptive_card(&short.id).await.unwrap();
+    assert_eq!(read.card.body, done.body);
+    assert_eq!(read.card.extra["msteams"], json!({"width": "full"}));
+
+    let e = w
+        .bob
+        .update_adaptive_card(&short.id, &card)
+        .await
+        .unwrap_err();
+    assert_eq!((e.status(), e.error_code()), (Some(403), Some("CMN-408")));
+
+    w.alice.delete_adaptive_card(&short.id).await.unwrap();
+    let e = w.alice.adaptive_card(&short.id).await.unwrap_err();
+    assert!(e.is_not_found(), "{e:?}");
+}

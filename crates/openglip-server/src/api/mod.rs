@@ -1,6 +1,7 @@
 //! Route handlers, grouped by resource. Each is thin: parse, call the domain service, convert.
 
 pub mod account;
+pub mod cards;
 pub mod chats;
 pub mod legacy;
 pub mod meta;

@@ -8,6 +8,7 @@
 //! `Origin` check), and the sign-in throttle (failed attempts per login and per client address).
 
 pub mod authorize;
+pub mod client;
 pub mod console;
 pub mod portal;
 
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(authorize::routes())
         .merge(console::routes())
         .merge(portal::routes())
+        .merge(client::routes())
 }
 
 async fn css() -> Response {
@@ -664,6 +666,8 @@ pub const FRESH_SECRET_TTL: Duration = Duration::from_secs(15 * 60);
 #[derive(Default)]
 pub struct WebState {
     pub throttle: LoginThrottle,
+    /// The web client app of each account (see `client`), once looked up.
+    pub web_apps: Mutex<HashMap<AccountId, (AppId, String)>>,
     fresh: Mutex<HashMap<(ExtensionId, String), FreshSecret>>,
 }
 

@@ -209,6 +209,40 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// What the web client's script sends: a form post with `X-CSRF-Token` (from the cookie).
+    pub async fn fetch_post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let r = self
+            .http
+            .post(self.url(path))
+            .header(COOKIE, self.cookie_header())
+            .header("origin", self.base.clone())
+            .header("x-csrf-token", self.cookie("og_csrf").unwrap_or_default())
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        self.finish(r).await
+    }
+
+    /// A GET as the web client's script sends it, with the response's `X-More` header.
+    pub async fn fetch_get(&self, path: &str) -> (Page, Option<String>) {
+        let r = self
+            .http
+            .get(self.url(path))
+            .header(COOKIE, self.cookie_header())
+            .header("x-requested-with", "fetch")
+            .send()
+            .await
+            .expect("GET");
+        let more = r
+            .headers()
+            .get("x-more")
+            .map(|v| v.to_str().unwrap().to_string());
+        (self.finish(r).await, more)
+    }
+}
+
 /// A PKCE pair (verifier, S256 challenge).
 pub fn pkce() -> (String, String) {
     let verifier = format!(

@@ -1,0 +1,514 @@
+//! The web client for people, served at `/`: the left rail (Favorites, Direct Messages, Teams,
+//! Groups, Personal, with unread counts), conversations with paging, a composer, replies,
+//! editing and deleting, team management; live over the platform's own WebSocket.
+//!
+//! Pages are rendered here, on the server, and work without script: every action is a form that
+//! posts and redirects back. The script (`assets/client.js`) enhances them: it sends forms with
+//! `fetch` and inserts the HTML fragment the server answers with, pages older posts in as the
+//! reader scrolls up, completes @mentions, and opens the WebSocket gateway (`/ws`, WSG protocol,
+//! a `wstoken` from [`wstoken`]) to learn about new, changed and removed posts and membership
+//! changes, fetching each post's fragment to show it. Rendering stays in one place: Rust.
+//!
+//! The browser acts as the signed-in person through a first-party app of their account
+//! ("openglip Web", one per account, created on first use, with no OAuth grants so that it
+//! cannot be used from outside): the [`Caller`] every page and action uses, and the app that
+//! owns the web client's WebSocket subscriptions. The domain's rules apply unchanged: a person
+//! sees and changes only what the REST API would let them.
+//!
+//! Sessions are the account realm's (the OAuth sign-in pages' cookie); forms carry the CSRF
+//! token, `fetch` sends it as `X-CSRF-Token` (double-submit with the cookie, plus `Origin`).
+
+mod actions;
+mod conversation;
+pub mod pwa;
+mod rail;
+pub mod render;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use openglip_domain::perm::{GrantSet, Permission, PermissionSet};
+use openglip_domain::platform::SessionRealm;
+use openglip_domain::store::NewApp;
+use openglip_domain::*;
+use subtle::ConstantTimeEq;
+
+use super::*;
+use crate::AppState;
+use crate::extract::{FormBody, Params};
+
+const CLIENT_JS: &str = include_str!("../assets/client.js");
+const CLIENT_CSS: &str = include_str!("../assets/client.css");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(conversation::home))
+        .route("/signin", post(signin))
+        .route("/signout", post(signout))
+        .route("/assets/client.js", get(client_js))
+        .route("/assets/client.css", get(client_css))
+        .route("/app/wstoken", post(wstoken))
+        .route("/app/people", get(people))
+        .route("/app/rail", get(rail::fragment))
+        .merge(conversation::routes())
+        .merge(actions::routes())
+        .merge(pwa::routes())
+}
+
+async fn client_js() -> Response {
+    asset_revalidated("text/javascript; charset=utf-8", CLIENT_JS)
+}
+
+async fn client_css() -> Response {
+    asset_revalidated("text/css; charset=utf-8", CLIENT_CSS)
+}
+
+/// The client's own assets change with the server: cached, but revalidated (ETag) each load.
+fn asset_revalidated(ct: &'static str, body: &'static str) -> Response {
+    static TAGS: std::sync::LazyLock<Mutex<HashMap<usize, String>>> =
+        std::sync::LazyLock::new(Default::default);
+    let tag = TAGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(body.as_ptr() as usize)
+        .or_insert_with(|| {
+            let d = secrets::hash_token(body);
+            format!(
+                "\"{}\"",
+                d[..8]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            )
+        })
+        .clone();
+    let mut resp = (
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+    resp
+}
+
+// ------------------------------------------------------------------------------ the viewer
+
+/// The signed-in person of a client request, and the caller they act as.
+pub struct Viewer {
+    pub ext: Extension,
+    pub caller: Caller,
+    pub csrf: String,
+    /// Cookies to set with the response (a new CSRF token).
+    pub cookies: Vec<HeaderValue>,
+}
+
+/// What the web client may do for a person: what the REST API lets a person's app do.
+fn web_permissions() -> PermissionSet {
+    let mut p = PermissionSet::empty();
+    for x in [
+        Permission::TeamMessaging,
+        Permission::ReadAccounts,
+        Permission::EditExtensions,
+        Permission::WebSocket,
+    ] {
+        p.insert(x);
+    }
+    p
+}
+
+/// The client id of an account's web client app.
+fn web_client_id(account: AccountId) -> String {
+    format!("openglip-web-{account}")
+}
+
+/// The account's first-party web client app, created on first use.
+async fn web_app(st: &AppState, account: AccountId) -> Result<(AppId, String)> {
+    if let Some(found) =
+        st.0.web
+            .web_apps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&account)
+    {
+        return Ok(found.clone());
+    }
+    let client_id = web_client_id(account);
+    let app = match st.store().app_by_client_id(client_id.clone()).await? {
+        Some(app) => app,
+        None => {
+            let created = st
+                .store()
+                .create_app(NewApp {
+                    client_id: client_id.clone(),
+                    client_secret_hash: None,
+                    account_id: account,
+                    name: "openglip Web".into(),
+                    kind: AppKind::Rest,
+                    public_client: true,
+                    grants: GrantSet::default(),
+                    permissions: web_permissions(),
+                    redirect_uris: vec![],
+                    access_ttl_secs: 3600,
+                    refresh_ttl_secs: 0,
+                })
+                .await;
+            match created {
+                Ok(app) => app,
+                // Created meanwhile by another request.
+                Err(_) => st
+                    .store()
+                    .app_by_client_id(client_id.clone())
+                    .await?
+                    .ok_or_else(|| Error::Internal("the web client app is missing".into()))?,
+            }
+        }
+    };
+    let found = (app.id, app.client_id);
+    st.0.web
+        .web_apps
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(account, found.clone());
+    Ok(found)
+}
+
+/// The viewer of a request, or `None` when nobody is signed in.
+pub async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>> {
+    let Some(ext) = signed_in(st, headers, SessionRealm::Account, false).await else {
+        return Ok(None);
+    };
+    if ext.kind == ExtensionType::Bot {
+        return Ok(None);
+    }
+    let (app_id, client_id) = web_app(st, ext.account_id).await?;
+    let caller = Caller {
+        account_id: ext.account_id,
+        extension_id: ext.id,
+        extension_type: ext.kind,
+        is_admin: ext.is_admin,
+        app_id,
+        client_id,
+        permissions: web_permissions(),
+    };
+    let (csrf, cookies) = csrf(st, headers);
+    Ok(Some(Viewer {
+        ext,
+        caller,
+        csrf,
+        cookies,
+    }))
+}
+
+/// Whether a `fetch` from the page carries the CSRF token (header, double-submitted with the
+/// cookie) and comes from this origin.
+pub fn csrf_header_ok(headers: &HeaderMap) -> bool {
+    let Some(cookie_token) = cookie(headers, "og_csrf") else {
+        return false;
+    };
+    let Some(sent) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let same: bool = cookie_token.as_bytes().ct_eq(sent.as_bytes()).into();
+    same && !cookie_token.is_empty() && same_origin(headers)
+}
+
+/// A state-changing request is ours: a form with the hidden token, or a `fetch` with the header.
+pub fn request_ok(headers: &HeaderMap, form: &Params) -> bool {
+    if headers.contains_key("x-csrf-token") {
+        csrf_header_ok(headers)
+    } else {
+        csrf_ok(headers, form)
+    }
+}
+
+/// Whether the page's script asked (it wants a fragment or JSON, not a redirect).
+pub fn is_fetch(headers: &HeaderMap) -> bool {
+    headers.contains_key("x-csrf-token")
+        || headers
+            .get("x-requested-with")
+            .is_some_and(|v| v.as_bytes() == b"fetch")
+}
+
+/// Security headers of the client's pages: as the other pages, but images of bot cards may come
+/// from any https origin, and the WebSocket gateway and the service worker are allowed.
+pub fn harden_client(resp: &mut Response) {
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
+             connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; \
+             base-uri 'none'; form-action 'self'",
+        ),
+    );
+}
+
+/// A page or fragment of the client.
+pub fn client_html(status: StatusCode, body: String, cookies: Vec<HeaderValue>) -> Response {
+    let mut resp = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response();
+    harden_client(&mut resp);
+    for c in cookies {
+        resp.headers_mut().append(header::SET_COOKIE, c);
+    }
+    resp
+}
+
+/// The whole document of a client page.
+pub fn client_document(title: &str, body_class: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\">\
+         <title>{} · openglip</title>{}\
+         <link rel=\"stylesheet\" href=\"/assets/openglip.css\"><link rel=\"stylesheet\" href=\"/assets/client.css\">\
+         <script src=\"/assets/client.js\" defer></script></head>\
+         <body class=\"client {}\"><a class=\"skip\" href=\"#composer-text\">Skip to the message box</a>{}</body></html>",
+        esc(title),
+        pwa::head_tags(),
+        esc(body_class),
+        body
+    )
+}
+
+/// An error for the client: a message in the page for `fetch`, a page otherwise.
+pub fn client_error(headers: &HeaderMap, e: Error) -> Response {
+    let status = crate::error::ApiError(e.clone()).into_response().status();
+    if is_fetch(headers) {
+        return crate::error::ApiError(e).into_response();
+    }
+    let msg = match &e {
+        Error::InvalidParameter {
+            detail: Some(d), ..
+        } => d.clone(),
+        Error::Internal(_) => "Something went wrong. Please try again.".into(),
+        other => other.to_string(),
+    };
+    let body = format!(
+        "<main id=\"main\" class=\"auth\"><div class=\"authcard\">\
+         <div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>\
+         <h1>That did not work</h1><p class=\"sub\">{}</p><p><a class=\"btn\" href=\"/\">Back to your chats</a></p></div></main>",
+        esc(&msg)
+    );
+    client_html(status, client_document("Error", "", &body), vec![])
+}
+
+// --------------------------------------------------------------------- sign in and sign out
+
+pub fn signin_page(st: &AppState, headers: &HeaderMap, error: Option<&str>) -> Response {
+    let (token, cookies) = csrf(st, headers);
+    let doc = signin_form(
+        "Sign in to openglip",
+        "Chat with your team: direct messages, teams and bots.",
+        "/signin",
+        "/",
+        &token,
+        "",
+        "",
+        error,
+    );
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    html(status, doc, cookies)
+}
+
+async fn signin(
+    State(st): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    let (token, cookies) = csrf(&st, &headers);
+    let next = local_path(form.get("next"), "/");
+    let login = form.get("login").unwrap_or("");
+    let extension = form.get("extension").unwrap_or("");
+    let fail = |msg: &str, status: StatusCode| {
+        html(
+            status,
+            signin_form(
+                "Sign in to openglip",
+                "Chat with your team: direct messages, teams and bots.",
+                "/signin",
+                &next,
+                &token,
+                login,
+                extension,
+                Some(msg),
+            ),
+            cookies.clone(),
+        )
+    };
+    if !csrf_ok(&headers, &form) {
+        return fail(
+            "Your session expired. Please sign in again.",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    match verify_sign_in(
+        &st,
+        &peer,
+        login,
+        Some(extension),
+        form.get("password").unwrap_or(""),
+    )
+    .await
+    {
+        Ok(ext) if ext.kind == ExtensionType::Bot => fail(
+            "Bots do not sign in to the web client.",
+            StatusCode::BAD_REQUEST,
+        ),
+        Ok(ext) => match start_session(&st, &headers, SessionRealm::Account, &ext).await {
+            Ok((_, c)) => see_other(&next, vec![c]),
+            Err(_) => fail(
+                "Sign-in failed. Try again.",
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+        },
+        Err(e) => fail(&e.message(), e.status()),
+    }
+}
+
+async fn signout(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    if !request_ok(&headers, &form) {
+        return see_other("/", vec![]);
+    }
+    let c = end_session(&st, &headers, SessionRealm::Account).await;
+    see_other("/", vec![c])
+}
+
+// ------------------------------------------------------------------ WebSocket and directory
+
+/// `POST /app/wstoken`: a token for the WebSocket gateway, as `POST /restapi/oauth/wstoken`
+/// gives one, for the signed-in person through the web client app.
+async fn wstoken(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if !csrf_header_ok(&headers) {
+        return api_error(Error::forbidden("Missing or wrong X-CSRF-Token"));
+    }
+    let v = match viewer(&st, &headers).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return api_error(Error::Unauthenticated(
+                openglip_domain::AuthFailure::Missing,
+            ));
+        }
+        Err(e) => return api_error(e),
+    };
+    let ttl = st.hub().config.ws.token_ttl;
+    let token = st.hub().ws.issue(v.caller, ttl);
+    let body = openglip_wire::WsToken {
+        ws_access_token: token,
+        uri: crate::realtime::ws::gateway_uri(&crate::api::base_url(&st, &headers)),
+        expires_in: ttl.as_secs().max(1) as i64,
+    };
+    let mut resp = axum::Json(body).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// One person or bot of the viewer's company, for completion and pickers.
+#[derive(serde::Serialize)]
+struct Person {
+    id: String,
+    name: String,
+    email: Option<String>,
+    bot: bool,
+    initials: String,
+}
+
+/// `GET /app/people?q=`: people and bots of the viewer's company whose name, e-mail or
+/// extension number matches (at most 8; enabled ones, the viewer last).
+async fn people(State(st): State<AppState>, headers: HeaderMap, q: Params) -> Response {
+    let v = match viewer(&st, &headers).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return api_error(Error::Unauthenticated(
+                openglip_domain::AuthFailure::Missing,
+            ));
+        }
+        Err(e) => return api_error(e),
+    };
+    match directory(&st, &v, q.get("q").unwrap_or(""), 8).await {
+        Ok(list) => {
+            let out: Vec<Person> = list
+                .into_iter()
+                .map(|e| Person {
+                    id: e.id.to_string(),
+                    initials: initials(&e.full_name()),
+                    name: e.full_name(),
+                    email: e.email.clone(),
+                    bot: e.kind == ExtensionType::Bot,
+                })
+                .collect();
+            let mut resp = axum::Json(out).into_response();
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => api_error(e),
+    }
+}
+
+/// The viewer's company directory filtered by `q`: enabled people and bots, the viewer last.
+pub async fn directory(st: &AppState, v: &Viewer, q: &str, limit: usize) -> Result<Vec<Extension>> {
+    let q = q.trim();
+    let mut list = st
+        .store()
+        .platform()
+        .account_extensions(v.ext.account_id, (!q.is_empty()).then(|| q.to_string()))
+        .await?;
+    list.retain(|e| e.status == ExtensionStatus::Enabled);
+    list.sort_by_key(|e| (e.id == v.ext.id, e.full_name().to_lowercase()));
+    list.truncate(limit);
+    Ok(list)
+}
+
+/// The names of extensions, by id (unknown ones are left out).
+pub async fn names_of(
+    st: &AppState,
+    ids: impl IntoIterator<Item = ExtensionId>,
+) -> Result<HashMap<ExtensionId, Extension>> {
+    let mut ids: Vec<ExtensionId> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(st
+        .store()
+        .extensions(ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect())
+}

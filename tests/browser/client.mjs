@@ -1,0 +1,312 @@
+// The web client, used by two people in two browser contexts (headless Chromium):
+//   Alice creates a team with Bob and posts; Bob sees the post appear without reloading; Bob
+//   replies with an @mention of Alice (picked from completion); Alice, in another chat, sees the
+//   team's unread count go up and, opening it, her name rendered; Alice edits and deletes posts
+//   and Bob sees both; Bob loses the network, Alice posts meanwhile, Bob gets it after
+//   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply.
+// Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
+// Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
+//
+// Environment: OPENGLIP_SERVER; ALICE_EMAIL, BOB_EMAIL, PASSWORD; BOT_NAME; CHROMIUM.
+// Ends with "N passed, 0 failed" (exit 0) or the failing step (exit 1).
+
+import assert from 'node:assert/strict';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {chromium} from 'playwright-core';
+
+function env(name, fallback) {
+    const value = process.env[name] || fallback;
+    if (!value) {
+        console.error(`missing environment variable ${name}`);
+        process.exit(2);
+    }
+    return value;
+}
+
+const SERVER = env('OPENGLIP_SERVER').replace(/\/+$/, '');
+const ALICE = env('ALICE_EMAIL');
+const BOB = env('BOB_EMAIL');
+const PASSWORD = env('PASSWORD');
+const BOT_NAME = env('BOT_NAME', 'SmartFriend');
+const SHOTS = env('OPENGLIP_SCREENSHOTS', 'ci-artifacts/screenshots');
+mkdirSync(SHOTS, {recursive: true});
+
+const browser = await chromium.launch({
+    executablePath: env('CHROMIUM', '/usr/bin/chromium'),
+    args: ['--no-sandbox'],
+});
+let passed = 0;
+let failed = 0;
+const shot = (page, name) => page.screenshot({path: path.join(SHOTS, `client-${name}.png`), fullPage: false});
+
+async function step(name, fn) {
+    const t = Date.now();
+    try {
+        await fn();
+        passed++;
+        console.log(`ok   ${name} (${Date.now() - t} ms)`);
+    } catch (e) {
+        failed++;
+        console.log(`FAIL ${name}\n${e.stack || e}`);
+        throw e;
+    }
+}
+
+async function person(email, viewport = {width: 1280, height: 800}) {
+    const context = await browser.newContext({viewport, timezoneId: 'America/New_York', locale: 'en-US'});
+    await context.grantPermissions(['notifications'], {origin: SERVER});
+    const page = await context.newPage();
+    page.on('dialog', (d) => d.accept());
+    page.on('pageerror', (e) => console.log(`page error (${email}): ${e.message}`));
+    return {context, page};
+}
+
+async function signIn(page, email) {
+    await page.goto(SERVER + '/');
+    await page.fill('#f-login', email);
+    await page.fill('#f-password', PASSWORD);
+    await Promise.all([page.waitForURL(SERVER + '/'), page.click('button[type=submit]')]);
+    await page.waitForSelector('#rail-list');
+}
+
+// The page is live once its WebSocket subscription is up.
+const live = (page) => page.waitForSelector('#app[data-live="1"]', {timeout: 15000});
+const railLink = (page, name) => page.locator(`#rail-list a.chat[data-name="${name}"]`);
+const postWith = (page, text) => page.locator('#timeline li.post', {has: page.locator('.text', {hasText: text})});
+
+const alice = await person(ALICE);
+const bob = await person(BOB);
+let teamUrl = '';
+const TEAM = 'Launch Crew';
+
+try {
+    await step('Alice and Bob sign in and see their rails', async () => {
+        await signIn(alice.page, ALICE);
+        await signIn(bob.page, BOB);
+        for (const {page} of [alice, bob]) {
+            for (const h of ['Direct Messages', 'Teams', 'Groups', 'Personal']) {
+                await page.locator('.rail-sec h2', {hasText: h}).waitFor();
+            }
+        }
+        await live(bob.page);
+        await shot(alice.page, '01-home');
+    });
+
+    await step('Alice creates a team with Bob ("+" → New team, member picked by name)', async () => {
+        const page = alice.page;
+        await page.click('.plus summary');
+        await page.click('text=New team');
+        await page.fill('#f-name', TEAM);
+        await page.fill('#f-description', 'Everything about the launch');
+        await page.click('#f-members');
+        await page.keyboard.type('Bob');
+        await page.locator('#people-list-0 [role=option]', {hasText: 'Bob'}).first().waitFor();
+        await page.keyboard.press('Enter');
+        assert.match(await page.inputValue('#f-members'), /Bob .*<.*>/);
+        await shot(page, '02-new-team');
+        await Promise.all([page.waitForURL(/\/c\/\d+$/), page.click('button:has-text("Create team")')]);
+        teamUrl = page.url();
+        await page.locator('#conv-title', {hasText: TEAM}).waitFor();
+        await live(page);
+    });
+
+    await step('Bob sees the new team in his rail without reloading', async () => {
+        await bob.page.evaluate(() => (window.__noReload = true));
+        await railLink(bob.page, TEAM).waitFor({timeout: 15000});
+        await bob.page.click(`#rail-list a.chat[data-name="${TEAM}"]`);
+        await bob.page.waitForURL(teamUrl);
+        await live(bob.page);
+        await bob.page.evaluate(() => (window.__noReload = true));
+    });
+
+    await step('Alice posts; Bob sees the post appear without reloading', async () => {
+        await alice.page.fill('#composer-text', 'Hello **team**, the launch is on *Friday*');
+        await alice.page.press('#composer-text', 'Enter');
+        await postWith(alice.page, 'the launch is on').waitFor();
+        const post = postWith(bob.page, 'the launch is on');
+        await post.waitFor({timeout: 10000});
+        assert.equal(await post.locator('.text strong').innerText(), 'team');
+        assert.equal(await post.locator('.text em').innerText(), 'Friday');
+        assert.equal(await bob.page.evaluate(() => window.__noReload), true, 'Bob\'s page was reloaded');
+        // Shift+Enter makes a new line instead of sending.
+        await alice.page.fill('#composer-text', 'line one');
+        await alice.page.press('#composer-text', 'Shift+Enter');
+        await alice.page.keyboard.type('line two');
+        assert.equal(await alice.page.inputValue('#composer-text'), 'line one\nline two');
+        await alice.page.fill('#composer-text', '');
+        await shot(bob.page, '03-bob-sees-post');
+    });
+
+    await step('Alice moves to her personal chat', async () => {
+        const personal = alice.page.locator('#rail-list [data-section=personal] button, #rail-list [data-section=personal] a.chat').first();
+        await Promise.all([alice.page.waitForURL(/\/c\/\d+$/), personal.click()]);
+        assert.notEqual(alice.page.url(), teamUrl);
+        await live(alice.page);
+    });
+
+    await step('Bob replies with an @mention of Alice picked from completion', async () => {
+        const page = bob.page;
+        const post = postWith(page, 'the launch is on');
+        await post.hover();
+        await post.locator('[data-act=reply]').click();
+        await page.locator('#replying').waitFor();
+        await page.click('#composer-text');
+        await page.keyboard.type('Thanks @Ali');
+        await page.locator('#mention-list [role=option]', {hasText: 'Alice'}).first().waitFor();
+        await shot(page, '04-mention-completion');
+        await page.keyboard.press('Enter');
+        assert.match(await page.inputValue('#composer-text'), /^Thanks @Alice \S+ $/);
+        await page.keyboard.type('can you check the checklist?');
+        await page.keyboard.press('Enter');
+        const reply = postWith(page, 'can you check the checklist');
+        await reply.waitFor();
+        await reply.locator('.replyto').waitFor();
+        assert.match(await reply.locator('.mention').innerText(), /^@Alice/);
+    });
+
+    await step('Alice sees the team\'s unread count go up, then her name rendered in the reply', async () => {
+        const link = railLink(alice.page, TEAM);
+        const badge = link.locator('.badge');
+        await badge.waitFor({timeout: 10000});
+        assert.equal(await badge.innerText(), '1');
+        assert.match(await badge.getAttribute('class'), /strong/, 'a mention is highlighted');
+        assert.match(await alice.page.title(), /^\(1\)/);
+        await shot(alice.page, '05-unread-count');
+        await Promise.all([alice.page.waitForURL(teamUrl), link.click()]);
+        const reply = postWith(alice.page, 'can you check the checklist');
+        const mention = reply.locator('.mention.me');
+        await mention.waitFor();
+        assert.match(await mention.innerText(), /^@Alice /);
+        assert.equal(await reply.locator('.text').innerText().then((t) => t.includes('![:Person]')), false);
+        assert.equal(await railLink(alice.page, TEAM).locator('.badge').count(), 0, 'reading clears the count');
+        // Timestamps are in the reader's time zone (America/New_York here), not UTC.
+        const ts = await reply.locator('time').innerText();
+        assert.doesNotMatch(ts, /UTC/);
+        await live(alice.page);
+        await shot(alice.page, '06-mention-rendered');
+    });
+
+    await step('Alice edits her post; Bob sees the change', async () => {
+        const post = postWith(alice.page, 'the launch is on');
+        await post.hover();
+        await post.locator('[data-act=edit]').click();
+        const editor = post.locator('.editor textarea');
+        await editor.fill('Hello **team**, the launch moved to *Monday*');
+        await editor.press('Enter');
+        await postWith(alice.page, 'moved to').locator('.edited').waitFor();
+        const seen = postWith(bob.page, 'moved to');
+        await seen.waitFor({timeout: 10000});
+        await seen.locator('.edited').waitFor();
+        assert.equal(await postWith(bob.page, 'the launch is on').count(), 0);
+        await shot(bob.page, '07-bob-sees-edit');
+    });
+
+    await step('Alice deletes a post; Bob sees it go', async () => {
+        await alice.page.fill('#composer-text', 'This one was a mistake');
+        await alice.page.press('#composer-text', 'Enter');
+        await postWith(bob.page, 'was a mistake').waitFor({timeout: 10000});
+        const post = postWith(alice.page, 'was a mistake');
+        await post.hover();
+        await post.locator('[data-act=delete]').click();
+        await post.waitFor({state: 'detached'});
+        await postWith(bob.page, 'was a mistake').waitFor({state: 'detached', timeout: 10000});
+    });
+
+    await step('Bob loses the network; Alice posts meanwhile; Bob gets it after reconnecting', async () => {
+        await bob.context.setOffline(true);
+        await bob.page.locator('#conn[data-state=offline]').waitFor();
+        await alice.page.fill('#composer-text', 'Posted while Bob was offline');
+        await alice.page.press('#composer-text', 'Enter');
+        await postWith(alice.page, 'while Bob was offline').waitFor();
+        await shot(bob.page, '08-bob-offline');
+        await bob.context.setOffline(false);
+        await postWith(bob.page, 'while Bob was offline').waitFor({timeout: 20000});
+        assert.equal(await bob.page.evaluate(() => window.__noReload), true, 'Bob\'s page was reloaded');
+    });
+
+    await step('Bob on a phone-sized screen: the conversation fills it, the rail is one tap back', async () => {
+        await bob.page.setViewportSize({width: 390, height: 844});
+        assert.equal(await bob.page.locator('#rail').isVisible(), false);
+        assert.equal(await bob.page.locator('#composer-text').isVisible(), true);
+        await shot(bob.page, '09-phone-conversation');
+        await bob.page.setViewportSize({width: 1280, height: 800});
+    });
+
+    await step(`Alice starts a direct message with ${BOT_NAME} and gets its reply`, async () => {
+        const page = alice.page;
+        await page.click('.plus summary');
+        await page.click('text=New direct message');
+        await page.fill('#dm-q', BOT_NAME.slice(0, 5));
+        const result = page.locator('#people-results .person', {hasText: BOT_NAME});
+        await result.waitFor();
+        await Promise.all([page.waitForURL(/\/c\/\d+$/), result.click()]);
+        await page.locator('#conv-title', {hasText: BOT_NAME}).waitFor();
+        await live(page);
+        await page.fill('#composer-text', 'Hello');
+        await page.press('#composer-text', 'Enter');
+        const mine = postWith(page, 'Hello');
+        await mine.first().waitFor();
+        const myId = Number(await mine.last().getAttribute('data-id'));
+        const answer = page.locator('#timeline li.post', {has: page.locator('.tag', {hasText: 'Bot'})}).last();
+        await page.waitForFunction((id) => Array.from(document.querySelectorAll('#timeline li.post'))
+            .some((li) => Number(li.dataset.id) > id && li.querySelector('.tag')), myId, {timeout: 20000});
+        assert.match(await answer.locator('.text').innerText(), /Nice to meet you|help/i);
+        await shot(page, '10-bot-reply');
+    });
+
+    await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {
+        const page = alice.page;
+        await page.goto(teamUrl);
+        const made = await page.evaluate(async (n) => {
+            const app = document.getElementById('app');
+            const headers = {'X-CSRF-Token': app.dataset.csrf, 'Content-Type': 'application/x-www-form-urlencoded'};
+            let ok = 0;
+            for (let i = 0; i < n; i += 20) {
+                const batch = [];
+                for (let j = i; j < Math.min(n, i + 20); j++) {
+                    const body = new URLSearchParams({_csrf: app.dataset.csrf, text: `Load post ${j}: **status** update with a [link](https://example.com/${j})`});
+                    batch.push(fetch(`/c/${app.dataset.chat}/posts`, {method: 'POST', headers, body}).then((r) => r.ok && ok++));
+                }
+                await Promise.all(batch);
+            }
+            return ok;
+        }, 1000);
+        assert.equal(made, 1000);
+        const runs = [];
+        for (let i = 0; i < 7; i++) {
+            await page.goto(teamUrl, {waitUntil: 'load'});
+            runs.push(await page.evaluate(() => {
+                const n = performance.getEntriesByType('navigation')[0];
+                return {ttfb: n.responseStart - n.startTime, response: n.responseEnd - n.startTime, dcl: n.domContentLoadedEventEnd - n.startTime, load: n.loadEventEnd - n.startTime, bytes: n.transferSize};
+            }));
+        }
+        const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+        const report = {posts: 1000, runs: runs.length, median_ttfb_ms: median('ttfb'), median_response_ms: median('response'), median_dom_content_loaded_ms: median('dcl'), median_load_ms: median('load'), html_bytes: median('bytes')};
+        console.log('PERF conversation page with 1,000 posts: ' + JSON.stringify(report));
+        writeFileSync(path.join(SHOTS, 'client-page-load.json'), JSON.stringify({report, runs}, null, 2));
+        // Scrolling up pages older posts in.
+        const before = await page.locator('#timeline li.post').count();
+        await page.evaluate(() => (document.getElementById('scroller').scrollTop = 0));
+        await page.waitForFunction((n) => document.querySelectorAll('#timeline li.post').length > n, before);
+        await shot(page, '11-long-conversation');
+    });
+
+    await step('The app is installable: manifest, service worker, offline shell', async () => {
+        const page = alice.page;
+        const manifest = await page.evaluate(async () => {
+            const href = document.querySelector('link[rel=manifest]').href;
+            return (await fetch(href)).json();
+        });
+        assert.equal(manifest.start_url, '/');
+        assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
+        const offline = await (await page.request.get(SERVER + '/offline')).text();
+        assert.match(offline, /offline/i);
+    });
+} catch (_) {
+    // reported by step()
+} finally {
+    await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
