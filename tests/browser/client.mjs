@@ -56,6 +56,21 @@ async function step(name, fn) {
 async function person(email, viewport = {width: 1280, height: 800}) {
     const context = await browser.newContext({viewport, timezoneId: 'America/New_York', locale: 'en-US'});
     await context.grantPermissions(['notifications'], {origin: SERVER});
+    // Desktop notifications are recorded (headless Chromium shows none).
+    await context.addInitScript(() => {
+        window.__notes = [];
+        const Native = window.Notification;
+        if (!Native) return;
+        class Recorded extends Native {
+            constructor(title, options) {
+                window.__notes.push({title, body: options && options.body});
+                super(title, options);
+            }
+        }
+        Object.defineProperty(Recorded, 'permission', {get: () => Native.permission});
+        Recorded.requestPermission = Native.requestPermission.bind(Native);
+        window.Notification = Recorded;
+    });
     const page = await context.newPage();
     page.on('dialog', (d) => d.accept());
     page.on('pageerror', (e) => console.log(`page error (${email}): ${e.message}`));
@@ -172,6 +187,10 @@ try {
         assert.equal(await badge.innerText(), '1');
         assert.match(await badge.getAttribute('class'), /strong/, 'a mention is highlighted');
         assert.match(await alice.page.title(), /^\(1\)/);
+        // The mention also raised a desktop notification (the team was not open).
+        const notes = await alice.page.evaluate(() => window.__notes);
+        assert.ok(notes.some((n) => n.title.includes(TEAM) && /mentioned/.test(n.title) && /@Alice Adams can you check/.test(n.body)),
+            JSON.stringify(notes));
         await shot(alice.page, '05-unread-count');
         await Promise.all([alice.page.waitForURL(teamUrl), link.click()]);
         const reply = postWith(alice.page, 'can you check the checklist');
@@ -199,6 +218,8 @@ try {
         await seen.waitFor({timeout: 10000});
         await seen.locator('.edited').waitFor();
         assert.equal(await postWith(bob.page, 'the launch is on').count(), 0);
+        // Bob's reply quotes the edited text too.
+        await bob.page.locator('li.post.reply .replyto', {hasText: 'moved to'}).waitFor({timeout: 10000});
         await shot(bob.page, '07-bob-sees-edit');
     });
 
@@ -231,6 +252,25 @@ try {
         assert.equal(await bob.page.locator('#composer-text').isVisible(), true);
         await shot(bob.page, '09-phone-conversation');
         await bob.page.setViewportSize({width: 1280, height: 800});
+    });
+
+    await step('Keyboard: the skip link reaches the composer; post actions show on focus', async () => {
+        const page = bob.page;
+        // On a wide screen the composer has the focus when a conversation opens.
+        await page.reload();
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'composer-text');
+        await page.focus('a.skip');
+        await page.keyboard.press('Enter');
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'composer-text');
+        const reply = postWith(page, 'moved to').locator('[data-act=reply]');
+        await reply.focus();
+        const opacity = await reply.evaluate((b) => getComputedStyle(b.closest('.actions')).opacity);
+        assert.equal(opacity, '1');
+        await page.keyboard.press('Enter');
+        await page.locator('#replying:not([hidden])').waitFor();
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'composer-text');
+        await page.keyboard.press('Escape');
+        await page.locator('#replying').waitFor({state: 'hidden'});
     });
 
     await step(`Alice starts a direct message with ${BOT_NAME} and gets its reply`, async () => {

@@ -24,7 +24,9 @@ fi
 cargo build -q -p openglip -p smartfriend
 shots=${OPENGLIP_SCREENSHOTS:-ci-artifacts/screenshots}
 rm -rf "$shots" && mkdir -p "$shots"
-bin=target/debug/openglip
+# OPENGLIP_BIN / SMARTFRIEND_BIN: other builds (e.g. target/release/...) to test and measure.
+bin=${OPENGLIP_BIN:-target/debug/openglip}
+bot_bin=${SMARTFRIEND_BIN:-target/debug/smartfriend}
 status=0
 
 # Starts a server on a free port over the data folder $1; sets $port and $pid.
@@ -77,7 +79,7 @@ bot=$("$bin" admin bot create --data-dir "$data" --account-id "$account_id" --na
 bot_token=$(printf '%s' "$bot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
 start_server "$data"; pids+=("$pid")
 OPENGLIP_SERVER="http://127.0.0.1:$port" BOT_TOKEN="$bot_token" BOT_DATA_DIR="$data/bot" BOT_TRANSPORT=websocket \
-  target/debug/smartfriend >"$data/bot.log" 2>&1 &
+  "$bot_bin" >"$data/bot.log" 2>&1 &
 pids+=("$!")
 OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
   BOT_NAME=SmartFriend OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \

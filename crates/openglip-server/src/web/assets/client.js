@@ -114,8 +114,17 @@
 
   function enhance(root) {
     localise(root);
+    // What the CSP keeps out of inline styles: card colours and column widths.
     root.querySelectorAll('[data-color]').forEach((el) => {
       if (/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(el.dataset.color)) el.style.borderLeftColor = el.dataset.color;
+    });
+    root.querySelectorAll('.ac-column[data-weight]').forEach((el) => {
+      const w = Number(el.dataset.weight);
+      if (w > 0 && w < 1000) el.style.flex = `${w} 1 0`;
+    });
+    root.querySelectorAll('.ac-column[data-px]').forEach((el) => {
+      const px = Number(el.dataset.px);
+      if (px > 0 && px < 4000) el.style.flex = `0 0 ${px}px`;
     });
   }
 
@@ -155,6 +164,13 @@
       el.remove();
       say('A message was deleted');
     }
+    refreshReplies(id);
+  }
+
+  // Replies quote their parent: when it changes or goes, they are fetched again.
+  function refreshReplies(parent) {
+    if (!timeline) return;
+    timeline.querySelectorAll(`li.post[data-parent="${parent}"]`).forEach((li) => showPost(li.dataset.id));
   }
 
   if (scroller) {
@@ -643,6 +659,7 @@
         break;
       case 'PostChanged':
         if (b.groupId === chatId && document.getElementById('p-' + b.id)) showPost(b.id);
+        if (b.groupId === chatId) refreshReplies(b.id);
         break;
       case 'PostRemoved':
         if (b.groupId === chatId) remove(b.id);

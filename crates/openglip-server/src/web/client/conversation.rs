@@ -252,13 +252,17 @@ pub fn post_html(ctx: &PostCtx, p: &Post) -> String {
         .iter()
         .any(|m| m.kind == MentionType::Person && m.id == ctx.me.0);
     format!(
-        "<li class=\"post{mine}{reply_cls}{mention_cls}\" id=\"p-{id}\" data-id=\"{id}\" data-author=\"{author_id}\"{raw}>\
+        "<li class=\"post{mine}{reply_cls}{mention_cls}\" id=\"p-{id}\" data-id=\"{id}\" data-author=\"{author_id}\"{parent}{raw}>\
          <span class=\"av{bot_cls}\" aria-hidden=\"true\">{ini}</span><div class=\"pbody\">\
          <div class=\"meta\"><span class=\"author\">{name}</span>{bot}\
          <a class=\"ts\" href=\"/c/{chat}#p-{id}\">{when}</a>{edited}</div>{reply}{title}\
          <div class=\"text\">{text}</div>{atts}\
          <div class=\"actions\" role=\"group\" aria-label=\"Message actions\">{actions}</div></div></li>",
         mine = if mine { " mine" } else { "" },
+        parent = p
+            .parent_post_id
+            .map(|pp| format!(" data-parent=\"{pp}\""))
+            .unwrap_or_default(),
         reply_cls = if reply.is_empty() { "" } else { " reply" },
         mention_cls = if mentions_me { " mentions-me" } else { "" },
         id = p.id,
