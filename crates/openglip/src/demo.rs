@@ -140,7 +140,7 @@ pub fn how_to_log_in(info: &Value, base: &str) -> String {
         })
         .unwrap_or_default();
     format!(
-        "Demo company \"Acme Inc\" is ready.\n  people:        {} (password: {})\n  app:           client id {} / secret {}\n  log in, e.g.:  curl -s -u '{}:{}' -d grant_type=password -d username={} -d password={} {base}/restapi/oauth/token",
+        "Demo company \"Acme Inc\" is ready.\n  people:        {} (password: {})\n  chat:          open {base}/ and sign in as one of them\n  app:           client id {} / secret {}\n  log in, e.g.:  curl -s -u '{}:{}' -d grant_type=password -d username={} -d password={} {base}/restapi/oauth/token",
         users.join(", "),
         s("password"),
         s("clientId"),

@@ -417,11 +417,19 @@ async fn page(
 async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, String)> {
     let chat = visible(st, v, chat).await?;
     let member = chat.is_member(v.ext.id);
+    let rail = rail::load(st, v).await?;
     let (posts, more) = if member {
-        // Read before the rail is drawn, so that this chat shows no unread count.
-        st.service()
-            .set_read(&v.caller, &chat.id.to_string(), true)
-            .await?;
+        // Opening a chat reads it (a write only when there was something unread; the rail does
+        // not count the open chat).
+        if rail
+            .chats
+            .iter()
+            .any(|c| c.chat.id == chat.id && c.unread.is_some())
+        {
+            st.service()
+                .set_read(&v.caller, &chat.id.to_string(), true)
+                .await?;
+        }
         load_posts(
             st,
             v,
@@ -437,7 +445,6 @@ async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, 
     } else {
         (vec![], false)
     };
-    let rail = rail::load(st, v).await?;
     let names = names_of(
         st,
         rail::title_people(std::slice::from_ref(&chat))
