@@ -287,8 +287,8 @@ async fn unknown_routes_are_404_cmn_120() {
         "/restapi/v1.0/glip/nope",
         "/restapi/v2.0",
         "/team-messaging/v1/chats/1/posts/2/extra",
-        "/",
-        "/favicon.ico",
+        "/nope",
+        "/assets/nope.css",
     ] {
         for token in [w.alice.token.as_str(), "no-token-at-all-here"] {
             let (s, b) = w.app.get(path, token).await;
