@@ -184,7 +184,7 @@ try {
         const link = railLink(alice.page, TEAM);
         const badge = link.locator('.badge');
         await badge.waitFor({timeout: 10000});
-        assert.equal(await badge.innerText(), '1');
+        assert.equal(await badge.locator('[aria-hidden=true]').innerText(), '1');
         assert.match(await badge.getAttribute('class'), /strong/, 'a mention is highlighted');
         assert.match(await alice.page.title(), /^\(1\)/);
         // The mention also raised a desktop notification (the team was not open).

@@ -269,12 +269,47 @@ impl Service {
             .await
     }
 
-    /// Marks a chat the caller belongs to read (up to its newest post) or unread.
-    pub async fn set_read(&self, caller: &Caller, chat: &str, read: bool) -> Result<()> {
+    /// Marks a chat the caller belongs to read (up to `upto`, the newest post they were shown,
+    /// or its newest post) or unread.
+    pub async fn set_read(
+        &self,
+        caller: &Caller,
+        chat: &str,
+        read: bool,
+        upto: Option<&str>,
+    ) -> Result<()> {
         let chat = self.member_chat(caller, "chatId", chat).await?;
+        let upto = upto.map(|u| parse_id::<PostId>("upto", u)).transpose()?;
         self.store
-            .set_read(caller.extension_id, chat.id, read)
+            .set_read(caller.extension_id, chat.id, read, upto)
             .await
+    }
+
+    /// The caller's company directory: enabled people and bots whose name, e-mail or extension
+    /// number contains `q` (everyone when empty), by name, the caller last, at most `limit`.
+    pub async fn directory(
+        &self,
+        caller: &Caller,
+        q: &str,
+        limit: usize,
+    ) -> Result<Vec<Extension>> {
+        let q = q.trim();
+        let mut list = self
+            .store
+            .platform()
+            .account_extensions(caller.account_id, (!q.is_empty()).then(|| q.to_string()))
+            .await?;
+        list.retain(|e| e.status == ExtensionStatus::Enabled);
+        list.sort_by_cached_key(|e| (e.id == caller.extension_id, e.full_name().to_lowercase()));
+        list.truncate(limit);
+        Ok(list)
+    }
+
+    /// People of the caller's company, by id (others are left out).
+    pub async fn people(&self, caller: &Caller, ids: Vec<ExtensionId>) -> Result<Vec<Extension>> {
+        let mut found = self.store.extensions(ids).await?;
+        found.retain(|e| e.account_id == caller.account_id);
+        Ok(found)
     }
 
     /// The caller's chats with unread messages.

@@ -210,9 +210,16 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- read state (the web client's unread counts) ----
 
-    /// Marks the chat read up to its newest post, or (`read: false`) unread from the newest
-    /// message by someone else. `Forbidden` if the member is not in the chat.
-    fn set_read(&self, member: ExtensionId, chat: ChatId, read: bool) -> BoxFuture<'_, ()>;
+    /// Marks the chat read up to `upto` (or its newest post; a read mark never moves back), or
+    /// (`read: false`) unread from the newest message by someone else. Joining a chat marks it
+    /// read up to its newest post. `Forbidden` if the member is not in the chat.
+    fn set_read(
+        &self,
+        member: ExtensionId,
+        chat: ChatId,
+        read: bool,
+        upto: Option<PostId>,
+    ) -> BoxFuture<'_, ()>;
     /// The member's chats that have unread messages.
     fn unread(&self, member: ExtensionId) -> BoxFuture<'_, Vec<Unread>>;
 

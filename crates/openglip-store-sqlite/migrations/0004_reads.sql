@@ -1,5 +1,6 @@
--- Read state of the web client: per member and chat, the newest post they have read. A member
--- without a row has read nothing posted since they joined (members.joined_at).
+-- Read state of the web client: per member and chat, the newest post they have read. A row is
+-- written when someone joins a chat (at its newest post: history is not unread), so unread
+-- counts are a range of the (chat_id, id) index after `last_read`.
 CREATE TABLE chat_reads (
     person_id INTEGER NOT NULL REFERENCES extensions(id) ON DELETE CASCADE,
     chat_id   INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
@@ -7,3 +8,8 @@ CREATE TABLE chat_reads (
     PRIMARY KEY (person_id, chat_id)
 ) WITHOUT ROWID;
 CREATE INDEX chat_reads_chat ON chat_reads (chat_id);
+
+-- Everyone already in a chat has read it up to now.
+INSERT INTO chat_reads (person_id, chat_id, last_read)
+SELECT m.person_id, m.chat_id, COALESCE((SELECT MAX(p.id) FROM posts p WHERE p.chat_id = m.chat_id), 0)
+FROM members m;

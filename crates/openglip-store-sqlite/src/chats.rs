@@ -80,6 +80,7 @@ pub(crate) fn insert_chat(c: &Connection, now: i64, new: ChatInsert<'_>) -> Resu
     for (ord, m) in members.iter().enumerate() {
         stmt.execute(params![id, m.0, now, ord as i64])
             .map_err(unknown_member)?;
+        crate::reads::joined(c, ChatId(id), *m)?;
     }
     Ok(Chat {
         id: ChatId(id),
@@ -111,6 +112,9 @@ pub(crate) fn add_member(
         .db()?
         .execute(params![chat.0, person.0, now])
         .map_err(unknown_member)?;
+    if n == 1 {
+        crate::reads::joined(c, chat, person)?;
+    }
     Ok(n == 1)
 }
 

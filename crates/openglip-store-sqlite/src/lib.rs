@@ -372,8 +372,14 @@ impl Store for SqliteStore {
         Box::pin(self.write(move |c, now| chats::set_favorite(c, now, member, chat, favorite)))
     }
 
-    fn set_read(&self, member: ExtensionId, chat: ChatId, read: bool) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, _| reads::set_read(c, member, chat, read)))
+    fn set_read(
+        &self,
+        member: ExtensionId,
+        chat: ChatId,
+        read: bool,
+        upto: Option<PostId>,
+    ) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| reads::set_read(c, member, chat, read, upto)))
     }
 
     fn unread(&self, member: ExtensionId) -> BoxFuture<'_, Vec<Unread>> {

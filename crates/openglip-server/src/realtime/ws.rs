@@ -192,6 +192,23 @@ impl Registry {
         token
     }
 
+    /// Forgets the unused `wstoken`s of a person through an app, and returns their sessions
+    /// (live or waiting for recovery), for the caller to end: signing out of the web client.
+    pub fn sessions_of(
+        &self,
+        extension: openglip_domain::ExtensionId,
+        app: openglip_domain::AppId,
+    ) -> Vec<Arc<Session>> {
+        let mut t = self.lock();
+        t.tokens
+            .retain(|_, e| !(e.caller.extension_id == extension && e.caller.app_id == app));
+        t.sessions
+            .values()
+            .filter(|s| s.caller.extension_id == extension && s.caller.app_id == app)
+            .cloned()
+            .collect()
+    }
+
     /// Number of sessions (live or waiting for recovery).
     pub fn session_count(&self) -> usize {
         self.lock().sessions.len()

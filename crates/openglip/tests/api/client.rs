@@ -289,7 +289,7 @@ async fn unread_counts_follow_reading() {
     api_post(&w, &w.bob, &team, "two").await;
     let rail = alice.fetch_get("/app/rail").await.0;
     assert!(
-        rail.has("aria-label=\"2 unread\">2</span>"),
+        rail.has("<span aria-hidden=\"true\">2</span><span class=\"sr-only\">, 2 unread</span>"),
         "{}",
         rail.body
     );
@@ -303,7 +303,7 @@ async fn unread_counts_follow_reading() {
     .await;
     let rail = alice.fetch_get("/app/rail").await.0;
     assert!(
-        rail.has("class=\"badge strong\" aria-label=\"3 unread, mentions you\""),
+        rail.has("class=\"badge strong\"><span aria-hidden=\"true\">3</span><span class=\"sr-only\">, 3 unread, mentions you"),
         "{}",
         rail.body
     );
@@ -319,7 +319,7 @@ async fn unread_counts_follow_reading() {
         .await;
     assert_eq!(p.status, 204);
     let rail = alice.fetch_get("/app/rail").await.0;
-    assert!(rail.has("aria-label=\"1 unread"), "{}", rail.body);
+    assert!(rail.has(", 1 unread<"), "{}", rail.body);
     assert_eq!(
         alice
             .fetch_post(&format!("/c/{team}/read"), &[("read", "1")])
@@ -334,12 +334,7 @@ async fn unread_counts_follow_reading() {
 
     // Bob's count is his own; Carol cannot mark a chat she is not in.
     let bob = signed_in(&w.app, &w.bob.email).await;
-    assert!(
-        bob.fetch_get("/app/rail")
-            .await
-            .0
-            .has("aria-label=\"1 unread")
-    );
+    assert!(bob.fetch_get("/app/rail").await.0.has(", 1 unread<"));
     let carol = signed_in(&w.app, &w.carol.email).await;
     assert_eq!(
         carol
@@ -593,4 +588,41 @@ async fn attachments_of_bot_posts_render_as_cards() {
     let page = alice.get(&format!("/c/{team}")).await;
     assert!(page.has("att-card") && page.has("data-color=\"#00aa55\""));
     assert!(page.has("Build &lt;green&gt;") && page.has("<strong>main</strong>"));
+}
+
+#[tokio::test]
+async fn read_marks_follow_what_was_shown_and_never_move_back() {
+    let w = World::new().await;
+    let team = w.team("Launch", false, &[&w.bob]).await;
+    let p1 = api_post(&w, &w.bob, &team, "one").await;
+    let _p2 = api_post(&w, &w.bob, &team, "two").await;
+    let p3 = api_post(&w, &w.bob, &team, "three").await;
+    let alice = signed_in(&w.app, &w.alice.email).await;
+    assert_eq!(unread_in(&alice).await, 3);
+    // Shown up to the first: two left.
+    assert_eq!(read_upto(&alice, &team, &p1).await, 204);
+    assert_eq!(unread_in(&alice).await, 2);
+    // An older mark does not move it back.
+    assert_eq!(read_upto(&alice, &team, "1").await, 204);
+    assert_eq!(unread_in(&alice).await, 2);
+    assert_eq!(read_upto(&alice, &team, &p3).await, 204);
+    assert_eq!(unread_in(&alice).await, 0);
+    assert_eq!(read_upto(&alice, &team, "not-a-post").await, 404);
+}
+
+/// The unread count of the (only) chat with one in the rail, or 0.
+async fn unread_in(b: &Browser) -> u32 {
+    let rail = b.fetch_get("/app/rail").await.0;
+    rail.body
+        .split("class=\"sr-only\">, ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .map(|n| n.parse::<u32>().unwrap())
+        .unwrap_or(0)
+}
+
+async fn read_upto(b: &Browser, chat: &str, upto: &str) -> u16 {
+    b.fetch_post(&format!("/c/{chat}/read"), &[("upto", upto)])
+        .await
+        .status
 }

@@ -1013,3 +1013,41 @@ async fn the_server_pings_and_drops_clients_that_stop_answering() {
     .await;
     drop(c);
 }
+
+#[tokio::test]
+async fn the_web_client_listens_through_the_gateway_until_its_person_signs_out() {
+    let w = World::new().await;
+    let b = crate::web::Browser::new(&w.app);
+    b.get("/").await;
+    let p = b
+        .post(
+            "/signin",
+            &[("login", w.bob.email.as_str()), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let p = b.fetch_post("/app/wstoken", &[]).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    let v: Value = serde_json::from_str(&p.body).unwrap();
+    let url = format!(
+        "{}?access_token={}",
+        v["uri"].as_str().unwrap(),
+        v["ws_access_token"].as_str().unwrap()
+    );
+    let mut ws = Wsg::connect_url(&url).await;
+    ws.subscribe(&FILTERS).await;
+    let team = w.team("Launch", false, &[&w.bob]).await;
+    assert_eq!(ws.notification().await["body"]["eventType"], "GroupJoined");
+    post(&w.app, &w.alice, &team, "hello").await;
+    assert_eq!(ws.notification().await["body"]["text"], "hello");
+
+    // Signing out of the client ends its live connection (and its subscription).
+    assert_eq!(b.post("/signout", &[]).await.status, 303);
+    let closed = tokio::time::timeout(WAIT, async {
+        while read(&mut ws.socket, WAIT).await.is_some() {}
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket stays open after signing out");
+    // And the browser gets no new token.
+    assert_eq!(b.fetch_post("/app/wstoken", &[]).await.status, 401);
+}

@@ -30,7 +30,9 @@
   async function post(url, fields) {
     const body = new URLSearchParams(fields);
     body.set('_csrf', csrf);
-    return fetch(url, { method: 'POST', headers, body, credentials: 'same-origin' });
+    const r = await fetch(url, { method: 'POST', headers, body, credentials: 'same-origin' });
+    if (r.status === 401) location.reload();
+    return r;
   }
 
   function nodes(html) {
@@ -147,8 +149,13 @@
     for (const li of nodes(html)) {
       const old = document.getElementById(li.id);
       enhance(li);
+      if (old && old.querySelector('.editor')) {
+        // Being edited here: the fresh version is shown when the editor closes.
+        old.dataset.stale = '1';
+        continue;
+      }
       if (old) {
-        old.replaceWith(li);
+        if (old.outerHTML !== li.outerHTML) old.replaceWith(li);
         continue;
       }
       const id = postId(li);
@@ -235,11 +242,16 @@
 
   // ------------------------------------------------------------------- read state
 
+  // Read up to the newest post shown, and only where the conversation itself is shown (not in a
+  // thread or the details page).
   let readPending = false;
+  let unseen = 0;
   const markRead = debounce(() => {
-    if (!chatId || document.hidden) return;
+    if (!chatId || !timeline || threadId || document.hidden) return;
     readPending = false;
-    post(`/c/${chatId}/read`, { read: '1' }).catch(() => {});
+    unseen = 0;
+    updateTitle();
+    post(`/c/${chatId}/read`, { read: '1', upto: String(lastPostId()) }).catch(() => {});
   }, 400);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && readPending) {
@@ -254,7 +266,7 @@
   const baseTitle = document.title;
 
   function updateTitle() {
-    let total = 0;
+    let total = unseen;
     document.querySelectorAll('#rail-list .badge').forEach((b) => {
       total += parseInt(b.textContent, 10) || 0;
     });
@@ -283,14 +295,25 @@
 
   const ta = document.getElementById('composer-text');
   const parentInput = document.getElementById('composer-parent');
+  // Unsent text survives switching chats (per chat and thread, for this tab).
+  const draftKey = chatId ? `draft:${chatId}:${threadId}` : '';
+  const saveDraft = debounce(() => {
+    try {
+      if (ta.value) sessionStorage.setItem(draftKey, ta.value);
+      else sessionStorage.removeItem(draftKey);
+    } catch (_) { /* storage full or off */ }
+  }, 300);
   const replying = document.getElementById('replying');
   // Names picked from completion, to turn "@Name" into mention markup when sending.
   const picked = new Map();
 
+  // "@Name" of a picked person, as a whole name (not a prefix of a longer word), becomes
+  // mention markup.
   function toMarkup(text) {
     const names = Array.from(picked.keys()).sort((a, b) => b.length - a.length);
     for (const name of names) {
-      text = text.split('@' + name).join(`![:Person](${picked.get(name)})`);
+      const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      text = text.replace(new RegExp(`@${escaped}(?![\\p{L}\\p{N}_])`, 'gu'), `![:Person](${picked.get(name)})`);
     }
     return text;
   }
@@ -316,22 +339,31 @@
     replying.hidden = true;
   }
 
+  let sending = false;
   async function send() {
-    const text = toMarkup(ta.value).trim();
-    if (!text) return;
+    const typed = ta.value;
+    const text = toMarkup(typed).trim();
+    if (!text || sending) return;
+    sending = true;
     const button = composer.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
       const r = await post(composer.action, { text, parent: parentInput ? parentInput.value : '' });
       if (!r.ok) throw new Error(await errorText(r));
       upsert(await r.text());
-      ta.value = '';
+      // What was typed meanwhile stays.
+      if (ta.value === typed) {
+        ta.value = '';
+        picked.clear();
+      }
       grow(ta);
+      saveDraft();
       clearReply();
       toBottom();
     } catch (e) {
       toast(e.message);
     } finally {
+      sending = false;
       button.disabled = false;
       ta.focus();
     }
@@ -350,7 +382,17 @@
         clearReply();
       }
     });
-    ta.addEventListener('input', () => grow(ta));
+    ta.addEventListener('input', () => {
+      grow(ta);
+      saveDraft();
+    });
+    try {
+      const draft = sessionStorage.getItem(draftKey);
+      if (draft && !ta.value) {
+        ta.value = draft;
+        grow(ta);
+      }
+    } catch (_) { /* storage off */ }
     const cancel = document.getElementById('reply-cancel');
     if (cancel) cancel.addEventListener('click', () => {
       clearReply();
@@ -362,7 +404,7 @@
   // ----------------------------------------------------------- completion (people)
 
   // A listbox under an input that offers people of the company; `onPick(person)` inserts.
-  function Completer(input, list, { trigger, onPick }) {
+  function Completer(input, list, { trigger, onPick, scope }) {
     let items = [];
     let active = -1;
     let seq = 0;
@@ -389,7 +431,7 @@
       if (q === null) return close();
       const mine = ++seq;
       try {
-        const r = await get('/app/people?q=' + encodeURIComponent(q));
+        const r = await get('/app/people?q=' + encodeURIComponent(q) + (scope ? '&chat=' + scope : ''));
         if (!r.ok || mine !== seq) return;
         items = await r.json();
       } catch (_) {
@@ -451,6 +493,7 @@
   const mentionRe = /(^|\s)@([^\s@]{0,30})$/;
   const completion = composer && ta
     ? Completer(ta, document.getElementById('mention-list'), {
+      scope: chatId,
       trigger: () => {
         const m = mentionRe.exec(ta.value.slice(0, ta.selectionStart));
         return m ? m[2] : null;
@@ -534,6 +577,8 @@
       form.remove();
       text.hidden = false;
       li.querySelector('[data-act="edit"]').focus();
+      // Changed elsewhere while being edited here: show the current version.
+      if (li.dataset.stale) showPost(li.dataset.id);
     };
     cancel.addEventListener('click', stop);
     area.addEventListener('input', () => grow(area));
@@ -550,7 +595,11 @@
       try {
         const r = await post(`/c/${chatId}/posts/${li.dataset.id}/edit`, { text: toMarkup(area.value) });
         if (!r.ok) throw new Error(await errorText(r));
+        form.remove();
         upsert(await r.text());
+        const fresh = document.getElementById(li.id);
+        const edit = fresh && fresh.querySelector('[data-act="edit"]');
+        if (edit) edit.focus();
         say('Message edited');
       } catch (err) {
         toast(err.message);
@@ -574,9 +623,13 @@
       startEdit(li);
     } else if (act === 'delete') {
       if (!confirm('Delete this message? This cannot be undone.')) return;
+      const next = li.nextElementSibling || li.previousElementSibling;
       const r = await post(`/c/${chatId}/posts/${li.dataset.id}/delete`, {});
-      if (r.ok) remove(li.dataset.id);
-      else toast(await errorText(r));
+      if (r.ok) {
+        remove(li.dataset.id);
+        const target = next && next.querySelector('button[data-act]');
+        (target || ta || document.body).focus();
+      } else toast(await errorText(r));
     }
   });
 
@@ -648,9 +701,11 @@
       case 'PostAdded':
         if (inThisView(b)) {
           if (!document.getElementById('p-' + b.id)) showPost(b.id);
+          if (b.creatorId !== me) say('New message: ' + plainText(b));
           if (document.hidden) {
             readPending = true;
-            refreshRail();
+            if (b.creatorId !== me) unseen++;
+            updateTitle();
           } else markRead();
         } else {
           refreshRail();
@@ -680,22 +735,29 @@
 
   // Catching up after a connection that could not be recovered: posts after the newest shown,
   // and edits and deletions among the newest shown.
+  // Only posts known before a request can be judged gone by its answer: one shown live while
+  // it ran is newer than that.
   async function catchUp() {
     refreshRail();
-    if (!chatId || !timeline || threadId) return;
+    if (!chatId || !timeline) return;
+    if (threadId) {
+      // A thread page: its replies come from the server again.
+      timeline.querySelectorAll('li.post').forEach((li) => showPost(li.dataset.id));
+      return;
+    }
     const shown = Array.from(timeline.querySelectorAll('li.post')).slice(-60);
-    if (!shown.length) return;
-    let after = postId(shown[0]) - 1;
+    let after = shown.length ? postId(shown[0]) - 1 : 0;
     for (let round = 0; round < 20; round++) {
+      const known = lastPostId();
       const r = await get(`/c/${chatId}/posts?after=${after}`);
       if (!r.ok) return;
       const more = r.headers.get('x-more') === '1';
       const items = nodes(await r.text());
       const got = new Set(items.map(postId));
-      const upto = more && items.length ? postId(items[items.length - 1]) : Infinity;
+      const upto = Math.min(known, more && items.length ? postId(items[items.length - 1]) : Infinity);
       timeline.querySelectorAll('li.post').forEach((li) => {
         const id = postId(li);
-        if (id > after && id <= upto && !got.has(id)) li.remove();
+        if (id > after && id <= upto && !got.has(id) && !li.querySelector('.editor')) li.remove();
       });
       items.forEach((li) => upsert(li.outerHTML));
       if (!more || !items.length) return;
@@ -706,6 +768,7 @@
   const live = {
     ws: null,
     wsc: null,
+    starting: false,
     tries: 0,
     timer: 0,
     heartbeat: 0,
@@ -714,8 +777,9 @@
 
     async start() {
       clearTimeout(this.timer);
-      if (this.ws && this.ws.readyState <= 1) return;
+      if (this.starting || (this.ws && this.ws.readyState <= 1)) return;
       if (!navigator.onLine) return showConn('offline');
+      this.starting = true;
       let token;
       try {
         const r = await fetch('/app/wstoken', { method: 'POST', headers, credentials: 'same-origin' });
@@ -724,6 +788,8 @@
         token = await r.json();
       } catch (_) {
         return this.retry();
+      } finally {
+        this.starting = false;
       }
       let url = `${token.uri}?access_token=${encodeURIComponent(token.ws_access_token)}`;
       if (this.wsc) url += `&wsc=${encodeURIComponent(this.wsc)}`;
@@ -759,7 +825,6 @@
       }
       if (meta.wsc && meta.wsc.token) this.wsc = meta.wsc.token;
       if (meta.type === 'ConnectionDetails') {
-        this.tries = 0;
         const recovered = body && body.recoveryState === 'Successful';
         if (!recovered) {
           this.send([
@@ -771,7 +836,9 @@
         this.heartbeat = setInterval(() => this.send([{ type: 'Heartbeat', messageId: uuid() }]), 60000);
         if (recovered) this.ready(false);
       } else if (meta.type === 'ClientRequest') {
-        if (meta.status >= 200 && meta.status < 300) this.ready(this.everConnected);
+        // Subscribed anew: whatever happened since the page was drawn (or the connection was
+        // lost) is read again. Refused (e.g. 429): closed, retried with backoff.
+        if (meta.status >= 200 && meta.status < 300) this.ready(true);
         else this.ws.close();
       } else if (meta.type === 'ServerNotification') {
         onEvent(body);
@@ -781,13 +848,13 @@
       }
     },
 
-    ready(wasDown) {
+    ready(missed) {
       this.connected = true;
-      const first = !this.everConnected;
+      this.tries = 0;
       this.everConnected = true;
       showConn('live');
       if (app) app.dataset.live = '1';
-      if (!first && wasDown) catchUp();
+      if (missed) catchUp();
     },
   };
 

@@ -42,6 +42,7 @@ async fn actor(
             Error::forbidden("This form expired. Reload the page and try again."),
         ));
     }
+    throttle(st, &v).map_err(|e| client_error(headers, e))?;
     Ok(v)
 }
 
@@ -146,7 +147,7 @@ async fn delete_post(
     }
 }
 
-/// `POST /c/{chat}/read` (`read=0` marks it unread).
+/// `POST /c/{chat}/read` (`upto`: the newest post shown; `read=0` marks it unread).
 async fn read(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -158,7 +159,8 @@ async fn read(
         Err(r) => return r,
     };
     let read = form.get("read") != Some("0");
-    match st.service().set_read(&v.caller, &chat, read).await {
+    let upto = form.get("upto").filter(|u| !u.is_empty());
+    match st.service().set_read(&v.caller, &chat, read, upto).await {
         Ok(()) => done(&headers, "/"),
         Err(e) => client_error(&headers, e),
     }

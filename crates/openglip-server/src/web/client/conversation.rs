@@ -40,13 +40,22 @@ pub fn routes() -> Router<AppState> {
 
 /// The viewer, or the response that asks them to sign in.
 pub async fn require(st: &AppState, headers: &HeaderMap) -> std::result::Result<Viewer, Response> {
+    require_at(st, headers, "/").await
+}
+
+/// As [`require`], coming back to `here` after signing in (links to a chat, notifications).
+pub async fn require_at(
+    st: &AppState,
+    headers: &HeaderMap,
+    here: &str,
+) -> std::result::Result<Viewer, Response> {
     match viewer(st, headers).await {
         Ok(Some(v)) => Ok(v),
         Ok(None) if is_fetch(headers) => Err(client_error(
             headers,
             Error::Unauthenticated(openglip_domain::AuthFailure::Missing),
         )),
-        Ok(None) => Err(signin_page(st, headers, None)),
+        Ok(None) => Err(signin_page(st, headers, here, None)),
         Err(e) => Err(client_error(headers, e)),
     }
 }
@@ -120,8 +129,18 @@ impl PostCtx {
                 }
                 if let Some(found) = present.get(&parent) {
                     parents.insert(parent, (*found).clone());
-                } else if let Some(found) = st.store().post(chat.id, parent).await? {
-                    parents.insert(parent, found);
+                } else {
+                    match st
+                        .service()
+                        .post(&v.caller, &chat.id.to_string(), &parent.to_string())
+                        .await
+                    {
+                        Ok(found) => {
+                            parents.insert(parent, found);
+                        }
+                        Err(Error::NotFound(_)) => {}
+                        Err(e) => return Err(e),
+                    }
                 }
             }
         }
@@ -136,7 +155,7 @@ impl PostCtx {
             .chain(std::iter::once(v.ext.id));
         Ok(PostCtx {
             me: v.ext.id,
-            names: names_of(st, ids).await?,
+            names: names_of(st, v, ids).await?,
             chat,
             parents,
             in_thread,
@@ -404,7 +423,7 @@ async fn page(
     headers: HeaderMap,
     Path(chat): Path<String>,
 ) -> Response {
-    let v = match require(&st, &headers).await {
+    let v = match require_at(&st, &headers, &format!("/c/{}", enc(&chat))).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -427,7 +446,7 @@ async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, 
             .any(|c| c.chat.id == chat.id && c.unread.is_some())
         {
             st.service()
-                .set_read(&v.caller, &chat.id.to_string(), true)
+                .set_read(&v.caller, &chat.id.to_string(), true, None)
                 .await?;
         }
         load_posts(
@@ -447,6 +466,7 @@ async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, 
     };
     let names = names_of(
         st,
+        v,
         rail::title_people(std::slice::from_ref(&chat))
             .into_iter()
             .chain([v.ext.id]),
@@ -488,7 +508,7 @@ fn timeline(ctx: &PostCtx, posts: &[Post], more: bool, base: &str) -> String {
     };
     format!(
         "<div class=\"scroller\" id=\"scroller\" tabindex=\"0\" aria-label=\"Messages\">{older}\
-         <ol class=\"timeline\" id=\"timeline\" aria-live=\"polite\" aria-relevant=\"additions\">{}</ol></div>",
+         <ol class=\"timeline\" id=\"timeline\">{}</ol></div>",
         posts_html(ctx, posts)
     )
 }
@@ -500,7 +520,8 @@ async fn thread_page(
     headers: HeaderMap,
     Path((chat, post)): Path<(String, String)>,
 ) -> Response {
-    let v = match require(&st, &headers).await {
+    let here = format!("/c/{}/t/{}", enc(&chat), enc(&post));
+    let v = match require_at(&st, &headers, &here).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -522,6 +543,7 @@ async fn thread_page(
         let rail = rail::load(&st, &v).await?;
         let names = names_of(
             &st,
+            &v,
             rail::title_people(std::slice::from_ref(&chat))
                 .into_iter()
                 .chain([v.ext.id]),
@@ -540,7 +562,7 @@ async fn thread_page(
         let main = format!(
             "{head}<div class=\"scroller\" id=\"scroller\" tabindex=\"0\" aria-label=\"Messages\">\
              <p class=\"older start\"><a href=\"/c/{}\">Back to the conversation</a></p>\
-             <ol class=\"timeline thread\" id=\"timeline\" aria-live=\"polite\">{}</ol></div>{}",
+             <ol class=\"timeline thread\" id=\"timeline\">{}</ol></div>{}",
             chat.id,
             posts_html(&ctx, &posts),
             composer(&v, &chat, &title, Some(root))
@@ -653,7 +675,7 @@ async fn details_page(
     let r = async {
         let chat = visible(&st, &v, &chat).await?;
         let rail = rail::load(&st, &v).await?;
-        let names = names_of(&st, chat.members.iter().copied().chain([v.ext.id])).await?;
+        let names = names_of(&st, &v, chat.members.iter().copied().chain([v.ext.id])).await?;
         let title = chat_title(&chat, v.ext.id, &names);
         let manage = Service::can_manage(&v.caller, &chat);
         let member = chat.is_member(v.ext.id);
@@ -767,7 +789,7 @@ async fn new_dm_page(State(st): State<AppState>, headers: HeaderMap, q: Params) 
     let query = q.get("q").unwrap_or("").to_string();
     let r = async {
         let rail = rail::load(&st, &v).await?;
-        let found = directory(&st, &v, &query, 50).await?;
+        let found = st.service().directory(&v.caller, &query, 50).await?;
         let list = people_list(&v, &found);
         let main = format!(
             "<header class=\"conv-head\"><a class=\"back\" href=\"/\" aria-label=\"Back\">‹</a>\
@@ -787,7 +809,7 @@ async fn new_dm_page(State(st): State<AppState>, headers: HeaderMap, q: Params) 
         Ok(body) if is_fetch(&headers) || q.get("fragment").is_some() => {
             // The live search asks for the results only.
             let _ = body;
-            match directory(&st, &v, &query, 50).await {
+            match st.service().directory(&v.caller, &query, 50).await {
                 Ok(found) => client_html(StatusCode::OK, people_list(&v, &found), vec![]),
                 Err(e) => client_error(&headers, e),
             }

@@ -112,15 +112,11 @@ pub struct Viewer {
     pub cookies: Vec<HeaderValue>,
 }
 
-/// What the web client may do for a person: what the REST API lets a person's app do.
+/// What the web client does for a person: team messaging, and its WebSocket (nothing else, so
+/// that a flaw in a page could not reach further through the gateway's tunnel).
 fn web_permissions() -> PermissionSet {
     let mut p = PermissionSet::empty();
-    for x in [
-        Permission::TeamMessaging,
-        Permission::ReadAccounts,
-        Permission::EditExtensions,
-        Permission::WebSocket,
-    ] {
+    for x in [Permission::TeamMessaging, Permission::WebSocket] {
         p.insert(x);
     }
     p
@@ -144,7 +140,12 @@ async fn web_app(st: &AppState, account: AccountId) -> Result<(AppId, String)> {
     }
     let client_id = web_client_id(account);
     let app = match st.store().app_by_client_id(client_id.clone()).await? {
-        Some(app) => app,
+        Some(app) if app.account_id == account && app.grants == GrantSet::default() => app,
+        Some(_) => {
+            return Err(Error::Internal(format!(
+                "client id {client_id} belongs to another app"
+            )));
+        }
         None => {
             let created = st
                 .store()
@@ -318,13 +319,19 @@ pub fn client_error(headers: &HeaderMap, e: Error) -> Response {
 
 // --------------------------------------------------------------------- sign in and sign out
 
-pub fn signin_page(st: &AppState, headers: &HeaderMap, error: Option<&str>) -> Response {
+/// The sign-in page; `next` is where to go after (a path of this server).
+pub fn signin_page(
+    st: &AppState,
+    headers: &HeaderMap,
+    next: &str,
+    error: Option<&str>,
+) -> Response {
     let (token, cookies) = csrf(st, headers);
     let doc = signin_form(
         "Sign in to openglip",
         "Chat with your team: direct messages, teams and bots.",
         "/signin",
-        "/",
+        &local_path(Some(next), "/"),
         &token,
         "",
         "",
@@ -394,6 +401,8 @@ async fn signin(
     }
 }
 
+/// Ends the browser's session and the person's live connections of the web client (other
+/// browsers still signed in reconnect on their own; this one's pages find they are signed out).
 async fn signout(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -402,8 +411,30 @@ async fn signout(
     if !request_ok(&headers, &form) {
         return see_other("/", vec![]);
     }
+    let who = viewer(&st, &headers).await.ok().flatten();
     let c = end_session(&st, &headers, SessionRealm::Account).await;
+    if let Some(v) = who {
+        for s in st.hub().ws.sessions_of(v.ext.id, v.caller.app_id) {
+            s.end(st.hub()).await;
+        }
+    }
     see_other("/", vec![c])
+}
+
+/// Counts a change made in the client against the person's `Medium` rate limit, as the same
+/// change through the REST API would be (the web client app and the person are the key).
+pub fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
+    let key = format!("{}:{}", v.caller.app_id, v.caller.extension_id);
+    match st.0.limiter.check(&key, crate::ratelimit::Group::Medium) {
+        Some(d) => match d.retry_after {
+            Some(retry) => Err(Error::RateLimited {
+                group: d.group.spec_name(),
+                retry_after_secs: retry,
+            }),
+            None => Ok(()),
+        },
+        None => Ok(()),
+    }
 }
 
 // ------------------------------------------------------------------ WebSocket and directory
@@ -436,6 +467,29 @@ async fn wstoken(State(st): State<AppState>, headers: HeaderMap) -> Response {
     resp
 }
 
+/// `q` in the company directory; with no `q` but a `chat`, that chat's members (what "@" alone
+/// offers in a conversation).
+async fn people_for(st: &AppState, v: &Viewer, q: &Params) -> Result<Vec<Extension>> {
+    let text = q.get("q").unwrap_or("").trim();
+    match q.get("chat").filter(|c| !c.is_empty()) {
+        Some(chat) if text.is_empty() => {
+            let chat = st.service().member_chat(&v.caller, "chat", chat).await?;
+            let ids: Vec<ExtensionId> = chat
+                .members
+                .iter()
+                .copied()
+                .filter(|m| *m != v.ext.id)
+                .take(8)
+                .collect();
+            let mut found = st.service().people(&v.caller, ids).await?;
+            found.retain(|e| e.status == ExtensionStatus::Enabled);
+            found.sort_by_cached_key(|e| e.full_name().to_lowercase());
+            Ok(found)
+        }
+        _ => st.service().directory(&v.caller, text, 8).await,
+    }
+}
+
 /// One person or bot of the viewer's company, for completion and pickers.
 #[derive(serde::Serialize)]
 struct Person {
@@ -458,7 +512,7 @@ async fn people(State(st): State<AppState>, headers: HeaderMap, q: Params) -> Re
         }
         Err(e) => return api_error(e),
     };
-    match directory(&st, &v, q.get("q").unwrap_or(""), 8).await {
+    match people_for(&st, &v, &q).await {
         Ok(list) => {
             let out: Vec<Person> = list
                 .into_iter()
@@ -479,23 +533,11 @@ async fn people(State(st): State<AppState>, headers: HeaderMap, q: Params) -> Re
     }
 }
 
-/// The viewer's company directory filtered by `q`: enabled people and bots, the viewer last.
-pub async fn directory(st: &AppState, v: &Viewer, q: &str, limit: usize) -> Result<Vec<Extension>> {
-    let q = q.trim();
-    let mut list = st
-        .store()
-        .platform()
-        .account_extensions(v.ext.account_id, (!q.is_empty()).then(|| q.to_string()))
-        .await?;
-    list.retain(|e| e.status == ExtensionStatus::Enabled);
-    list.sort_by_key(|e| (e.id == v.ext.id, e.full_name().to_lowercase()));
-    list.truncate(limit);
-    Ok(list)
-}
-
-/// The names of extensions, by id (unknown ones are left out).
+/// People of the viewer's company by id, for names (unknown ones and other companies' are left
+/// out).
 pub async fn names_of(
     st: &AppState,
+    v: &Viewer,
     ids: impl IntoIterator<Item = ExtensionId>,
 ) -> Result<HashMap<ExtensionId, Extension>> {
     let mut ids: Vec<ExtensionId> = ids.into_iter().collect();
@@ -505,8 +547,8 @@ pub async fn names_of(
         return Ok(HashMap::new());
     }
     Ok(st
-        .store()
-        .extensions(ids)
+        .service()
+        .people(&v.caller, ids)
         .await?
         .into_iter()
         .map(|e| (e.id, e))

@@ -101,7 +101,7 @@ pub async fn load(st: &AppState, v: &Viewer) -> Result<Rail> {
         .collect();
     let mut people = title_people(&recent);
     people.insert(v.ext.id);
-    let names = names_of(st, people).await?;
+    let names = names_of(st, v, people).await?;
     let chats = recent
         .into_iter()
         .map(|chat| RailChat {
@@ -133,19 +133,19 @@ fn chat_link(c: &RailChat, active: Option<ChatId>) -> String {
     let is_active = active == Some(c.chat.id);
     let badge = match c.unread {
         Some(u) if !is_active => format!(
-            "<span class=\"badge{}\" aria-label=\"{} unread{}\">{}</span>",
+            "<span class=\"badge{}\"><span aria-hidden=\"true\">{}</span><span class=\"sr-only\">, {} unread{}</span></span>",
             if u.mentioned || c.chat.kind == ChatType::Direct {
                 " strong"
             } else {
                 ""
             },
-            u.count,
-            if u.mentioned { ", mentions you" } else { "" },
             if u.count >= 100 {
                 "99+".to_string()
             } else {
                 u.count.to_string()
-            }
+            },
+            u.count,
+            if u.mentioned { ", mentions you" } else { "" },
         ),
         _ => String::new(),
     };
@@ -225,7 +225,7 @@ pub fn render_list(rail: &Rail, active: Option<ChatId>, csrf: &str) -> String {
         out.push_str(&format!(
             "<section class=\"rail-sec\" data-section=\"{key}\"><h2 id=\"sec-{key}\">{heading}{}</h2>{body}</section>",
             if unread_in > 0 {
-                format!(" <span class=\"sec-count\" aria-label=\"{unread_in} unread\">{unread_in}</span>")
+                format!(" <span class=\"sec-count\"><span aria-hidden=\"true\">{unread_in}</span><span class=\"sr-only\">, {unread_in} unread</span></span>")
             } else {
                 String::new()
             }
