@@ -223,6 +223,27 @@ try {
         await shot(bob.page, '07-bob-sees-edit');
     });
 
+    await step('Alice adds Carol from the team\'s details and removes her again; Bob sees both live', async () => {
+        const page = alice.page;
+        await Promise.all([page.waitForURL(/\/details$/), page.click('a:has-text("Details")')]);
+        await page.click('#add-people');
+        await page.keyboard.type('Car');
+        await page.locator('[role=listbox] [role=option]', {hasText: 'Carol'}).first().waitFor();
+        await page.keyboard.press('Enter');
+        await Promise.all([page.waitForURL(/\/details$/), page.click('#add-members button[type=submit]')]);
+        await page.locator('.members li', {hasText: 'Carol Chen'}).waitFor();
+        await shot(page, '08-team-details');
+        await bob.page.locator('#timeline li.post.system', {hasText: 'added Carol Chen'}).waitFor({timeout: 10000});
+        await Promise.all([
+            page.waitForURL(/\/details$/),
+            page.locator('.members li', {hasText: 'Carol Chen'}).locator('button:has-text("Remove")').click(),
+        ]);
+        assert.equal(await page.locator('.members li', {hasText: 'Carol Chen'}).count(), 0);
+        await bob.page.locator('#timeline li.post.system', {hasText: 'removed Carol Chen'}).waitFor({timeout: 10000});
+        await Promise.all([page.waitForURL(teamUrl), page.click('a.btn:has-text("Conversation")')]);
+        await live(page);
+    });
+
     await step('Alice deletes a post; Bob sees it go', async () => {
         await alice.page.fill('#composer-text', 'This one was a mistake');
         await alice.page.press('#composer-text', 'Enter');
@@ -240,7 +261,7 @@ try {
         await alice.page.fill('#composer-text', 'Posted while Bob was offline');
         await alice.page.press('#composer-text', 'Enter');
         await postWith(alice.page, 'while Bob was offline').waitFor();
-        await shot(bob.page, '08-bob-offline');
+        await shot(bob.page, '09-bob-offline');
         await bob.context.setOffline(false);
         await postWith(bob.page, 'while Bob was offline').waitFor({timeout: 20000});
         assert.equal(await bob.page.evaluate(() => window.__noReload), true, 'Bob\'s page was reloaded');
@@ -250,7 +271,7 @@ try {
         await bob.page.setViewportSize({width: 390, height: 844});
         assert.equal(await bob.page.locator('#rail').isVisible(), false);
         assert.equal(await bob.page.locator('#composer-text').isVisible(), true);
-        await shot(bob.page, '09-phone-conversation');
+        await shot(bob.page, '10-phone-conversation');
         await bob.page.setViewportSize({width: 1280, height: 800});
     });
 
@@ -292,7 +313,7 @@ try {
         await page.waitForFunction((id) => Array.from(document.querySelectorAll('#timeline li.post'))
             .some((li) => Number(li.dataset.id) > id && li.querySelector('.tag')), myId, {timeout: 20000});
         assert.match(await answer.locator('.text').innerText(), /Nice to meet you|help/i);
-        await shot(page, '10-bot-reply');
+        await shot(page, '11-bot-reply');
     });
 
     await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {
@@ -329,7 +350,7 @@ try {
         const before = await page.locator('#timeline li.post').count();
         await page.evaluate(() => (document.getElementById('scroller').scrollTop = 0));
         await page.waitForFunction((n) => document.querySelectorAll('#timeline li.post').length > n, before);
-        await shot(page, '11-long-conversation');
+        await shot(page, '12-long-conversation');
     });
 
     await step('The app is installable: manifest, service worker, offline shell', async () => {

@@ -588,6 +588,31 @@ async fn attachments_of_bot_posts_render_as_cards() {
     let page = alice.get(&format!("/c/{team}")).await;
     assert!(page.has("att-card") && page.has("data-color=\"#00aa55\""));
     assert!(page.has("Build &lt;green&gt;") && page.has("<strong>main</strong>"));
+
+    // An adaptive card (its own endpoint) renders as one.
+    let (s, b) = w
+        .app
+        .post(
+            &format!("/team-messaging/v1/chats/{team}/adaptive-cards"),
+            &w.bob.token,
+            json!({
+                "type": "AdaptiveCard", "version": "1.3",
+                "body": [
+                    {"type": "TextBlock", "text": "Deploy **finished**", "size": "Large"},
+                    {"type": "FactSet", "facts": [{"title": "Env", "value": "prod"}]}
+                ],
+                "actions": [{"type": "Action.OpenUrl", "title": "Open", "url": "https://example.com/run/1"}]
+            }),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let page = alice.get(&format!("/c/{team}")).await;
+    assert!(
+        page.has("att-adaptive") && page.has("ac-text"),
+        "{}",
+        page.body
+    );
+    assert!(page.has("<strong>finished</strong>") && page.has("https://example.com/run/1"));
 }
 
 #[tokio::test]

@@ -689,7 +689,7 @@
   const inThisView = (b) => b.groupId === chatId && (!threadId || b.id === threadId || b.parentPostId === threadId);
 
   async function showPost(id) {
-    const r = await get(`/c/${chatId}/posts/${id}`);
+    const r = await get(`/c/${chatId}/posts/${id}${threadId ? '?thread=1' : ''}`);
     if (r.ok) upsert(await r.text());
     else if (r.status === 404) remove(id);
   }
@@ -874,6 +874,13 @@
 
   if ('serviceWorker' in navigator && window.isSecureContext) {
     navigator.serviceWorker.register('/sw.js').catch(() => {});
+    // A notification clicked while this page was not under the worker's control.
+    navigator.serviceWorker.addEventListener('message', (e) => {
+      const d = e.data || {};
+      if (d.type === 'navigate' && typeof d.url === 'string' && d.url.startsWith('/') && !d.url.startsWith('//')) {
+        location.href = d.url;
+      }
+    });
   }
   if (document.body.classList.contains('offline-page')) {
     window.addEventListener('online', () => location.replace('/'));

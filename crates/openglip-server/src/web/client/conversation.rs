@@ -637,26 +637,39 @@ async fn posts_fragment(
     }
 }
 
-/// `GET /c/{chat}/posts/{post}`: one post as a list item (for live updates).
+/// `GET /c/{chat}/posts/{post}[?thread=1]`: one post as a list item (for live updates; in a
+/// thread's page, without the "in reply to" line).
 async fn post_fragment(
     State(st): State<AppState>,
     headers: HeaderMap,
     Path((chat, post)): Path<(String, String)>,
+    q: Params,
 ) -> Response {
     let v = match require(&st, &headers).await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    match one_post(&st, &v, &chat, &post).await {
+    let in_thread = q.get("thread").is_some_and(|t| t == "1");
+    match post_html_of(&st, &v, &chat, &post, in_thread).await {
         Ok(h) => client_html(StatusCode::OK, h, vec![]),
         Err(e) => client_error(&headers, e),
     }
 }
 
 pub async fn one_post(st: &AppState, v: &Viewer, chat: &str, post: &str) -> Result<String> {
+    post_html_of(st, v, chat, post, false).await
+}
+
+async fn post_html_of(
+    st: &AppState,
+    v: &Viewer,
+    chat: &str,
+    post: &str,
+    in_thread: bool,
+) -> Result<String> {
     let p = st.service().post(&v.caller, chat, post).await?;
     let chat = st.service().member_chat(&v.caller, "chatId", chat).await?;
-    let ctx = PostCtx::load(st, v, chat, std::slice::from_ref(&p), false).await?;
+    let ctx = PostCtx::load(st, v, chat, std::slice::from_ref(&p), in_thread).await?;
     Ok(post_html(&ctx, &p))
 }
 
