@@ -267,6 +267,39 @@ try {
         assert.equal(await bob.page.evaluate(() => window.__noReload), true, 'Bob\'s page was reloaded');
     });
 
+    await step('Bob is away while more is said than the gateway keeps; after reconnecting he has all of it, and what was deleted is gone', async () => {
+        // Over 100 notifications (the recovery buffer): the session cannot be recovered, the page
+        // subscribes anew and re-reads the conversation.
+        const doomed = postWith(bob.page, 'while Bob was offline');
+        await doomed.waitFor();
+        await bob.context.setOffline(true);
+        await bob.page.locator('#conn[data-state=offline]').waitFor();
+        const sent = await alice.page.evaluate(async (n) => {
+            const app = document.getElementById('app');
+            const headers = {'X-CSRF-Token': app.dataset.csrf, 'Content-Type': 'application/x-www-form-urlencoded'};
+            let ok = 0;
+            for (let i = 0; i < n; i++) {
+                const body = new URLSearchParams({_csrf: app.dataset.csrf, text: `Backlog ${i}`});
+                const r = await fetch(`/c/${app.dataset.chat}/posts`, {method: 'POST', headers, body});
+                if (r.ok) ok++;
+            }
+            return ok;
+        }, 120);
+        assert.equal(sent, 120);
+        const gone = postWith(alice.page, 'while Bob was offline');
+        await gone.hover();
+        await gone.locator('[data-act=delete]').click();
+        await gone.waitFor({state: 'detached'});
+        await bob.context.setOffline(false);
+        await postWith(bob.page, 'Backlog 119').waitFor({timeout: 20000});
+        await doomed.waitFor({state: 'detached', timeout: 10000});
+        const backlog = await bob.page.locator('#timeline li.post .text', {hasText: /^Backlog \d+$/}).count();
+        assert.ok(backlog >= 60, `only ${backlog} of the backlog shown`);
+        const ids = await bob.page.$$eval('#timeline li.post', (lis) => lis.map((li) => Number(li.dataset.id)));
+        assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'posts in order');
+        assert.equal(new Set(ids).size, ids.length, 'no post twice');
+    });
+
     await step('Bob on a phone-sized screen: the conversation fills it, the rail is one tap back', async () => {
         await bob.page.setViewportSize({width: 390, height: 844});
         assert.equal(await bob.page.locator('#rail').isVisible(), false);
@@ -283,7 +316,7 @@ try {
         await page.focus('a.skip');
         await page.keyboard.press('Enter');
         assert.equal(await page.evaluate(() => document.activeElement.id), 'composer-text');
-        const reply = postWith(page, 'moved to').locator('[data-act=reply]');
+        const reply = postWith(page, 'Backlog 119').locator('[data-act=reply]');
         await reply.focus();
         const opacity = await reply.evaluate((b) => getComputedStyle(b.closest('.actions')).opacity);
         assert.equal(opacity, '1');
