@@ -234,6 +234,7 @@ try {
         await page.locator('.members li', {hasText: 'Carol Chen'}).waitFor();
         await shot(page, '08-team-details');
         await bob.page.locator('#timeline li.post.system', {hasText: 'added Carol Chen'}).waitFor({timeout: 10000});
+        await bob.page.locator('.conv-title .kind', {hasText: '3 members'}).waitFor({timeout: 10000});
         await Promise.all([
             page.waitForURL(/\/details$/),
             page.locator('.members li', {hasText: 'Carol Chen'}).locator('button:has-text("Remove")').click(),

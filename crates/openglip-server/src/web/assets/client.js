@@ -263,7 +263,7 @@
   // --------------------------------------------------------------------------- the rail
 
   const railList = document.getElementById('rail-list');
-  const baseTitle = document.title;
+  let baseTitle = document.title;
 
   function updateTitle() {
     let total = unseen;
@@ -727,14 +727,46 @@
           toast('You are no longer a member of this chat.');
         }
         break;
+      case 'GroupChanged':
+      case 'GroupRenamed':
+        refreshRail();
+        if (b.id === chatId) showChat(b);
+        break;
       default:
-        // GroupJoined, GroupChanged, GroupRenamed: the rail shows it.
+        // GroupJoined: the rail shows it.
         refreshRail();
     }
   }
 
   // Catching up after a connection that could not be recovered: posts after the newest shown,
   // and edits and deletions among the newest shown.
+  // The open chat changed: its name, member count, archived or not.
+  function showChat(b) {
+    const title = document.getElementById('conv-title');
+    const kind = document.querySelector('.conv-title .kind');
+    if (title && b.type === 'Team' && b.name && !threadId) {
+      baseTitle = baseTitle.replace(title.textContent, b.name);
+      title.textContent = b.name;
+      updateTitle();
+    }
+    if (kind && Array.isArray(b.members)) {
+      const n = b.members.length;
+      kind.textContent = kind.textContent.replace(/\d+ members?/, `${n} member${n === 1 ? '' : 's'}`);
+    }
+    const archived = b.status === 'Archived';
+    if (kind && b.type === 'Team') {
+      const shown = / · Archived$/.test(kind.textContent);
+      if (archived && !shown) kind.textContent += ' · Archived';
+      if (!archived && shown) kind.textContent = kind.textContent.replace(/ · Archived$/, '');
+    }
+    if (composer && archived) {
+      composer.querySelectorAll('textarea, button').forEach((x) => (x.disabled = true));
+      toast('This team was archived: it can be read, not written to.');
+    } else if (!archived && b.status === 'Active' && !composer && timeline && document.querySelector('.composer-off')) {
+      location.reload();
+    }
+  }
+
   // Only posts known before a request can be judged gone by its answer: one shown live while
   // it ran is newer than that.
   async function catchUp() {
