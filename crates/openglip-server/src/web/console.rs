@@ -172,6 +172,16 @@ async fn my_app(st: &AppState, d: &Dev, id: &str) -> Result<AppRecord, Response>
 
 // ---------------------------------------------------------------------------------- sign in
 
+/// The developer console's sign-in (its own realm: a console session is not an account one).
+const SIGN_IN: SignIn = SignIn {
+    title: "Developer Console",
+    subtitle: "Sign in to build apps and bots for your team messaging.",
+    action: "/console/signin",
+    home: "/console",
+    realm: SessionRealm::Console,
+    refuse: |_| None,
+};
+
 async fn signin_page(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
     if signed_in(&st, &headers, SessionRealm::Console, false)
         .await
@@ -179,18 +189,7 @@ async fn signin_page(State(st): State<AppState>, headers: HeaderMap, p: Params) 
     {
         return see_other(&local_path(p.get("next"), "/console"), vec![]);
     }
-    let (token, cookies) = csrf(&st, &headers);
-    let doc = signin_form(
-        "Developer Console",
-        "Sign in to build apps and bots for your team messaging.",
-        "/console/signin",
-        &local_path(p.get("next"), "/console"),
-        &token,
-        "",
-        "",
-        None,
-    );
-    html(StatusCode::OK, doc, cookies)
+    SIGN_IN.page(&st, &headers, p.get("next"))
 }
 
 async fn signin(
@@ -199,50 +198,7 @@ async fn signin(
     headers: HeaderMap,
     FormBody(form): FormBody,
 ) -> Response {
-    let (token, cookies) = csrf(&st, &headers);
-    let next = local_path(form.get("next"), "/console");
-    let login = form.get("login").unwrap_or("");
-    let extension = form.get("extension").unwrap_or("");
-    let fail = |msg: &str, status: StatusCode| {
-        html(
-            status,
-            signin_form(
-                "Developer Console",
-                "Sign in to build apps and bots for your team messaging.",
-                "/console/signin",
-                &next,
-                &token,
-                login,
-                extension,
-                Some(msg),
-            ),
-            cookies.clone(),
-        )
-    };
-    if !csrf_ok(&headers, &form) {
-        return fail(
-            "Your session expired. Please sign in again.",
-            StatusCode::FORBIDDEN,
-        );
-    }
-    match verify_sign_in(
-        &st,
-        &peer,
-        login,
-        Some(extension),
-        form.get("password").unwrap_or(""),
-    )
-    .await
-    {
-        Ok(ext) => match start_session(&st, &headers, SessionRealm::Console, &ext).await {
-            Ok((_, c)) => see_other(&next, vec![c]),
-            Err(_) => fail(
-                "Sign-in failed. Try again.",
-                StatusCode::SERVICE_UNAVAILABLE,
-            ),
-        },
-        Err(e) => fail(&e.message(), e.status()),
-    }
+    SIGN_IN.post(&st, &peer, &headers, &form).await
 }
 
 async fn signout(

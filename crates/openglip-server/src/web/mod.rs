@@ -831,6 +831,98 @@ pub fn signin_form(
     )
 }
 
+/// A sign-in page of the console, the admin portal or the web client: one flow (CSRF, throttled
+/// password check, a new session in the realm, back to `next`), each with its words, realm and
+/// who it turns away.
+pub struct SignIn {
+    pub title: &'static str,
+    pub subtitle: &'static str,
+    /// Where the form posts.
+    pub action: &'static str,
+    /// Where to go after signing in when the form names nowhere (or somewhere not local).
+    pub home: &'static str,
+    pub realm: SessionRealm,
+    /// Who may not sign in here, with the reason shown (403).
+    pub refuse: fn(&Extension) -> Option<&'static str>,
+}
+
+impl SignIn {
+    /// The empty form, coming back to `next` afterwards.
+    pub fn page(&self, st: &AppState, headers: &HeaderMap, next: Option<&str>) -> Response {
+        let (token, cookies) = csrf(st, headers);
+        let doc = signin_form(
+            self.title,
+            self.subtitle,
+            self.action,
+            &local_path(next, self.home),
+            &token,
+            "",
+            "",
+            None,
+        );
+        html(StatusCode::OK, doc, cookies)
+    }
+
+    /// The form posted: signed in and on to `next`, or the form again with the reason.
+    pub async fn post(
+        &self,
+        st: &AppState,
+        peer: &str,
+        headers: &HeaderMap,
+        form: &Params,
+    ) -> Response {
+        let (token, cookies) = csrf(st, headers);
+        let next = local_path(form.get("next"), self.home);
+        let login = form.get("login").unwrap_or("");
+        let extension = form.get("extension").unwrap_or("");
+        let fail = |msg: &str, status: StatusCode| {
+            html(
+                status,
+                signin_form(
+                    self.title,
+                    self.subtitle,
+                    self.action,
+                    &next,
+                    &token,
+                    login,
+                    extension,
+                    Some(msg),
+                ),
+                cookies.clone(),
+            )
+        };
+        if !csrf_ok(headers, form) {
+            return fail(
+                "Your session expired. Please sign in again.",
+                StatusCode::FORBIDDEN,
+            );
+        }
+        let checked = verify_sign_in(
+            st,
+            peer,
+            login,
+            Some(extension),
+            form.get("password").unwrap_or(""),
+        )
+        .await;
+        match checked {
+            Ok(ext) => {
+                if let Some(why) = (self.refuse)(&ext) {
+                    return fail(why, StatusCode::FORBIDDEN);
+                }
+                match start_session(st, headers, self.realm, &ext).await {
+                    Ok((_, c)) => see_other(&next, vec![c]),
+                    Err(_) => fail(
+                        "Sign-in failed. Try again.",
+                        StatusCode::SERVICE_UNAVAILABLE,
+                    ),
+                }
+            }
+            Err(e) => fail(&e.message(), e.status()),
+        }
+    }
+}
+
 /// Formats a timestamp for people: `2026-11-22 02:16 UTC`.
 pub fn when(t: Timestamp) -> String {
     let s = t.to_rfc3339();

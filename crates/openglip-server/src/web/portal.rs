@@ -162,19 +162,18 @@ fn status_pill(s: ExtensionStatus) -> &'static str {
 
 const SUBTITLE: &str = "Sign in as an administrator of your company (your sandbox: its phone number and extension 101).";
 
+/// The admin portal's sign-in: administrators only.
+const SIGN_IN: SignIn = SignIn {
+    title: "Admin Portal",
+    subtitle: SUBTITLE,
+    action: "/admin/signin",
+    home: "/admin/users",
+    realm: SessionRealm::Account,
+    refuse: |ext| (!ext.is_admin).then_some("Only administrators can sign in to the admin portal."),
+};
+
 async fn signin_page(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
-    let (token, cookies) = csrf(&st, &headers);
-    let doc = signin_form(
-        "Admin Portal",
-        SUBTITLE,
-        "/admin/signin",
-        &local_path(p.get("next"), "/admin/users"),
-        &token,
-        "",
-        "",
-        None,
-    );
-    html(StatusCode::OK, doc, cookies)
+    SIGN_IN.page(&st, &headers, p.get("next"))
 }
 
 async fn signin(
@@ -183,54 +182,7 @@ async fn signin(
     headers: HeaderMap,
     FormBody(form): FormBody,
 ) -> Response {
-    let (token, cookies) = csrf(&st, &headers);
-    let next = local_path(form.get("next"), "/admin/users");
-    let login = form.get("login").unwrap_or("");
-    let extension = form.get("extension").unwrap_or("");
-    let fail = |msg: &str, status: StatusCode| {
-        html(
-            status,
-            signin_form(
-                "Admin Portal",
-                SUBTITLE,
-                "/admin/signin",
-                &next,
-                &token,
-                login,
-                extension,
-                Some(msg),
-            ),
-            cookies.clone(),
-        )
-    };
-    if !csrf_ok(&headers, &form) {
-        return fail(
-            "Your session expired. Please sign in again.",
-            StatusCode::FORBIDDEN,
-        );
-    }
-    match verify_sign_in(
-        &st,
-        &peer,
-        login,
-        Some(extension),
-        form.get("password").unwrap_or(""),
-    )
-    .await
-    {
-        Ok(ext) if !ext.is_admin => fail(
-            "Only administrators can sign in to the admin portal.",
-            StatusCode::FORBIDDEN,
-        ),
-        Ok(ext) => match start_session(&st, &headers, SessionRealm::Account, &ext).await {
-            Ok((_, c)) => see_other(&next, vec![c]),
-            Err(_) => fail(
-                "Sign-in failed. Try again.",
-                StatusCode::SERVICE_UNAVAILABLE,
-            ),
-        },
-        Err(e) => fail(&e.message(), e.status()),
-    }
+    SIGN_IN.post(&st, &peer, &headers, &form).await
 }
 
 async fn signout(

@@ -498,6 +498,15 @@ async fn teams_are_created_and_managed_from_the_client() {
     assert_eq!(p.status, 303);
     assert_eq!(carol.get(&format!("/c/{team}")).await.status, 404);
 
+    // Unknown actions are unknown routes.
+    let p = alice.fetch_post(&format!("/c/{team}/explode"), &[]).await;
+    assert_eq!(p.status, 404);
+    assert!(p.has("CMN-120"), "{}", p.body);
+    let p = alice
+        .fetch_post(&format!("/c/{team}/members/juggle"), &[("member", "1")])
+        .await;
+    assert_eq!(p.status, 404);
+
     // Favorites move the team to the top section.
     alice
         .post(&format!("/c/{team}/favorite"), &[("on", "1")])

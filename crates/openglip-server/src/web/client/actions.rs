@@ -20,13 +20,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/c/{chat}/posts/{post}/edit", post(edit_post))
         .route("/c/{chat}/posts/{post}/delete", post(delete_post))
-        .route("/c/{chat}/read", post(read))
-        .route("/c/{chat}/favorite", post(favorite))
-        .route("/c/{chat}/join", post(join))
-        .route("/c/{chat}/leave", post(leave))
-        .route("/c/{chat}/archive", post(archive))
-        .route("/c/{chat}/members/add", post(add_members))
-        .route("/c/{chat}/members/remove", post(remove_member))
+        .route("/c/{chat}/{action}", post(chat_action))
+        .route("/c/{chat}/members/{action}", post(members))
 }
 
 /// The viewer of a state-changing request, with its CSRF token checked.
@@ -147,95 +142,96 @@ async fn delete_post(
     }
 }
 
-/// `POST /c/{chat}/read` (`upto`: the newest post shown; `read=0` marks it unread).
-async fn read(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(chat): Path<String>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let read = form.get("read") != Some("0");
-    let upto = form.get("upto").filter(|u| !u.is_empty());
-    match st.service().set_read(&v.caller, &chat, read, upto).await {
-        Ok(()) => done(&headers, "/"),
-        Err(e) => client_error(&headers, e),
+/// Where a form goes back to after it worked (`None`: nowhere in particular; 204 for the script).
+type Back = Result<Option<String>>;
+
+fn finish(headers: &HeaderMap, r: Back) -> Response {
+    match r {
+        Ok(Some(to)) => see_other(&to, vec![]),
+        Ok(None) => done(headers, "/"),
+        Err(e) => client_error(headers, e),
     }
 }
 
-/// `POST /c/{chat}/favorite` (`on=1|0`).
-async fn favorite(
+/// `POST /c/{chat}/{action}`: `read` (`upto`: the newest post shown; `read=0` marks it
+/// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`).
+async fn chat_action(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Path(chat): Path<String>,
+    Path((chat, action)): Path<(String, String)>,
     FormBody(form): FormBody,
 ) -> Response {
     let v = match actor(&st, &headers, &form).await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    let on = form.get("on") != Some("0");
-    match st.service().set_favorite(&v.caller, &chat, on).await {
-        Ok(()) => see_other(&format!("/c/{chat}"), vec![]),
-        Err(e) => client_error(&headers, e),
+    let (svc, me) = (st.service(), &v.caller);
+    let r: Back = async {
+        match action.as_str() {
+            "read" => {
+                let upto = form.get("upto").filter(|u| !u.is_empty());
+                svc.set_read(me, &chat, form.get("read") != Some("0"), upto)
+                    .await?;
+                Ok(None)
+            }
+            "favorite" => {
+                svc.set_favorite(me, &chat, form.get("on") != Some("0"))
+                    .await?;
+                Ok(Some(format!("/c/{chat}")))
+            }
+            "join" => Ok(Some(format!("/c/{}", svc.join_team(me, &chat).await?.id))),
+            "leave" => svc.leave_team(me, &chat).await.map(|_| Some("/".into())),
+            "archive" => {
+                let status = if form.get("archived") == Some("0") {
+                    ChatStatus::Active
+                } else {
+                    ChatStatus::Archived
+                };
+                let c = svc.set_team_status(me, &chat, status).await?;
+                Ok(Some(format!("/c/{}/details", c.id)))
+            }
+            _ => Err(Error::InvalidUri),
+        }
     }
+    .await;
+    finish(&headers, r)
 }
 
-async fn join(
+/// `POST /c/{chat}/members/add` (`members`: names, e-mails or ids) and `…/remove` (`member`).
+async fn members(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Path(chat): Path<String>,
+    Path((chat, action)): Path<(String, String)>,
     FormBody(form): FormBody,
 ) -> Response {
     let v = match actor(&st, &headers, &form).await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    match st.service().join_team(&v.caller, &chat).await {
-        Ok(c) => see_other(&format!("/c/{}", c.id), vec![]),
-        Err(e) => client_error(&headers, e),
+    let r: Back = async {
+        let (field, adding) = match action.as_str() {
+            "add" => ("members", true),
+            "remove" => ("member", false),
+            _ => return Err(Error::InvalidUri),
+        };
+        let people = member_inputs(form.get(field).unwrap_or(""));
+        if people.is_empty() {
+            return Err(Error::MissingParameter(field.into()));
+        }
+        let named: &[(&str, &[MemberInput])] = &[(field, &people)];
+        let (add, remove) = if adding {
+            (named, &[][..])
+        } else {
+            (&[][..], named)
+        };
+        let c = st
+            .service()
+            .change_team_members(&v.caller, TeamRef::Team(&chat), add, remove)
+            .await?;
+        Ok(Some(format!("/c/{}/details", c.id)))
     }
-}
-
-async fn leave(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(chat): Path<String>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match st.service().leave_team(&v.caller, &chat).await {
-        Ok(_) => see_other("/", vec![]),
-        Err(e) => client_error(&headers, e),
-    }
-}
-
-/// `POST /c/{chat}/archive` (`archived=1|0`).
-async fn archive(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(chat): Path<String>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let status = if form.get("archived") == Some("0") {
-        ChatStatus::Active
-    } else {
-        ChatStatus::Archived
-    };
-    match st.service().set_team_status(&v.caller, &chat, status).await {
-        Ok(c) => see_other(&format!("/c/{}/details", c.id), vec![]),
-        Err(e) => client_error(&headers, e),
-    }
+    .await;
+    finish(&headers, r)
 }
 
 /// People as typed in a field: ids, e-mails, or "Name <email>" as the picker fills in, comma
@@ -252,59 +248,6 @@ pub fn member_inputs(raw: &str) -> Vec<MemberInput> {
             MemberInput::from_bare(s.trim())
         })
         .collect()
-}
-
-async fn add_members(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(chat): Path<String>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let people = member_inputs(form.get("members").unwrap_or(""));
-    if people.is_empty() {
-        return client_error(&headers, Error::MissingParameter("members".into()));
-    }
-    match st
-        .service()
-        .change_team_members(
-            &v.caller,
-            TeamRef::Team(&chat),
-            &[("members", &people)],
-            &[],
-        )
-        .await
-    {
-        Ok(c) => see_other(&format!("/c/{}/details", c.id), vec![]),
-        Err(e) => client_error(&headers, e),
-    }
-}
-
-async fn remove_member(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(chat): Path<String>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let people = member_inputs(form.get("member").unwrap_or(""));
-    if people.is_empty() {
-        return client_error(&headers, Error::MissingParameter("member".into()));
-    }
-    match st
-        .service()
-        .change_team_members(&v.caller, TeamRef::Team(&chat), &[], &[("member", &people)])
-        .await
-    {
-        Ok(c) => see_other(&format!("/c/{}/details", c.id), vec![]),
-        Err(e) => client_error(&headers, e),
-    }
 }
 
 /// `POST /new/dm` (`person`: an id or e-mail; the viewer's own id opens the personal chat).

@@ -55,7 +55,7 @@ pub async fn require_at(
             headers,
             Error::Unauthenticated(openglip_domain::AuthFailure::Missing),
         )),
-        Ok(None) => Err(signin_page(st, headers, here, None)),
+        Ok(None) => Err(signin_page(st, headers, here)),
         Err(e) => Err(client_error(headers, e)),
     }
 }

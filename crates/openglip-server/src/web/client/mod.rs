@@ -319,30 +319,21 @@ pub fn client_error(headers: &HeaderMap, e: Error) -> Response {
 
 // --------------------------------------------------------------------- sign in and sign out
 
+/// The web client's sign-in: people (bots have no business in a chat client).
+const SIGN_IN: SignIn = SignIn {
+    title: "Sign in to openglip",
+    subtitle: "Chat with your team: direct messages, teams and bots.",
+    action: "/signin",
+    home: "/",
+    realm: SessionRealm::Account,
+    refuse: |ext| {
+        (ext.kind == ExtensionType::Bot).then_some("Bots do not sign in to the web client.")
+    },
+};
+
 /// The sign-in page; `next` is where to go after (a path of this server).
-pub fn signin_page(
-    st: &AppState,
-    headers: &HeaderMap,
-    next: &str,
-    error: Option<&str>,
-) -> Response {
-    let (token, cookies) = csrf(st, headers);
-    let doc = signin_form(
-        "Sign in to openglip",
-        "Chat with your team: direct messages, teams and bots.",
-        "/signin",
-        &local_path(Some(next), "/"),
-        &token,
-        "",
-        "",
-        error,
-    );
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    html(status, doc, cookies)
+pub fn signin_page(st: &AppState, headers: &HeaderMap, next: &str) -> Response {
+    SIGN_IN.page(st, headers, Some(next))
 }
 
 async fn signin(
@@ -351,54 +342,7 @@ async fn signin(
     headers: HeaderMap,
     FormBody(form): FormBody,
 ) -> Response {
-    let (token, cookies) = csrf(&st, &headers);
-    let next = local_path(form.get("next"), "/");
-    let login = form.get("login").unwrap_or("");
-    let extension = form.get("extension").unwrap_or("");
-    let fail = |msg: &str, status: StatusCode| {
-        html(
-            status,
-            signin_form(
-                "Sign in to openglip",
-                "Chat with your team: direct messages, teams and bots.",
-                "/signin",
-                &next,
-                &token,
-                login,
-                extension,
-                Some(msg),
-            ),
-            cookies.clone(),
-        )
-    };
-    if !csrf_ok(&headers, &form) {
-        return fail(
-            "Your session expired. Please sign in again.",
-            StatusCode::FORBIDDEN,
-        );
-    }
-    match verify_sign_in(
-        &st,
-        &peer,
-        login,
-        Some(extension),
-        form.get("password").unwrap_or(""),
-    )
-    .await
-    {
-        Ok(ext) if ext.kind == ExtensionType::Bot => fail(
-            "Bots do not sign in to the web client.",
-            StatusCode::BAD_REQUEST,
-        ),
-        Ok(ext) => match start_session(&st, &headers, SessionRealm::Account, &ext).await {
-            Ok((_, c)) => see_other(&next, vec![c]),
-            Err(_) => fail(
-                "Sign-in failed. Try again.",
-                StatusCode::SERVICE_UNAVAILABLE,
-            ),
-        },
-        Err(e) => fail(&e.message(), e.status()),
-    }
+    SIGN_IN.post(&st, &peer, &headers, &form).await
 }
 
 /// Ends the browser's session and the person's live connections of the web client (other
