@@ -52,23 +52,43 @@ pub fn routes() -> Router<AppState> {
         .merge(client::routes())
 }
 
-async fn css() -> Response {
-    asset("text/css; charset=utf-8", CSS)
+async fn css(headers: HeaderMap) -> Response {
+    asset(&headers, "text/css; charset=utf-8", CSS)
 }
 
-async fn js() -> Response {
-    asset("text/javascript; charset=utf-8", JS)
+async fn js(headers: HeaderMap) -> Response {
+    asset(&headers, "text/javascript; charset=utf-8", JS)
 }
 
-fn asset(ct: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, ct),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response()
+/// An embedded stylesheet or script. They change with the server, so browsers keep them but ask
+/// each time (`no-cache` with an `ETag`): 304 Not Modified until the server is upgraded.
+pub fn asset(headers: &HeaderMap, ct: &'static str, body: &'static str) -> Response {
+    static TAGS: std::sync::LazyLock<Mutex<HashMap<usize, HeaderValue>>> =
+        std::sync::LazyLock::new(Default::default);
+    let tag = TAGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(body.as_ptr() as usize)
+        .or_insert_with(|| {
+            let d = secrets::hash_token(body);
+            let hex: String = d[..8].iter().map(|b| format!("{b:02x}")).collect();
+            HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
+        })
+        .clone();
+    let fresh = headers.get(header::IF_NONE_MATCH).is_some_and(|v| {
+        v.as_bytes()
+            .split(|b| *b == b',')
+            .any(|t| t.trim_ascii() == tag.as_bytes())
+    });
+    let mut resp = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, ct)], body).into_response()
+    };
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::ETAG, tag);
+    resp
 }
 
 // ------------------------------------------------------------------------------------ HTML

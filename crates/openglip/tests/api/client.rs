@@ -69,6 +69,26 @@ async fn signing_in_opens_the_rail_and_bad_passwords_are_refused() {
             .contains("script-src 'self'")
     );
 
+    // The script and stylesheets are kept by the browser and revalidated.
+    for asset in [
+        "/assets/client.js",
+        "/assets/client.css",
+        "/assets/openglip.css",
+    ] {
+        let r = reqwest::get(w.app.url(asset)).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["cache-control"], "no-cache");
+        let tag = r.headers()["etag"].to_str().unwrap().to_string();
+        let again = reqwest::Client::new()
+            .get(w.app.url(asset))
+            .header("if-none-match", &tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{asset}");
+        assert!(again.text().await.unwrap().is_empty());
+    }
+
     // Signing out ends the session.
     let p = b.post("/signout", &[]).await;
     assert_eq!(p.status, 303);

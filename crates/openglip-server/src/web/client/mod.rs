@@ -25,7 +25,6 @@ mod rail;
 pub mod render;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use axum::Router;
 use axum::extract::State;
@@ -60,45 +59,12 @@ pub fn routes() -> Router<AppState> {
         .merge(pwa::routes())
 }
 
-async fn client_js() -> Response {
-    asset_revalidated("text/javascript; charset=utf-8", CLIENT_JS)
+async fn client_js(headers: HeaderMap) -> Response {
+    asset(&headers, "text/javascript; charset=utf-8", CLIENT_JS)
 }
 
-async fn client_css() -> Response {
-    asset_revalidated("text/css; charset=utf-8", CLIENT_CSS)
-}
-
-/// The client's own assets change with the server: cached, but revalidated (ETag) each load.
-fn asset_revalidated(ct: &'static str, body: &'static str) -> Response {
-    static TAGS: std::sync::LazyLock<Mutex<HashMap<usize, String>>> =
-        std::sync::LazyLock::new(Default::default);
-    let tag = TAGS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(body.as_ptr() as usize)
-        .or_insert_with(|| {
-            let d = secrets::hash_token(body);
-            format!(
-                "\"{}\"",
-                d[..8]
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-            )
-        })
-        .clone();
-    let mut resp = (
-        [
-            (header::CONTENT_TYPE, ct),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        body,
-    )
-        .into_response();
-    if let Ok(v) = HeaderValue::from_str(&tag) {
-        resp.headers_mut().insert(header::ETAG, v);
-    }
-    resp
+async fn client_css(headers: HeaderMap) -> Response {
+    asset(&headers, "text/css; charset=utf-8", CLIENT_CSS)
 }
 
 // ------------------------------------------------------------------------------ the viewer
