@@ -258,6 +258,13 @@ impl Service {
             .await
     }
 
+    /// Public teams of the caller's company they could join.
+    pub async fn joinable_teams(&self, caller: &Caller, limit: usize) -> Result<Vec<Chat>> {
+        self.store
+            .joinable_teams(caller.account_id, caller.extension_id, limit)
+            .await
+    }
+
     pub async fn favorites(&self, caller: &Caller, limit: usize) -> Result<Vec<Chat>> {
         self.store.favorite_chats(caller.extension_id, limit).await
     }

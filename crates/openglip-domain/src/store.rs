@@ -200,6 +200,13 @@ pub trait Store: Send + Sync + 'static {
     fn list_chats(&self, filter: ChatFilter, page: PageRequest) -> BoxFuture<'_, Page<Chat>>;
     /// The member's chats by latest activity (post or change), most recent first.
     fn recent_chats(&self, filter: ChatFilter, limit: usize) -> BoxFuture<'_, Vec<Chat>>;
+    /// Active public teams of the account that the person is not in, by latest activity.
+    fn joinable_teams(
+        &self,
+        account: AccountId,
+        person: ExtensionId,
+        limit: usize,
+    ) -> BoxFuture<'_, Vec<Chat>>;
     fn favorite_chats(&self, member: ExtensionId, limit: usize) -> BoxFuture<'_, Vec<Chat>>;
     fn set_favorite(&self, member: ExtensionId, chat: ChatId, favorite: bool) -> BoxFuture<'_, ()>;
     fn update_chat(&self, id: ChatId, patch: ChatPatch) -> BoxFuture<'_, Chat>;

@@ -362,6 +362,37 @@ pub(crate) fn recent_chats(c: &Connection, filter: &ChatFilter, limit: usize) ->
     Ok(chats)
 }
 
+/// Active public teams of `account` that `person` is not in, by latest activity.
+pub(crate) fn joinable_teams(
+    c: &Connection,
+    account: AccountId,
+    person: ExtensionId,
+    limit: usize,
+) -> Result<Vec<Chat>> {
+    let mut stmt = c
+        .prepare_cached(&format!(
+            "SELECT {CHAT_COLS} FROM chats c
+             WHERE c.account_id = ?1 AND c.type = 'Team' AND c.is_public = 1 AND c.status = 'Active'
+               AND NOT EXISTS (SELECT 1 FROM members m WHERE m.chat_id = c.id AND m.person_id = ?2)
+             ORDER BY c.last_activity DESC, c.id DESC LIMIT ?3"
+        ))
+        .db()?;
+    let mut chats = stmt
+        .query_map(
+            params![
+                account.0,
+                person.0,
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            rows::chat,
+        )
+        .db()?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .db()?;
+    load_members(c, &mut chats)?;
+    Ok(chats)
+}
+
 pub(crate) fn favorite_chats(
     c: &Connection,
     member: ExtensionId,

@@ -364,6 +364,15 @@ impl Store for SqliteStore {
         Box::pin(self.read(move |c| chats::recent_chats(c, &filter, limit)))
     }
 
+    fn joinable_teams(
+        &self,
+        account: AccountId,
+        person: ExtensionId,
+        limit: usize,
+    ) -> BoxFuture<'_, Vec<Chat>> {
+        Box::pin(self.read(move |c| chats::joinable_teams(c, account, person, limit)))
+    }
+
     fn favorite_chats(&self, member: ExtensionId, limit: usize) -> BoxFuture<'_, Vec<Chat>> {
         Box::pin(self.read(move |c| chats::favorite_chats(c, member, limit)))
     }

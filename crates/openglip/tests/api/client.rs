@@ -680,3 +680,43 @@ async fn read_upto(b: &Browser, chat: &str, upto: &str) -> u16 {
         .await
         .status
 }
+
+#[tokio::test]
+async fn public_teams_can_be_found_and_joined() {
+    let w = World::new().await;
+    let open = w.team("Open Source Guild", true, &[&w.bob]).await;
+    let closed = w.team("Board Room", false, &[&w.bob]).await;
+    api_post(&w, &w.alice, &open, "welcome all").await;
+    let carol = signed_in(&w.app, &w.carol.email).await;
+    let list = carol.get("/teams").await;
+    assert_eq!(list.status, 200);
+    assert!(list.has("Open Source Guild") && list.has("2 members"));
+    assert!(!list.has("Board Room"), "private teams are not listed");
+    assert!(list.has(&format!("action=\"/c/{open}/join\"")));
+    // Another company sees none of them.
+    let eve = signed_in(&w.app, &w.eve.email).await;
+    assert!(!eve.get("/teams").await.has("Open Source Guild"));
+    assert_eq!(eve.post(&format!("/c/{open}/join"), &[]).await.status, 404);
+    assert_eq!(
+        carol.post(&format!("/c/{closed}/join"), &[]).await.status,
+        404
+    );
+
+    // Before joining, the public team shows its Join button, not its posts.
+    let page = carol.get(&format!("/c/{open}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.has("Join team") && !page.has("welcome all"));
+    let p = carol.post(&format!("/c/{open}/join"), &[]).await;
+    assert_eq!(p.status, 303);
+    assert_eq!(p.location.as_deref(), Some(format!("/c/{open}").as_str()));
+    let page = carol.get(&format!("/c/{open}")).await;
+    assert!(page.has("welcome all") && page.has("id=\"composer\""));
+    assert!(
+        !carol
+            .get("/teams")
+            .await
+            .has(&format!("action=\"/c/{open}/join\""))
+    );
+    // History from before she joined is not unread.
+    assert_eq!(unread_in(&carol).await, 0);
+}

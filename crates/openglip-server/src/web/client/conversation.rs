@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
             "/new/team",
             get(new_team_page).post(super::actions::create_team),
         )
+        .route("/teams", get(browse_teams))
 }
 
 /// The viewer, or the response that asks them to sign in.
@@ -860,6 +861,53 @@ fn people_list(v: &Viewer, found: &[Extension]) -> String {
         })
         .collect();
     format!("<ul class=\"people\">{items}</ul>")
+}
+
+/// `GET /teams`: public teams of the company the viewer is not in, to join.
+async fn browse_teams(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let v = match require_at(&st, &headers, "/teams").await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let r = async {
+        let rail = rail::load(&st, &v).await?;
+        let teams = st.service().joinable_teams(&v.caller, 200).await?;
+        let list = if teams.is_empty() {
+            "<p class=\"muted\">No public teams to join: you are in all of them.</p>".to_string()
+        } else {
+            let items: String = teams
+                .iter()
+                .map(|t| {
+                    let name = t.name.clone().unwrap_or_else(|| "Team".into());
+                    format!(
+                        "<li><span class=\"av team\" aria-hidden=\"true\">#</span><span class=\"nm\">{}</span>\
+                         <span class=\"muted\">{} · {} member{}</span>\
+                         <form method=\"post\" action=\"/c/{}/join\" class=\"inline\">{}\
+                         <button class=\"btn small primary\" type=\"submit\">Join<span class=\"sr-only\"> {}</span></button></form></li>",
+                        esc(&name),
+                        esc(t.description.as_deref().unwrap_or("")),
+                        t.members.len(),
+                        if t.members.len() == 1 { "" } else { "s" },
+                        t.id,
+                        csrf_field(&v.csrf),
+                        esc(&name),
+                    )
+                })
+                .collect();
+            format!("<ul class=\"members teams\">{items}</ul>")
+        };
+        let main = format!(
+            "<header class=\"conv-head\"><a class=\"back\" href=\"/\" aria-label=\"Back\">‹</a>\
+             <div class=\"conv-title\"><h1>Public teams</h1><span class=\"kind\">Teams anyone in your company can join</span></div>\
+             <a class=\"btn small\" href=\"/new/team\">New team</a></header><div class=\"details\">{list}</div>"
+        );
+        Ok::<_, Error>(shell(&v, &rail::render(&rail, None, &v.csrf), &main, Some(ChatId(0))))
+    }
+    .await;
+    match r {
+        Ok(body) => page_response(v, "Public teams", body),
+        Err(e) => client_error(&headers, e),
+    }
 }
 
 /// The new-team form, with the values and errors of a failed attempt.

@@ -243,7 +243,7 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &str) -> String {
          <header class=\"rail-head\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</a>\
          <details class=\"plus\"><summary aria-label=\"New conversation\" title=\"New conversation\">+</summary>\
          <div class=\"menu\" role=\"menu\"><a role=\"menuitem\" href=\"/new/dm\">New direct message</a>\
-         <a role=\"menuitem\" href=\"/new/team\">New team</a></div></details></header>\
+         <a role=\"menuitem\" href=\"/new/team\">New team</a><a role=\"menuitem\" href=\"/teams\">Browse public teams</a></div></details></header>\
          <nav class=\"rail-list\" id=\"rail-list\" aria-label=\"Conversations\">{list}</nav>\
          <footer class=\"rail-foot\"><span class=\"me\"><span class=\"av\" aria-hidden=\"true\">{ini}</span>\
          <span class=\"nm\">{name}</span></span>\
