@@ -348,6 +348,12 @@ try {
             .some((li) => Number(li.dataset.id) > id && li.querySelector('.tag')), myId, {timeout: 20000});
         assert.match(await answer.locator('.text').innerText(), /Nice to meet you|help/i);
         await shot(page, '11-bot-reply');
+        // Seen here, so not unread once she moves on (even at once).
+        await page.goto(teamUrl);
+        await page.waitForTimeout(300);
+        const rail = await (await page.request.get(SERVER + '/app/rail', {headers: {'x-requested-with': 'fetch'}})).text();
+        const dm = rail.slice(rail.indexOf(`data-name="${BOT_NAME}"`));
+        assert.doesNotMatch(dm.slice(0, dm.indexOf('</li>')), /class="badge/, 'the bot\'s reply stays unread');
     });
 
     await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {

@@ -132,6 +132,46 @@
 
   enhance(document);
 
+  // Days in the reader's time zone, and runs of messages by one person: a separator before each
+  // new day, and no repeated name and avatar within a run (five minutes, no reply in between).
+  const dayLabel = (d) => {
+    const today = new Date();
+    const yesterday = new Date(today);
+    yesterday.setDate(today.getDate() - 1);
+    if (sameDay(d, today)) return 'Today';
+    if (sameDay(d, yesterday)) return 'Yesterday';
+    return new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' }).format(d);
+  };
+  let decorating = 0;
+  function decorate() {
+    const tl = document.getElementById('timeline');
+    if (!tl || decorating) return;
+    decorating = requestAnimationFrame(() => {
+      decorating = 0;
+      tl.querySelectorAll('li.day').forEach((x) => x.remove());
+      let prev = null;
+      for (const li of Array.from(tl.querySelectorAll('li.post'))) {
+        const t = li.querySelector('time[datetime]');
+        const when = t ? new Date(t.getAttribute('datetime')) : null;
+        const prevWhen = prev && prev.when;
+        if (when && (!prevWhen || !sameDay(when, prevWhen))) {
+          const sep = document.createElement('li');
+          sep.className = 'day';
+          sep.setAttribute('role', 'separator');
+          sep.textContent = dayLabel(when);
+          li.before(sep);
+          prev = null;
+        }
+        const cont = prev && !li.classList.contains('system') && !prev.li.classList.contains('system')
+          && !li.classList.contains('reply') && prev.li.dataset.author === li.dataset.author
+          && when && prevWhen && when - prevWhen < 5 * 60 * 1000;
+        li.classList.toggle('cont', Boolean(cont));
+        prev = { li, when };
+      }
+    });
+  }
+  decorate();
+
   // ---------------------------------------------------------------------- the timeline
 
   const nearBottom = () => !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
@@ -159,9 +199,10 @@
         continue;
       }
       const id = postId(li);
-      const later = Array.from(timeline.children).find((x) => postId(x) > id);
+      const later = Array.from(timeline.querySelectorAll('li.post')).find((x) => postId(x) > id);
       timeline.insertBefore(li, later || null);
     }
+    decorate();
     if (stick) toBottom();
   }
 
@@ -169,6 +210,7 @@
     const el = document.getElementById('p-' + id);
     if (el) {
       el.remove();
+      decorate();
       say('A message was deleted');
     }
     refreshReplies(id);
@@ -205,6 +247,8 @@
       const items = nodes(html);
       items.forEach(enhance);
       timeline.prepend(...items);
+      decorate();
+      await new Promise((r) => requestAnimationFrame(r));
       scroller.scrollTop += scroller.scrollHeight - height;
       if (r.headers.get('x-more') === '1' && items.length) {
         const first = postId(items[0]);
@@ -245,14 +289,28 @@
   // Read up to the newest post shown, and only where the conversation itself is shown (not in a
   // thread or the details page).
   let readPending = false;
+  let readQueued = false;
   let unseen = 0;
-  const markRead = debounce(() => {
-    if (!chatId || !timeline || threadId || document.hidden) return;
+  const sendRead = debounce(() => {
+    if (!readQueued || !chatId || !timeline || threadId || document.hidden) return;
+    readQueued = false;
     readPending = false;
     unseen = 0;
     updateTitle();
     post(`/c/${chatId}/read`, { read: '1', upto: String(lastPostId()) }).catch(() => {});
   }, 400);
+  const markRead = () => {
+    readQueued = true;
+    sendRead();
+  };
+  // Leaving the page before the mark went out: it goes out anyway.
+  window.addEventListener('pagehide', () => {
+    if (readQueued && chatId && timeline && !threadId) {
+      readQueued = false;
+      const body = new URLSearchParams({ _csrf: csrf, read: '1', upto: String(lastPostId()) });
+      fetch(`/c/${chatId}/read`, { method: 'POST', headers, body, credentials: 'same-origin', keepalive: true }).catch(() => {});
+    }
+  });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && readPending) {
       markRead();
@@ -792,6 +850,7 @@
         if (id > after && id <= upto && !got.has(id) && !li.querySelector('.editor')) li.remove();
       });
       items.forEach((li) => upsert(li.outerHTML));
+      if (items.length && !document.hidden) markRead();
       if (!more || !items.length) return;
       after = postId(items[items.length - 1]);
     }
