@@ -1051,3 +1051,53 @@ async fn the_web_client_listens_through_the_gateway_until_its_person_signs_out()
     // And the browser gets no new token.
     assert_eq!(b.fetch_post("/app/wstoken", &[]).await.status, 401);
 }
+
+#[tokio::test]
+async fn posts_in_a_conversation_made_after_subscribing_arrive() {
+    let w = World::new().await;
+    let mut alice = Wsg::connect(&w.app, &w.alice).await;
+    alice.subscribe(&FILTERS).await;
+    let (s, chat) = w
+        .app
+        .post(
+            "/team-messaging/v1/conversations",
+            &w.alice.token,
+            json!({"members": [{"id": w.bob.id()}]}),
+        )
+        .await;
+    assert!(s == 200 || s == 201, "{chat}");
+    let chat = chat["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        alice.notification().await["body"]["eventType"],
+        "GroupJoined"
+    );
+    post(&w.app, &w.bob, &chat, "hi alice").await;
+    assert_eq!(alice.notification().await["body"]["text"], "hi alice");
+}
+
+#[tokio::test]
+async fn a_new_page_hears_a_conversation_made_on_the_previous_one() {
+    let w = World::new().await;
+    let mut first = Wsg::connect(&w.app, &w.alice).await;
+    first.subscribe(&FILTERS).await;
+    let (_, chat) = w
+        .app
+        .post(
+            "/team-messaging/v1/conversations",
+            &w.alice.token,
+            json!({"members": [{"id": w.bob.id()}]}),
+        )
+        .await;
+    let chat = chat["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        first.notification().await["body"]["eventType"],
+        "GroupJoined"
+    );
+    // The next page opens its own session, the first page goes away.
+    let mut second = Wsg::connect(&w.app, &w.alice).await;
+    second.subscribe(&FILTERS).await;
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    post(&w.app, &w.bob, &chat, "hi alice").await;
+    assert_eq!(second.notification().await["body"]["text"], "hi alice");
+}

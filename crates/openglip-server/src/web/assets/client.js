@@ -290,15 +290,27 @@
   // thread or the details page).
   let readPending = false;
   let readQueued = false;
+  let readSending = false;
   let unseen = 0;
-  const sendRead = debounce(() => {
-    if (!readQueued || !chatId || !timeline || threadId || document.hidden) return;
+  // At once, one at a time: a mark asked for while one is on its way goes out after it.
+  async function sendRead() {
+    if (readSending || !readQueued || !chatId || !timeline || threadId || document.hidden) return;
     readQueued = false;
     readPending = false;
+    readSending = true;
     unseen = 0;
     updateTitle();
-    post(`/c/${chatId}/read`, { read: '1', upto: String(lastPostId()) }).catch(() => {});
-  }, 400);
+    try {
+      // keepalive: a navigation right after must not cancel it.
+      const body = new URLSearchParams({ _csrf: csrf, read: '1', upto: String(lastPostId()) });
+      await fetch(`/c/${chatId}/read`, { method: 'POST', headers, body, credentials: 'same-origin', keepalive: true });
+    } catch (_) {
+      /* the next mark or page load reads it */
+    } finally {
+      readSending = false;
+      if (readQueued) sendRead();
+    }
+  }
   const markRead = () => {
     readQueued = true;
     sendRead();
@@ -758,13 +770,16 @@
     switch (b.eventType) {
       case 'PostAdded':
         if (inThisView(b)) {
-          if (!document.getElementById('p-' + b.id)) showPost(b.id);
+          const shown = document.getElementById('p-' + b.id) ? Promise.resolve() : showPost(b.id);
           if (b.creatorId !== me) say('New message: ' + plainText(b));
           if (document.hidden) {
             readPending = true;
             if (b.creatorId !== me) unseen++;
             updateTitle();
-          } else markRead();
+          } else {
+            // Read up to it once it is on the screen.
+            shown.then(markRead, markRead);
+          }
         } else {
           refreshRail();
         }
