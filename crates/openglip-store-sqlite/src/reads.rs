@@ -76,23 +76,26 @@ pub(crate) fn set_read(
 /// For every chat of the member with unread messages: how many (by others, after the last read
 /// post; capped) and whether one of them mentions the member.
 pub(crate) fn unread(c: &Connection, member: ExtensionId) -> Result<Vec<Unread>> {
+    // Each chat with its read mark and newest post: only those with something after the mark are
+    // counted.
     let mut stmt = c
         .prepare_cached(
-            "SELECT m.chat_id, COALESCE(r.last_read, 0)
+            "SELECT m.chat_id, COALESCE(r.last_read, 0),
+                    (SELECT MAX(p.id) FROM posts p WHERE p.chat_id = m.chat_id)
              FROM members m LEFT JOIN chat_reads r ON r.person_id = m.person_id AND r.chat_id = m.chat_id
              WHERE m.person_id = ?1",
         )
         .db()?;
     let marks = stmt
         .query_map([member.0], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
         })
         .db()?
         .collect::<rusqlite::Result<Vec<_>>>()
-        .db()?;
-    // The newest post of each chat first: a chat read up to it needs no counting.
-    let mut newest = c
-        .prepare_cached("SELECT MAX(id) FROM posts WHERE chat_id = ?1")
         .db()?;
     let mut count = c
         .prepare_cached(
@@ -107,8 +110,7 @@ pub(crate) fn unread(c: &Connection, member: ExtensionId) -> Result<Vec<Unread>>
         )
         .db()?;
     let mut out = Vec::new();
-    for (chat, last) in marks {
-        let top: Option<i64> = newest.query_row([chat], |r| r.get(0)).db()?;
+    for (chat, last, top) in marks {
         if top.is_none_or(|t| t <= last) {
             continue;
         }

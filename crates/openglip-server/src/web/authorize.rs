@@ -359,14 +359,7 @@ fn app_header(a: &Authz) -> String {
 }
 
 fn auth_shell(title: &str, inner: &str) -> String {
-    document(
-        title,
-        "",
-        &format!(
-            "<main id=\"main\" class=\"auth\"><div class=\"authcard\">\
-             <div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>{inner}</div></main>"
-        ),
-    )
+    document(title, "", &auth_card(inner))
 }
 
 #[allow(clippy::too_many_arguments)]

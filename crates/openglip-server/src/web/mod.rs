@@ -87,6 +87,10 @@ pub fn asset(headers: &HeaderMap, ct: &'static str, body: &'static str) -> Respo
     };
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::ETAG, tag);
     resp
 }
@@ -123,9 +127,12 @@ pub fn initials(name: &str) -> String {
         .collect()
 }
 
+/// The content security policy of the pages: scripts, styles and images from this server only.
+pub const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// Security headers of every page: no caching, no framing (the Access Request page must not be
-/// clickjacked), scripts and styles from this server only.
-fn harden(resp: &mut Response) {
+/// clickjacked), and the content security policy `csp`.
+fn harden(resp: &mut Response, csp: &'static str) {
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -139,9 +146,7 @@ fn harden(resp: &mut Response) {
     );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+        HeaderValue::from_static(csp),
     );
 }
 
@@ -162,13 +167,23 @@ pub fn document(title: &str, body_class: &str, body: &str) -> String {
 
 /// An HTML response, with security headers and any cookies to set.
 pub fn html(status: StatusCode, doc: String, cookies: Vec<HeaderValue>) -> Response {
+    html_with(PAGE_CSP, status, doc, cookies)
+}
+
+/// An HTML response under the content security policy `csp`.
+pub fn html_with(
+    csp: &'static str,
+    status: StatusCode,
+    doc: String,
+    cookies: Vec<HeaderValue>,
+) -> Response {
     let mut resp = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         doc,
     )
         .into_response();
-    harden(&mut resp);
+    harden(&mut resp, csp);
     for c in cookies {
         resp.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -181,7 +196,7 @@ pub fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     if let Ok(v) = HeaderValue::from_str(location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }
-    harden(&mut resp);
+    harden(&mut resp, PAGE_CSP);
     for c in cookies {
         resp.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -318,16 +333,29 @@ impl Errors {
     pub fn from_error(e: &Error, fallback: &str) -> Errors {
         let mut out = Errors::default();
         let field = e.parameter_name().unwrap_or(fallback).to_string();
-        let msg = match e {
-            Error::InvalidParameter {
-                detail: Some(d), ..
-            } => d.clone(),
-            Error::Internal(_) => "Something went wrong. Please try again.".into(),
-            other => other.to_string(),
-        };
-        out.add(&field, msg);
+        out.add(&field, error_message(e));
         out
     }
+}
+
+/// A domain error in words for a person (internal details are not shown).
+pub fn error_message(e: &Error) -> String {
+    match e {
+        Error::InvalidParameter {
+            detail: Some(d), ..
+        } => d.clone(),
+        Error::Internal(_) => "Something went wrong. Please try again.".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The card of the sign-in, consent, activation, error and offline pages: the brand, then
+/// `inner` (HTML).
+pub fn auth_card(inner: &str) -> String {
+    format!(
+        "<main id=\"main\" class=\"auth\"><div class=\"authcard\">\
+         <div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>{inner}</div></main>"
+    )
 }
 
 pub fn notice(kind: &str, html_text: &str) -> String {
@@ -713,13 +741,11 @@ impl WebState {
 
 /// Shorthand for an HTML error page (no redirect).
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    let body = format!(
-        "<main id=\"main\" class=\"auth\"><div class=\"authcard\">\
-         <div class=\"brand\"><span class=\"logo\">og</span>openglip</div>\
-         <h1>{}</h1><p class=\"sub\">{}</p></div></main>",
+    let body = auth_card(&format!(
+        "<h1>{}</h1><p class=\"sub\">{}</p>",
         esc(title),
         esc(message)
-    );
+    ));
     html(status, document(title, "", &body), vec![])
 }
 
@@ -841,14 +867,7 @@ pub fn signin_form(
             .required()
             .render(),
     );
-    document(
-        title,
-        "",
-        &format!(
-            "<main id=\"main\" class=\"auth\"><div class=\"authcard\">\
-             <div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>{inner}</div></main>"
-        ),
-    )
+    document(title, "", &auth_card(&inner))
 }
 
 /// A sign-in page of the console, the admin portal or the web client: one flow (CSRF, throttled

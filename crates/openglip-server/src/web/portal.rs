@@ -1086,13 +1086,7 @@ fn activation_doc(token: &str, csrf_token: &str, ext: &Extension, errors: &Error
             .error(errors.get("confirm"))
             .render(),
     );
-    document(
-        "Activate your account",
-        "",
-        &format!(
-            "<main id=\"main\" class=\"auth\"><div class=\"authcard\"><div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>{inner}</div></main>"
-        ),
-    )
+    document("Activate your account", "", &auth_card(&inner))
 }
 
 async fn activate_page(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
@@ -1158,13 +1152,7 @@ async fn activate(
                 "<h1>You're all set</h1><p class=\"sub\">Your account is active. Sign in with <strong>{}</strong> and your new password.</p>",
                 esc(done.email.as_deref().unwrap_or(&done.extension_number))
             );
-            let doc = document(
-                "Account activated",
-                "",
-                &format!(
-                    "<main id=\"main\" class=\"auth\"><div class=\"authcard\"><div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>{inner}</div></main>"
-                ),
-            );
+            let doc = document("Account activated", "", &auth_card(&inner));
             return html(StatusCode::OK, doc, cookies);
         }
         errors.add("password", "The link was used meanwhile.");

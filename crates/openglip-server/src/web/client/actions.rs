@@ -67,28 +67,11 @@ pub async fn create_post(
         parent_post_id: parent.map(str::to_string),
         ..Default::default()
     };
-    let r = async {
-        let p = st.service().create_post(&v.caller, &chat, input).await?;
-        let back = match p.parent_post_id {
-            Some(_) => format!("/c/{}/t/{}#p-{}", p.chat_id, p.thread_id(), p.id),
-            None => format!("/c/{}#p-{}", p.chat_id, p.id),
-        };
-        let fragment = if is_fetch(&headers) {
-            Some(conversation::one_post(&st, &v, &chat, &p.id.to_string()).await?)
-        } else {
-            None
-        };
-        Ok::<_, Error>((back, fragment))
-    }
-    .await;
-    match r {
-        Ok((_, Some(fragment))) => client_html(StatusCode::CREATED, fragment, vec![]),
-        Ok((back, None)) => see_other(&back, vec![]),
-        Err(e) => client_error(&headers, e),
-    }
+    let r = st.service().create_post(&v.caller, &chat, input).await;
+    answer_post(&st, &v, &headers, &chat, StatusCode::CREATED, r).await
 }
 
-/// `POST /c/{chat}/posts/{post}/edit` (`text`): the changed post's fragment, or back.
+/// `POST /c/{chat}/posts/{post}/edit` (`text`): the changed post's fragment, or back to it.
 async fn edit_post(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -99,29 +82,42 @@ async fn edit_post(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let r = async {
-        let p = st
-            .service()
-            .update_post(
-                &v.caller,
-                &chat,
-                &post,
-                form.get("text").map(str::to_string),
-            )
-            .await?;
-        if is_fetch(&headers) {
-            Ok::<_, Error>(Some(
-                conversation::one_post(&st, &v, &chat, &p.id.to_string()).await?,
-            ))
-        } else {
-            Ok(None)
-        }
+    let r = st
+        .service()
+        .update_post(
+            &v.caller,
+            &chat,
+            &post,
+            form.get("text").map(str::to_string),
+        )
+        .await;
+    answer_post(&st, &v, &headers, &chat, StatusCode::OK, r).await
+}
+
+/// A post just written: its fragment for the script (with `status`), or back to it for a form
+/// (in its thread's page when it is a reply).
+async fn answer_post(
+    st: &AppState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    chat: &str,
+    status: StatusCode,
+    written: Result<Post>,
+) -> Response {
+    let p = match written {
+        Ok(p) => p,
+        Err(e) => return client_error(headers, e),
+    };
+    if !is_fetch(headers) {
+        let back = match p.parent_post_id {
+            Some(_) => format!("/c/{}/t/{}#p-{}", p.chat_id, p.thread_id(), p.id),
+            None => format!("/c/{}#p-{}", p.chat_id, p.id),
+        };
+        return see_other(&back, vec![]);
     }
-    .await;
-    match r {
-        Ok(Some(fragment)) => client_html(StatusCode::OK, fragment, vec![]),
-        Ok(None) => see_other(&format!("/c/{chat}#p-{post}"), vec![]),
-        Err(e) => client_error(&headers, e),
+    match conversation::render_post(st, v, chat, &p, false).await {
+        Ok(fragment) => client_html(status, fragment, vec![]),
+        Err(e) => client_error(headers, e),
     }
 }
 

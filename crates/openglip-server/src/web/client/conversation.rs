@@ -356,14 +356,23 @@ fn kind_label(chat: &Chat) -> String {
     }
 }
 
+/// A chat's title: the rail's when it lists the chat (it holds the newest 250), else worked
+/// out (a public team the viewer is not in, an old conversation).
+async fn title_of(st: &AppState, v: &Viewer, rail: &rail::Rail, chat: &Chat) -> Result<String> {
+    if let Some(c) = rail.chats.iter().find(|c| c.chat.id == chat.id) {
+        return Ok(c.title.clone());
+    }
+    let people = rail::title_people(std::slice::from_ref(chat));
+    let names = names_of(st, v, people.into_iter().chain([v.ext.id])).await?;
+    Ok(chat_title(chat, v.ext.id, &names))
+}
+
 /// The header of a conversation pane.
-async fn conv_head(st: &AppState, v: &Viewer, chat: &Chat, title: &str, back: &str) -> String {
-    let favorite = st
-        .service()
-        .favorites(&v.caller, 250)
-        .await
-        .map(|f| f.iter().any(|c| c.id == chat.id))
-        .unwrap_or(false);
+fn conv_head(v: &Viewer, rail: &rail::Rail, chat: &Chat, title: &str, back: &str) -> String {
+    let favorite = rail
+        .chats
+        .iter()
+        .any(|c| c.chat.id == chat.id && c.favorite);
     format!(
         "<header class=\"conv-head\"><a class=\"back\" href=\"{back}\" aria-label=\"Back\">‹</a>\
          <div class=\"conv-title\"><h1 id=\"conv-title\">{title}</h1><span class=\"kind\">{kind}</span></div>\
@@ -465,16 +474,8 @@ async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, 
     } else {
         (vec![], false)
     };
-    let names = names_of(
-        st,
-        v,
-        rail::title_people(std::slice::from_ref(&chat))
-            .into_iter()
-            .chain([v.ext.id]),
-    )
-    .await?;
-    let title = chat_title(&chat, v.ext.id, &names);
-    let head = conv_head(st, v, &chat, &title, "/").await;
+    let title = title_of(st, v, &rail, &chat).await?;
+    let head = conv_head(v, &rail, &chat, &title, "/");
     let ctx = PostCtx::load(st, v, chat.clone(), &posts, false).await?;
     let timeline = timeline(&ctx, &posts, more, &format!("/c/{}/posts", chat.id));
     let bottom = if member {
@@ -542,23 +543,14 @@ async fn thread_page(
         )
         .await?;
         let rail = rail::load(&st, &v).await?;
-        let names = names_of(
-            &st,
-            &v,
-            rail::title_people(std::slice::from_ref(&chat))
-                .into_iter()
-                .chain([v.ext.id]),
-        )
-        .await?;
-        let title = chat_title(&chat, v.ext.id, &names);
+        let title = title_of(&st, &v, &rail, &chat).await?;
         let head = conv_head(
-            &st,
             &v,
+            &rail,
             &chat,
             &format!("Thread in {title}"),
             &format!("/c/{}", chat.id),
-        )
-        .await;
+        );
         let ctx = PostCtx::load(&st, &v, chat.clone(), &posts, true).await?;
         let main = format!(
             "{head}<div class=\"scroller\" id=\"scroller\" tabindex=\"0\" aria-label=\"Messages\">\
@@ -651,27 +643,27 @@ async fn post_fragment(
         Err(r) => return r,
     };
     let in_thread = q.get("thread").is_some_and(|t| t == "1");
-    match post_html_of(&st, &v, &chat, &post, in_thread).await {
+    let html_text = match st.service().post(&v.caller, &chat, &post).await {
+        Ok(p) => render_post(&st, &v, &chat, &p, in_thread).await,
+        Err(e) => Err(e),
+    };
+    match html_text {
         Ok(h) => client_html(StatusCode::OK, h, vec![]),
         Err(e) => client_error(&headers, e),
     }
 }
 
-pub async fn one_post(st: &AppState, v: &Viewer, chat: &str, post: &str) -> Result<String> {
-    post_html_of(st, v, chat, post, false).await
-}
-
-async fn post_html_of(
+/// `p`, a post of `chat` the viewer may see, as a list item.
+pub async fn render_post(
     st: &AppState,
     v: &Viewer,
     chat: &str,
-    post: &str,
+    p: &Post,
     in_thread: bool,
 ) -> Result<String> {
-    let p = st.service().post(&v.caller, chat, post).await?;
     let chat = st.service().member_chat(&v.caller, "chatId", chat).await?;
-    let ctx = PostCtx::load(st, v, chat, std::slice::from_ref(&p), in_thread).await?;
-    Ok(post_html(&ctx, &p))
+    let ctx = PostCtx::load(st, v, chat, std::slice::from_ref(p), in_thread).await?;
+    Ok(post_html(&ctx, p))
 }
 
 // ------------------------------------------------------------------------------- details

@@ -206,43 +206,15 @@ pub fn is_fetch(headers: &HeaderMap) -> bool {
             .is_some_and(|v| v.as_bytes() == b"fetch")
 }
 
-/// Security headers of the client's pages: as the other pages, but images of bot cards may come
+/// The client's content security policy: as the other pages', but images of bot cards may come
 /// from any https origin, and the WebSocket gateway and the service worker are allowed.
-pub fn harden_client(resp: &mut Response) {
-    let h = resp.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
-             connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; \
-             base-uri 'none'; form-action 'self'",
-        ),
-    );
-}
+const CLIENT_CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
+     connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'self'";
 
 /// A page or fragment of the client.
 pub fn client_html(status: StatusCode, body: String, cookies: Vec<HeaderValue>) -> Response {
-    let mut resp = (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body,
-    )
-        .into_response();
-    harden_client(&mut resp);
-    for c in cookies {
-        resp.headers_mut().append(header::SET_COOKIE, c);
-    }
-    resp
+    html_with(CLIENT_CSP, status, body, cookies)
 }
 
 /// The whole document of a client page.
@@ -263,23 +235,15 @@ pub fn client_document(title: &str, body_class: &str, body: &str) -> String {
 
 /// An error for the client: a message in the page for `fetch`, a page otherwise.
 pub fn client_error(headers: &HeaderMap, e: Error) -> Response {
-    let status = crate::error::ApiError(e.clone()).into_response().status();
     if is_fetch(headers) {
         return crate::error::ApiError(e).into_response();
     }
-    let msg = match &e {
-        Error::InvalidParameter {
-            detail: Some(d), ..
-        } => d.clone(),
-        Error::Internal(_) => "Something went wrong. Please try again.".into(),
-        other => other.to_string(),
-    };
-    let body = format!(
-        "<main id=\"main\" class=\"auth\"><div class=\"authcard\">\
-         <div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>\
-         <h1>That did not work</h1><p class=\"sub\">{}</p><p><a class=\"btn\" href=\"/\">Back to your chats</a></p></div></main>",
-        esc(&msg)
-    );
+    let (status, _) = crate::error::status_and_code(&e);
+    let body = auth_card(&format!(
+        "<h1>That did not work</h1><p class=\"sub\">{}</p>\
+         <p><a class=\"btn\" href=\"/\">Back to your chats</a></p>",
+        esc(&error_message(&e))
+    ));
     client_html(status, client_document("Error", "", &body), vec![])
 }
 

@@ -188,15 +188,15 @@ async fn service_worker() -> Response {
 
 /// The offline shell: the same for everyone (it is kept by the service worker), no personal data.
 fn offline_document() -> String {
+    let card = crate::web::auth_card(
+        "<h1>You're offline</h1>\
+         <p class=\"sub\">openglip will reconnect when your network is back.</p>\
+         <p><a class=\"btn primary\" href=\"/\">Try again</a></p>",
+    );
     document(
         "Offline",
         "offline-page",
-        "<main id=\"main\" class=\"auth\"><div class=\"authcard\">\
-         <div class=\"brand\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</div>\
-         <h1>You're offline</h1>\
-         <p class=\"sub\">openglip will reconnect when your network is back.</p>\
-         <p><a class=\"btn primary\" href=\"/\">Try again</a></p></div></main>\
-         <script src=\"/assets/offline.js\" defer></script>",
+        &format!("{card}<script src=\"/assets/offline.js\" defer></script>"),
     )
 }
 
@@ -204,16 +204,8 @@ async fn offline() -> Response {
     html(StatusCode::OK, offline_document(), vec![])
 }
 
-async fn offline_js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        OFFLINE_JS,
-    )
-        .into_response()
+async fn offline_js(headers: axum::http::HeaderMap) -> Response {
+    crate::web::asset(&headers, "text/javascript; charset=utf-8", OFFLINE_JS)
 }
 
 #[cfg(test)]
