@@ -28,6 +28,9 @@ pub enum Error {
     /// What the parameter names does not exist, or is not the caller's to see.
     #[error("{message}")]
     NotFound { parameter: String, message: String },
+    /// The resource exists but not with this method.
+    #[error("The method is not allowed for this resource")]
+    MethodNotAllowed,
     /// The request conflicts with the current state (a duplicate, a missing integration).
     #[error("{0}")]
     Conflict(String),
@@ -109,6 +112,7 @@ pub fn status_and_code(e: &Error) -> (StatusCode, String) {
         Error::Unauthenticated { code, .. } => return (S::UNAUTHORIZED, code.clone()),
         Error::Forbidden(_) => (S::FORBIDDEN, "CMN-408"),
         Error::NotFound { .. } => (S::NOT_FOUND, "CMN-102"),
+        Error::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "CMN-120"),
         Error::Conflict(_) => (S::CONFLICT, "OKR-409"),
         Error::Platform(_) => (S::BAD_GATEWAY, "OKR-502"),
         Error::RateLimited => (S::TOO_MANY_REQUESTS, "CMN-301"),

@@ -100,7 +100,8 @@ pub struct NewDigest {
     pub account_id: String,
     pub follower_id: i64,
     pub chat_id: String,
-    /// Unique forever. In `Store::add_check_in`, `{checkIn}` is replaced by the check-in's id.
+    /// Unique forever. In `Store::add_check_in`, `{checkIn}` (here and in the card) is replaced
+    /// by the check-in's id.
     pub idem_key: String,
     pub trigger: Trigger,
     pub slot_at: Option<Timestamp>,

@@ -125,13 +125,25 @@ impl Store {
 
     /// Everyone the app knows in a company.
     pub async fn people(&self, account_id: &str) -> Result<Vec<Person>> {
+        self.people_where(account_id, None).await
+    }
+
+    /// One person of a company, if known.
+    pub async fn person(&self, account_id: &str, id: &str) -> Result<Option<Person>> {
+        Ok(self
+            .people_where(account_id, Some(id.to_string()))
+            .await?
+            .pop())
+    }
+
+    async fn people_where(&self, account_id: &str, id: Option<String>) -> Result<Vec<Person>> {
         let a = account_id.to_string();
         self.read(move |c| {
             let mut st = c.prepare(
                 "SELECT id, first_name, last_name, email, is_admin, time_zone FROM people
-                 WHERE account_id = ?1 ORDER BY first_name, last_name, id",
+                 WHERE account_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY first_name, last_name, id",
             )?;
-            let rows = st.query_map([a], |r| {
+            let rows = st.query_map(params![a, id], |r| {
                 Ok(Person {
                     id: r.get(0)?,
                     first_name: r.get(1)?,
@@ -252,6 +264,7 @@ impl Store {
             let id = insert_check_in(tx, &a, &c)?;
             for mut p in posts {
                 p.idem_key = p.idem_key.replace("{checkIn}", &id.to_string());
+                p.card = p.card.map(|c| c.replace("{checkIn}", &id.to_string()));
                 super::followers::insert_digest(tx, &p)?;
             }
             Ok(id)
