@@ -102,6 +102,8 @@ pub(crate) struct Inner {
     pub platform: Platform,
     /// One running bot per company with an active integration.
     pub bots: Mutex<HashMap<String, RunningBot>>,
+    /// Clients acting as each company's bot, with the token they were made for.
+    pub bot_clients: Mutex<HashMap<String, (String, openglip_sdk::Client)>>,
     /// Wakes the worker (a post was enqueued).
     pub wake: Notify,
     /// Bumped whenever posts were attempted (send-now waits on it).
@@ -131,6 +133,7 @@ impl App {
                 service,
                 platform,
                 bots: Mutex::new(HashMap::new()),
+                bot_clients: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
                 delivered: watch::channel(0).0,
             }),

@@ -181,7 +181,7 @@ impl OkrBot {
     }
 
     async fn check_in(&self, v: &Viewer, c: ChatCheckIn) -> Result<String> {
-        let active = self.app.bot_client(&self.account_id).await?.is_some();
+        let active = self.app.integration_active(&self.account_id).await?;
         let made = self
             .app
             .service()

@@ -196,7 +196,17 @@ impl App {
         self.store().integration(account).await
     }
 
+    /// Whether the company's integration is active (posting is on).
+    pub async fn integration_active(&self, account: &str) -> Result<bool> {
+        Ok(self
+            .store()
+            .integration(account)
+            .await?
+            .is_some_and(|i| i.active))
+    }
+
     /// The bot's id and a client acting as the bot, if the company's integration is active.
+    /// Clients are kept per company (one connection pool each) while the token stays the same.
     pub async fn bot_client(&self, account: &str) -> Result<Option<(String, Client)>> {
         let Some(i) = self
             .store()
@@ -206,10 +216,22 @@ impl App {
         else {
             return Ok(None);
         };
-        match (i.bot_id, i.bot_token) {
-            (Some(id), Some(token)) => Ok(Some((id, self.platform().client(&token)?))),
-            _ => Ok(None),
+        let (Some(id), Some(token)) = (i.bot_id, i.bot_token) else {
+            return Ok(None);
+        };
+        let mut clients = self
+            .inner
+            .bot_clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((t, c)) = clients.get(account)
+            && *t == token
+        {
+            return Ok(Some((id, c.clone())));
         }
+        let client = self.platform().client(&token)?;
+        clients.insert(account.to_string(), (token, client.clone()));
+        Ok(Some((id, client)))
     }
 
     /// Starts the company's bot (its chat commands) with the kept token.

@@ -70,7 +70,7 @@ pub async fn owe_due_slots(app: &App, now: Timestamp) -> Result<()> {
         let installed = match active.get(&f.account_id) {
             Some(a) => *a,
             None => {
-                let a = app.bot_client(&f.account_id).await?.is_some();
+                let a = app.integration_active(&f.account_id).await?;
                 active.insert(f.account_id.clone(), a);
                 a
             }

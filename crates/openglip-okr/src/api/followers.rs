@@ -217,7 +217,7 @@ async fn send_now(
     c: Caller,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, axum::Json<DigestView>)> {
-    if app.bot_client(&c.viewer.account_id).await?.is_none() {
+    if !app.integration_active(&c.viewer.account_id).await? {
         return Err(Error::Conflict(
             "Add to Glip first: the Glip integration is not installed".into(),
         ));

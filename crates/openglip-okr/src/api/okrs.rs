@@ -584,7 +584,7 @@ async fn create_check_in(
     Json(r): Json<CreateCheckInRequest>,
 ) -> Created<CheckInView> {
     let value = r.value.ok_or_else(|| Error::Missing("value".into()))?;
-    let active = app.bot_client(&c.viewer.account_id).await?.is_some();
+    let active = app.integration_active(&c.viewer.account_id).await?;
     let made = app
         .service()
         .check_in(

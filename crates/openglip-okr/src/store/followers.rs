@@ -388,6 +388,20 @@ impl Store {
         stale_before: Timestamp,
         limit: i64,
     ) -> Result<Vec<Digest>> {
+        // Most ticks find nothing: look before taking the write lock.
+        let any: bool = self
+            .read(move |c| {
+                Ok(c.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM digests WHERE (state = 'pending' AND next_attempt_at <= ?1)
+                       OR (state = 'sending' AND claimed_at < ?2))",
+                    params![ms(now), ms(stale_before)],
+                    |r| r.get(0),
+                )?)
+            })
+            .await?;
+        if !any {
+            return Ok(vec![]);
+        }
         self.write(move |tx| {
             let mut st = tx.prepare(&format!(
                 "UPDATE digests SET state = 'sending', claimed_at = ?1, attempts = attempts + 1

@@ -2,6 +2,7 @@
 //! with the API's permissions.
 
 use openglip_bot::harness::Person;
+use openglip_okr::clock::Clock;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -127,5 +128,88 @@ async fn commands_in_direct_messages_and_teams() {
         api.ok("GET", "/followers", admin, None, 200).await["records"],
         json!([])
     );
+    okr.stop().await;
+}
+
+/// Nudges: a key result a week without a check-in brings its people a direct message from the
+/// bot, once a week, by day; and not to whoever checked in lately.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_key_results_bring_a_nudge_once_a_week() {
+    let (p, okr, api) = platform_and_app().await;
+    let admin = p.admin();
+    let (uma, eva, _) = p.regions().await;
+    let bot = add_to_glip(&p.server, &api, admin).await;
+    let now = okr.clock.now();
+    let days = |d: i64| jiff::SignedDuration::from_hours(24 * d);
+    let day = |d: i64| (now + days(d)).in_tz("UTC").unwrap().date().to_string();
+    let us = api
+        .ok(
+            "POST",
+            "/teams",
+            admin,
+            Some(json!({"name": "US", "memberIds": [uma.id, eva.id]})),
+            201,
+        )
+        .await;
+    let o = api
+        .ok(
+            "POST",
+            "/objectives",
+            admin,
+            Some(json!({"title": "Grow", "owner": {"type": "team", "id": us["id"]}, "period": {"start": day(-10), "end": day(40)}})),
+            201,
+        )
+        .await;
+    let kr = api
+        .ok(
+            "POST",
+            &format!("/objectives/{}/key-results", o["id"].as_str().unwrap()),
+            admin,
+            Some(json!({"title": "Deals", "kind": "number", "start": 0, "target": 10})),
+            201,
+        )
+        .await;
+    let kr_id = kr["id"].as_str().unwrap();
+    // Nothing is stale yet.
+    assert_eq!(openglip_okr::nudges::round(&okr.app).await.unwrap(), 0);
+    // A weekday at 10:00 UTC (the company's zone) nine days or more on.
+    let mut w = (now + days(9)).in_tz("UTC").unwrap();
+    while w.weekday().to_monday_one_offset() > 5 {
+        w = w.tomorrow().unwrap();
+    }
+    let w = w.with().hour(10).minute(0).build().unwrap().timestamp();
+    // Eva checked in the day before: the key result is fresh.
+    okr.clock.set(w - days(1));
+    api.ok(
+        "POST",
+        &format!("/key-results/{kr_id}/check-ins"),
+        &eva,
+        Some(json!({"value": 1})),
+        201,
+    )
+    .await;
+    okr.clock.set(w);
+    assert_eq!(openglip_okr::nudges::round(&okr.app).await.unwrap(), 0);
+    // A week later it is stale, and neither has checked in since: both are nudged.
+    let dm = uma.direct_chat(&bot).await;
+    let asked = uma.say(&dm, "help").await;
+    let help = uma.expect_post(&dm, &bot, &asked, T).await;
+    okr.clock.set(w + days(7));
+    assert_eq!(openglip_okr::nudges::round(&okr.app).await.unwrap(), 2);
+    let nudge = uma.expect_post(&dm, &bot, &help, T).await;
+    assert!(
+        nudge
+            .text
+            .starts_with("Hi Uma, these key results have had no check-in for a week:"),
+        "{}",
+        nudge.text
+    );
+    assert!(
+        nudge.text.contains(&format!("• Deals (Grow) [#{kr_id}]")),
+        "{}",
+        nudge.text
+    );
+    // At most once a week.
+    assert_eq!(openglip_okr::nudges::round(&okr.app).await.unwrap(), 0);
     okr.stop().await;
 }

@@ -18,6 +18,7 @@ pub const T: Duration = Duration::from_secs(20);
 
 /// The OKR app running in this process, with a clock the test moves.
 pub struct Okr {
+    pub app: openglip_okr::App,
     pub url: String,
     pub port: u16,
     pub clock: Arc<OffsetClock>,
@@ -40,15 +41,19 @@ impl Okr {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("the OKR app's port");
+        let app = openglip_okr::App::open(config).expect("the OKR app opens");
+        let router = openglip_okr::api::router(app.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let running = app.clone();
         let task = tokio::spawn(async move {
-            openglip_okr::serve(listener, config, async {
+            openglip_okr::serve_app(listener, running, router, async {
                 let _ = rx.await;
             })
             .await
             .expect("the OKR app runs");
         });
         Okr {
+            app,
             url,
             port,
             clock,
