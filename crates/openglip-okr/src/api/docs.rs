@@ -6,10 +6,8 @@ use serde_json::{Map, Value, json};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::followers::{CreateFollowerRequest, InstallRequest, PatchFollowerRequest};
-use super::okrs::{
-    CreateCheckInRequest, CreateKeyResultRequest, CreateObjectiveRequest, CreateTeamRequest,
-    EntityRef, PatchTeamRequest, SettingsRequest,
-};
+use super::objectives::{CreateCheckInRequest, CreateKeyResultRequest, CreateObjectiveRequest};
+use super::teams::{CreateTeamRequest, EntityRef, PatchTeamRequest, SettingsRequest};
 use super::views::*;
 use super::{PREFIX, ops};
 use crate::model::document::Document;

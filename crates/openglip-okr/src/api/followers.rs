@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value as Json_;
 use utoipa::ToSchema;
 
-use super::okrs::{EntityRef, names};
+use super::teams::{EntityRef, names};
 use super::views::*;
 use super::{Caller, Json, Op, Query};
 use crate::app::App;
@@ -398,175 +398,133 @@ async fn list_chats(c: Caller) -> Answer<Records<ChatView>> {
 
 pub(super) fn ops() -> Vec<Op> {
     use Method as M;
-    let op = |method, path, id, summary, request, response, status, handler| Op {
-        method,
-        path,
-        id,
-        summary,
-        request,
-        response,
-        status,
-        query: &[],
-        handler,
-    };
     vec![
-        Op {
-            query: &[
-                ("entityType", "company, team or person"),
-                ("entityId", "the entity's id"),
-            ],
-            ..op(
-                M::GET,
-                "/followers",
-                "listFollowers",
-                "Conversations following the company, teams and people",
-                None,
-                Some("FollowerView[]"),
-                200,
-                get(list_followers),
-            )
-        },
-        op(
+        Op::new(
+            M::GET,
+            "/followers",
+            "listFollowers",
+            "Conversations following the company, teams and people",
+            get(list_followers),
+        )
+        .answers(200, Some("FollowerView[]"))
+        .query(&[
+            ("entityType", "company, team or person"),
+            ("entityId", "the entity's id"),
+        ]),
+        Op::new(
             M::POST,
             "/followers",
             "createFollower",
             "A team conversation follows an entity (admins); the bot joins it",
-            Some("CreateFollowerRequest"),
-            Some("FollowerView"),
-            201,
             post(create_follower),
-        ),
-        op(
+        )
+        .takes("CreateFollowerRequest")
+        .answers(201, Some("FollowerView")),
+        Op::new(
             M::GET,
             "/followers/{followerId}",
             "readFollower",
             "A follower with its next run",
-            None,
-            Some("FollowerView"),
-            200,
             get(read_follower),
-        ),
-        op(
+        )
+        .answers(200, Some("FollowerView")),
+        Op::new(
             M::PATCH,
             "/followers/{followerId}",
             "updateFollower",
             "Change a follower's schedule, time zone or options (admins)",
-            Some("PatchFollowerRequest"),
-            Some("FollowerView"),
-            200,
             patch(update_follower),
-        ),
-        op(
+        )
+        .takes("PatchFollowerRequest")
+        .answers(200, Some("FollowerView")),
+        Op::new(
             M::DELETE,
             "/followers/{followerId}",
             "deleteFollower",
             "Stop following (admins)",
-            None,
-            None,
-            204,
             delete(delete_follower),
-        ),
-        Op {
-            query: &[
-                ("after", "an RFC 3339 instant (default: now)"),
-                ("count", "1 to 100 (default 5)"),
-            ],
-            ..op(
-                M::GET,
-                "/followers/{followerId}/runs",
-                "listRuns",
-                "The next runs of a follower's schedule after any instant",
-                None,
-                Some("RunsView"),
-                200,
-                get(runs),
-            )
-        },
-        op(
+        )
+        .answers(204, None),
+        Op::new(
+            M::GET,
+            "/followers/{followerId}/runs",
+            "listRuns",
+            "The next runs of a follower's schedule after any instant",
+            get(runs),
+        )
+        .answers(200, Some("RunsView"))
+        .query(&[
+            ("after", "an RFC 3339 instant (default: now)"),
+            ("count", "1 to 100 (default 5)"),
+        ]),
+        Op::new(
             M::POST,
             "/followers/{followerId}/send-now",
             "sendNow",
             "Post the follower's digest now (admins)",
-            None,
-            Some("DigestView"),
-            202,
             post(send_now),
-        ),
-        op(
+        )
+        .answers(202, Some("DigestView")),
+        Op::new(
             M::GET,
             "/followers/{followerId}/preview",
             "previewDigest",
             "The digest the follower would get now, posted nowhere",
-            None,
-            Some("PreviewView"),
-            200,
             get(preview),
-        ),
-        Op {
-            query: &[
-                ("followerId", "one follower's only"),
-                ("count", "1 to 1000 (default 100)"),
-            ],
-            ..op(
-                M::GET,
-                "/digests",
-                "listDigests",
-                "The audit of every digest: when, to which chat, the post id, failures and retries",
-                None,
-                Some("DigestView[]"),
-                200,
-                get(list_digests),
-            )
-        },
-        op(
+        )
+        .answers(200, Some("PreviewView")),
+        Op::new(
+            M::GET,
+            "/digests",
+            "listDigests",
+            "The audit of every digest: when, to which chat, the post id, failures and retries",
+            get(list_digests),
+        )
+        .answers(200, Some("DigestView[]"))
+        .query(&[
+            ("followerId", "one follower's only"),
+            ("count", "1 to 1000 (default 100)"),
+        ]),
+        Op::new(
             M::GET,
             "/digests/{digestId}",
             "readDigest",
             "One digest of the audit",
-            None,
-            Some("DigestView"),
-            200,
             get(read_digest),
-        ),
-        op(
+        )
+        .answers(200, Some("DigestView")),
+        Op::new(
             M::GET,
             "/integration",
             "readIntegration",
             "The Glip integration's state and the conversations that follow",
-            None,
-            Some("IntegrationView"),
-            200,
             get(read_integration),
-        ),
-        op(
+        )
+        .answers(200, Some("IntegrationView")),
+        Op::new(
             M::POST,
             "/integration",
             "addIntegration",
             "\"Add to Glip\": the platform URL that installs the bot (admins)",
-            Some("InstallRequest"),
-            Some("InstallView"),
-            200,
             post(add_integration),
-        ),
-        op(
+        )
+        .takes("InstallRequest")
+        .answers(200, Some("InstallView")),
+        Op::new(
             M::DELETE,
             "/integration",
             "removeIntegration",
             "\"Remove Glip Integration\": stop posting, remove the bot's subscriptions (admins)",
-            None,
-            Some("IntegrationView"),
-            200,
             delete(remove_integration),
-        ),
-        op(
+        )
+        .answers(200, Some("IntegrationView")),
+        Op::new(
             M::GET,
             "/chats",
             "listChats",
             "Team conversations the caller can pick as followers",
-            None,
-            Some("ChatView[]"),
-            200,
             get(list_chats),
-        ),
+        )
+        .answers(200, Some("ChatView[]")),
     ]
 }

@@ -7,7 +7,8 @@
 
 mod docs;
 mod followers;
-mod okrs;
+mod objectives;
+mod teams;
 pub mod views;
 
 use axum::Router;
@@ -45,9 +46,56 @@ pub struct Op {
     pub handler: MethodRouter<App>,
 }
 
+impl Op {
+    /// An operation answering 200 with no body schema; see [`Op::takes`], [`Op::answers`],
+    /// [`Op::query`].
+    pub fn new(
+        method: Method,
+        path: &'static str,
+        id: &'static str,
+        summary: &'static str,
+        handler: MethodRouter<App>,
+    ) -> Op {
+        Op {
+            method,
+            path,
+            id,
+            summary,
+            request: None,
+            response: None,
+            status: 200,
+            query: &[],
+            handler,
+        }
+    }
+
+    /// The request body's schema.
+    pub fn takes(self, schema: &'static str) -> Op {
+        Op {
+            request: Some(schema),
+            ..self
+        }
+    }
+
+    /// The success status and its body's schema (`X[]`: `{records: [X]}`).
+    pub fn answers(self, status: u16, schema: Option<&'static str>) -> Op {
+        Op {
+            status,
+            response: schema,
+            ..self
+        }
+    }
+
+    /// Query parameters (name, description).
+    pub fn query(self, query: &'static [(&'static str, &'static str)]) -> Op {
+        Op { query, ..self }
+    }
+}
+
 /// Every operation.
 pub fn ops() -> Vec<Op> {
-    let mut v = okrs::ops();
+    let mut v = teams::ops();
+    v.extend(objectives::ops());
     v.extend(followers::ops());
     v
 }
