@@ -6,11 +6,12 @@ use serde_json::{Map, Value, json};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::followers::{CreateFollowerRequest, InstallRequest, PatchFollowerRequest};
-use super::objectives::{CreateCheckInRequest, CreateKeyResultRequest, CreateObjectiveRequest};
+use super::objectives::{CreateCheckInRequest, CreateObjectiveRequest};
 use super::teams::{CreateTeamRequest, EntityRef, PatchTeamRequest, SettingsRequest};
 use super::views::*;
 use super::{PREFIX, ops};
 use crate::model::document::Document;
+use crate::service::NewKeyResult;
 
 fn add<T: ToSchema + PartialSchema>(schemas: &mut Map<String, Value>) {
     let mut deps = Vec::new();
@@ -51,7 +52,7 @@ pub fn document() -> Value {
     add::<ObjectiveView>(&mut schemas);
     add::<CreateObjectiveRequest>(&mut schemas);
     add::<KeyResultView>(&mut schemas);
-    add::<CreateKeyResultRequest>(&mut schemas);
+    add::<NewKeyResult>(&mut schemas);
     add::<CheckInView>(&mut schemas);
     add::<CreateCheckInRequest>(&mut schemas);
     add::<Document>(&mut schemas);

@@ -165,21 +165,6 @@ async fn read_objective(
     objective_view(&app, &c.viewer, o, true).await
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CreateKeyResultRequest {
-    pub title: String,
-    /// `percent`, `number`, `boolean` or `milestone`.
-    pub kind: String,
-    pub start: Option<f64>,
-    pub target: Option<f64>,
-    pub unit: Option<String>,
-    /// Weight in the objective's average (default 1, 0 to 10).
-    pub weight: Option<f64>,
-    /// The person who checks in on it (a platform extension id).
-    pub owner_id: Option<String>,
-}
-
 async fn key_result_view(
     app: &App,
     v: &Viewer,
@@ -205,9 +190,9 @@ async fn create_key_result(
     State(app): State<App>,
     c: Caller,
     Path(id): Path<String>,
-    Json(r): Json<CreateKeyResultRequest>,
+    Json(k): Json<NewKeyResult>,
 ) -> Created<KeyResultView> {
-    let owner = match &r.owner_id {
+    let owner = match &k.owner_id {
         Some(p) => Some(lookup_person(&c.client, p).await?.ok_or_else(|| {
             Error::not_found(
                 "ownerId",
@@ -215,15 +200,6 @@ async fn create_key_result(
             )
         })?),
         None => None,
-    };
-    let k = NewKeyResult {
-        title: r.title,
-        kind: r.kind,
-        start: r.start,
-        target: r.target,
-        unit: r.unit,
-        weight: r.weight,
-        owner_id: r.owner_id,
     };
     let kr = app
         .service()
@@ -367,7 +343,7 @@ pub(super) fn ops() -> Vec<Op> {
             "Add a key result",
             post(create_key_result),
         )
-        .takes("CreateKeyResultRequest")
+        .takes("NewKeyResult")
         .answers(201, Some("KeyResultView")),
         Op::new(
             M::GET,

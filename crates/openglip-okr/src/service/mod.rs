@@ -76,15 +76,19 @@ pub struct NewCheckIn {
     pub source: Source,
 }
 
-/// A key result to add.
-#[derive(Debug, Clone, Default)]
+/// A key result to add (also the body of `POST /objectives/{id}/key-results`).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewKeyResult {
     pub title: String,
+    /// `percent`, `number`, `boolean` or `milestone`.
     pub kind: String,
     pub start: Option<f64>,
     pub target: Option<f64>,
     pub unit: Option<String>,
+    /// Weight in the objective's average (default 1, 0 to 10).
     pub weight: Option<f64>,
+    /// The person who checks in on it (a platform extension id).
     pub owner_id: Option<String>,
 }
 
