@@ -64,7 +64,12 @@ pub async fn tick(app: &App) -> Result<()> {
 pub async fn owe_due_slots(app: &App, now: Timestamp) -> Result<()> {
     let mut active: HashMap<String, bool> = HashMap::new();
     for f in app.store().due_followers(now).await? {
-        let zone = schedule::zone(&f.time_zone).map_err(Error::internal)?;
+        // Zones are checked when set; one the time-zone database no longer knows runs in UTC
+        // rather than stopping the worker.
+        let zone = schedule::zone(&f.time_zone).unwrap_or_else(|e| {
+            tracing::warn!(follower = f.id, error = e, "unknown time zone; using UTC");
+            jiff::tz::TimeZone::UTC
+        });
         let slot = f.schedule.latest_due(&zone, f.next_run_at, now);
         let next = f.schedule.next_after(&zone, now);
         let installed = match active.get(&f.account_id) {

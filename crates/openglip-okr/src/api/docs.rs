@@ -128,3 +128,44 @@ pub fn document() -> Value {
 pub(super) async fn serve() -> Json<Value> {
     Json(document())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::String(r)) = o.get("$ref") {
+                    out.push(r.trim_start_matches("#/components/schemas/").to_string());
+                }
+                o.values().for_each(|c| refs(c, out));
+            }
+            Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_operation_is_described_and_every_reference_resolves() {
+        let doc = document();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        for r in &all {
+            assert!(schemas.contains_key(r), "a $ref to a missing schema: {r}");
+        }
+        for op in ops() {
+            let path = format!("{PREFIX}{}", op.path);
+            let described = &doc["paths"][&path][op.method.as_str().to_lowercase()];
+            assert_eq!(described["operationId"], op.id, "{path}");
+            for schema in op.request.into_iter().chain(op.response) {
+                assert!(
+                    schemas.contains_key(schema.trim_end_matches("[]")),
+                    "{schema}"
+                );
+            }
+        }
+        assert!(!schemas.values().any(Value::is_null));
+    }
+}
