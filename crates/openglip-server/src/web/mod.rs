@@ -21,7 +21,6 @@ use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use openglip_domain::platform::{SessionRealm, WebSession};
 use openglip_domain::*;
 use subtle::ConstantTimeEq;
@@ -30,9 +29,6 @@ use crate::AppState;
 use crate::auth::now;
 use crate::extract::Params;
 use crate::secrets;
-
-const CSS: &str = include_str!("assets/openglip.css");
-const JS: &str = include_str!("assets/openglip.js");
 
 /// How long a browser stays signed in.
 pub const SESSION_TTL_SECS: i64 = 12 * 3600;
@@ -44,55 +40,18 @@ const CSRF_COOKIE: &str = "og_csrf";
 /// RingCentral API operations, so they are not in the operation table).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/assets/openglip.css", get(css))
-        .route("/assets/openglip.js", get(js))
+        // The stylesheet and script every page loads come from the page kit.
+        .merge(openglip_webkit::assets::routes())
         .merge(authorize::routes())
         .merge(console::routes())
         .merge(portal::routes())
         .merge(client::routes())
 }
 
-async fn css(headers: HeaderMap) -> Response {
-    asset(&headers, "text/css; charset=utf-8", CSS)
-}
-
-async fn js(headers: HeaderMap) -> Response {
-    asset(&headers, "text/javascript; charset=utf-8", JS)
-}
-
 /// An embedded stylesheet or script. They change with the server, so browsers keep them but ask
 /// each time (`no-cache` with an `ETag`): 304 Not Modified until the server is upgraded.
 pub fn asset(headers: &HeaderMap, ct: &'static str, body: &'static str) -> Response {
-    static TAGS: std::sync::LazyLock<Mutex<HashMap<usize, HeaderValue>>> =
-        std::sync::LazyLock::new(Default::default);
-    let tag = TAGS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(body.as_ptr() as usize)
-        .or_insert_with(|| {
-            let d = secrets::hash_token(body);
-            let hex: String = d[..8].iter().map(|b| format!("{b:02x}")).collect();
-            HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
-        })
-        .clone();
-    let fresh = headers.get(header::IF_NONE_MATCH).is_some_and(|v| {
-        v.as_bytes()
-            .split(|b| *b == b',')
-            .any(|t| t.trim_ascii() == tag.as_bytes())
-    });
-    let mut resp = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        ([(header::CONTENT_TYPE, ct)], body).into_response()
-    };
-    let h = resp.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::ETAG, tag);
-    resp
+    openglip_webkit::assets::asset(headers, ct, body.as_bytes())
 }
 
 // ------------------------------------------------------------------------------------ HTML
