@@ -185,11 +185,26 @@ impl Kit {
     }
 
     /// The kit installed on the request's router (see [`Kit::apply`]).
-    pub fn of(parts: &Parts) -> Result<Kit, Response> {
-        parts.extensions.get::<Kit>().cloned().ok_or_else(|| {
-            tracing::error!("openglip-webkit: Kit::apply was not called on this router");
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        })
+    pub fn of(parts: &Parts) -> Result<Kit, KitMissing> {
+        parts.extensions.get::<Kit>().cloned().ok_or(KitMissing)
+    }
+}
+
+/// A kit extractor ran on a router that [`Kit::apply`] did not wrap: a programming error,
+/// logged and answered 500.
+#[derive(Debug, Clone, Copy)]
+pub struct KitMissing;
+
+impl IntoResponse for KitMissing {
+    fn into_response(self) -> Response {
+        tracing::error!("openglip-webkit: Kit::apply was not called on this router");
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    }
+}
+
+impl From<KitMissing> for Response {
+    fn from(m: KitMissing) -> Response {
+        m.into_response()
     }
 }
 
@@ -213,7 +228,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Kit {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Kit::of(parts)
+        Ok(Kit::of(parts)?)
     }
 }
 

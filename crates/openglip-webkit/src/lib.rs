@@ -129,7 +129,7 @@ mod token;
 
 pub use cookies::Cookie;
 pub use csrf::{Csrf, CsrfForm, CsrfVerified};
-pub use kit::Kit;
+pub use kit::{Kit, KitMissing};
 pub use maud::{Markup, PreEscaped, Render, html};
 pub use openglip_sdk;
 pub use refusal::{ErrorMessage, Refusal, is_fetch};
