@@ -1,4 +1,4 @@
-//! Responses: [`Page`] (HTML, hardened: no-store, no framing, nosniff, no referrer, a content
+//! Responses: [`Page`] (HTML, hardened: no-store, no framing, nosniff, same-origin referrer, a content
 //! security policy), [`see_other`] after a form post, [`error_page`], JSON errors in the app's
 //! own body ([`json_error`], [`JsonError`]), and [`local_path`] for `next=` parameters.
 
@@ -18,8 +18,14 @@ pub const DEFAULT_CSP: &str = "default-src 'self'; img-src 'self' data:; style-s
      script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// Security headers of every page and redirect: not cached (pages hold personal data and
-/// CSRF tokens), never framed (clickjacking), content type trusted as sent, no `Referer` (URLs
-/// can carry codes), and the content security policy `csp`.
+/// CSRF tokens), never framed (clickjacking), content type trusted as sent, `Referer` only to
+/// this app (URLs can carry codes; other sites learn nothing), and the content security policy
+/// `csp`.
+///
+/// Why `same-origin` and not `no-referrer`: under `no-referrer` browsers send `Origin: null`
+/// with every form post, even to the page's own origin, and the kit refuses `Origin: null` as
+/// cross-origin. Under `same-origin` a form posted to this app carries its real origin, and one
+/// posted from elsewhere still says `null`.
 pub fn harden(resp: &mut Response, csp: &str) {
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -30,7 +36,7 @@ pub fn harden(resp: &mut Response, csp: &str) {
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     match HeaderValue::from_str(csp) {
         Ok(v) => h.insert(header::CONTENT_SECURITY_POLICY, v),
@@ -193,7 +199,7 @@ mod tests {
         assert_eq!(r.headers()["cache-control"], "no-store");
         assert_eq!(r.headers()["x-frame-options"], "DENY");
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
-        assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+        assert_eq!(r.headers()["referrer-policy"], "same-origin");
         assert_eq!(r.headers()["content-security-policy"], DEFAULT_CSP);
         let c = Page::new(maud::html! {})
             .csp("default-src 'self'; connect-src 'self'")
