@@ -225,7 +225,7 @@ async fn a_failed_handshake_is_sub_525_and_stores_nothing() {
     assert!(list(&w.app, &w.alice.token).await.is_empty());
     assert_eq!(
         w.app
-            .state
+            .state()
             .store()
             .subscriptions_of(w.alice.ext.id, w.alice_app_id().await)
             .await
@@ -247,7 +247,7 @@ impl World {
     /// The app id behind Alice's token.
     async fn alice_app_id(&self) -> openglip_domain::AppId {
         self.app
-            .state
+            .state()
             .store()
             .app_by_client_id(self.client.client_id.clone())
             .await
