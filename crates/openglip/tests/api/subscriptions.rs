@@ -929,12 +929,19 @@ async fn the_verification_token_is_kept_changed_or_removed() {
     .await;
     let path = sub_path(&b["id"]);
     let everyone = only_chat_of_type(&w, &w.alice, "Everyone").await;
+    // The token on the delivery of a new post. A change of the WebHook starts a new delivery
+    // worker from the saved cursor, so an event delivered just before may come again (at least
+    // once, with the same `uuid`): those repeats are skipped.
     let token_of_next_delivery = || async {
-        let (s, _) = post_text(&w, &w.alice, &everyone, "x").await;
+        let (s, post) = post_text(&w, &w.alice, &everyone, "x").await;
         assert_eq!(s, 201);
-        let h = recv.next().await;
-        assert!(h.ok() && !h.is_validation(), "{h:?}");
-        h.header("verification-token").map(str::to_string)
+        loop {
+            let h = recv.next().await;
+            assert!(h.ok() && !h.is_validation(), "{h:?}");
+            if h.json()["body"]["id"] == post["id"] {
+                return h.header("verification-token").map(str::to_string);
+            }
+        }
     };
     assert_eq!(token_of_next_delivery().await.as_deref(), Some("first"));
     // A renewal that repeats the address (as bot frameworks do) keeps the token; no handshake.
