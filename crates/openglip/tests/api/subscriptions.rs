@@ -214,10 +214,7 @@ async fn a_failed_handshake_is_sub_525_and_stores_nothing() {
         recv.validation().await;
     }
     // An address nobody listens on.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/hook", l.local_addr().unwrap())
-    };
+    let closed = format!("http://127.0.0.1:{}/hook", openglip_testkit::free_port());
     let (s, b) = create_webhook(&w.app, &w.alice.token, &filters, &closed, json!({})).await;
     assert_rc_error(s, &b, 400, "SUB-525");
 
