@@ -29,13 +29,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 return Err(Error::UnsupportedMediaType(mime.to_string()).into());
             }
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
-            if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError(Error::PayloadTooLarge(crate::BODY_LIMIT))
-            } else {
-                ApiError(Error::UnparsableBody(rej.body_text()))
-            }
-        })?;
+        let bytes = body_bytes(req, state).await?;
         well_formed(&bytes)?;
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             // Every request body of the API is an object; serde would otherwise accept an
@@ -48,6 +42,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         }
         parse_typed(&bytes).map(JsonBody)
     }
+}
+
+/// The whole request body; one over the limit is 413 (`PayloadTooLarge`), one that cannot be
+/// read is `CMN-103`.
+pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rej| {
+        if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError(Error::PayloadTooLarge(crate::BODY_LIMIT))
+        } else {
+            ApiError(Error::UnparsableBody(rej.body_text()))
+        }
+    })
 }
 
 /// Parses JSON with RingCentral errors (see [`JsonBody`]).

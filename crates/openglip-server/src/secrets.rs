@@ -1,5 +1,5 @@
-//! Secrets: random tokens (256 bits), their SHA-256 hashes (the only form stored), and
-//! Argon2id password/secret hashing.
+//! Secrets: random tokens (256 bits), their SHA-256 hashes (the only form stored), random ids
+//! and UUIDs, and Argon2id password/secret hashing.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -7,7 +7,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+/// `N` bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).expect("the operating system's random source failed");
     b
@@ -21,6 +22,13 @@ pub fn new_token() -> String {
 /// A new public identifier (client id, endpoint id): 16 random bytes, base64url (22 characters).
 pub fn new_id() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<16>())
+}
+
+/// A new random UUID (version 4): subscription ids, WebSocket `messageId`s and `RCRequestId`s.
+pub fn new_uuid() -> String {
+    uuid::Builder::from_random_bytes(random_bytes::<16>())
+        .into_uuid()
+        .to_string()
 }
 
 /// Whether a presented string could be a token we issued (cheap check before any lookup).
@@ -113,6 +121,16 @@ pub async fn verify_password_async(password: String, phc: String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uuids_are_random_version_4() {
+        let u = new_uuid();
+        let parsed = uuid::Uuid::parse_str(&u).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(u, parsed.hyphenated().to_string());
+        assert_ne!(new_uuid(), u);
+    }
 
     #[test]
     fn tokens_are_long_random_and_hash_stably() {

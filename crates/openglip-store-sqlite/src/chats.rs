@@ -7,6 +7,7 @@ use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::db::{Db, internal, is_fk_violation, json_ids};
+use crate::keyset::keyset;
 use crate::posts;
 use crate::rows::{self, CHAT_COLS};
 
@@ -252,52 +253,6 @@ fn types_json(types: &[ChatType]) -> Option<String> {
         let names: Vec<serde_json::Value> = types.iter().map(|t| t.as_str().into()).collect();
         serde_json::Value::Array(names).to_string()
     })
-}
-
-/// Runs a keyset page: `fetch(cmp, order, cursor, n)` returns up to `n` items past `cursor`;
-/// `exists(cmp, cursor)` says whether any item is on the other side.
-pub(crate) fn keyset<T>(
-    page: PageRequest,
-    mut fetch: impl FnMut(&str, &str, i64, i64) -> Result<Vec<T>>,
-    mut exists: impl FnMut(&str, i64) -> Result<bool>,
-) -> Result<Page<T>> {
-    let limit = page.limit;
-    let n = i64::try_from(limit)
-        .unwrap_or(i64::MAX - 1)
-        .saturating_add(1);
-    match (page.cursor, page.direction) {
-        (None, _) => {
-            let mut items = fetch("<", "DESC", i64::MAX, n)?;
-            let has_older = items.len() > limit;
-            items.truncate(limit);
-            Ok(Page {
-                items,
-                has_newer: false,
-                has_older,
-            })
-        }
-        (Some(cursor), Direction::Older) => {
-            let mut items = fetch("<", "DESC", cursor, n)?;
-            let has_older = items.len() > limit;
-            items.truncate(limit);
-            Ok(Page {
-                items,
-                has_newer: exists(">=", cursor)?,
-                has_older,
-            })
-        }
-        (Some(cursor), Direction::Newer) => {
-            let mut items = fetch(">", "ASC", cursor, n)?;
-            let has_newer = items.len() > limit;
-            items.truncate(limit);
-            items.reverse();
-            Ok(Page {
-                items,
-                has_newer,
-                has_older: exists("<=", cursor)?,
-            })
-        }
-    }
 }
 
 pub(crate) fn list_chats(

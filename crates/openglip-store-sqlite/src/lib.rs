@@ -14,6 +14,7 @@ mod accounts;
 mod chats;
 mod db;
 mod events;
+mod keyset;
 mod migrate;
 mod platform;
 mod posts;

@@ -7,8 +7,8 @@ use openglip_domain::store::*;
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::chats::keyset;
 use crate::db::{Db, json_ids};
+use crate::keyset::keyset;
 use crate::rows::{self, POST_COLS, full_name, ids_json, mentions_json, values_json};
 
 /// Names the mentions: persons of `account` by full name, chats of `account` by name. Unknown ids

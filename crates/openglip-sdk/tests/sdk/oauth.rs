@@ -90,7 +90,7 @@ async fn an_expired_token_is_refreshed_and_the_call_retried() {
 #[tokio::test]
 async fn bot_tokens_work_without_an_app() {
     let w = World::new().await;
-    let (ext, _, token) = openglip_server::admin::create_bot(&w.app.state, w.acme.id, "Helper")
+    let (ext, _, token) = openglip_server::admin::create_bot(w.app.state(), w.acme.id, "Helper")
         .await
         .unwrap();
     let bot = Client::with_bot_token(&w.app.base, token).unwrap();
@@ -130,7 +130,7 @@ async fn authorization_code_with_pkce() {
     let w = World::new().await;
     let redirect = "http://127.0.0.1:9/callback";
     let (app, secret) = openglip_server::admin::create_app(
-        &w.app.state,
+        w.app.state(),
         openglip_server::admin::NewAppSpec {
             account_id: w.acme.id,
             name: "Code app".into(),
@@ -191,7 +191,7 @@ async fn authorization_code_with_pkce() {
 async fn jwt_bearer_grant() {
     let w = World::new().await;
     let (app, secret) = openglip_server::admin::create_app(
-        &w.app.state,
+        w.app.state(),
         openglip_server::admin::NewAppSpec {
             account_id: w.acme.id,
             name: "Server app".into(),
@@ -205,14 +205,14 @@ async fn jwt_bearer_grant() {
     .unwrap();
     let owner = w
         .app
-        .state
+        .state()
         .store()
         .extension(openglip_domain::ExtensionId(w.bob_id.parse().unwrap()))
         .await
         .unwrap()
         .unwrap();
     let (_, jwt) =
-        openglip_server::platform::create_jwt(&w.app.state, &owner, "CI", None, None, &w.app.base)
+        openglip_server::platform::create_jwt(w.app.state(), &owner, "CI", None, None, &w.app.base)
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
     let c = Client::builder(&w.app.base)

@@ -61,22 +61,6 @@ fn info(sub: &Subscription, base: &str) -> w::SubscriptionInfo {
     }
 }
 
-fn new_uuid() -> String {
-    let h: String = crate::secrets::new_id()
-        .bytes()
-        .map(|b| format!("{:02x}", b))
-        .collect::<String>();
-    let h = &h[..32];
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
-}
-
 fn expires_in(v: &Option<serde_json::Value>) -> Result<Option<i64>, ApiError> {
     match v {
         None | Some(serde_json::Value::Null) => Ok(None),
@@ -269,7 +253,7 @@ pub async fn create(
     let lifetime = events::clamp_expires_in(asked, &transport);
     let cursor = st.store().last_event_seq().await?;
     let sub = Subscription {
-        id: new_uuid(),
+        id: crate::secrets::new_uuid(),
         account_id: c.account_id,
         owner: c.extension_id,
         app_id: c.app_id,

@@ -49,18 +49,15 @@ pub fn body(ev: &StoredEvent, generation: Generation) -> String {
 }
 
 /// A stable UUID for (subscription, event, filter): the same on every retry, so receivers can
-/// de-duplicate by `uuid`.
+/// de-duplicate by `uuid`. Name-based, as RFC 9562 describes version 8 with SHA-256: the first
+/// 16 bytes of the name's hash, with the version and variant bits set.
 pub fn uuid(subscription: &str, seq: i64, filter: usize) -> String {
     let d = Sha256::digest(format!("{subscription}/{seq}/{filter}").as_bytes());
-    let h: String = d[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&d[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// The envelope `{uuid, event, timestamp, subscriptionId, ownerId, body}` with `body` spliced in
@@ -105,5 +102,8 @@ mod tests {
         assert_eq!(uuid("s", 1, 0), uuid("s", 1, 0));
         assert_ne!(uuid("s", 1, 0), uuid("s", 2, 0));
         assert_eq!(uuid("s", 1, 0).len(), 36);
+        assert_ne!(uuid("s", 1, 0), uuid("s", 1, 1));
+        let parsed = uuid::Uuid::parse_str(&uuid("s", 1, 0)).unwrap();
+        assert_eq!(parsed.get_version_num(), 8);
     }
 }

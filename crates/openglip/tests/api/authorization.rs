@@ -17,7 +17,7 @@ const ME: &str = "/restapi/v1.0/account/~/extension/~";
 /// An operator-provisioned app (admitted to production) with the authorization code grant.
 async fn code_app(w: &World, public: bool, grants: &[&str], perms: &[&str]) -> Client {
     let (app, secret) = admin::create_app(
-        &w.app.state,
+        w.app.state(),
         admin::NewAppSpec {
             account_id: w.acme.id,
             name: "Kore Agent".into(),
@@ -87,7 +87,7 @@ async fn authorization_code_with_pkce_signs_in_consents_and_exchanges() {
         &["TeamMessaging", "ReadAccounts"],
     )
     .await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let (verifier, challenge) = pkce();
 
     // The sign-in page names the app; the cookies it sets are HttpOnly and SameSite=Lax.
@@ -195,7 +195,7 @@ async fn a_public_client_uses_pkce_without_a_secret() {
     )
     .await;
     assert!(client.secret.is_none());
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
 
     // Without a challenge the request goes back with invalid_request.
     let p = b
@@ -248,7 +248,7 @@ async fn code_exchange_failures() {
         &["TeamMessaging", "ReadAccounts"],
     )
     .await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let (verifier, challenge) = pkce();
     let q = authorize_query(&client, Some(&challenge), "st");
 
@@ -334,7 +334,7 @@ async fn code_exchange_failures() {
     let raw = secrets::new_token();
     let app = w
         .app
-        .state
+        .state()
         .store()
         .app_by_client_id(client.client_id.clone())
         .await
@@ -342,7 +342,7 @@ async fn code_exchange_failures() {
         .unwrap();
     let past = openglip_domain::Timestamp(openglip_server::auth::now().millis() - 120_000);
     w.app
-        .state
+        .state()
         .store()
         .platform()
         .insert_code(AuthCode {
@@ -382,7 +382,7 @@ async fn code_exchange_failures() {
 async fn bad_client_or_redirect_is_shown_never_redirected() {
     let w = World::new().await;
     let client = code_app(&w, false, &["authorization_code"], &["TeamMessaging"]).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     for q in [
         format!(
             "response_type=code&client_id={}&redirect_uri={}",
@@ -457,7 +457,7 @@ async fn bad_client_or_redirect_is_shown_never_redirected() {
 async fn cancel_returns_access_denied_with_the_state() {
     let w = World::new().await;
     let client = code_app(&w, false, &["authorization_code"], &["TeamMessaging"]).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let q = authorize_query(&client, None, "keep-me");
     let p = b.get(&format!("/restapi/oauth/authorize?{q}")).await;
     let s = b
@@ -494,7 +494,7 @@ async fn cancel_returns_access_denied_with_the_state() {
 async fn forms_need_their_csrf_token_and_sign_in_is_throttled() {
     let w = World::new().await;
     let client = code_app(&w, false, &["authorization_code"], &["TeamMessaging"]).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b
         .get(&format!(
             "/restapi/oauth/authorize?{}",
@@ -562,7 +562,7 @@ async fn forms_need_their_csrf_token_and_sign_in_is_throttled() {
         .await;
     assert_eq!(s.status, 303, "{}", s.body);
     // Console sign-in follows only local paths.
-    let c = Browser::new(&w.app);
+    let c = w.app.browser();
     c.get("/console/signin").await;
     let s = c
         .post(
@@ -602,7 +602,7 @@ async fn session_cookies_are_secure_behind_https() {
     })
     .await;
     let w = World::with(app).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b.get("/console/signin").await;
     assert!(
         p.set_cookies.iter().all(|c| c.contains("; Secure")),
@@ -699,7 +699,7 @@ async fn grants_are_allowed_per_app_and_scopes_enforced() {
     assert_oauth(s, &body, 400, "unauthorized_client", "OAU-251");
     // A token of an app without ReadAccounts cannot read the extension (403 CMN-401), though it
     // can use team messaging.
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let code = code_of(
         &authorize(
             &b,
@@ -836,7 +836,7 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     // Bob develops an app in the console: it starts in the sandbox.
     let bob = w.bob.ext.clone();
     let (record, secret) = openglip_server::platform::create_app(
-        &w.app.state,
+        w.app.state(),
         &bob,
         &AppForm {
             name: "Travel Assistant".into(),
@@ -873,7 +873,7 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     .await;
     assert_oauth(s, &body, 400, "unauthorized_client", "OAU-253");
     // …nor the authorization pages, which say why.
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b
         .get(&format!(
             "/restapi/oauth/authorize?{}",
@@ -895,7 +895,7 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
 
     // Bob's sandbox: its administrator (Bob, extension 101) can.
     let (sandbox, sadmin) =
-        openglip_server::platform::create_sandbox(&w.app.state, &bob, "sandbox-password")
+        openglip_server::platform::create_sandbox(w.app.state(), &bob, "sandbox-password")
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
     let login = format!("{}*101", sandbox.main_number);

@@ -285,7 +285,7 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
     let (main, _, _) = sandbox(&w, &dev).await;
 
     // "Add to Glip": the sandbox's administrator signs in and approves.
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let q = format!(
         "response_type=code&client_id={}&redirect_uri={}&state=okr",
         client.client_id,
@@ -351,7 +351,7 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
         a["token"].as_str().unwrap().to_string()
     }, json!({"firstName": "Sam", "lastName": "Staff", "email": "sam@sandbox.test", "password": "staff-password"})).await;
     assert_eq!(s, 201);
-    let b2 = Browser::new(&w.app);
+    let b2 = w.app.browser();
     let p = b2.get(&format!("/restapi/oauth/authorize?{q}")).await;
     let s = b2
         .post(
@@ -371,7 +371,7 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
 async fn a_bot_renames_itself_and_sets_its_avatar() {
     let w = World::new().await;
     let (bot, _, token) =
-        openglip_server::admin::create_bot(&w.app.state, w.acme.id, "SmartFriend")
+        openglip_server::admin::create_bot(w.app.state(), w.acme.id, "SmartFriend")
             .await
             .unwrap();
     let recv = Receiver::start().await;

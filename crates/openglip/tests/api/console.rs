@@ -155,7 +155,7 @@ async fn the_console_api_registers_apps_and_rotates_secrets() {
 #[tokio::test]
 async fn console_pages_walk_create_app_sandbox_and_credentials() {
     let w = World::new().await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b.get("/console").await;
     assert_eq!(p.status, 303);
     assert_eq!(
@@ -308,7 +308,7 @@ async fn console_pages_walk_create_app_sandbox_and_credentials() {
     assert_eq!(p.status, 200);
     assert!(p.has("Your new JWT"));
     // Someone else's app is not found.
-    let other = Browser::new(&w.app);
+    let other = w.app.browser();
     other.get("/console/signin").await;
     other
         .post(
@@ -377,7 +377,7 @@ async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
         400
     );
     // Dana activates in the browser.
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let path = link
         .split_once("/activate")
         .map(|(_, p)| format!("/activate{p}"))
@@ -510,7 +510,7 @@ async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
 #[tokio::test]
 async fn admin_pages_add_a_user_without_a_phone_and_assign_an_extension() {
     let w = World::new().await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b.get("/admin/users").await;
     assert_eq!(p.status, 303);
     b.get("/admin/signin").await;

@@ -64,7 +64,7 @@ async fn everyone(w: &World) -> String {
 /// The stored subscription behind a `SubscriptionInfo`.
 async fn stored(w: &World, info: &Value) -> Subscription {
     w.app
-        .state
+        .state()
         .store()
         .subscription(info["id"].as_str().unwrap().to_string())
         .await
@@ -95,7 +95,7 @@ async fn poll_subscription(
 async fn smart_friend_flow_of_the_glip_api_overview() {
     let w = World::new().await;
     let (bot, _, bot_token) =
-        openglip_server::admin::create_bot(&w.app.state, w.acme.id, "SmartFriend")
+        openglip_server::admin::create_bot(w.app.state(), w.acme.id, "SmartFriend")
             .await
             .unwrap();
     let bot_user = User {
@@ -816,8 +816,8 @@ async fn an_expired_subscription_is_gone_and_gets_nothing() {
     // Its minute passes (written to the store, and the hub told, as a renewal would be).
     let mut s0 = stored(&w, &sub).await;
     s0.expires = openglip_domain::Timestamp(s0.expires.millis() - 61_000);
-    let s0 = w.app.state.store().update_subscription(s0).await.unwrap();
-    w.app.state.hub().update(s0);
+    let s0 = w.app.state().store().update_subscription(s0).await.unwrap();
+    w.app.state().hub().update(s0);
 
     let path = format!("{SUB}/{}", sub["id"].as_str().unwrap());
     let (s, e) = w.app.get(&path, &w.alice.token).await;
@@ -834,7 +834,7 @@ async fn an_expired_subscription_is_gone_and_gets_nothing() {
     let deadline = Instant::now() + Duration::from_secs(5);
     while w
         .app
-        .state
+        .state()
         .store()
         .subscription(id_of(&sub))
         .await
