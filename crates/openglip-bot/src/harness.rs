@@ -27,7 +27,7 @@ use openglip_sdk::Client;
 use openglip_sdk::reqwest;
 use openglip_sdk::wire::PostInfo;
 use openglip_server::realtime::RealtimeConfig;
-use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 
 use crate::config::{BotConfig, Transport};
 
@@ -134,7 +134,7 @@ impl TestServer {
         self.dir.path()
     }
 
-    /// The server's state, for provisioning (see `openglip_server::admin`).
+    /// The server's state, for provisioning (`AppState::platform`).
     pub fn state(&self) -> &AppState {
         self.state.as_ref().expect("the server is running")
     }
@@ -163,21 +163,22 @@ impl TestServer {
     /// and refresh grants with every permission.
     pub async fn company(&self, name: &str) -> Company {
         let domain = name.to_lowercase().replace(' ', "-");
-        let (account, admin_ext) = admin::create_account(
-            self.state(),
-            admin::NewAccount {
+        let (account, admin_ext) = self
+            .state()
+            .platform()
+            .create_account(openglip_platform::accounts::NewAccount {
                 name: name.into(),
                 admin_email: format!("admin@{domain}.test"),
                 admin_password: PASSWORD.into(),
                 admin_first_name: Some("Admin".into()),
                 admin_last_name: Some(name.into()),
-            },
-        )
-        .await
-        .expect("create an account");
-        let (app, secret) = admin::create_app(
-            self.state(),
-            admin::NewAppSpec {
+            })
+            .await
+            .expect("create an account");
+        let (app, secret) = self
+            .state()
+            .platform()
+            .provision_app(openglip_platform::apps::NewAppSpec {
                 account_id: account.id,
                 name: format!("{name} test app"),
                 redirect_uris: vec![],
@@ -192,10 +193,9 @@ impl TestServer {
                 .map(String::from)
                 .to_vec(),
                 public_client: false,
-            },
-        )
-        .await
-        .expect("create an app");
+            })
+            .await
+            .expect("create an app");
         let mut c = Company {
             account_id: account.id,
             domain,
@@ -226,7 +226,7 @@ pub struct Company {
     admin: Option<Person>,
 }
 
-/// A bot created with `admin::create_bot` (as `openglip admin bot create`).
+/// A bot created with `Platform::create_bot` (as `openglip admin bot create`).
 #[derive(Debug, Clone)]
 pub struct BotAccount {
     pub id: String,
@@ -267,9 +267,10 @@ impl Company {
             last.to_lowercase(),
             self.domain
         );
-        let ext = admin::create_user(
-            server.state(),
-            admin::NewUser {
+        let ext = server
+            .state()
+            .platform()
+            .create_user(openglip_platform::accounts::NewUser {
                 account_id: self.account_id,
                 email: email.clone(),
                 first_name: first.into(),
@@ -277,16 +278,18 @@ impl Company {
                 password: Some(PASSWORD.into()),
                 extension_number: None,
                 is_admin: false,
-            },
-        )
-        .await
-        .expect("create a user");
+            })
+            .await
+            .expect("create a user");
         self.login(&ext.id.to_string(), first, &email).await
     }
 
     /// A bot extension with its permanent token.
     pub async fn bot(&self, server: &TestServer, name: &str) -> BotAccount {
-        let (ext, app, token) = admin::create_bot(server.state(), self.account_id, name)
+        let (ext, app, token) = server
+            .state()
+            .platform()
+            .create_bot(self.account_id, name)
             .await
             .expect("create a bot");
         BotAccount {
@@ -484,24 +487,25 @@ impl Company {
         redirect_uri: &str,
         public: bool,
     ) -> BotApp {
-        use openglip_server::platform::{AppForm, create_app};
+        use openglip_platform::apps::AppForm;
         let st = server.state();
         let admin = self.extension(server, &self.admin().id).await;
-        let (record, secret) = create_app(
-            st,
-            &admin,
-            &AppForm {
-                kind: openglip_domain::AppKind::Bot,
-                name: name.into(),
-                description: "A test bot".into(),
-                contact_email: self.admin().email.clone(),
-                redirect_uris: vec![redirect_uri.into()],
-                public_bot: public,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("registering the bot app: {e:?}"));
+        let (record, secret) = st
+            .platform()
+            .create_app(
+                &admin,
+                &AppForm {
+                    kind: openglip_domain::AppKind::Bot,
+                    name: name.into(),
+                    description: "A test bot".into(),
+                    contact_email: self.admin().email.clone(),
+                    redirect_uris: vec![redirect_uri.into()],
+                    public_bot: public,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("registering the bot app: {e:?}"));
         st.store()
             .platform()
             .set_app_stage(
@@ -540,10 +544,11 @@ impl Company {
             .expect("read the app")
             .expect("the app exists");
         let admin = self.extension(server, &self.admin().id).await;
-        let installed =
-            openglip_server::platform::install_bot(st, &record, self.account_id, &admin, true)
-                .await
-                .expect("install the bot");
+        let installed = st
+            .platform()
+            .install_bot(&record, self.account_id, &admin, true)
+            .await
+            .expect("install the bot");
         if let Some(Err(e)) = installed.delivery {
             panic!("the token was not delivered to the bot: {e}");
         }
@@ -554,7 +559,10 @@ impl Company {
     /// token stops working.
     pub async fn remove_bot(&self, server: &TestServer, bot_id: &str) {
         let id = openglip_domain::ExtensionId(bot_id.parse().expect("a numeric id"));
-        openglip_server::platform::remove_bot(server.state(), self.account_id, id)
+        server
+            .state()
+            .platform()
+            .remove_bot(self.account_id, id)
             .await
             .expect("remove the bot");
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use openglip_domain::Account;
 use openglip_sdk::Client;
 use openglip_server::realtime::RealtimeConfig;
-use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 
 pub const PASSWORD: &str = "correct-horse-battery";
 
@@ -90,19 +90,19 @@ impl World {
 
     pub async fn with(config: ServerConfig) -> World {
         let app = spawn_app_with(config).await;
-        let (acme, alice) = admin::create_account(
-            &app.state,
-            admin::NewAccount {
+        let (acme, alice) = app
+            .state
+            .platform()
+            .create_account(openglip_platform::accounts::NewAccount {
                 name: "Acme".into(),
                 admin_email: "alice@acme.test".into(),
                 admin_password: PASSWORD.into(),
                 admin_first_name: Some("Alice".into()),
                 admin_last_name: Some("Adams".into()),
-            },
-        )
-        .await
-        .unwrap();
-        let user = |first: &str, email: &str| admin::NewUser {
+            })
+            .await
+            .unwrap();
+        let user = |first: &str, email: &str| openglip_platform::accounts::NewUser {
             account_id: acme.id,
             email: email.into(),
             first_name: first.into(),
@@ -111,25 +111,31 @@ impl World {
             extension_number: None,
             is_admin: false,
         };
-        let bob = admin::create_user(&app.state, user("Bob", "bob@acme.test"))
+        let bob = app
+            .state
+            .platform()
+            .create_user(user("Bob", "bob@acme.test"))
             .await
             .unwrap();
-        let carol = admin::create_user(&app.state, user("Carol", "carol@acme.test"))
+        let carol = app
+            .state
+            .platform()
+            .create_user(user("Carol", "carol@acme.test"))
             .await
             .unwrap();
-        let (a, secret) = admin::create_app(
-            &app.state,
-            admin::NewAppSpec {
+        let (a, secret) = app
+            .state
+            .platform()
+            .provision_app(openglip_platform::apps::NewAppSpec {
                 account_id: acme.id,
                 name: "sdk tests".into(),
                 redirect_uris: vec!["http://127.0.0.1/callback".into()],
                 grants: vec!["password".into(), "refresh_token".into()],
                 permissions: ALL.map(String::from).to_vec(),
                 public_client: false,
-            },
-        )
-        .await
-        .unwrap();
+            })
+            .await
+            .unwrap();
         let secret = secret.unwrap();
         let w = World {
             alice: Client::builder(&app.base)

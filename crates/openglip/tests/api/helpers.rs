@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use openglip_domain::{Account, Extension};
-use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
 
@@ -123,24 +123,23 @@ impl TestApp {
     }
 
     pub async fn account(&self, name: &str, admin_email: &str) -> (Account, Extension) {
-        admin::create_account(
-            &self.state,
-            admin::NewAccount {
+        self.state
+            .platform()
+            .create_account(openglip_platform::accounts::NewAccount {
                 name: name.into(),
                 admin_email: admin_email.into(),
                 admin_password: PASSWORD.into(),
                 admin_first_name: None,
                 admin_last_name: None,
-            },
-        )
-        .await
-        .expect("create account")
+            })
+            .await
+            .expect("create account")
     }
 
     pub async fn user(&self, account: &Account, first: &str, last: &str, email: &str) -> Extension {
-        admin::create_user(
-            &self.state,
-            admin::NewUser {
+        self.state
+            .platform()
+            .create_user(openglip_platform::accounts::NewUser {
                 account_id: account.id,
                 email: email.into(),
                 first_name: first.into(),
@@ -148,26 +147,25 @@ impl TestApp {
                 password: Some(PASSWORD.into()),
                 extension_number: None,
                 is_admin: false,
-            },
-        )
-        .await
-        .expect("create user")
+            })
+            .await
+            .expect("create user")
     }
 
     pub async fn client(&self, account: &Account, grants: &[&str], permissions: &[&str]) -> Client {
-        let (app, secret) = admin::create_app(
-            &self.state,
-            admin::NewAppSpec {
+        let (app, secret) = self
+            .state
+            .platform()
+            .provision_app(openglip_platform::apps::NewAppSpec {
                 account_id: account.id,
                 name: "test app".into(),
                 redirect_uris: vec![],
                 grants: grants.iter().map(|s| s.to_string()).collect(),
                 permissions: permissions.iter().map(|s| s.to_string()).collect(),
                 public_client: false,
-            },
-        )
-        .await
-        .expect("create app");
+            })
+            .await
+            .expect("create app");
         Client {
             client_id: app.client_id,
             secret,
