@@ -488,7 +488,7 @@ mod tests {
             access_ttl_secs: Some(10),
             ..Default::default()
         };
-        let f = fields(validate_form(&form).err().expect("invalid"));
+        let f = fields(validate_form(&form).expect_err("invalid"));
         let names: Vec<&str> = f.iter().map(|(n, _)| n.as_str()).collect();
         for want in [
             "name",

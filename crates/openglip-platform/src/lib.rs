@@ -11,6 +11,7 @@
 //!   app may serve, API usage (`usage`) and graduation to production;
 //! - bots (`bots`): created by the operator, installed into a company (publicly through the
 //!   authorization flow, privately from the console with their token delivered to them), removed;
+//! - a person's profile as the REST API changes it (`profiles`);
 //! - JWT credentials (`jwt`), web sessions and the sign-in check with its throttle (`sessions`),
 //!   the web client's first-party app (`web_client`);
 //! - the OAuth grants (`oauth`): client authentication, `authorization_code` with PKCE,
@@ -30,10 +31,14 @@ pub mod jwt;
 pub mod oauth;
 pub mod people;
 pub mod ports;
+pub mod profiles;
 pub mod secrets;
 pub mod sessions;
 pub mod usage;
 pub mod web_client;
+
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

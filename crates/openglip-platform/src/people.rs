@@ -87,7 +87,7 @@ impl Platform {
         }
         let number = form.extension_number.trim();
         if !number.is_empty() && validate::extension_number(number).is_err() {
-            errors.add("extensionNumber", "Use 3 to 8 digits.");
+            errors.add("extensionNumber", "Use 1 to 8 digits.");
         }
         if !form.password.is_empty() && form.password.chars().count() < 8 {
             errors.add(

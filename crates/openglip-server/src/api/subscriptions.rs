@@ -204,7 +204,10 @@ async fn activate(
             {
                 // One subscription per connection: the new one replaces the old.
                 st.hub().unregister(&old);
-                let _ = st.store().delete_subscription(old).await;
+                if let Err(e) = st.store().delete_subscription(old).await {
+                    // It is no longer delivered to; left in the store, it expires.
+                    tracing::warn!(error = %e, "deleting a replaced WebSocket subscription failed");
+                }
             }
             session.0.bind(sub)
         }
