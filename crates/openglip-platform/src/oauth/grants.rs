@@ -202,45 +202,19 @@ impl Platform {
         if grant.extension.status != ExtensionStatus::Enabled {
             return refused(OAuthFailure::ExtensionDisabled);
         }
-        let access_ttl = TokenRequest::ttl(
-            &req.access_token_ttl,
-            "access_token_ttl",
-            app.access_ttl_secs,
-        )?;
-        let refresh_ttl = TokenRequest::ttl(
-            &req.refresh_token_ttl,
-            "refresh_token_ttl",
-            app.refresh_ttl_secs,
-        )?;
-        let access = secrets::new_token();
-        let refresh = secrets::new_token();
         let scope = grant.token.scope.intersect(app.permissions);
-        let record = TokenRecord {
-            access_hash: secrets::hash_token(&access),
-            refresh_hash: Some(secrets::hash_token(&refresh)),
-            app_id: app.id,
-            extension_id: grant.extension.id,
-            account_id: grant.extension.account_id,
+        let (issued, record) = self.pair(
+            app,
+            &grant.extension,
             scope,
-            access_expires: Some(now.plus_seconds(access_ttl)),
-            refresh_expires: Some(now.plus_seconds(refresh_ttl)),
-            family: grant.token.family.clone(),
-            endpoint_id: grant.token.endpoint_id.clone(),
-            created: now,
-        };
+            req,
+            grant.token.family.clone(),
+            grant.token.endpoint_id.clone(),
+        )?;
         self.store
             .rotate_refresh(old_hash, record)
             .await?
             .ok_or(Error::OAuth(OAuthFailure::RefreshReused))?;
-        Ok(IssuedToken {
-            access_token: access,
-            expires_in: access_ttl,
-            refresh_token: Some(refresh),
-            refresh_token_expires_in: Some(refresh_ttl),
-            scope,
-            owner: grant.extension.id,
-            endpoint_id: grant.token.endpoint_id,
-            family: grant.token.family,
-        })
+        Ok(issued)
     }
 }

@@ -234,9 +234,9 @@ impl Platform {
         })
     }
 
-    /// Issues a token pair (a refresh token only if the app may use the refresh grant) in
-    /// `family`, and stores their hashes.
-    async fn issue(
+    /// A new token pair for `ext` in `family` (a refresh token only if the app may use the
+    /// refresh grant), with the record of its hashes to store.
+    fn pair(
         &self,
         app: &App,
         ext: &Extension,
@@ -244,13 +244,14 @@ impl Platform {
         req: &TokenRequest,
         family: String,
         endpoint_id: String,
-    ) -> Result<IssuedToken> {
-        let access_ttl = TokenRequest::ttl(
+    ) -> Result<(IssuedToken, TokenRecord)> {
+        let ttl = |v, name, max| TokenRequest::ttl(v, name, max);
+        let access_ttl = ttl(
             &req.access_token_ttl,
             "access_token_ttl",
             app.access_ttl_secs,
         )?;
-        let refresh_ttl = TokenRequest::ttl(
+        let refresh_ttl = ttl(
             &req.refresh_token_ttl,
             "refresh_token_ttl",
             app.refresh_ttl_secs,
@@ -261,22 +262,20 @@ impl Platform {
             .contains(GrantType::RefreshToken)
             .then(secrets::new_token);
         let t = self.now();
-        self.store
-            .insert_token(TokenRecord {
-                access_hash: secrets::hash_token(&access),
-                refresh_hash: refresh.as_deref().map(secrets::hash_token),
-                app_id: app.id,
-                extension_id: ext.id,
-                account_id: ext.account_id,
-                scope,
-                access_expires: Some(t.plus_seconds(access_ttl)),
-                refresh_expires: refresh.as_ref().map(|_| t.plus_seconds(refresh_ttl)),
-                family: family.clone(),
-                endpoint_id: endpoint_id.clone(),
-                created: t,
-            })
-            .await?;
-        Ok(IssuedToken {
+        let record = TokenRecord {
+            access_hash: secrets::hash_token(&access),
+            refresh_hash: refresh.as_deref().map(secrets::hash_token),
+            app_id: app.id,
+            extension_id: ext.id,
+            account_id: ext.account_id,
+            scope,
+            access_expires: Some(t.plus_seconds(access_ttl)),
+            refresh_expires: refresh.as_ref().map(|_| t.plus_seconds(refresh_ttl)),
+            family: family.clone(),
+            endpoint_id: endpoint_id.clone(),
+            created: t,
+        };
+        let issued = IssuedToken {
             access_token: access,
             expires_in: access_ttl,
             refresh_token_expires_in: refresh.as_ref().map(|_| refresh_ttl),
@@ -285,6 +284,22 @@ impl Platform {
             owner: ext.id,
             endpoint_id,
             family,
-        })
+        };
+        Ok((issued, record))
+    }
+
+    /// Issues a new token pair (see [`Platform::pair`]) and stores its hashes.
+    async fn issue(
+        &self,
+        app: &App,
+        ext: &Extension,
+        scope: PermissionSet,
+        req: &TokenRequest,
+        family: String,
+        endpoint_id: String,
+    ) -> Result<IssuedToken> {
+        let (issued, record) = self.pair(app, ext, scope, req, family, endpoint_id)?;
+        self.store.insert_token(record).await?;
+        Ok(issued)
     }
 }
