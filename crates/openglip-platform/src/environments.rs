@@ -104,7 +104,7 @@ impl Platform {
         self.store.platform().sandbox_of(developer.id).await
     }
 
-    /// Creates the developer's sandbox account ("<company> (sandbox)"), its administrator being
+    /// Creates the developer's sandbox account ("`<company> (sandbox)`"), its administrator being
     /// the developer: no e-mail, they sign in with the account's main number and extension 101.
     /// One per developer.
     pub async fn create_sandbox(

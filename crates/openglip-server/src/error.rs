@@ -197,7 +197,8 @@ fn client(code: &'static str, message: &str) -> Row {
     )
 }
 
-fn message(e: &Error) -> String {
+/// The `message` of the error body (also what the pages show).
+pub fn message(e: &Error) -> String {
     match e {
         Error::InvalidParameter {
             detail: Some(d), ..

@@ -1,7 +1,8 @@
 //! The web pages: the sign-in and Access Request pages of the authorization server
-//! (`authorize`), the developer console (`console`) and the account admin portal (`portal`)
-//! (their JSON APIs are in `api`, behind the gate). Server-rendered HTML, written by hand with [`esc`]; one embedded
-//! stylesheet and a few lines of script, served from `/assets/`.
+//! (`authorize`), the developer console (`console`) and the account admin portal (`portal`;
+//! their JSON APIs are `api`'s, behind the gate), and the web client (`client`). Server-rendered
+//! HTML, written by hand with [`esc`]; one embedded stylesheet and a few lines of script, served
+//! from `/assets/`.
 //!
 //! Shared here: the page chrome, cookies, web sessions (the cookie holds the platform's session
 //! token), CSRF tokens (double-submit: a cookie and a hidden field that must match, plus an
@@ -344,11 +345,8 @@ impl Errors {
 /// A domain error in words for a person (internal details are not shown).
 pub fn error_message(e: &Error) -> String {
     match e {
-        Error::InvalidParameter {
-            detail: Some(d), ..
-        } => d.clone(),
         Error::Internal(_) | Error::Unavailable => "Something went wrong. Please try again.".into(),
-        other => other.to_string(),
+        other => crate::error::message(other),
     }
 }
 
@@ -370,11 +368,8 @@ pub fn failure_page(e: Error) -> Response {
         );
     }
     let message = match &e {
-        Error::InvalidParameter {
-            detail: Some(d), ..
-        } => d.clone(),
         Error::NotFound(_) => "There is nothing here, or it is not yours to see.".into(),
-        other => other.to_string(),
+        other => error_message(other),
     };
     error_page(status, "This did not work", &message)
 }

@@ -47,6 +47,26 @@ async fn the_console_api_registers_apps_and_rotates_secrets() {
     assert_eq!(b["errors"][0]["parameterName"], "redirectUris");
     let (s, b) = w.app.post("/console/api/apps", &dev, json!({"name": "X", "contactEmail": "alice@acme.test", "permissions": ["Nope"], "redirectUris": ["https://a.example/cb"]})).await;
     assert_rc_error(s, &b, 400, "CMN-101");
+    // Every wrong field at once, one `errors[]` entry each, in words for people.
+    let (s, b) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({"name": "", "contactEmail": "nope", "permissions": ["Nope"]}),
+        )
+        .await;
+    assert_rc_error(s, &b, 400, "CMN-101");
+    let named: Vec<&str> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["parameterName"].as_str().unwrap())
+        .collect();
+    for field in ["name", "contactEmail", "permissions", "redirectUris"] {
+        assert!(named.contains(&field), "{field}: {b}");
+    }
+    assert_eq!(b["message"], b["errors"][0]["message"]);
 
     let (s, app) = w
         .app
