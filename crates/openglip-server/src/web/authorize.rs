@@ -119,7 +119,8 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
         .platform()
         .app_record(client_id)
         .await
-        .map_err(|_| {
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading the app of an authorization request failed");
             Reject::Page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Try again in a moment.".into(),
