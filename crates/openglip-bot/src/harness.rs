@@ -23,7 +23,7 @@ use std::time::Duration;
 use openglip_domain::{Account, AccountId};
 use openglip_sdk::Client;
 use openglip_sdk::wire::PostInfo;
-use openglip_server::{AppState, ServerConfig, admin};
+use openglip_server::{AppState, ServerConfig};
 use openglip_testkit::{ALL_PERMISSIONS, TestApp};
 
 pub use openglip_testkit::{Browser, PASSWORD, Page, free_port, test_config};
@@ -58,7 +58,7 @@ impl TestServer {
         self.0.data_dir()
     }
 
-    /// The server's state, for provisioning (see `openglip_server::admin`).
+    /// The server's state, for provisioning (`AppState::platform`).
     pub fn state(&self) -> &AppState {
         self.0.state()
     }
@@ -118,7 +118,7 @@ pub struct Company {
     admin: Option<Person>,
 }
 
-/// A bot created with `admin::create_bot` (as `openglip admin bot create`).
+/// A bot created with `Platform::create_bot` (as `openglip admin bot create`).
 #[derive(Debug, Clone)]
 pub struct BotAccount {
     pub id: String,
@@ -165,7 +165,10 @@ impl Company {
 
     /// A bot extension with its permanent token.
     pub async fn bot(&self, server: &TestServer, name: &str) -> BotAccount {
-        let (ext, app, token) = admin::create_bot(server.state(), self.account_id, name)
+        let (ext, app, token) = server
+            .state()
+            .platform()
+            .create_bot(self.account_id, name)
             .await
             .expect("create a bot");
         BotAccount {
@@ -363,24 +366,25 @@ impl Company {
         redirect_uri: &str,
         public: bool,
     ) -> BotApp {
-        use openglip_server::platform::{AppForm, create_app};
+        use openglip_platform::apps::AppForm;
         let st = server.state();
         let admin = self.extension(server, &self.admin().id).await;
-        let (record, secret) = create_app(
-            st,
-            &admin,
-            &AppForm {
-                kind: openglip_domain::AppKind::Bot,
-                name: name.into(),
-                description: "A test bot".into(),
-                contact_email: self.admin().email.clone(),
-                redirect_uris: vec![redirect_uri.into()],
-                public_bot: public,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("registering the bot app: {e:?}"));
+        let (record, secret) = st
+            .platform()
+            .create_app(
+                &admin,
+                &AppForm {
+                    kind: openglip_domain::AppKind::Bot,
+                    name: name.into(),
+                    description: "A test bot".into(),
+                    contact_email: self.admin().email.clone(),
+                    redirect_uris: vec![redirect_uri.into()],
+                    public_bot: public,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("registering the bot app: {e:?}"));
         st.store()
             .platform()
             .set_app_stage(
@@ -419,10 +423,11 @@ impl Company {
             .expect("read the app")
             .expect("the app exists");
         let admin = self.extension(server, &self.admin().id).await;
-        let installed =
-            openglip_server::platform::install_bot(st, &record, self.account_id, &admin, true)
-                .await
-                .expect("install the bot");
+        let installed = st
+            .platform()
+            .install_bot(&record, self.account_id, &admin, true)
+            .await
+            .expect("install the bot");
         if let Some(Err(e)) = installed.delivery {
             panic!("the token was not delivered to the bot: {e}");
         }
@@ -433,7 +438,10 @@ impl Company {
     /// token stops working.
     pub async fn remove_bot(&self, server: &TestServer, bot_id: &str) {
         let id = openglip_domain::ExtensionId(bot_id.parse().expect("a numeric id"));
-        openglip_server::platform::remove_bot(server.state(), self.account_id, id)
+        server
+            .state()
+            .platform()
+            .remove_bot(self.account_id, id)
             .await
             .expect("remove the bot");
     }

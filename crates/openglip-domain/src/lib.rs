@@ -18,7 +18,9 @@ pub mod store;
 pub mod time;
 pub mod validate;
 
-pub use error::{AuthFailure, Error, Result};
+pub use error::{
+    AuthFailure, Error, FieldError, FieldErrors, JwtProblem, OAuthFailure, Result, SignInFailure,
+};
 pub use ids::*;
 pub use model::*;
 pub use perm::{GrantType, Permission, PermissionSet};

@@ -2,8 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use openglip_domain::error::AuthFailure;
-use openglip_domain::{Error, Permission};
+use openglip_domain::{AuthFailure, Error, OAuthFailure, Permission, SignInFailure};
 use openglip_wire::{ErrorBody, ErrorDetail};
 
 /// An error on its way out. Handlers return `Result<_, ApiError>` and use `?` on domain results.
@@ -22,7 +21,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
     use StatusCode as S;
     match e {
-        Error::InvalidParameter { .. } => (S::BAD_REQUEST, "CMN-101"),
+        Error::InvalidParameter { .. } | Error::Invalid(_) => (S::BAD_REQUEST, "CMN-101"),
         Error::MissingParameter(_) => (S::BAD_REQUEST, "CMN-100"),
         Error::TooLong { .. } => (S::BAD_REQUEST, "CMN-409"),
         Error::OutOfRange { .. } => (S::BAD_REQUEST, "CMN-411"),
@@ -47,13 +46,12 @@ pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
                 AuthFailure::ExtensionDisabled => "OAU-236",
             },
         ),
-        Error::OAuth { kind, code, .. } => (
-            match kind {
-                openglip_domain::error::OAuthError::InvalidClient => S::UNAUTHORIZED,
-                _ => S::BAD_REQUEST,
-            },
-            code,
-        ),
+        Error::OAuth(f) => {
+            let o = oauth(f);
+            (o.status, o.code)
+        }
+        Error::SignIn(SignInFailure::Throttled { .. }) => (S::TOO_MANY_REQUESTS, "CMN-301"),
+        Error::SignIn(_) => (S::BAD_REQUEST, "OAU-140"),
         Error::InvalidEventFilter(_) => (S::BAD_REQUEST, "SUB-508"),
         Error::WebhookValidationFailed(_) => (S::BAD_REQUEST, "SUB-525"),
         Error::UnsupportedTransport(_) => (S::BAD_REQUEST, "SUB-523"),
@@ -63,7 +61,144 @@ pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
     }
 }
 
-fn message(e: &Error) -> String {
+/// How an OAuth failure is answered: HTTP status, the RFC 6749 `error`, RingCentral's
+/// `errorCode`, the message, and the parameter it is about.
+pub struct OAuthAnswer {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub code: &'static str,
+    pub message: String,
+    pub parameter: Option<&'static str>,
+}
+
+/// The OAuth part of the table.
+pub fn oauth(f: &OAuthFailure) -> OAuthAnswer {
+    use OAuthFailure as F;
+    let (status, error, code, message, parameter): (StatusCode, _, _, String, _) = match f {
+        F::MissingParameter(p) => (
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "OAU-101",
+            format!("Parameter [{p}] is required"),
+            Some(*p),
+        ),
+        F::InvalidParameter(p) => (
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "OAU-101",
+            format!("Parameter [{p}] value is invalid"),
+            Some(*p),
+        ),
+        F::BodyNotUtf8 => bad(
+            "invalid_request",
+            "OAU-101",
+            "Request body is not valid UTF-8",
+        ),
+        F::BodyNotForm => bad(
+            "invalid_request",
+            "OAU-101",
+            "Request body must be application/x-www-form-urlencoded",
+        ),
+        F::UnsupportedGrantType(g) => bad(
+            "unsupported_grant_type",
+            "OAU-250",
+            format!("Unsupported grant type [{g}]"),
+        ),
+        F::GrantNotAllowed(g) => bad(
+            "unauthorized_client",
+            "OAU-251",
+            format!("Unauthorized for this grant type [{g}]"),
+        ),
+        F::MalformedClientCredentials => {
+            client("OAU-123", "Malformed HTTP Basic client credentials")
+        }
+        F::ClientAuthenticationRequired => client("OAU-123", "Client authentication is required"),
+        F::UnknownClient => client("OAU-127", "Invalid application"),
+        F::InvalidClientCredentials => client("OAU-146", "Invalid client credentials"),
+        F::InvalidCredentials => grant("OAU-140", "Invalid resource owner credentials"),
+        F::ExtensionNotActivated => grant("OAU-140", "Extension is not activated"),
+        F::ExtensionDisabled => grant("OAU-236", "Extension is disabled or frozen"),
+        F::ExtensionRemoved => grant("OAU-232", "Extension has been removed"),
+        F::UnknownScope(s) => bad("invalid_scope", "OAU-105", format!("Unknown scope [{s}]")),
+        F::ScopeNotAllowed => bad(
+            "invalid_scope",
+            "OAU-105",
+            "The application is not allowed the requested scope",
+        ),
+        // Unknown, used and expired codes look alike to the client.
+        F::CodeUnknown | F::CodeReused | F::CodeExpired => grant(
+            "OAU-109",
+            "Authorization code is invalid, expired or already used",
+        ),
+        F::CodeOfAnotherClient => grant(
+            "OAU-112",
+            "The authorization code was issued to another application",
+        ),
+        F::RedirectUriMismatch => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "OAU-110",
+            "Parameter [redirect_uri] does not match the one of the authorization request".into(),
+            Some("redirect_uri"),
+        ),
+        F::PkceMismatch => (
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "OAU-111",
+            "Parameter [code_verifier] does not match the code challenge".into(),
+            Some("code_verifier"),
+        ),
+        F::RefreshUnknown | F::RefreshReused => grant("OAU-211", "Token is revoked or not found"),
+        F::RefreshOfAnotherClient => grant(
+            "OAU-211",
+            "The refresh token was issued to another application",
+        ),
+        F::RefreshExpired => grant("OAU-214", "Refresh token expired"),
+        F::InvalidJwt(why) => grant("OAU-145", format!("Invalid JWT: {}", why.as_str())),
+        F::SandboxApp => bad(
+            "unauthorized_client",
+            "OAU-253",
+            "The application is in the sandbox: only sandbox accounts can authorize it until it is admitted to production",
+        ),
+    };
+    OAuthAnswer {
+        status,
+        error,
+        code,
+        message,
+        parameter,
+    }
+}
+
+type Row = (
+    StatusCode,
+    &'static str,
+    &'static str,
+    String,
+    Option<&'static str>,
+);
+
+fn bad(error: &'static str, code: &'static str, message: impl Into<String>) -> Row {
+    (StatusCode::BAD_REQUEST, error, code, message.into(), None)
+}
+
+fn grant(code: &'static str, message: impl Into<String>) -> Row {
+    bad("invalid_grant", code, message)
+}
+
+/// RFC 6749 §5.2: a failed client authentication is 401.
+fn client(code: &'static str, message: &str) -> Row {
+    (
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        code,
+        message.into(),
+        None,
+    )
+}
+
+/// The `message` of the error body (also what the pages show).
+pub fn message(e: &Error) -> String {
     match e {
         Error::InvalidParameter {
             detail: Some(d), ..
@@ -77,31 +212,52 @@ fn message(e: &Error) -> String {
             AuthFailure::ExtensionRemoved => "Extension not found".into(),
             AuthFailure::ExtensionDisabled => "Extension is disabled or frozen".into(),
         },
+        Error::OAuth(f) => oauth(f).message,
         // Never leak internals to clients; they are logged instead.
         Error::Internal(_) => "Internal Server Error".into(),
         other => other.to_string(),
     }
 }
 
-/// The RingCentral error body for a domain error.
+/// The RingCentral error body for a domain error: `errors[]` has one entry per field when
+/// several are wrong, and OAuth failures add `error` and `error_description`.
 pub fn body(e: &Error) -> ErrorBody {
     let (_, code) = status_and_code(e);
     let msg = message(e);
-    let (error, error_description) = match e {
-        Error::OAuth { kind, message, .. } => {
-            (Some(kind.as_str().to_string()), Some(message.clone()))
+    let detail = |message: String, parameter: Option<&str>| ErrorDetail {
+        error_code: code.to_string(),
+        message,
+        parameter_name: parameter.map(str::to_string),
+        parameter_value: None,
+    };
+    let (errors, error, error_description) = match e {
+        Error::Invalid(fields) if !fields.is_empty() => (
+            fields
+                .iter()
+                .map(|f| detail(f.message.clone(), Some(&f.name)))
+                .collect(),
+            None,
+            None,
+        ),
+        Error::OAuth(f) => {
+            let o = oauth(f);
+            (
+                vec![detail(o.message.clone(), o.parameter)],
+                Some(o.error.to_string()),
+                Some(o.message),
+            )
         }
-        _ => (None, None),
+        Error::SignIn(f) if !matches!(f, SignInFailure::Throttled { .. }) => (
+            vec![detail(msg.clone(), None)],
+            Some("invalid_grant".to_string()),
+            Some(msg.clone()),
+        ),
+        _ => (vec![detail(msg.clone(), e.parameter_name())], None, None),
     };
     ErrorBody {
         error_code: code.to_string(),
-        message: msg.clone(),
-        errors: vec![ErrorDetail {
-            error_code: code.to_string(),
-            message: msg,
-            parameter_name: e.parameter_name().map(str::to_string),
-            parameter_value: None,
-        }],
+        message: msg,
+        errors,
         error,
         error_description,
     }
@@ -118,7 +274,8 @@ impl IntoResponse for ApiError {
         match &self.0 {
             Error::RateLimited {
                 retry_after_secs, ..
-            } => {
+            }
+            | Error::SignIn(SignInFailure::Throttled { retry_after_secs }) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             Error::Unauthenticated(_) => {
@@ -127,9 +284,9 @@ impl IntoResponse for ApiError {
                     HeaderValue::from_static("Bearer realm=\"openglip\""),
                 );
             }
-            Error::OAuth { kind, .. } => {
+            Error::OAuth(f) => {
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                if *kind == openglip_domain::error::OAuthError::InvalidClient {
+                if oauth(f).error == "invalid_client" {
                     // RFC 6749 §5.2: a 401 names the client authentication scheme to use.
                     headers.insert(
                         header::WWW_AUTHENTICATE,

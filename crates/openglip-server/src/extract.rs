@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use openglip_domain::Error;
+use openglip_domain::{Error, OAuthFailure};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -155,23 +155,12 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiError(Error::PayloadTooLarge(crate::BODY_LIMIT)))?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| {
-            ApiError(Error::oauth(
-                openglip_domain::error::OAuthError::InvalidRequest,
-                "OAU-101",
-                "Request body is not valid UTF-8",
-            ))
-        })?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ApiError(Error::OAuth(OAuthFailure::BodyNotUtf8)))?;
         if ct.starts_with("application/json") {
             // Some clients post JSON to the token endpoint; accept a flat object of strings.
             let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-                .map_err(|_| {
-                    ApiError(Error::oauth(
-                        openglip_domain::error::OAuthError::InvalidRequest,
-                        "OAU-101",
-                        "Request body must be application/x-www-form-urlencoded",
-                    ))
-                })?;
+                .map_err(|_| ApiError(Error::OAuth(OAuthFailure::BodyNotForm)))?;
             let pairs = v
                 .into_iter()
                 .map(|(k, v)| match v {
@@ -182,5 +171,22 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
             return Ok(FormBody(Params(pairs)));
         }
         Ok(FormBody(Params::parse(text)))
+    }
+}
+
+/// The client's address (for throttling sign-ins), as an extractor.
+pub struct Peer(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_default(),
+        ))
     }
 }

@@ -214,7 +214,7 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
-    fn platform(&self) -> &dyn openglip_domain::platform::PlatformStore {
+    fn platform(&self) -> &dyn openglip_domain::store::PlatformStore {
         self
     }
 

@@ -1,10 +1,11 @@
-//! The platform part of the port (`openglip_domain::platform::PlatformStore`): environments,
+//! The platform part of the port (`openglip_domain::store::PlatformStore`): environments,
 //! console apps, web sessions, authorization codes, consents, JWT credentials, usage, bot
 //! installations, activation links, the mail outbox and profile images (schema version 3).
 
 use openglip_domain::events::EventPayload;
 use openglip_domain::perm::GrantSet;
 use openglip_domain::platform::*;
+use openglip_domain::store::PlatformStore;
 use openglip_domain::store::{BoxFuture, NewApp, NewExtension};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, Row, params};

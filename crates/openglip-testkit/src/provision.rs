@@ -1,9 +1,10 @@
 //! Fixtures: companies, people, apps and tokens, provisioned on a running [`TestApp`] the way
-//! the operator does (`openglip_server::admin`, as `openglip admin …`), and tokens from the
+//! the operator does (`openglip_platform::Platform`, as `openglip admin …`), and tokens from the
 //! password grant.
 
 use openglip_domain::{Account, Extension};
-use openglip_server::admin;
+use openglip_platform::accounts::{NewAccount, NewUser};
+use openglip_platform::apps::NewAppSpec;
 use reqwest::Response;
 use serde_json::Value;
 
@@ -66,25 +67,24 @@ impl TestApp {
         admin_email: &str,
         names: Option<(&str, &str)>,
     ) -> (Account, Extension) {
-        admin::create_account(
-            self.state(),
-            admin::NewAccount {
+        self.state()
+            .platform()
+            .create_account(NewAccount {
                 name: name.into(),
                 admin_email: admin_email.into(),
                 admin_password: PASSWORD.into(),
                 admin_first_name: names.map(|(first, _)| first.into()),
                 admin_last_name: names.map(|(_, last)| last.into()),
-            },
-        )
-        .await
-        .expect("create an account")
+            })
+            .await
+            .expect("create an account")
     }
 
     /// A person of `account` (not an administrator) with the password [`PASSWORD`].
     pub async fn user(&self, account: &Account, first: &str, last: &str, email: &str) -> Extension {
-        admin::create_user(
-            self.state(),
-            admin::NewUser {
+        self.state()
+            .platform()
+            .create_user(NewUser {
                 account_id: account.id,
                 email: email.into(),
                 first_name: first.into(),
@@ -92,27 +92,26 @@ impl TestApp {
                 password: Some(PASSWORD.into()),
                 extension_number: None,
                 is_admin: false,
-            },
-        )
-        .await
-        .expect("create a user")
+            })
+            .await
+            .expect("create a user")
     }
 
     /// An app of `account` (confidential, no redirect URI) with these grants and permissions.
     pub async fn client(&self, account: &Account, grants: &[&str], permissions: &[&str]) -> Client {
-        let (app, secret) = admin::create_app(
-            self.state(),
-            admin::NewAppSpec {
+        let (app, secret) = self
+            .state()
+            .platform()
+            .provision_app(NewAppSpec {
                 account_id: account.id,
                 name: "test app".into(),
                 redirect_uris: vec![],
                 grants: grants.iter().map(|s| s.to_string()).collect(),
                 permissions: permissions.iter().map(|s| s.to_string()).collect(),
                 public_client: false,
-            },
-        )
-        .await
-        .expect("create an app");
+            })
+            .await
+            .expect("create an app");
         Client {
             client_id: app.client_id,
             secret,

@@ -4,16 +4,20 @@
 //! domain entities into these types, and the client SDK reads them back.
 
 pub mod account;
+pub mod admin;
 pub mod card;
 pub mod chat;
+pub mod console;
 pub mod error;
 pub mod oauth;
 pub mod post;
 pub mod subscription;
 
 pub use account::*;
+pub use admin::*;
 pub use card::*;
 pub use chat::*;
+pub use console::*;
 pub use error::*;
 pub use oauth::*;
 pub use post::*;

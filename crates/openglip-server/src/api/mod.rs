@@ -1,12 +1,16 @@
-//! Route handlers, grouped by resource. Each is thin: parse, call the domain service, convert.
+//! Route handlers, grouped by resource. Each is thin: parse, call the domain's `Service` (or,
+//! for the console's and the admin portal's APIs and sessions, the `Platform`), convert.
 
 pub mod account;
 pub mod cards;
 pub mod chats;
+pub mod console;
 pub mod legacy;
 pub mod meta;
+pub mod portal;
 pub mod posts;
 pub mod profile;
+pub mod session;
 pub mod subscriptions;
 
 use axum::extract::{FromRequestParts, Path};

@@ -11,8 +11,8 @@ use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use openglip_domain::platform::ExtensionPatch;
-use openglip_domain::{Caller, Error, Extension, validate};
+use openglip_domain::{Caller, Error, Extension};
+use openglip_platform::profiles::{MAX_PROFILE_IMAGE, ProfileChanges, may_edit};
 use openglip_wire::ExtensionInfo;
 use serde::Deserialize;
 
@@ -21,9 +21,6 @@ use crate::AppState;
 use crate::convert;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, body_bytes};
-
-/// The largest profile image accepted.
-pub const MAX_IMAGE: usize = 1024 * 1024;
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -42,11 +39,7 @@ pub struct ExtensionUpdate {
 /// The extension the caller may change: themselves, or (administrators) anyone of the account.
 async fn editable(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
     let ext = st.service().extension(c, account, id).await?;
-    if ext.id != c.extension_id && !c.is_admin {
-        return Err(ApiError(Error::forbidden(
-            "Only the extension itself or an administrator can change it",
-        )));
-    }
+    may_edit(c, &ext)?;
     Ok(ext)
 }
 
@@ -59,25 +52,12 @@ pub async fn update(
 ) -> ApiResult<Json<ExtensionInfo>> {
     let ext = editable(&st, &c, &account_id, &extension_id).await?;
     let contact = body.contact.unwrap_or_default();
-    let mut patch = ExtensionPatch::default();
-    if let Some(f) = contact.first_name {
-        patch.first_name = Some(validate::name("contact.firstName", &f, validate::MAX_NAME)?);
-    }
-    if let Some(l) = contact.last_name {
-        patch.last_name = Some(validate::text(
-            "contact.lastName",
-            l.trim(),
-            validate::MAX_NAME,
-        )?);
-    }
-    if let Some(e) = contact.email {
-        patch.email = Some(validate::email("contact.email", &e)?);
-    }
-    let updated = st
-        .store()
-        .platform()
-        .update_extension(ext.id, patch)
-        .await?;
+    let changes = ProfileChanges {
+        first_name: contact.first_name,
+        last_name: contact.last_name,
+        email: contact.email,
+    };
+    let updated = st.platform().update_profile(&c, &ext, changes).await?;
     let account = st.service().account(&c, "~").await?;
     Ok(Json(convert::extension_info(
         &updated,
@@ -153,8 +133,8 @@ pub async fn upload(
     if bytes.is_empty() {
         return Err(ApiError(Error::MissingParameter("image".into())));
     }
-    if bytes.len() > MAX_IMAGE {
-        return Err(ApiError(Error::PayloadTooLarge(MAX_IMAGE)));
+    if bytes.len() > MAX_PROFILE_IMAGE {
+        return Err(ApiError(Error::PayloadTooLarge(MAX_PROFILE_IMAGE)));
     }
     let kind = sniff(&bytes).ok_or_else(|| {
         ApiError(Error::invalid_because(
@@ -168,9 +148,8 @@ pub async fn upload(
         ext.account_id,
         ext.id
     );
-    st.store()
-        .platform()
-        .set_profile_image(ext.id, kind.to_string(), bytes.to_vec(), uri)
+    st.platform()
+        .set_profile_image(&c, &ext, kind, bytes.to_vec(), uri)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -185,7 +164,6 @@ pub async fn image(
         .extension(&c, &account_id, &extension_id)
         .await?;
     let (ct, bytes) = st
-        .store()
         .platform()
         .profile_image(ext.id)
         .await?

@@ -2,7 +2,7 @@
 //! company (its administrator and Bob Baker) and an app registered to sign people in.
 
 use openglip_bot::harness::{Company, TestServer};
-use openglip_server::admin;
+use openglip_platform::apps::NewAppSpec;
 
 pub use openglip_bot::harness::PASSWORD;
 
@@ -29,19 +29,20 @@ impl Platform {
     /// A server-side REST API app of `company` that signs people in at `redirect_uri`:
     /// (client id, secret).
     pub async fn app(&self, company: &Company, redirect_uri: &str) -> (String, String) {
-        let (app, secret) = admin::create_app(
-            self.server.state(),
-            admin::NewAppSpec {
+        let (app, secret) = self
+            .server
+            .state()
+            .platform()
+            .provision_app(NewAppSpec {
                 account_id: company.account_id,
                 name: "Notes".into(),
                 redirect_uris: vec![redirect_uri.into()],
                 grants: vec!["authorization_code".into(), "refresh_token".into()],
                 permissions: vec!["ReadAccounts".into()],
                 public_client: false,
-            },
-        )
-        .await
-        .expect("register the app");
+            })
+            .await
+            .expect("register the app");
         (
             app.client_id,
             secret.expect("a server-side app has a secret"),

@@ -783,10 +783,13 @@ async fn the_extension_reads_as_the_bot_frameworks_expect() {
     assert_eq!(acct["mainNumber"], json!(w.acme.main_number));
 
     // A bot's permanent token reads type Bot.
-    let (bot, _, bot_token) =
-        openglip_server::admin::create_bot(w.app.state(), w.acme.id, "SmartFriend")
-            .await
-            .unwrap();
+    let (bot, _, bot_token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, "SmartFriend")
+        .await
+        .unwrap();
     let (s, me) = w.app.get(ME, &bot_token).await;
     assert_eq!(s, 200, "{me}");
     assert_eq!(me["type"], "Bot");

@@ -3,9 +3,9 @@
 //! and sandbox versus production.
 
 use openglip_domain::platform::AuthCode;
-use openglip_server::platform::{AppForm, ClientType};
+use openglip_platform::apps::{AppForm, ClientType};
 use openglip_server::secrets;
-use openglip_server::{RateLimitConfig, ServerConfig, admin};
+use openglip_server::{RateLimitConfig, ServerConfig};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -16,19 +16,20 @@ const ME: &str = "/restapi/v1.0/account/~/extension/~";
 
 /// An operator-provisioned app (admitted to production) with the authorization code grant.
 async fn code_app(w: &World, public: bool, grants: &[&str], perms: &[&str]) -> Client {
-    let (app, secret) = admin::create_app(
-        w.app.state(),
-        admin::NewAppSpec {
+    let (app, secret) = w
+        .app
+        .state()
+        .platform()
+        .provision_app(openglip_platform::apps::NewAppSpec {
             account_id: w.acme.id,
             name: "Kore Agent".into(),
             redirect_uris: vec![REDIRECT.into(), "https://agent.example/cb".into()],
             grants: grants.iter().map(|s| s.to_string()).collect(),
             permissions: perms.iter().map(|s| s.to_string()).collect(),
             public_client: public,
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     Client {
         client_id: app.client_id,
         secret,
@@ -835,22 +836,25 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     let w = World::new().await;
     // Bob develops an app in the console: it starts in the sandbox.
     let bob = w.bob.ext.clone();
-    let (record, secret) = openglip_server::platform::create_app(
-        w.app.state(),
-        &bob,
-        &AppForm {
-            name: "Travel Assistant".into(),
-            contact_email: "bob@acme.test".into(),
-            client_type: ClientType::ServerSide,
-            auth_code: true,
-            password: true,
-            redirect_uris: vec![REDIRECT.into()],
-            permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e:?}"));
+    let (record, secret) = w
+        .app
+        .state()
+        .platform()
+        .create_app(
+            &bob,
+            &AppForm {
+                name: "Travel Assistant".into(),
+                contact_email: "bob@acme.test".into(),
+                client_type: ClientType::ServerSide,
+                auth_code: true,
+                password: true,
+                redirect_uris: vec![REDIRECT.into()],
+                permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let client = Client {
         client_id: record.app.client_id.clone(),
         secret,
@@ -894,10 +898,13 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     assert!(s.has("sandbox"), "{}", s.body);
 
     // Bob's sandbox: its administrator (Bob, extension 101) can.
-    let (sandbox, sadmin) =
-        openglip_server::platform::create_sandbox(w.app.state(), &bob, "sandbox-password")
-            .await
-            .unwrap_or_else(|e| panic!("{e:?}"));
+    let (sandbox, sadmin) = w
+        .app
+        .state()
+        .platform()
+        .create_sandbox(&bob, "sandbox-password")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let login = format!("{}*101", sandbox.main_number);
     assert_eq!(sadmin.extension_number, "101");
     let (s, t) = token(

@@ -370,10 +370,13 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
 #[tokio::test]
 async fn a_bot_renames_itself_and_sets_its_avatar() {
     let w = World::new().await;
-    let (bot, _, token) =
-        openglip_server::admin::create_bot(w.app.state(), w.acme.id, "SmartFriend")
-            .await
-            .unwrap();
+    let (bot, _, token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, "SmartFriend")
+        .await
+        .unwrap();
     let recv = Receiver::start().await;
     subscribe(
         &w.app,

@@ -47,6 +47,26 @@ async fn the_console_api_registers_apps_and_rotates_secrets() {
     assert_eq!(b["errors"][0]["parameterName"], "redirectUris");
     let (s, b) = w.app.post("/console/api/apps", &dev, json!({"name": "X", "contactEmail": "alice@acme.test", "permissions": ["Nope"], "redirectUris": ["https://a.example/cb"]})).await;
     assert_rc_error(s, &b, 400, "CMN-101");
+    // Every wrong field at once, one `errors[]` entry each, in words for people.
+    let (s, b) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({"name": "", "contactEmail": "nope", "permissions": ["Nope"]}),
+        )
+        .await;
+    assert_rc_error(s, &b, 400, "CMN-101");
+    let named: Vec<&str> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["parameterName"].as_str().unwrap())
+        .collect();
+    for field in ["name", "contactEmail", "permissions", "redirectUris"] {
+        assert!(named.contains(&field), "{field}: {b}");
+    }
+    assert_eq!(b["message"], b["errors"][0]["message"]);
 
     let (s, app) = w
         .app
@@ -644,4 +664,86 @@ async fn admin_pages_add_a_user_without_a_phone_and_assign_an_extension() {
     // Apps page.
     let p = b.get("/admin/apps").await;
     assert!(p.has("Authorized apps"), "{}", p.body);
+}
+
+/// The console's and the admin portal's APIs are operations like every other: throttled
+/// (`X-Rate-Limit-*`, 429 `CMN-301`) and counted in `/metrics`. A session cookie is honoured
+/// only from this host: another origin, or an opaque one (`Origin: null`), is refused; the
+/// bearer form carries no ambient credential and needs no `Origin`.
+#[tokio::test]
+async fn the_console_and_admin_apis_are_behind_the_gate() {
+    let app = spawn_app_with(openglip_server::ServerConfig {
+        public_url: None,
+        rate_limits: openglip_server::RateLimitConfig::parse(
+            "light=3,medium=3,heavy=2,auth=20,penalty=60",
+        )
+        .unwrap(),
+        realtime: test_realtime(),
+    })
+    .await;
+    let w = World::with(app).await;
+    let dev = console(&w, "alice@acme.test").await;
+    for remaining in (0..3).rev() {
+        let r = w.app.req(reqwest::Method::GET, "/console/api/apps", &dev);
+        let r = r.send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let h = |n: &str| r.headers()[n].to_str().unwrap().to_string();
+        assert_eq!(h("x-rate-limit-group"), "Light");
+        assert_eq!(h("x-rate-limit-remaining"), remaining.to_string());
+    }
+    let (s, b) = w.app.get("/console/api/apps", &dev).await;
+    assert_rc_error(s, &b, 429, "CMN-301");
+    let metrics = w
+        .app
+        .http
+        .get(w.app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        r#"openglip_http_requests_total{operation="listConsoleApps",status="2xx"} 3"#,
+        r#"openglip_http_requests_total{operation="listConsoleApps",status="4xx"} 1"#,
+        r#"openglip_http_requests_total{operation="createConsoleSession",status="2xx"} 1"#,
+    ] {
+        assert!(metrics.contains(line), "{line} in\n{metrics}");
+    }
+
+    // Bob's console cookie, from this host and from elsewhere.
+    let b = w.app.browser();
+    b.get("/console/signin").await;
+    let p = b
+        .post(
+            "/console/signin",
+            &[("login", "bob@acme.test"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let cookie = format!("og_console={}", b.cookie("og_console").unwrap());
+    let with = |origin: Option<&str>| {
+        let mut r = w
+            .app
+            .http
+            .get(w.app.url("/console/api/sandbox"))
+            .header("cookie", &cookie);
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        send(r)
+    };
+    let (s, body) = with(Some("null")).await;
+    assert_rc_error(s, &body, 403, "CMN-408");
+    let (s, body) = with(Some("https://evil.example")).await;
+    assert_rc_error(s, &body, 403, "CMN-408");
+    // Signed in (no sandbox yet): from this host, or from a client that names no origin.
+    let (s, body) = with(Some(&w.app.base)).await;
+    assert_rc_error(s, &body, 404, "CMN-102");
+    let (s, body) = with(None).await;
+    assert_rc_error(s, &body, 404, "CMN-102");
+    // The console session is not an admin portal session, nor the other way round.
+    let admin_api = w.app.http.get(w.app.url("/admin/api/users"));
+    let (s, body) = send(admin_api.header("cookie", &cookie)).await;
+    assert_rc_error(s, &body, 401, "CMN-405");
 }

@@ -94,10 +94,13 @@ async fn poll_subscription(
 #[tokio::test]
 async fn smart_friend_flow_of_the_glip_api_overview() {
     let w = World::new().await;
-    let (bot, _, bot_token) =
-        openglip_server::admin::create_bot(w.app.state(), w.acme.id, "SmartFriend")
-            .await
-            .unwrap();
+    let (bot, _, bot_token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, "SmartFriend")
+        .await
+        .unwrap();
     let bot_user = User {
         ext: bot.clone(),
         email: String::new(),

@@ -17,7 +17,11 @@ use crate::AppState;
 use crate::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
+    // The forms' pages (`GET` of the same paths) are `conversation`'s.
     Router::new()
+        .route("/c/{chat}/posts", post(create_post))
+        .route("/new/dm", post(start_dm))
+        .route("/new/team", post(create_team))
         .route("/c/{chat}/posts/{post}/edit", post(edit_post))
         .route("/c/{chat}/posts/{post}/delete", post(delete_post))
         .route("/c/{chat}/{action}", post(chat_action))

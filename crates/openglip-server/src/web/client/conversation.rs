@@ -26,16 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}", get(page))
         .route("/c/{chat}/t/{post}", get(thread_page))
         .route("/c/{chat}/details", get(details_page))
-        .route(
-            "/c/{chat}/posts",
-            get(posts_fragment).post(super::actions::create_post),
-        )
+        .route("/c/{chat}/posts", get(posts_fragment))
         .route("/c/{chat}/posts/{post}", get(post_fragment))
-        .route("/new/dm", get(new_dm_page).post(super::actions::start_dm))
-        .route(
-            "/new/team",
-            get(new_team_page).post(super::actions::create_team),
-        )
+        .route("/new/dm", get(new_dm_page))
+        .route("/new/team", get(new_team_page))
         .route("/teams", get(browse_teams))
 }
 
