@@ -56,7 +56,8 @@ pub fn document() -> Value {
     add::<SubscriptionInfo>(&mut schemas);
     add::<SubscriptionList>(&mut schemas);
     add::<WsToken>(&mut schemas);
-    add::<Notification>(&mut schemas);
+    add::<EventBody>(&mut schemas);
+    add::<Notification<EventBody>>(&mut schemas);
 
     let mut paths = Map::new();
     for op in ops() {

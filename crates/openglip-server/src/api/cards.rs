@@ -53,9 +53,7 @@ pub async fn read(
                     st.service()
                         .card(&c, id)
                         .await
-                        .map(|card| {
-                            serde_json::to_value(convert::card_info(&card)).unwrap_or_default()
-                        })
+                        .map(|card| convert::card_info(&card))
                         .map_err(ApiError),
                 );
             }

@@ -354,7 +354,7 @@ pub async fn person(
                     st.service()
                         .person(&c, &resolve(id))
                         .await
-                        .map(|p| serde_json::to_value(convert::person_info(&p)).unwrap_or_default())
+                        .map(|p| convert::person_info(&p))
                         .map_err(ApiError),
                 );
             }

@@ -218,7 +218,7 @@ pub async fn read_group(
             st.service()
                 .visible_chat(&c, "groupId", id)
                 .await
-                .map(|chat| serde_json::to_value(convert::legacy_group(&chat)).unwrap_or_default())
+                .map(|chat| convert::legacy_group(&chat))
                 .map_err(ApiError),
         );
     }

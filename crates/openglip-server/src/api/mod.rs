@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use openglip_domain::paging::{self, PageToken};
 use openglip_domain::store::{Page, PageRequest};
 use openglip_domain::{ChatType, Error};
-use openglip_wire::Navigation;
+use openglip_wire::{Navigation, batch};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -143,41 +143,35 @@ pub fn navigation<T>(
     }
 }
 
-/// RingCentral's batch answer for several comma-separated ids: `207 Multi-Status`,
-/// `multipart/mixed`; the first part lists each item's status, then one part per item.
-pub fn multipart(parts: Vec<Result<serde_json::Value, ApiError>>) -> Response {
+/// RingCentral's batch answer for several comma-separated ids (`openglip_wire::batch`):
+/// `207 Multi-Status`, `multipart/mixed`; the first part lists each item's status, then one part
+/// per item, the record or its error body.
+pub fn multipart<T: serde::Serialize>(items: Vec<Result<T, ApiError>>) -> Response {
     let boundary = format!(
         "Boundary_{}",
         crate::secrets::new_id().replace(['-', '_'], "0")
     );
-    let statuses: Vec<serde_json::Value> = parts
+    let parts: Vec<batch::Part> = items
         .iter()
-        .map(|p| match p {
-            Ok(_) => serde_json::json!({"status": 200}),
-            Err(e) => serde_json::json!({"status": crate::error::status_and_code(&e.0).0.as_u16()}),
+        .map(|item| match item {
+            Ok(v) => batch::Part {
+                status: 200,
+                json: serde_json::to_string(v).expect("wire records serialise"),
+            },
+            Err(e) => batch::Part {
+                status: crate::error::status_and_code(&e.0).0.as_u16(),
+                json: serde_json::to_string(&crate::error::body(&e.0))
+                    .expect("error bodies serialise"),
+            },
         })
         .collect();
-    let mut body = String::new();
-    let mut push = |json: String| {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Type: application/json\r\n\r\n{json}\r\n"
-        ));
-    };
-    push(serde_json::json!({ "response": statuses }).to_string());
-    for p in parts {
-        match p {
-            Ok(v) => push(v.to_string()),
-            Err(e) => push(serde_json::to_string(&crate::error::body(&e.0)).unwrap_or_default()),
-        }
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
     (
         axum::http::StatusCode::MULTI_STATUS,
         [(
             header::CONTENT_TYPE,
             format!("multipart/mixed; boundary={boundary}"),
         )],
-        body,
+        batch::multipart(&boundary, &parts),
     )
         .into_response()
 }

@@ -12,8 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use openglip_domain::platform::ExtensionPatch;
 use openglip_domain::{Caller, Error, Extension, validate};
-use openglip_wire::ExtensionInfo;
-use serde::Deserialize;
+use openglip_wire::{ExtensionInfo, ExtensionUpdateRequest};
 
 use super::{P, base_url};
 use crate::AppState;
@@ -23,20 +22,6 @@ use crate::extract::JsonBody;
 
 /// The largest profile image accepted.
 pub const MAX_IMAGE: usize = 1024 * 1024;
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactUpdate {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtensionUpdate {
-    pub contact: Option<ContactUpdate>,
-}
 
 /// The extension the caller may change: themselves, or (administrators) anyone of the account.
 async fn editable(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
@@ -54,7 +39,7 @@ pub async fn update(
     Ext(c): Ext<Caller>,
     headers: HeaderMap,
     P((account_id, extension_id)): P<(String, String)>,
-    JsonBody(body): JsonBody<ExtensionUpdate>,
+    JsonBody(body): JsonBody<ExtensionUpdateRequest>,
 ) -> ApiResult<Json<ExtensionInfo>> {
     let ext = editable(&st, &c, &account_id, &extension_id).await?;
     let contact = body.contact.unwrap_or_default();

@@ -13,6 +13,7 @@ mod clients;
 mod compat;
 mod console;
 mod crash;
+mod event_bodies;
 mod helpers;
 mod legacy_groups;
 mod meta;
