@@ -6,6 +6,7 @@ mod authorization;
 mod bad_input;
 mod bots;
 mod cards;
+mod chatbot;
 mod chats;
 mod cli;
 mod client;
