@@ -13,21 +13,7 @@ use crate::AppState;
 use crate::auth::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::realtime::{crypto, webhook};
-
-/// Present on requests tunnelled over a WebSocket session (`ClientRequest` frames): a
-/// `WebSocket` subscription binds to that session.
-#[derive(Clone)]
-pub struct WsSessionRef(pub std::sync::Arc<dyn WsBinder>);
-
-/// What a WebSocket session offers the subscription endpoints.
-pub trait WsBinder: Send + Sync {
-    /// Makes `sub` the session's subscription (replacing any other) and returns the sink the hub
-    /// should deliver to.
-    fn bind(&self, sub: &Subscription) -> std::sync::Arc<dyn crate::realtime::Sink>;
-    /// The subscription currently bound, if any.
-    fn bound(&self) -> Option<String>;
-}
+use crate::realtime::{WsSessionRef, crypto, webhook};
 
 fn info(sub: &Subscription, base: &str) -> w::SubscriptionInfo {
     let t = now();

@@ -43,6 +43,20 @@ pub trait Sink: Send + Sync {
     fn close(&self) {}
 }
 
+/// Present on requests tunnelled over a WebSocket session (`ClientRequest` frames, put there by
+/// `ws::tunnel`): a `WebSocket` subscription made by such a request binds to that session.
+#[derive(Clone)]
+pub struct WsSessionRef(pub Arc<dyn WsBinder>);
+
+/// What a WebSocket session offers the subscription endpoints (`api::subscriptions`).
+pub trait WsBinder: Send + Sync {
+    /// Makes `sub` the session's subscription (replacing any other) and returns the sink the hub
+    /// should deliver to.
+    fn bind(&self, sub: &Subscription) -> Arc<dyn Sink>;
+    /// The subscription currently bound, if any.
+    fn bound(&self) -> Option<String>;
+}
+
 /// Settings of real-time delivery.
 #[derive(Debug, Clone)]
 pub struct RealtimeConfig {

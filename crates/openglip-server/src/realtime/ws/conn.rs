@@ -19,8 +19,7 @@ use super::session::{ConnHandle, Peek, RequestBinder, Session, Stop};
 use super::tunnel::{self, Origin};
 use super::{Opened, WsgError};
 use crate::AppState;
-use crate::api::subscriptions::WsSessionRef;
-use crate::realtime::Hub;
+use crate::realtime::{Hub, WsSessionRef};
 
 /// How long closing frames may take before the socket is just dropped.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);

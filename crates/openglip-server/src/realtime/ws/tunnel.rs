@@ -17,7 +17,7 @@ use tower::ServiceExt;
 
 use super::frame::{Body, Frame};
 use super::new_uuid;
-use crate::api::subscriptions::WsSessionRef;
+use crate::realtime::WsSessionRef;
 
 /// What the tunnelled requests inherit from the WebSocket's own HTTP request: the `Host` and
 /// `X-Forwarded-Proto` (so `uri` fields name this server as the client reaches it) and the peer.
