@@ -18,7 +18,7 @@ pub mod store;
 pub mod time;
 pub mod validate;
 
-pub use error::{AuthFailure, Error, Result};
+pub use error::{AuthFailure, Error, Result, Subject};
 pub use ids::*;
 pub use model::*;
 pub use perm::{GrantType, Permission, PermissionSet};

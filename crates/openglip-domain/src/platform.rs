@@ -250,7 +250,7 @@ pub trait PlatformStore: Send + Sync {
         account: AccountId,
         search: Option<String>,
     ) -> BoxFuture<'_, Vec<Extension>>;
-    /// Applies a patch and records `ExtensionUpdated`. `NotFound("extensionId")`,
+    /// Applies a patch and records `ExtensionUpdated`. `NotFound(Extension)`,
     /// `InvalidParameter("email")` when the e-mail is taken.
     fn update_extension(&self, id: ExtensionId, patch: ExtensionPatch) -> BoxFuture<'_, Extension>;
     /// Stores a profile image and points the extension's avatar at `uri`; records

@@ -33,9 +33,12 @@ pub(crate) fn create_app(c: &Connection, now: i64, new: NewApp) -> Result<App> {
     ])
     .map_err(|e| {
         if is_unique_violation(&e) {
-            Error::invalid_because("clientId", "The client id is already in use")
+            Error::InvalidSubject {
+                subject: Subject::App,
+                detail: "The client id is already in use".into(),
+            }
         } else if is_fk_violation(&e) {
-            Error::not_found("accountId")
+            Error::NotFound(Subject::Account)
         } else {
             internal(e)
         }

@@ -13,15 +13,44 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use openglip_domain::events::Generation;
 use openglip_domain::paging::{self, PageToken};
 use openglip_domain::store::{Page, PageRequest};
-use openglip_domain::{ChatType, Error};
+use openglip_domain::{AccountId, Caller, ChatId, ChatType, Error, ExtensionId, PostId, Subject};
 use openglip_wire::{Navigation, batch};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{self, ApiError};
 use crate::extract::Params;
+
+/// An account named in a path: `~` is the caller's own.
+pub fn account_id(c: &Caller, raw: &str, subject: Subject) -> Result<AccountId, Error> {
+    if raw == "~" {
+        Ok(c.account_id)
+    } else {
+        error::id(subject, raw)
+    }
+}
+
+/// An extension or person named in a path: `~` is the caller.
+pub fn extension_id(c: &Caller, raw: &str, subject: Subject) -> Result<ExtensionId, Error> {
+    if raw == "~" {
+        Ok(c.extension_id)
+    } else {
+        error::id(subject, raw)
+    }
+}
+
+/// A chat named in a path or body.
+pub fn chat_id(raw: &str) -> Result<ChatId, Error> {
+    error::id(Subject::Chat, raw)
+}
+
+/// A post named in a path.
+pub fn post_id(raw: &str) -> Result<PostId, Error> {
+    error::id(Subject::Post, raw)
+}
 
 /// Path parameters, failing with RingCentral errors.
 pub struct P<T>(pub T);
@@ -145,8 +174,11 @@ pub fn navigation<T>(
 
 /// RingCentral's batch answer for several comma-separated ids (`openglip_wire::batch`):
 /// `207 Multi-Status`, `multipart/mixed`; the first part lists each item's status, then one part
-/// per item, the record or its error body.
-pub fn multipart<T: serde::Serialize>(items: Vec<Result<T, ApiError>>) -> Response {
+/// per item, the record or its error body (named as `generation` names things).
+pub fn multipart<T: serde::Serialize>(
+    items: Vec<Result<T, Error>>,
+    generation: Generation,
+) -> Response {
     let boundary = format!(
         "Boundary_{}",
         crate::secrets::new_id().replace(['-', '_'], "0")
@@ -159,8 +191,8 @@ pub fn multipart<T: serde::Serialize>(items: Vec<Result<T, ApiError>>) -> Respon
                 json: serde_json::to_string(v).expect("wire records serialise"),
             },
             Err(e) => batch::Part {
-                status: crate::error::status_and_code(&e.0).0.as_u16(),
-                json: serde_json::to_string(&crate::error::body(&e.0))
+                status: error::status_and_code(e).0.as_u16(),
+                json: serde_json::to_string(&error::body_in(e, generation))
                     .expect("error bodies serialise"),
             },
         })

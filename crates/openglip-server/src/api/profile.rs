@@ -11,10 +11,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use openglip_domain::platform::ExtensionPatch;
-use openglip_domain::{Caller, Error, Extension, validate};
+use openglip_domain::{Caller, Error, Extension, Subject, validate};
 use openglip_wire::{ExtensionInfo, ExtensionUpdateRequest};
 
-use super::{P, base_url};
+use super::{P, account_id, base_url, extension_id};
 use crate::AppState;
 use crate::convert;
 use crate::error::{ApiError, ApiResult};
@@ -23,9 +23,16 @@ use crate::extract::JsonBody;
 /// The largest profile image accepted.
 pub const MAX_IMAGE: usize = 1024 * 1024;
 
+/// The extension named in the path (`~` is the caller, and its account).
+async fn found(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
+    let account = account_id(c, account, Subject::Account)?;
+    let id = extension_id(c, id, Subject::Extension)?;
+    Ok(st.service().extension(c, account, id).await?)
+}
+
 /// The extension the caller may change: themselves, or (administrators) anyone of the account.
 async fn editable(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
-    let ext = st.service().extension(c, account, id).await?;
+    let ext = found(st, c, account, id).await?;
     if ext.id != c.extension_id && !c.is_admin {
         return Err(ApiError(Error::forbidden(
             "Only the extension itself or an administrator can change it",
@@ -62,7 +69,7 @@ pub async fn update(
         .platform()
         .update_extension(ext.id, patch)
         .await?;
-    let account = st.service().account(&c, "~").await?;
+    let account = st.service().account(&c, c.account_id).await?;
     Ok(Json(convert::extension_info(
         &updated,
         &account,
@@ -182,16 +189,13 @@ pub async fn image(
     Ext(c): Ext<Caller>,
     P((account_id, extension_id)): P<(String, String)>,
 ) -> ApiResult<Response> {
-    let ext = st
-        .service()
-        .extension(&c, &account_id, &extension_id)
-        .await?;
+    let ext = found(&st, &c, &account_id, &extension_id).await?;
     let (ct, bytes) = st
         .store()
         .platform()
         .profile_image(ext.id)
         .await?
-        .ok_or_else(|| ApiError(Error::not_found("profileImage")))?;
+        .ok_or(ApiError(Error::NotFound(Subject::ProfileImage)))?;
     Ok((
         [
             (header::CONTENT_TYPE, ct),
