@@ -33,10 +33,7 @@ pub(crate) fn create_app(c: &Connection, now: i64, new: NewApp) -> Result<App> {
     ])
     .map_err(|e| {
         if is_unique_violation(&e) {
-            Error::InvalidSubject {
-                subject: Subject::App,
-                detail: "The client id is already in use".into(),
-            }
+            Error::invalid_because("clientId", "The client id is already in use")
         } else if is_fk_violation(&e) {
             Error::NotFound(Subject::Account)
         } else {
