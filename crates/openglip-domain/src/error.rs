@@ -166,6 +166,64 @@ impl FieldErrors {
     }
 }
 
+/// What a request named, in the domain's words: the thing that does not exist (or that the caller
+/// may not see), or that cannot be used as asked. The HTTP edge gives it the parameter name of the
+/// API generation that answers: a chat is `chatId`, or `groupId` in the legacy groups API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A company as its people see it (the team-messaging company).
+    Company,
+    /// An account as its administration sees it.
+    Account,
+    /// A person as the people of a company see one another (the team-messaging directory).
+    Person,
+    /// An extension as its account's administration sees it.
+    Extension,
+    Chat,
+    Post,
+    /// The post a new post replies to.
+    ParentPost,
+    /// A thread, named by its first post.
+    Thread,
+    /// An adaptive card.
+    Card,
+    /// An extension's profile image.
+    ProfileImage,
+    Subscription,
+    /// A registered app.
+    App,
+    /// Something of openglip's own APIs (the developer console, the admin portal), by the name
+    /// those APIs give it.
+    Other(&'static str),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Subject::Company => "company",
+            Subject::Account => "account",
+            Subject::Person => "person",
+            Subject::Extension => "extension",
+            Subject::Chat => "chat",
+            Subject::Post => "post",
+            Subject::ParentPost => "parent post",
+            Subject::Thread => "thread",
+            Subject::Card => "adaptive card",
+            Subject::ProfileImage => "profile image",
+            Subject::Subscription => "subscription",
+            Subject::App => "app",
+            Subject::Other(name) => name,
+        })
+    }
+}
+
+/// Names of openglip's own APIs (see [`Subject::Other`]).
+impl From<&'static str> for Subject {
+    fn from(name: &'static str) -> Subject {
+        Subject::Other(name)
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// A parameter (path, query or body) has a value that is not acceptable.
@@ -190,9 +248,12 @@ pub enum Error {
     UnsupportedMediaType(String),
     #[error("Request body is too large (limit {0} bytes)")]
     PayloadTooLarge(usize),
-    /// The resource named by a parameter does not exist, or the caller may not see it.
-    #[error("Resource for parameter [{0}] is not found")]
-    NotFound(String),
+    /// What the request named does not exist, or the caller may not see it.
+    #[error("The {0} is not found")]
+    NotFound(Subject),
+    /// What the request named exists, but cannot be used this way.
+    #[error("{detail}")]
+    InvalidSubject { subject: Subject, detail: String },
     #[error("Invalid URI")]
     InvalidUri,
     #[error("Method not allowed")]
@@ -247,8 +308,8 @@ impl Error {
             detail: Some(detail.into()),
         }
     }
-    pub fn not_found(name: impl Into<String>) -> Self {
-        Error::NotFound(name.into())
+    pub fn not_found(subject: impl Into<Subject>) -> Self {
+        Error::NotFound(subject.into())
     }
     pub fn forbidden(msg: impl Into<String>) -> Self {
         Error::Forbidden(msg.into())
@@ -256,13 +317,15 @@ impl Error {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Error::Internal(e.to_string())
     }
-    /// The parameter this error is about, if any (RingCentral's `parameterName`).
+    /// The request field this error is about, as the request named it, if any. Errors about a
+    /// [`Subject`] name it in the domain's words instead ([`Error::subject`]).
     pub fn parameter_name(&self) -> Option<&str> {
         match self {
             Error::InvalidParameter { name, .. }
             | Error::TooLong { name, .. }
             | Error::OutOfRange { name, .. } => Some(name),
-            Error::MissingParameter(n) | Error::NotFound(n) => Some(n),
+            Error::MissingParameter(n) => Some(n),
+            Error::NotFound(Subject::Other(n)) => Some(n),
             Error::Invalid(fields) => fields.first().map(|f| f.name.as_str()),
             _ => None,
         }
@@ -289,6 +352,14 @@ impl Error {
             | Error::TooLong { name, .. }
             | Error::OutOfRange { name, .. } => one(name),
             Error::MissingParameter(name) => one(name),
+            _ => None,
+        }
+    }
+
+    /// What this error is about, when it is about something the request named.
+    pub fn subject(&self) -> Option<Subject> {
+        match self {
+            Error::NotFound(s) | Error::InvalidSubject { subject: s, .. } => Some(*s),
             _ => None,
         }
     }

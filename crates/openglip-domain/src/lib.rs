@@ -20,6 +20,7 @@ pub mod validate;
 
 pub use error::{
     AuthFailure, Error, FieldError, FieldErrors, JwtProblem, OAuthFailure, Result, SignInFailure,
+    Subject,
 };
 pub use ids::*;
 pub use model::*;

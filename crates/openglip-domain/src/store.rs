@@ -5,7 +5,7 @@
 //! - each mutating call is atomic: it commits completely or not at all;
 //! - a call returns only after its transaction is durable (committed);
 //! - the store assigns ids and the `created`/`modified` timestamps (UTC, milliseconds) at commit;
-//! - errors are `Error::NotFound(param)` / `Error::Forbidden` / `Error::InvalidParameter` where the
+//! - errors are `Error::NotFound(subject)` / `Error::Forbidden` / `Error::InvalidParameter` where the
 //!   call documents them, `Error::Internal` for anything the database itself reports.
 
 use std::future::Future;
@@ -235,7 +235,7 @@ pub trait Store: Send + Sync + 'static {
     // ---- posts ----
 
     /// Inserts a post in one transaction. `Forbidden` if the creator is not a member of the chat,
-    /// `NotFound("chatId")` if there is no such chat, `NotFound("parentPostId")` if the parent is
+    /// `NotFound(Chat)` if there is no such chat, `NotFound(ParentPost)` if the parent is
     /// not a post of the same chat.
     fn create_post(&self, new: NewPost) -> BoxFuture<'_, Post>;
     fn post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, Option<Post>>;
@@ -261,7 +261,7 @@ pub trait Store: Send + Sync + 'static {
     /// A post by its id alone, in whatever chat (a card is named by its post's id only).
     fn post_by_id(&self, id: PostId) -> BoxFuture<'_, Option<Post>>;
     /// Replaces the attachments of a post (its text is kept) and records `PostChanged`.
-    /// `NotFound("postId")` if it is not a post of that chat.
+    /// `NotFound(Post)` if it is not a post of that chat.
     fn update_post_attachments(
         &self,
         chat: ChatId,
@@ -298,7 +298,7 @@ pub trait Store: Send + Sync + 'static {
     fn subscriptions_of(&self, owner: ExtensionId, app: AppId) -> BoxFuture<'_, Vec<Subscription>>;
     /// Every subscription (the delivery side loads them at start).
     fn all_subscriptions(&self) -> BoxFuture<'_, Vec<Subscription>>;
-    /// Replaces filters, transport, key, status and expiry. `NotFound("subscriptionId")`.
+    /// Replaces filters, transport, key, status and expiry. `NotFound(Subscription)`.
     fn update_subscription(&self, sub: Subscription) -> BoxFuture<'_, Subscription>;
     /// Returns whether it existed.
     fn delete_subscription(&self, id: String) -> BoxFuture<'_, bool>;
@@ -338,7 +338,7 @@ pub trait PlatformStore: Send + Sync {
         account: AccountId,
         search: Option<String>,
     ) -> BoxFuture<'_, Vec<Extension>>;
-    /// Applies a patch and records `ExtensionUpdated`. `NotFound("extensionId")`,
+    /// Applies a patch and records `ExtensionUpdated`. `NotFound(Extension)`,
     /// `InvalidParameter("email")` when the e-mail is taken.
     fn update_extension(&self, id: ExtensionId, patch: ExtensionPatch) -> BoxFuture<'_, Extension>;
     /// Stores a profile image and points the extension's avatar at `uri`; records

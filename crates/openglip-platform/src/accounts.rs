@@ -71,7 +71,11 @@ pub struct NewUser {
 
 impl Platform {
     /// The account, or `NotFound(param)`.
-    pub(crate) async fn existing_account(&self, id: AccountId, param: &str) -> Result<Account> {
+    pub(crate) async fn existing_account(
+        &self,
+        id: AccountId,
+        param: &'static str,
+    ) -> Result<Account> {
         self.store
             .account(id)
             .await?

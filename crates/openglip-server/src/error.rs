@@ -1,11 +1,14 @@
-//! The one place where domain errors become HTTP: status, RingCentral `errorCode`, and body.
+//! The one place where domain errors become HTTP: status, RingCentral `errorCode`, and body,
+//! with the parameter names of the API generation that answers.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use openglip_domain::{AuthFailure, Error, OAuthFailure, Permission, SignInFailure};
+use openglip_domain::events::Generation;
+use openglip_domain::{AuthFailure, Error, OAuthFailure, Permission, SignInFailure, Subject};
 use openglip_wire::{ErrorBody, ErrorDetail};
 
-/// An error on its way out. Handlers return `Result<_, ApiError>` and use `?` on domain results.
+/// An error on its way out of the current API (and of everything that names a chat `chatId`).
+/// Handlers return `Result<_, ApiError>` and use `?` on domain results.
 #[derive(Debug)]
 pub struct ApiError(pub Error);
 
@@ -16,6 +19,62 @@ impl From<Error> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// An error on its way out of the legacy groups API (`/restapi/v1.0/glip/groups`,
+/// `/restapi/v1.0/glip/posts`), which names a chat `groupId`.
+#[derive(Debug)]
+pub struct LegacyError(pub Error);
+
+impl From<Error> for LegacyError {
+    fn from(e: Error) -> Self {
+        LegacyError(e)
+    }
+}
+
+impl From<ApiError> for LegacyError {
+    fn from(e: ApiError) -> Self {
+        LegacyError(e.0)
+    }
+}
+
+pub type LegacyResult<T> = Result<T, LegacyError>;
+
+/// The parameter that names `subject` in `generation` (RingCentral's `parameterName`).
+pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
+    match subject {
+        Subject::Chat => match generation {
+            Generation::Legacy => "groupId",
+            Generation::Current => "chatId",
+        },
+        Subject::Company => "companyId",
+        Subject::Account => "accountId",
+        Subject::Person => "personId",
+        Subject::Extension => "extensionId",
+        Subject::Post => "postId",
+        Subject::ParentPost => "parentPostId",
+        Subject::Thread => "threadId",
+        Subject::Card => "cardId",
+        Subject::ProfileImage => "profileImage",
+        Subject::Subscription => "subscriptionId",
+        Subject::App => "clientId",
+        Subject::Other(name) => name,
+    }
+}
+
+/// The parameter an error is about, as `generation` names it: the name of its [`Subject`], or
+/// the request field it names.
+pub fn parameter_in(e: &Error, generation: Generation) -> Option<&str> {
+    match e.subject() {
+        Some(s) => Some(parameter(s, generation)),
+        None => e.parameter_name(),
+    }
+}
+
+/// Parses an id from a path or a body. A malformed id is "not found", the way RingCentral
+/// answers for ids it does not know.
+pub fn id<T: std::str::FromStr>(subject: Subject, raw: &str) -> Result<T, Error> {
+    raw.trim().parse().map_err(|_| Error::NotFound(subject))
+}
 
 /// The mapping table: (HTTP status, RingCentral error code) for every domain error.
 pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
@@ -30,6 +89,7 @@ pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
         Error::UnsupportedMediaType(_) => (S::UNSUPPORTED_MEDIA_TYPE, "CMN-407"),
         Error::PayloadTooLarge(_) => (S::PAYLOAD_TOO_LARGE, "CMN-101"),
         Error::NotFound(_) => (S::NOT_FOUND, "CMN-102"),
+        Error::InvalidSubject { .. } => (S::BAD_REQUEST, "CMN-101"),
         Error::InvalidUri => (S::NOT_FOUND, "CMN-120"),
         Error::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "CMN-120"),
         Error::AppPermissionRequired(_) => (S::FORBIDDEN, "CMN-401"),
@@ -197,9 +257,18 @@ fn client(code: &'static str, message: &str) -> Row {
     )
 }
 
-/// The `message` of the error body (also what the pages show).
+/// The `message` of the error body in the current API (also what the pages show).
 pub fn message(e: &Error) -> String {
+    message_in(e, Generation::Current)
+}
+
+/// The `message` of the error body, naming parameters as `generation` names them.
+fn message_in(e: &Error, generation: Generation) -> String {
     match e {
+        Error::NotFound(s) => format!(
+            "Resource for parameter [{}] is not found",
+            parameter(*s, generation)
+        ),
         Error::InvalidParameter {
             detail: Some(d), ..
         } => d.clone(),
@@ -219,11 +288,15 @@ pub fn message(e: &Error) -> String {
     }
 }
 
-/// The RingCentral error body for a domain error: `errors[]` has one entry per field when
-/// several are wrong, and OAuth failures add `error` and `error_description`.
+/// The RingCentral error body for a domain error, in the current API.
 pub fn body(e: &Error) -> ErrorBody {
+    body_in(e, Generation::Current)
+}
+
+/// The RingCentral error body for a domain error, named as `generation` names things.
+pub fn body_in(e: &Error, generation: Generation) -> ErrorBody {
     let (_, code) = status_and_code(e);
-    let msg = message(e);
+    let msg = message_in(e, generation);
     let detail = |message: String, parameter: Option<&str>| ErrorDetail {
         error_code: code.to_string(),
         message,
@@ -252,7 +325,11 @@ pub fn body(e: &Error) -> ErrorBody {
             Some("invalid_grant".to_string()),
             Some(msg.clone()),
         ),
-        _ => (vec![detail(msg.clone(), e.parameter_name())], None, None),
+        _ => (
+            vec![detail(msg.clone(), parameter_in(e, generation))],
+            None,
+            None,
+        ),
     };
     ErrorBody {
         error_code: code.to_string(),
@@ -265,42 +342,95 @@ pub fn body(e: &Error) -> ErrorBody {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, _) = status_and_code(&self.0);
-        if let Error::Internal(detail) = &self.0 {
-            tracing::error!(error = %detail, "internal error");
+        respond(self.0, Generation::Current)
+    }
+}
+
+impl IntoResponse for LegacyError {
+    fn into_response(self) -> Response {
+        respond(self.0, Generation::Legacy)
+    }
+}
+
+/// The response for an error: status, body, and the headers some errors carry.
+fn respond(e: Error, generation: Generation) -> Response {
+    let (status, _) = status_and_code(&e);
+    if let Error::Internal(detail) = &e {
+        tracing::error!(error = %detail, "internal error");
+    }
+    let mut resp = (status, axum::Json(body_in(&e, generation))).into_response();
+    let headers = resp.headers_mut();
+    match &e {
+        Error::RateLimited {
+            retry_after_secs, ..
         }
-        let mut resp = (status, axum::Json(body(&self.0))).into_response();
-        let headers = resp.headers_mut();
-        match &self.0 {
-            Error::RateLimited {
-                retry_after_secs, ..
-            }
-            | Error::SignIn(SignInFailure::Throttled { retry_after_secs }) => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-            }
-            Error::Unauthenticated(_) => {
+        | Error::SignIn(SignInFailure::Throttled { retry_after_secs }) => {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        Error::Unauthenticated(_) => {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"openglip\""),
+            );
+        }
+        Error::OAuth(f) => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if oauth(f).error == "invalid_client" {
+                // RFC 6749 §5.2: a 401 names the client authentication scheme to use.
                 headers.insert(
                     header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"openglip\""),
+                    HeaderValue::from_static("Basic realm=\"openglip\""),
                 );
             }
-            Error::OAuth(f) => {
-                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                if oauth(f).error == "invalid_client" {
-                    // RFC 6749 §5.2: a 401 names the client authentication scheme to use.
-                    headers.insert(
-                        header::WWW_AUTHENTICATE,
-                        HeaderValue::from_static("Basic realm=\"openglip\""),
-                    );
-                }
-            }
-            _ => {}
         }
-        resp
+        _ => {}
     }
+    resp
 }
 
 /// Shorthand for the permission error.
 pub fn needs(p: Permission) -> ApiError {
     ApiError(Error::AppPermissionRequired(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_are_named_as_the_answering_generation_names_them() {
+        let e = Error::NotFound(Subject::Chat);
+        let current = body(&e);
+        assert_eq!(current.errors[0].parameter_name.as_deref(), Some("chatId"));
+        assert_eq!(
+            current.message,
+            "Resource for parameter [chatId] is not found"
+        );
+        let legacy = body_in(&e, Generation::Legacy);
+        assert_eq!(legacy.errors[0].parameter_name.as_deref(), Some("groupId"));
+        assert_eq!(
+            legacy.message,
+            "Resource for parameter [groupId] is not found"
+        );
+        // Everything else is named alike in both.
+        let person = body_in(&Error::NotFound(Subject::Person), Generation::Legacy);
+        assert_eq!(person.errors[0].parameter_name.as_deref(), Some("personId"));
+        let bad = Error::InvalidSubject {
+            subject: Subject::Chat,
+            detail: "not a team".into(),
+        };
+        assert_eq!(status_and_code(&bad), (StatusCode::BAD_REQUEST, "CMN-101"));
+        assert_eq!(
+            body_in(&bad, Generation::Legacy).errors[0]
+                .parameter_name
+                .as_deref(),
+            Some("groupId")
+        );
+        assert_eq!(
+            id::<openglip_domain::ChatId>(Subject::Chat, "x")
+                .unwrap_err()
+                .subject(),
+            Some(Subject::Chat)
+        );
+    }
 }

@@ -58,7 +58,8 @@ pub fn document(ops: &[Op]) -> Value {
     add::<SubscriptionInfo>(&mut schemas);
     add::<SubscriptionList>(&mut schemas);
     add::<WsToken>(&mut schemas);
-    add::<Notification>(&mut schemas);
+    add::<EventBody>(&mut schemas);
+    add::<Notification<EventBody>>(&mut schemas);
     add::<WebSessionRequest>(&mut schemas);
     add::<WebSessionInfo>(&mut schemas);
     add::<ConsoleApp>(&mut schemas);

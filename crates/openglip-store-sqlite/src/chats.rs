@@ -67,7 +67,7 @@ pub(crate) fn insert_chat(c: &Connection, now: i64, new: ChatInsert<'_>) -> Resu
     ])
     .map_err(|e| {
         if is_fk_violation(&e) {
-            Error::not_found("accountId")
+            Error::NotFound(Subject::Account)
         } else {
             internal(e)
         }
@@ -228,7 +228,7 @@ pub(crate) fn chat(c: &Connection, id: ChatId) -> Result<Option<Chat>> {
 }
 
 fn existing_chat(c: &Connection, id: ChatId) -> Result<Chat> {
-    chat(c, id)?.ok_or_else(|| Error::not_found("chatId"))
+    chat(c, id)?.ok_or(Error::NotFound(Subject::Chat))
 }
 
 pub(crate) fn everyone_chat(c: &Connection, account: AccountId) -> Result<Chat> {
@@ -241,7 +241,7 @@ pub(crate) fn everyone_chat(c: &Connection, account: AccountId) -> Result<Chat> 
         .optional()
         .db()?;
     let Some(mut ch) = found else {
-        return Err(Error::not_found("accountId"));
+        return Err(Error::NotFound(Subject::Account));
     };
     load_members(c, std::slice::from_mut(&mut ch))?;
     Ok(ch)
@@ -391,7 +391,7 @@ pub(crate) fn set_favorite(
         .exists([chat.0])
         .db()?;
     if !exists {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     }
     c.prepare_cached(
         "INSERT OR IGNORE INTO favorites (person_id, chat_id, created) VALUES (?1, ?2, ?3)",
@@ -400,7 +400,7 @@ pub(crate) fn set_favorite(
     .execute(params![member.0, chat.0, now])
     .map_err(|e| {
         if is_fk_violation(&e) {
-            Error::not_found("personId")
+            Error::NotFound(Subject::Extension)
         } else {
             internal(e)
         }
@@ -427,7 +427,7 @@ pub(crate) fn update_chat(c: &Connection, now: i64, id: ChatId, patch: ChatPatch
         ])
         .db()?;
     if n == 0 {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     }
     existing_chat(c, id)
 }
@@ -465,7 +465,7 @@ pub(crate) fn change_members(
         .optional()
         .db()?;
     let Some(kind) = kind else {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     };
     // A conversation is its member set (see `member_key`): it never changes members.
     if ChatType::parse(&kind).is_some_and(ChatType::is_conversation) {
@@ -530,7 +530,7 @@ pub(crate) fn delete_chat(c: &Connection, id: ChatId) -> Result<()> {
         .execute([id.0])
         .db()?;
     if n == 0 {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     }
     Ok(())
 }

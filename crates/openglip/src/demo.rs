@@ -74,10 +74,7 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
                 name: Some("Launch".into()),
                 description: Some("Everything about the spring launch".into()),
                 public: Some(true),
-                members: people[1..]
-                    .iter()
-                    .map(|p| MemberInput::Id(p.id.to_string()))
-                    .collect(),
+                members: people[1..].iter().map(|p| MemberInput::Id(p.id)).collect(),
             },
         )
         .await
@@ -100,7 +97,7 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
     for (who, text) in lines {
         svc.create_post(
             &caller(&people[who]),
-            &team.id.to_string(),
+            team.id,
             PostInput {
                 text: Some(text),
                 ..Default::default()

@@ -11,34 +11,26 @@ use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use openglip_domain::{Caller, Error, Extension};
+use openglip_domain::{Caller, Error, Extension, Subject};
 use openglip_platform::profiles::{MAX_PROFILE_IMAGE, ProfileChanges, may_edit};
-use openglip_wire::ExtensionInfo;
-use serde::Deserialize;
+use openglip_wire::{ExtensionInfo, ExtensionUpdateRequest};
 
-use super::{P, base_url};
+use super::{P, account_id, base_url, extension_id};
 use crate::AppState;
 use crate::convert;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, body_bytes};
 
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactUpdate {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtensionUpdate {
-    pub contact: Option<ContactUpdate>,
+/// The extension named in the path (`~` is the caller, and its account).
+async fn found(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
+    let account = account_id(c, account, Subject::Account)?;
+    let id = extension_id(c, id, Subject::Extension)?;
+    Ok(st.service().extension(c, account, id).await?)
 }
 
 /// The extension the caller may change: themselves, or (administrators) anyone of the account.
 async fn editable(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
-    let ext = st.service().extension(c, account, id).await?;
+    let ext = found(st, c, account, id).await?;
     may_edit(c, &ext)?;
     Ok(ext)
 }
@@ -48,7 +40,7 @@ pub async fn update(
     Ext(c): Ext<Caller>,
     headers: HeaderMap,
     P((account_id, extension_id)): P<(String, String)>,
-    JsonBody(body): JsonBody<ExtensionUpdate>,
+    JsonBody(body): JsonBody<ExtensionUpdateRequest>,
 ) -> ApiResult<Json<ExtensionInfo>> {
     let ext = editable(&st, &c, &account_id, &extension_id).await?;
     let contact = body.contact.unwrap_or_default();
@@ -58,7 +50,7 @@ pub async fn update(
         email: contact.email,
     };
     let updated = st.platform().update_profile(&c, &ext, changes).await?;
-    let account = st.service().account(&c, "~").await?;
+    let account = st.service().account(&c, c.account_id).await?;
     Ok(Json(convert::extension_info(
         &updated,
         &account,
@@ -159,15 +151,12 @@ pub async fn image(
     Ext(c): Ext<Caller>,
     P((account_id, extension_id)): P<(String, String)>,
 ) -> ApiResult<Response> {
-    let ext = st
-        .service()
-        .extension(&c, &account_id, &extension_id)
-        .await?;
+    let ext = found(&st, &c, &account_id, &extension_id).await?;
     let (ct, bytes) = st
         .platform()
         .profile_image(ext.id)
         .await?
-        .ok_or_else(|| ApiError(Error::not_found("profileImage")))?;
+        .ok_or(ApiError(Error::NotFound(Subject::ProfileImage)))?;
     Ok((
         [
             (header::CONTENT_TYPE, ct),

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use openglip_domain::events::{self, Subscription, SubscriptionStatus, Transport};
-use openglip_domain::{Caller, Error, Permission};
+use openglip_domain::{Caller, Error, Permission, Subject};
 use openglip_wire as w;
 
 use super::{P, base_url};
@@ -267,7 +267,7 @@ pub async fn create(
 async fn own(st: &AppState, c: &Caller, id: &str) -> Result<Subscription, ApiError> {
     match st.store().subscription(id.to_string()).await? {
         Some(s) if s.owner == c.extension_id && s.app_id == c.app_id && s.expires > now() => Ok(s),
-        _ => Err(Error::not_found("subscriptionId").into()),
+        _ => Err(Error::NotFound(Subject::Subscription).into()),
     }
 }
 

@@ -269,7 +269,10 @@ async fn people_for(st: &AppState, v: &Viewer, q: &Params) -> Result<Vec<Extensi
     let text = q.get("q").unwrap_or("").trim();
     match q.get("chat").filter(|c| !c.is_empty()) {
         Some(chat) if text.is_empty() => {
-            let chat = st.service().member_chat(&v.caller, "chat", chat).await?;
+            let chat = st
+                .service()
+                .member_chat(&v.caller, crate::api::chat_id(chat)?)
+                .await?;
             let ids: Vec<ExtensionId> = chat
                 .members
                 .iter()
