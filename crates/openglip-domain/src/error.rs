@@ -192,9 +192,16 @@ pub enum Subject {
     Subscription,
     /// A registered app.
     App,
-    /// Something of openglip's own APIs (the developer console, the admin portal), by the name
-    /// those APIs give it.
-    Other(&'static str),
+    /// A developer's JWT credential.
+    Jwt,
+    /// The person a new JWT credential is to sign in (the developer, or a sandbox's administrator).
+    JwtOwner,
+    /// A developer's sandbox account.
+    Sandbox,
+    /// An extension number an administrator keeps unassigned.
+    UnassignedNumber,
+    /// An activation link sent to a person who has no password yet.
+    ActivationLink,
 }
 
 impl std::fmt::Display for Subject {
@@ -212,15 +219,12 @@ impl std::fmt::Display for Subject {
             Subject::ProfileImage => "profile image",
             Subject::Subscription => "subscription",
             Subject::App => "app",
-            Subject::Other(name) => name,
+            Subject::Jwt => "JWT credential",
+            Subject::JwtOwner => "owner of the JWT credential",
+            Subject::Sandbox => "sandbox",
+            Subject::UnassignedNumber => "unassigned extension number",
+            Subject::ActivationLink => "activation link",
         })
-    }
-}
-
-/// Names of openglip's own APIs (see [`Subject::Other`]).
-impl From<&'static str> for Subject {
-    fn from(name: &'static str) -> Subject {
-        Subject::Other(name)
     }
 }
 
@@ -308,8 +312,12 @@ impl Error {
             detail: Some(detail.into()),
         }
     }
-    pub fn not_found(subject: impl Into<Subject>) -> Self {
-        Error::NotFound(subject.into())
+    /// What the request named exists, but cannot be used this way, and why.
+    pub fn invalid_subject(subject: Subject, detail: impl Into<String>) -> Self {
+        Error::InvalidSubject {
+            subject,
+            detail: detail.into(),
+        }
     }
     pub fn forbidden(msg: impl Into<String>) -> Self {
         Error::Forbidden(msg.into())
@@ -325,7 +333,6 @@ impl Error {
             | Error::TooLong { name, .. }
             | Error::OutOfRange { name, .. } => Some(name),
             Error::MissingParameter(n) => Some(n),
-            Error::NotFound(Subject::Other(n)) => Some(n),
             Error::Invalid(fields) => fields.first().map(|f| f.name.as_str()),
             _ => None,
         }

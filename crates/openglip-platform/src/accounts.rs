@@ -70,16 +70,12 @@ pub struct NewUser {
 }
 
 impl Platform {
-    /// The account, or `NotFound(param)`.
-    pub(crate) async fn existing_account(
-        &self,
-        id: AccountId,
-        param: &'static str,
-    ) -> Result<Account> {
+    /// The account, or `NotFound(Account)`.
+    pub(crate) async fn existing_account(&self, id: AccountId) -> Result<Account> {
         self.store
             .account(id)
             .await?
-            .ok_or_else(|| Error::not_found(param))
+            .ok_or(Error::NotFound(Subject::Account))
     }
 
     /// Creates an account with its administrator.
@@ -115,7 +111,7 @@ impl Platform {
 
     /// Creates a person of an account: enabled with a password, `NotActivated` without one.
     pub async fn create_user(&self, new: NewUser) -> Result<Extension> {
-        self.existing_account(new.account_id, "accountId").await?;
+        self.existing_account(new.account_id).await?;
         let email = validate::email("email", &new.email)?;
         let first = validate::name("firstName", &new.first_name, validate::MAX_NAME)?;
         let last = validate::text("lastName", new.last_name.trim(), validate::MAX_NAME)?;

@@ -362,7 +362,7 @@ impl Platform {
     pub async fn developer_app(&self, developer: &Extension, client_id: &str) -> Result<AppRecord> {
         match self.app_record(client_id).await? {
             Some(r) if r.details.developer_id == Some(developer.id) => Ok(r),
-            _ => Err(Error::not_found("clientId")),
+            _ => Err(Error::NotFound(Subject::App)),
         }
     }
 
@@ -374,8 +374,8 @@ impl Platform {
     /// A new client secret; the old one stops working at once.
     pub async fn rotate_secret(&self, developer: &Extension, record: &AppRecord) -> Result<String> {
         if record.app.public_client {
-            return Err(Error::invalid_because(
-                "clientId",
+            return Err(Error::invalid_subject(
+                Subject::App,
                 "A client-side app has no client secret.",
             ));
         }
@@ -390,7 +390,7 @@ impl Platform {
 
     /// Registers an app for the operator. Returns it and its client secret (shown once).
     pub async fn provision_app(&self, spec: NewAppSpec) -> Result<(App, Option<String>)> {
-        self.existing_account(spec.account_id, "accountId").await?;
+        self.existing_account(spec.account_id).await?;
         let name = validate::name("name", &spec.name, validate::MAX_NAME)?;
         let grants: GrantSet = if spec.grants.is_empty() {
             [GrantType::Password, GrantType::RefreshToken]

@@ -58,7 +58,7 @@ impl Platform {
         account_id: AccountId,
         name: &str,
     ) -> Result<(Extension, App, String)> {
-        self.existing_account(account_id, "accountId").await?;
+        self.existing_account(account_id).await?;
         let name = validate::name("name", name, validate::MAX_NAME)?;
         let app = self
             .store
@@ -121,14 +121,14 @@ impl Platform {
         deliver_private: bool,
     ) -> Result<Installed> {
         if record.app.kind != AppKind::Bot {
-            return Err(Error::invalid_because("clientId", "Not a bot app"));
+            return Err(Error::invalid_subject(Subject::App, "Not a bot app"));
         }
         if !admitted(
             record.details.stage,
             self.account_environment(account).await?,
         ) {
-            return Err(Error::invalid_because(
-                "clientId",
+            return Err(Error::invalid_subject(
+                Subject::App,
                 "The bot is in the sandbox: it can be added to sandbox accounts only until it is admitted to production.",
             ));
         }
@@ -246,11 +246,11 @@ impl Platform {
         record: &AppRecord,
     ) -> Result<Installed> {
         if record.app.kind != AppKind::Bot {
-            return Err(Error::invalid_because("clientId", "Not a bot app"));
+            return Err(Error::invalid_subject(Subject::App, "Not a bot app"));
         }
         let Some(account) = self.bot_target(developer, record).await? else {
-            return Err(Error::invalid_because(
-                "accountId",
+            return Err(Error::invalid_subject(
+                Subject::Account,
                 "There is no account to add the bot to (set up the sandbox first)",
             ));
         };
@@ -264,12 +264,12 @@ impl Platform {
     }
 
     /// Removes a bot from an account: its extension is deleted (a `Delete` event), its tokens
-    /// revoked, it leaves every chat. `NotFound("extensionId")` if the account has no such bot.
+    /// revoked, it leaves every chat. `NotFound(Extension)` if the account has no such bot.
     pub async fn remove_bot(&self, account: AccountId, bot: ExtensionId) -> Result<BotInstall> {
         self.store
             .platform()
             .remove_bot(account, bot)
             .await?
-            .ok_or_else(|| Error::not_found("extensionId"))
+            .ok_or(Error::NotFound(Subject::Extension))
     }
 }

@@ -81,7 +81,7 @@ impl Platform {
 
     /// An account and its environment.
     pub async fn account(&self, id: AccountId) -> Result<(Account, Environment)> {
-        let account = self.existing_account(id, "accountId").await?;
+        let account = self.existing_account(id).await?;
         Ok((account, self.account_environment(id).await?))
     }
 
@@ -113,10 +113,7 @@ impl Platform {
         password: &str,
     ) -> Result<(Account, Extension)> {
         check_password("password", password)?;
-        let company = self
-            .existing_account(developer.account_id, "accountId")
-            .await?
-            .name;
+        let company = self.existing_account(developer.account_id).await?.name;
         let hash = secrets::hash_password_async(password.to_string()).await;
         self.store
             .platform()

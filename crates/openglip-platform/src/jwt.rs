@@ -48,7 +48,7 @@ impl Platform {
         Ok(out)
     }
 
-    /// One of [`Platform::jwt_owners`] by id; `None`: the developer. `NotFound("ownerId")` for
+    /// One of [`Platform::jwt_owners`] by id; `None`: the developer. `NotFound(JwtOwner)` for
     /// anyone else.
     pub async fn jwt_owner(
         &self,
@@ -63,7 +63,7 @@ impl Platform {
             .into_iter()
             .map(|o| o.extension().clone())
             .find(|e| e.id == id)
-            .ok_or_else(|| Error::not_found("ownerId"))
+            .ok_or(Error::NotFound(Subject::JwtOwner))
     }
 
     /// The JWT credentials the developer made, with whom each signs in.
@@ -80,7 +80,7 @@ impl Platform {
         Ok(out)
     }
 
-    /// Revokes one of the developer's JWT credentials. `NotFound("jwtId")` if it is not theirs.
+    /// Revokes one of the developer's JWT credentials. `NotFound(Jwt)` if it is not theirs.
     pub async fn revoke_jwt(&self, developer: &Extension, id: i64) -> Result<()> {
         for owner in self.jwt_owners(developer).await? {
             if self
@@ -92,7 +92,7 @@ impl Platform {
                 return Ok(());
             }
         }
-        Err(Error::not_found("jwtId"))
+        Err(Error::NotFound(Subject::Jwt))
     }
 
     /// Creates a JWT credential for `owner`; returns it and the JWT (shown once). The JWT is a

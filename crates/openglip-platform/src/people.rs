@@ -51,14 +51,14 @@ pub struct UserChanges {
 const MIN_PASSWORD: &str = "Use at least 8 characters.";
 
 impl Platform {
-    /// A person (or bot) of the administrator's account; `NotFound("extensionId")` for anyone
+    /// A person (or bot) of the administrator's account; `NotFound(Extension)` for anyone
     /// else and for removed ones.
     pub async fn account_user(&self, admin: &Extension, id: ExtensionId) -> Result<Extension> {
         match self.store.extension(id).await? {
             Some(e) if e.account_id == admin.account_id && e.status != ExtensionStatus::Removed => {
                 Ok(e)
             }
-            _ => Err(Error::not_found("extensionId")),
+            _ => Err(Error::NotFound(Subject::Extension)),
         }
     }
 
@@ -145,10 +145,7 @@ impl Platform {
     ) -> Result<String> {
         let token = secrets::new_token();
         let link = format!("{base_url}/activate?token={token}");
-        let company = self
-            .existing_account(ext.account_id, "accountId")
-            .await?
-            .name;
+        let company = self.existing_account(ext.account_id).await?.name;
         self.store
             .platform()
             .create_activation(
@@ -272,7 +269,7 @@ impl Platform {
             .any(|(n, _)| n == number))
     }
 
-    /// Adds a person on a kept number (which releases it). `NotFound("extensionNumber")` when
+    /// Adds a person on a kept number (which releases it). `NotFound(UnassignedNumber)` when
     /// the number is not kept.
     pub async fn assign_extension(
         &self,
@@ -282,7 +279,7 @@ impl Platform {
         base_url: &str,
     ) -> Result<AddedUser> {
         if !self.is_unassigned(admin, number).await? {
-            return Err(Error::not_found("extensionNumber"));
+            return Err(Error::NotFound(Subject::UnassignedNumber));
         }
         let form = UserForm {
             extension_number: number.to_string(),
@@ -306,13 +303,13 @@ impl Platform {
     }
 
     /// Removes an app from the administrator's account: every token (and consent) it holds
-    /// there is revoked. Returns the app and how many tokens. `NotFound("clientId")`.
+    /// there is revoked. Returns the app and how many tokens. `NotFound(App)`.
     pub async fn remove_app(&self, admin: &Extension, client_id: &str) -> Result<(App, u64)> {
         let app = self
             .store
             .app_by_client_id(client_id.to_string())
             .await?
-            .ok_or_else(|| Error::not_found("clientId"))?;
+            .ok_or(Error::NotFound(Subject::App))?;
         let n = self
             .store
             .platform()
@@ -333,7 +330,7 @@ impl Platform {
     }
 
     /// Sets the password of the person the link is for and enables them; the link is spent.
-    /// `NotFound("token")` when the link no longer works.
+    /// `NotFound(ActivationLink)` when the link no longer works.
     pub async fn activate(&self, token: &str, password: &str, confirm: &str) -> Result<Extension> {
         let mut errors = FieldErrors::default();
         if check_password("password", password).is_err() {
@@ -343,13 +340,13 @@ impl Platform {
         }
         errors.check()?;
         if self.activation(token).await?.is_none() {
-            return Err(Error::not_found("token"));
+            return Err(Error::NotFound(Subject::ActivationLink));
         }
         let hashed = secrets::hash_password_async(password.to_string()).await;
         self.store
             .platform()
             .redeem_activation(secrets::hash_token(token), hashed)
             .await?
-            .ok_or_else(|| Error::not_found("token"))
+            .ok_or(Error::NotFound(Subject::ActivationLink))
     }
 }

@@ -57,7 +57,11 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::ProfileImage => "profileImage",
         Subject::Subscription => "subscriptionId",
         Subject::App => "clientId",
-        Subject::Other(name) => name,
+        Subject::Jwt => "jwtId",
+        Subject::JwtOwner => "ownerId",
+        Subject::Sandbox => "sandbox",
+        Subject::UnassignedNumber => "extensionNumber",
+        Subject::ActivationLink => "token",
     }
 }
 

@@ -184,6 +184,12 @@ fn open(data_dir: &std::path::Path, config: ServerConfig) -> Result<AppState, St
     Ok(AppState::new(Arc::new(store), config))
 }
 
+/// A refusal of the platform in the words the API would answer with (the server's one error
+/// table names what was not found as the API names it, e.g. `accountId`).
+fn words(e: &openglip_domain::Error) -> String {
+    openglip_server::error::message(e)
+}
+
 fn fail(msg: impl std::fmt::Display) -> ! {
     eprintln!("{}", json!({"error": msg.to_string()}));
     std::process::exit(1)
@@ -296,7 +302,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     admin_last_name,
                 })
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| words(&e))?;
             Ok(json!({
                 "accountId": account.id.to_string(),
                 "adminExtensionId": admin.id.to_string(),
@@ -330,7 +336,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     is_admin: admin,
                 })
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| words(&e))?;
             Ok(
                 json!({"id": ext.id.to_string(), "extensionNumber": ext.extension_number, "status": ext.status.as_str()}),
             )
@@ -359,7 +365,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     public_client: public,
                 })
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| words(&e))?;
             Ok(json!({
                 "clientId": app.client_id,
                 "clientSecret": secret,
@@ -380,7 +386,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 .platform()
                 .create_bot(AccountId(account_id), &name)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| words(&e))?;
             Ok(json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id}))
         }
     }

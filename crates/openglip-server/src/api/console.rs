@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use openglip_domain::perm::GrantType;
 use openglip_domain::platform::{AppRecord, Environment, JwtCredential};
-use openglip_domain::{AppKind, Error, ExtensionId};
+use openglip_domain::{AppKind, Error, Subject};
 use openglip_platform::apps::{AppForm, ClientType};
 use openglip_platform::environments::Requirement;
 use openglip_platform::jwt::JwtForm;
@@ -16,7 +16,7 @@ use openglip_wire as w;
 use super::{P, base_url};
 use crate::AppState;
 use crate::auth::Developer;
-use crate::error::ApiResult;
+use crate::error::{self, ApiResult};
 use crate::extract::JsonBody;
 
 fn app_info(r: &AppRecord) -> w::ConsoleApp {
@@ -225,7 +225,7 @@ pub async fn sandbox(
         .platform()
         .sandbox_of(&d)
         .await?
-        .ok_or_else(|| Error::not_found("sandbox"))?;
+        .ok_or(Error::NotFound(Subject::Sandbox))?;
     Ok(Json(w::ConsoleSandbox {
         account_id: a.id.to_string(),
         name: a.name,
@@ -271,9 +271,7 @@ pub async fn create_jwt(
 ) -> ApiResult<(StatusCode, Json<w::ConsoleJwt>)> {
     let owner = match body.owner_id.as_deref() {
         None => None,
-        Some(o) => Some(ExtensionId(
-            o.parse().map_err(|_| Error::not_found("ownerId"))?,
-        )),
+        Some(o) => Some(error::id(Subject::JwtOwner, o)?),
     };
     let owner = st.platform().jwt_owner(&d, owner).await?;
     let form = JwtForm {

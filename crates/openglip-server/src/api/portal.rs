@@ -5,14 +5,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use openglip_domain::{Error, Extension, ExtensionId, ExtensionStatus};
+use openglip_domain::{Error, Extension, ExtensionStatus, Subject};
 use openglip_platform::people::{AddedUser, UserChanges, UserForm};
 use openglip_wire as w;
 
 use super::{P, base_url};
 use crate::AppState;
 use crate::auth::AccountAdmin;
-use crate::error::ApiResult;
+use crate::error::{self, ApiResult};
 use crate::extract::{JsonBody, Params};
 
 pub fn user_info(e: &Extension) -> w::AdminUser {
@@ -53,10 +53,7 @@ fn added(a: AddedUser) -> (StatusCode, Json<w::AdminNewUser>) {
 
 /// A person of the administrator's account, by the id in the path.
 async fn person(st: &AppState, admin: &Extension, id: &str) -> ApiResult<Extension> {
-    let id = id
-        .parse()
-        .map_err(|_| Error::not_found("extensionId"))
-        .map(ExtensionId)?;
+    let id = error::id(Subject::Extension, id)?;
     Ok(st.platform().account_user(admin, id).await?)
 }
 
@@ -198,10 +195,8 @@ pub async fn remove_bot(
     AccountAdmin(a): AccountAdmin,
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
-    let id = id.parse().map_err(|_| Error::not_found("extensionId"))?;
-    st.platform()
-        .remove_bot(a.account_id, ExtensionId(id))
-        .await?;
+    let id = error::id(Subject::Extension, &id)?;
+    st.platform().remove_bot(a.account_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1226,7 +1226,8 @@ async fn bot_install(
             };
             bot_view(&st, &d, &r, &msg, StatusCode::OK).await
         }
-        Err(e) if e.fields().is_some() => {
+        // What the developer can act on (the bot is still in the sandbox…) is said on the page.
+        Err(e) if e.fields().is_some() || matches!(e, Error::InvalidSubject { .. }) => {
             bot_view(
                 &st,
                 &d,

@@ -17,6 +17,7 @@ pub mod portal;
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use openglip_domain::events::Generation;
 use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 use openglip_platform::sessions::SESSION_TTL_SECS;
@@ -292,7 +293,8 @@ impl Errors {
     pub fn from_error(e: &Error, fallback: &str) -> Errors {
         Errors::of(e).unwrap_or_else(|| {
             let mut out = Errors::default();
-            out.add(e.parameter_name().unwrap_or(fallback), error_message(e));
+            let name = crate::error::parameter_in(e, Generation::Current);
+            out.add(name.unwrap_or(fallback), error_message(e));
             out
         })
     }

@@ -10,15 +10,15 @@ async fn session(w: &World, path: &str, body: Value) -> (u16, Value) {
     send(w.app.http.post(w.app.url(path)).json(&body)).await
 }
 
-async fn console(w: &World, login: &str) -> String {
-    let (s, b) = session(
-        w,
-        "/console/api/session",
-        json!({"login": login, "password": PASSWORD}),
-    )
-    .await;
+/// The token of a session for `login` opened at `path` (the console's or the admin portal's).
+async fn signed_in(w: &World, path: &str, login: &str) -> String {
+    let (s, b) = session(w, path, json!({"login": login, "password": PASSWORD})).await;
     assert_eq!(s, 200, "{b}");
     b["token"].as_str().unwrap().to_string()
+}
+
+async fn console(w: &World, login: &str) -> String {
+    signed_in(w, "/console/api/session", login).await
 }
 
 #[tokio::test]
@@ -350,6 +350,11 @@ fn input_attr(html: &str, id: &str) -> String {
     unescape(&rest[v..end])
 }
 
+/// An admin portal session for `login` (an administrator).
+async fn admin_portal(w: &World, login: &str) -> String {
+    signed_in(w, "/admin/api/session", login).await
+}
+
 async fn console_token(w: &World) -> String {
     console(w, "alice@acme.test").await
 }
@@ -365,14 +370,7 @@ async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
     )
     .await;
     assert_rc_error(s, &b, 403, "CMN-408");
-    let (s, b) = session(
-        &w,
-        "/admin/api/session",
-        json!({"login": "alice@acme.test", "password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(s, 200, "{b}");
-    let admin = b["token"].as_str().unwrap().to_string();
+    let admin = admin_portal(&w, "alice@acme.test").await;
 
     // Without a phone, without a password: an activation link, recorded in the outbox.
     let (s, dana) = w
@@ -746,4 +744,63 @@ async fn the_console_and_admin_apis_are_behind_the_gate() {
     let admin_api = w.app.http.get(w.app.url("/admin/api/users"));
     let (s, body) = send(admin_api.header("cookie", &cookie)).await;
     assert_rc_error(s, &body, 401, "CMN-405");
+}
+
+/// A 404 of the console's and the portal's JSON APIs names what was not found as those APIs name
+/// it (the platform says *what*, in its own words; the error table gives the name).
+#[tokio::test]
+async fn the_console_and_admin_apis_name_what_they_did_not_find() {
+    let w = World::new().await;
+    let not_found = |(s, body): (u16, Value), parameter: &str| {
+        assert_rc_error(s, &body, 404, "CMN-102");
+        assert_eq!(body["errors"][0]["parameterName"], parameter, "{body}");
+        assert_eq!(
+            body["message"],
+            format!("Resource for parameter [{parameter}] is not found")
+        );
+    };
+    let dev = console(&w, "alice@acme.test").await;
+    let (s, app) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({"type": "RestApi", "name": "Mine", "contactEmail": "alice@acme.test",
+                   "clientType": "ServerSide", "grants": ["password"],
+                   "permissions": ["TeamMessaging"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{app}");
+    let other = console(&w, "bob@acme.test").await;
+    let mine = format!("/console/api/apps/{}", app["clientId"].as_str().unwrap());
+    not_found(w.app.get(&mine, &other).await, "clientId");
+    not_found(w.app.get("/console/api/sandbox", &dev).await, "sandbox");
+    not_found(w.app.delete("/console/api/jwt/424242", &dev).await, "jwtId");
+    for owner in ["424242", "not-a-number"] {
+        let body = json!({"label": "ci", "ownerId": owner, "expiresInDays": 30});
+        not_found(w.app.post("/console/api/jwt", &dev, body).await, "ownerId");
+    }
+
+    let admin = admin_portal(&w, "alice@acme.test").await;
+    let eve = format!("/admin/api/users/{}", w.eve.id());
+    not_found(w.app.get(&eve, &admin).await, "extensionId");
+    not_found(
+        w.app.get("/admin/api/users/x1", &admin).await,
+        "extensionId",
+    );
+    not_found(
+        w.app.delete("/admin/api/bots/424242", &admin).await,
+        "extensionId",
+    );
+    not_found(
+        w.app.delete("/admin/api/apps/no-such-app", &admin).await,
+        "clientId",
+    );
+    let person = json!({"firstName": "Kim", "email": "kim@acme.test", "password": "kim-password"});
+    not_found(
+        w.app
+            .post("/admin/api/unassigned/98765", &admin, person)
+            .await,
+        "extensionNumber",
+    );
 }
