@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs RingCentral's client SDKs used by the compatibility scenarios, inside the repository
-# only: tests/clients/js/node_modules (npm ci) and tests/clients/python/.deps (pip --target).
+# Installs RingCentral's client SDKs and bot framework used by the compatibility scenarios, inside
+# the repository only: tests/clients/js/node_modules and tests/clients/chatbot/node_modules (npm ci)
+# and tests/clients/python/.deps (pip --target).
 # Does nothing when they are already installed from the current lock/requirements files.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +16,14 @@ if ! cmp -s js/package-lock.json js/node_modules/.installed-from; then
   echo "installing JavaScript client SDKs into tests/clients/js/node_modules"
   (cd js && npm ci --no-audit --no-fund --loglevel=error)
   cp js/package-lock.json js/node_modules/.installed-from
+fi
+
+# RingCentral's bot framework (ringcentral-chatbot-core), exactly as chatbot/package-lock.json says.
+if ! cmp -s chatbot/package-lock.json chatbot/node_modules/.installed-from; then
+  need npm "Debian: apt-get install nodejs npm"
+  echo "installing ringcentral-chatbot-core into tests/clients/chatbot/node_modules"
+  (cd chatbot && npm ci --no-audit --no-fund --loglevel=error)
+  cp chatbot/package-lock.json chatbot/node_modules/.installed-from
 fi
 
 # Python: PyPI ringcentral and its dependencies, into a local folder (nothing global changes).

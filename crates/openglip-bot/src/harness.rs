@@ -1,7 +1,7 @@
-//! A test harness (feature `harness`): a real openglip server in-process, on a random loopback
-//! port with a fresh data folder, that can be stopped hard (as a crash) and started again on the
-//! same port and data; companies, people and bots provisioned on it; people who talk through the
-//! public API and wait for the bot's answers.
+//! A test harness (feature `harness`): a real openglip server in-process (`openglip_testkit`'s
+//! test server: a random loopback port, a fresh data folder, stopped hard as a crash and started
+//! again on the same port and data); companies, people and bots provisioned on it; people who
+//! talk through the public API (the SDK) and wait for the bot's answers.
 //!
 //! ```no_run
 //! # async fn f() {
@@ -17,199 +17,90 @@
 //! # }
 //! ```
 
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use openglip_domain::AccountId;
+use openglip_domain::{Account, AccountId};
 use openglip_sdk::Client;
-use openglip_sdk::reqwest;
 use openglip_sdk::wire::PostInfo;
-use openglip_server::realtime::RealtimeConfig;
-use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+use openglip_server::{AppState, ServerConfig};
+use openglip_testkit::{ALL_PERMISSIONS, TestApp};
+
+pub use openglip_testkit::{Browser, PASSWORD, Page, free_port, test_config};
 
 use crate::config::{BotConfig, Transport};
 
-/// The password of every person the harness creates.
-pub const PASSWORD: &str = "correct-horse-battery";
-
-/// Server settings for tests: WebHooks to loopback allowed, quick retries, no rate limits.
-pub fn test_config() -> ServerConfig {
-    ServerConfig {
-        public_url: None,
-        rate_limits: RateLimitConfig::off(),
-        realtime: RealtimeConfig {
-            allow_private_webhooks: true,
-            retry_base: Duration::from_millis(50),
-            retry_max: Duration::from_millis(500),
-            ..Default::default()
-        },
-    }
-}
-
-/// A free loopback port (bound, then released).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// An openglip server running in its own runtime, so that stopping it drops every task and
-/// connection at once, like a crash.
-pub struct TestServer {
-    addr: SocketAddr,
-    dir: tempfile::TempDir,
-    config: ServerConfig,
-    rt: Option<tokio::runtime::Runtime>,
-    state: Option<AppState>,
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+/// An openglip server running in its own runtime (`openglip_testkit`'s), so that stopping it
+/// drops every task and connection at once, like a crash.
+pub struct TestServer(TestApp);
 
 impl TestServer {
+    /// Starts a server with [`test_config`].
     pub async fn start() -> TestServer {
-        Self::start_with(test_config()).await
+        TestServer(openglip_testkit::spawn_app().await)
     }
 
     pub async fn start_with(config: ServerConfig) -> TestServer {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let mut s = TestServer {
-            addr: "127.0.0.1:0".parse().expect("an address"),
-            dir,
-            config,
-            rt: None,
-            state: None,
-        };
-        s.launch().await;
-        s
+        TestServer(openglip_testkit::spawn_app_with(config).await)
     }
 
-    async fn launch(&mut self) {
-        let mut tries = 0;
-        let std_listener = loop {
-            match std::net::TcpListener::bind(self.addr) {
-                Ok(l) => break l,
-                Err(e) if tries < 100 => {
-                    tries += 1;
-                    tracing::debug!(error = %e, "port busy; retrying");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(e) => panic!("cannot bind {}: {e}", self.addr),
-            }
-        };
-        std_listener.set_nonblocking(true).expect("non-blocking");
-        self.addr = std_listener.local_addr().expect("local address");
-        let store =
-            openglip_store_sqlite::SqliteStore::open(self.dir.path()).expect("open the store");
-        let state = AppState::new(Arc::new(store), self.config.clone());
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("openglip-test-server")
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        let st = state.clone();
-        rt.spawn(async move {
-            let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
-            if let Err(e) = openglip_server::serve(listener, st, std::future::pending()).await {
-                tracing::error!(error = %e, "test server failed");
-            }
-        });
-        self.rt = Some(rt);
-        self.state = Some(state);
+    /// The testkit's server: its fixtures and requests with a bearer token.
+    pub fn app(&self) -> &TestApp {
+        &self.0
     }
 
     /// `http://127.0.0.1:PORT`
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.0.base.clone()
     }
 
     pub fn data_dir(&self) -> &Path {
-        self.dir.path()
+        self.0.data_dir()
     }
 
-    /// The server's state, for provisioning (see `openglip_server::admin`).
+    /// The server's state, for provisioning (`AppState::platform`).
     pub fn state(&self) -> &AppState {
-        self.state.as_ref().expect("the server is running")
+        self.0.state()
     }
 
     pub fn is_running(&self) -> bool {
-        self.rt.is_some()
+        self.0.is_running()
     }
 
     /// Stops the server at once: every task and connection is dropped (an outage, as a crash).
     pub fn stop(&mut self) {
-        self.state = None;
-        if let Some(rt) = self.rt.take() {
-            rt.shutdown_background();
-        }
+        self.0.stop();
     }
 
     /// Starts it again on the same port and data folder.
     pub async fn restart(&mut self) {
-        self.stop();
-        // Let the old runtime's threads let go of the store.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        self.launch().await;
+        self.0.restart().await;
     }
 
     /// A company with an administrator (`admin@<name>.test`) and an app that may use the password
     /// and refresh grants with every permission.
     pub async fn company(&self, name: &str) -> Company {
         let domain = name.to_lowercase().replace(' ', "-");
-        let (account, admin_ext) = admin::create_account(
-            self.state(),
-            admin::NewAccount {
-                name: name.into(),
-                admin_email: format!("admin@{domain}.test"),
-                admin_password: PASSWORD.into(),
-                admin_first_name: Some("Admin".into()),
-                admin_last_name: Some(name.into()),
-            },
-        )
-        .await
-        .expect("create an account");
-        let (app, secret) = admin::create_app(
-            self.state(),
-            admin::NewAppSpec {
-                account_id: account.id,
-                name: format!("{name} test app"),
-                redirect_uris: vec![],
-                grants: vec!["password".into(), "refresh_token".into()],
-                permissions: [
-                    "TeamMessaging",
-                    "ReadAccounts",
-                    "EditExtensions",
-                    "SubscriptionWebhook",
-                    "WebSocket",
-                ]
-                .map(String::from)
-                .to_vec(),
-                public_client: false,
-            },
-        )
-        .await
-        .expect("create an app");
+        let admin_email = format!("admin@{domain}.test");
+        let (account, admin_ext) = self
+            .0
+            .account_with_admin(name, &admin_email, ("Admin", name))
+            .await;
+        let app = self
+            .0
+            .client(&account, &["password", "refresh_token"], &ALL_PERMISSIONS)
+            .await;
         let mut c = Company {
             account_id: account.id,
+            account,
             domain,
             client_id: app.client_id,
-            client_secret: secret,
+            client_secret: app.secret,
             server: self.url(),
             admin: None,
         };
         let admin = c
-            .login(
-                &admin_ext.id.to_string(),
-                "Admin",
-                &format!("admin@{}.test", c.domain),
-            )
+            .login(&admin_ext.id.to_string(), "Admin", &admin_email)
             .await;
         c.admin = Some(admin);
         c
@@ -219,6 +110,7 @@ impl TestServer {
 /// A company on the test server.
 pub struct Company {
     pub account_id: AccountId,
+    pub account: Account,
     pub domain: String,
     pub client_id: String,
     pub client_secret: Option<String>,
@@ -226,7 +118,7 @@ pub struct Company {
     admin: Option<Person>,
 }
 
-/// A bot created with `admin::create_bot` (as `openglip admin bot create`).
+/// A bot created with `Platform::create_bot` (as `openglip admin bot create`).
 #[derive(Debug, Clone)]
 pub struct BotAccount {
     pub id: String,
@@ -267,26 +159,16 @@ impl Company {
             last.to_lowercase(),
             self.domain
         );
-        let ext = admin::create_user(
-            server.state(),
-            admin::NewUser {
-                account_id: self.account_id,
-                email: email.clone(),
-                first_name: first.into(),
-                last_name: last.into(),
-                password: Some(PASSWORD.into()),
-                extension_number: None,
-                is_admin: false,
-            },
-        )
-        .await
-        .expect("create a user");
+        let ext = server.app().user(&self.account, first, last, &email).await;
         self.login(&ext.id.to_string(), first, &email).await
     }
 
     /// A bot extension with its permanent token.
     pub async fn bot(&self, server: &TestServer, name: &str) -> BotAccount {
-        let (ext, app, token) = admin::create_bot(server.state(), self.account_id, name)
+        let (ext, app, token) = server
+            .state()
+            .platform()
+            .create_bot(self.account_id, name)
             .await
             .expect("create a bot");
         BotAccount {
@@ -484,24 +366,25 @@ impl Company {
         redirect_uri: &str,
         public: bool,
     ) -> BotApp {
-        use openglip_server::platform::{AppForm, create_app};
+        use openglip_platform::apps::AppForm;
         let st = server.state();
         let admin = self.extension(server, &self.admin().id).await;
-        let (record, secret) = create_app(
-            st,
-            &admin,
-            &AppForm {
-                kind: openglip_domain::AppKind::Bot,
-                name: name.into(),
-                description: "A test bot".into(),
-                contact_email: self.admin().email.clone(),
-                redirect_uris: vec![redirect_uri.into()],
-                public_bot: public,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("registering the bot app: {e:?}"));
+        let (record, secret) = st
+            .platform()
+            .create_app(
+                &admin,
+                &AppForm {
+                    kind: openglip_domain::AppKind::Bot,
+                    name: name.into(),
+                    description: "A test bot".into(),
+                    contact_email: self.admin().email.clone(),
+                    redirect_uris: vec![redirect_uri.into()],
+                    public_bot: public,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("registering the bot app: {e:?}"));
         st.store()
             .platform()
             .set_app_stage(
@@ -540,10 +423,11 @@ impl Company {
             .expect("read the app")
             .expect("the app exists");
         let admin = self.extension(server, &self.admin().id).await;
-        let installed =
-            openglip_server::platform::install_bot(st, &record, self.account_id, &admin, true)
-                .await
-                .expect("install the bot");
+        let installed = st
+            .platform()
+            .install_bot(&record, self.account_id, &admin, true)
+            .await
+            .expect("install the bot");
         if let Some(Err(e)) = installed.delivery {
             panic!("the token was not delivered to the bot: {e}");
         }
@@ -554,171 +438,12 @@ impl Company {
     /// token stops working.
     pub async fn remove_bot(&self, server: &TestServer, bot_id: &str) {
         let id = openglip_domain::ExtensionId(bot_id.parse().expect("a numeric id"));
-        openglip_server::platform::remove_bot(server.state(), self.account_id, id)
+        server
+            .state()
+            .platform()
+            .remove_bot(self.account_id, id)
             .await
             .expect("remove the bot");
-    }
-}
-
-/// A minimal browser for the server's pages: cookies, forms with their CSRF token, no
-/// automatic redirects.
-pub struct Browser {
-    base: String,
-    http: reqwest::Client,
-    cookies: std::sync::Mutex<Vec<(String, String)>>,
-}
-
-/// A page as the browser got it.
-pub struct Page {
-    pub status: u16,
-    pub location: Option<String>,
-    pub body: String,
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-impl Page {
-    /// The value of the form field `name`.
-    pub fn input(&self, name: &str) -> Option<String> {
-        let at = self.body.find(&format!("name=\"{name}\""))?;
-        let start = self.body[..at].rfind('<')?;
-        let end = self.body[at..].find('>')? + at;
-        let tag = &self.body[start..end];
-        let v = tag.find("value=\"")? + 7;
-        let e = tag[v..].find('"')? + v;
-        Some(unescape(&tag[v..e]))
-    }
-}
-
-impl Browser {
-    pub fn new(server: &TestServer) -> Browser {
-        Browser {
-            base: server.url(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("an HTTP client"),
-            cookies: std::sync::Mutex::new(Vec::new()),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.base)
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
-        jar.iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn finish(&self, r: reqwest::Response) -> Page {
-        let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        for c in r.headers().get_all("set-cookie") {
-            let Some((k, v)) = c
-                .to_str()
-                .ok()
-                .and_then(|c| c.split(';').next())
-                .and_then(|kv| kv.split_once('='))
-            else {
-                continue;
-            };
-            let mut jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
-            jar.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                jar.push((k.to_string(), v.to_string()));
-            }
-        }
-        let body = r.text().await.unwrap_or_default();
-        Page {
-            status,
-            location,
-            body,
-        }
-    }
-
-    pub async fn get(&self, path: &str) -> Page {
-        let r = self
-            .http
-            .get(self.url(path))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .expect("GET");
-        self.finish(r).await
-    }
-
-    /// Posts a form, adding the CSRF token from its cookie.
-    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let csrf = {
-            let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
-            jar.iter()
-                .find(|(k, _)| k == "og_csrf")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let mut form: Vec<(&str, &str)> = fields.to_vec();
-        form.push(("_csrf", &csrf));
-        let r = self
-            .http
-            .post(self.url(path))
-            .header("cookie", self.cookie_header())
-            .header("origin", self.base.clone())
-            .form(&form)
-            .send()
-            .await
-            .expect("POST");
-        self.finish(r).await
-    }
-
-    /// The browser part of the authorization-code flow: the authorize URL, sign-in, the Access
-    /// Request page, Authorize. Returns where the server redirects to (the client's redirect URI
-    /// with `code`).
-    pub async fn authorize(&self, authorize_url: &str, login: &str, password: &str) -> String {
-        let p = self.get(authorize_url).await;
-        assert_eq!(p.status, 200, "authorize: {}", p.body);
-        let q = p
-            .input("q")
-            .unwrap_or_else(|| panic!("no form on the authorize page:\n{}", p.body));
-        let s = self
-            .post(
-                "/oauth/signin",
-                &[("q", &q), ("login", login), ("password", password)],
-            )
-            .await;
-        assert_eq!(s.status, 303, "sign-in: {}", s.body);
-        let c = self
-            .get(&s.location.expect("a redirect to the Access Request page"))
-            .await;
-        assert_eq!(c.status, 200, "consent: {}", c.body);
-        let q = c.input("q").expect("the Access Request form");
-        let d = self
-            .post("/oauth/consent", &[("q", &q), ("decision", "allow")])
-            .await;
-        assert!(
-            matches!(d.status, 302 | 303),
-            "authorize: {} {}",
-            d.status,
-            d.body
-        );
-        d.location.expect("the redirect to the client")
     }
 }
 
@@ -736,7 +461,7 @@ impl Person {
                 ..Default::default()
             })
             .expect("an authorize URL");
-        let b = Browser::new(server);
+        let b = Browser::new(&server.url());
         let to_bot = b.authorize(&url, &self.email, PASSWORD).await;
         assert!(to_bot.starts_with(&app.redirect_uri), "{to_bot}");
         b.get(&to_bot).await.status

@@ -143,11 +143,7 @@ fn the_first_bot_guide_works_as_written() {
     let example = target.join("examples/first_bot");
     ensure_built(&openglip, &["-p", "openglip", "--bin", "openglip"]);
     ensure_built(&example, &["-p", "openglip-bot", "--example", "first_bot"]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = openglip_bot::harness::free_port();
     let adapt = |s: &str| {
         s.replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
             .replace(

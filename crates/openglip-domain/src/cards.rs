@@ -13,10 +13,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Subject};
 use crate::ids::*;
 use crate::model::*;
-use crate::service::{Service, parse_id};
+use crate::service::Service;
 use crate::store::NewPost;
 use crate::time::Timestamp;
 
@@ -233,8 +233,7 @@ fn depth_exceeds(v: &Value, level: usize) -> bool {
 
 impl Service {
     /// Posts a card in a chat the caller belongs to. A chat the caller cannot see is "not found".
-    pub async fn create_card(&self, caller: &Caller, chat: &str, card: Value) -> Result<Card> {
-        let chat_id: ChatId = parse_id("chatId", chat)?;
+    pub async fn create_card(&self, caller: &Caller, chat_id: ChatId, card: Value) -> Result<Card> {
         let content = validate_card(card)?;
         let new = NewPost {
             chat_id,
@@ -256,7 +255,7 @@ impl Service {
             Ok(post) => post,
             Err(Error::Forbidden(msg)) => {
                 // Say "not found" unless the caller may see the chat (a public team of theirs).
-                self.visible_chat(caller, "chatId", chat).await?;
+                self.visible_chat(caller, chat_id).await?;
                 return Err(Error::Forbidden(msg));
             }
             Err(e) => return Err(e),
@@ -264,22 +263,26 @@ impl Service {
         Card::from_post(&post).ok_or_else(|| Error::internal("a card post without its card"))
     }
 
-    /// A card in a chat the caller belongs to.
-    pub async fn card(&self, caller: &Caller, id: &str) -> Result<Card> {
-        let id: PostId = parse_id("cardId", id)?;
+    /// A card (the id of its post) in a chat the caller belongs to; a card in a chat the caller
+    /// cannot see is not found, like the chat.
+    pub async fn card(&self, caller: &Caller, id: PostId) -> Result<Card> {
         let post = self
             .store()
             .post_by_id(id)
             .await?
-            .ok_or_else(|| Error::not_found("cardId"))?;
-        let card = Card::from_post(&post).ok_or_else(|| Error::not_found("cardId"))?;
-        self.member_chat(caller, "cardId", &card.chat_id.to_string())
-            .await?;
+            .ok_or(Error::NotFound(Subject::Card))?;
+        let card = Card::from_post(&post).ok_or(Error::NotFound(Subject::Card))?;
+        self.member_chat(caller, card.chat_id)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound(Subject::Chat) => Error::NotFound(Subject::Card),
+                other => other,
+            })?;
         Ok(card)
     }
 
     /// A card the caller created.
-    async fn own_card(&self, caller: &Caller, id: &str, action: &str) -> Result<Card> {
+    async fn own_card(&self, caller: &Caller, id: PostId, action: &str) -> Result<Card> {
         let card = self.card(caller, id).await?;
         if card.creator_id != caller.extension_id {
             return Err(Error::forbidden(format!(
@@ -290,7 +293,7 @@ impl Service {
     }
 
     /// Replaces a card (the creator only); its post changes (`PostChanged`).
-    pub async fn update_card(&self, caller: &Caller, id: &str, card: Value) -> Result<Card> {
+    pub async fn update_card(&self, caller: &Caller, id: PostId, card: Value) -> Result<Card> {
         let old = self.own_card(caller, id, "update").await?;
         let content = validate_card(card)?;
         let post = self
@@ -298,20 +301,20 @@ impl Service {
             .update_post_attachments(old.chat_id, old.id, vec![Value::Object(content)])
             .await
             .map_err(|e| match e {
-                Error::NotFound(_) => Error::not_found("cardId"),
+                Error::NotFound(_) => Error::NotFound(Subject::Card),
                 other => other,
             })?;
         Card::from_post(&post).ok_or_else(|| Error::internal("a card post without its card"))
     }
 
     /// Deletes a card and its post (the creator only).
-    pub async fn delete_card(&self, caller: &Caller, id: &str) -> Result<()> {
+    pub async fn delete_card(&self, caller: &Caller, id: PostId) -> Result<()> {
         let card = self.own_card(caller, id, "delete").await?;
         self.store()
             .delete_post(card.chat_id, card.id)
             .await
             .map_err(|e| match e {
-                Error::NotFound(_) => Error::not_found("cardId"),
+                Error::NotFound(_) => Error::NotFound(Subject::Card),
                 other => other,
             })
     }

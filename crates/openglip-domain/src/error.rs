@@ -23,27 +23,208 @@ pub enum AuthFailure {
     ExtensionDisabled,
 }
 
-/// Errors of the OAuth token and revoke endpoints (RFC 6749 §5.2 names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OAuthError {
-    InvalidRequest,
-    InvalidClient,
-    InvalidGrant,
-    UnauthorizedClient,
-    UnsupportedGrantType,
-    InvalidScope,
+/// Why the token endpoint (or the revoke endpoint) refused a request. Raised by the platform's
+/// grants; the server's error table chooses the status, the RFC 6749 `error`, RingCentral's
+/// `errorCode` and the message of each, so a failure is named where it happens and spelled in
+/// one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OAuthFailure {
+    /// A parameter the grant needs is missing (its OAuth name, e.g. `code`).
+    MissingParameter(&'static str),
+    /// A parameter has a value that cannot be used (e.g. `access_token_ttl=abc`).
+    InvalidParameter(&'static str),
+    /// The request body is not UTF-8.
+    BodyNotUtf8,
+    /// The request body is neither a form nor a flat JSON object.
+    BodyNotForm,
+    /// The `grant_type` is not one this server knows (the name given).
+    UnsupportedGrantType(String),
+    /// The app may not use this grant (the grant's name).
+    GrantNotAllowed(String),
+    /// `Authorization: Basic` that does not decode.
+    MalformedClientCredentials,
+    /// The endpoint needs the client to say who it is, and it did not.
+    ClientAuthenticationRequired,
+    /// No app has this client id.
+    UnknownClient,
+    /// A confidential client without its secret, or with a wrong one.
+    InvalidClientCredentials,
+    /// The password grant: unknown login or wrong password.
+    InvalidCredentials,
+    /// The person the grant is for is not activated yet.
+    ExtensionNotActivated,
+    /// The person the grant is for is disabled.
+    ExtensionDisabled,
+    /// The person the grant is for was removed.
+    ExtensionRemoved,
+    /// A `scope` naming a permission that does not exist.
+    UnknownScope(String),
+    /// A `scope` asking for more than the app is allowed.
+    ScopeNotAllowed,
+    /// An authorization code nobody issued.
+    CodeUnknown,
+    /// An authorization code presented a second time (its tokens are revoked).
+    CodeReused,
+    /// An authorization code past its minute.
+    CodeExpired,
+    /// An authorization code issued to another app.
+    CodeOfAnotherClient,
+    /// `redirect_uri` differs from the one of the authorization request.
+    RedirectUriMismatch,
+    /// `code_verifier` missing, malformed, or not matching the code's challenge.
+    PkceMismatch,
+    /// A refresh token that is not live: unknown, revoked, or spent already (presented again
+    /// after it was spent, it has revoked its whole token family).
+    RefreshUnknown,
+    /// A refresh token spent by another request at the same moment (its family is revoked).
+    RefreshReused,
+    /// A refresh token issued to another app.
+    RefreshOfAnotherClient,
+    RefreshExpired,
+    /// The JWT bearer grant's assertion is unusable, and why.
+    InvalidJwt(JwtProblem),
+    /// A sandbox app asked to act for a production account.
+    SandboxApp,
 }
 
-impl OAuthError {
+/// What is wrong with a JWT presented to the JWT bearer grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwtProblem {
+    NotAJwt,
+    UnknownOrRevoked,
+    Expired,
+    /// The credential names the apps it may be used with, and this is not one of them.
+    NotForThisApp,
+    /// The person the credential signs in was deleted.
+    OwnerGone,
+}
+
+impl JwtProblem {
+    /// In words.
     pub fn as_str(self) -> &'static str {
         match self {
-            OAuthError::InvalidRequest => "invalid_request",
-            OAuthError::InvalidClient => "invalid_client",
-            OAuthError::InvalidGrant => "invalid_grant",
-            OAuthError::UnauthorizedClient => "unauthorized_client",
-            OAuthError::UnsupportedGrantType => "unsupported_grant_type",
-            OAuthError::InvalidScope => "invalid_scope",
+            JwtProblem::NotAJwt => "not a JWT",
+            JwtProblem::UnknownOrRevoked => "unknown or revoked",
+            JwtProblem::Expired => "expired",
+            JwtProblem::NotForThisApp => "not valid for this application",
+            JwtProblem::OwnerGone => "its owner is gone",
         }
+    }
+}
+
+/// Why a sign-in with login and password (the pages' form, the JSON APIs' session) failed. The
+/// messages are written for the person at the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SignInFailure {
+    #[error("Enter your email or phone number and your password.")]
+    Missing,
+    #[error("The login or password is incorrect.")]
+    Invalid,
+    #[error("This user is not activated yet: use the activation link from your administrator.")]
+    NotActivated,
+    #[error("This user is disabled. Contact your administrator.")]
+    Disabled,
+    /// Too many failures for this login or from this address; sign-in is refused for this long
+    /// without checking the password.
+    #[error("Too many failed attempts. Try again in {} minute{}.", minutes(*retry_after_secs), if minutes(*retry_after_secs) == 1 { "" } else { "s" })]
+    Throttled { retry_after_secs: u64 },
+}
+
+fn minutes(secs: u64) -> u64 {
+    secs.div_ceil(60)
+}
+
+/// One field of a form or request body that is not acceptable: its name (as the form or the
+/// JSON body spells it) and what to do about it, in words for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub name: String,
+    pub message: String,
+}
+
+/// Collects the errors of a whole form, so that every field is reported at once.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, name: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            name: name.into(),
+            message: message.into(),
+        });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// `Ok` when nothing was added, else [`Error::Invalid`] with every field.
+    pub fn check(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self.0))
+        }
+    }
+}
+
+/// What a request named, in the domain's words: the thing that does not exist (or that the caller
+/// may not see), or that cannot be used as asked. The HTTP edge gives it the parameter name of the
+/// API generation that answers: a chat is `chatId`, or `groupId` in the legacy groups API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A company as its people see it (the team-messaging company).
+    Company,
+    /// An account as its administration sees it.
+    Account,
+    /// A person as the people of a company see one another (the team-messaging directory).
+    Person,
+    /// An extension as its account's administration sees it.
+    Extension,
+    Chat,
+    Post,
+    /// The post a new post replies to.
+    ParentPost,
+    /// A thread, named by its first post.
+    Thread,
+    /// An adaptive card.
+    Card,
+    /// An extension's profile image.
+    ProfileImage,
+    Subscription,
+    /// A registered app.
+    App,
+    /// A developer's JWT credential.
+    Jwt,
+    /// The person a new JWT credential is to sign in (the developer, or a sandbox's administrator).
+    JwtOwner,
+    /// A developer's sandbox account.
+    Sandbox,
+    /// An extension number an administrator keeps unassigned.
+    UnassignedNumber,
+    /// An activation link sent to a person who has no password yet.
+    ActivationLink,
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Subject::Company => "company",
+            Subject::Account => "account",
+            Subject::Person => "person",
+            Subject::Extension => "extension",
+            Subject::Chat => "chat",
+            Subject::Post => "post",
+            Subject::ParentPost => "parent post",
+            Subject::Thread => "thread",
+            Subject::Card => "adaptive card",
+            Subject::ProfileImage => "profile image",
+            Subject::Subscription => "subscription",
+            Subject::App => "app",
+            Subject::Jwt => "JWT credential",
+            Subject::JwtOwner => "owner of the JWT credential",
+            Subject::Sandbox => "sandbox",
+            Subject::UnassignedNumber => "unassigned extension number",
+            Subject::ActivationLink => "activation link",
+        })
     }
 }
 
@@ -71,9 +252,12 @@ pub enum Error {
     UnsupportedMediaType(String),
     #[error("Request body is too large (limit {0} bytes)")]
     PayloadTooLarge(usize),
-    /// The resource named by a parameter does not exist, or the caller may not see it.
-    #[error("Resource for parameter [{0}] is not found")]
-    NotFound(String),
+    /// What the request named does not exist, or the caller may not see it.
+    #[error("The {0} is not found")]
+    NotFound(Subject),
+    /// What the request named exists, but cannot be used this way.
+    #[error("{detail}")]
+    InvalidSubject { subject: Subject, detail: String },
     #[error("Invalid URI")]
     InvalidUri,
     #[error("Method not allowed")]
@@ -86,13 +270,15 @@ pub enum Error {
     Forbidden(String),
     #[error("Authentication failed: {0:?}")]
     Unauthenticated(AuthFailure),
-    #[error("{message}")]
-    OAuth {
-        kind: OAuthError,
-        code: &'static str,
-        message: String,
-        parameter: Option<&'static str>,
-    },
+    /// Several fields of a form or body are not acceptable (each with its message).
+    #[error("{}", .0.first().map(|f| f.message.as_str()).unwrap_or("Parameter value is invalid."))]
+    Invalid(Vec<FieldError>),
+    /// The token or revoke endpoint refused the request.
+    #[error("OAuth request refused: {0:?}")]
+    OAuth(OAuthFailure),
+    /// A sign-in with login and password failed.
+    #[error("{0}")]
+    SignIn(SignInFailure),
     /// An event filter that is unknown, malformed or not allowed to the subscriber (`SUB-508`).
     #[error("{0}")]
     InvalidEventFilter(String),
@@ -126,31 +312,61 @@ impl Error {
             detail: Some(detail.into()),
         }
     }
-    pub fn not_found(name: impl Into<String>) -> Self {
-        Error::NotFound(name.into())
+    /// What the request named exists, but cannot be used this way, and why.
+    pub fn invalid_subject(subject: Subject, detail: impl Into<String>) -> Self {
+        Error::InvalidSubject {
+            subject,
+            detail: detail.into(),
+        }
     }
     pub fn forbidden(msg: impl Into<String>) -> Self {
         Error::Forbidden(msg.into())
     }
-    pub fn oauth(kind: OAuthError, code: &'static str, message: impl Into<String>) -> Self {
-        Error::OAuth {
-            kind,
-            code,
-            message: message.into(),
-            parameter: None,
-        }
-    }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Error::Internal(e.to_string())
     }
-    /// The parameter this error is about, if any (RingCentral's `parameterName`).
+    /// The request field this error is about, as the request named it, if any. Errors about a
+    /// [`Subject`] name it in the domain's words instead ([`Error::subject`]).
     pub fn parameter_name(&self) -> Option<&str> {
         match self {
             Error::InvalidParameter { name, .. }
             | Error::TooLong { name, .. }
             | Error::OutOfRange { name, .. } => Some(name),
-            Error::MissingParameter(n) | Error::NotFound(n) => Some(n),
-            Error::OAuth { parameter, .. } => *parameter,
+            Error::MissingParameter(n) => Some(n),
+            Error::Invalid(fields) => fields.first().map(|f| f.name.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The fields this error is about, each with its message for people, when it is about what
+    /// was entered (a form shows them in place); `None` for every other error (not found,
+    /// forbidden, the store failing…), which a form cannot fix.
+    pub fn fields(&self) -> Option<Vec<FieldError>> {
+        let one = |name: &str| {
+            Some(vec![FieldError {
+                name: name.to_string(),
+                message: match self {
+                    Error::InvalidParameter {
+                        detail: Some(d), ..
+                    } => d.clone(),
+                    other => other.to_string(),
+                },
+            }])
+        };
+        match self {
+            Error::Invalid(fields) => Some(fields.clone()),
+            Error::InvalidParameter { name, .. }
+            | Error::TooLong { name, .. }
+            | Error::OutOfRange { name, .. } => one(name),
+            Error::MissingParameter(name) => one(name),
+            _ => None,
+        }
+    }
+
+    /// What this error is about, when it is about something the request named.
+    pub fn subject(&self) -> Option<Subject> {
+        match self {
+            Error::NotFound(s) | Error::InvalidSubject { subject: s, .. } => Some(*s),
             _ => None,
         }
     }

@@ -49,8 +49,9 @@ pub enum EventPayload {
 }
 
 impl EventPayload {
-    /// RingCentral's `body.eventType`.
-    pub fn event_type(&self) -> &'static str {
+    /// The event's name (the variant's), for logs and tests; the wire spells it in
+    /// `openglip_wire::EventBody`.
+    pub fn name(&self) -> &'static str {
         match self {
             EventPayload::PostAdded { .. } => "PostAdded",
             EventPayload::PostChanged { .. } => "PostChanged",
@@ -59,8 +60,8 @@ impl EventPayload {
             EventPayload::GroupLeft { .. } => "GroupLeft",
             EventPayload::GroupChanged { .. } => "GroupChanged",
             EventPayload::GroupRenamed { .. } => "GroupRenamed",
-            EventPayload::ExtensionUpdated { .. } => "Update",
-            EventPayload::ExtensionDeleted { .. } => "Delete",
+            EventPayload::ExtensionUpdated { .. } => "ExtensionUpdated",
+            EventPayload::ExtensionDeleted { .. } => "ExtensionDeleted",
         }
     }
 

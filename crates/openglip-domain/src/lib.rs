@@ -18,7 +18,10 @@ pub mod store;
 pub mod time;
 pub mod validate;
 
-pub use error::{AuthFailure, Error, Result};
+pub use error::{
+    AuthFailure, Error, FieldError, FieldErrors, JwtProblem, OAuthFailure, Result, SignInFailure,
+    Subject,
+};
 pub use ids::*;
 pub use model::*;
 pub use perm::{GrantType, Permission, PermissionSet};

@@ -1,7 +1,7 @@
 //! The platform around the messaging API: sandbox and production environments, the developer
 //! console's apps (with their stage and details), web sessions, authorization codes, consents,
-//! JWT credentials, API usage, bot installations, activation links and the local mail outbox —
-//! and [`PlatformStore`], the part of the storage port that keeps them (reached through
+//! JWT credentials, API usage, bot installations, activation links and the local mail outbox.
+//! `store::PlatformStore` is the part of the storage port that keeps them (reached through
 //! `Store::platform()`).
 //!
 //! Like the rest of the domain this does no I/O: secrets arrive already hashed, times come from
@@ -10,7 +10,6 @@
 use crate::ids::*;
 use crate::model::*;
 use crate::perm::{GrantSet, PermissionSet};
-use crate::store::{BoxFuture, NewApp, NewExtension};
 use crate::time::Timestamp;
 
 /// RingCentral runs two environments: apps are built and tested against sandbox accounts and
@@ -226,151 +225,4 @@ pub struct Mail {
     pub subject: String,
     pub body: String,
     pub created: Timestamp,
-}
-
-/// The platform part of the storage port. Same contract as `Store`: each call atomic and durable
-/// when it returns; the store assigns ids and timestamps.
-pub trait PlatformStore: Send + Sync {
-    // ---- accounts, extensions ----
-
-    fn account_environment(&self, account: AccountId) -> BoxFuture<'_, Environment>;
-    /// Creates a sandbox account (like `Store::create_account`) owned by a developer.
-    fn create_sandbox_account(
-        &self,
-        developer: ExtensionId,
-        name: String,
-        admin: NewExtension,
-    ) -> BoxFuture<'_, (Account, Extension)>;
-    /// The sandbox account a developer owns.
-    fn sandbox_of(&self, developer: ExtensionId) -> BoxFuture<'_, Option<Account>>;
-    /// Extensions of an account (not removed ones), by extension number; `search` matches names,
-    /// e-mail and number.
-    fn account_extensions(
-        &self,
-        account: AccountId,
-        search: Option<String>,
-    ) -> BoxFuture<'_, Vec<Extension>>;
-    /// Applies a patch and records `ExtensionUpdated`. `NotFound("extensionId")`,
-    /// `InvalidParameter("email")` when the e-mail is taken.
-    fn update_extension(&self, id: ExtensionId, patch: ExtensionPatch) -> BoxFuture<'_, Extension>;
-    /// Stores a profile image and points the extension's avatar at `uri`; records
-    /// `ExtensionUpdated`.
-    fn set_profile_image(
-        &self,
-        id: ExtensionId,
-        content_type: String,
-        bytes: Vec<u8>,
-        uri: String,
-    ) -> BoxFuture<'_, Extension>;
-    /// (content type, bytes).
-    fn profile_image(&self, id: ExtensionId) -> BoxFuture<'_, Option<(String, Vec<u8>)>>;
-
-    /// Reserves the next free extension number of the account (no extension has it and none
-    /// is reserved) as an unassigned extension, and returns it.
-    fn reserve_extension(&self, account: AccountId) -> BoxFuture<'_, String>;
-    /// The next number an extension of the account would get (skipping reserved ones).
-    fn next_extension_number(&self, account: AccountId) -> BoxFuture<'_, String>;
-    /// Unassigned extension numbers of the account (numbers an extension took meanwhile are
-    /// dropped), with when they were added.
-    fn unassigned_extensions(&self, account: AccountId) -> BoxFuture<'_, Vec<(String, Timestamp)>>;
-    /// Forgets a reservation (after assigning it, or to delete it).
-    fn release_extension(&self, account: AccountId, number: String) -> BoxFuture<'_, bool>;
-
-    // ---- activation links and the mail outbox ----
-
-    /// Records an activation link (hashed) for a `NotActivated` extension and the mail that
-    /// carries it.
-    fn create_activation(
-        &self,
-        extension: ExtensionId,
-        hash: [u8; 32],
-        expires: Timestamp,
-        to: String,
-        subject: String,
-        body: String,
-    ) -> BoxFuture<'_, ()>;
-    /// The extension a live (unused, unexpired) activation link belongs to.
-    fn activation(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<Extension>>;
-    /// Spends the link, sets the password and enables the extension.
-    fn redeem_activation(
-        &self,
-        hash: [u8; 32],
-        password_hash: String,
-    ) -> BoxFuture<'_, Option<Extension>>;
-    /// Newest first.
-    fn outbox(&self, account: AccountId, limit: usize) -> BoxFuture<'_, Vec<Mail>>;
-
-    // ---- apps ----
-
-    /// Registers an app with its console details, atomically.
-    fn register_app(&self, new: NewApp, details: AppDetails) -> BoxFuture<'_, AppRecord>;
-    fn app_record(&self, client_id: String) -> BoxFuture<'_, Option<AppRecord>>;
-    fn app_record_by_id(&self, id: AppId) -> BoxFuture<'_, Option<AppRecord>>;
-    /// A developer's apps, newest first.
-    fn apps_of_developer(&self, developer: ExtensionId) -> BoxFuture<'_, Vec<AppRecord>>;
-    fn update_app(&self, id: AppId, update: AppUpdate) -> BoxFuture<'_, AppRecord>;
-    /// Replaces the client secret's hash.
-    fn set_client_secret(&self, id: AppId, hash: String) -> BoxFuture<'_, ()>;
-    fn set_app_stage(&self, id: AppId, stage: Environment) -> BoxFuture<'_, ()>;
-
-    // ---- usage ----
-
-    fn add_usage(&self, deltas: Vec<UsageDelta>) -> BoxFuture<'_, ()>;
-    fn usage(&self, app: AppId) -> BoxFuture<'_, Vec<UsageRow>>;
-
-    // ---- web sessions ----
-
-    fn create_session(&self, session: WebSession) -> BoxFuture<'_, ()>;
-    /// A live session and its extension.
-    fn session(
-        &self,
-        id_hash: [u8; 32],
-        now: Timestamp,
-    ) -> BoxFuture<'_, Option<(WebSession, Extension)>>;
-    fn delete_session(&self, id_hash: [u8; 32]) -> BoxFuture<'_, ()>;
-
-    // ---- authorization codes and consents ----
-
-    fn insert_code(&self, code: AuthCode) -> BoxFuture<'_, ()>;
-    /// Spends a code atomically. A code presented again revokes every token of its family.
-    fn redeem_code(&self, hash: [u8; 32]) -> BoxFuture<'_, CodeRedemption>;
-    fn grant_consent(
-        &self,
-        app: AppId,
-        extension: ExtensionId,
-        scope: PermissionSet,
-    ) -> BoxFuture<'_, ()>;
-    fn consent(&self, app: AppId, extension: ExtensionId) -> BoxFuture<'_, Option<PermissionSet>>;
-
-    // ---- JWT credentials ----
-
-    fn create_jwt(&self, jwt: JwtCredential) -> BoxFuture<'_, JwtCredential>;
-    fn jwt_by_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<JwtCredential>>;
-    fn jwts_of(&self, owner: ExtensionId) -> BoxFuture<'_, Vec<JwtCredential>>;
-    /// Returns whether the owner had it.
-    fn revoke_jwt(&self, owner: ExtensionId, id: i64) -> BoxFuture<'_, bool>;
-
-    // ---- installed apps and bots ----
-
-    /// Creates the bot extension (Personal chat, Everyone team, `GroupJoined` events) and
-    /// records the installation.
-    fn install_bot(
-        &self,
-        app: AppId,
-        account: AccountId,
-        installed_by: ExtensionId,
-        bot: NewExtension,
-    ) -> BoxFuture<'_, BotInstall>;
-    fn bot_installs(&self, account: AccountId) -> BoxFuture<'_, Vec<BotInstall>>;
-    /// Uninstalls: the bot extension is removed (status `Removed`, out of every chat), its
-    /// tokens revoked, and `ExtensionDeleted` recorded. Returns the installation, if it existed.
-    fn remove_bot(
-        &self,
-        account: AccountId,
-        extension: ExtensionId,
-    ) -> BoxFuture<'_, Option<BotInstall>>;
-    /// REST apps holding live tokens of people of the account.
-    fn authorized_apps(&self, account: AccountId) -> BoxFuture<'_, Vec<AuthorizedApp>>;
-    /// Revokes every token (and consent) the app holds in the account. Returns how many tokens.
-    fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64>;
 }

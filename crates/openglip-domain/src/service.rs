@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Subject};
 use crate::ids::*;
 use crate::mentions;
 use crate::model::*;
@@ -14,26 +14,16 @@ use crate::validate;
 /// A member as a client names one: by id or by e-mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MemberInput {
-    Id(String),
+    Id(ExtensionId),
     Email(String),
-}
-
-impl MemberInput {
-    /// A bare string is an e-mail when it has an `@`, else an id.
-    pub fn from_bare(s: &str) -> MemberInput {
-        if s.contains('@') {
-            MemberInput::Email(s.to_string())
-        } else {
-            MemberInput::Id(s.to_string())
-        }
-    }
 }
 
 /// What a client may set on a new post.
 #[derive(Debug, Clone, Default)]
 pub struct PostInput {
     pub text: Option<String>,
-    pub parent_post_id: Option<String>,
+    /// The post this one replies to (a reply to a reply joins its root's thread).
+    pub parent_post_id: Option<PostId>,
     pub attachments: Option<Vec<serde_json::Value>>,
     pub activity: Option<String>,
     pub title: Option<String>,
@@ -51,22 +41,17 @@ pub struct TeamInput {
 
 /// The team whose members change, as the request names it.
 #[derive(Debug, Clone, Copy)]
-pub enum TeamRef<'a> {
-    /// `…/teams/{chatId}/add|remove`: a chat that is not a team is not found.
-    Team(&'a str),
-    /// Legacy `…/groups/{groupId}/bulk-assign`: a group that is not a team is a bad request.
-    Group(&'a str),
+pub enum TeamRef {
+    /// A team (`…/teams/{chatId}/add|remove`): a chat that is not a team is not found.
+    Team(ChatId),
+    /// Any chat (legacy `…/groups/{groupId}/bulk-assign`): one that is not a team cannot change
+    /// its members ([`Error::InvalidSubject`]).
+    Chat(ChatId),
 }
 
 #[derive(Clone)]
 pub struct Service {
     store: Arc<dyn Store>,
-}
-
-/// Parses an id from a path or body; a malformed id is "not found" for that parameter, the
-/// way RingCentral answers for ids it does not know.
-pub fn parse_id<T: std::str::FromStr>(param: &str, raw: &str) -> Result<T> {
-    raw.trim().parse::<T>().map_err(|_| Error::not_found(param))
 }
 
 impl Service {
@@ -80,57 +65,50 @@ impl Service {
 
     // ------------------------------------------------------------------ people
 
-    /// Persons are visible to everyone in the same account, and to nobody else.
-    pub async fn person(&self, caller: &Caller, id: &str) -> Result<Extension> {
-        let id: ExtensionId = parse_id("personId", id)?;
+    /// Persons are visible to everyone in the same company, and to nobody else.
+    pub async fn person(&self, caller: &Caller, id: ExtensionId) -> Result<Extension> {
         match self.store.extension(id).await? {
             Some(e) if e.account_id == caller.account_id => Ok(e),
-            _ => Err(Error::not_found("personId")),
+            _ => Err(Error::NotFound(Subject::Person)),
         }
     }
 
-    pub async fn company(&self, caller: &Caller, id: &str) -> Result<Account> {
-        let id = if id == "~" {
-            caller.account_id
-        } else {
-            parse_id("companyId", id)?
-        };
+    /// The caller's own company; any other is not found.
+    pub async fn company(&self, caller: &Caller, id: AccountId) -> Result<Account> {
+        self.own_account(caller, id, Subject::Company).await
+    }
+
+    /// The caller's own account; any other is not found.
+    pub async fn account(&self, caller: &Caller, id: AccountId) -> Result<Account> {
+        self.own_account(caller, id, Subject::Account).await
+    }
+
+    async fn own_account(
+        &self,
+        caller: &Caller,
+        id: AccountId,
+        subject: Subject,
+    ) -> Result<Account> {
         if id != caller.account_id {
-            return Err(Error::not_found("companyId"));
+            return Err(Error::NotFound(subject));
         }
         self.store
             .account(id)
             .await?
-            .ok_or_else(|| Error::not_found("companyId"))
+            .ok_or(Error::NotFound(subject))
     }
 
-    /// `~` is the caller's own account.
-    pub async fn account(&self, caller: &Caller, id: &str) -> Result<Account> {
-        let id = if id == "~" {
-            caller.account_id
-        } else {
-            parse_id("accountId", id)?
-        };
-        if id != caller.account_id {
-            return Err(Error::not_found("accountId"));
-        }
-        self.store
-            .account(id)
-            .await?
-            .ok_or_else(|| Error::not_found("accountId"))
-    }
-
-    /// An extension of the caller's account (`~` is the caller).
-    pub async fn extension(&self, caller: &Caller, account: &str, id: &str) -> Result<Extension> {
+    /// An extension of the caller's account.
+    pub async fn extension(
+        &self,
+        caller: &Caller,
+        account: AccountId,
+        id: ExtensionId,
+    ) -> Result<Extension> {
         let account = self.account(caller, account).await?;
-        let id = if id == "~" {
-            caller.extension_id
-        } else {
-            parse_id("extensionId", id)?
-        };
         match self.store.extension(id).await? {
             Some(e) if e.account_id == account.id => Ok(e),
-            _ => Err(Error::not_found("extensionId")),
+            _ => Err(Error::NotFound(Subject::Extension)),
         }
     }
 
@@ -151,15 +129,9 @@ impl Service {
         let mut by_id = Vec::new();
         for m in members {
             match m {
-                MemberInput::Id(raw) => {
-                    let id: ExtensionId = raw.trim().parse().map_err(|_| {
-                        Error::invalid_because(
-                            param,
-                            format!("Parameter [{param}] value is invalid: unknown person [{raw}]"),
-                        )
-                    })?;
-                    by_id.push(id);
-                    ids.push(id);
+                MemberInput::Id(id) => {
+                    by_id.push(*id);
+                    ids.push(*id);
                 }
                 MemberInput::Email(raw) => {
                     let email = validate::email(param, raw)?;
@@ -199,8 +171,7 @@ impl Service {
     // ------------------------------------------------------------------ chats
 
     /// A chat the caller may see: one they belong to, or a public team of their account.
-    pub async fn visible_chat(&self, caller: &Caller, param: &str, id: &str) -> Result<Chat> {
-        let id: ChatId = parse_id(param, id)?;
+    pub async fn visible_chat(&self, caller: &Caller, id: ChatId) -> Result<Chat> {
         match self.store.chat(id).await? {
             Some(c)
                 if c.account_id == caller.account_id
@@ -209,13 +180,13 @@ impl Service {
             {
                 Ok(c)
             }
-            _ => Err(Error::not_found(param)),
+            _ => Err(Error::NotFound(Subject::Chat)),
         }
     }
 
     /// A chat the caller belongs to.
-    pub async fn member_chat(&self, caller: &Caller, param: &str, id: &str) -> Result<Chat> {
-        let chat = self.visible_chat(caller, param, id).await?;
+    pub async fn member_chat(&self, caller: &Caller, id: ChatId) -> Result<Chat> {
+        let chat = self.visible_chat(caller, id).await?;
         if !chat.is_member(caller.extension_id) {
             return Err(Error::forbidden(
                 "You are not a member of this chat; join it first.",
@@ -269,8 +240,8 @@ impl Service {
         self.store.favorite_chats(caller.extension_id, limit).await
     }
 
-    pub async fn set_favorite(&self, caller: &Caller, chat: &str, favorite: bool) -> Result<()> {
-        let chat = self.member_chat(caller, "chatId", chat).await?;
+    pub async fn set_favorite(&self, caller: &Caller, chat: ChatId, favorite: bool) -> Result<()> {
+        let chat = self.member_chat(caller, chat).await?;
         self.store
             .set_favorite(caller.extension_id, chat.id, favorite)
             .await
@@ -281,12 +252,11 @@ impl Service {
     pub async fn set_read(
         &self,
         caller: &Caller,
-        chat: &str,
+        chat: ChatId,
         read: bool,
-        upto: Option<&str>,
+        upto: Option<PostId>,
     ) -> Result<()> {
-        let chat = self.member_chat(caller, "chatId", chat).await?;
-        let upto = upto.map(|u| parse_id::<PostId>("upto", u)).transpose()?;
+        let chat = self.member_chat(caller, chat).await?;
         self.store
             .set_read(caller.extension_id, chat.id, read, upto)
             .await
@@ -418,7 +388,7 @@ impl Service {
 
     /// A team the caller may administer (its creator, or an account administrator who is a member
     /// or the team is public).
-    async fn managed_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
+    async fn managed_team(&self, caller: &Caller, id: ChatId) -> Result<Chat> {
         let chat = self.team(caller, id).await?;
         if Self::can_manage(caller, &chat) {
             Ok(chat)
@@ -437,11 +407,11 @@ impl Service {
                 || (caller.is_admin && (chat.is_member(caller.extension_id) || chat.public)))
     }
 
-    /// A `Team` chat visible to the caller.
-    pub async fn team(&self, caller: &Caller, id: &str) -> Result<Chat> {
-        let chat = self.visible_chat(caller, "chatId", id).await?;
+    /// A `Team` chat visible to the caller (any other chat is not found).
+    pub async fn team(&self, caller: &Caller, id: ChatId) -> Result<Chat> {
+        let chat = self.visible_chat(caller, id).await?;
         if chat.kind != ChatType::Team {
-            return Err(Error::not_found("chatId"));
+            return Err(Error::NotFound(Subject::Chat));
         }
         Ok(chat)
     }
@@ -449,7 +419,7 @@ impl Service {
     pub async fn patch_team(
         &self,
         caller: &Caller,
-        id: &str,
+        id: ChatId,
         name: Option<String>,
         description: Option<String>,
         public: Option<bool>,
@@ -471,7 +441,7 @@ impl Service {
     pub async fn set_team_status(
         &self,
         caller: &Caller,
-        id: &str,
+        id: ChatId,
         status: ChatStatus,
     ) -> Result<Chat> {
         let chat = self.managed_team(caller, id).await?;
@@ -489,18 +459,18 @@ impl Service {
             .await
     }
 
-    pub async fn delete_team(&self, caller: &Caller, id: &str) -> Result<()> {
+    pub async fn delete_team(&self, caller: &Caller, id: ChatId) -> Result<()> {
         let chat = self.managed_team(caller, id).await?;
         self.store.delete_chat(chat.id).await
     }
 
-    pub async fn join_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
+    pub async fn join_team(&self, caller: &Caller, id: ChatId) -> Result<Chat> {
         let chat = self.team(caller, id).await?;
         if chat.is_member(caller.extension_id) {
             return Ok(chat);
         }
         if !chat.public {
-            return Err(Error::not_found("chatId"));
+            return Err(Error::NotFound(Subject::Chat));
         }
         self.guard_active(&chat)?;
         self.store
@@ -513,7 +483,7 @@ impl Service {
             .await
     }
 
-    pub async fn leave_team(&self, caller: &Caller, id: &str) -> Result<Chat> {
+    pub async fn leave_team(&self, caller: &Caller, id: ChatId) -> Result<Chat> {
         let chat = self.team(caller, id).await?;
         if !chat.is_member(caller.extension_id) {
             return Ok(chat);
@@ -543,19 +513,19 @@ impl Service {
     pub async fn change_team_members(
         &self,
         caller: &Caller,
-        target: TeamRef<'_>,
+        target: TeamRef,
         add: &[(&str, &[MemberInput])],
         remove: &[(&str, &[MemberInput])],
     ) -> Result<Chat> {
         let chat = match target {
             TeamRef::Team(id) => self.team(caller, id).await?,
-            TeamRef::Group(id) => {
-                let chat = self.visible_chat(caller, "groupId", id).await?;
+            TeamRef::Chat(id) => {
+                let chat = self.visible_chat(caller, id).await?;
                 if chat.kind != ChatType::Team {
-                    return Err(Error::invalid_because(
-                        "groupId",
-                        "Membership can be changed only in teams; private chats, groups and the Everyone team have fixed members.",
-                    ));
+                    return Err(Error::InvalidSubject {
+                        subject: Subject::Chat,
+                        detail: "Membership can be changed only in teams; private chats, groups and the Everyone team have fixed members.".into(),
+                    });
                 }
                 chat
             }
@@ -595,8 +565,12 @@ impl Service {
 
     // ------------------------------------------------------------------ posts
 
-    pub async fn create_post(&self, caller: &Caller, chat: &str, input: PostInput) -> Result<Post> {
-        let chat_id: ChatId = parse_id("groupId", chat)?;
+    pub async fn create_post(
+        &self,
+        caller: &Caller,
+        chat_id: ChatId,
+        input: PostInput,
+    ) -> Result<Post> {
         let text = validate::text(
             "text",
             input.text.as_deref().unwrap_or(""),
@@ -606,9 +580,8 @@ impl Service {
         if text.trim().is_empty() && attachments.is_empty() {
             return Err(Error::MissingParameter("text".into()));
         }
-        let parent_post_id = match input.parent_post_id.as_deref().filter(|s| !s.is_empty()) {
-            Some(p) => {
-                let parent = parse_id::<PostId>("parentPostId", p)?;
+        let parent_post_id = match input.parent_post_id {
+            Some(parent) => {
                 // Threads are one level deep: a reply to a reply joins its root's thread. An
                 // unknown parent is left for the store to refuse, after its membership check.
                 match self.store.post(chat_id, parent).await? {
@@ -640,11 +613,10 @@ impl Service {
         // One round trip: the store checks the chat and membership in the same transaction.
         match self.store.create_post(new).await {
             Ok(post) => Ok(post),
-            Err(Error::NotFound(p)) if p == "chatId" => Err(Error::not_found("groupId")),
             Err(Error::Forbidden(msg)) => {
                 // Refused: say "not found" unless the caller may see the chat at all (a public
                 // team of their company), so that refusals do not reveal other people's chats.
-                self.visible_chat(caller, "groupId", chat).await?;
+                self.visible_chat(caller, chat_id).await?;
                 Err(Error::Forbidden(msg))
             }
             Err(e) => Err(e),
@@ -654,18 +626,17 @@ impl Service {
     pub async fn list_posts(
         &self,
         caller: &Caller,
-        chat: &str,
-        thread: Option<&str>,
+        chat: ChatId,
+        thread: Option<PostId>,
         page: PageRequest,
     ) -> Result<Page<Post>> {
-        let chat = self.member_chat(caller, "chatId", chat).await?;
+        let chat = self.member_chat(caller, chat).await?;
         let thread = match thread {
-            Some(t) => {
-                let id = parse_id::<PostId>("threadId", t)?;
+            Some(id) => {
                 // A thread is named by its first post, which must be a post of this chat.
                 match self.store.post(chat.id, id).await? {
                     Some(root) if root.parent_post_id.is_none() => Some(id),
-                    _ => return Err(Error::not_found("threadId")),
+                    _ => return Err(Error::NotFound(Subject::Thread)),
                 }
             }
             None => None,
@@ -673,21 +644,20 @@ impl Service {
         self.store.list_posts(chat.id, thread, page).await
     }
 
-    pub async fn post(&self, caller: &Caller, chat: &str, id: &str) -> Result<Post> {
-        let chat = self.member_chat(caller, "chatId", chat).await?;
-        let id: PostId = parse_id("postId", id)?;
+    pub async fn post(&self, caller: &Caller, chat: ChatId, id: PostId) -> Result<Post> {
+        let chat = self.member_chat(caller, chat).await?;
         self.store
             .post(chat.id, id)
             .await?
-            .ok_or_else(|| Error::not_found("postId"))
+            .ok_or(Error::NotFound(Subject::Post))
     }
 
     /// Only the author may edit a post.
     pub async fn update_post(
         &self,
         caller: &Caller,
-        chat: &str,
-        id: &str,
+        chat: ChatId,
+        id: PostId,
         text: Option<String>,
     ) -> Result<Post> {
         let post = self.post(caller, chat, id).await?;
@@ -712,7 +682,7 @@ impl Service {
     }
 
     /// The author may delete a post; so may an account administrator.
-    pub async fn delete_post(&self, caller: &Caller, chat: &str, id: &str) -> Result<()> {
+    pub async fn delete_post(&self, caller: &Caller, chat: ChatId, id: PostId) -> Result<()> {
         let post = self.post(caller, chat, id).await?;
         if post.creator_id != caller.extension_id && !caller.is_admin {
             return Err(Error::forbidden("Only the author of a post may delete it."));

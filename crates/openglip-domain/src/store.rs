@@ -5,7 +5,7 @@
 //! - each mutating call is atomic: it commits completely or not at all;
 //! - a call returns only after its transaction is durable (committed);
 //! - the store assigns ids and the `created`/`modified` timestamps (UTC, milliseconds) at commit;
-//! - errors are `Error::NotFound(param)` / `Error::Forbidden` / `Error::InvalidParameter` where the
+//! - errors are `Error::NotFound(subject)` / `Error::Forbidden` / `Error::InvalidParameter` where the
 //!   call documents them, `Error::Internal` for anything the database itself reports.
 
 use std::future::Future;
@@ -15,6 +15,8 @@ use crate::error::Result;
 use crate::events::{StoredEvent, Subscription};
 use crate::ids::*;
 use crate::model::*;
+use crate::perm::PermissionSet;
+use crate::platform::*;
 use crate::time::Timestamp;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
@@ -142,7 +144,7 @@ pub struct MembershipChange {
 pub trait Store: Send + Sync + 'static {
     /// The platform part of the port: environments, console apps, sessions, codes, consents,
     /// JWT credentials, usage, bot installations (`crate::platform`).
-    fn platform(&self) -> &dyn crate::platform::PlatformStore;
+    fn platform(&self) -> &dyn PlatformStore;
 
     // ---- accounts and extensions ----
 
@@ -233,7 +235,7 @@ pub trait Store: Send + Sync + 'static {
     // ---- posts ----
 
     /// Inserts a post in one transaction. `Forbidden` if the creator is not a member of the chat,
-    /// `NotFound("chatId")` if there is no such chat, `NotFound("parentPostId")` if the parent is
+    /// `NotFound(Chat)` if there is no such chat, `NotFound(ParentPost)` if the parent is
     /// not a post of the same chat.
     fn create_post(&self, new: NewPost) -> BoxFuture<'_, Post>;
     fn post(&self, chat: ChatId, id: PostId) -> BoxFuture<'_, Option<Post>>;
@@ -259,7 +261,7 @@ pub trait Store: Send + Sync + 'static {
     /// A post by its id alone, in whatever chat (a card is named by its post's id only).
     fn post_by_id(&self, id: PostId) -> BoxFuture<'_, Option<Post>>;
     /// Replaces the attachments of a post (its text is kept) and records `PostChanged`.
-    /// `NotFound("postId")` if it is not a post of that chat.
+    /// `NotFound(Post)` if it is not a post of that chat.
     fn update_post_attachments(
         &self,
         chat: ChatId,
@@ -296,7 +298,7 @@ pub trait Store: Send + Sync + 'static {
     fn subscriptions_of(&self, owner: ExtensionId, app: AppId) -> BoxFuture<'_, Vec<Subscription>>;
     /// Every subscription (the delivery side loads them at start).
     fn all_subscriptions(&self) -> BoxFuture<'_, Vec<Subscription>>;
-    /// Replaces filters, transport, key, status and expiry. `NotFound("subscriptionId")`.
+    /// Replaces filters, transport, key, status and expiry. `NotFound(Subscription)`.
     fn update_subscription(&self, sub: Subscription) -> BoxFuture<'_, Subscription>;
     /// Returns whether it existed.
     fn delete_subscription(&self, id: String) -> BoxFuture<'_, bool>;
@@ -311,4 +313,152 @@ pub trait Store: Send + Sync + 'static {
     /// Records that deliveries to a WebHook started failing at `since` (unless already
     /// recorded) and returns when they started; `advance_cursor` clears it.
     fn mark_failing(&self, id: String, since: Timestamp) -> BoxFuture<'_, Option<Timestamp>>;
+}
+
+/// The platform part of the storage port, keeping the entities of `crate::platform`. Same
+/// contract as `Store`: each call atomic and durable when it returns; the store assigns ids and
+/// timestamps.
+pub trait PlatformStore: Send + Sync {
+    // ---- accounts, extensions ----
+
+    fn account_environment(&self, account: AccountId) -> BoxFuture<'_, Environment>;
+    /// Creates a sandbox account (like `Store::create_account`) owned by a developer.
+    fn create_sandbox_account(
+        &self,
+        developer: ExtensionId,
+        name: String,
+        admin: NewExtension,
+    ) -> BoxFuture<'_, (Account, Extension)>;
+    /// The sandbox account a developer owns.
+    fn sandbox_of(&self, developer: ExtensionId) -> BoxFuture<'_, Option<Account>>;
+    /// Extensions of an account (not removed ones), by extension number; `search` matches names,
+    /// e-mail and number.
+    fn account_extensions(
+        &self,
+        account: AccountId,
+        search: Option<String>,
+    ) -> BoxFuture<'_, Vec<Extension>>;
+    /// Applies a patch and records `ExtensionUpdated`. `NotFound(Extension)`,
+    /// `InvalidParameter("email")` when the e-mail is taken.
+    fn update_extension(&self, id: ExtensionId, patch: ExtensionPatch) -> BoxFuture<'_, Extension>;
+    /// Stores a profile image and points the extension's avatar at `uri`; records
+    /// `ExtensionUpdated`.
+    fn set_profile_image(
+        &self,
+        id: ExtensionId,
+        content_type: String,
+        bytes: Vec<u8>,
+        uri: String,
+    ) -> BoxFuture<'_, Extension>;
+    /// (content type, bytes).
+    fn profile_image(&self, id: ExtensionId) -> BoxFuture<'_, Option<(String, Vec<u8>)>>;
+
+    /// Reserves the next free extension number of the account (no extension has it and none
+    /// is reserved) as an unassigned extension, and returns it.
+    fn reserve_extension(&self, account: AccountId) -> BoxFuture<'_, String>;
+    /// The next number an extension of the account would get (skipping reserved ones).
+    fn next_extension_number(&self, account: AccountId) -> BoxFuture<'_, String>;
+    /// Unassigned extension numbers of the account (numbers an extension took meanwhile are
+    /// dropped), with when they were added.
+    fn unassigned_extensions(&self, account: AccountId) -> BoxFuture<'_, Vec<(String, Timestamp)>>;
+    /// Forgets a reservation (after assigning it, or to delete it).
+    fn release_extension(&self, account: AccountId, number: String) -> BoxFuture<'_, bool>;
+
+    // ---- activation links and the mail outbox ----
+
+    /// Records an activation link (hashed) for a `NotActivated` extension and the mail that
+    /// carries it.
+    fn create_activation(
+        &self,
+        extension: ExtensionId,
+        hash: [u8; 32],
+        expires: Timestamp,
+        to: String,
+        subject: String,
+        body: String,
+    ) -> BoxFuture<'_, ()>;
+    /// The extension a live (unused, unexpired) activation link belongs to.
+    fn activation(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<Extension>>;
+    /// Spends the link, sets the password and enables the extension.
+    fn redeem_activation(
+        &self,
+        hash: [u8; 32],
+        password_hash: String,
+    ) -> BoxFuture<'_, Option<Extension>>;
+    /// Newest first.
+    fn outbox(&self, account: AccountId, limit: usize) -> BoxFuture<'_, Vec<Mail>>;
+
+    // ---- apps ----
+
+    /// Registers an app with its console details, atomically.
+    fn register_app(&self, new: NewApp, details: AppDetails) -> BoxFuture<'_, AppRecord>;
+    fn app_record(&self, client_id: String) -> BoxFuture<'_, Option<AppRecord>>;
+    fn app_record_by_id(&self, id: AppId) -> BoxFuture<'_, Option<AppRecord>>;
+    /// A developer's apps, newest first.
+    fn apps_of_developer(&self, developer: ExtensionId) -> BoxFuture<'_, Vec<AppRecord>>;
+    fn update_app(&self, id: AppId, update: AppUpdate) -> BoxFuture<'_, AppRecord>;
+    /// Replaces the client secret's hash.
+    fn set_client_secret(&self, id: AppId, hash: String) -> BoxFuture<'_, ()>;
+    fn set_app_stage(&self, id: AppId, stage: Environment) -> BoxFuture<'_, ()>;
+
+    // ---- usage ----
+
+    fn add_usage(&self, deltas: Vec<UsageDelta>) -> BoxFuture<'_, ()>;
+    fn usage(&self, app: AppId) -> BoxFuture<'_, Vec<UsageRow>>;
+
+    // ---- web sessions ----
+
+    fn create_session(&self, session: WebSession) -> BoxFuture<'_, ()>;
+    /// A live session and its extension.
+    fn session(
+        &self,
+        id_hash: [u8; 32],
+        now: Timestamp,
+    ) -> BoxFuture<'_, Option<(WebSession, Extension)>>;
+    fn delete_session(&self, id_hash: [u8; 32]) -> BoxFuture<'_, ()>;
+
+    // ---- authorization codes and consents ----
+
+    fn insert_code(&self, code: AuthCode) -> BoxFuture<'_, ()>;
+    /// Spends a code atomically. A code presented again revokes every token of its family.
+    fn redeem_code(&self, hash: [u8; 32]) -> BoxFuture<'_, CodeRedemption>;
+    fn grant_consent(
+        &self,
+        app: AppId,
+        extension: ExtensionId,
+        scope: PermissionSet,
+    ) -> BoxFuture<'_, ()>;
+    fn consent(&self, app: AppId, extension: ExtensionId) -> BoxFuture<'_, Option<PermissionSet>>;
+
+    // ---- JWT credentials ----
+
+    fn create_jwt(&self, jwt: JwtCredential) -> BoxFuture<'_, JwtCredential>;
+    fn jwt_by_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<JwtCredential>>;
+    fn jwts_of(&self, owner: ExtensionId) -> BoxFuture<'_, Vec<JwtCredential>>;
+    /// Returns whether the owner had it.
+    fn revoke_jwt(&self, owner: ExtensionId, id: i64) -> BoxFuture<'_, bool>;
+
+    // ---- installed apps and bots ----
+
+    /// Creates the bot extension (Personal chat, Everyone team, `GroupJoined` events) and
+    /// records the installation.
+    fn install_bot(
+        &self,
+        app: AppId,
+        account: AccountId,
+        installed_by: ExtensionId,
+        bot: NewExtension,
+    ) -> BoxFuture<'_, BotInstall>;
+    fn bot_installs(&self, account: AccountId) -> BoxFuture<'_, Vec<BotInstall>>;
+    /// Uninstalls: the bot extension is removed (status `Removed`, out of every chat), its
+    /// tokens revoked, and `ExtensionDeleted` recorded. Returns the installation, if it existed.
+    fn remove_bot(
+        &self,
+        account: AccountId,
+        extension: ExtensionId,
+    ) -> BoxFuture<'_, Option<BotInstall>>;
+    /// REST apps holding live tokens of people of the account.
+    fn authorized_apps(&self, account: AccountId) -> BoxFuture<'_, Vec<AuthorizedApp>>;
+    /// Revokes every token (and consent) the app holds in the account. Returns how many tokens.
+    fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64>;
 }

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
+use openglip_wire::{self as w, wsg};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -146,6 +147,19 @@ struct Received {
 }
 
 /// The text of a post carries its send-start time (µs since the run's origin) and a unique key.
+/// A subscription to posts over `transport` (`WebSocket`, or `WebHook` to `address`).
+fn subscription(transport: &str, address: Option<String>) -> w::SubscriptionRequest {
+    w::SubscriptionRequest {
+        event_filters: Some(vec!["/team-messaging/v1/posts".into()]),
+        delivery_mode: Some(w::DeliveryModeRequest {
+            transport_type: Some(transport.into()),
+            address,
+            ..Default::default()
+        }),
+        expires_in: Some(Value::from(3600)),
+    }
+}
+
 fn post_text(key: u64, sent_us: u64) -> String {
     format!("load {key} {sent_us}")
 }
@@ -204,11 +218,14 @@ async fn ws_connect(
     let v: Value = serde_json::from_str(first.to_text().unwrap_or("[]")).unwrap_or(Value::Null);
     assert_eq!(v[0]["type"], "ConnectionDetails", "first frame: {v}");
     if subscribe {
-        let req = json!([
-            {"type": "ClientRequest", "messageId": "sub-1", "method": "POST", "path": "/restapi/v1.0/subscription/"},
-            {"eventFilters": ["/team-messaging/v1/posts"], "deliveryMode": {"transportType": "WebSocket"}}
-        ]);
-        ws.send(Message::Text(req.to_string().into()))
+        let meta = wsg::Meta {
+            message_id: Some("sub-1".into()),
+            method: Some("POST".into()),
+            path: Some("/restapi/v1.0/subscription/".into()),
+            ..wsg::Meta::new(wsg::MessageType::ClientRequest)
+        };
+        let body = serde_json::to_string(&subscription("WebSocket", None)).expect("request");
+        ws.send(Message::Text(wsg::frame(&meta, Some(&body)).into()))
             .await
             .expect("ws send");
         loop {
@@ -326,11 +343,22 @@ async fn main() {
         return;
     }
 
-    let members: Vec<Value> = emails[1..].iter().map(|e| json!({"email": e})).collect();
+    let members = emails[1..]
+        .iter()
+        .map(|e| w::MemberSpec::Object {
+            id: None,
+            email: Some(e.clone()),
+        })
+        .collect();
     let team: Value = http
         .post(format!("{base}/team-messaging/v1/teams"))
         .bearer_auth(&tokens[0])
-        .json(&json!({"name": "Load", "public": true, "members": members}))
+        .json(&w::CreateTeamRequest {
+            public: Some(true),
+            name: Some("Load".into()),
+            description: None,
+            members: Some(members),
+        })
         .send()
         .await
         .expect("create team")
@@ -419,11 +447,10 @@ async fn main() {
             let r = http
                 .post(format!("{base}/restapi/v1.0/subscription"))
                 .bearer_auth(token)
-                .json(&json!({
-                    "eventFilters": ["/team-messaging/v1/posts"],
-                    "deliveryMode": {"transportType": "WebHook", "address": format!("http://{addr}/hook/{i}")},
-                    "expiresIn": 3600
-                }))
+                .json(&subscription(
+                    "WebHook",
+                    Some(format!("http://{addr}/hook/{i}")),
+                ))
                 .send()
                 .await
                 .expect("webhook subscription");
@@ -466,7 +493,10 @@ async fn main() {
                 let ok = client
                     .post(&url)
                     .bearer_auth(&token)
-                    .json(&json!({ "text": post_text(key, sent) }))
+                    .json(&w::CreatePostRequest {
+                        text: Some(post_text(key, sent)),
+                        ..Default::default()
+                    })
                     .send()
                     .await
                     .map(|r| r.status().as_u16() == 201)
@@ -545,7 +575,13 @@ async fn idle(args: &Args, http: &reqwest::Client, base: &str, token: &str, pid:
     // Every connection still open: send a heartbeat on each and read its echo.
     let mut alive = 0usize;
     for ws in conns.iter_mut() {
-        let hb = json!([{"type": "Heartbeat", "messageId": "hb"}]).to_string();
+        let hb = wsg::frame(
+            &wsg::Meta {
+                message_id: Some("hb".into()),
+                ..wsg::Meta::new(wsg::MessageType::Heartbeat)
+            },
+            None,
+        );
         if ws.send(Message::Text(hb.into())).await.is_ok()
             && let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await
         {

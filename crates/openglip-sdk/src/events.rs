@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use openglip_wire::PostInfo;
+use openglip_wire::{self as w, PostInfo};
 
 use crate::api::ChatType;
 
@@ -44,41 +44,65 @@ impl ChatEvent {
     pub fn chat_type(&self) -> Option<ChatType> {
         ChatType::parse(&self.kind)
     }
+}
 
-    fn from_value(v: &Value) -> Option<ChatEvent> {
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let members = v
-            .get("members")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|m| match m {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Number(n) => Some(n.to_string()),
-                        Value::Object(o) => o.get("id").and_then(|i| match i {
-                            Value::String(s) => Some(s.clone()),
-                            Value::Number(n) => Some(n.to_string()),
-                            _ => None,
-                        }),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(ChatEvent {
-            id: s("id")?,
-            kind: s("type").unwrap_or_default(),
-            name: s("name"),
-            description: s("description"),
-            public: v
-                .get("public")
-                .or_else(|| v.get("isPublic"))
-                .and_then(Value::as_bool),
-            status: s("status"),
-            members,
-            creation_time: s("creationTime"),
-            last_modified_time: s("lastModifiedTime"),
-        })
+/// Empty strings (fields absent from the body) as `None`.
+fn present(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+impl From<w::GroupEventBody> for ChatEvent {
+    fn from(body: w::GroupEventBody) -> ChatEvent {
+        match body {
+            w::GroupEventBody::Legacy(g) => ChatEvent {
+                id: g.id,
+                kind: g.kind,
+                name: g.name,
+                description: g.description,
+                public: g.is_public,
+                status: g.status,
+                members: g.members,
+                creation_time: present(g.creation_time),
+                last_modified_time: present(g.last_modified_time),
+            },
+            w::GroupEventBody::Current(c) => ChatEvent {
+                id: c.id,
+                kind: c.kind,
+                name: c.name,
+                description: c.description,
+                public: c.public,
+                status: c.status,
+                members: c.members.into_iter().map(|m| m.id).collect(),
+                creation_time: present(c.creation_time),
+                last_modified_time: present(c.last_modified_time),
+            },
+        }
+    }
+}
+
+/// A post event's body as the post it describes. Legacy bodies (and RingCentral's, older than
+/// threads) carry no thread fields: such a post is the start of its own thread.
+fn post_info(p: w::PostEventBody) -> PostInfo {
+    let thread_id = p.thread_id.unwrap_or_else(|| p.id.clone());
+    PostInfo {
+        is_parent: p.is_parent.unwrap_or(p.parent_post_id.is_none()),
+        parent_post_id: p.parent_post_id,
+        thread_id,
+        id: p.id,
+        group_id: p.group_id,
+        kind: p.kind,
+        text: p.text,
+        creator_id: p.creator_id,
+        added_person_ids: p.added_person_ids,
+        removed_person_ids: p.removed_person_ids,
+        creation_time: p.creation_time,
+        last_modified_time: p.last_modified_time,
+        attachments: p.attachments,
+        mentions: p.mentions,
+        activity: p.activity,
+        title: p.title,
+        icon_uri: p.icon_uri,
+        icon_emoji: p.icon_emoji,
     }
 }
 
@@ -116,62 +140,46 @@ pub enum Event {
     },
 }
 
+impl From<w::EventBody> for Event {
+    fn from(body: w::EventBody) -> Event {
+        use w::EventBody as B;
+        match body {
+            B::PostAdded(p) => Event::PostAdded(Box::new(post_info(p))),
+            B::PostChanged(p) => Event::PostChanged(Box::new(post_info(p))),
+            B::PostRemoved(r) => Event::PostRemoved {
+                id: r.id,
+                group_id: r.group_id,
+            },
+            B::GroupJoined(g) => Event::GroupJoined(g.into()),
+            B::GroupLeft(g) => Event::GroupLeft(g.into()),
+            B::GroupChanged(g) => Event::GroupChanged(g.into()),
+            B::GroupRenamed(g) => Event::GroupRenamed(g.into()),
+            B::ExtensionUpdated(e) => Event::ExtensionUpdated {
+                extension_id: e.extension_id,
+            },
+            B::ExtensionDeleted(e) => Event::ExtensionDeleted {
+                extension_id: e.extension_id,
+            },
+            B::SubscriptionRenewalReminder(r) => Event::RenewalReminder {
+                expires_in: r.expires_in,
+            },
+        }
+    }
+}
+
 impl Event {
+    /// Reads a body as the wire type [`w::EventBody`]; what it does not describe (another
+    /// `eventType`, or a body of the wrong shape) is [`Event::Other`], as sent.
     pub fn parse(body: &Value) -> Event {
-        let et = body.get("eventType").and_then(Value::as_str);
-        let other = || Event::Other {
-            event_type: et.map(str::to_string),
-            body: body.clone(),
-        };
-        // Legacy `/restapi/v1.0/glip/posts` bodies may lack the current API's thread fields.
-        let post = || {
-            let mut b = body.clone();
-            if let Value::Object(m) = &mut b {
-                let id = m.get("id").cloned().unwrap_or(Value::Null);
-                m.entry("isParent").or_insert(Value::Bool(true));
-                m.entry("threadId").or_insert(id);
-                for k in ["text", "creationTime", "lastModifiedTime", "type"] {
-                    if m.get(k).is_none_or(Value::is_null) {
-                        m.insert(k.into(), Value::String(String::new()));
-                    }
-                }
-            }
-            PostInfo::deserialize(&b).ok().map(Box::new)
-        };
-        let chat = || ChatEvent::from_value(body);
-        let ext = || {
-            body.get("extensionId").map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-        };
-        match et {
-            Some("PostAdded") => post().map(Event::PostAdded).unwrap_or_else(other),
-            Some("PostChanged") => post().map(Event::PostChanged).unwrap_or_else(other),
-            Some("PostRemoved") => match body.get("id").and_then(Value::as_str) {
-                Some(id) => Event::PostRemoved {
-                    id: id.to_string(),
-                    group_id: body
-                        .get("groupId")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                },
-                None => other(),
+        match w::EventBody::deserialize(body) {
+            Ok(b) => b.into(),
+            Err(_) => Event::Other {
+                event_type: body
+                    .get("eventType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                body: body.clone(),
             },
-            Some("GroupJoined") => chat().map(Event::GroupJoined).unwrap_or_else(other),
-            Some("GroupLeft") => chat().map(Event::GroupLeft).unwrap_or_else(other),
-            Some("GroupChanged") => chat().map(Event::GroupChanged).unwrap_or_else(other),
-            Some("GroupRenamed") => chat().map(Event::GroupRenamed).unwrap_or_else(other),
-            Some("Update") if ext().is_some() => Event::ExtensionUpdated {
-                extension_id: ext().unwrap_or_default(),
-            },
-            Some("Delete") if ext().is_some() => Event::ExtensionDeleted {
-                extension_id: ext().unwrap_or_default(),
-            },
-            Some("SubscriptionRenewalReminder") => Event::RenewalReminder {
-                expires_in: body.get("expiresIn").and_then(Value::as_i64),
-            },
-            _ => other(),
         }
     }
 }
@@ -192,17 +200,16 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// Parses an envelope.
+    /// Parses an envelope ([`w::Notification`]); None when it is not one.
     pub fn from_json(v: Value) -> Option<Notification> {
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let body = v.get("body").cloned().unwrap_or(Value::Null);
+        let n = w::Notification::<Value>::deserialize(&v).ok()?;
         Some(Notification {
-            uuid: s("uuid").unwrap_or_default(),
-            event: s("event").unwrap_or_default(),
-            timestamp: s("timestamp").unwrap_or_default(),
-            subscription_id: s("subscriptionId")?,
-            owner_id: s("ownerId").unwrap_or_default(),
-            body: Event::parse(&body),
+            uuid: n.uuid,
+            event: n.event,
+            timestamp: n.timestamp,
+            subscription_id: n.subscription_id,
+            owner_id: n.owner_id,
+            body: Event::parse(&n.body),
             raw: v,
         })
     }

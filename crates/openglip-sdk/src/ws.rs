@@ -22,7 +22,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use openglip_wire::wsg::{self, ConnectionDetails, MessageType, Meta, RecoveryState};
+use openglip_wire::{DeliveryModeRequest, SubscriptionRequest};
+use serde::Deserialize;
+use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
@@ -124,37 +127,35 @@ impl WsSubscription {
     }
 }
 
+/// A frame as read: its meta (`openglip_wire::wsg::Meta`) and body.
 struct Frame {
-    meta: Value,
+    meta: Meta,
     body: Option<Value>,
 }
 
 impl Frame {
     fn parse(text: &str) -> Option<Frame> {
-        let v: Value = serde_json::from_str(text).ok()?;
-        let mut arr = match v {
-            Value::Array(a) => a.into_iter(),
-            _ => return None,
-        };
-        let meta = arr.next()?;
-        Some(Frame {
-            meta,
-            body: arr.next(),
-        })
+        let (meta, body) = wsg::parse(text).ok()?;
+        Some(Frame { meta, body })
     }
-    fn kind(&self) -> &str {
-        self.meta.get("type").and_then(Value::as_str).unwrap_or("")
+    fn kind(&self) -> MessageType {
+        self.meta.kind
     }
     fn message_id(&self) -> Option<&str> {
-        self.meta.get("messageId").and_then(Value::as_str)
+        self.meta.message_id_str()
     }
     fn wsc(&self) -> Option<Wsc> {
-        let w = self.meta.get("wsc")?;
+        let w = self.meta.wsc.as_ref()?;
         Some(Wsc {
-            token: w.get("token")?.as_str()?.to_string(),
-            sequence: w.get("sequence").and_then(Value::as_i64).unwrap_or(0),
+            token: w.token.clone(),
+            sequence: w.sequence as i64,
         })
     }
+}
+
+/// A client frame's text: `[meta]` or `[meta, body]`.
+fn client_frame(meta: &Meta, body: Option<&Value>) -> String {
+    wsg::frame(meta, body.map(Value::to_string).as_deref())
 }
 
 fn new_message_id() -> String {
@@ -187,7 +188,7 @@ impl Session {
         let mut s = self.lock();
         let take = match &s.wsc {
             None => true,
-            Some(_) if f.kind() == "ConnectionDetails" => true,
+            Some(_) if f.kind() == MessageType::ConnectionDetails => true,
             Some(cur) => cur.sequence < w.sequence || cur.token != w.token,
         };
         if take {
@@ -222,7 +223,7 @@ impl Session {
         loop {
             let f = self.read_frame(&mut conn, deadline).await?;
             match f.kind() {
-                "ConnectionDetails" => {
+                MessageType::ConnectionDetails => {
                     self.track_wsc(&f);
                     let details = f.body.unwrap_or(Value::Null);
                     let mut s = self.lock();
@@ -232,7 +233,7 @@ impl Session {
                     drop(s);
                     return Ok((conn, details));
                 }
-                "Error" => {
+                MessageType::Error => {
                     let body = f.body.unwrap_or(Value::Null);
                     return Err(Error::WebSocket(format!("connection refused: {body}")));
                 }
@@ -271,7 +272,7 @@ impl Session {
     async fn dispatch(&mut self, f: Frame) -> bool {
         self.track_wsc(&f);
         match f.kind() {
-            "ServerNotification" => {
+            MessageType::ServerNotification => {
                 let Some(body) = f.body else { return true };
                 let Some(n) = Notification::from_json(body) else {
                     return true;
@@ -297,7 +298,7 @@ impl Session {
                     .await
                     .is_ok()
             }
-            "Error" => {
+            MessageType::Error => {
                 tracing::warn!(frame = ?f.body, "WSG error frame");
                 true
             }
@@ -315,28 +316,33 @@ impl Session {
         body: Option<Value>,
     ) -> Result<(u16, Value)> {
         let id = new_message_id();
-        let mut frame = vec![json!({
-            "type": "ClientRequest",
-            "messageId": id,
-            "method": method,
-            "path": path,
-            "headers": {"X-User-Agent": format!("openglip-sdk/{} ws", env!("CARGO_PKG_VERSION"))},
-        })];
-        if let Some(b) = body {
-            frame.push(b);
-        }
+        let mut headers = serde_json::Map::new();
+        headers.insert(
+            "X-User-Agent".into(),
+            format!("openglip-sdk/{} ws", env!("CARGO_PKG_VERSION")).into(),
+        );
+        let meta = Meta {
+            message_id: Some(id.clone().into()),
+            method: Some(method.to_string()),
+            path: Some(path.to_string()),
+            headers: Some(headers),
+            ..Meta::new(MessageType::ClientRequest)
+        };
         conn.ws
-            .send(Message::text(Value::Array(frame).to_string()))
+            .send(Message::text(client_frame(&meta, body.as_ref())))
             .await
             .map_err(|e| Error::WebSocket(e.to_string()))?;
         let deadline = Instant::now() + self.opts.request_timeout;
         loop {
             let f = self.read_frame(conn, deadline).await?;
             if f.message_id() == Some(id.as_str())
-                && matches!(f.kind(), "ClientRequest" | "ClientResponse" | "Error")
+                && matches!(
+                    f.kind(),
+                    MessageType::ClientRequest | MessageType::ClientResponse | MessageType::Error
+                )
             {
                 self.track_wsc(&f);
-                let status = f.meta.get("status").and_then(Value::as_u64).unwrap_or(0) as u16;
+                let status = f.meta.status.unwrap_or(0);
                 return Ok((status, f.body.unwrap_or(Value::Null)));
             }
             if !self.dispatch(f).await {
@@ -347,10 +353,15 @@ impl Session {
 
     /// Creates the subscription on this connection, or moves the existing one to it.
     async fn subscribe(&mut self, conn: &mut Conn) -> Result<SubscriptionInfo> {
-        let body = json!({
-            "eventFilters": self.opts.event_filters,
-            "deliveryMode": {"transportType": "WebSocket"},
-        });
+        let body = serde_json::to_value(SubscriptionRequest {
+            event_filters: Some(self.opts.event_filters.clone()),
+            delivery_mode: Some(DeliveryModeRequest {
+                transport_type: Some("WebSocket".into()),
+                ..Default::default()
+            }),
+            expires_in: None,
+        })
+        .map_err(|e| Error::Decode(e.to_string()))?;
         let existing = self.lock().info.as_ref().map(|i| i.id.clone());
         if let Some(id) = existing {
             let path = format!("/restapi/v1.0/subscription/{}", crate::api::seg(&id));
@@ -397,8 +408,11 @@ impl Session {
                         tracing::info!("no answer to the heartbeat: reconnecting");
                         return false;
                     }
-                    let hb = json!([{"type": "Heartbeat", "messageId": new_message_id()}]);
-                    if conn.ws.send(Message::text(hb.to_string())).await.is_err() {
+                    let hb = Meta {
+                        message_id: Some(new_message_id().into()),
+                        ..Meta::new(MessageType::Heartbeat)
+                    };
+                    if conn.ws.send(Message::text(client_frame(&hb, None))).await.is_err() {
                         return false;
                     }
                     heartbeat_sent = Some(Instant::now());
@@ -460,17 +474,16 @@ impl Session {
                 let t = s
                     .details
                     .as_ref()
-                    .and_then(|d| d.get("recoveryTimeout"))
-                    .and_then(Value::as_u64)
-                    .unwrap_or(180);
+                    .and_then(details)
+                    .map_or(180, |d| d.recovery_timeout);
                 (s.wsc.clone(), Duration::from_secs(t))
             };
             let recover = wsc.filter(|_| lost_at.elapsed() < recovery_timeout);
             match self.connect(recover.as_ref()).await {
-                Ok((mut conn, details)) => {
+                Ok((mut conn, body)) => {
                     let recovered = recover.is_some()
-                        && details.get("recoveryState").and_then(Value::as_str)
-                            == Some("Successful");
+                        && details(&body).and_then(|d| d.recovery_state)
+                            == Some(RecoveryState::Successful);
                     if recovered {
                         tracing::info!("WebSocket session recovered");
                         if self.tx.send(Incoming::Recovered).await.is_err() {
@@ -505,6 +518,11 @@ impl Session {
         s.connected = false;
         s.last_error = Some(e.to_string());
     }
+}
+
+/// The body of a `ConnectionDetails` frame, typed.
+fn details(body: &Value) -> Option<ConnectionDetails> {
+    ConnectionDetails::deserialize(body).ok()
 }
 
 /// Errors after which reconnecting cannot help: the token or the app lost access.

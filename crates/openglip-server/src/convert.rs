@@ -86,29 +86,38 @@ pub fn everyone_info(c: &Chat) -> w::EveryoneTeamInfo {
     }
 }
 
+/// A post's mentions, `None` when it has none.
+fn mentions(p: &Post) -> Option<Vec<w::MentionInfo>> {
+    (!p.mentions.is_empty()).then(|| {
+        p.mentions
+            .iter()
+            .map(|m| w::MentionInfo {
+                id: m.id.to_string(),
+                kind: m.kind.as_str().to_string(),
+                name: m.name.clone(),
+            })
+            .collect()
+    })
+}
+
+/// A list of ids, `None` when empty.
+fn id_list(v: &[ExtensionId]) -> Option<Vec<String>> {
+    (!v.is_empty()).then(|| ids(v))
+}
+
 pub fn post_info(p: &Post) -> w::PostInfo {
-    let list = |v: &[ExtensionId]| (!v.is_empty()).then(|| ids(v));
     w::PostInfo {
         id: p.id.to_string(),
         group_id: p.chat_id.to_string(),
         kind: p.kind.as_str().to_string(),
         text: p.text.clone(),
         creator_id: p.creator_id.to_string(),
-        added_person_ids: list(&p.added_person_ids),
-        removed_person_ids: list(&p.removed_person_ids),
+        added_person_ids: id_list(&p.added_person_ids),
+        removed_person_ids: id_list(&p.removed_person_ids),
         creation_time: ts(p.created),
         last_modified_time: ts(p.modified),
         attachments: (!p.attachments.is_empty()).then(|| p.client_attachments()),
-        mentions: (!p.mentions.is_empty()).then(|| {
-            p.mentions
-                .iter()
-                .map(|m| w::MentionInfo {
-                    id: m.id.to_string(),
-                    kind: m.kind.as_str().to_string(),
-                    name: m.name.clone(),
-                })
-                .collect()
-        }),
+        mentions: mentions(p),
         activity: p.activity.clone(),
         title: p.title.clone(),
         icon_uri: p.icon_uri.clone(),
@@ -116,6 +125,82 @@ pub fn post_info(p: &Post) -> w::PostInfo {
         is_parent: p.parent_post_id.is_none(),
         parent_post_id: p.parent_post_id.map(|i| i.to_string()),
         thread_id: p.thread_id().to_string(),
+    }
+}
+
+/// The body of a post event (both generations): the post with every empty field `null`.
+pub fn post_event(p: &Post) -> w::PostEventBody {
+    let w::PostInfo {
+        id,
+        group_id,
+        kind,
+        text,
+        creator_id,
+        added_person_ids,
+        removed_person_ids,
+        creation_time,
+        last_modified_time,
+        attachments,
+        mentions,
+        activity,
+        title,
+        icon_uri,
+        icon_emoji,
+        is_parent,
+        parent_post_id,
+        thread_id,
+    } = post_info(p);
+    w::PostEventBody {
+        is_parent: Some(is_parent),
+        thread_id: Some(thread_id),
+        id,
+        group_id,
+        kind,
+        text,
+        creator_id,
+        added_person_ids,
+        removed_person_ids,
+        creation_time,
+        last_modified_time,
+        attachments,
+        activity,
+        title,
+        icon_uri,
+        icon_emoji,
+        mentions,
+        parent_post_id,
+    }
+}
+
+/// The body of a chat event on a legacy filter (`/restapi/v1.0/glip/groups`).
+pub fn legacy_group_event(c: &Chat) -> w::LegacyGroupEventBody {
+    let g = legacy_group(c);
+    w::LegacyGroupEventBody {
+        id: g.id,
+        name: g.name,
+        description: g.description,
+        kind: g.kind,
+        status: Some(c.status.as_str().to_string()),
+        members: g.members,
+        is_public: g.is_public,
+        creation_time: g.creation_time,
+        last_modified_time: g.last_modified_time,
+    }
+}
+
+/// The body of a chat event on a current filter (`/team-messaging/v1/chats`).
+pub fn chat_event(c: &Chat) -> w::ChatEventBody {
+    let i = chat_info(c);
+    w::ChatEventBody {
+        id: i.id,
+        kind: i.kind,
+        public: i.public,
+        name: i.name,
+        description: i.description,
+        status: Some(c.status.as_str().to_string()),
+        creation_time: i.creation_time,
+        last_modified_time: i.last_modified_time,
+        members: i.members.unwrap_or_default(),
     }
 }
 

@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use openglip_domain::Error;
+use openglip_domain::{Error, OAuthFailure};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -29,13 +29,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 return Err(Error::UnsupportedMediaType(mime.to_string()).into());
             }
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
-            if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError(Error::PayloadTooLarge(crate::BODY_LIMIT))
-            } else {
-                ApiError(Error::UnparsableBody(rej.body_text()))
-            }
-        })?;
+        let bytes = body_bytes(req, state).await?;
         well_formed(&bytes)?;
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             // Every request body of the API is an object; serde would otherwise accept an
@@ -48,6 +42,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         }
         parse_typed(&bytes).map(JsonBody)
     }
+}
+
+/// The whole request body; one over the limit is 413 (`PayloadTooLarge`), one that cannot be
+/// read is `CMN-103`.
+pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rej| {
+        if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError(Error::PayloadTooLarge(crate::BODY_LIMIT))
+        } else {
+            ApiError(Error::UnparsableBody(rej.body_text()))
+        }
+    })
 }
 
 /// Parses JSON with RingCentral errors (see [`JsonBody`]).
@@ -149,23 +155,12 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiError(Error::PayloadTooLarge(crate::BODY_LIMIT)))?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| {
-            ApiError(Error::oauth(
-                openglip_domain::error::OAuthError::InvalidRequest,
-                "OAU-101",
-                "Request body is not valid UTF-8",
-            ))
-        })?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ApiError(Error::OAuth(OAuthFailure::BodyNotUtf8)))?;
         if ct.starts_with("application/json") {
             // Some clients post JSON to the token endpoint; accept a flat object of strings.
             let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text)
-                .map_err(|_| {
-                    ApiError(Error::oauth(
-                        openglip_domain::error::OAuthError::InvalidRequest,
-                        "OAU-101",
-                        "Request body must be application/x-www-form-urlencoded",
-                    ))
-                })?;
+                .map_err(|_| ApiError(Error::OAuth(OAuthFailure::BodyNotForm)))?;
             let pairs = v
                 .into_iter()
                 .map(|(k, v)| match v {
@@ -176,5 +171,22 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
             return Ok(FormBody(Params(pairs)));
         }
         Ok(FormBody(Params::parse(text)))
+    }
+}
+
+/// The client's address (for throttling sign-ins), as an extractor.
+pub struct Peer(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_default(),
+        ))
     }
 }

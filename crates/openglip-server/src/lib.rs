@@ -1,33 +1,38 @@
 //! openglip's HTTP edge: the RingCentral-compatible REST API.
 //!
 //! Only this crate knows HTTP. Handlers are thin: parse the request (wire types), call the
-//! domain [`Service`], convert the result back (see `convert`). Every API route is declared once
-//! in the operation table (`routes`), which drives authentication, app-permission checks, rate
-//! limits, metrics and the OpenAPI document alike.
+//! domain [`Service`] or the [`Platform`], convert the result back (see `convert`). Every API
+//! route is declared once in the operation table (`routes`), which drives authentication,
+//! app-permission checks, rate limits, metrics and the OpenAPI document alike.
 
-pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod bot_delivery;
 pub mod convert;
 pub mod error;
 pub mod extract;
+pub mod gate;
 pub mod metrics;
 pub mod oauth;
 pub mod openapi;
-pub mod platform;
+pub mod ops;
 pub mod ratelimit;
 pub mod realtime;
 pub mod routes;
-pub mod secrets;
-pub mod usage;
 pub mod web;
+
+/// Random tokens, hashes and passwords: the platform's (`openglip_platform::secrets`).
+pub use openglip_platform::secrets;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use openglip_domain::service::Service;
 use openglip_domain::store::Store;
+use openglip_platform::{Platform, SystemClock};
 use tokio::net::TcpListener;
 
 pub use ratelimit::RateLimitConfig;
@@ -47,16 +52,16 @@ pub struct ServerConfig {
 
 pub struct Inner {
     pub service: Service,
+    pub platform: Platform,
     pub config: ServerConfig,
     pub limiter: ratelimit::RateLimiter,
     pub metrics: metrics::Metrics,
-    pub ops: Vec<routes::Op>,
+    pub ops: Vec<ops::Op>,
     pub hub: Arc<realtime::Hub>,
-    /// Sign-in throttle and freshly issued client secrets of the web pages.
-    pub web: web::WebState,
-    /// API calls per app and throttling group, written to the store every few seconds.
-    pub usage: usage::Usage,
 }
+
+/// How often the API usage counted in memory is written to the store.
+pub const USAGE_FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 /// Shared state of every request.
 #[derive(Clone)]
@@ -66,19 +71,24 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
         let ops = routes::ops();
         let hub = realtime::Hub::new(store.clone(), config.realtime.clone());
+        let delivery = bot_delivery::HttpBotDelivery::new(config.realtime.allow_private_webhooks);
         AppState(Arc::new(Inner {
             hub,
+            platform: Platform::new(store.clone(), Arc::new(SystemClock), Arc::new(delivery)),
             service: Service::new(store),
             limiter: ratelimit::RateLimiter::new(config.rate_limits.clone()),
             metrics: metrics::Metrics::new(ops.iter().map(|o| o.id)),
             config,
             ops,
-            web: web::WebState::default(),
-            usage: usage::Usage::default(),
         }))
     }
+    /// The messaging rules: chats, posts, people as the REST API sees them.
     pub fn service(&self) -> &Service {
         &self.0.service
+    }
+    /// The platform's rules: accounts, apps, bots, sessions, OAuth grants.
+    pub fn platform(&self) -> &Platform {
+        &self.0.platform
     }
     pub fn store(&self) -> &Arc<dyn Store> {
         self.0.service.store()
@@ -102,7 +112,7 @@ pub async fn serve(
         .start()
         .await
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
-    usage::Usage::start(state.clone());
+    flush_usage_regularly(state.clone());
     let app = routes::router(state);
     // Small writes (WebSocket frames, short responses) go out at once: no Nagle delay.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -116,4 +126,18 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Writes the API usage counted in memory every [`USAGE_FLUSH_EVERY`] while the server runs.
+fn flush_usage_regularly(st: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(USAGE_FLUSH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = st.platform().flush_usage().await {
+                tracing::warn!(error = %e, "writing API usage failed");
+            }
+        }
+    });
 }

@@ -2,10 +2,12 @@
 //! operation table and the wire types' schemas.
 
 use axum::Json;
+use axum::extract::State;
 use serde_json::{Map, Value, json};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::routes::ops;
+use crate::AppState;
+use crate::ops::{Access, Op};
 
 fn add<T: ToSchema + PartialSchema>(schemas: &mut Map<String, Value>) {
     let mut deps = Vec::new();
@@ -19,8 +21,8 @@ fn add<T: ToSchema + PartialSchema>(schemas: &mut Map<String, Value>) {
     );
 }
 
-/// Builds the document.
-pub fn document() -> Value {
+/// Builds the document of these operations.
+pub fn document(ops: &[Op]) -> Value {
     use openglip_wire::*;
     let mut schemas = Map::new();
     add::<ErrorBody>(&mut schemas);
@@ -56,10 +58,36 @@ pub fn document() -> Value {
     add::<SubscriptionInfo>(&mut schemas);
     add::<SubscriptionList>(&mut schemas);
     add::<WsToken>(&mut schemas);
-    add::<Notification>(&mut schemas);
+    add::<EventBody>(&mut schemas);
+    add::<Notification<EventBody>>(&mut schemas);
+    add::<WebSessionRequest>(&mut schemas);
+    add::<WebSessionInfo>(&mut schemas);
+    add::<ConsoleApp>(&mut schemas);
+    add::<ConsoleNewApp>(&mut schemas);
+    add::<ConsoleAppList>(&mut schemas);
+    add::<ConsoleAppRequest>(&mut schemas);
+    add::<ConsoleClientSecret>(&mut schemas);
+    add::<ConsoleAppUsage>(&mut schemas);
+    add::<ConsoleProductionDecision>(&mut schemas);
+    add::<ConsoleBotInstall>(&mut schemas);
+    add::<ConsoleSandbox>(&mut schemas);
+    add::<ConsoleSandboxRequest>(&mut schemas);
+    add::<ConsoleJwt>(&mut schemas);
+    add::<ConsoleJwtList>(&mut schemas);
+    add::<ConsoleJwtRequest>(&mut schemas);
+    add::<AdminUser>(&mut schemas);
+    add::<AdminNewUser>(&mut schemas);
+    add::<AdminUserList>(&mut schemas);
+    add::<AdminUserRequest>(&mut schemas);
+    add::<AdminUserPatch>(&mut schemas);
+    add::<AdminUnassignedExtension>(&mut schemas);
+    add::<AdminUnassignedList>(&mut schemas);
+    add::<AdminAccountApps>(&mut schemas);
+    add::<AdminRevokedTokens>(&mut schemas);
+    add::<AdminMailList>(&mut schemas);
 
     let mut paths = Map::new();
-    for op in ops() {
+    for op in ops {
         let params: Vec<Value> = op
             .path
             .split('/')
@@ -83,12 +111,16 @@ pub fn document() -> Value {
             },
             "x-throttling-group": op.group.spec_name(),
         });
-        if let Some(p) = op.permission {
+        if let Some(p) = op.permission() {
             operation["x-app-permission"] = json!(p.api_name());
         }
-        if op.auth {
+        match op.access {
+            Access::Public => {}
             // Also for operations whose permission depends on the request (subscriptions).
-            operation["security"] = json!([{"OAuth2": []}]);
+            Access::Token(_) => operation["security"] = json!([{"OAuth2": []}]),
+            Access::Developer | Access::AccountAdmin => {
+                operation["security"] = json!([{"WebSession": []}])
+            }
         }
         if let Some(r) = op.request {
             operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{r}")}}}});
@@ -114,12 +146,17 @@ pub fn document() -> Value {
                     "flows": {
                         "password": {"tokenUrl": "/restapi/oauth/token", "refreshUrl": "/restapi/oauth/token", "scopes": {}}
                     }
+                },
+                "WebSession": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A web session token from POST /console/api/session (the console's API) or POST /admin/api/session (the admin portal's), or the session cookie from the same host"
                 }
             }
         }
     })
 }
 
-pub async fn serve() -> Json<Value> {
-    Json(document())
+pub async fn serve(State(st): State<AppState>) -> Json<Value> {
+    Json(document(&st.0.ops))
 }

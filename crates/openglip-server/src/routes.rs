@@ -1,43 +1,21 @@
-//! The operation table: every API route once, with its throttling group and required app
-//! permission (the specs' `x-throttling-group` and `x-app-permission`). The router, the gate
-//! (authentication, permission, rate limit, metrics) and the OpenAPI document are all built
-//! from it.
-
-use std::net::SocketAddr;
-use std::time::Instant;
+//! The operation table: every API route once, with its throttling group and who may call it
+//! (the specs' `x-throttling-group` and `x-app-permission`, plus the console's and the admin
+//! portal's sessions). The router, the gate (authentication, permission, rate limit, metrics)
+//! and the OpenAPI document are all built from it.
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, Method};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::handler::Handler;
+use axum::middleware;
 use axum::routing::{MethodFilter, MethodRouter, get, on};
-use openglip_domain::{Caller, Error, Permission};
+use openglip_domain::{Error, Permission};
 
 use crate::AppState;
 use crate::api;
-use crate::error::{ApiError, needs};
+use crate::error::ApiError;
+use crate::gate::gate;
+use crate::ops::{Access, Op};
 use crate::ratelimit::Group;
-
-/// One API operation.
-#[derive(Debug, Clone)]
-pub struct Op {
-    pub method: Method,
-    pub path: String,
-    pub id: &'static str,
-    pub summary: &'static str,
-    pub tag: &'static str,
-    pub group: Group,
-    /// Required app permission; None for public endpoints.
-    pub permission: Option<Permission>,
-    /// Whether a bearer token is required.
-    pub auth: bool,
-    /// The success status.
-    pub status: u16,
-    /// Wire schema names of the request and response bodies, for the OpenAPI document.
-    pub request: Option<&'static str>,
-    pub response: Option<&'static str>,
-}
 
 pub const TM: &str = "/team-messaging/v1";
 pub const GLIP: &str = "/restapi/v1.0/glip";
@@ -48,346 +26,76 @@ struct Table {
 }
 
 impl Table {
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &mut self,
-        method: Method,
-        path: impl Into<String>,
-        id: &'static str,
-        summary: &'static str,
-        tag: &'static str,
-        group: Group,
-        permission: Option<Permission>,
-        status: u16,
-        request: Option<&'static str>,
-        response: Option<&'static str>,
-        handler: MethodRouter<AppState>,
-    ) {
-        self.ops.push(Op {
-            auth: permission.is_some(),
-            method,
-            path: path.into(),
-            id,
-            summary,
-            tag,
-            group,
-            permission,
-            status,
-            request,
-            response,
-        });
-        self.handlers.push(handler);
-    }
-}
-
-impl Table {
-    /// The last operation needs a token but no fixed app permission (its handler decides).
-    fn authed(&mut self) {
-        if let Some(op) = self.ops.last_mut() {
-            op.auth = true;
-        }
+    /// Adds an operation and the handler that answers it (for the operation's method).
+    fn add<H, T>(&mut self, op: Op, handler: H)
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(op.method.clone()).expect("a standard HTTP method");
+        self.handlers.push(on(filter, handler));
+        self.ops.push(op);
     }
 }
 
 #[rustfmt::skip]
 fn table() -> Table {
+    use Access::*;
     use Group::*;
-    use Method as M;
-    use api::{account, cards, chats, legacy, meta, posts};
-    let tmp = Some(Permission::TeamMessaging);
-    let mut t = Table {
-        ops: Vec::new(),
-        handlers: Vec::new(),
-    };
+    use api::{account, cards, chats, legacy, meta, posts, profile};
+    let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
+    let tm = Token(Some(Permission::TeamMessaging));
 
     // ---- API information and OAuth (public) ----
-    t.add(
-        M::GET,
-        "/restapi",
-        "readAPIVersions",
-        "Get API versions",
-        "API Info",
-        NoThrottling,
-        None,
-        200,
-        None,
-        Some("ApiVersionsInfo"),
-        get(meta::versions),
-    );
-    t.add(
-        M::GET,
-        "/restapi/v1.0",
-        "readAPIVersion",
-        "Get version info",
-        "API Info",
-        NoThrottling,
-        None,
-        200,
-        None,
-        Some("ApiVersionInfo"),
-        get(meta::version),
-    );
-    t.add(
-        M::POST,
-        "/restapi/oauth/token",
-        "getToken",
-        "Get a token (authorization_code with PKCE, refresh_token, password, JWT bearer grants)",
-        "OAuth 2.0",
-        Auth,
-        None,
-        200,
-        None,
-        Some("TokenInfo"),
-        on(MethodFilter::POST, crate::oauth::token),
-    );
-    t.add(
-        M::GET,
-        "/restapi/oauth/authorize",
-        "authorize",
-        "Authorize: the sign-in and Access Request pages, then a redirect with code and state",
-        "OAuth 2.0",
-        Auth,
-        None,
-        302,
-        None,
-        None,
-        get(crate::web::authorize::authorize_get),
-    );
-    t.add(
-        M::POST,
-        "/restapi/oauth/authorize",
-        "authorize2",
-        "Authorize (the same parameters as a form)",
-        "OAuth 2.0",
-        Auth,
-        None,
-        302,
-        None,
-        None,
-        on(MethodFilter::POST, crate::web::authorize::authorize_post),
-    );
-    t.add(
-        M::POST,
-        "/restapi/oauth/revoke",
-        "revokeToken",
-        "Revoke a token",
-        "OAuth 2.0",
-        Auth,
-        None,
-        200,
-        None,
-        None,
-        on(MethodFilter::POST, crate::oauth::revoke),
-    );
-    t.add(
-        M::POST,
-        "/restapi/oauth/wstoken",
-        "getWsToken",
-        "Get a WebSocket access token (single-use; connect to its uri within expires_in)",
-        "OAuth 2.0",
-        Auth,
-        Some(Permission::WebSocket),
-        200,
-        None,
-        Some("WsToken"),
-        on(MethodFilter::POST, crate::realtime::ws::wstoken),
-    );
+    const INFO: &str = "API Info";
+    t.add(Op::get("/restapi", "readAPIVersions").doc(INFO, "Get API versions").access(Public).group(NoThrottling).gives("ApiVersionsInfo"), meta::versions);
+    t.add(Op::get("/restapi/v1.0", "readAPIVersion").doc(INFO, "Get version info").access(Public).group(NoThrottling).gives("ApiVersionInfo"), meta::version);
+    const OAUTH: &str = "OAuth 2.0";
+    t.add(Op::post("/restapi/oauth/token", "getToken").doc(OAUTH, "Get a token (authorization_code with PKCE, refresh_token, password, JWT bearer grants)").access(Public).group(Auth).gives("TokenInfo"), crate::oauth::token);
+    t.add(Op::get("/restapi/oauth/authorize", "authorize").doc(OAUTH, "Authorize: the sign-in and Access Request pages, then a redirect with code and state").access(Public).group(Auth).status(302), crate::web::authorize::authorize_get);
+    t.add(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302), crate::web::authorize::authorize_post);
+    t.add(Op::post("/restapi/oauth/revoke", "revokeToken").doc(OAUTH, "Revoke a token").access(Public).group(Auth), crate::oauth::revoke);
+    t.add(Op::post("/restapi/oauth/wstoken", "getWsToken").doc(OAUTH, "Get a WebSocket access token (single-use; connect to its uri within expires_in)").access(Token(Some(Permission::WebSocket))).group(Auth).gives("WsToken"), crate::realtime::ws::wstoken);
 
     // ---- subscriptions (the permission depends on the transport; checked by the handler) ----
     use api::subscriptions as subs;
-    let sub_path = "/restapi/v1.0/subscription";
-    t.add(M::POST, sub_path, "createSubscription", "Create a subscription (WebHook, or WebSocket over a WebSocket session)", "Subscriptions", Medium, None, 200, Some("SubscriptionRequest"), Some("SubscriptionInfo"), on(MethodFilter::POST, subs::create));
-    t.authed();
-    t.add(M::GET, sub_path, "listSubscriptions", "List subscriptions", "Subscriptions", Light, None, 200, None, Some("SubscriptionList"), get(subs::list));
-    t.authed();
-    t.add(M::GET, format!("{sub_path}/{{subscriptionId}}"), "readSubscription", "Get a subscription", "Subscriptions", Light, None, 200, None, Some("SubscriptionInfo"), get(subs::read));
-    t.authed();
-    t.add(M::PUT, format!("{sub_path}/{{subscriptionId}}"), "updateSubscription", "Update and renew a subscription", "Subscriptions", Medium, None, 200, Some("SubscriptionRequest"), Some("SubscriptionInfo"), on(MethodFilter::PUT, subs::update));
-    t.authed();
-    t.add(M::DELETE, format!("{sub_path}/{{subscriptionId}}"), "deleteSubscription", "Cancel a subscription", "Subscriptions", Medium, None, 204, None, None, on(MethodFilter::DELETE, subs::delete));
-    t.authed();
-    t.add(M::POST, format!("{sub_path}/{{subscriptionId}}/renew"), "renewSubscription", "Renew a subscription", "Subscriptions", Light, None, 200, None, Some("SubscriptionInfo"), on(MethodFilter::POST, subs::renew));
-    t.authed();
+    const SUBS: &str = "Subscriptions";
+    let sub = "/restapi/v1.0/subscription";
+    let one = format!("{sub}/{{subscriptionId}}");
+    t.add(Op::post(sub, "createSubscription").doc(SUBS, "Create a subscription (WebHook, or WebSocket over a WebSocket session)").takes("SubscriptionRequest").gives("SubscriptionInfo"), subs::create);
+    t.add(Op::get(sub, "listSubscriptions").doc(SUBS, "List subscriptions").group(Light).gives("SubscriptionList"), subs::list);
+    t.add(Op::get(&one, "readSubscription").doc(SUBS, "Get a subscription").group(Light).gives("SubscriptionInfo"), subs::read);
+    t.add(Op::put(&one, "updateSubscription").doc(SUBS, "Update and renew a subscription").takes("SubscriptionRequest").gives("SubscriptionInfo"), subs::update);
+    t.add(Op::delete(&one, "deleteSubscription").doc(SUBS, "Cancel a subscription").status(204), subs::delete);
+    t.add(Op::post(format!("{one}/renew"), "renewSubscription").doc(SUBS, "Renew a subscription").group(Light).gives("SubscriptionInfo"), subs::renew);
 
     // ---- account and extension ----
-    let ra = Some(Permission::ReadAccounts);
-    t.add(
-        M::GET,
-        "/restapi/v1.0/account/{accountId}",
-        "readAccountInfo",
-        "Get account info",
-        "Company",
-        Light,
-        ra,
-        200,
-        None,
-        Some("AccountInfo"),
-        get(account::account),
-    );
-    t.add(
-        M::GET,
-        "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
-        "readExtension",
-        "Get extension",
-        "User Settings",
-        Light,
-        ra,
-        200,
-        None,
-        Some("ExtensionInfo"),
-        get(account::extension),
-    );
-    let ee = Some(Permission::EditExtensions);
-    let ext_path = "/restapi/v1.0/account/{accountId}/extension/{extensionId}";
-    t.add(M::PUT, ext_path, "updateExtension", "Update extension (contact: first and last name, email)", "User Settings", Medium, ee, 200, None, Some("ExtensionInfo"), on(MethodFilter::PUT, api::profile::update));
-    t.add(M::GET, format!("{ext_path}/profile-image"), "readUserProfileImageLegacy", "Get the profile image", "User Settings", Medium, ra, 200, None, None, get(api::profile::image));
-    t.add(M::PUT, format!("{ext_path}/profile-image"), "updateUserProfileImage", "Upload a profile image (multipart field image)", "User Settings", Heavy, ee, 204, None, None, on(MethodFilter::PUT, api::profile::upload));
-    t.add(M::POST, format!("{ext_path}/profile-image"), "createUserProfileImage", "Upload a profile image (multipart field image)", "User Settings", Heavy, ee, 204, None, None, on(MethodFilter::POST, api::profile::upload));
+    let ra = Token(Some(Permission::ReadAccounts));
+    let ee = Token(Some(Permission::EditExtensions));
+    let ext = "/restapi/v1.0/account/{accountId}/extension/{extensionId}";
+    const USER: &str = "User Settings";
+    t.add(Op::get("/restapi/v1.0/account/{accountId}", "readAccountInfo").doc("Company", "Get account info").access(ra).group(Light).gives("AccountInfo"), account::account);
+    t.add(Op::get(ext, "readExtension").doc(USER, "Get extension").access(ra).group(Light).gives("ExtensionInfo"), account::extension);
+    t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email)").access(ee).gives("ExtensionInfo"), profile::update);
+    t.add(Op::get(format!("{ext}/profile-image"), "readUserProfileImageLegacy").doc(USER, "Get the profile image").access(ra), profile::image);
+    t.add(Op::put(format!("{ext}/profile-image"), "updateUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
+    t.add(Op::post(format!("{ext}/profile-image"), "createUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
 
     // ---- the seven operations of the Glip API overview, and the rest of the legacy groups API ----
-    t.add(
-        M::GET,
-        format!("{GLIP}/posts"),
-        "listGlipPosts",
-        "Get posts (by groupId)",
-        "Glip Posts",
-        Light,
-        tmp,
-        200,
-        None,
-        Some("PostList"),
-        get(legacy::list_posts),
-    );
-    t.add(
-        M::POST,
-        format!("{GLIP}/posts"),
-        "createGlipPost",
-        "Create a post (groupId in body)",
-        "Glip Posts",
-        Light,
-        tmp,
-        200,
-        Some("CreatePostRequest"),
-        Some("PostInfo"),
-        on(MethodFilter::POST, legacy::create_post),
-    );
-    t.add(
-        M::GET,
-        format!("{GLIP}/groups"),
-        "listGlipGroups",
-        "Get groups (type filter)",
-        "Glip Groups",
-        Medium,
-        tmp,
-        200,
-        None,
-        Some("GlipGroupList"),
-        get(legacy::list_groups),
-    );
-    t.add(
-        M::POST,
-        format!("{GLIP}/groups"),
-        "createGlipGroup",
-        "Create a group (PrivateChat or Team)",
-        "Glip Groups",
-        Medium,
-        tmp,
-        200,
-        Some("GlipCreateGroup"),
-        Some("GlipGroupInfo"),
-        on(MethodFilter::POST, legacy::create_group),
-    );
-    t.add(
-        M::GET,
-        format!("{GLIP}/groups/{{groupId}}"),
-        "readGlipGroup",
-        "Get group(s) (comma-separated ids answer 207 multipart/mixed)",
-        "Glip Groups",
-        Light,
-        tmp,
-        200,
-        None,
-        Some("GlipGroupInfo"),
-        get(legacy::read_group),
-    );
-    t.add(
-        M::POST,
-        format!("{GLIP}/groups/{{groupId}}/bulk-assign"),
-        "assignGlipGroupMembers",
-        "Add and remove team members",
-        "Glip Groups",
-        Medium,
-        tmp,
-        200,
-        Some("GlipBulkAssign"),
-        Some("GlipGroupInfo"),
-        on(MethodFilter::POST, legacy::bulk_assign),
-    );
-    t.add(
-        M::GET,
-        format!("{GLIP}/groups/{{groupId}}/posts"),
-        "listGlipGroupPosts",
-        "Get posts of a group",
-        "Glip Posts",
-        Medium,
-        tmp,
-        200,
-        None,
-        Some("PostList"),
-        get(legacy::list_group_posts),
-    );
-    t.add(
-        M::POST,
-        format!("{GLIP}/groups/{{groupId}}/posts"),
-        "createGlipGroupPost",
-        "Create a post in a group",
-        "Glip Posts",
-        Medium,
-        tmp,
-        200,
-        Some("CreatePostRequest"),
-        Some("PostInfo"),
-        on(MethodFilter::POST, legacy::create_group_post),
-    );
-    t.add(
-        M::PUT,
-        format!("{GLIP}/groups/{{groupId}}/posts/{{postId}}/text"),
-        "updateGlipPostText",
-        "Replace a post's text (text/plain body)",
-        "Glip Posts",
-        Medium,
-        tmp,
-        200,
-        None,
-        None,
-        on(MethodFilter::PUT, legacy::update_post_text),
-    );
-    t.add(
-        M::GET,
-        format!("{GLIP}/persons/{{personId}}"),
-        "readGlipPerson",
-        "Get person(s) (comma-separated ids answer 207 multipart/mixed)",
-        "Glip Profile",
-        Light,
-        tmp,
-        200,
-        None,
-        Some("PersonInfo"),
-        get(legacy::read_person),
-    );
-    t.add(
-        M::GET,
-        format!("{GLIP}/companies/{{companyId}}"),
-        "readGlipCompany",
-        "Get company",
-        "Glip Profile",
-        Light,
-        tmp,
-        200,
-        None,
-        Some("CompanyInfo"),
-        get(chats::company),
-    );
+    const GPOSTS: &str = "Glip Posts";
+    const GGROUPS: &str = "Glip Groups";
+    let group = format!("{GLIP}/groups/{{groupId}}");
+    t.add(Op::get(format!("{GLIP}/posts"), "listGlipPosts").doc(GPOSTS, "Get posts (by groupId)").access(tm).group(Light).gives("PostList"), legacy::list_posts);
+    t.add(Op::post(format!("{GLIP}/posts"), "createGlipPost").doc(GPOSTS, "Create a post (groupId in body)").access(tm).group(Light).takes("CreatePostRequest").gives("PostInfo"), legacy::create_post);
+    t.add(Op::get(format!("{GLIP}/groups"), "listGlipGroups").doc(GGROUPS, "Get groups (type filter)").access(tm).gives("GlipGroupList"), legacy::list_groups);
+    t.add(Op::post(format!("{GLIP}/groups"), "createGlipGroup").doc(GGROUPS, "Create a group (PrivateChat or Team)").access(tm).takes("GlipCreateGroup").gives("GlipGroupInfo"), legacy::create_group);
+    t.add(Op::get(&group, "readGlipGroup").doc(GGROUPS, "Get group(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("GlipGroupInfo"), legacy::read_group);
+    t.add(Op::post(format!("{group}/bulk-assign"), "assignGlipGroupMembers").doc(GGROUPS, "Add and remove team members").access(tm).takes("GlipBulkAssign").gives("GlipGroupInfo"), legacy::bulk_assign);
+    t.add(Op::get(format!("{group}/posts"), "listGlipGroupPosts").doc(GPOSTS, "Get posts of a group").access(tm).gives("PostList"), legacy::list_group_posts);
+    t.add(Op::post(format!("{group}/posts"), "createGlipGroupPost").doc(GPOSTS, "Create a post in a group").access(tm).takes("CreatePostRequest").gives("PostInfo"), legacy::create_group_post);
+    t.add(Op::put(format!("{group}/posts/{{postId}}/text"), "updateGlipPostText").doc(GPOSTS, "Replace a post's text (text/plain body)").access(tm), legacy::update_post_text);
+    t.add(Op::get(format!("{GLIP}/persons/{{personId}}"), "readGlipPerson").doc("Glip Profile", "Get person(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("PersonInfo"), legacy::read_person);
+    t.add(Op::get(format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany").doc("Glip Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
 
     // ---- chats, conversations, teams, everyone, recent, favorites, posts: both prefixes ----
     for (prefix, legacy_prefix) in [(TM, false), (GLIP, true)] {
@@ -396,453 +104,90 @@ fn table() -> Table {
                 if legacy_prefix { $old } else { $cur }
             };
         }
-        t.add(
-            M::GET,
-            format!("{prefix}/chats"),
-            id!("listChatsNew", "listGlipChats"),
-            "List chats",
-            "Chats",
-            Medium,
-            tmp,
-            200,
-            None,
-            Some("ChatList"),
-            get(chats::list_chats),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/chats/{{chatId}}"),
-            id!("readChatNew", "readGlipChat"),
-            "Get chat",
-            "Chats",
-            Light,
-            tmp,
-            200,
-            None,
-            Some("ChatInfo"),
-            get(chats::read_chat),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/chats/{{chatId}}/favorite"),
-            id!("favoriteChatNew", "favoriteGlipChat"),
-            "Add chat to favorites",
-            "Chats",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::POST, chats::favorite),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/chats/{{chatId}}/unfavorite"),
-            id!("unfavoriteChatNew", "unfavoriteGlipChat"),
-            "Remove chat from favorites",
-            "Chats",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::POST, chats::unfavorite),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/recent/chats"),
-            id!("listRecentChatsNew", "listRecentGlipChats"),
-            "List recent chats",
-            "Chats",
-            Light,
-            tmp,
-            200,
-            None,
-            Some("ChatList"),
-            get(chats::recent),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/favorites"),
-            id!("listFavoriteChatsNew", "listFavoriteGlipChats"),
-            "List favorite chats",
-            "Chats",
-            Light,
-            tmp,
-            200,
-            None,
-            Some("ChatList"),
-            get(chats::favorites),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/conversations"),
-            id!("listGlipConversationsNew", "listGlipConversations"),
-            "List conversations",
-            "Conversations",
-            Medium,
-            tmp,
-            200,
-            None,
-            Some("ConversationList"),
-            get(chats::list_conversations),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/conversations"),
-            id!("createGlipConversationNew", "createGlipConversation"),
-            "Create or open a conversation (idempotent on the member set)",
-            "Conversations",
-            Medium,
-            tmp,
-            200,
-            Some("MembersRequest"),
-            Some("ConversationInfo"),
-            on(MethodFilter::POST, chats::create_conversation),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/conversations/{{chatId}}"),
-            id!("readGlipConversationNew", "readGlipConversation"),
-            "Get conversation",
-            "Conversations",
-            Light,
-            tmp,
-            200,
-            None,
-            Some("ConversationInfo"),
-            get(chats::read_conversation),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/teams"),
-            id!("listGlipTeamsNew", "listGlipTeams"),
-            "List teams",
-            "Teams",
-            Medium,
-            tmp,
-            200,
-            None,
-            Some("TeamList"),
-            get(chats::list_teams),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/teams"),
-            id!("createGlipTeamNew", "createGlipTeam"),
-            "Create team",
-            "Teams",
-            Medium,
-            tmp,
-            201,
-            Some("CreateTeamRequest"),
-            Some("TeamInfo"),
-            on(MethodFilter::POST, chats::create_team),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/teams/{{chatId}}"),
-            id!("readGlipTeamNew", "readGlipTeam"),
-            "Get team",
-            "Teams",
-            Light,
-            tmp,
-            200,
-            None,
-            Some("TeamInfo"),
-            get(chats::read_team),
-        );
-        t.add(
-            M::PATCH,
-            format!("{prefix}/teams/{{chatId}}"),
-            id!("patchGlipTeamNew", "patchGlipTeam"),
-            "Update team",
-            "Teams",
-            Medium,
-            tmp,
-            200,
-            Some("PatchTeamRequest"),
-            Some("TeamInfo"),
-            on(MethodFilter::PATCH, chats::patch_team),
-        );
-        t.add(
-            M::DELETE,
-            format!("{prefix}/teams/{{chatId}}"),
-            id!("deleteGlipTeamNew", "deleteGlipTeam"),
-            "Delete team",
-            "Teams",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::DELETE, chats::delete_team),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/teams/{{chatId}}/join"),
-            id!("joinGlipTeamNew", "joinGlipTeam"),
-            "Join a public team",
-            "Teams",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::POST, chats::join_team),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/teams/{{chatId}}/leave"),
-            id!("leaveGlipTeamNew", "leaveGlipTeam"),
-            "Leave team",
-            "Teams",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::POST, chats::leave_team),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/teams/{{chatId}}/add"),
-            id!("addGlipTeamMembersNew", "addGlipTeamMembers"),
-            "Add team members",
-            "Teams",
-            Medium,
-            tmp,
-            204,
-            Some("MembersRequest"),
-            None,
-            on(MethodFilter::POST, chats::add_members),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/teams/{{chatId}}/remove"),
-            id!("removeGlipTeamMembersNew", "removeGlipTeamMembers"),
-            "Remove team members",
-            "Teams",
-            Medium,
-            tmp,
-            204,
-            Some("MembersRequest"),
-            None,
-            on(MethodFilter::POST, chats::remove_members),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/teams/{{chatId}}/archive"),
-            id!("archiveGlipTeamNew", "archiveGlipTeam"),
-            "Archive team",
-            "Teams",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::POST, chats::archive_team),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/teams/{{chatId}}/unarchive"),
-            id!("unarchiveGlipTeamNew", "unarchiveGlipTeam"),
-            "Unarchive team",
-            "Teams",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::POST, chats::unarchive_team),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/everyone"),
-            id!("readGlipEveryoneNew", "readGlipEveryone"),
-            "Get the Everyone team",
-            "Teams",
-            Light,
-            tmp,
-            200,
-            None,
-            Some("EveryoneTeamInfo"),
-            get(chats::everyone),
-        );
-        t.add(
-            M::PATCH,
-            format!("{prefix}/everyone"),
-            id!("patchGlipEveryoneNew", "patchGlipEveryone"),
-            "Update the Everyone team",
-            "Teams",
-            Medium,
-            tmp,
-            200,
-            Some("PatchTeamRequest"),
-            Some("EveryoneTeamInfo"),
-            on(MethodFilter::PATCH, chats::patch_everyone),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/chats/{{chatId}}/posts"),
-            id!("readGlipPostsNew", "readGlipPosts"),
-            "List posts, newest first",
-            "Posts",
-            Medium,
-            tmp,
-            200,
-            None,
-            Some("PostList"),
-            get(posts::list),
-        );
-        t.add(
-            M::POST,
-            format!("{prefix}/chats/{{chatId}}/posts"),
-            id!("createGlipPostNew", "createGlipChatPost"),
-            "Create post",
-            "Posts",
-            Medium,
-            tmp,
-            201,
-            Some("CreatePostRequest"),
-            Some("PostInfo"),
-            on(MethodFilter::POST, posts::create),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"),
-            id!("readGlipPostNew", "readGlipPost"),
-            "Get post",
-            "Posts",
-            Light,
-            tmp,
-            200,
-            None,
-            Some("PostInfo"),
-            get(posts::read),
-        );
-        t.add(
-            M::PATCH,
-            format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"),
-            id!("patchGlipPostNew", "patchGlipPost"),
-            "Edit post",
-            "Posts",
-            Medium,
-            tmp,
-            200,
-            Some("UpdatePostRequest"),
-            Some("PostInfo"),
-            on(MethodFilter::PATCH, posts::patch),
-        );
-        t.add(
-            M::DELETE,
-            format!("{prefix}/chats/{{chatId}}/posts/{{postId}}"),
-            id!("deleteGlipPostNew", "deleteGlipPost"),
-            "Delete post",
-            "Posts",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::DELETE, posts::delete),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/chats/{{chatId}}/threads/{{threadId}}/posts"),
-            id!("readGlipThreadPostsNew", "readGlipThreadPosts"),
-            "List posts of a thread",
-            "Posts",
-            Medium,
-            tmp,
-            200,
-            None,
-            Some("PostList"),
-            get(posts::thread),
-        );
+        let chat = format!("{prefix}/chats/{{chatId}}");
+        let team = format!("{prefix}/teams/{{chatId}}");
+        let post = format!("{chat}/posts/{{postId}}");
+        let card = format!("{prefix}/adaptive-cards/{{cardId}}");
+        const CHATS: &str = "Chats";
+        t.add(Op::get(format!("{prefix}/chats"), id!("listChatsNew", "listGlipChats")).doc(CHATS, "List chats").access(tm).gives("ChatList"), chats::list_chats);
+        t.add(Op::get(&chat, id!("readChatNew", "readGlipChat")).doc(CHATS, "Get chat").access(tm).group(Light).gives("ChatInfo"), chats::read_chat);
+        t.add(Op::post(format!("{chat}/favorite"), id!("favoriteChatNew", "favoriteGlipChat")).doc(CHATS, "Add chat to favorites").access(tm).status(204), chats::favorite);
+        t.add(Op::post(format!("{chat}/unfavorite"), id!("unfavoriteChatNew", "unfavoriteGlipChat")).doc(CHATS, "Remove chat from favorites").access(tm).status(204), chats::unfavorite);
+        t.add(Op::get(format!("{prefix}/recent/chats"), id!("listRecentChatsNew", "listRecentGlipChats")).doc(CHATS, "List recent chats").access(tm).group(Light).gives("ChatList"), chats::recent);
+        t.add(Op::get(format!("{prefix}/favorites"), id!("listFavoriteChatsNew", "listFavoriteGlipChats")).doc(CHATS, "List favorite chats").access(tm).group(Light).gives("ChatList"), chats::favorites);
+        const CONV: &str = "Conversations";
+        t.add(Op::get(format!("{prefix}/conversations"), id!("listGlipConversationsNew", "listGlipConversations")).doc(CONV, "List conversations").access(tm).gives("ConversationList"), chats::list_conversations);
+        t.add(Op::post(format!("{prefix}/conversations"), id!("createGlipConversationNew", "createGlipConversation")).doc(CONV, "Create or open a conversation (idempotent on the member set)").access(tm).takes("MembersRequest").gives("ConversationInfo"), chats::create_conversation);
+        t.add(Op::get(format!("{prefix}/conversations/{{chatId}}"), id!("readGlipConversationNew", "readGlipConversation")).doc(CONV, "Get conversation").access(tm).group(Light).gives("ConversationInfo"), chats::read_conversation);
+        const TEAMS: &str = "Teams";
+        t.add(Op::get(format!("{prefix}/teams"), id!("listGlipTeamsNew", "listGlipTeams")).doc(TEAMS, "List teams").access(tm).gives("TeamList"), chats::list_teams);
+        t.add(Op::post(format!("{prefix}/teams"), id!("createGlipTeamNew", "createGlipTeam")).doc(TEAMS, "Create team").access(tm).status(201).takes("CreateTeamRequest").gives("TeamInfo"), chats::create_team);
+        t.add(Op::get(&team, id!("readGlipTeamNew", "readGlipTeam")).doc(TEAMS, "Get team").access(tm).group(Light).gives("TeamInfo"), chats::read_team);
+        t.add(Op::patch(&team, id!("patchGlipTeamNew", "patchGlipTeam")).doc(TEAMS, "Update team").access(tm).takes("PatchTeamRequest").gives("TeamInfo"), chats::patch_team);
+        t.add(Op::delete(&team, id!("deleteGlipTeamNew", "deleteGlipTeam")).doc(TEAMS, "Delete team").access(tm).status(204), chats::delete_team);
+        t.add(Op::post(format!("{team}/join"), id!("joinGlipTeamNew", "joinGlipTeam")).doc(TEAMS, "Join a public team").access(tm).status(204), chats::join_team);
+        t.add(Op::post(format!("{team}/leave"), id!("leaveGlipTeamNew", "leaveGlipTeam")).doc(TEAMS, "Leave team").access(tm).status(204), chats::leave_team);
+        t.add(Op::post(format!("{team}/add"), id!("addGlipTeamMembersNew", "addGlipTeamMembers")).doc(TEAMS, "Add team members").access(tm).status(204).takes("MembersRequest"), chats::add_members);
+        t.add(Op::post(format!("{team}/remove"), id!("removeGlipTeamMembersNew", "removeGlipTeamMembers")).doc(TEAMS, "Remove team members").access(tm).status(204).takes("MembersRequest"), chats::remove_members);
+        t.add(Op::post(format!("{team}/archive"), id!("archiveGlipTeamNew", "archiveGlipTeam")).doc(TEAMS, "Archive team").access(tm).status(204), chats::archive_team);
+        t.add(Op::post(format!("{team}/unarchive"), id!("unarchiveGlipTeamNew", "unarchiveGlipTeam")).doc(TEAMS, "Unarchive team").access(tm).status(204), chats::unarchive_team);
+        t.add(Op::get(format!("{prefix}/everyone"), id!("readGlipEveryoneNew", "readGlipEveryone")).doc(TEAMS, "Get the Everyone team").access(tm).group(Light).gives("EveryoneTeamInfo"), chats::everyone);
+        t.add(Op::patch(format!("{prefix}/everyone"), id!("patchGlipEveryoneNew", "patchGlipEveryone")).doc(TEAMS, "Update the Everyone team").access(tm).takes("PatchTeamRequest").gives("EveryoneTeamInfo"), chats::patch_everyone);
+        const POSTS: &str = "Posts";
+        t.add(Op::get(format!("{chat}/posts"), id!("readGlipPostsNew", "readGlipPosts")).doc(POSTS, "List posts, newest first").access(tm).gives("PostList"), posts::list);
+        t.add(Op::post(format!("{chat}/posts"), id!("createGlipPostNew", "createGlipChatPost")).doc(POSTS, "Create post").access(tm).status(201).takes("CreatePostRequest").gives("PostInfo"), posts::create);
+        t.add(Op::get(&post, id!("readGlipPostNew", "readGlipPost")).doc(POSTS, "Get post").access(tm).group(Light).gives("PostInfo"), posts::read);
+        t.add(Op::patch(&post, id!("patchGlipPostNew", "patchGlipPost")).doc(POSTS, "Edit post").access(tm).takes("UpdatePostRequest").gives("PostInfo"), posts::patch);
+        t.add(Op::delete(&post, id!("deleteGlipPostNew", "deleteGlipPost")).doc(POSTS, "Delete post").access(tm).status(204), posts::delete);
+        t.add(Op::get(format!("{chat}/threads/{{threadId}}/posts"), id!("readGlipThreadPostsNew", "readGlipThreadPosts")).doc(POSTS, "List posts of a thread").access(tm).gives("PostList"), posts::thread);
         // Adaptive cards; the legacy paths are not in spec 1.0.46 but RingCentral's bot
         // frameworks call them.
-        t.add(
-            M::POST,
-            format!("{prefix}/chats/{{chatId}}/adaptive-cards"),
-            id!("createGlipAdaptiveCardNew", "createGlipAdaptiveCard"),
-            "Create adaptive card",
-            "Adaptive Cards",
-            Medium,
-            tmp,
-            201,
-            Some("AdaptiveCardRequest"),
-            Some("AdaptiveCardShortInfo"),
-            on(MethodFilter::POST, cards::create),
-        );
-        t.add(
-            M::GET,
-            format!("{prefix}/adaptive-cards/{{cardId}}"),
-            id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard"),
-            "Get adaptive card (several comma-separated ids: 207 multipart)",
-            "Adaptive Cards",
-            Medium,
-            tmp,
-            200,
-            None,
-            Some("AdaptiveCardInfo"),
-            get(cards::read),
-        );
-        t.add(
-            M::PUT,
-            format!("{prefix}/adaptive-cards/{{cardId}}"),
-            id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard"),
-            "Update adaptive card",
-            "Adaptive Cards",
-            Medium,
-            tmp,
-            200,
-            Some("AdaptiveCardRequest"),
-            Some("AdaptiveCardShortInfo"),
-            on(MethodFilter::PUT, cards::update),
-        );
-        t.add(
-            M::DELETE,
-            format!("{prefix}/adaptive-cards/{{cardId}}"),
-            id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard"),
-            "Delete adaptive card",
-            "Adaptive Cards",
-            Medium,
-            tmp,
-            204,
-            None,
-            None,
-            on(MethodFilter::DELETE, cards::delete),
-        );
+        const CARDS: &str = "Adaptive Cards";
+        t.add(Op::post(format!("{chat}/adaptive-cards"), id!("createGlipAdaptiveCardNew", "createGlipAdaptiveCard")).doc(CARDS, "Create adaptive card").access(tm).status(201).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::create);
+        t.add(Op::get(&card, id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard")).doc(CARDS, "Get adaptive card (several comma-separated ids: 207 multipart)").access(tm).gives("AdaptiveCardInfo"), cards::read);
+        t.add(Op::put(&card, id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard")).doc(CARDS, "Update adaptive card").access(tm).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::update);
+        t.add(Op::delete(&card, id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard")).doc(CARDS, "Delete adaptive card").access(tm).status(204), cards::delete);
         if !legacy_prefix {
-            t.add(
-                M::GET,
-                format!("{prefix}/persons/{{personId}}"),
-                "readGlipPersonNew",
-                "Get person",
-                "Profile",
-                Light,
-                tmp,
-                200,
-                None,
-                Some("PersonInfo"),
-                get(chats::person),
-            );
-            t.add(
-                M::GET,
-                format!("{prefix}/companies/{{companyId}}"),
-                "readGlipCompanyNew",
-                "Get company",
-                "Profile",
-                Light,
-                tmp,
-                200,
-                None,
-                Some("CompanyInfo"),
-                get(chats::company),
-            );
+            t.add(Op::get(format!("{prefix}/persons/{{personId}}"), "readGlipPersonNew").doc("Profile", "Get person").access(tm).group(Light).gives("PersonInfo"), chats::person);
+            t.add(Op::get(format!("{prefix}/companies/{{companyId}}"), "readGlipCompanyNew").doc("Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
         }
     }
+
+    // ---- the developer console's JSON API (a console session) ----
+    use api::{console, portal, session};
+    const CONSOLE: &str = "Developer Console";
+    let app = "/console/api/apps/{clientId}";
+    t.add(Op::post("/console/api/session", "createConsoleSession").doc(CONSOLE, "Sign in (login, extension, password): a session token").access(Public).group(Auth).takes("WebSessionRequest").gives("WebSessionInfo"), session::open_console);
+    t.add(Op::delete("/console/api/session", "deleteConsoleSession").doc(CONSOLE, "Sign out").access(Developer).group(Light).status(204), session::close_console);
+    t.add(Op::get("/console/api/apps", "listConsoleApps").doc(CONSOLE, "List my apps").access(Developer).group(Light).gives("ConsoleAppList"), console::list_apps);
+    t.add(Op::post("/console/api/apps", "createConsoleApp").doc(CONSOLE, "Create an app (in the sandbox)").access(Developer).status(201).takes("ConsoleAppRequest").gives("ConsoleNewApp"), console::create_app);
+    t.add(Op::get(app, "readConsoleApp").doc(CONSOLE, "Get an app").access(Developer).group(Light).gives("ConsoleApp"), console::read_app);
+    t.add(Op::post(format!("{app}/secret"), "rotateConsoleAppSecret").doc(CONSOLE, "Issue a new client secret (the old one stops working)").access(Developer).gives("ConsoleClientSecret"), console::rotate_secret);
+    t.add(Op::get(format!("{app}/usage"), "readConsoleAppUsage").doc(CONSOLE, "API usage and graduation requirements").access(Developer).group(Light).gives("ConsoleAppUsage"), console::usage);
+    t.add(Op::post(format!("{app}/production"), "applyForProduction").doc(CONSOLE, "Apply for production (409 while a requirement is not met)").access(Developer).gives("ConsoleProductionDecision"), console::apply_for_production);
+    t.add(Op::post(format!("{app}/install"), "installConsoleBot").doc(CONSOLE, "Add a private bot to my sandbox (or company): its token is POSTed to its redirect URI").access(Developer).status(201).gives("ConsoleBotInstall"), console::install_bot);
+    t.add(Op::get("/console/api/sandbox", "readConsoleSandbox").doc(CONSOLE, "Get my sandbox account").access(Developer).group(Light).gives("ConsoleSandbox"), console::sandbox);
+    t.add(Op::post("/console/api/sandbox", "createConsoleSandbox").doc(CONSOLE, "Create my sandbox account (I am its administrator, extension 101)").access(Developer).group(Heavy).status(201).takes("ConsoleSandboxRequest").gives("ConsoleSandbox"), console::create_sandbox);
+    t.add(Op::get("/console/api/jwt", "listConsoleJwts").doc(CONSOLE, "List my JWT credentials").access(Developer).group(Light).gives("ConsoleJwtList"), console::list_jwts);
+    t.add(Op::post("/console/api/jwt", "createConsoleJwt").doc(CONSOLE, "Create a JWT credential (shown once)").access(Developer).status(201).takes("ConsoleJwtRequest").gives("ConsoleJwt"), console::create_jwt);
+    t.add(Op::delete("/console/api/jwt/{jwtId}", "revokeConsoleJwt").doc(CONSOLE, "Revoke a JWT credential").access(Developer).status(204), console::revoke_jwt);
+
+    // ---- the admin portal's JSON API (an administrator's account session) ----
+    const ADMIN: &str = "Admin Portal";
+    let user = "/admin/api/users/{extensionId}";
+    t.add(Op::post("/admin/api/session", "createAdminSession").doc(ADMIN, "Sign in as an administrator: a session token").access(Public).group(Auth).takes("WebSessionRequest").gives("WebSessionInfo"), session::open_admin);
+    t.add(Op::delete("/admin/api/session", "deleteAdminSession").doc(ADMIN, "Sign out").access(AccountAdmin).group(Light).status(204), session::close_admin);
+    t.add(Op::get("/admin/api/users", "listAdminUsers").doc(ADMIN, "List the company's people (search by name, email or extension)").access(AccountAdmin).group(Light).gives("AdminUserList"), portal::list_users);
+    t.add(Op::post("/admin/api/users", "createAdminUser").doc(ADMIN, "Add a person (with a password, or an activation link)").access(AccountAdmin).group(Heavy).status(201).takes("AdminUserRequest").gives("AdminNewUser"), portal::add_user);
+    t.add(Op::get(user, "readAdminUser").doc(ADMIN, "Get a person").access(AccountAdmin).group(Light).gives("AdminUser"), portal::read_user);
+    t.add(Op::patch(user, "updateAdminUser").doc(ADMIN, "Change a person: names, email, status, administrator role, password").access(AccountAdmin).group(Heavy).takes("AdminUserPatch").gives("AdminUser"), portal::change_user);
+    t.add(Op::get("/admin/api/unassigned", "listUnassignedExtensions").doc(ADMIN, "List unassigned extensions").access(AccountAdmin).group(Light).gives("AdminUnassignedList"), portal::list_unassigned);
+    t.add(Op::post("/admin/api/unassigned", "createUnassignedExtension").doc(ADMIN, "Keep the next extension number for someone").access(AccountAdmin).status(201).gives("AdminUnassignedExtension"), portal::add_unassigned);
+    t.add(Op::post("/admin/api/unassigned/{extensionNumber}", "assignUnassignedExtension").doc(ADMIN, "Add a person on a kept extension number").access(AccountAdmin).group(Heavy).status(201).takes("AdminUserRequest").gives("AdminNewUser"), portal::assign);
+    t.add(Op::get("/admin/api/apps", "listAdminApps").doc(ADMIN, "Bots added to the company, and apps people authorized").access(AccountAdmin).group(Light).gives("AdminAccountApps"), portal::list_apps);
+    t.add(Op::delete("/admin/api/bots/{extensionId}", "removeAdminBot").doc(ADMIN, "Remove a bot from the company").access(AccountAdmin).status(204), portal::remove_bot);
+    t.add(Op::delete("/admin/api/apps/{clientId}", "removeAdminApp").doc(ADMIN, "Remove an app: revoke every token it holds in the company").access(AccountAdmin).gives("AdminRevokedTokens"), portal::remove_app);
+    t.add(Op::get("/admin/api/outbox", "listAdminMail").doc(ADMIN, "The mail outbox (what this server would have emailed)").access(AccountAdmin).group(Light).gives("AdminMailList"), portal::outbox);
     t
 }
 
@@ -887,82 +232,4 @@ async fn unknown_route(State(state): State<AppState>) -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError(Error::MethodNotAllowed)
-}
-
-/// Runs before every API handler: authenticates, checks the app permission, counts the request
-/// against its rate-limit group, and records metrics.
-async fn gate(
-    State((state, index)): State<(AppState, usize)>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let start = Instant::now();
-    let op = &state.0.ops[index];
-    let mut decision = None;
-    let mut app_id = None;
-    let admitted: Result<(), ApiError> = async {
-        if op.auth {
-            // A request tunnelled over a WebSocket session (`ClientRequest`) arrives with the
-            // session's caller already in its extensions, which nothing from the network can set.
-            let caller = match req.extensions().get::<Caller>() {
-                Some(c) => c.clone(),
-                None => crate::auth::authenticate(&state, req.headers()).await?,
-            };
-            if let Some(p) = op.permission
-                && !caller.permissions.contains(p)
-            {
-                return Err(needs(p));
-            }
-            decision = state.0.limiter.check(
-                &format!("{}:{}", caller.app_id, caller.extension_id),
-                op.group,
-            );
-            app_id = Some(caller.app_id);
-            req.extensions_mut().insert(caller);
-        } else if op.group != Group::NoThrottling {
-            // Unauthenticated (OAuth) endpoints are throttled per client address.
-            let peer = req
-                .extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_default();
-            decision = state.0.limiter.check(&format!("ip:{peer}"), op.group);
-        }
-        if let Some(d) = decision
-            && let Some(retry) = d.retry_after
-        {
-            return Err(ApiError(Error::RateLimited {
-                group: d.group.spec_name(),
-                retry_after_secs: retry,
-            }));
-        }
-        Ok(())
-    }
-    .await;
-    let mut resp = match admitted {
-        Ok(()) => next.run(req).await,
-        Err(e) => e.into_response(),
-    };
-    if let Some(d) = decision {
-        let h = resp.headers_mut();
-        h.insert(
-            "x-rate-limit-group",
-            HeaderValue::from_static(d.group.spec_name()),
-        );
-        h.insert("x-rate-limit-limit", HeaderValue::from(d.limit));
-        h.insert("x-rate-limit-remaining", HeaderValue::from(d.remaining));
-        h.insert("x-rate-limit-window", HeaderValue::from(d.window_secs));
-    }
-    if let Some(app) = app_id {
-        state
-            .0
-            .usage
-            .record(app, op.group.spec_name(), resp.status().as_u16());
-    }
-    state.0.metrics.record(
-        index,
-        resp.status().as_u16(),
-        start.elapsed().as_micros() as u64,
-    );
-    resp
 }

@@ -83,7 +83,7 @@ pub(crate) fn create_extension(
         .exists([account.0])
         .db()?;
     if !exists {
-        return Err(Error::not_found("accountId"));
+        return Err(Error::NotFound(Subject::Account));
     }
     let ext = insert_extension(c, now, account, new)?;
     create_personal_chat(c, now, &ext)?;

@@ -7,6 +7,7 @@ use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::db::{Db, internal, is_fk_violation, json_ids};
+use crate::keyset::keyset;
 use crate::posts;
 use crate::rows::{self, CHAT_COLS};
 
@@ -66,7 +67,7 @@ pub(crate) fn insert_chat(c: &Connection, now: i64, new: ChatInsert<'_>) -> Resu
     ])
     .map_err(|e| {
         if is_fk_violation(&e) {
-            Error::not_found("accountId")
+            Error::NotFound(Subject::Account)
         } else {
             internal(e)
         }
@@ -227,7 +228,7 @@ pub(crate) fn chat(c: &Connection, id: ChatId) -> Result<Option<Chat>> {
 }
 
 fn existing_chat(c: &Connection, id: ChatId) -> Result<Chat> {
-    chat(c, id)?.ok_or_else(|| Error::not_found("chatId"))
+    chat(c, id)?.ok_or(Error::NotFound(Subject::Chat))
 }
 
 pub(crate) fn everyone_chat(c: &Connection, account: AccountId) -> Result<Chat> {
@@ -240,7 +241,7 @@ pub(crate) fn everyone_chat(c: &Connection, account: AccountId) -> Result<Chat> 
         .optional()
         .db()?;
     let Some(mut ch) = found else {
-        return Err(Error::not_found("accountId"));
+        return Err(Error::NotFound(Subject::Account));
     };
     load_members(c, std::slice::from_mut(&mut ch))?;
     Ok(ch)
@@ -252,52 +253,6 @@ fn types_json(types: &[ChatType]) -> Option<String> {
         let names: Vec<serde_json::Value> = types.iter().map(|t| t.as_str().into()).collect();
         serde_json::Value::Array(names).to_string()
     })
-}
-
-/// Runs a keyset page: `fetch(cmp, order, cursor, n)` returns up to `n` items past `cursor`;
-/// `exists(cmp, cursor)` says whether any item is on the other side.
-pub(crate) fn keyset<T>(
-    page: PageRequest,
-    mut fetch: impl FnMut(&str, &str, i64, i64) -> Result<Vec<T>>,
-    mut exists: impl FnMut(&str, i64) -> Result<bool>,
-) -> Result<Page<T>> {
-    let limit = page.limit;
-    let n = i64::try_from(limit)
-        .unwrap_or(i64::MAX - 1)
-        .saturating_add(1);
-    match (page.cursor, page.direction) {
-        (None, _) => {
-            let mut items = fetch("<", "DESC", i64::MAX, n)?;
-            let has_older = items.len() > limit;
-            items.truncate(limit);
-            Ok(Page {
-                items,
-                has_newer: false,
-                has_older,
-            })
-        }
-        (Some(cursor), Direction::Older) => {
-            let mut items = fetch("<", "DESC", cursor, n)?;
-            let has_older = items.len() > limit;
-            items.truncate(limit);
-            Ok(Page {
-                items,
-                has_newer: exists(">=", cursor)?,
-                has_older,
-            })
-        }
-        (Some(cursor), Direction::Newer) => {
-            let mut items = fetch(">", "ASC", cursor, n)?;
-            let has_newer = items.len() > limit;
-            items.truncate(limit);
-            items.reverse();
-            Ok(Page {
-                items,
-                has_newer,
-                has_older: exists("<=", cursor)?,
-            })
-        }
-    }
 }
 
 pub(crate) fn list_chats(
@@ -436,7 +391,7 @@ pub(crate) fn set_favorite(
         .exists([chat.0])
         .db()?;
     if !exists {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     }
     c.prepare_cached(
         "INSERT OR IGNORE INTO favorites (person_id, chat_id, created) VALUES (?1, ?2, ?3)",
@@ -445,7 +400,7 @@ pub(crate) fn set_favorite(
     .execute(params![member.0, chat.0, now])
     .map_err(|e| {
         if is_fk_violation(&e) {
-            Error::not_found("personId")
+            Error::NotFound(Subject::Extension)
         } else {
             internal(e)
         }
@@ -472,7 +427,7 @@ pub(crate) fn update_chat(c: &Connection, now: i64, id: ChatId, patch: ChatPatch
         ])
         .db()?;
     if n == 0 {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     }
     existing_chat(c, id)
 }
@@ -510,7 +465,7 @@ pub(crate) fn change_members(
         .optional()
         .db()?;
     let Some(kind) = kind else {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     };
     // A conversation is its member set (see `member_key`): it never changes members.
     if ChatType::parse(&kind).is_some_and(ChatType::is_conversation) {
@@ -575,7 +530,7 @@ pub(crate) fn delete_chat(c: &Connection, id: ChatId) -> Result<()> {
         .execute([id.0])
         .db()?;
     if n == 0 {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     }
     Ok(())
 }

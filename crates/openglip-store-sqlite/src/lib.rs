@@ -14,6 +14,7 @@ mod accounts;
 mod chats;
 mod db;
 mod events;
+mod keyset;
 mod migrate;
 mod platform;
 mod posts;
@@ -213,7 +214,7 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
-    fn platform(&self) -> &dyn openglip_domain::platform::PlatformStore {
+    fn platform(&self) -> &dyn openglip_domain::store::PlatformStore {
         self
     }
 

@@ -1,10 +1,11 @@
-//! The platform part of the port (`openglip_domain::platform::PlatformStore`): environments,
+//! The platform part of the port (`openglip_domain::store::PlatformStore`): environments,
 //! console apps, web sessions, authorization codes, consents, JWT credentials, usage, bot
 //! installations, activation links, the mail outbox and profile images (schema version 3).
 
 use openglip_domain::events::EventPayload;
 use openglip_domain::perm::GrantSet;
 use openglip_domain::platform::*;
+use openglip_domain::store::PlatformStore;
 use openglip_domain::store::{BoxFuture, NewApp, NewExtension};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -57,7 +58,7 @@ fn app_record_by_id(c: &Connection, id: AppId) -> Result<Option<AppRecord>> {
 }
 
 fn extension_by_id(c: &Connection, id: ExtensionId) -> Result<Extension> {
-    accounts::extension(c, id)?.ok_or_else(|| Error::not_found("extensionId"))
+    accounts::extension(c, id)?.ok_or(Error::NotFound(Subject::Extension))
 }
 
 fn jwt_row(r: &Row<'_>) -> rusqlite::Result<JwtCredential> {
@@ -155,7 +156,7 @@ impl PlatformStore for SqliteStore {
                 .optional()
                 .db()?;
             env.and_then(|e| Environment::parse(&e))
-                .ok_or_else(|| Error::not_found("accountId"))
+                .ok_or(Error::NotFound(Subject::Account))
         }))
     }
 
@@ -454,7 +455,7 @@ impl PlatformStore for SqliteStore {
 
     fn update_app(&self, id: AppId, u: AppUpdate) -> BoxFuture<'_, AppRecord> {
         Box::pin(self.write(move |c, now| {
-            app_record_by_id(c, id)?.ok_or_else(|| Error::not_found("clientId"))?;
+            app_record_by_id(c, id)?.ok_or(Error::NotFound(Subject::App))?;
             let uris = u
                 .redirect_uris
                 .map(|v| serde_json::Value::from(v).to_string());
@@ -491,7 +492,7 @@ impl PlatformStore for SqliteStore {
             .db()?
             .execute(params![id.0, u.description, u.contact_email, u.public_bot])
             .db()?;
-            app_record_by_id(c, id)?.ok_or_else(|| Error::not_found("clientId"))
+            app_record_by_id(c, id)?.ok_or(Error::NotFound(Subject::App))
         }))
     }
 
@@ -505,7 +506,7 @@ impl PlatformStore for SqliteStore {
                 .execute(params![id.0, hash])
                 .db()?;
             if n == 0 {
-                return Err(Error::not_found("clientId"));
+                return Err(Error::NotFound(Subject::App));
             }
             Ok(())
         }))
@@ -990,7 +991,7 @@ fn next_number(c: &Connection, account: AccountId) -> Result<String> {
 }
 
 pub(crate) fn reserve_extension(c: &Connection, now: i64, account: AccountId) -> Result<String> {
-    accounts::account(c, account)?.ok_or_else(|| Error::not_found("accountId"))?;
+    accounts::account(c, account)?.ok_or(Error::NotFound(Subject::Account))?;
     let n = next_number(c, account)?;
     c.prepare_cached(
         "INSERT INTO unassigned_extensions (account_id, extension_number, created) VALUES (?1, ?2, ?3)",

@@ -7,8 +7,8 @@ use openglip_domain::store::*;
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::chats::keyset;
 use crate::db::{Db, json_ids};
+use crate::keyset::keyset;
 use crate::rows::{self, POST_COLS, full_name, ids_json, mentions_json, values_json};
 
 /// Names the mentions: persons of `account` by full name, chats of `account` by name. Unknown ids
@@ -154,7 +154,7 @@ pub(crate) fn create_post(c: &Connection, now: i64, new: NewPost) -> Result<Post
         .optional()
         .db()?;
     let Some((account, status, member, parent_ok)) = check else {
-        return Err(Error::not_found("chatId"));
+        return Err(Error::NotFound(Subject::Chat));
     };
     if !member {
         return Err(Error::forbidden("The person is not a member of the chat"));
@@ -163,7 +163,7 @@ pub(crate) fn create_post(c: &Connection, now: i64, new: NewPost) -> Result<Post
         return Err(Error::forbidden("The chat is archived"));
     }
     if !parent_ok {
-        return Err(Error::not_found("parentPostId"));
+        return Err(Error::NotFound(Subject::ParentPost));
     }
     let mentions = resolve_mentions(c, account, &new.mentions)?;
     insert_post(c, now, new, mentions)
@@ -236,14 +236,14 @@ pub(crate) fn update_post(
         .optional()
         .db()?;
     let Some(account) = account else {
-        return Err(Error::not_found("postId"));
+        return Err(Error::NotFound(Subject::Post));
     };
     let mentions = resolve_mentions(c, AccountId(account), &mentions)?;
     c.prepare_cached("UPDATE posts SET text = ?2, mentions = ?3, modified = ?4 WHERE id = ?1")
         .db()?
         .execute(params![id.0, text, mentions_json(&mentions), now])
         .db()?;
-    post(c, chat, id)?.ok_or_else(|| Error::not_found("postId"))
+    post(c, chat, id)?.ok_or(Error::NotFound(Subject::Post))
 }
 
 pub(crate) fn delete_post(c: &Connection, chat: ChatId, id: PostId) -> Result<()> {
@@ -253,7 +253,7 @@ pub(crate) fn delete_post(c: &Connection, chat: ChatId, id: PostId) -> Result<()
         .execute(params![id.0, chat.0])
         .db()?;
     if n == 0 {
-        return Err(Error::not_found("postId"));
+        return Err(Error::NotFound(Subject::Post));
     }
     Ok(())
 }
@@ -283,7 +283,7 @@ pub(crate) fn update_attachments(
         .execute(params![id.0, chat.0, values_json(&attachments), now])
         .db()?;
     if n == 0 {
-        return Err(Error::not_found("postId"));
+        return Err(Error::NotFound(Subject::Post));
     }
-    post(c, chat, id)?.ok_or_else(|| Error::not_found("postId"))
+    post(c, chat, id)?.ok_or(Error::NotFound(Subject::Post))
 }

@@ -164,9 +164,9 @@ pub(crate) fn update(c: &Connection, s: &Subscription) -> Result<Subscription> {
         ])
         .db()?;
     if n == 0 {
-        return Err(Error::not_found("subscriptionId"));
+        return Err(Error::NotFound(Subject::Subscription));
     }
-    get(c, &s.id)?.ok_or_else(|| Error::not_found("subscriptionId"))
+    get(c, &s.id)?.ok_or(Error::NotFound(Subject::Subscription))
 }
 
 pub(crate) fn delete(c: &Connection, id: &str) -> Result<bool> {

@@ -35,7 +35,7 @@ pub(crate) fn create_app(c: &Connection, now: i64, new: NewApp) -> Result<App> {
         if is_unique_violation(&e) {
             Error::invalid_because("clientId", "The client id is already in use")
         } else if is_fk_violation(&e) {
-            Error::not_found("accountId")
+            Error::NotFound(Subject::Account)
         } else {
             internal(e)
         }

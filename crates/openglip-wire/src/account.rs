@@ -138,3 +138,24 @@ pub struct CompanyInfo {
     pub creation_time: String,
     pub last_modified_time: String,
 }
+
+/// `contact` of [`ExtensionUpdateRequest`]: the fields an extension may change about itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactUpdateRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `PUT /restapi/v1.0/account/{accountId}/extension/{extensionId}` (`ExtensionUpdateRequest`),
+/// as bots rename themselves: `{"contact": {"firstName": "…"}}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionUpdateRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactUpdateRequest>,
+}

@@ -1,20 +1,35 @@
 //! The JSON that crosses the wire, spelled exactly as RingCentral spells it.
 //!
-//! Only this crate knows RingCentral's field names. It has no behaviour: the server converts
-//! domain entities into these types, and the client SDK reads them back.
+//! Only this crate knows RingCentral's field names and framing: REST bodies, notification
+//! envelopes and event bodies ([`event`]), WebSocket gateway frames ([`wsg`]) and the batch answer
+//! ([`batch`]). It has no rules: the server converts domain entities into these types, and the
+//! client SDK reads them back.
+//!
+//! Optional fields follow RingCentral: REST answers leave out what has no value (the OpenAPI
+//! schemas mark nothing nullable), while event bodies carry every field RingCentral sends, as
+//! `null` when it has no value (its published event samples do, and its bot framework depends on
+//! it).
 
 pub mod account;
+pub mod admin;
+pub mod batch;
 pub mod card;
 pub mod chat;
+pub mod console;
 pub mod error;
+pub mod event;
 pub mod oauth;
 pub mod post;
 pub mod subscription;
+pub mod wsg;
 
 pub use account::*;
+pub use admin::*;
 pub use card::*;
 pub use chat::*;
+pub use console::*;
 pub use error::*;
+pub use event::*;
 pub use oauth::*;
 pub use post::*;
 pub use subscription::*;

@@ -89,25 +89,3 @@ pub struct WsToken {
     pub uri: String,
     pub expires_in: i64,
 }
-
-/// The body of extension events (`/restapi/v1.0/account/~/extension/~`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtensionEventBody {
-    pub extension_id: String,
-    pub event_type: String,
-    pub hints: Vec<String>,
-    pub owner_id: String,
-}
-
-/// The notification envelope, the same for WebHook bodies and WebSocket `ServerNotification`s.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Notification {
-    pub uuid: String,
-    pub event: String,
-    pub timestamp: String,
-    pub subscription_id: String,
-    pub owner_id: String,
-    pub body: serde_json::Value,
-}

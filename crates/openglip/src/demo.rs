@@ -5,7 +5,9 @@ use std::path::Path;
 
 use openglip_domain::service::{MemberInput, PostInput, TeamInput};
 use openglip_domain::{Caller, PermissionSet};
-use openglip_server::{AppState, admin};
+use openglip_platform::accounts::{NewAccount, NewUser};
+use openglip_platform::apps::NewAppSpec;
+use openglip_server::AppState;
 use serde_json::{Value, json};
 
 const FILE: &str = "demo-credentials.json";
@@ -17,23 +19,21 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
         return serde_json::from_str(&text).map_err(|e| e.to_string());
     }
     let err = |e: openglip_domain::Error| e.to_string();
-    let (account, alice) = admin::create_account(
-        st,
-        admin::NewAccount {
+    let platform = st.platform();
+    let (account, alice) = platform
+        .create_account(NewAccount {
             name: "Acme Inc".into(),
             admin_email: "alice@acme.example".into(),
             admin_password: PASSWORD.into(),
             admin_first_name: Some("Alice".into()),
             admin_last_name: Some("Anders".into()),
-        },
-    )
-    .await
-    .map_err(err)?;
+        })
+        .await
+        .map_err(err)?;
     let mut people = vec![alice.clone()];
     for (first, last) in [("Bob", "Baker"), ("Carol", "Chen"), ("Dan", "Diaz")] {
-        let user = admin::create_user(
-            st,
-            admin::NewUser {
+        let user = platform
+            .create_user(NewUser {
                 account_id: account.id,
                 email: format!("{}@acme.example", first.to_lowercase()),
                 first_name: first.into(),
@@ -41,25 +41,22 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
                 password: Some(PASSWORD.into()),
                 extension_number: None,
                 is_admin: false,
-            },
-        )
-        .await
-        .map_err(err)?;
+            })
+            .await
+            .map_err(err)?;
         people.push(user);
     }
-    let (app, secret) = admin::create_app(
-        st,
-        admin::NewAppSpec {
+    let (app, secret) = platform
+        .provision_app(NewAppSpec {
             account_id: account.id,
             name: "openglip demo app".into(),
             redirect_uris: vec![],
             grants: vec!["password".into(), "refresh_token".into()],
             permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
             public_client: false,
-        },
-    )
-    .await
-    .map_err(err)?;
+        })
+        .await
+        .map_err(err)?;
     let caller = |e: &openglip_domain::Extension| Caller {
         account_id: e.account_id,
         extension_id: e.id,
@@ -77,10 +74,7 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
                 name: Some("Launch".into()),
                 description: Some("Everything about the spring launch".into()),
                 public: Some(true),
-                members: people[1..]
-                    .iter()
-                    .map(|p| MemberInput::Id(p.id.to_string()))
-                    .collect(),
+                members: people[1..].iter().map(|p| MemberInput::Id(p.id)).collect(),
             },
         )
         .await
@@ -103,7 +97,7 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
     for (who, text) in lines {
         svc.create_post(
             &caller(&people[who]),
-            &team.id.to_string(),
+            team.id,
             PostInput {
                 text: Some(text),
                 ..Default::default()

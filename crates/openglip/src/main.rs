@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use openglip_domain::AccountId;
-use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+use openglip_platform::accounts::{NewAccount, NewUser};
+use openglip_platform::apps::NewAppSpec;
+use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use serde_json::json;
 
 mod demo;
@@ -182,6 +184,12 @@ fn open(data_dir: &std::path::Path, config: ServerConfig) -> Result<AppState, St
     Ok(AppState::new(Arc::new(store), config))
 }
 
+/// A refusal of the platform in the words the API would answer with (the server's one error
+/// table names what was not found as the API names it, e.g. `accountId`).
+fn words(e: &openglip_domain::Error) -> String {
+    openglip_server::error::message(e)
+}
+
 fn fail(msg: impl std::fmt::Display) -> ! {
     eprintln!("{}", json!({"error": msg.to_string()}));
     std::process::exit(1)
@@ -284,18 +292,17 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 },
         } => {
             let st = open(&data.data_dir, cfg())?;
-            let (account, admin) = admin::create_account(
-                &st,
-                admin::NewAccount {
+            let (account, admin) = st
+                .platform()
+                .create_account(NewAccount {
                     name,
                     admin_email,
                     admin_password,
                     admin_first_name,
                     admin_last_name,
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+                })
+                .await
+                .map_err(|e| words(&e))?;
             Ok(json!({
                 "accountId": account.id.to_string(),
                 "adminExtensionId": admin.id.to_string(),
@@ -317,9 +324,9 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 },
         } => {
             let st = open(&data.data_dir, cfg())?;
-            let ext = admin::create_user(
-                &st,
-                admin::NewUser {
+            let ext = st
+                .platform()
+                .create_user(NewUser {
                     account_id: AccountId(account_id),
                     email,
                     first_name,
@@ -327,10 +334,9 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     password,
                     extension_number,
                     is_admin: admin,
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+                })
+                .await
+                .map_err(|e| words(&e))?;
             Ok(
                 json!({"id": ext.id.to_string(), "extensionNumber": ext.extension_number, "status": ext.status.as_str()}),
             )
@@ -348,19 +354,18 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 },
         } => {
             let st = open(&data.data_dir, cfg())?;
-            let (app, secret) = admin::create_app(
-                &st,
-                admin::NewAppSpec {
+            let (app, secret) = st
+                .platform()
+                .provision_app(NewAppSpec {
                     account_id: AccountId(account_id),
                     name,
                     redirect_uris,
                     grants,
                     permissions,
                     public_client: public,
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+                })
+                .await
+                .map_err(|e| words(&e))?;
             Ok(json!({
                 "clientId": app.client_id,
                 "clientSecret": secret,
@@ -377,9 +382,11 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 },
         } => {
             let st = open(&data.data_dir, cfg())?;
-            let (ext, app, token) = admin::create_bot(&st, AccountId(account_id), &name)
+            let (ext, app, token) = st
+                .platform()
+                .create_bot(AccountId(account_id), &name)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| words(&e))?;
             Ok(json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id}))
         }
     }

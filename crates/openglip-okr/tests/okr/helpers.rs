@@ -259,7 +259,7 @@ pub async fn add_to_glip(server: &TestServer, api: &Api, admin: &Person) -> Stri
         .as_str()
         .expect("an authorize URL")
         .to_string();
-    let to_app = Browser::new(server)
+    let to_app = Browser::new(&server.url())
         .authorize(&url, &admin.email, openglip_bot::harness::PASSWORD)
         .await;
     let r = reqwest::get(&to_app).await.expect("the callback");

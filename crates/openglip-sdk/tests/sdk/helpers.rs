@@ -1,3 +1,6 @@
+//! The SDK suite's fixtures on top of `openglip_testkit` (the one test-server starter): the
+//! company of [`World`] with SDK clients, and a TCP proxy whose connections can be cut.
+
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -5,61 +8,9 @@ use std::time::Duration;
 
 use openglip_domain::Account;
 use openglip_sdk::Client;
-use openglip_server::realtime::RealtimeConfig;
-use openglip_server::{AppState, RateLimitConfig, ServerConfig, admin};
+use openglip_server::ServerConfig;
 
-pub const PASSWORD: &str = "correct-horse-battery";
-
-pub struct TestApp {
-    pub base: String,
-    pub state: AppState,
-    pub dir: tempfile::TempDir,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-}
-
-pub fn config() -> ServerConfig {
-    ServerConfig {
-        public_url: None,
-        rate_limits: RateLimitConfig::off(),
-        realtime: RealtimeConfig {
-            allow_private_webhooks: true,
-            retry_base: Duration::from_millis(50),
-            retry_max: Duration::from_millis(400),
-            ..Default::default()
-        },
-    }
-}
-
-pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = openglip_store_sqlite::SqliteStore::open(dir.path()).unwrap();
-    let state = AppState::new(Arc::new(store), config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let st = state.clone();
-    tokio::spawn(async move {
-        openglip_server::serve(listener, st, async {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
-    TestApp {
-        base,
-        state,
-        dir,
-        shutdown: Some(tx),
-    }
-}
+pub use openglip_testkit::{ALL_PERMISSIONS, Browser, PASSWORD, TestApp, test_config};
 
 /// A company (Acme: Alice the admin, Bob, Carol), an app with every permission and the password
 /// and refresh grants, and logged-in clients.
@@ -75,88 +26,49 @@ pub struct World {
     pub carol_id: String,
 }
 
-pub const ALL: [&str; 5] = [
-    "TeamMessaging",
-    "ReadAccounts",
-    "EditExtensions",
-    "SubscriptionWebhook",
-    "WebSocket",
-];
-
 impl World {
     pub async fn new() -> World {
-        Self::with(config()).await
+        Self::with(test_config()).await
     }
 
     pub async fn with(config: ServerConfig) -> World {
-        let app = spawn_app_with(config).await;
-        let (acme, alice) = admin::create_account(
-            &app.state,
-            admin::NewAccount {
-                name: "Acme".into(),
-                admin_email: "alice@acme.test".into(),
-                admin_password: PASSWORD.into(),
-                admin_first_name: Some("Alice".into()),
-                admin_last_name: Some("Adams".into()),
-            },
-        )
-        .await
-        .unwrap();
-        let user = |first: &str, email: &str| admin::NewUser {
-            account_id: acme.id,
-            email: email.into(),
-            first_name: first.into(),
-            last_name: "Tester".into(),
-            password: Some(PASSWORD.into()),
-            extension_number: None,
-            is_admin: false,
+        let app = openglip_testkit::spawn_app_with(config).await;
+        let (acme, alice) = app
+            .account_with_admin("Acme", "alice@acme.test", ("Alice", "Adams"))
+            .await;
+        let bob = app.user(&acme, "Bob", "Tester", "bob@acme.test").await;
+        let carol = app.user(&acme, "Carol", "Tester", "carol@acme.test").await;
+        let credentials = app
+            .client(&acme, &["password", "refresh_token"], &ALL_PERMISSIONS)
+            .await;
+        let secret = credentials.secret.expect("a confidential app");
+        let client_id = credentials.client_id;
+        let client = || {
+            Client::builder(&app.base)
+                .app(&client_id, Some(secret.clone()))
+                .build()
+                .unwrap()
         };
-        let bob = admin::create_user(&app.state, user("Bob", "bob@acme.test"))
+        let (alice_client, bob_client) = (client(), client());
+        alice_client
+            .login_password("alice@acme.test", PASSWORD, None)
             .await
             .unwrap();
-        let carol = admin::create_user(&app.state, user("Carol", "carol@acme.test"))
+        bob_client
+            .login_password("bob@acme.test", PASSWORD, None)
             .await
             .unwrap();
-        let (a, secret) = admin::create_app(
-            &app.state,
-            admin::NewAppSpec {
-                account_id: acme.id,
-                name: "sdk tests".into(),
-                redirect_uris: vec!["http://127.0.0.1/callback".into()],
-                grants: vec!["password".into(), "refresh_token".into()],
-                permissions: ALL.map(String::from).to_vec(),
-                public_client: false,
-            },
-        )
-        .await
-        .unwrap();
-        let secret = secret.unwrap();
-        let w = World {
-            alice: Client::builder(&app.base)
-                .app(&a.client_id, Some(secret.clone()))
-                .build()
-                .unwrap(),
-            bob: Client::builder(&app.base)
-                .app(&a.client_id, Some(secret.clone()))
-                .build()
-                .unwrap(),
+        World {
+            alice: alice_client,
+            bob: bob_client,
             app,
             acme,
-            client_id: a.client_id,
+            client_id,
             secret,
             alice_id: alice.id.to_string(),
             bob_id: bob.id.to_string(),
             carol_id: carol.id.to_string(),
-        };
-        w.alice
-            .login_password("alice@acme.test", PASSWORD, None)
-            .await
-            .unwrap();
-        w.bob
-            .login_password("bob@acme.test", PASSWORD, None)
-            .await
-            .unwrap();
-        w
+        }
     }
 
     /// A new client of the test app, not logged in.
@@ -227,152 +139,5 @@ impl Proxy {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("cannot bind the proxy port again");
-    }
-}
-
-/// Just enough of a browser for the server's sign-in and Access Request pages.
-pub struct Browser {
-    base: String,
-    http: reqwest::Client,
-    cookies: std::sync::Mutex<Vec<(String, String)>>,
-}
-
-pub struct Page {
-    pub status: u16,
-    pub location: Option<String>,
-    pub body: String,
-}
-
-impl Page {
-    pub fn input(&self, name: &str) -> String {
-        let at = self
-            .body
-            .find(&format!("name=\"{name}\""))
-            .unwrap_or_else(|| panic!("no {name} in {}", self.body));
-        let start = self.body[..at].rfind('<').unwrap();
-        let end = self.body[at..].find('>').unwrap() + at;
-        let tag = &self.body[start..end];
-        let v = tag.find("value=\"").unwrap() + 7;
-        let e = tag[v..].find('"').unwrap() + v;
-        tag[v..e]
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&")
-    }
-}
-
-impl Browser {
-    pub fn new(base: &str) -> Browser {
-        Browser {
-            base: base.to_string(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookies: Default::default(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        let jar = self.cookies.lock().unwrap();
-        jar.iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn finish(&self, r: reqwest::Response) -> Page {
-        let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_string());
-        for c in r.headers().get_all("set-cookie") {
-            if let Some((k, v)) = c
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .and_then(|kv| kv.split_once('='))
-            {
-                let mut jar = self.cookies.lock().unwrap();
-                jar.retain(|(n, _)| n != k);
-                if !v.is_empty() {
-                    jar.push((k.to_string(), v.to_string()));
-                }
-            }
-        }
-        Page {
-            status,
-            location,
-            body: r.text().await.unwrap_or_default(),
-        }
-    }
-
-    pub async fn get(&self, url: &str) -> Page {
-        let url = if url.starts_with("http") {
-            url.to_string()
-        } else {
-            format!("{}{url}", self.base)
-        };
-        let r = self
-            .http
-            .get(url)
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        self.finish(r).await
-    }
-
-    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let csrf = self
-            .cookies
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|(k, _)| k == "og_csrf")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let mut form = fields.to_vec();
-        form.push(("_csrf", &csrf));
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("origin", self.base.clone())
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        self.finish(r).await
-    }
-
-    /// Sign in and Authorize; returns the redirect to the client.
-    pub async fn authorize(&self, url: &str, login: &str, password: &str) -> String {
-        let p = self.get(url).await;
-        assert_eq!(p.status, 200, "{}", p.body);
-        let s = self
-            .post(
-                "/oauth/signin",
-                &[
-                    ("q", &p.input("q")),
-                    ("login", login),
-                    ("password", password),
-                ],
-            )
-            .await;
-        assert_eq!(s.status, 303, "{}", s.body);
-        let c = self.get(&s.location.unwrap()).await;
-        let d = self
-            .post(
-                "/oauth/consent",
-                &[("q", &c.input("q")), ("decision", "allow")],
-            )
-            .await;
-        assert!(matches!(d.status, 302 | 303), "{}", d.body);
-        d.location.unwrap()
     }
 }

@@ -90,7 +90,11 @@ async fn an_expired_token_is_refreshed_and_the_call_retried() {
 #[tokio::test]
 async fn bot_tokens_work_without_an_app() {
     let w = World::new().await;
-    let (ext, _, token) = openglip_server::admin::create_bot(&w.app.state, w.acme.id, "Helper")
+    let (ext, _, token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, "Helper")
         .await
         .unwrap();
     let bot = Client::with_bot_token(&w.app.base, token).unwrap();
@@ -129,19 +133,20 @@ fn authorize_urls_carry_pkce() {
 async fn authorization_code_with_pkce() {
     let w = World::new().await;
     let redirect = "http://127.0.0.1:9/callback";
-    let (app, secret) = openglip_server::admin::create_app(
-        &w.app.state,
-        openglip_server::admin::NewAppSpec {
+    let (app, secret) = w
+        .app
+        .state()
+        .platform()
+        .provision_app(openglip_platform::apps::NewAppSpec {
             account_id: w.acme.id,
             name: "Code app".into(),
             redirect_uris: vec![redirect.into()],
             grants: vec!["authorization_code".into(), "refresh_token".into()],
             permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
             public_client: false,
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     let c = Client::builder(&w.app.base)
         .app(&app.client_id, secret)
         .build()
@@ -190,31 +195,42 @@ async fn authorization_code_with_pkce() {
 #[tokio::test]
 async fn jwt_bearer_grant() {
     let w = World::new().await;
-    let (app, secret) = openglip_server::admin::create_app(
-        &w.app.state,
-        openglip_server::admin::NewAppSpec {
+    let (app, secret) = w
+        .app
+        .state()
+        .platform()
+        .provision_app(openglip_platform::apps::NewAppSpec {
             account_id: w.acme.id,
             name: "Server app".into(),
             redirect_uris: vec![],
             grants: vec![openglip_sdk::auth::JWT_GRANT.into(), "refresh_token".into()],
             permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
             public_client: false,
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     let owner = w
         .app
-        .state
+        .state()
         .store()
         .extension(openglip_domain::ExtensionId(w.bob_id.parse().unwrap()))
         .await
         .unwrap()
         .unwrap();
-    let (_, jwt) =
-        openglip_server::platform::create_jwt(&w.app.state, &owner, "CI", None, None, &w.app.base)
-            .await
-            .unwrap_or_else(|e| panic!("{e:?}"));
+    let (_, jwt) = w
+        .app
+        .state()
+        .platform()
+        .create_jwt(
+            &owner,
+            &openglip_platform::jwt::JwtForm {
+                label: "CI".into(),
+                ..Default::default()
+            },
+            &w.app.base,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let c = Client::builder(&w.app.base)
         .app(&app.client_id, secret)
         .build()

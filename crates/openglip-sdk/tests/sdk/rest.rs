@@ -348,7 +348,7 @@ async fn ringcentral_errors_are_typed() {
 
 #[tokio::test]
 async fn rate_limits_are_waited_out() {
-    let mut config = config();
+    let mut config = test_config();
     config.rate_limits =
         RateLimitConfig::parse("light=2,medium=100,heavy=100,auth=100,window=60,penalty=1")
             .unwrap();

@@ -1,10 +1,10 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::{Extension, Json};
-use openglip_domain::Caller;
+use openglip_domain::{Caller, Subject};
 use openglip_wire::{AccountInfo, ExtensionInfo};
 
-use super::{P, base_url};
+use super::{P, account_id, base_url, extension_id};
 use crate::AppState;
 use crate::convert;
 use crate::error::ApiResult;
@@ -13,9 +13,10 @@ pub async fn account(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
     headers: HeaderMap,
-    P(account_id): P<String>,
+    P(account): P<String>,
 ) -> ApiResult<Json<AccountInfo>> {
-    let account = st.service().account(&c, &account_id).await?;
+    let id = account_id(&c, &account, Subject::Account)?;
+    let account = st.service().account(&c, id).await?;
     Ok(Json(convert::account_info(
         &account,
         &base_url(&st, &headers),
@@ -26,13 +27,12 @@ pub async fn extension(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
     headers: HeaderMap,
-    P((account_id, extension_id)): P<(String, String)>,
+    P((account, extension)): P<(String, String)>,
 ) -> ApiResult<Json<ExtensionInfo>> {
-    let ext = st
-        .service()
-        .extension(&c, &account_id, &extension_id)
-        .await?;
-    let account = st.service().account(&c, "~").await?;
+    let account = account_id(&c, &account, Subject::Account)?;
+    let id = extension_id(&c, &extension, Subject::Extension)?;
+    let ext = st.service().extension(&c, account, id).await?;
+    let account = st.service().account(&c, c.account_id).await?;
     Ok(Json(convert::extension_info(
         &ext,
         &account,

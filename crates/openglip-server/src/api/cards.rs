@@ -6,13 +6,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use openglip_domain::{Caller, Error};
+use openglip_domain::events::Generation;
+use openglip_domain::{Caller, ChatId, Error, PostId, Subject};
 use serde_json::Value;
 
 use super::{P, multipart, split_ids};
 use crate::AppState;
 use crate::convert;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{self, ApiResult};
 use crate::extract::JsonBody;
 
 /// At most this many comma-separated ids in one read.
@@ -24,7 +25,8 @@ pub async fn create(
     P(chat): P<String>,
     JsonBody(card): JsonBody<Value>,
 ) -> ApiResult<Response> {
-    let card = st.service().create_card(&c, &chat, card).await?;
+    let chat: ChatId = error::id(Subject::Chat, &chat)?;
+    let card = st.service().create_card(&c, chat, card).await?;
     Ok((StatusCode::CREATED, Json(convert::card_short_info(&card))).into_response())
 }
 
@@ -36,9 +38,9 @@ pub async fn read(
 ) -> ApiResult<Response> {
     let ids = split_ids(&ids);
     match ids.len() {
-        0 => Err(Error::not_found("cardId").into()),
+        0 => Err(Error::NotFound(Subject::Card).into()),
         1 => {
-            let card = st.service().card(&c, ids[0]).await?;
+            let card = st.service().card(&c, card_id(ids[0])?).await?;
             Ok(Json(convert::card_info(&card)).into_response())
         }
         n if n > MAX_IDS => Err(Error::invalid_because(
@@ -49,17 +51,13 @@ pub async fn read(
         _ => {
             let mut parts = Vec::with_capacity(ids.len());
             for id in ids {
-                parts.push(
-                    st.service()
-                        .card(&c, id)
-                        .await
-                        .map(|card| {
-                            serde_json::to_value(convert::card_info(&card)).unwrap_or_default()
-                        })
-                        .map_err(ApiError),
-                );
+                let card = match card_id(id) {
+                    Ok(id) => st.service().card(&c, id).await,
+                    Err(e) => Err(e),
+                };
+                parts.push(card.map(|card| convert::card_info(&card)));
             }
-            Ok(multipart(parts))
+            Ok(multipart(parts, Generation::Current))
         }
     }
 }
@@ -70,7 +68,7 @@ pub async fn update(
     P(id): P<String>,
     JsonBody(card): JsonBody<Value>,
 ) -> ApiResult<Json<openglip_wire::AdaptiveCardShortInfo>> {
-    let card = st.service().update_card(&c, &id, card).await?;
+    let card = st.service().update_card(&c, card_id(&id)?, card).await?;
     Ok(Json(convert::card_short_info(&card)))
 }
 
@@ -79,6 +77,11 @@ pub async fn delete(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
-    st.service().delete_card(&c, &id).await?;
+    st.service().delete_card(&c, card_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A card is named by the id of the post that carries it.
+fn card_id(raw: &str) -> Result<PostId, Error> {
+    error::id(Subject::Card, raw)
 }

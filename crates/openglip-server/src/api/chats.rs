@@ -5,28 +5,47 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use openglip_domain::events::Generation;
 use openglip_domain::service::{MemberInput, TeamInput, TeamRef};
-use openglip_domain::{Caller, ChatStatus, ChatType, Error, paging};
+use openglip_domain::{Caller, ChatStatus, ChatType, Error, ExtensionId, Subject, paging};
 use openglip_wire as w;
 
 use super::{
-    P, chat_types, multipart, navigation, page_request, parse_types_scope, split_ids, token_scope,
-    types_scope,
+    P, chat_id, chat_types, extension_id, multipart, navigation, page_request, parse_types_scope,
+    split_ids, token_scope, types_scope,
 };
 use crate::AppState;
 use crate::convert;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Params};
 
-/// Member specs from a request to domain member inputs.
+/// A member named by id in the request parameter `param`; an id that cannot be one is refused
+/// as an unknown person, as the service refuses ids of nobody in the company.
+pub fn member_id(param: &str, raw: &str) -> Result<MemberInput, Error> {
+    raw.trim()
+        .parse::<ExtensionId>()
+        .map(MemberInput::Id)
+        .map_err(|_| {
+            Error::invalid_because(
+                param,
+                format!("Parameter [{param}] value is invalid: unknown person [{raw}]"),
+            )
+        })
+}
+
+/// Member specs from a request to domain member inputs. A bare string is an e-mail when it has an
+/// `@`, else an id.
 pub fn members(param: &str, specs: &[w::MemberSpec]) -> Result<Vec<MemberInput>, ApiError> {
     specs
         .iter()
         .enumerate()
         .map(|(i, m)| match m {
-            w::MemberSpec::Bare(w::IdOrString::Str(s)) => Ok(MemberInput::from_bare(s)),
-            w::MemberSpec::Bare(w::IdOrString::Num(n)) => Ok(MemberInput::Id(n.to_string())),
-            w::MemberSpec::Object { id: Some(id), .. } => Ok(MemberInput::Id(id.as_string())),
+            w::MemberSpec::Bare(w::IdOrString::Str(s)) if s.contains('@') => {
+                Ok(MemberInput::Email(s.clone()))
+            }
+            w::MemberSpec::Bare(id) | w::MemberSpec::Object { id: Some(id), .. } => {
+                Ok(member_id(param, &id.as_string())?)
+            }
             w::MemberSpec::Object {
                 id: None,
                 email: Some(e),
@@ -69,7 +88,7 @@ pub async fn read_chat(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<Json<w::ChatInfo>> {
-    let chat = st.service().visible_chat(&c, "chatId", &id).await?;
+    let chat = st.service().visible_chat(&c, chat_id(&id)?).await?;
     Ok(Json(convert::chat_info(&chat)))
 }
 
@@ -78,7 +97,7 @@ pub async fn favorite(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
-    st.service().set_favorite(&c, &id, true).await?;
+    st.service().set_favorite(&c, chat_id(&id)?, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -87,7 +106,7 @@ pub async fn unfavorite(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
-    st.service().set_favorite(&c, &id, false).await?;
+    st.service().set_favorite(&c, chat_id(&id)?, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -160,9 +179,9 @@ pub async fn read_conversation(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<Json<w::ConversationInfo>> {
-    let chat = st.service().visible_chat(&c, "chatId", &id).await?;
+    let chat = st.service().visible_chat(&c, chat_id(&id)?).await?;
     if !chat.kind.is_conversation() {
-        return Err(Error::not_found("chatId").into());
+        return Err(Error::NotFound(Subject::Chat).into());
     }
     Ok(Json(convert::conversation_info(&chat)))
 }
@@ -203,7 +222,9 @@ pub async fn read_team(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<Json<w::TeamInfo>> {
-    Ok(Json(convert::team_info(&st.service().team(&c, &id).await?)))
+    Ok(Json(convert::team_info(
+        &st.service().team(&c, chat_id(&id)?).await?,
+    )))
 }
 
 pub async fn patch_team(
@@ -214,7 +235,7 @@ pub async fn patch_team(
 ) -> ApiResult<Json<w::TeamInfo>> {
     let chat = st
         .service()
-        .patch_team(&c, &id, body.name, body.description, body.public)
+        .patch_team(&c, chat_id(&id)?, body.name, body.description, body.public)
         .await?;
     Ok(Json(convert::team_info(&chat)))
 }
@@ -224,7 +245,7 @@ pub async fn delete_team(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
-    st.service().delete_team(&c, &id).await?;
+    st.service().delete_team(&c, chat_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -233,7 +254,7 @@ pub async fn join_team(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
-    st.service().join_team(&c, &id).await?;
+    st.service().join_team(&c, chat_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -242,7 +263,7 @@ pub async fn leave_team(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
-    st.service().leave_team(&c, &id).await?;
+    st.service().leave_team(&c, chat_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -254,7 +275,7 @@ pub async fn add_members(
 ) -> ApiResult<StatusCode> {
     let add = required_members(body)?;
     st.service()
-        .change_team_members(&c, TeamRef::Team(&id), &[("members", &add)], &[])
+        .change_team_members(&c, TeamRef::Team(chat_id(&id)?), &[("members", &add)], &[])
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -267,7 +288,12 @@ pub async fn remove_members(
 ) -> ApiResult<StatusCode> {
     let remove = required_members(body)?;
     st.service()
-        .change_team_members(&c, TeamRef::Team(&id), &[], &[("members", &remove)])
+        .change_team_members(
+            &c,
+            TeamRef::Team(chat_id(&id)?),
+            &[],
+            &[("members", &remove)],
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -278,7 +304,7 @@ pub async fn archive_team(
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
     st.service()
-        .set_team_status(&c, &id, ChatStatus::Archived)
+        .set_team_status(&c, chat_id(&id)?, ChatStatus::Archived)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -289,7 +315,7 @@ pub async fn unarchive_team(
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
     st.service()
-        .set_team_status(&c, &id, ChatStatus::Active)
+        .set_team_status(&c, chat_id(&id)?, ChatStatus::Active)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -333,32 +359,24 @@ pub async fn person(
     if ids.len() > 30 {
         return Err(Error::invalid_because("personId", "At most 30 ids at once.").into());
     }
-    let me = c.extension_id.to_string();
-    let resolve = |id: &str| {
-        if id == "~" {
-            me.clone()
-        } else {
-            id.to_string()
-        }
+    let person = |raw: &str| {
+        let id = extension_id(&c, raw, Subject::Person);
+        let st = &st;
+        let c = &c;
+        async move { st.service().person(c, id?).await }
     };
     match ids.as_slice() {
-        [] => Err(Error::not_found("personId").into()),
+        [] => Err(Error::NotFound(Subject::Person).into()),
         [one] => {
-            let person = st.service().person(&c, &resolve(one)).await?;
+            let person = person(one).await?;
             Ok(Json(convert::person_info(&person)).into_response())
         }
         many => {
             let mut parts = Vec::with_capacity(many.len());
             for id in many {
-                parts.push(
-                    st.service()
-                        .person(&c, &resolve(id))
-                        .await
-                        .map(|p| serde_json::to_value(convert::person_info(&p)).unwrap_or_default())
-                        .map_err(ApiError),
-                );
+                parts.push(person(id).await.map(|p| convert::person_info(&p)));
             }
-            Ok(multipart(parts))
+            Ok(multipart(parts, Generation::Current))
         }
     }
 }
@@ -368,7 +386,8 @@ pub async fn company(
     Extension(c): Extension<Caller>,
     P(id): P<String>,
 ) -> ApiResult<Json<w::CompanyInfo>> {
+    let id = super::account_id(&c, &id, Subject::Company)?;
     Ok(Json(convert::company_info(
-        &st.service().company(&c, &id).await?,
+        &st.service().company(&c, id).await?,
     )))
 }

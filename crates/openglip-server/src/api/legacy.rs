@@ -6,19 +6,20 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use openglip_domain::events::Generation;
 use openglip_domain::service::{MemberInput, TeamInput, TeamRef};
-use openglip_domain::{Caller, ChatType, Error};
+use openglip_domain::{Caller, ChatType, Error, Subject};
 use openglip_wire as w;
 
-use super::chats::members;
+use super::chats::{member_id, members};
 use super::posts::{list_posts as list_chat_posts, post_input};
 use super::{
-    P, chat_types, multipart, navigation, page_request, parse_types_scope, split_ids, token_scope,
-    types_scope,
+    P, chat_id, chat_types, multipart, navigation, page_request, parse_types_scope, post_id,
+    split_ids, token_scope, types_scope,
 };
 use crate::AppState;
 use crate::convert;
-use crate::error::{ApiError, ApiResult};
+use crate::error::LegacyResult;
 use crate::extract::{JsonBody, Params};
 
 /// `GET /restapi/v1.0/glip/posts?groupId=…` (or only a `pageToken`, which remembers the group).
@@ -26,7 +27,7 @@ pub async fn list_posts(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
     q: Params,
-) -> ApiResult<Json<w::PostList>> {
+) -> LegacyResult<Json<w::PostList>> {
     let from_token =
         token_scope("posts", &q)?.map(|s| s.split(':').next().unwrap_or("").to_string());
     let group = match (q.get("groupId").filter(|g| !g.is_empty()), from_token) {
@@ -41,11 +42,7 @@ pub async fn list_posts(
         (None, Some(t)) => t,
         (None, None) => return Err(Error::MissingParameter("groupId".into()).into()),
     };
-    Ok(Json(
-        list_chat_posts(&st, &c, &group, None, &q)
-            .await
-            .map_err(group_param)?,
-    ))
+    Ok(Json(list_chat_posts(&st, &c, &group, None, &q).await?))
 }
 
 /// `POST /restapi/v1.0/glip/posts` with `groupId` and `text` in the body. Answers 200.
@@ -53,15 +50,16 @@ pub async fn create_post(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
     JsonBody(body): JsonBody<w::CreatePostRequest>,
-) -> ApiResult<Json<w::PostInfo>> {
+) -> LegacyResult<Json<w::PostInfo>> {
     let group = body
         .group_id
         .as_ref()
         .map(|g| g.as_string())
         .ok_or_else(|| Error::MissingParameter("groupId".into()))?;
+    let group = chat_id(&group)?;
     let post = st
         .service()
-        .create_post(&c, &group, post_input(body))
+        .create_post(&c, group, post_input(body)?)
         .await?;
     Ok(Json(convert::post_info(&post)))
 }
@@ -71,12 +69,8 @@ pub async fn list_group_posts(
     Extension(c): Extension<Caller>,
     P(group): P<String>,
     q: Params,
-) -> ApiResult<Json<w::PostList>> {
-    Ok(Json(
-        list_chat_posts(&st, &c, &group, None, &q)
-            .await
-            .map_err(group_param)?,
-    ))
+) -> LegacyResult<Json<w::PostList>> {
+    Ok(Json(list_chat_posts(&st, &c, &group, None, &q).await?))
 }
 
 pub async fn create_group_post(
@@ -84,7 +78,7 @@ pub async fn create_group_post(
     Extension(c): Extension<Caller>,
     P(group): P<String>,
     JsonBody(body): JsonBody<w::CreatePostRequest>,
-) -> ApiResult<Json<w::PostInfo>> {
+) -> LegacyResult<Json<w::PostInfo>> {
     if let Some(g) = &body.group_id
         && g.as_string() != group
     {
@@ -94,9 +88,10 @@ pub async fn create_group_post(
         )
         .into());
     }
+    let group = chat_id(&group)?;
     let post = st
         .service()
-        .create_post(&c, &group, post_input(body))
+        .create_post(&c, group, post_input(body)?)
         .await?;
     Ok(Json(convert::post_info(&post)))
 }
@@ -107,14 +102,13 @@ pub async fn update_post_text(
     Extension(c): Extension<Caller>,
     P((group, post)): P<(String, String)>,
     body: Bytes,
-) -> ApiResult<Response> {
+) -> LegacyResult<Response> {
     let text = String::from_utf8(body.to_vec())
         .map_err(|_| Error::UnparsableBody("the text is not UTF-8".into()))?;
     let post = st
         .service()
-        .update_post(&c, &group, &post, Some(text))
-        .await
-        .map_err(|e| group_param(ApiError(e)))?;
+        .update_post(&c, chat_id(&group)?, post_id(&post)?, Some(text))
+        .await?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
@@ -130,7 +124,7 @@ pub async fn list_groups(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
     q: Params,
-) -> ApiResult<Json<w::GlipGroupList>> {
+) -> LegacyResult<Json<w::GlipGroupList>> {
     let types = match token_scope("groups", &q)? {
         Some(scope) => parse_types_scope(&scope),
         None => chat_types(&q, true)?,
@@ -148,7 +142,7 @@ pub async fn create_group(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
     JsonBody(body): JsonBody<w::GlipCreateGroup>,
-) -> ApiResult<Json<w::GlipGroupInfo>> {
+) -> LegacyResult<Json<w::GlipGroupInfo>> {
     let kind = body
         .kind
         .as_deref()
@@ -179,7 +173,7 @@ pub async fn create_group(
                 .await?
                 .into_iter()
                 .filter(|m| *m != c.extension_id)
-                .map(|m| MemberInput::Id(m.to_string()))
+                .map(MemberInput::Id)
                 .collect();
             if others.len() != 1 {
                 return Err(Error::invalid_because(
@@ -200,29 +194,28 @@ pub async fn read_group(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,
     P(ids): P<String>,
-) -> ApiResult<Response> {
+) -> LegacyResult<Response> {
     let ids = split_ids(&ids);
     if ids.len() > 30 {
         return Err(Error::invalid_because("groupId", "At most 30 ids at once.").into());
     }
+    let group = |raw: &str| {
+        let id = chat_id(raw);
+        let (st, c) = (&st, &c);
+        async move { st.service().visible_chat(c, id?).await }
+    };
     if ids.len() == 1 {
-        let chat = st.service().visible_chat(&c, "groupId", ids[0]).await?;
+        let chat = group(ids[0]).await?;
         return Ok(Json(convert::legacy_group(&chat)).into_response());
     }
     if ids.is_empty() {
-        return Err(Error::not_found("groupId").into());
+        return Err(Error::NotFound(Subject::Chat).into());
     }
     let mut parts = Vec::with_capacity(ids.len());
     for id in ids {
-        parts.push(
-            st.service()
-                .visible_chat(&c, "groupId", id)
-                .await
-                .map(|chat| serde_json::to_value(convert::legacy_group(&chat)).unwrap_or_default())
-                .map_err(ApiError),
-        );
+        parts.push(group(id).await.map(|chat| convert::legacy_group(&chat)));
     }
-    Ok(multipart(parts))
+    Ok(multipart(parts, Generation::Legacy))
 }
 
 /// `POST /restapi/v1.0/glip/groups/{groupId}/bulk-assign`.
@@ -231,21 +224,21 @@ pub async fn bulk_assign(
     Extension(c): Extension<Caller>,
     P(group): P<String>,
     JsonBody(body): JsonBody<w::GlipBulkAssign>,
-) -> ApiResult<Json<w::GlipGroupInfo>> {
-    let ids = |v: Option<Vec<w::IdOrString>>| -> Vec<MemberInput> {
+) -> LegacyResult<Json<w::GlipGroupInfo>> {
+    let ids = |param: &str, v: Option<Vec<w::IdOrString>>| -> Result<Vec<MemberInput>, Error> {
         v.unwrap_or_default()
             .iter()
-            .map(|i| MemberInput::Id(i.as_string()))
+            .map(|i| member_id(param, &i.as_string()))
             .collect()
     };
-    let add_ids = ids(body.added_person_ids);
+    let add_ids = ids("addedPersonIds", body.added_person_ids)?;
     let add_emails: Vec<MemberInput> = body
         .added_person_emails
         .unwrap_or_default()
         .into_iter()
         .map(MemberInput::Email)
         .collect();
-    let remove = ids(body.removed_person_ids);
+    let remove = ids("removedPersonIds", body.removed_person_ids)?;
     if add_ids.is_empty() && add_emails.is_empty() && remove.is_empty() {
         return Err(Error::MissingParameter("addedPersonIds".into()).into());
     }
@@ -253,7 +246,7 @@ pub async fn bulk_assign(
         .service()
         .change_team_members(
             &c,
-            TeamRef::Group(&group),
+            TeamRef::Chat(chat_id(&group)?),
             &[
                 ("addedPersonIds", &add_ids),
                 ("addedPersonEmails", &add_emails),
@@ -269,13 +262,6 @@ pub async fn read_person(
     st: State<AppState>,
     c: Extension<Caller>,
     ids: P<String>,
-) -> ApiResult<Response> {
-    super::chats::person(st, c, ids).await
-}
-
-fn group_param(e: ApiError) -> ApiError {
-    match e.0 {
-        Error::NotFound(p) if p == "chatId" => ApiError(Error::not_found("groupId")),
-        other => ApiError(other),
-    }
+) -> LegacyResult<Response> {
+    Ok(super::chats::person(st, c, ids).await?)
 }

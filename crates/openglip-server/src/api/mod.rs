@@ -1,27 +1,60 @@
-//! Route handlers, grouped by resource. Each is thin: parse, call the domain service, convert.
+//! Route handlers, grouped by resource. Each is thin: parse, call the domain's `Service` (or,
+//! for the console's and the admin portal's APIs and sessions, the `Platform`), convert.
 
 pub mod account;
 pub mod cards;
 pub mod chats;
+pub mod console;
 pub mod legacy;
 pub mod meta;
+pub mod portal;
 pub mod posts;
 pub mod profile;
+pub mod session;
 pub mod subscriptions;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use openglip_domain::events::Generation;
 use openglip_domain::paging::{self, PageToken};
 use openglip_domain::store::{Page, PageRequest};
-use openglip_domain::{ChatType, Error};
-use openglip_wire::Navigation;
+use openglip_domain::{AccountId, Caller, ChatId, ChatType, Error, ExtensionId, PostId, Subject};
+use openglip_wire::{Navigation, batch};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{self, ApiError};
 use crate::extract::Params;
+
+/// An account named in a path: `~` is the caller's own.
+pub fn account_id(c: &Caller, raw: &str, subject: Subject) -> Result<AccountId, Error> {
+    if raw == "~" {
+        Ok(c.account_id)
+    } else {
+        error::id(subject, raw)
+    }
+}
+
+/// An extension or person named in a path: `~` is the caller.
+pub fn extension_id(c: &Caller, raw: &str, subject: Subject) -> Result<ExtensionId, Error> {
+    if raw == "~" {
+        Ok(c.extension_id)
+    } else {
+        error::id(subject, raw)
+    }
+}
+
+/// A chat named in a path or body.
+pub fn chat_id(raw: &str) -> Result<ChatId, Error> {
+    error::id(Subject::Chat, raw)
+}
+
+/// A post named in a path.
+pub fn post_id(raw: &str) -> Result<PostId, Error> {
+    error::id(Subject::Post, raw)
+}
 
 /// Path parameters, failing with RingCentral errors.
 pub struct P<T>(pub T);
@@ -143,41 +176,38 @@ pub fn navigation<T>(
     }
 }
 
-/// RingCentral's batch answer for several comma-separated ids: `207 Multi-Status`,
-/// `multipart/mixed`; the first part lists each item's status, then one part per item.
-pub fn multipart(parts: Vec<Result<serde_json::Value, ApiError>>) -> Response {
+/// RingCentral's batch answer for several comma-separated ids (`openglip_wire::batch`):
+/// `207 Multi-Status`, `multipart/mixed`; the first part lists each item's status, then one part
+/// per item, the record or its error body (named as `generation` names things).
+pub fn multipart<T: serde::Serialize>(
+    items: Vec<Result<T, Error>>,
+    generation: Generation,
+) -> Response {
     let boundary = format!(
         "Boundary_{}",
         crate::secrets::new_id().replace(['-', '_'], "0")
     );
-    let statuses: Vec<serde_json::Value> = parts
+    let parts: Vec<batch::Part> = items
         .iter()
-        .map(|p| match p {
-            Ok(_) => serde_json::json!({"status": 200}),
-            Err(e) => serde_json::json!({"status": crate::error::status_and_code(&e.0).0.as_u16()}),
+        .map(|item| match item {
+            Ok(v) => batch::Part {
+                status: 200,
+                json: serde_json::to_string(v).expect("wire records serialise"),
+            },
+            Err(e) => batch::Part {
+                status: error::status_and_code(e).0.as_u16(),
+                json: serde_json::to_string(&error::body_in(e, generation))
+                    .expect("error bodies serialise"),
+            },
         })
         .collect();
-    let mut body = String::new();
-    let mut push = |json: String| {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Type: application/json\r\n\r\n{json}\r\n"
-        ));
-    };
-    push(serde_json::json!({ "response": statuses }).to_string());
-    for p in parts {
-        match p {
-            Ok(v) => push(v.to_string()),
-            Err(e) => push(serde_json::to_string(&crate::error::body(&e.0)).unwrap_or_default()),
-        }
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
     (
         axum::http::StatusCode::MULTI_STATUS,
         [(
             header::CONTENT_TYPE,
             format!("multipart/mixed; boundary={boundary}"),
         )],
-        body,
+        batch::multipart(&boundary, &parts),
     )
         .into_response()
 }

@@ -5,28 +5,34 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use openglip_domain::service::PostInput;
-use openglip_domain::{Caller, Error};
+use openglip_domain::{Caller, Error, PostId, Subject};
 use openglip_wire as w;
 
-use super::{P, navigation, page_request};
+use super::{P, chat_id, navigation, page_request, post_id};
 use crate::AppState;
 use crate::convert;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{self, ApiError, ApiResult};
 use crate::extract::{JsonBody, Params};
 
-pub fn post_input(body: w::CreatePostRequest) -> PostInput {
-    PostInput {
+/// A new post as the service takes it: `parentPostId` (or `threadId`) parsed, an empty one
+/// meaning none.
+pub fn post_input(body: w::CreatePostRequest) -> Result<PostInput, Error> {
+    let parent = body
+        .parent_post_id
+        .or(body.thread_id)
+        .map(|p| p.as_string())
+        .filter(|p| !p.is_empty());
+    Ok(PostInput {
         text: body.text,
-        parent_post_id: body
-            .parent_post_id
-            .or(body.thread_id)
-            .map(|p| p.as_string()),
+        parent_post_id: parent
+            .map(|p| error::id(Subject::ParentPost, &p))
+            .transpose()?,
         attachments: body.attachments,
         activity: body.activity,
         title: body.title,
         icon_uri: body.icon_uri,
         icon_emoji: body.icon_emoji,
-    }
+    })
 }
 
 /// Lists posts of `chat` (optionally one thread), newest first, with RingCentral paging.
@@ -49,6 +55,17 @@ pub async fn list_posts(
         )
         .into());
     }
+    let chat = chat_id(chat)?;
+    let thread = match thread.map(|t| error::id::<PostId>(Subject::Thread, t)) {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(e)) => {
+            // The chat is checked first: a thread of a chat the caller cannot see is the chat's
+            // error.
+            st.service().member_chat(c, chat).await?;
+            return Err(e.into());
+        }
+    };
     let page = st.service().list_posts(c, chat, thread, req).await?;
     Ok(w::PostList {
         records: page.items.iter().map(convert::post_info).collect(),
@@ -80,11 +97,11 @@ pub async fn create(
     P(chat): P<String>,
     JsonBody(body): JsonBody<w::CreatePostRequest>,
 ) -> ApiResult<Response> {
+    let chat = chat_id(&chat)?;
     let post = st
         .service()
-        .create_post(&c, &chat, post_input(body))
-        .await
-        .map_err(chat_param)?;
+        .create_post(&c, chat, post_input(body)?)
+        .await?;
     Ok((StatusCode::CREATED, Json(convert::post_info(&post))).into_response())
 }
 
@@ -93,9 +110,11 @@ pub async fn read(
     Extension(c): Extension<Caller>,
     P((chat, id)): P<(String, String)>,
 ) -> ApiResult<Json<w::PostInfo>> {
-    Ok(Json(convert::post_info(
-        &st.service().post(&c, &chat, &id).await?,
-    )))
+    let post = st
+        .service()
+        .post(&c, chat_id(&chat)?, post_id(&id)?)
+        .await?;
+    Ok(Json(convert::post_info(&post)))
 }
 
 pub async fn patch(
@@ -104,9 +123,11 @@ pub async fn patch(
     P((chat, id)): P<(String, String)>,
     JsonBody(body): JsonBody<w::UpdatePostRequest>,
 ) -> ApiResult<Json<w::PostInfo>> {
-    Ok(Json(convert::post_info(
-        &st.service().update_post(&c, &chat, &id, body.text).await?,
-    )))
+    let post = st
+        .service()
+        .update_post(&c, chat_id(&chat)?, post_id(&id)?, body.text)
+        .await?;
+    Ok(Json(convert::post_info(&post)))
 }
 
 pub async fn delete(
@@ -114,14 +135,8 @@ pub async fn delete(
     Extension(c): Extension<Caller>,
     P((chat, id)): P<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    st.service().delete_post(&c, &chat, &id).await?;
+    st.service()
+        .delete_post(&c, chat_id(&chat)?, post_id(&id)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// On the chat-scoped paths the chat is named `chatId`.
-fn chat_param(e: Error) -> Error {
-    match e {
-        Error::NotFound(p) if p == "groupId" => Error::not_found("chatId"),
-        other => other,
-    }
 }

@@ -7,45 +7,31 @@
 use axum::Extension as Ext;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use openglip_domain::platform::ExtensionPatch;
-use openglip_domain::{Caller, Error, Extension, validate};
-use openglip_wire::ExtensionInfo;
-use serde::Deserialize;
+use openglip_domain::{Caller, Error, Extension, Subject};
+use openglip_platform::profiles::{MAX_PROFILE_IMAGE, ProfileChanges, may_edit};
+use openglip_wire::{ExtensionInfo, ExtensionUpdateRequest};
 
-use super::{P, base_url};
+use super::{P, account_id, base_url, extension_id};
 use crate::AppState;
 use crate::convert;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, body_bytes};
 
-/// The largest profile image accepted.
-pub const MAX_IMAGE: usize = 1024 * 1024;
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactUpdate {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtensionUpdate {
-    pub contact: Option<ContactUpdate>,
+/// The extension named in the path (`~` is the caller, and its account).
+async fn found(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
+    let account = account_id(c, account, Subject::Account)?;
+    let id = extension_id(c, id, Subject::Extension)?;
+    Ok(st.service().extension(c, account, id).await?)
 }
 
 /// The extension the caller may change: themselves, or (administrators) anyone of the account.
 async fn editable(st: &AppState, c: &Caller, account: &str, id: &str) -> ApiResult<Extension> {
-    let ext = st.service().extension(c, account, id).await?;
-    if ext.id != c.extension_id && !c.is_admin {
-        return Err(ApiError(Error::forbidden(
-            "Only the extension itself or an administrator can change it",
-        )));
-    }
+    let ext = found(st, c, account, id).await?;
+    may_edit(c, &ext)?;
     Ok(ext)
 }
 
@@ -54,30 +40,17 @@ pub async fn update(
     Ext(c): Ext<Caller>,
     headers: HeaderMap,
     P((account_id, extension_id)): P<(String, String)>,
-    JsonBody(body): JsonBody<ExtensionUpdate>,
+    JsonBody(body): JsonBody<ExtensionUpdateRequest>,
 ) -> ApiResult<Json<ExtensionInfo>> {
     let ext = editable(&st, &c, &account_id, &extension_id).await?;
     let contact = body.contact.unwrap_or_default();
-    let mut patch = ExtensionPatch::default();
-    if let Some(f) = contact.first_name {
-        patch.first_name = Some(validate::name("contact.firstName", &f, validate::MAX_NAME)?);
-    }
-    if let Some(l) = contact.last_name {
-        patch.last_name = Some(validate::text(
-            "contact.lastName",
-            l.trim(),
-            validate::MAX_NAME,
-        )?);
-    }
-    if let Some(e) = contact.email {
-        patch.email = Some(validate::email("contact.email", &e)?);
-    }
-    let updated = st
-        .store()
-        .platform()
-        .update_extension(ext.id, patch)
-        .await?;
-    let account = st.service().account(&c, "~").await?;
+    let changes = ProfileChanges {
+        first_name: contact.first_name,
+        last_name: contact.last_name,
+        email: contact.email,
+    };
+    let updated = st.platform().update_profile(&c, &ext, changes).await?;
+    let account = st.service().account(&c, c.account_id).await?;
     Ok(Json(convert::extension_info(
         &updated,
         &account,
@@ -85,50 +58,44 @@ pub async fn update(
     )))
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
+/// The uploaded image: the `image` part of a `multipart/form-data` body (read with axum's
+/// `Multipart`), or else the whole body. A multipart body without a readable `image` part is
+/// `CMN-100` naming `image`; a body over the server's limit is 413.
+pub struct ImageUpload(pub Bytes);
+
+fn missing_image() -> ApiError {
+    ApiError(Error::MissingParameter("image".into()))
 }
 
-/// The `image` part of a `multipart/form-data` body: (content type, bytes).
-pub fn multipart_image(content_type: &str, body: &[u8]) -> Option<(String, Vec<u8>)> {
-    let boundary = content_type
-        .split(';')
-        .map(str::trim)
-        .find_map(|p| p.strip_prefix("boundary="))?
-        .trim_matches('"');
-    let delim = format!("--{boundary}");
-    let mut rest = body;
-    loop {
-        let start = find(rest, delim.as_bytes())?;
-        rest = &rest[start + delim.len()..];
-        if rest.starts_with(b"--") {
-            return None;
+impl<S: Send + Sync> FromRequest<S> for ImageUpload {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"));
+        if !multipart {
+            return body_bytes(req, state).await.map(ImageUpload);
         }
-        let rest_part = rest.strip_prefix(b"\r\n").unwrap_or(rest);
-        let head_end = find(rest_part, b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&rest_part[..head_end]).to_string();
-        let data = &rest_part[head_end + 4..];
-        let end = find(data, format!("\r\n{delim}").as_bytes())?;
-        let mut name = None;
-        let mut ct = "application/octet-stream".to_string();
-        for line in head.lines() {
-            let lower = line.to_ascii_lowercase();
-            if lower.starts_with("content-disposition:") {
-                name = line.split(';').map(str::trim).find_map(|p| {
-                    p.strip_prefix("name=")
-                        .map(|n| n.trim_matches('"').to_string())
-                });
-            } else if let Some(v) = lower.strip_prefix("content-type:") {
-                ct = v.trim().to_string();
+        let unreadable = |e: MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError(Error::PayloadTooLarge(crate::BODY_LIMIT))
+            } else {
+                missing_image()
+            }
+        };
+        // Only a missing or bad boundary is rejected here.
+        let mut form = Multipart::from_request(req, state)
+            .await
+            .map_err(|_| missing_image())?;
+        while let Some(field) = form.next_field().await.map_err(unreadable)? {
+            if field.name() == Some("image") {
+                return field.bytes().await.map(ImageUpload).map_err(unreadable);
             }
         }
-        if name.as_deref() == Some("image") {
-            return Some((ct, data[..end].to_vec()));
-        }
-        rest = &data[end..];
+        Err(missing_image())
     }
 }
 
@@ -152,26 +119,14 @@ pub async fn upload(
     Ext(c): Ext<Caller>,
     headers: HeaderMap,
     P((account_id, extension_id)): P<(String, String)>,
-    body: Bytes,
+    ImageUpload(bytes): ImageUpload,
 ) -> ApiResult<Response> {
     let ext = editable(&st, &c, &account_id, &extension_id).await?;
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let bytes = if ct.to_ascii_lowercase().starts_with("multipart/form-data") {
-        multipart_image(&ct, &body)
-            .map(|(_, b)| b)
-            .ok_or_else(|| ApiError(Error::MissingParameter("image".into())))?
-    } else {
-        body.to_vec()
-    };
     if bytes.is_empty() {
         return Err(ApiError(Error::MissingParameter("image".into())));
     }
-    if bytes.len() > MAX_IMAGE {
-        return Err(ApiError(Error::PayloadTooLarge(MAX_IMAGE)));
+    if bytes.len() > MAX_PROFILE_IMAGE {
+        return Err(ApiError(Error::PayloadTooLarge(MAX_PROFILE_IMAGE)));
     }
     let kind = sniff(&bytes).ok_or_else(|| {
         ApiError(Error::invalid_because(
@@ -185,9 +140,8 @@ pub async fn upload(
         ext.account_id,
         ext.id
     );
-    st.store()
-        .platform()
-        .set_profile_image(ext.id, kind.to_string(), bytes, uri)
+    st.platform()
+        .set_profile_image(&c, &ext, kind, bytes.to_vec(), uri)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -197,16 +151,12 @@ pub async fn image(
     Ext(c): Ext<Caller>,
     P((account_id, extension_id)): P<(String, String)>,
 ) -> ApiResult<Response> {
-    let ext = st
-        .service()
-        .extension(&c, &account_id, &extension_id)
-        .await?;
+    let ext = found(&st, &c, &account_id, &extension_id).await?;
     let (ct, bytes) = st
-        .store()
         .platform()
         .profile_image(ext.id)
         .await?
-        .ok_or_else(|| ApiError(Error::not_found("profileImage")))?;
+        .ok_or(ApiError(Error::NotFound(Subject::ProfileImage)))?;
     Ok((
         [
             (header::CONTENT_TYPE, ct),
@@ -221,13 +171,88 @@ pub async fn image(
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_the_image_part() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\nDATA\r\n--XyZ--\r\n";
-        let (ct, data) = multipart_image("multipart/form-data; boundary=XyZ", body).unwrap();
-        assert_eq!(ct, "image/png");
-        assert_eq!(data, b"\x89PNG\r\n\x1a\nDATA");
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\nDATA";
+
+    async fn upload(content_type: &str, body: Vec<u8>) -> Result<Bytes, ApiError> {
+        let req = axum::http::Request::builder()
+            .method("PUT")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        ImageUpload::from_request(req, &()).await.map(|u| u.0)
+    }
+
+    fn form(boundary: &str, parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for (name, data) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"f\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        body
+    }
+
+    fn code(r: Result<Bytes, ApiError>) -> &'static str {
+        crate::error::status_and_code(&r.unwrap_err().0).1
+    }
+
+    #[tokio::test]
+    async fn finds_the_image_part() {
+        let body = form("XyZ", &[("other", b"hello"), ("image", PNG)]);
+        let data = upload("multipart/form-data; boundary=XyZ", body.clone())
+            .await
+            .unwrap();
+        assert_eq!(&data[..], PNG);
         assert_eq!(sniff(&data), Some("image/png"));
-        assert!(multipart_image("multipart/form-data; boundary=Q", body).is_none());
+        // A quoted boundary is the same boundary.
+        let quoted = upload("multipart/form-data; boundary=\"XyZ\"", body).await;
+        assert_eq!(&quoted.unwrap()[..], PNG);
+    }
+
+    #[tokio::test]
+    async fn a_bare_body_is_the_image() {
+        assert_eq!(&upload("image/png", PNG.to_vec()).await.unwrap()[..], PNG);
+    }
+
+    #[tokio::test]
+    async fn a_form_without_a_readable_image_part_misses_image() {
+        let other = form("Q", &[("other", b"hello")]);
+        assert_eq!(
+            code(upload("multipart/form-data; boundary=Q", other).await),
+            "CMN-100"
+        );
+        // Another boundary than the body's, and none at all.
+        let body = form("XyZ", &[("image", PNG)]);
+        assert_eq!(
+            code(upload("multipart/form-data; boundary=Q", body.clone()).await),
+            "CMN-100"
+        );
+        assert_eq!(code(upload("multipart/form-data", body).await), "CMN-100");
+        // A part that never ends.
+        let cut = b"--Q\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\n\x89PNG".to_vec();
+        assert_eq!(
+            code(upload("multipart/form-data; boundary=Q", cut).await),
+            "CMN-100"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_is_413() {
+        let big = vec![0u8; crate::BODY_LIMIT + 1];
+        let r = upload(
+            "multipart/form-data; boundary=Q",
+            form("Q", &[("image", &big)]),
+        )
+        .await;
+        assert!(matches!(
+            r.unwrap_err().0,
+            Error::PayloadTooLarge(crate::BODY_LIMIT)
+        ));
+        let r = upload("image/png", big).await;
+        assert!(matches!(
+            r.unwrap_err().0,
+            Error::PayloadTooLarge(crate::BODY_LIMIT)
+        ));
     }
 }

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use openglip_domain::events::{self, Subscription, SubscriptionStatus, Transport};
-use openglip_domain::{Caller, Error, Permission};
+use openglip_domain::{Caller, Error, Permission, Subject};
 use openglip_wire as w;
 
 use super::{P, base_url};
@@ -13,21 +13,7 @@ use crate::AppState;
 use crate::auth::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::realtime::{crypto, webhook};
-
-/// Present on requests tunnelled over a WebSocket session (`ClientRequest` frames): a
-/// `WebSocket` subscription binds to that session.
-#[derive(Clone)]
-pub struct WsSessionRef(pub std::sync::Arc<dyn WsBinder>);
-
-/// What a WebSocket session offers the subscription endpoints.
-pub trait WsBinder: Send + Sync {
-    /// Makes `sub` the session's subscription (replacing any other) and returns the sink the hub
-    /// should deliver to.
-    fn bind(&self, sub: &Subscription) -> std::sync::Arc<dyn crate::realtime::Sink>;
-    /// The subscription currently bound, if any.
-    fn bound(&self) -> Option<String>;
-}
+use crate::realtime::{WsSessionRef, crypto, webhook};
 
 fn info(sub: &Subscription, base: &str) -> w::SubscriptionInfo {
     let t = now();
@@ -59,22 +45,6 @@ fn info(sub: &Subscription, base: &str) -> w::SubscriptionInfo {
                 reason: reason.clone(),
             }),
     }
-}
-
-fn new_uuid() -> String {
-    let h: String = crate::secrets::new_id()
-        .bytes()
-        .map(|b| format!("{:02x}", b))
-        .collect::<String>();
-    let h = &h[..32];
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
 }
 
 fn expires_in(v: &Option<serde_json::Value>) -> Result<Option<i64>, ApiError> {
@@ -218,7 +188,10 @@ async fn activate(
             {
                 // One subscription per connection: the new one replaces the old.
                 st.hub().unregister(&old);
-                let _ = st.store().delete_subscription(old).await;
+                if let Err(e) = st.store().delete_subscription(old).await {
+                    // It is no longer delivered to; left in the store, it expires.
+                    tracing::warn!(error = %e, "deleting a replaced WebSocket subscription failed");
+                }
             }
             session.0.bind(sub)
         }
@@ -269,7 +242,7 @@ pub async fn create(
     let lifetime = events::clamp_expires_in(asked, &transport);
     let cursor = st.store().last_event_seq().await?;
     let sub = Subscription {
-        id: new_uuid(),
+        id: crate::secrets::new_uuid(),
         account_id: c.account_id,
         owner: c.extension_id,
         app_id: c.app_id,
@@ -294,7 +267,7 @@ pub async fn create(
 async fn own(st: &AppState, c: &Caller, id: &str) -> Result<Subscription, ApiError> {
     match st.store().subscription(id.to_string()).await? {
         Some(s) if s.owner == c.extension_id && s.app_id == c.app_id && s.expires > now() => Ok(s),
-        _ => Err(Error::not_found("subscriptionId").into()),
+        _ => Err(Error::NotFound(Subject::Subscription).into()),
     }
 }
 

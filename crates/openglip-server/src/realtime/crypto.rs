@@ -3,15 +3,17 @@
 //! compatibility demands it.)
 
 use aes::Aes128;
-use aes::cipher::generic_array::GenericArray;
-use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
+use aes::cipher::block_padding::Pkcs7;
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+type EcbEncryptor = ecb::Encryptor<Aes128>;
+type EcbDecryptor = ecb::Decryptor<Aes128>;
+
+/// A new random subscription key (128 bits).
 pub fn new_key() -> [u8; 16] {
-    let mut k = [0u8; 16];
-    getrandom::fill(&mut k).expect("the operating system's random source failed");
-    k
+    crate::secrets::random_bytes::<16>()
 }
 
 pub fn key_base64(key: &[u8; 16]) -> String {
@@ -20,33 +22,16 @@ pub fn key_base64(key: &[u8; 16]) -> String {
 
 /// base64(AES-128-ECB(PKCS#7(plain))).
 pub fn encrypt(key: &[u8; 16], plain: &[u8]) -> String {
-    let cipher = Aes128::new(GenericArray::from_slice(key));
-    let pad = 16 - plain.len() % 16;
-    let mut buf = Vec::with_capacity(plain.len() + pad);
-    buf.extend_from_slice(plain);
-    buf.extend(std::iter::repeat_n(pad as u8, pad));
-    for block in buf.chunks_exact_mut(16) {
-        cipher.encrypt_block(GenericArray::from_mut_slice(block));
-    }
-    STANDARD.encode(buf)
+    let cipher = EcbEncryptor::new(key.into());
+    STANDARD.encode(cipher.encrypt_padded_vec_mut::<Pkcs7>(plain))
 }
 
-/// The inverse of [`encrypt`]; None when the input is not valid.
+/// The inverse of [`encrypt`]; None when the input is not valid (not base64, not whole blocks,
+/// or bad padding).
 pub fn decrypt(key: &[u8; 16], b64: &str) -> Option<Vec<u8>> {
-    let mut buf = STANDARD.decode(b64).ok()?;
-    if buf.is_empty() || buf.len() % 16 != 0 {
-        return None;
-    }
-    let cipher = Aes128::new(GenericArray::from_slice(key));
-    for block in buf.chunks_exact_mut(16) {
-        cipher.decrypt_block(GenericArray::from_mut_slice(block));
-    }
-    let pad = *buf.last()? as usize;
-    if pad == 0 || pad > 16 || buf[buf.len() - pad..].iter().any(|b| *b as usize != pad) {
-        return None;
-    }
-    buf.truncate(buf.len() - pad);
-    Some(buf)
+    let buf = STANDARD.decode(b64).ok()?;
+    let cipher = EcbDecryptor::new(key.into());
+    cipher.decrypt_padded_vec_mut::<Pkcs7>(&buf).ok()
 }
 
 #[cfg(test)]
@@ -58,7 +43,8 @@ mod tests {
         // FIPS-197 appendix C.1 key and plaintext; one full block plus a block of padding.
         let key: [u8; 16] = core::array::from_fn(|i| i as u8);
         let plain: [u8; 16] = core::array::from_fn(|i| (i as u8) * 0x11);
-        let out = STANDARD.decode(encrypt(&key, &plain)).unwrap();
+        let b64 = encrypt(&key, &plain);
+        let out = STANDARD.decode(&b64).unwrap();
         assert_eq!(
             &out[..16],
             &[
@@ -67,6 +53,10 @@ mod tests {
             ]
         );
         assert_eq!(out.len(), 32);
+        // The whole answer, padding block included, as `openssl enc -aes-128-ecb | base64`
+        // gives it.
+        assert_eq!(b64, "acTg2Gp7BDDYzbeAcLTFWpVPZPLk6G6e7oLSAhZoSJk=");
+        assert_eq!(encrypt(&key, br#"{"a":1}"#), "OPu5otG1drB6dWFGfVTzTA==");
     }
 
     #[test]
@@ -77,5 +67,13 @@ mod tests {
             assert_eq!(decrypt(&key, &encrypt(&key, &plain)).unwrap(), plain);
         }
         assert!(decrypt(&key, "not base64!").is_none());
+        assert!(decrypt(&key, "").is_none(), "no block");
+        assert!(
+            decrypt(&key, &STANDARD.encode([0u8; 15])).is_none(),
+            "not whole blocks"
+        );
+        // A block whose padding is wrong under this key.
+        let other = [7u8; 16];
+        assert!(decrypt(&other, &encrypt(&key, b"x")).is_none());
     }
 }

@@ -22,6 +22,7 @@ use std::time::Duration;
 use openglip_domain::events::{FilterKind, Generation, StoredEvent, Subscription, Transport};
 use openglip_domain::store::Store;
 use openglip_domain::*;
+use serde_json::value::RawValue;
 
 use crate::auth::now;
 
@@ -40,6 +41,20 @@ pub trait Sink: Send + Sync {
     fn deliver(&self, item: Delivery) -> bool;
     /// Called when the subscription is removed or replaced.
     fn close(&self) {}
+}
+
+/// Present on requests tunnelled over a WebSocket session (`ClientRequest` frames, put there by
+/// `ws::tunnel`): a `WebSocket` subscription made by such a request binds to that session.
+#[derive(Clone)]
+pub struct WsSessionRef(pub Arc<dyn WsBinder>);
+
+/// What a WebSocket session offers the subscription endpoints (`api::subscriptions`).
+pub trait WsBinder: Send + Sync {
+    /// Makes `sub` the session's subscription (replacing any other) and returns the sink the hub
+    /// should deliver to.
+    fn bind(&self, sub: &Subscription) -> Arc<dyn Sink>;
+    /// The subscription currently bound, if any.
+    fn bound(&self) -> Option<String>;
 }
 
 /// Settings of real-time delivery.
@@ -435,7 +450,7 @@ fn audience_includes(r: &Routing, ev: &StoredEvent, owner: ExtensionId) -> bool 
 fn deliveries_for(
     sub: &Subscription,
     ev: &StoredEvent,
-    bodies: &mut HashMap<Generation, Arc<str>>,
+    bodies: &mut HashMap<Generation, Box<RawValue>>,
 ) -> Vec<Delivery> {
     if sub.account_id != ev.account_id {
         return Vec::new();
@@ -448,17 +463,14 @@ fn deliveries_for(
             continue;
         }
         let g = f.generation();
-        let body = bodies
-            .entry(g)
-            .or_insert_with(|| render::body(ev, g).into())
-            .clone();
+        let body = bodies.entry(g).or_insert_with(|| render::body(ev, g));
         let env = render::envelope(
-            &render::uuid(&sub.id, ev.seq, i),
+            render::uuid(&sub.id, ev.seq, i),
             &f.text,
             &ts,
             &sub.id,
             &owner,
-            &body,
+            body,
         );
         let text: Arc<str> = match &sub.encryption_key {
             Some(k) => crypto::encrypt(k, env.as_bytes()).into(),
@@ -497,7 +509,7 @@ fn route(r: &mut Routing, ev: &StoredEvent) {
             .unwrap_or_default(),
     };
     let t = now();
-    let mut bodies: HashMap<Generation, Arc<str>> = HashMap::new();
+    let mut bodies: HashMap<Generation, Box<RawValue>> = HashMap::new();
     for owner in audience {
         let Some(ids) = r.by_owner.get(&owner).cloned() else {
             continue;
@@ -551,17 +563,10 @@ fn reminders(e: &mut Entry, t: Timestamp) {
             continue;
         }
         e.last_reminder = Some(t);
-        let body = serde_json::json!({
-            "id": e.sub.id,
-            "expirationTime": e.sub.expires.to_rfc3339(),
-            "expiresIn": e.sub.expires_in(t),
-            "status": e.sub.status.as_str(),
-            "eventType": "SubscriptionRenewalReminder",
-        })
-        .to_string();
+        let body = render::reminder(&e.sub, t);
         let uuid = render::uuid(&e.sub.id, -t.millis(), i);
         let env = render::envelope(
-            &uuid,
+            uuid,
             &f.text,
             &t.to_rfc3339(),
             &e.sub.id,

@@ -38,6 +38,9 @@ use openglip_domain::{Caller, Error};
 use openglip_wire as w;
 use tokio::time::Instant;
 
+/// Random UUIDs for the frames' `messageId` and `RCRequestId`.
+pub(crate) use crate::secrets::new_uuid;
+
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
@@ -337,23 +340,6 @@ impl Registry {
 #[derive(Clone)]
 pub struct Tunnel(pub Router);
 
-/// A random UUID (version 4), for `messageId` and `RCRequestId`.
-pub fn new_uuid() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("the operating system's random source failed");
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
 /// The gateway address for a public base URL: `http`→`ws`, `https`→`wss`, path `/ws`.
 pub fn gateway_uri(base: &str) -> String {
     let base = base.trim_end_matches('/');
@@ -447,13 +433,5 @@ mod tests {
     fn gateway_uri_follows_the_scheme() {
         assert_eq!(gateway_uri("http://h:1"), "ws://h:1/ws");
         assert_eq!(gateway_uri("https://h/x/"), "wss://h/x/ws");
-    }
-
-    #[test]
-    fn uuids_are_version_4() {
-        let u = new_uuid();
-        assert_eq!(u.len(), 36);
-        assert_eq!(&u[14..15], "4");
-        assert_ne!(new_uuid(), u);
     }
 }

@@ -17,15 +17,11 @@ use axum::routing::{get, post};
 use openglip_domain::perm::GrantType;
 use openglip_domain::platform::*;
 use openglip_domain::*;
+use openglip_platform::oauth::{AuthorizationGrant, Refusal, valid_pkce_string};
 
 use super::*;
 use crate::AppState;
-use crate::auth::now;
 use crate::extract::{FormBody, Params};
-use crate::secrets;
-
-/// Codes work for a minute (RingCentral's lifetime).
-pub const CODE_TTL_SECS: i64 = 60;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -120,11 +116,11 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
         .filter(|c| !c.is_empty())
         .ok_or_else(|| page("The request does not name an application (client_id is missing)."))?;
     let record = st
-        .store()
         .platform()
-        .app_record(client_id.to_string())
+        .app_record(client_id)
         .await
-        .map_err(|_| {
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading the app of an authorization request failed");
             Reject::Page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Try again in a moment.".into(),
@@ -210,7 +206,7 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
                     "code_challenge_method must be plain or S256",
                 ));
             }
-            if !crate::oauth::valid_pkce_string(c) {
+            if !valid_pkce_string(c) {
                 return Err(fail(&a, "invalid_request", "code_challenge is malformed"));
             }
             a.challenge = Some(c.to_string());
@@ -301,7 +297,10 @@ async fn authorize(st: AppState, headers: HeaderMap, p: Params) -> Response {
         Ok(a) => a,
         Err(r) => return r.into_response(),
     };
-    let session = signed_in(&st, &headers, SessionRealm::Account, false).await;
+    let session = match signed_in(&st, &headers, SessionRealm::Account).await {
+        Ok(s) => s,
+        Err(e) => return failure_page(e),
+    };
     if a.prompt_none {
         let Some(ext) = session else {
             return redirect_to_client(&error_redirect(
@@ -310,14 +309,10 @@ async fn authorize(st: AppState, headers: HeaderMap, p: Params) -> Response {
                 "Sign-in is required",
             ));
         };
-        let consented = st
-            .store()
-            .platform()
-            .consent(a.record.app.id, ext.id)
-            .await
-            .ok()
-            .flatten()
-            .is_some_and(|s| s.intersect(a.scope) == a.scope);
+        let consented = match st.platform().consented(&a.record.app, &ext, a.scope).await {
+            Ok(c) => c,
+            Err(e) => return failure_page(e),
+        };
         if !consented || a.record.app.kind == AppKind::Bot {
             return redirect_to_client(&error_redirect(
                 &a,
@@ -326,8 +321,9 @@ async fn authorize(st: AppState, headers: HeaderMap, p: Params) -> Response {
             ));
         }
         return match approve(&st, &a, &ext).await {
-            Ok(url) => redirect_to_client(&url),
-            Err(e) => redirect_to_client(&error_redirect(&a, "unauthorized_client", &e)),
+            Ok(Ok(url)) => redirect_to_client(&url),
+            Ok(Err(why)) => redirect_to_client(&error_redirect(&a, "unauthorized_client", &why)),
+            Err(e) => failure_page(e),
         };
     }
     match session {
@@ -433,21 +429,15 @@ fn continue_page(st: &AppState, headers: &HeaderMap, a: &Authz, ext: &Extension)
     html(StatusCode::OK, auth_shell("Sign in", &inner), cookies)
 }
 
-/// Why this person may not authorize this app, if they may not.
-async fn refusal(st: &AppState, a: &Authz, ext: &Extension) -> Option<String> {
-    if let Err(e) = crate::platform::check_environment(st, &a.record.app, ext.account_id).await {
-        return Some(match e {
-            Error::OAuth { .. } => format!(
-                "{} is still in the sandbox: only sandbox accounts can authorize it until it is admitted to production. Sign in with your sandbox account.",
-                a.record.app.name
-            ),
-            _ => "Try again in a moment.".into(),
-        });
-    }
-    if a.record.app.kind == AppKind::Bot && !ext.is_admin {
-        return Some("Only an administrator can add a bot to the company.".into());
-    }
-    None
+/// Why this person may not authorize this app, in words for the page, if they may not.
+async fn refusal(st: &AppState, a: &Authz, ext: &Extension) -> Result<Option<String>> {
+    Ok(st.platform().refusal(&a.record, ext).await?.map(|r| match r {
+        Refusal::SandboxApp => format!(
+            "{} is still in the sandbox: only sandbox accounts can authorize it until it is admitted to production. Sign in with your sandbox account.",
+            a.record.app.name
+        ),
+        Refusal::BotNeedsAdmin => "Only an administrator can add a bot to the company.".into(),
+    }))
 }
 
 /// `POST /oauth/signin`: checks the login, starts the account session, goes on to the Access
@@ -477,22 +467,24 @@ async fn signin(
         );
     }
     let password = form.get("password").unwrap_or("");
-    let ext = match verify_sign_in(&st, &peer, &login, Some(&extension), password).await {
+    let ext = match st
+        .platform()
+        .sign_in(&peer, &login, Some(&extension), password)
+        .await
+    {
         Ok(ext) => ext,
         Err(e) => {
-            let status = e.status();
-            return signin_page(
-                &st,
-                &headers,
-                &a,
-                &login,
-                &extension,
-                Some(&e.message()),
-                status,
-            );
+            let Some((why, status)) = sign_in_failure(&e) else {
+                return failure_page(e);
+            };
+            return signin_page(&st, &headers, &a, &login, &extension, Some(&why), status);
         }
     };
-    if let Some(why) = refusal(&st, &a, &ext).await {
+    let refused = match refusal(&st, &a, &ext).await {
+        Ok(r) => r,
+        Err(e) => return failure_page(e),
+    };
+    if let Some(why) = refused {
         return signin_page(
             &st,
             &headers,
@@ -505,11 +497,7 @@ async fn signin(
     }
     match start_session(&st, &headers, SessionRealm::Account, &ext).await {
         Ok((_, cookie)) => see_other(&format!("/oauth/consent?{}", a.q), vec![cookie]),
-        Err(_) => error_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Sign-in failed",
-            "Try again in a moment.",
-        ),
+        Err(e) => failure_page(e),
     }
 }
 
@@ -519,10 +507,16 @@ async fn consent(State(st): State<AppState>, headers: HeaderMap, p: Params) -> R
         Ok(a) => a,
         Err(r) => return r.into_response(),
     };
-    let Some(ext) = signed_in(&st, &headers, SessionRealm::Account, false).await else {
-        return see_other(&format!("/restapi/oauth/authorize?{}", a.q), vec![]);
+    let ext = match signed_in(&st, &headers, SessionRealm::Account).await {
+        Ok(Some(ext)) => ext,
+        Ok(None) => return see_other(&format!("/restapi/oauth/authorize?{}", a.q), vec![]),
+        Err(e) => return failure_page(e),
     };
-    if let Some(why) = refusal(&st, &a, &ext).await {
+    let refused = match refusal(&st, &a, &ext).await {
+        Ok(r) => r,
+        Err(e) => return failure_page(e),
+    };
+    if let Some(why) = refused {
         let login = ext.email.clone().unwrap_or_default();
         return signin_page(
             &st,
@@ -539,14 +533,10 @@ async fn consent(State(st): State<AppState>, headers: HeaderMap, p: Params) -> R
 
 async fn consent_page(st: &AppState, headers: &HeaderMap, a: &Authz, ext: &Extension) -> Response {
     let (token, cookies) = csrf(st, headers);
-    let company = st
-        .store()
-        .account(ext.account_id)
-        .await
-        .ok()
-        .flatten()
-        .map(|acc| acc.name)
-        .unwrap_or_default();
+    let company = match st.platform().account(ext.account_id).await {
+        Ok((acc, _)) => acc.name,
+        Err(e) => return failure_page(e),
+    };
     let perms: String = a
         .scope
         .iter()
@@ -600,58 +590,39 @@ async fn consent_page(st: &AppState, headers: &HeaderMap, a: &Authz, ext: &Exten
     )
 }
 
-/// Issues the code (installing a public bot first) and returns the redirect URL.
-async fn approve(st: &AppState, a: &Authz, ext: &Extension) -> Result<String, String> {
-    if let Some(why) = refusal(st, a, ext).await {
-        return Err(why);
+/// Issues the code (installing a public bot first) and returns the redirect URL, or why this
+/// person may not authorize the app.
+async fn approve(st: &AppState, a: &Authz, ext: &Extension) -> Result<Result<String, String>> {
+    if let Some(why) = refusal(st, a, ext).await? {
+        return Ok(Err(why));
     }
-    let (owner, extra) = if a.record.app.kind == AppKind::Bot {
-        let installed = crate::platform::install_bot(st, &a.record, ext.account_id, ext, false)
-            .await
-            .map_err(|e| e.to_string())?;
-        let bot = installed.install.extension;
-        (
-            bot.id,
-            vec![
-                ("creator_extension_id", ext.id.to_string()),
-                ("creator_account_id", ext.account_id.to_string()),
-            ],
+    let issued = st
+        .platform()
+        .authorize(
+            AuthorizationGrant {
+                record: &a.record,
+                redirect_uri: &a.redirect_uri,
+                challenge: a.challenge.as_deref(),
+                method: a.method.as_deref(),
+                scope: a.scope,
+            },
+            ext,
         )
-    } else {
-        (ext.id, vec![])
-    };
-    let code = secrets::new_token();
-    let t = now();
-    st.store()
-        .platform()
-        .insert_code(AuthCode {
-            code_hash: secrets::hash_token(&code),
-            app_id: a.record.app.id,
-            extension_id: owner,
-            account_id: ext.account_id,
-            redirect_uri: a.redirect_uri.clone(),
-            code_challenge: a.challenge.clone(),
-            challenge_method: a.method.clone(),
-            scope: a.scope,
-            family: secrets::new_id(),
-            created: t,
-            expires: t.plus_seconds(CODE_TTL_SECS),
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    let _ = st
-        .store()
-        .platform()
-        .grant_consent(a.record.app.id, ext.id, a.scope)
-        .await;
-    let mut params: Vec<(&str, &str)> = vec![("code", code.as_str())];
+        .await?;
+    let creator = issued.bot.as_ref().map(|_| {
+        [
+            ("creator_extension_id", ext.id.to_string()),
+            ("creator_account_id", ext.account_id.to_string()),
+        ]
+    });
+    let mut params: Vec<(&str, &str)> = vec![("code", issued.code.as_str())];
     if let Some(s) = &a.state {
         params.push(("state", s.as_str()));
     }
-    for (k, v) in &extra {
+    for (k, v) in creator.iter().flatten() {
         params.push((k, v.as_str()));
     }
-    Ok(with_params(&a.redirect_uri, &params))
+    Ok(Ok(with_params(&a.redirect_uri, &params)))
 }
 
 /// `POST /oauth/consent`: Authorize or Cancel.
@@ -672,8 +643,10 @@ async fn decide(
             "Go back to the application and start again.",
         );
     }
-    let Some(ext) = signed_in(&st, &headers, SessionRealm::Account, false).await else {
-        return see_other(&format!("/restapi/oauth/authorize?{}", a.q), vec![]);
+    let ext = match signed_in(&st, &headers, SessionRealm::Account).await {
+        Ok(Some(ext)) => ext,
+        Ok(None) => return see_other(&format!("/restapi/oauth/authorize?{}", a.q), vec![]),
+        Err(e) => return failure_page(e),
     };
     if form.get("decision") != Some("allow") {
         return redirect_to_client(&error_redirect(
@@ -683,8 +656,9 @@ async fn decide(
         ));
     }
     match approve(&st, &a, &ext).await {
-        Ok(url) => redirect_to_client(&url),
-        Err(why) => {
+        Ok(Ok(url)) => redirect_to_client(&url),
+        Err(e) => failure_page(e),
+        Ok(Err(why)) => {
             let login = ext.email.clone().unwrap_or_default();
             signin_page(
                 &st,

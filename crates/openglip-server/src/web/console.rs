@@ -1,24 +1,24 @@
 //! The developer console (`/console`): sign in, my apps, Create App (REST API app or bot),
 //! the app dashboard (credentials with the client secret revealed on click and rotation,
 //! settings, API usage, production graduation, adding a bot), JWT credentials, and the
-//! developer's sandbox account. `/console/api/…` offers the same operations as JSON (session
-//! token from `POST /console/api/session` as `Authorization: Bearer`, or the console cookie).
+//! developer's sandbox account. The same operations as JSON are `api::console`'s. The rules are
+//! the platform's; these pages show them.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::response::Response;
+use axum::routing::{get, post};
 use openglip_domain::perm::GrantType;
 use openglip_domain::platform::*;
 use openglip_domain::*;
-use serde_json::{Value, json};
+use openglip_platform::apps::{AppForm, ClientType};
+use openglip_platform::jwt::{JwtForm, JwtOwner};
 
 use super::*;
 use crate::AppState;
 use crate::api::base_url;
 use crate::extract::{FormBody, Params};
-use crate::platform::{self as ops, AppForm, ClientType};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -41,20 +41,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/apps/{id}/bot", get(bot_page).post(bot_install))
         .route("/console/credentials", get(jwt_page).post(jwt_create))
         .route("/console/credentials/{jid}/revoke", post(jwt_revoke))
-        // JSON API
-        .route("/console/api/session", post(api_signin).delete(api_signout))
-        .route("/console/api/apps", get(api_apps).post(api_create_app))
-        .route("/console/api/apps/{id}", get(api_app))
-        .route("/console/api/apps/{id}/secret", post(api_rotate))
-        .route("/console/api/apps/{id}/usage", get(api_usage))
-        .route("/console/api/apps/{id}/production", post(api_production))
-        .route("/console/api/apps/{id}/install", post(api_install))
-        .route(
-            "/console/api/sandbox",
-            get(api_sandbox).post(api_sandbox_create),
-        )
-        .route("/console/api/jwt", get(api_jwts).post(api_jwt_create))
-        .route("/console/api/jwt/{jid}", delete(api_jwt_revoke))
 }
 
 // ------------------------------------------------------------------------------ page chrome
@@ -67,15 +53,16 @@ struct Dev {
 }
 
 async fn dev(st: &AppState, headers: &HeaderMap, path: &str) -> Result<Dev, Response> {
-    match signed_in(st, headers, SessionRealm::Console, false).await {
-        Some(ext) => {
+    match signed_in(st, headers, SessionRealm::Console).await {
+        Ok(Some(ext)) => {
             let (csrf, cookies) = csrf(st, headers);
             Ok(Dev { ext, csrf, cookies })
         }
-        None => Err(see_other(
+        Ok(None) => Err(see_other(
             &format!("/console/signin?next={}", enc(path)),
             vec![],
         )),
+        Err(e) => Err(failure_page(e)),
     }
 }
 
@@ -161,13 +148,17 @@ fn kind_label(r: &AppRecord) -> &'static str {
 }
 
 async fn my_app(st: &AppState, d: &Dev, id: &str) -> Result<AppRecord, Response> {
-    ops::developer_app(st, &d.ext, id).await.map_err(|_| {
-        error_page(
-            StatusCode::NOT_FOUND,
-            "App not found",
-            "There is no such app among yours.",
-        )
-    })
+    st.platform()
+        .developer_app(&d.ext, id)
+        .await
+        .map_err(|e| match e {
+            Error::NotFound(_) => error_page(
+                StatusCode::NOT_FOUND,
+                "App not found",
+                "There is no such app among yours.",
+            ),
+            e => failure_page(e),
+        })
 }
 
 // ---------------------------------------------------------------------------------- sign in
@@ -183,11 +174,10 @@ const SIGN_IN: SignIn = SignIn {
 };
 
 async fn signin_page(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
-    if signed_in(&st, &headers, SessionRealm::Console, false)
-        .await
-        .is_some()
-    {
-        return see_other(&local_path(p.get("next"), "/console"), vec![]);
+    match signed_in(&st, &headers, SessionRealm::Console).await {
+        Ok(Some(_)) => return see_other(&local_path(p.get("next"), "/console"), vec![]),
+        Ok(None) => {}
+        Err(e) => return failure_page(e),
     }
     SIGN_IN.page(&st, &headers, p.get("next"))
 }
@@ -209,8 +199,10 @@ async fn signout(
     if !csrf_ok(&headers, &form) {
         return see_other("/console", vec![]);
     }
-    let c = end_session(&st, &headers, SessionRealm::Console).await;
-    see_other("/console/signin", vec![c])
+    match end_session(&st, &headers, SessionRealm::Console).await {
+        Ok(c) => see_other("/console/signin", vec![c]),
+        Err(e) => failure_page(e),
+    }
 }
 
 // ------------------------------------------------------------------------------------- apps
@@ -220,19 +212,14 @@ async fn home(State(st): State<AppState>, headers: HeaderMap) -> Response {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let apps = st
-        .store()
-        .platform()
-        .apps_of_developer(d.ext.id)
-        .await
-        .unwrap_or_default();
-    let sandbox = st
-        .store()
-        .platform()
-        .sandbox_of(d.ext.id)
-        .await
-        .ok()
-        .flatten();
+    let found = async {
+        let apps = st.platform().apps_of_developer(&d.ext).await?;
+        Ok::<_, Error>((apps, st.platform().sandbox_of(&d.ext).await?))
+    };
+    let (apps, sandbox) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure_page(e),
+    };
     let rows: String = apps
         .iter()
         .map(|r| {
@@ -302,7 +289,7 @@ fn parse_form(form: &Params) -> AppForm {
         jwt: on("jwt"),
         password: on("password"),
         refresh_tokens: form.get("refreshTokens") != Some("no"),
-        redirect_uris: ops::split_list(form.get("redirectUris").unwrap_or("")),
+        redirect_uris: split_list(form.get("redirectUris").unwrap_or("")),
         permissions: form
             .all("permissions")
             .into_iter()
@@ -316,6 +303,15 @@ fn parse_form(form: &Params) -> AppForm {
             .get("refreshTokenTtl")
             .and_then(|v| v.trim().parse().ok()),
     }
+}
+
+/// The ids in a form's list field: one per line, or separated by commas or spaces.
+fn split_list(s: &str) -> Vec<String> {
+    s.split(['\n', ',', ' '])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn radio(name: &str, value: &str, checked: bool, label: &str, hint: &str) -> String {
@@ -557,7 +553,13 @@ async fn create_app(
     };
     let f = parse_form(&form);
     let result = if csrf_ok(&headers, &form) {
-        ops::create_app(&st, &d.ext, &f).await
+        match st.platform().create_app(&d.ext, &f).await {
+            Ok(created) => Ok(created),
+            Err(e) => match Errors::of(&e) {
+                Some(errors) => Err(errors),
+                None => return failure_page(e),
+            },
+        }
     } else {
         let mut e = Errors::default();
         e.add("name", "The form expired: submit it again.");
@@ -565,14 +567,10 @@ async fn create_app(
     };
     match result {
         Ok((record, _)) => {
-            let has_sandbox = st
-                .store()
-                .platform()
-                .sandbox_of(d.ext.id)
-                .await
-                .ok()
-                .flatten()
-                .is_some();
+            let has_sandbox = match st.platform().sandbox_of(&d.ext).await {
+                Ok(s) => s.is_some(),
+                Err(e) => return failure_page(e),
+            };
             if has_sandbox {
                 see_other(
                     &format!("/console/apps/{}?created=1", record.app.client_id),
@@ -613,16 +611,10 @@ async fn sandbox_page(State(st): State<AppState>, headers: HeaderMap, p: Params)
         Ok(d) => d,
         Err(r) => return r,
     };
-    if st
-        .store()
-        .platform()
-        .sandbox_of(d.ext.id)
-        .await
-        .ok()
-        .flatten()
-        .is_some()
-    {
-        return see_other(&local_path(p.get("next"), "/console"), vec![]);
+    match st.platform().sandbox_of(&d.ext).await {
+        Ok(Some(_)) => return see_other(&local_path(p.get("next"), "/console"), vec![]),
+        Ok(None) => {}
+        Err(e) => return failure_page(e),
     }
     sandbox_form(
         &d,
@@ -676,9 +668,12 @@ async fn sandbox_create(
         errors.add("confirm", "The passwords do not match.");
     }
     if errors.is_empty() {
-        match ops::create_sandbox(&st, &d.ext, password).await {
+        match st.platform().create_sandbox(&d.ext, password).await {
             Ok(_) => return see_other(&next, vec![]),
-            Err(e) => errors = e,
+            Err(e) => match Errors::of(&e) {
+                Some(e) => errors = e,
+                None => return failure_page(e),
+            },
         }
     }
     sandbox_form(&d, &next, &errors, StatusCode::BAD_REQUEST)
@@ -737,7 +732,7 @@ async fn dashboard(
     let secret = if r.app.public_client {
         "<p class=\"hint\">Client-side apps have no client secret: they use PKCE.</p>".to_string()
     } else {
-        match st.0.web.fresh_secret(d.ext.id, &r.app.client_id) {
+        match st.platform().fresh_secret(d.ext.id, &r.app.client_id) {
             Some(s) => format!(
                 "{}<p class=\"hint\">Only a hash of the secret is kept: it can be shown for 15 minutes after it is issued. Copy it now.</p>",
                 secret_block("client-secret", &s)
@@ -832,13 +827,9 @@ async fn rotate(
     if !csrf_ok(&headers, &form) {
         return see_other(&format!("/console/apps/{id}"), vec![]);
     }
-    match ops::rotate_secret(&st, &d.ext, &r).await {
+    match st.platform().rotate_secret(&d.ext, &r).await {
         Ok(_) => see_other(&format!("/console/apps/{id}?rotated=1"), vec![]),
-        Err(e) => error_page(
-            StatusCode::BAD_REQUEST,
-            "Cannot rotate the secret",
-            &e.to_string(),
-        ),
+        Err(e) => failure_page(e),
     }
 }
 
@@ -925,7 +916,13 @@ async fn settings_save(
         ClientType::ServerSide
     };
     let result = if csrf_ok(&headers, &form) {
-        ops::update_app(&st, &r, &f).await
+        match st.platform().update_app(&r, &f).await {
+            Ok(updated) => Ok(updated),
+            Err(e) => match Errors::of(&e) {
+                Some(errors) => Err(errors),
+                None => return failure_page(e),
+            },
+        }
     } else {
         let mut e = Errors::default();
         e.add("name", "The form expired: submit it again.");
@@ -954,13 +951,10 @@ async fn settings_save(
 // ------------------------------------------------------------------ usage and production
 
 async fn production_view(st: &AppState, d: &Dev, r: &AppRecord, applied: bool) -> Response {
-    let reqs = ops::graduation_report(st, r).await.unwrap_or_default();
-    let usage = st
-        .store()
-        .platform()
-        .usage(r.app.id)
-        .await
-        .unwrap_or_default();
+    let (usage, reqs) = match st.platform().graduation(r).await {
+        Ok(g) => (g.usage, g.requirements),
+        Err(e) => return failure_page(e),
+    };
     let rows: String = usage
         .iter()
         .map(|u| {
@@ -1062,28 +1056,18 @@ async fn production_apply(
         Ok(r) => r,
         Err(resp) => return resp,
     };
-    if csrf_ok(&headers, &form) {
-        let _ = ops::apply_for_production(&st, &r).await;
+    if csrf_ok(&headers, &form)
+        && let Err(e) = st.platform().apply_for_production(&r).await
+    {
+        return failure_page(e);
     }
-    let r = my_app(&st, &d, &id).await.unwrap_or(r);
-    production_view(&st, &d, &r, true).await
+    match my_app(&st, &d, &id).await {
+        Ok(r) => production_view(&st, &d, &r, true).await,
+        Err(resp) => resp,
+    }
 }
 
 // --------------------------------------------------------------------------------------- bot
-
-async fn bot_target(st: &AppState, d: &Dev, r: &AppRecord) -> Option<AccountId> {
-    match r.details.stage {
-        Environment::Sandbox => st
-            .store()
-            .platform()
-            .sandbox_of(d.ext.id)
-            .await
-            .ok()
-            .flatten()
-            .map(|a| a.id),
-        Environment::Production => d.ext.is_admin.then_some(d.ext.account_id),
-    }
-}
 
 async fn bot_view(
     st: &AppState,
@@ -1092,15 +1076,15 @@ async fn bot_view(
     message: &str,
     status: StatusCode,
 ) -> Response {
-    let target = bot_target(st, d, r).await;
-    let installs = match target {
-        Some(acc) => st
-            .store()
-            .platform()
-            .bot_installs(acc)
-            .await
-            .unwrap_or_default(),
-        None => vec![],
+    let found = async {
+        Ok::<_, Error>(match st.platform().bot_target(&d.ext, r).await? {
+            Some(acc) => (Some(acc), st.platform().bot_installs(acc).await?),
+            None => (None, vec![]),
+        })
+    };
+    let (target, installs) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure_page(e),
     };
     let mine: Vec<&BotInstall> = installs.iter().filter(|i| i.app.id == r.app.id).collect();
     let rows: String = mine
@@ -1206,18 +1190,21 @@ async fn bot_install(
         )
         .await;
     }
-    let Some(account) = bot_target(&st, &d, &r).await else {
-        return bot_view(
-            &st,
-            &d,
-            &r,
-            &notice("bad", "There is no account to add the bot to."),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
-    };
-    let installer = installer(&st, &d, account).await;
-    match ops::install_bot(&st, &r, account, &installer, true).await {
+    match st.platform().bot_target(&d.ext, &r).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return bot_view(
+                &st,
+                &d,
+                &r,
+                &notice("bad", "There is no account to add the bot to."),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+        Err(e) => return failure_page(e),
+    }
+    match st.platform().install_for_developer(&d.ext, &r).await {
         Ok(done) => {
             let msg = match done.delivery {
                 Some(Ok(())) => notice(
@@ -1239,62 +1226,29 @@ async fn bot_install(
             };
             bot_view(&st, &d, &r, &msg, StatusCode::OK).await
         }
-        Err(e) => {
+        // What the developer can act on (the bot is still in the sandbox…) is said on the page.
+        Err(e) if e.fields().is_some() || matches!(e, Error::InvalidSubject { .. }) => {
             bot_view(
                 &st,
                 &d,
                 &r,
-                &notice("bad", &esc(&e.to_string())),
+                &notice("bad", &esc(&error_message(&e))),
                 StatusCode::BAD_REQUEST,
             )
             .await
         }
+        Err(e) => failure_page(e),
     }
-}
-
-/// Who installs a bot into the developer's sandbox: its administrator (the developer's twin);
-/// into the developer's own account: the developer.
-async fn installer(st: &AppState, d: &Dev, account: AccountId) -> Extension {
-    if account == d.ext.account_id {
-        return d.ext.clone();
-    }
-    st.store()
-        .platform()
-        .account_extensions(account, None)
-        .await
-        .ok()
-        .and_then(|v| v.into_iter().find(|e| e.is_admin))
-        .unwrap_or_else(|| d.ext.clone())
 }
 
 // ------------------------------------------------------------------------ JWT credentials
 
-async fn jwt_owners(st: &AppState, d: &Dev) -> Vec<(String, Extension)> {
-    let mut out = vec![(
-        format!("{} (your account)", d.ext.full_name()),
-        d.ext.clone(),
-    )];
-    if let Some(acc) = st
-        .store()
-        .platform()
-        .sandbox_of(d.ext.id)
-        .await
-        .ok()
-        .flatten()
-        && let Some(admin) = st
-            .store()
-            .platform()
-            .account_extensions(acc.id, None)
-            .await
-            .ok()
-            .and_then(|v| v.into_iter().find(|e| e.is_admin))
-    {
-        out.push((
-            format!("{} (sandbox administrator)", admin.full_name()),
-            admin,
-        ));
+/// Whom a JWT signs in, in words for the page.
+fn owner_label(o: &JwtOwner) -> String {
+    match o {
+        JwtOwner::Own(e) => format!("{} (your account)", e.full_name()),
+        JwtOwner::SandboxAdmin(e) => format!("{} (sandbox administrator)", e.full_name()),
     }
-    out
 }
 
 async fn jwt_view(
@@ -1305,29 +1259,28 @@ async fn jwt_view(
     errors: &Errors,
     status: StatusCode,
 ) -> Response {
-    let owners = jwt_owners(st, d).await;
+    let found = async {
+        let owners = st.platform().jwt_owners(&d.ext).await?;
+        Ok::<_, Error>((owners, st.platform().jwts_of_developer(&d.ext).await?))
+    };
+    let (owners, jwts) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure_page(e),
+    };
     let mut rows = String::new();
-    for (label, owner) in &owners {
-        for j in st
-            .store()
-            .platform()
-            .jwts_of(owner.id)
-            .await
-            .unwrap_or_default()
-        {
-            rows.push_str(&format!(
+    for (owner, j) in &jwts {
+        rows.push_str(&format!(
                 "<tr><td><strong>{}</strong><br><span class=\"hint\">{}</span></td><td>{}</td><td>{}</td><td>{}</td>\
                  <td><form method=\"post\" action=\"/console/credentials/{}/revoke\" class=\"inline\">{}\
                  <button class=\"btn danger small\" type=\"submit\">Revoke</button></form></td></tr>",
                 esc(&j.label),
-                esc(label),
+                esc(&owner_label(owner)),
                 j.client_ids.as_ref().map(|v| esc(&v.join(", "))).unwrap_or_else(|| "Any app".into()),
                 when(j.created),
                 j.expires.map(when).unwrap_or_else(|| "Never".into()),
                 j.id,
                 csrf_field(&d.csrf),
             ));
-        }
     }
     let created = created
         .map(|jwt| {
@@ -1340,7 +1293,13 @@ async fn jwt_view(
         .unwrap_or_default();
     let options: String = owners
         .iter()
-        .map(|(label, e)| format!("<option value=\"{}\">{}</option>", e.id, esc(label)))
+        .map(|o| {
+            format!(
+                "<option value=\"{}\">{}</option>",
+                o.extension().id,
+                esc(&owner_label(o))
+            )
+        })
         .collect();
     let main = format!(
         "<div class=\"pagehead\"><div><h1>Credentials</h1><p class=\"sub\">JWT credentials sign you in to apps that use the JWT auth flow.</p></div></div>{created}\
@@ -1402,13 +1361,21 @@ async fn jwt_create(
         errors.add("label", "The form expired: submit it again.");
         return jwt_view(&st, &d, &headers, None, &errors, StatusCode::FORBIDDEN).await;
     }
-    let owners = jwt_owners(&st, &d).await;
+    let owners = match st.platform().jwt_owners(&d.ext).await {
+        Ok(owners) => owners,
+        Err(e) => return failure_page(e),
+    };
     let owner = form
         .get("owner")
-        .and_then(|o| owners.iter().find(|(_, e)| e.id.to_string() == o))
-        .map(|(_, e)| e.clone())
+        .and_then(|o| {
+            owners
+                .iter()
+                .map(JwtOwner::extension)
+                .find(|e| e.id.to_string() == o)
+        })
+        .cloned()
         .unwrap_or_else(|| d.ext.clone());
-    let ids = ops::split_list(form.get("clientIds").unwrap_or(""));
+    let ids = split_list(form.get("clientIds").unwrap_or(""));
     let days = match form
         .get("expiresInDays")
         .map(str::trim)
@@ -1421,16 +1388,12 @@ async fn jwt_create(
         },
     };
     let base = base_url(&st, &headers);
-    match ops::create_jwt(
-        &st,
-        &owner,
-        form.get("label").unwrap_or(""),
-        (!ids.is_empty()).then_some(ids),
-        days,
-        &base,
-    )
-    .await
-    {
+    let jwt_form = JwtForm {
+        label: form.get("label").unwrap_or("").to_string(),
+        client_ids: (!ids.is_empty()).then_some(ids),
+        expires_in_days: days,
+    };
+    match st.platform().create_jwt(&owner, &jwt_form, &base).await {
         Ok((_, jwt)) => {
             jwt_view(
                 &st,
@@ -1442,7 +1405,12 @@ async fn jwt_create(
             )
             .await
         }
-        Err(e) => jwt_view(&st, &d, &headers, None, &e, StatusCode::BAD_REQUEST).await,
+        Err(e) => match Errors::of(&e) {
+            Some(errors) => {
+                jwt_view(&st, &d, &headers, None, &errors, StatusCode::BAD_REQUEST).await
+            }
+            None => failure_page(e),
+        },
     }
 }
 
@@ -1457,488 +1425,11 @@ async fn jwt_revoke(
         Err(r) => return r,
     };
     if csrf_ok(&headers, &form) {
-        for (_, owner) in jwt_owners(&st, &d).await {
-            if st
-                .store()
-                .platform()
-                .revoke_jwt(owner.id, jid)
-                .await
-                .unwrap_or(false)
-            {
-                break;
-            }
+        match st.platform().revoke_jwt(&d.ext, jid).await {
+            // One that is not (or no longer) theirs: the list shows what there is.
+            Ok(()) | Err(Error::NotFound(_)) => {}
+            Err(e) => return failure_page(e),
         }
     }
     see_other("/console/credentials", vec![])
-}
-
-// --------------------------------------------------------------------------------- JSON API
-
-async fn api_dev(st: &AppState, headers: &HeaderMap) -> Result<Extension, Response> {
-    if !same_origin(headers) {
-        return Err(api_error(Error::forbidden(
-            "Cross-site requests are not allowed",
-        )));
-    }
-    signed_in(st, headers, SessionRealm::Console, true)
-        .await
-        .ok_or_else(|| api_error(Error::Unauthenticated(AuthFailure::Missing)))
-}
-
-pub fn app_json(r: &AppRecord) -> Value {
-    json!({
-        "clientId": r.app.client_id,
-        "name": r.app.name,
-        "type": if r.app.kind == AppKind::Bot { "Bot" } else { "RestApi" },
-        "clientType": if r.app.public_client { "ClientSide" } else { "ServerSide" },
-        "description": r.details.description,
-        "contactEmail": r.details.contact_email,
-        "environment": r.details.stage.as_str(),
-        "publicBot": r.details.public_bot,
-        "grants": r.app.grants.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
-        "permissions": r.app.permissions.iter().map(|p| p.api_name()).collect::<Vec<_>>(),
-        "redirectUris": r.app.redirect_uris,
-        "accessTokenTtl": r.app.access_ttl_secs,
-        "refreshTokenTtl": r.app.refresh_ttl_secs,
-        "creationTime": r.details.created.to_rfc3339(),
-    })
-}
-
-/// `POST …/session` bodies: `{login, extension?, password}` (JSON) or the same as a form.
-pub async fn api_session(
-    st: &AppState,
-    peer: &str,
-    headers: &HeaderMap,
-    form: &Params,
-    realm: SessionRealm,
-) -> Response {
-    let result = verify_sign_in(
-        st,
-        peer,
-        form.get("login").unwrap_or(""),
-        form.get("extension"),
-        form.get("password").unwrap_or(""),
-    )
-    .await;
-    let ext = match result {
-        Ok(e) => e,
-        Err(SignInError::Throttled(secs)) => {
-            return api_error(Error::RateLimited {
-                group: "Auth",
-                retry_after_secs: secs,
-            });
-        }
-        Err(e) => {
-            return api_error(Error::oauth(
-                openglip_domain::error::OAuthError::InvalidGrant,
-                "OAU-140",
-                e.message(),
-            ));
-        }
-    };
-    if realm == SessionRealm::Account && !ext.is_admin {
-        return api_error(Error::forbidden(
-            "Only administrators can use the admin API",
-        ));
-    }
-    match start_session(st, headers, realm, &ext).await {
-        Ok((token, _)) => Json(json!({
-            "token": token,
-            "expiresIn": SESSION_TTL_SECS,
-            "extensionId": ext.id.to_string(),
-            "accountId": ext.account_id.to_string(),
-            "name": ext.full_name(),
-        }))
-        .into_response(),
-        Err(e) => api_error(e),
-    }
-}
-
-async fn api_signin(
-    State(st): State<AppState>,
-    Peer(peer): Peer,
-    headers: HeaderMap,
-    FormBody(form): FormBody,
-) -> Response {
-    api_session(&st, &peer, &headers, &form, SessionRealm::Console).await
-}
-
-async fn api_signout(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    end_session(&st, &headers, SessionRealm::Console).await;
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn api_apps(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let d = match api_dev(&st, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    match st.store().platform().apps_of_developer(d.id).await {
-        Ok(apps) => {
-            Json(json!({"records": apps.iter().map(app_json).collect::<Vec<_>>()})).into_response()
-        }
-        Err(e) => api_error(e),
-    }
-}
-
-fn json_form(v: &Value) -> AppForm {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let list = |k: &str| -> Vec<String> {
-        v.get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let grants = list("grants");
-    let has = |g: &str| grants.iter().any(|x| x == g);
-    AppForm {
-        kind: if s("type") == "Bot" {
-            AppKind::Bot
-        } else {
-            AppKind::Rest
-        },
-        name: s("name"),
-        description: s("description"),
-        contact_email: s("contactEmail"),
-        client_type: if s("clientType") == "ClientSide" {
-            ClientType::ClientSide
-        } else {
-            ClientType::ServerSide
-        },
-        auth_code: grants.is_empty() || has("authorization_code"),
-        jwt: has(GrantType::JwtBearer.as_str()),
-        password: has("password"),
-        refresh_tokens: grants.is_empty() || has("refresh_token"),
-        redirect_uris: list("redirectUris"),
-        permissions: list("permissions"),
-        public_bot: v.get("publicBot").and_then(Value::as_bool).unwrap_or(false),
-        access_ttl_secs: v.get("accessTokenTtl").and_then(Value::as_i64),
-        refresh_ttl_secs: v.get("refreshTokenTtl").and_then(Value::as_i64),
-    }
-}
-
-async fn api_create_app(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    crate::extract::JsonBody(v): crate::extract::JsonBody<Value>,
-) -> Response {
-    let d = match api_dev(&st, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    match ops::create_app(&st, &d, &json_form(&v)).await {
-        Ok((r, secret)) => {
-            let mut body = app_json(&r);
-            body["clientSecret"] = json!(secret);
-            body["sandboxAccountId"] = json!(
-                st.store()
-                    .platform()
-                    .sandbox_of(d.id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|a| a.id.to_string())
-            );
-            (StatusCode::CREATED, Json(body)).into_response()
-        }
-        Err(errors) => api_form_error(&errors),
-    }
-}
-
-async fn api_my_app(
-    st: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-) -> Result<(Extension, AppRecord), Response> {
-    let d = api_dev(st, headers).await?;
-    let r = ops::developer_app(st, &d, id).await.map_err(api_error)?;
-    Ok((d, r))
-}
-
-async fn api_app(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    match api_my_app(&st, &headers, &id).await {
-        Ok((_, r)) => Json(app_json(&r)).into_response(),
-        Err(resp) => resp,
-    }
-}
-
-async fn api_rotate(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let (d, r) = match api_my_app(&st, &headers, &id).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
-    match ops::rotate_secret(&st, &d, &r).await {
-        Ok(secret) => {
-            Json(json!({"clientId": r.app.client_id, "clientSecret": secret})).into_response()
-        }
-        Err(e) => api_error(e),
-    }
-}
-
-fn requirements_json(reqs: &[crate::usage::Requirement]) -> Value {
-    json!(
-        reqs.iter()
-            .map(|q| json!({"requirement": q.text, "met": q.met}))
-            .collect::<Vec<_>>()
-    )
-}
-
-async fn api_usage(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let (_, r) = match api_my_app(&st, &headers, &id).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
-    let reqs = match ops::graduation_report(&st, &r).await {
-        Ok(q) => q,
-        Err(e) => return api_error(e),
-    };
-    let usage = st
-        .store()
-        .platform()
-        .usage(r.app.id)
-        .await
-        .unwrap_or_default();
-    Json(json!({
-        "records": usage.iter().map(|u| json!({"group": u.group, "calls": u.calls, "errors": u.errors, "lastCallTime": u.last_call.to_rfc3339()})).collect::<Vec<_>>(),
-        "environment": r.details.stage.as_str(),
-        "requirements": requirements_json(&reqs),
-    }))
-    .into_response()
-}
-
-async fn api_production(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let (_, r) = match api_my_app(&st, &headers, &id).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
-    match ops::apply_for_production(&st, &r).await {
-        Ok(reqs) => {
-            let ok = reqs.iter().all(|q| q.met) || r.details.stage == Environment::Production;
-            let body = json!({
-                "environment": if ok { "Production" } else { "Sandbox" },
-                "admitted": ok,
-                "requirements": requirements_json(&reqs),
-            });
-            (
-                if ok {
-                    StatusCode::OK
-                } else {
-                    StatusCode::CONFLICT
-                },
-                Json(body),
-            )
-                .into_response()
-        }
-        Err(e) => api_error(e),
-    }
-}
-
-async fn api_install(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let (d, r) = match api_my_app(&st, &headers, &id).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
-    if r.app.kind != AppKind::Bot {
-        return api_error(Error::invalid_because("clientId", "Not a bot app"));
-    }
-    let (csrf, cookies) = (String::new(), vec![]);
-    let dv = Dev {
-        ext: d.clone(),
-        csrf,
-        cookies,
-    };
-    let Some(account) = bot_target(&st, &dv, &r).await else {
-        return api_error(Error::invalid_because(
-            "accountId",
-            "There is no account to add the bot to (set up the sandbox first)",
-        ));
-    };
-    let by = installer(&st, &dv, account).await;
-    match ops::install_bot(&st, &r, account, &by, true).await {
-        Ok(done) => (
-            StatusCode::CREATED,
-            Json(json!({
-                "extensionId": done.install.extension.id.to_string(),
-                "accountId": done.install.account_id.to_string(),
-                "tokenDelivered": matches!(done.delivery, Some(Ok(()))),
-                "deliveryError": done.delivery.and_then(|d| d.err()),
-            })),
-        )
-            .into_response(),
-        Err(e) => api_error(e),
-    }
-}
-
-async fn api_sandbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let d = match api_dev(&st, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    match st.store().platform().sandbox_of(d.id).await {
-        Ok(Some(a)) => Json(json!({"accountId": a.id.to_string(), "name": a.name, "mainNumber": a.main_number, "adminExtensionNumber": "101"})).into_response(),
-        Ok(None) => api_error(Error::not_found("sandbox")),
-        Err(e) => api_error(e),
-    }
-}
-
-async fn api_sandbox_create(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    crate::extract::JsonBody(v): crate::extract::JsonBody<Value>,
-) -> Response {
-    let d = match api_dev(&st, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let pw = v.get("password").and_then(Value::as_str).unwrap_or("");
-    match ops::create_sandbox(&st, &d, pw).await {
-        Ok((a, admin)) => (
-            StatusCode::CREATED,
-            Json(json!({"accountId": a.id.to_string(), "name": a.name, "mainNumber": a.main_number,
-                        "adminExtensionId": admin.id.to_string(), "adminExtensionNumber": admin.extension_number})),
-        )
-            .into_response(),
-        Err(errors) => api_form_error(&errors),
-    }
-}
-
-fn jwt_json(j: &JwtCredential) -> Value {
-    json!({
-        "id": j.id.to_string(),
-        "label": j.label,
-        "ownerId": j.owner.to_string(),
-        "clientIds": j.client_ids,
-        "creationTime": j.created.to_rfc3339(),
-        "expirationTime": j.expires.map(|e| e.to_rfc3339()),
-    })
-}
-
-async fn api_jwts(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let d = match api_dev(&st, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let dv = Dev {
-        ext: d,
-        csrf: String::new(),
-        cookies: vec![],
-    };
-    let mut out = Vec::new();
-    for (_, owner) in jwt_owners(&st, &dv).await {
-        for j in st
-            .store()
-            .platform()
-            .jwts_of(owner.id)
-            .await
-            .unwrap_or_default()
-        {
-            out.push(jwt_json(&j));
-        }
-    }
-    Json(json!({"records": out})).into_response()
-}
-
-async fn api_jwt_create(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    crate::extract::JsonBody(v): crate::extract::JsonBody<Value>,
-) -> Response {
-    let d = match api_dev(&st, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let dv = Dev {
-        ext: d.clone(),
-        csrf: String::new(),
-        cookies: vec![],
-    };
-    let owner = match v.get("ownerId").and_then(Value::as_str) {
-        None => d.clone(),
-        Some(o) => match jwt_owners(&st, &dv)
-            .await
-            .into_iter()
-            .find(|(_, e)| e.id.to_string() == o)
-        {
-            Some((_, e)) => e,
-            None => return api_error(Error::not_found("ownerId")),
-        },
-    };
-    let ids = v.get("clientIds").and_then(Value::as_array).map(|a| {
-        a.iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    });
-    let days = v.get("expiresInDays").and_then(Value::as_i64);
-    let base = base_url(&st, &headers);
-    match ops::create_jwt(
-        &st,
-        &owner,
-        v.get("label").and_then(Value::as_str).unwrap_or(""),
-        ids,
-        days,
-        &base,
-    )
-    .await
-    {
-        Ok((cred, jwt)) => {
-            let mut body = jwt_json(&cred);
-            body["jwt"] = json!(jwt);
-            (StatusCode::CREATED, Json(body)).into_response()
-        }
-        Err(errors) => api_form_error(&errors),
-    }
-}
-
-async fn api_jwt_revoke(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(jid): Path<i64>,
-) -> Response {
-    let d = match api_dev(&st, &headers).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let dv = Dev {
-        ext: d,
-        csrf: String::new(),
-        cookies: vec![],
-    };
-    for (_, owner) in jwt_owners(&st, &dv).await {
-        if st
-            .store()
-            .platform()
-            .revoke_jwt(owner.id, jid)
-            .await
-            .unwrap_or(false)
-        {
-            return StatusCode::NO_CONTENT.into_response();
-        }
-    }
-    api_error(Error::not_found("jwtId"))
 }

@@ -1,98 +1,51 @@
 //! The web pages: the sign-in and Access Request pages of the authorization server
-//! (`authorize`), the developer console (`console`) and the account admin portal (`portal`),
-//! with their JSON APIs. Server-rendered HTML, written by hand with [`esc`]; one embedded
-//! stylesheet and a few lines of script, served from `/assets/`.
+//! (`authorize`), the developer console (`console`) and the account admin portal (`portal`;
+//! their JSON APIs are `api`'s, behind the gate), and the web client (`client`). Server-rendered
+//! HTML, written by hand with [`esc`]; one embedded stylesheet and a few lines of script, served
+//! from `/assets/`.
 //!
-//! Shared here: the page chrome, cookies, web sessions (the cookie holds a random id, the store
-//! its SHA-256), CSRF tokens (double-submit: a cookie and a hidden field that must match, plus an
-//! `Origin` check), and the sign-in throttle (failed attempts per login and per client address).
+//! Shared here: the page chrome, cookies, web sessions (the cookie holds the platform's session
+//! token), CSRF tokens (double-submit: a cookie and a hidden field that must match, plus an
+//! `Origin` check), the one sign-in flow, and error pages. The rules (sign-in check and its
+//! throttle, sessions, apps, people, bots) are the platform's (`AppState::platform`).
 
 pub mod authorize;
 pub mod client;
 pub mod console;
 pub mod portal;
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use axum::Router;
-use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use openglip_domain::platform::{SessionRealm, WebSession};
+use openglip_domain::events::Generation;
+use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
-use subtle::ConstantTimeEq;
+use openglip_platform::sessions::SESSION_TTL_SECS;
 
 use crate::AppState;
-use crate::auth::now;
+pub use crate::auth::{ACCOUNT_COOKIE, CONSOLE_COOKIE, cookie, cookie_name};
 use crate::extract::Params;
+pub use crate::extract::Peer;
 use crate::secrets;
 
-const CSS: &str = include_str!("assets/openglip.css");
-const JS: &str = include_str!("assets/openglip.js");
-
-/// How long a browser stays signed in.
-pub const SESSION_TTL_SECS: i64 = 12 * 3600;
-pub const ACCOUNT_COOKIE: &str = "og_session";
-pub const CONSOLE_COOKIE: &str = "og_console";
 const CSRF_COOKIE: &str = "og_csrf";
 
-/// The routes of the pages and their JSON APIs (merged into the main router; they are not
-/// RingCentral API operations, so they are not in the operation table).
+/// The routes of the pages (merged into the main router; they are not API operations, so they
+/// are not in the operation table).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/assets/openglip.css", get(css))
-        .route("/assets/openglip.js", get(js))
+        // The stylesheet and script every page loads come from the page kit.
+        .merge(openglip_webkit::assets::routes())
         .merge(authorize::routes())
         .merge(console::routes())
         .merge(portal::routes())
         .merge(client::routes())
 }
 
-async fn css(headers: HeaderMap) -> Response {
-    asset(&headers, "text/css; charset=utf-8", CSS)
-}
-
-async fn js(headers: HeaderMap) -> Response {
-    asset(&headers, "text/javascript; charset=utf-8", JS)
-}
-
 /// An embedded stylesheet or script. They change with the server, so browsers keep them but ask
 /// each time (`no-cache` with an `ETag`): 304 Not Modified until the server is upgraded.
 pub fn asset(headers: &HeaderMap, ct: &'static str, body: &'static str) -> Response {
-    static TAGS: std::sync::LazyLock<Mutex<HashMap<usize, HeaderValue>>> =
-        std::sync::LazyLock::new(Default::default);
-    let tag = TAGS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(body.as_ptr() as usize)
-        .or_insert_with(|| {
-            let d = secrets::hash_token(body);
-            let hex: String = d[..8].iter().map(|b| format!("{b:02x}")).collect();
-            HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
-        })
-        .clone();
-    let fresh = headers.get(header::IF_NONE_MATCH).is_some_and(|v| {
-        v.as_bytes()
-            .split(|b| *b == b',')
-            .any(|t| t.trim_ascii() == tag.as_bytes())
-    });
-    let mut resp = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        ([(header::CONTENT_TYPE, ct)], body).into_response()
-    };
-    let h = resp.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::ETAG, tag);
-    resp
+    openglip_webkit::assets::asset(headers, ct, body.as_bytes())
 }
 
 // ------------------------------------------------------------------------------------ HTML
@@ -329,24 +282,54 @@ impl Errors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    /// A domain error as a form error on the field it names (or on `fallback`).
+    /// The fields a domain error is about, each with its message, to show in place; `None` when
+    /// it is not about what was entered (see [`failure_page`]).
+    pub fn of(e: &Error) -> Option<Errors> {
+        e.fields()
+            .map(|fields| Errors(fields.into_iter().map(|f| (f.name, f.message)).collect()))
+    }
+    /// Any domain error as form errors: its fields, or one message on the parameter it names
+    /// (or on `fallback`).
     pub fn from_error(e: &Error, fallback: &str) -> Errors {
-        let mut out = Errors::default();
-        let field = e.parameter_name().unwrap_or(fallback).to_string();
-        out.add(&field, error_message(e));
-        out
+        Errors::of(e).unwrap_or_else(|| {
+            let mut out = Errors::default();
+            let name = crate::error::parameter_in(e, Generation::Current);
+            out.add(name.unwrap_or(fallback), error_message(e));
+            out
+        })
     }
 }
 
 /// A domain error in words for a person (internal details are not shown).
 pub fn error_message(e: &Error) -> String {
     match e {
-        Error::InvalidParameter {
-            detail: Some(d), ..
-        } => d.clone(),
-        Error::Internal(_) => "Something went wrong. Please try again.".into(),
-        other => other.to_string(),
+        Error::Internal(_) | Error::Unavailable => "Something went wrong. Please try again.".into(),
+        other => crate::error::message(other),
     }
+}
+
+/// An error of a JSON answer of the pages (the web client's `fetch`es): RingCentral's body.
+pub fn api_error(e: Error) -> Response {
+    crate::error::ApiError(e).into_response()
+}
+
+/// The page for an error a form cannot fix: not found, forbidden, the store failing (logged,
+/// 500 or 503, never shown as an empty page). Its status is the API's for the same error.
+pub fn failure_page(e: Error) -> Response {
+    let (status, _) = crate::error::status_and_code(&e);
+    if status.is_server_error() {
+        tracing::error!(error = %e, "a page failed");
+        return error_page(
+            status,
+            "Something went wrong",
+            "The server could not do this just now. Please try again in a moment.",
+        );
+    }
+    let message = match &e {
+        Error::NotFound(_) => "There is nothing here, or it is not yours to see.".into(),
+        other => error_message(other),
+    };
+    error_page(status, "This did not work", &message)
 }
 
 /// The card of the sign-in, consent, activation, error and offline pages: the brand, then
@@ -363,17 +346,6 @@ pub fn notice(kind: &str, html_text: &str) -> String {
 }
 
 // --------------------------------------------------------------------------------- cookies
-
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
 
 fn secure(st: &AppState) -> bool {
     st.config()
@@ -421,20 +393,17 @@ pub fn csrf_ok(headers: &HeaderMap, form: &Params) -> bool {
     let Some(field) = form.get("_csrf") else {
         return false;
     };
-    let same: bool = cookie_token.as_bytes().ct_eq(field.as_bytes()).into();
-    if !same || cookie_token.is_empty() {
+    if cookie_token.is_empty() || !secrets::same(&cookie_token, field) {
         return false;
     }
     same_origin(headers)
 }
 
-/// Whether a request that says where it comes from (`Origin`) comes from this host. The JSON
-/// APIs require it of requests authenticated by cookie (bearer-authenticated ones carry no
-/// ambient credentials).
+/// Whether a page's request that says where it comes from (`Origin`) comes from this host.
+/// Browsers send `Origin: null` with the forms of pages under `Referrer-Policy: no-referrer`
+/// (ours), so for pages `null` passes: their CSRF token is what proves them ours. (The JSON
+/// APIs, which have no such token, refuse `null`: `auth::from_this_host`.)
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    if headers.contains_key(header::AUTHORIZATION) {
-        return true;
-    }
     match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         Some(origin) if origin != "null" => {
             let host = headers
@@ -450,37 +419,21 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 
 // -------------------------------------------------------------------------------- sessions
 
-fn cookie_name(realm: SessionRealm) -> &'static str {
-    match realm {
-        SessionRealm::Account => ACCOUNT_COOKIE,
-        SessionRealm::Console => CONSOLE_COOKIE,
-    }
-}
-
-/// The raw session token of a request: the realm's cookie, or (JSON APIs)
-/// `Authorization: Bearer`.
-fn session_token(headers: &HeaderMap, realm: SessionRealm, bearer: bool) -> Option<String> {
-    if bearer && let Ok(t) = crate::auth::bearer(headers) {
-        return Some(t.to_string());
-    }
+/// The session token a browser holds in a realm (its cookie).
+fn session_cookie(headers: &HeaderMap, realm: SessionRealm) -> Option<String> {
     cookie(headers, cookie_name(realm)).filter(|t| secrets::looks_like_token(t))
 }
 
-/// The signed-in extension of a request (an enabled one), if any.
+/// The person signed in to this realm in this browser (an enabled one), if any.
 pub async fn signed_in(
     st: &AppState,
     headers: &HeaderMap,
     realm: SessionRealm,
-    bearer: bool,
-) -> Option<Extension> {
-    let token = session_token(headers, realm, bearer)?;
-    let (session, ext) = st
-        .store()
-        .platform()
-        .session(secrets::hash_token(&token), now())
-        .await
-        .ok()??;
-    (session.realm == realm && ext.status == ExtensionStatus::Enabled).then_some(ext)
+) -> Result<Option<Extension>> {
+    match session_cookie(headers, realm) {
+        Some(token) => st.platform().session(realm, &token).await,
+        None => Ok(None),
+    }
 }
 
 /// Starts a session; returns the token and the cookie that carries it. A session the browser
@@ -491,251 +444,36 @@ pub async fn start_session(
     realm: SessionRealm,
     ext: &Extension,
 ) -> Result<(String, HeaderValue)> {
-    if let Some(old) = session_token(headers, realm, false) {
-        st.store()
-            .platform()
-            .delete_session(secrets::hash_token(&old))
-            .await?;
-    }
-    let token = secrets::new_token();
-    let t = now();
-    st.store()
+    let old = session_cookie(headers, realm);
+    let token = st
         .platform()
-        .create_session(WebSession {
-            id_hash: secrets::hash_token(&token),
-            realm,
-            extension_id: ext.id,
-            created: t,
-            expires: t.plus_seconds(SESSION_TTL_SECS),
-        })
+        .start_session(realm, ext, old.as_deref())
         .await?;
     let c = set_cookie(st, cookie_name(realm), &token, SESSION_TTL_SECS);
     Ok((token, c))
 }
 
-/// Ends the session of the realm; returns the cookie that clears it.
-pub async fn end_session(st: &AppState, headers: &HeaderMap, realm: SessionRealm) -> HeaderValue {
-    if let Some(old) = session_token(headers, realm, true) {
-        let _ = st
-            .store()
-            .platform()
-            .delete_session(secrets::hash_token(&old))
-            .await;
-    }
-    set_cookie(st, cookie_name(realm), "", 0)
-}
-
-// ------------------------------------------------------------------- sign-in and throttling
-
-/// Failed sign-ins are counted per login and per client address; past the limit, sign-in is
-/// refused for a while without checking the password (brute-force protection, RFC 9700 §4.x).
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-/// Failures allowed per login, and per address, in a window.
-pub const MAX_FAILURES_PER_LOGIN: u32 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: u32 = 30;
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle {
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl LoginThrottle {
-    fn keys(login: &str, peer: &str) -> [(String, u32); 2] {
-        [
-            (
-                format!("login:{}", login.trim().to_lowercase()),
-                MAX_FAILURES_PER_LOGIN,
-            ),
-            (format!("addr:{peer}"), MAX_FAILURES_PER_ADDRESS),
-        ]
-    }
-    /// Seconds until sign-in is allowed again, if it is blocked now.
-    pub fn blocked(&self, login: &str, peer: &str) -> Option<u64> {
-        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        Self::keys(login, peer)
-            .iter()
-            .filter_map(|(k, max)| {
-                let (n, since) = map.get(k)?;
-                let left = THROTTLE_WINDOW.checked_sub(since.elapsed())?;
-                (*n >= *max).then_some(left.as_secs().max(1))
-            })
-            .max()
-    }
-    pub fn failed(&self, login: &str, peer: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < THROTTLE_WINDOW);
-        }
-        for (k, _) in Self::keys(login, peer) {
-            let e = map.entry(k).or_insert((0, Instant::now()));
-            if e.1.elapsed() >= THROTTLE_WINDOW {
-                *e = (0, Instant::now());
-            }
-            e.0 += 1;
-        }
-    }
-    pub fn succeeded(&self, login: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&format!("login:{}", login.trim().to_lowercase()));
-    }
-}
-
-/// The client's address (for throttling), as an extractor.
-pub struct Peer(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> std::result::Result<Self, Self::Rejection> {
-        Ok(Peer(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_default(),
-        ))
-    }
-}
-
-/// Why a sign-in failed, in words for the form.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SignInError {
-    Missing,
-    Invalid,
-    NotActivated,
-    Disabled,
-    Throttled(u64),
-}
-
-impl SignInError {
-    /// The status of the page that shows it: 429 when throttled, else 400.
-    pub fn status(&self) -> StatusCode {
-        if matches!(self, SignInError::Throttled(_)) {
-            StatusCode::TOO_MANY_REQUESTS
-        } else {
-            StatusCode::BAD_REQUEST
-        }
-    }
-
-    pub fn message(&self) -> String {
-        match self {
-            SignInError::Missing => "Enter your email or phone number and your password.".into(),
-            SignInError::Invalid => "The login or password is incorrect.".into(),
-            SignInError::NotActivated => {
-                "This user is not activated yet: use the activation link from your administrator."
-                    .into()
-            }
-            SignInError::Disabled => "This user is disabled. Contact your administrator.".into(),
-            SignInError::Throttled(secs) => format!(
-                "Too many failed attempts. Try again in {} minute{}.",
-                secs.div_ceil(60),
-                if secs.div_ceil(60) == 1 { "" } else { "s" }
-            ),
-        }
-    }
-}
-
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| secrets::hash_password("openglip-timing-equaliser"));
-
-/// Checks a login (email, `number*ext`, or a number with an extension field) and password.
-pub async fn verify_sign_in(
+/// Ends the browser's session of the realm; returns the cookie that clears it.
+pub async fn end_session(
     st: &AppState,
-    peer: &str,
-    login: &str,
-    extension: Option<&str>,
-    password: &str,
-) -> std::result::Result<Extension, SignInError> {
-    let login = login.trim();
-    if login.is_empty() || password.is_empty() {
-        return Err(SignInError::Missing);
+    headers: &HeaderMap,
+    realm: SessionRealm,
+) -> Result<HeaderValue> {
+    if let Some(old) = session_cookie(headers, realm) {
+        st.platform().end_session(&old).await?;
     }
-    let throttle = &st.0.web.throttle;
-    if let Some(secs) = throttle.blocked(login, peer) {
-        return Err(SignInError::Throttled(secs));
-    }
-    let creds = st
-        .store()
-        .credentials(
-            login.to_string(),
-            extension
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .map(str::to_string),
-        )
-        .await
-        .ok()
-        .flatten();
-    let (hash, ext) = match creds {
-        Some(c) => (c.password_hash, Some(c.extension)),
-        None => (None, None),
-    };
-    let ok = secrets::verify_password_async(
-        password.to_string(),
-        hash.clone().unwrap_or_else(|| DUMMY_HASH.clone()),
-    )
-    .await
-        && hash.is_some();
-    let Some(ext) = ext.filter(|_| ok) else {
-        throttle.failed(login, peer);
-        return Err(SignInError::Invalid);
-    };
-    throttle.succeeded(login);
-    match ext.status {
-        ExtensionStatus::Enabled => Ok(ext),
-        ExtensionStatus::NotActivated => Err(SignInError::NotActivated),
-        ExtensionStatus::Disabled => Err(SignInError::Disabled),
-        ExtensionStatus::Removed => Err(SignInError::Invalid),
-    }
+    Ok(set_cookie(st, cookie_name(realm), "", 0))
 }
 
-// ------------------------------------------------------------------------ state of the web
-
-/// A client secret just created or rotated, shown to the developer's session for a while (only
-/// its hash is stored).
-struct FreshSecret {
-    secret: String,
-    at: Instant,
-}
-
-/// How long a new client secret can be revealed in the console.
-pub const FRESH_SECRET_TTL: Duration = Duration::from_secs(15 * 60);
-
-#[derive(Default)]
-pub struct WebState {
-    pub throttle: LoginThrottle,
-    /// The web client app of each account (see `client`), once looked up.
-    pub web_apps: Mutex<HashMap<AccountId, (AppId, String)>>,
-    fresh: Mutex<HashMap<(ExtensionId, String), FreshSecret>>,
-}
-
-impl WebState {
-    pub fn keep_secret(&self, developer: ExtensionId, client_id: &str, secret: String) {
-        let mut m = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
-        m.retain(|_, f| f.at.elapsed() < FRESH_SECRET_TTL);
-        m.insert(
-            (developer, client_id.to_string()),
-            FreshSecret {
-                secret,
-                at: Instant::now(),
-            },
-        );
-    }
-    pub fn fresh_secret(&self, developer: ExtensionId, client_id: &str) -> Option<String> {
-        let m = self.fresh.lock().unwrap_or_else(|e| e.into_inner());
-        m.get(&(developer, client_id.to_string()))
-            .filter(|f| f.at.elapsed() < FRESH_SECRET_TTL)
-            .map(|f| f.secret.clone())
+/// A sign-in failure in words for the form, and the status of the page that shows it (429
+/// when throttled); `None` when the store failed rather than the person.
+pub fn sign_in_failure(e: &Error) -> Option<(String, StatusCode)> {
+    match e {
+        Error::SignIn(f @ SignInFailure::Throttled { .. }) => {
+            Some((f.to_string(), StatusCode::TOO_MANY_REQUESTS))
+        }
+        Error::SignIn(f) => Some((f.to_string(), StatusCode::BAD_REQUEST)),
+        _ => None,
     }
 }
 
@@ -936,28 +674,30 @@ impl SignIn {
                 StatusCode::FORBIDDEN,
             );
         }
-        let checked = verify_sign_in(
-            st,
-            peer,
-            login,
-            Some(extension),
-            form.get("password").unwrap_or(""),
-        )
-        .await;
-        match checked {
-            Ok(ext) => {
-                if let Some(why) = (self.refuse)(&ext) {
-                    return fail(why, StatusCode::FORBIDDEN);
-                }
-                match start_session(st, headers, self.realm, &ext).await {
-                    Ok((_, c)) => see_other(&next, vec![c]),
-                    Err(_) => fail(
-                        "Sign-in failed. Try again.",
-                        StatusCode::SERVICE_UNAVAILABLE,
-                    ),
-                }
+        let checked = st
+            .platform()
+            .sign_in(
+                peer,
+                login,
+                Some(extension),
+                form.get("password").unwrap_or(""),
+            )
+            .await;
+        let ext = match checked {
+            Ok(ext) => ext,
+            Err(e) => {
+                return match sign_in_failure(&e) {
+                    Some((why, status)) => fail(&why, status),
+                    None => failure_page(e),
+                };
             }
-            Err(e) => fail(&e.message(), e.status()),
+        };
+        if let Some(why) = (self.refuse)(&ext) {
+            return fail(why, StatusCode::FORBIDDEN);
+        }
+        match start_session(st, headers, self.realm, &ext).await {
+            Ok((_, c)) => see_other(&next, vec![c]),
+            Err(e) => failure_page(e),
         }
     }
 }
@@ -966,21 +706,6 @@ impl SignIn {
 pub fn when(t: Timestamp) -> String {
     let s = t.to_rfc3339();
     format!("{} {} UTC", &s[..10], &s[11..16])
-}
-
-/// A JSON API error: RingCentral's error body.
-pub fn api_error(e: Error) -> Response {
-    crate::error::ApiError(e).into_response()
-}
-
-/// Form errors as a JSON API error (the first one, naming its field).
-pub fn api_form_error(errors: &Errors) -> Response {
-    let (field, msg) = errors
-        .0
-        .first()
-        .cloned()
-        .unwrap_or_else(|| ("body".into(), "Invalid request".into()));
-    api_error(Error::invalid_because(field, msg))
 }
 
 #[cfg(test)]
@@ -1002,18 +727,5 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example"), "/"), "/");
         assert_eq!(local_path(Some("/\\evil"), "/"), "/");
         assert_eq!(local_path(None, "/x"), "/x");
-    }
-
-    #[test]
-    fn throttle_blocks_after_repeated_failures() {
-        let t = LoginThrottle::default();
-        for _ in 0..MAX_FAILURES_PER_LOGIN {
-            assert!(t.blocked("a@b.c", "1").is_none());
-            t.failed("A@b.c", "1");
-        }
-        assert!(t.blocked("a@b.c", "2").is_some());
-        assert!(t.blocked("other@b.c", "2").is_none());
-        t.succeeded("a@b.c");
-        assert!(t.blocked("a@b.c", "2").is_none());
     }
 }

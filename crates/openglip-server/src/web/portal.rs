@@ -1,24 +1,23 @@
 //! The account admin portal (`/admin`): Users with Extension (list, search, Add User without a
 //! phone, user profile with Save & Enable, disable, admin role), Unassigned Extensions (add,
 //! assign), installed apps and bots (remove), the mail outbox; and the activation page
-//! (`/activate`) where a person added without a password sets one. `/admin/api/…` offers the
-//! same as JSON. Only administrators of an account sign in here; the session is the one the
-//! authorization pages use.
+//! (`/activate`) where a person added without a password sets one. The same as JSON is
+//! `api::portal`'s. Only administrators of an account sign in here; the session is the one the
+//! authorization pages use. The rules are the platform's; these pages show them.
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::response::Response;
+use axum::routing::{get, post};
 use openglip_domain::platform::*;
 use openglip_domain::*;
-use serde_json::{Value, json};
+use openglip_platform::people::{AddedUser, UserChanges, UserForm};
 
 use super::*;
 use crate::AppState;
 use crate::api::base_url;
-use crate::extract::{FormBody, JsonBody, Params};
-use crate::platform::{self as ops, UserForm};
+use crate::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,19 +37,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/apps/{client_id}/remove", post(remove_app))
         .route("/admin/outbox", get(outbox))
         .route("/activate", get(activate_page).post(activate))
-        // JSON API
-        .route("/admin/api/session", post(api_signin).delete(api_signout))
-        .route("/admin/api/users", get(api_users).post(api_add_user))
-        .route("/admin/api/users/{id}", get(api_user).patch(api_patch_user))
-        .route(
-            "/admin/api/unassigned",
-            get(api_unassigned).post(api_add_unassigned),
-        )
-        .route("/admin/api/unassigned/{number}", post(api_assign))
-        .route("/admin/api/apps", get(api_apps))
-        .route("/admin/api/bots/{id}", delete(api_remove_bot))
-        .route("/admin/api/apps/{client_id}", delete(api_remove_app))
-        .route("/admin/api/outbox", get(api_outbox))
 }
 
 struct Admin {
@@ -62,11 +48,15 @@ struct Admin {
 }
 
 async fn admin(st: &AppState, headers: &HeaderMap, path: &str) -> Result<Admin, Response> {
-    let Some(ext) = signed_in(st, headers, SessionRealm::Account, false).await else {
-        return Err(see_other(
-            &format!("/admin/signin?next={}", enc(path)),
-            vec![],
-        ));
+    let ext = match signed_in(st, headers, SessionRealm::Account).await {
+        Ok(Some(ext)) => ext,
+        Ok(None) => {
+            return Err(see_other(
+                &format!("/admin/signin?next={}", enc(path)),
+                vec![],
+            ));
+        }
+        Err(e) => return Err(failure_page(e)),
     };
     if !ext.is_admin {
         return Err(error_page(
@@ -76,24 +66,15 @@ async fn admin(st: &AppState, headers: &HeaderMap, path: &str) -> Result<Admin, 
         ));
     }
     let (csrf, cookies) = csrf(st, headers);
-    let env = st
-        .store()
+    let (account, env) = st
         .platform()
-        .account_environment(ext.account_id)
-        .await
-        .unwrap_or(Environment::Production);
-    let company = st
-        .store()
         .account(ext.account_id)
         .await
-        .ok()
-        .flatten()
-        .map(|a| a.name)
-        .unwrap_or_default();
+        .map_err(failure_page)?;
     Ok(Admin {
         ext,
         env,
-        company,
+        company: account.name,
         csrf,
         cookies,
     })
@@ -193,8 +174,10 @@ async fn signout(
     if !csrf_ok(&headers, &form) {
         return see_other("/admin/users", vec![]);
     }
-    let c = end_session(&st, &headers, SessionRealm::Account).await;
-    see_other("/admin/signin", vec![c])
+    match end_session(&st, &headers, SessionRealm::Account).await {
+        Ok(c) => see_other("/admin/signin", vec![c]),
+        Err(e) => failure_page(e),
+    }
 }
 
 // ------------------------------------------------------------------------------------ users
@@ -205,12 +188,10 @@ async fn users(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Res
         Err(r) => return r,
     };
     let search = p.get("search").unwrap_or("").to_string();
-    let list = st
-        .store()
-        .platform()
-        .account_extensions(a.ext.account_id, Some(search.clone()))
-        .await
-        .unwrap_or_default();
+    let list = match st.platform().users(&a.ext, Some(&search)).await {
+        Ok(list) => list,
+        Err(e) => return failure_page(e),
+    };
     let rows: String = list
         .iter()
         .map(|e| {
@@ -364,7 +345,7 @@ async fn new_user(State(st): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 /// The profile page after creating a user: with the activation link when there is one.
-async fn created_view(st: &AppState, a: &Admin, added: ops::AddedUser) -> Response {
+async fn created_view(st: &AppState, a: &Admin, added: AddedUser) -> Response {
     let msg = match &added.activation_link {
         Some(link) => notice(
             "ok",
@@ -416,9 +397,16 @@ async fn add_user(
             "Enter the password, or choose the activation email.",
         );
     } else {
-        match ops::add_user(&st, &a.ext, &f, &base_url(&st, &headers)).await {
+        match st
+            .platform()
+            .add_user(&a.ext, &f, &base_url(&st, &headers))
+            .await
+        {
             Ok(added) => return created_view(&st, &a, added).await,
-            Err(e) => errors = e,
+            Err(e) => match Errors::of(&e) {
+                Some(e) => errors = e,
+                None => return failure_page(e),
+            },
         }
     }
     let main = format!(
@@ -444,14 +432,21 @@ async fn add_user(
     )
 }
 
-async fn account_user(st: &AppState, a: &Admin, id: &str) -> Option<Extension> {
-    let id: i64 = id.parse().ok()?;
-    st.store()
-        .extension(ExtensionId(id))
-        .await
-        .ok()
-        .flatten()
-        .filter(|e| e.account_id == a.ext.account_id && e.status != ExtensionStatus::Removed)
+/// A person of the administrator's company, by the id in the path; the page when there is none.
+async fn account_user(st: &AppState, a: &Admin, id: &str) -> Result<Extension, Response> {
+    let not_found = || {
+        error_page(
+            StatusCode::NOT_FOUND,
+            "User not found",
+            "There is no such user in your company.",
+        )
+    };
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    match st.platform().account_user(&a.ext, ExtensionId(id)).await {
+        Ok(e) => Ok(e),
+        Err(Error::NotFound(_)) => Err(not_found()),
+        Err(e) => Err(failure_page(e)),
+    }
 }
 
 async fn profile_view(
@@ -544,40 +539,33 @@ async fn profile(
         Err(r) => return r,
     };
     match account_user(&st, &a, &id).await {
-        Some(e) => profile_view(&st, &a, &e, "", &Errors::default(), StatusCode::OK).await,
-        None => error_page(
-            StatusCode::NOT_FOUND,
-            "User not found",
-            "There is no such user in your company.",
-        ),
+        Ok(e) => profile_view(&st, &a, &e, "", &Errors::default(), StatusCode::OK).await,
+        Err(resp) => resp,
     }
 }
 
-/// Applies the profile form: names, e-mail, admin role, password, status.
+/// Applies the profile form (names, e-mail, admin role, password; or enable, disable, a new
+/// activation link); returns the person and what happened, in HTML for the notice.
 async fn apply_profile(
     st: &AppState,
     a: &Admin,
     e: &Extension,
     f: &Params,
     base: &str,
-) -> Result<(Extension, String), Errors> {
-    let mut errors = Errors::default();
-    let action = f.get("action").unwrap_or("save");
-    let mut patch = ExtensionPatch::default();
+) -> Result<(Extension, String)> {
+    let mut changes = UserChanges::default();
     let mut message = "Saved.".to_string();
-    match action {
+    match f.get("action").unwrap_or("save") {
         "disable" if e.id != a.ext.id => {
-            patch.status = Some(ExtensionStatus::Disabled);
+            changes.status = Some(ExtensionStatus::Disabled);
             message = "The user is disabled: they can no longer sign in, and their apps' tokens stop working.".into();
         }
         "enable" => {
-            patch.status = Some(ExtensionStatus::Enabled);
+            changes.status = Some(ExtensionStatus::Enabled);
             message = "The user is enabled.".into();
         }
         "resend" => {
-            let link = ops::send_activation(st, &a.ext, e, base)
-                .await
-                .map_err(|x| Errors::from_error(&x, "email"))?;
+            let link = st.platform().send_activation(&a.ext, e, base).await?;
             return Ok((
                 e.clone(),
                 format!(
@@ -588,49 +576,23 @@ async fn apply_profile(
         }
         _ => {
             if e.kind == ExtensionType::User {
-                let first = f.get("firstName").unwrap_or("").trim();
-                if first.is_empty() {
-                    errors.add("firstName", "Enter the first name.");
-                }
-                patch.first_name = Some(first.to_string());
-                patch.last_name = Some(f.get("lastName").unwrap_or("").trim().to_string());
-                let email = f.get("email").unwrap_or("").trim();
-                if !email.is_empty() {
-                    match validate::email("email", email) {
-                        Ok(v) => patch.email = Some(v),
-                        Err(_) => errors.add("email", "Enter a valid email address."),
-                    }
-                }
-                let pw = f.get("password").unwrap_or("");
-                if !pw.is_empty() {
-                    if pw.chars().count() < 8 {
-                        errors.add("password", "Use at least 8 characters.");
-                    } else {
-                        patch.password_hash =
-                            Some(crate::secrets::hash_password_async(pw.to_string()).await);
-                        if e.status == ExtensionStatus::NotActivated {
-                            patch.status = Some(ExtensionStatus::Enabled);
-                        }
-                    }
-                }
-                if e.status == ExtensionStatus::NotActivated && patch.password_hash.is_none() {
+                changes.first_name = Some(f.get("firstName").unwrap_or("").trim().to_string());
+                changes.last_name = Some(f.get("lastName").unwrap_or("").trim().to_string());
+                changes.email = f.get("email").map(str::to_string);
+                changes.password = f
+                    .get("password")
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string);
+                if e.status == ExtensionStatus::NotActivated && changes.password.is_none() {
                     message = "Saved. The user is enabled once they set a password with their activation link (or you set one here).".into();
                 }
             }
             if e.id != a.ext.id {
-                patch.is_admin = Some(f.get("admin").is_some());
+                changes.is_admin = Some(f.get("admin").is_some());
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let updated = st
-        .store()
-        .platform()
-        .update_extension(e.id, patch)
-        .await
-        .map_err(|x| Errors::from_error(&x, "firstName"))?;
+    let updated = st.platform().change_user(&a.ext, e, changes).await?;
     Ok((updated, esc(&message)))
 }
 
@@ -644,12 +606,9 @@ async fn save_profile(
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Some(e) = account_user(&st, &a, &id).await else {
-        return error_page(
-            StatusCode::NOT_FOUND,
-            "User not found",
-            "There is no such user in your company.",
-        );
+    let e = match account_user(&st, &a, &id).await {
+        Ok(e) => e,
+        Err(resp) => return resp,
     };
     if !csrf_ok(&headers, &form) {
         return profile_view(
@@ -674,17 +633,20 @@ async fn save_profile(
             )
             .await
         }
-        Err(errors) => {
-            profile_view(
-                &st,
-                &a,
-                &e,
-                &notice("bad", "Please correct the fields marked below."),
-                &errors,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
+        Err(err) => match Errors::of(&err) {
+            Some(errors) => {
+                profile_view(
+                    &st,
+                    &a,
+                    &e,
+                    &notice("bad", "Please correct the fields marked below."),
+                    &errors,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
+            None => failure_page(err),
+        },
     }
 }
 
@@ -699,12 +661,10 @@ async fn unassigned(State(st): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 async fn unassigned_view(st: &AppState, a: &Admin, message: &str) -> Response {
-    let list = st
-        .store()
-        .platform()
-        .unassigned_extensions(a.ext.account_id)
-        .await
-        .unwrap_or_default();
+    let list = match st.platform().unassigned_extensions(&a.ext).await {
+        Ok(list) => list,
+        Err(e) => return failure_page(e),
+    };
     let rows: String = list
         .iter()
         .map(|(n, t)| {
@@ -751,12 +711,7 @@ async fn add_unassigned(
     if !csrf_ok(&headers, &form) {
         return unassigned_view(&st, &a, &notice("bad", "The form expired: try again.")).await;
     }
-    match st
-        .store()
-        .platform()
-        .reserve_extension(a.ext.account_id)
-        .await
-    {
+    match st.platform().reserve_extension(&a.ext).await {
         Ok(n) => {
             unassigned_view(
                 &st,
@@ -768,18 +723,21 @@ async fn add_unassigned(
             )
             .await
         }
-        Err(e) => unassigned_view(&st, &a, &notice("bad", &esc(&e.to_string()))).await,
+        Err(e) => failure_page(e),
     }
 }
 
-async fn is_unassigned(st: &AppState, a: &Admin, number: &str) -> bool {
-    st.store()
-        .platform()
-        .unassigned_extensions(a.ext.account_id)
-        .await
-        .unwrap_or_default()
-        .iter()
-        .any(|(n, _)| n == number)
+/// Whether `number` is kept for someone; the page when it is not.
+async fn unassigned_number(st: &AppState, a: &Admin, number: &str) -> Result<(), Response> {
+    match st.platform().is_unassigned(&a.ext, number).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(error_page(
+            StatusCode::NOT_FOUND,
+            "Extension not found",
+            "There is no such unassigned extension.",
+        )),
+        Err(e) => Err(failure_page(e)),
+    }
 }
 
 async fn assign_page(
@@ -791,12 +749,8 @@ async fn assign_page(
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !is_unassigned(&st, &a, &number).await {
-        return error_page(
-            StatusCode::NOT_FOUND,
-            "Extension not found",
-            "There is no such unassigned extension.",
-        );
+    if let Err(resp) = unassigned_number(&st, &a, &number).await {
+        return resp;
     }
     let f = UserForm {
         extension_number: number.clone(),
@@ -831,12 +785,8 @@ async fn assign(
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !is_unassigned(&st, &a, &number).await {
-        return error_page(
-            StatusCode::NOT_FOUND,
-            "Extension not found",
-            "There is no such unassigned extension.",
-        );
+    if let Err(resp) = unassigned_number(&st, &a, &number).await {
+        return resp;
     }
     let mut f = user_form_of(&form);
     f.extension_number = number.clone();
@@ -850,9 +800,16 @@ async fn assign(
         );
     } else {
         // Adding the user releases the reservation.
-        match ops::add_user(&st, &a.ext, &f, &base_url(&st, &headers)).await {
+        match st
+            .platform()
+            .add_user(&a.ext, &f, &base_url(&st, &headers))
+            .await
+        {
             Ok(added) => return created_view(&st, &a, added).await,
-            Err(e) => errors = e,
+            Err(e) => match Errors::of(&e) {
+                Some(e) => errors = e,
+                None => return failure_page(e),
+            },
         }
     }
     let main = format!(
@@ -889,18 +846,14 @@ async fn apps(State(st): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 async fn apps_view(st: &AppState, a: &Admin, message: &str) -> Response {
-    let bots = st
-        .store()
-        .platform()
-        .bot_installs(a.ext.account_id)
-        .await
-        .unwrap_or_default();
-    let authorized = st
-        .store()
-        .platform()
-        .authorized_apps(a.ext.account_id)
-        .await
-        .unwrap_or_default();
+    let found = async {
+        let bots = st.platform().bot_installs(a.ext.account_id).await?;
+        Ok::<_, Error>((bots, st.platform().authorized_apps(&a.ext).await?))
+    };
+    let (bots, authorized) = match found.await {
+        Ok(found) => found,
+        Err(e) => return failure_page(e),
+    };
     let bot_rows: String = bots
         .iter()
         .map(|b| {
@@ -964,7 +917,11 @@ async fn remove_bot(
     if !csrf_ok(&headers, &form) {
         return apps_view(&st, &a, &notice("bad", "The form expired: try again.")).await;
     }
-    match ops::remove_bot(&st, a.ext.account_id, ExtensionId(id)).await {
+    match st
+        .platform()
+        .remove_bot(a.ext.account_id, ExtensionId(id))
+        .await
+    {
         Ok(b) => {
             apps_view(
                 &st,
@@ -976,7 +933,8 @@ async fn remove_bot(
             )
             .await
         }
-        Err(_) => apps_view(&st, &a, &notice("bad", "No such bot.")).await,
+        Err(Error::NotFound(_)) => apps_view(&st, &a, &notice("bad", "No such bot.")).await,
+        Err(e) => failure_page(e),
     }
 }
 
@@ -993,14 +951,8 @@ async fn remove_app(
     if !csrf_ok(&headers, &form) {
         return apps_view(&st, &a, &notice("bad", "The form expired: try again.")).await;
     }
-    match st.store().app_by_client_id(client_id).await {
-        Ok(Some(app)) => {
-            let n = st
-                .store()
-                .platform()
-                .revoke_app_in_account(app.id, a.ext.account_id)
-                .await
-                .unwrap_or(0);
+    match st.platform().remove_app(&a.ext, &client_id).await {
+        Ok((app, n)) => {
             apps_view(
                 &st,
                 &a,
@@ -1015,7 +967,8 @@ async fn remove_app(
             )
             .await
         }
-        _ => apps_view(&st, &a, &notice("bad", "No such app.")).await,
+        Err(Error::NotFound(_)) => apps_view(&st, &a, &notice("bad", "No such app.")).await,
+        Err(e) => failure_page(e),
     }
 }
 
@@ -1026,12 +979,10 @@ async fn outbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let mails = st
-        .store()
-        .platform()
-        .outbox(a.ext.account_id, 100)
-        .await
-        .unwrap_or_default();
+    let mails = match st.platform().outbox(&a.ext).await {
+        Ok(mails) => mails,
+        Err(e) => return failure_page(e),
+    };
     let items: String = mails
         .iter()
         .map(|m| {
@@ -1091,15 +1042,9 @@ fn activation_doc(token: &str, csrf_token: &str, ext: &Extension, errors: &Error
 
 async fn activate_page(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
     let token = p.get("token").unwrap_or("").to_string();
-    let ext = if crate::secrets::looks_like_token(&token) {
-        st.store()
-            .platform()
-            .activation(crate::secrets::hash_token(&token))
-            .await
-            .ok()
-            .flatten()
-    } else {
-        None
+    let ext = match st.platform().activation(&token).await {
+        Ok(ext) => ext,
+        Err(e) => return failure_page(e),
     };
     let Some(ext) = ext else {
         return error_page(
@@ -1122,11 +1067,9 @@ async fn activate(
     FormBody(form): FormBody,
 ) -> Response {
     let token = form.get("token").unwrap_or("").to_string();
-    let hash = crate::secrets::hash_token(&token);
-    let ext = if crate::secrets::looks_like_token(&token) {
-        st.store().platform().activation(hash).await.ok().flatten()
-    } else {
-        None
+    let ext = match st.platform().activation(&token).await {
+        Ok(ext) => ext,
+        Err(e) => return failure_page(e),
     };
     let Some(ext) = ext else {
         return error_page(
@@ -1136,365 +1079,34 @@ async fn activate(
         );
     };
     let (csrf_token, cookies) = csrf(&st, &headers);
-    let pw = form.get("password").unwrap_or("");
     let mut errors = Errors::default();
     if !csrf_ok(&headers, &form) {
         errors.add("password", "The form expired: submit it again.");
-    } else if pw.chars().count() < 8 {
-        errors.add("password", "Use at least 8 characters.");
-    } else if pw != form.get("confirm").unwrap_or("") {
-        errors.add("confirm", "The passwords do not match.");
-    }
-    if errors.is_empty() {
-        let hashed = crate::secrets::hash_password_async(pw.to_string()).await;
-        if let Ok(Some(done)) = st.store().platform().redeem_activation(hash, hashed).await {
-            let inner = format!(
-                "<h1>You're all set</h1><p class=\"sub\">Your account is active. Sign in with <strong>{}</strong> and your new password.</p>",
-                esc(done.email.as_deref().unwrap_or(&done.extension_number))
-            );
-            let doc = document("Account activated", "", &auth_card(&inner));
-            return html(StatusCode::OK, doc, cookies);
+    } else {
+        let pw = form.get("password").unwrap_or("");
+        match st
+            .platform()
+            .activate(&token, pw, form.get("confirm").unwrap_or(""))
+            .await
+        {
+            Ok(done) => {
+                let inner = format!(
+                    "<h1>You're all set</h1><p class=\"sub\">Your account is active. Sign in with <strong>{}</strong> and your new password.</p>",
+                    esc(done.email.as_deref().unwrap_or(&done.extension_number))
+                );
+                let doc = document("Account activated", "", &auth_card(&inner));
+                return html(StatusCode::OK, doc, cookies);
+            }
+            Err(Error::NotFound(_)) => errors.add("password", "The link was used meanwhile."),
+            Err(e) => match Errors::of(&e) {
+                Some(e) => errors = e,
+                None => return failure_page(e),
+            },
         }
-        errors.add("password", "The link was used meanwhile.");
     }
     html(
         StatusCode::BAD_REQUEST,
         activation_doc(&token, &csrf_token, &ext, &errors),
         cookies,
     )
-}
-
-// --------------------------------------------------------------------------------- JSON API
-
-async fn api_admin(st: &AppState, headers: &HeaderMap) -> Result<Extension, Response> {
-    if !same_origin(headers) {
-        return Err(api_error(Error::forbidden(
-            "Cross-site requests are not allowed",
-        )));
-    }
-    match signed_in(st, headers, SessionRealm::Account, true).await {
-        Some(e) if e.is_admin => Ok(e),
-        Some(_) => Err(api_error(Error::forbidden(
-            "Only administrators can use the admin API",
-        ))),
-        None => Err(api_error(Error::Unauthenticated(AuthFailure::Missing))),
-    }
-}
-
-pub fn user_json(e: &Extension) -> Value {
-    json!({
-        "id": e.id.to_string(),
-        "extensionNumber": e.extension_number,
-        "type": e.kind.as_str(),
-        "status": e.status.as_str(),
-        "firstName": e.first_name,
-        "lastName": e.last_name,
-        "name": e.full_name(),
-        "email": e.email,
-        "admin": e.is_admin,
-        "creationTime": e.created.to_rfc3339(),
-    })
-}
-
-async fn api_signin(
-    State(st): State<AppState>,
-    Peer(peer): Peer,
-    headers: HeaderMap,
-    FormBody(form): FormBody,
-) -> Response {
-    super::console::api_session(&st, &peer, &headers, &form, SessionRealm::Account).await
-}
-
-async fn api_signout(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    end_session(&st, &headers, SessionRealm::Account).await;
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn api_users(State(st): State<AppState>, headers: HeaderMap, p: Params) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match st
-        .store()
-        .platform()
-        .account_extensions(a.account_id, p.get("search").map(str::to_string))
-        .await
-    {
-        Ok(list) => {
-            Json(json!({"records": list.iter().map(user_json).collect::<Vec<_>>()})).into_response()
-        }
-        Err(e) => api_error(e),
-    }
-}
-
-fn json_user(v: &Value) -> UserForm {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    UserForm {
-        first_name: s("firstName"),
-        last_name: s("lastName"),
-        email: s("email"),
-        extension_number: s("extensionNumber"),
-        password: s("password"),
-        is_admin: v.get("admin").and_then(Value::as_bool).unwrap_or(false),
-    }
-}
-
-fn added_json(added: &ops::AddedUser) -> Response {
-    let mut body = user_json(&added.extension);
-    body["activationLink"] = json!(added.activation_link);
-    (StatusCode::CREATED, Json(body)).into_response()
-}
-
-async fn api_add_user(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    JsonBody(v): JsonBody<Value>,
-) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match ops::add_user(&st, &a, &json_user(&v), &base_url(&st, &headers)).await {
-        Ok(added) => added_json(&added),
-        Err(errors) => api_form_error(&errors),
-    }
-}
-
-async fn api_account_user(st: &AppState, a: &Extension, id: &str) -> Result<Extension, Response> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| api_error(Error::not_found("extensionId")))?;
-    match st.store().extension(ExtensionId(id)).await {
-        Ok(Some(e)) if e.account_id == a.account_id && e.status != ExtensionStatus::Removed => {
-            Ok(e)
-        }
-        _ => Err(api_error(Error::not_found("extensionId"))),
-    }
-}
-
-async fn api_user(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match api_account_user(&st, &a, &id).await {
-        Ok(e) => Json(user_json(&e)).into_response(),
-        Err(r) => r,
-    }
-}
-
-async fn api_patch_user(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    JsonBody(v): JsonBody<Value>,
-) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let e = match api_account_user(&st, &a, &id).await {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
-    let mut patch = ExtensionPatch::default();
-    if let Some(f) = v.get("firstName").and_then(Value::as_str) {
-        if f.trim().is_empty() {
-            return api_error(Error::invalid_because(
-                "firstName",
-                "The first name cannot be empty",
-            ));
-        }
-        patch.first_name = Some(f.trim().to_string());
-    }
-    if let Some(l) = v.get("lastName").and_then(Value::as_str) {
-        patch.last_name = Some(l.trim().to_string());
-    }
-    if let Some(m) = v.get("email").and_then(Value::as_str) {
-        match validate::email("email", m) {
-            Ok(m) => patch.email = Some(m),
-            Err(err) => return api_error(err),
-        }
-    }
-    if let Some(s) = v.get("status").and_then(Value::as_str) {
-        match s {
-            "Enabled" if e.status != ExtensionStatus::NotActivated => {
-                patch.status = Some(ExtensionStatus::Enabled)
-            }
-            "Disabled" if e.id != a.id => patch.status = Some(ExtensionStatus::Disabled),
-            _ => return api_error(Error::invalid("status")),
-        }
-    }
-    if let Some(adm) = v.get("admin").and_then(Value::as_bool) {
-        if e.id == a.id && !adm {
-            return api_error(Error::invalid_because(
-                "admin",
-                "You cannot remove your own administrator role",
-            ));
-        }
-        patch.is_admin = Some(adm);
-    }
-    if let Some(pw) = v.get("password").and_then(Value::as_str) {
-        if pw.chars().count() < 8 {
-            return api_error(Error::invalid_because(
-                "password",
-                "A password needs at least 8 characters.",
-            ));
-        }
-        patch.password_hash = Some(crate::secrets::hash_password_async(pw.to_string()).await);
-        if e.status == ExtensionStatus::NotActivated {
-            patch.status = Some(ExtensionStatus::Enabled);
-        }
-    }
-    match st.store().platform().update_extension(e.id, patch).await {
-        Ok(u) => Json(user_json(&u)).into_response(),
-        Err(err) => api_error(err),
-    }
-}
-
-async fn api_unassigned(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let list = st
-        .store()
-        .platform()
-        .unassigned_extensions(a.account_id)
-        .await
-        .unwrap_or_default();
-    Json(json!({"records": list.iter().map(|(n, t)| json!({"extensionNumber": n, "status": "Unassigned", "creationTime": t.to_rfc3339()})).collect::<Vec<_>>()})).into_response()
-}
-
-async fn api_add_unassigned(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match st.store().platform().reserve_extension(a.account_id).await {
-        Ok(n) => (
-            StatusCode::CREATED,
-            Json(json!({"extensionNumber": n, "status": "Unassigned"})),
-        )
-            .into_response(),
-        Err(e) => api_error(e),
-    }
-}
-
-async fn api_assign(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(number): Path<String>,
-    JsonBody(v): JsonBody<Value>,
-) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let known = st
-        .store()
-        .platform()
-        .unassigned_extensions(a.account_id)
-        .await
-        .unwrap_or_default();
-    if !known.iter().any(|(n, _)| *n == number) {
-        return api_error(Error::not_found("extensionNumber"));
-    }
-    let mut f = json_user(&v);
-    f.extension_number = number.clone();
-    match ops::add_user(&st, &a, &f, &base_url(&st, &headers)).await {
-        Ok(added) => added_json(&added),
-        Err(errors) => api_form_error(&errors),
-    }
-}
-
-async fn api_apps(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let bots = st
-        .store()
-        .platform()
-        .bot_installs(a.account_id)
-        .await
-        .unwrap_or_default();
-    let apps = st
-        .store()
-        .platform()
-        .authorized_apps(a.account_id)
-        .await
-        .unwrap_or_default();
-    Json(json!({
-        "bots": bots.iter().map(|b| json!({
-            "extensionId": b.extension.id.to_string(), "name": b.extension.full_name(),
-            "clientId": b.app.client_id, "appName": b.app.name, "creationTime": b.created.to_rfc3339(),
-        })).collect::<Vec<_>>(),
-        "apps": apps.iter().map(|x| json!({
-            "clientId": x.app.client_id, "name": x.app.name, "users": x.users,
-            "lastAuthorizedTime": x.last_authorized.to_rfc3339(),
-        })).collect::<Vec<_>>(),
-    }))
-    .into_response()
-}
-
-async fn api_remove_bot(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match ops::remove_bot(&st, a.account_id, ExtensionId(id)).await {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => api_error(e),
-    }
-}
-
-async fn api_remove_app(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(client_id): Path<String>,
-) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match st.store().app_by_client_id(client_id).await {
-        Ok(Some(app)) => match st
-            .store()
-            .platform()
-            .revoke_app_in_account(app.id, a.account_id)
-            .await
-        {
-            Ok(n) => Json(json!({"revokedTokens": n})).into_response(),
-            Err(e) => api_error(e),
-        },
-        Ok(None) => api_error(Error::not_found("clientId")),
-        Err(e) => api_error(e),
-    }
-}
-
-async fn api_outbox(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let a = match api_admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let mails = st
-        .store()
-        .platform()
-        .outbox(a.account_id, 100)
-        .await
-        .unwrap_or_default();
-    Json(json!({"records": mails.iter().map(|m| json!({
-        "id": m.id.to_string(), "to": m.to, "subject": m.subject, "body": m.body, "creationTime": m.created.to_rfc3339(),
-    })).collect::<Vec<_>>()}))
-    .into_response()
 }

@@ -93,7 +93,7 @@ async fn create_account_makes_everyone_personal_and_membership() {
     assert_ne!(f.store.everyone_chat(b.id).await.unwrap().id, everyone.id);
     assert!(matches!(
         f.store.everyone_chat(AccountId(9999)).await,
-        Err(Error::NotFound(p)) if p == "accountId"
+        Err(Error::NotFound(Subject::Account))
     ));
     assert!(f.store.account(AccountId(9999)).await.unwrap().is_none());
 }
@@ -152,8 +152,10 @@ async fn create_extension_numbers_personal_chat_and_everyone() {
     assert_eq!(personal.items[0].members, vec![p.id]);
 
     assert!(matches!(
-        f.store.create_extension(AccountId(777), person("X", "Y", None)).await,
-        Err(Error::NotFound(p)) if p == "accountId"
+        f.store
+            .create_extension(AccountId(777), person("X", "Y", None))
+            .await,
+        Err(Error::NotFound(Subject::Account))
     ));
 }
 

@@ -325,7 +325,7 @@ async fn membership_changes_post_system_messages() {
                 remove: vec![],
             })
             .await,
-        Err(Error::NotFound(p)) if p == "chatId"
+        Err(Error::NotFound(Subject::Chat))
     ));
 }
 
@@ -370,8 +370,10 @@ async fn update_favorites_recent_and_delete() {
     assert_eq!(u.status, ChatStatus::Archived);
     assert_eq!(u.name.as_deref(), Some("Uno"));
     assert!(matches!(
-        f.store.update_chat(ChatId(999_999), ChatPatch::default()).await,
-        Err(Error::NotFound(p)) if p == "chatId"
+        f.store
+            .update_chat(ChatId(999_999), ChatPatch::default())
+            .await,
+        Err(Error::NotFound(Subject::Chat))
     ));
 
     // Favorites, in the order they were marked.
@@ -395,7 +397,7 @@ async fn update_favorites_recent_and_delete() {
     );
     assert!(matches!(
         f.store.set_favorite(a, ChatId(999_999), true).await,
-        Err(Error::NotFound(p)) if p == "chatId"
+        Err(Error::NotFound(Subject::Chat))
     ));
 
     // Recent: a post moves a chat to the top.
@@ -431,7 +433,7 @@ async fn update_favorites_recent_and_delete() {
     );
     assert!(matches!(
         f.store.delete_chat(t2.id).await,
-        Err(Error::NotFound(p)) if p == "chatId"
+        Err(Error::NotFound(Subject::Chat))
     ));
 }
 

@@ -21,7 +21,7 @@ impl Fixture {
 }
 
 fn types(events: &[StoredEvent]) -> Vec<&'static str> {
-    events.iter().map(|e| e.payload.event_type()).collect()
+    events.iter().map(|e| e.payload.name()).collect()
 }
 
 /// Asserts that `events` are consecutive, increasing, and in `account`.

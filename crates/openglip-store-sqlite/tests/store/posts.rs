@@ -20,10 +20,7 @@ async fn create_post_checks_chat_membership_parent_and_status() {
         .store
         .create_post(text_post(ChatId(999_999), f.admin.id, "hi"))
         .await;
-    assert!(
-        matches!(r, Err(Error::NotFound(ref n)) if n == "chatId"),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(Error::NotFound(Subject::Chat))), "{r:?}");
 
     let root = f
         .store
@@ -39,7 +36,7 @@ async fn create_post_checks_chat_membership_parent_and_status() {
     reply.parent_post_id = Some(elsewhere.id);
     let r = f.store.create_post(reply.clone()).await;
     assert!(
-        matches!(r, Err(Error::NotFound(ref n)) if n == "parentPostId"),
+        matches!(r, Err(Error::NotFound(Subject::ParentPost))),
         "{r:?}"
     );
     reply.parent_post_id = Some(PostId(999_999));
@@ -279,19 +276,23 @@ async fn update_and_delete_posts() {
         updated
     );
     assert!(matches!(
-        f.store.update_post(ChatId(999_999), root.id, "x".into(), vec![]).await,
-        Err(Error::NotFound(ref n)) if n == "postId"
+        f.store
+            .update_post(ChatId(999_999), root.id, "x".into(), vec![])
+            .await,
+        Err(Error::NotFound(Subject::Post))
     ));
     assert!(matches!(
-        f.store.update_post(team.id, PostId(999_999), "x".into(), vec![]).await,
-        Err(Error::NotFound(ref n)) if n == "postId"
+        f.store
+            .update_post(team.id, PostId(999_999), "x".into(), vec![])
+            .await,
+        Err(Error::NotFound(Subject::Post))
     ));
 
     f.store.delete_post(team.id, root.id).await.unwrap();
     assert!(f.store.post(team.id, root.id).await.unwrap().is_none());
     assert!(matches!(
         f.store.delete_post(team.id, root.id).await,
-        Err(Error::NotFound(ref n)) if n == "postId"
+        Err(Error::NotFound(Subject::Post))
     ));
     // The reply stays, pointing at the deleted parent.
     let left = f

@@ -178,7 +178,7 @@ async fn create_read_list_update_delete() {
         .update_subscription(sub("ghost", &f, f.admin.id, a.id, 0))
         .await;
     assert!(
-        matches!(r, Err(Error::NotFound(ref p)) if p == "subscriptionId"),
+        matches!(r, Err(Error::NotFound(Subject::Subscription))),
         "{r:?}"
     );
 

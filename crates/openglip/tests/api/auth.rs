@@ -594,7 +594,7 @@ async fn requests_without_a_usable_token_are_401() {
 #[tokio::test]
 async fn an_expired_access_token_is_401_oau_128() {
     let w = World::new().await;
-    let store = w.app.state.store();
+    let store = w.app.state().store();
     let app = store
         .app_by_client_id(w.client.client_id.clone())
         .await
@@ -639,7 +639,7 @@ async fn an_expired_access_token_is_401_oau_128() {
 #[tokio::test]
 async fn a_disabled_extension_can_neither_log_in_nor_call() {
     let w = World::new().await;
-    let store = w.app.state.store();
+    let store = w.app.state().store();
     let dave = store
         .create_extension(
             w.acme.id,
@@ -783,10 +783,13 @@ async fn the_extension_reads_as_the_bot_frameworks_expect() {
     assert_eq!(acct["mainNumber"], json!(w.acme.main_number));
 
     // A bot's permanent token reads type Bot.
-    let (bot, _, bot_token) =
-        openglip_server::admin::create_bot(&w.app.state, w.acme.id, "SmartFriend")
-            .await
-            .unwrap();
+    let (bot, _, bot_token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, "SmartFriend")
+        .await
+        .unwrap();
     let (s, me) = w.app.get(ME, &bot_token).await;
     assert_eq!(s, 200, "{me}");
     assert_eq!(me["type"], "Bot");

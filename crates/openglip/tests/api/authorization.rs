@@ -3,9 +3,9 @@
 //! and sandbox versus production.
 
 use openglip_domain::platform::AuthCode;
-use openglip_server::platform::{AppForm, ClientType};
+use openglip_platform::apps::{AppForm, ClientType};
 use openglip_server::secrets;
-use openglip_server::{RateLimitConfig, ServerConfig, admin};
+use openglip_server::{RateLimitConfig, ServerConfig};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -16,19 +16,20 @@ const ME: &str = "/restapi/v1.0/account/~/extension/~";
 
 /// An operator-provisioned app (admitted to production) with the authorization code grant.
 async fn code_app(w: &World, public: bool, grants: &[&str], perms: &[&str]) -> Client {
-    let (app, secret) = admin::create_app(
-        &w.app.state,
-        admin::NewAppSpec {
+    let (app, secret) = w
+        .app
+        .state()
+        .platform()
+        .provision_app(openglip_platform::apps::NewAppSpec {
             account_id: w.acme.id,
             name: "Kore Agent".into(),
             redirect_uris: vec![REDIRECT.into(), "https://agent.example/cb".into()],
             grants: grants.iter().map(|s| s.to_string()).collect(),
             permissions: perms.iter().map(|s| s.to_string()).collect(),
             public_client: public,
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     Client {
         client_id: app.client_id,
         secret,
@@ -87,7 +88,7 @@ async fn authorization_code_with_pkce_signs_in_consents_and_exchanges() {
         &["TeamMessaging", "ReadAccounts"],
     )
     .await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let (verifier, challenge) = pkce();
 
     // The sign-in page names the app; the cookies it sets are HttpOnly and SameSite=Lax.
@@ -195,7 +196,7 @@ async fn a_public_client_uses_pkce_without_a_secret() {
     )
     .await;
     assert!(client.secret.is_none());
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
 
     // Without a challenge the request goes back with invalid_request.
     let p = b
@@ -248,7 +249,7 @@ async fn code_exchange_failures() {
         &["TeamMessaging", "ReadAccounts"],
     )
     .await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let (verifier, challenge) = pkce();
     let q = authorize_query(&client, Some(&challenge), "st");
 
@@ -334,7 +335,7 @@ async fn code_exchange_failures() {
     let raw = secrets::new_token();
     let app = w
         .app
-        .state
+        .state()
         .store()
         .app_by_client_id(client.client_id.clone())
         .await
@@ -342,7 +343,7 @@ async fn code_exchange_failures() {
         .unwrap();
     let past = openglip_domain::Timestamp(openglip_server::auth::now().millis() - 120_000);
     w.app
-        .state
+        .state()
         .store()
         .platform()
         .insert_code(AuthCode {
@@ -382,7 +383,7 @@ async fn code_exchange_failures() {
 async fn bad_client_or_redirect_is_shown_never_redirected() {
     let w = World::new().await;
     let client = code_app(&w, false, &["authorization_code"], &["TeamMessaging"]).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     for q in [
         format!(
             "response_type=code&client_id={}&redirect_uri={}",
@@ -457,7 +458,7 @@ async fn bad_client_or_redirect_is_shown_never_redirected() {
 async fn cancel_returns_access_denied_with_the_state() {
     let w = World::new().await;
     let client = code_app(&w, false, &["authorization_code"], &["TeamMessaging"]).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let q = authorize_query(&client, None, "keep-me");
     let p = b.get(&format!("/restapi/oauth/authorize?{q}")).await;
     let s = b
@@ -494,7 +495,7 @@ async fn cancel_returns_access_denied_with_the_state() {
 async fn forms_need_their_csrf_token_and_sign_in_is_throttled() {
     let w = World::new().await;
     let client = code_app(&w, false, &["authorization_code"], &["TeamMessaging"]).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b
         .get(&format!(
             "/restapi/oauth/authorize?{}",
@@ -562,7 +563,7 @@ async fn forms_need_their_csrf_token_and_sign_in_is_throttled() {
         .await;
     assert_eq!(s.status, 303, "{}", s.body);
     // Console sign-in follows only local paths.
-    let c = Browser::new(&w.app);
+    let c = w.app.browser();
     c.get("/console/signin").await;
     let s = c
         .post(
@@ -602,7 +603,7 @@ async fn session_cookies_are_secure_behind_https() {
     })
     .await;
     let w = World::with(app).await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b.get("/console/signin").await;
     assert!(
         p.set_cookies.iter().all(|c| c.contains("; Secure")),
@@ -699,7 +700,7 @@ async fn grants_are_allowed_per_app_and_scopes_enforced() {
     assert_oauth(s, &body, 400, "unauthorized_client", "OAU-251");
     // A token of an app without ReadAccounts cannot read the extension (403 CMN-401), though it
     // can use team messaging.
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let code = code_of(
         &authorize(
             &b,
@@ -835,22 +836,25 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     let w = World::new().await;
     // Bob develops an app in the console: it starts in the sandbox.
     let bob = w.bob.ext.clone();
-    let (record, secret) = openglip_server::platform::create_app(
-        &w.app.state,
-        &bob,
-        &AppForm {
-            name: "Travel Assistant".into(),
-            contact_email: "bob@acme.test".into(),
-            client_type: ClientType::ServerSide,
-            auth_code: true,
-            password: true,
-            redirect_uris: vec![REDIRECT.into()],
-            permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e:?}"));
+    let (record, secret) = w
+        .app
+        .state()
+        .platform()
+        .create_app(
+            &bob,
+            &AppForm {
+                name: "Travel Assistant".into(),
+                contact_email: "bob@acme.test".into(),
+                client_type: ClientType::ServerSide,
+                auth_code: true,
+                password: true,
+                redirect_uris: vec![REDIRECT.into()],
+                permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let client = Client {
         client_id: record.app.client_id.clone(),
         secret,
@@ -873,7 +877,7 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     .await;
     assert_oauth(s, &body, 400, "unauthorized_client", "OAU-253");
     // …nor the authorization pages, which say why.
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b
         .get(&format!(
             "/restapi/oauth/authorize?{}",
@@ -894,10 +898,13 @@ async fn sandbox_apps_serve_sandbox_accounts_until_they_graduate() {
     assert!(s.has("sandbox"), "{}", s.body);
 
     // Bob's sandbox: its administrator (Bob, extension 101) can.
-    let (sandbox, sadmin) =
-        openglip_server::platform::create_sandbox(&w.app.state, &bob, "sandbox-password")
-            .await
-            .unwrap_or_else(|e| panic!("{e:?}"));
+    let (sandbox, sadmin) = w
+        .app
+        .state()
+        .platform()
+        .create_sandbox(&bob, "sandbox-password")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let login = format!("{}*101", sandbox.main_number);
     assert_eq!(sadmin.extension_number, "101");
     let (s, t) = token(

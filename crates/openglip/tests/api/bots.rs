@@ -68,7 +68,8 @@ impl BotServer {
     }
 }
 
-async fn console(w: &World, login: &str) -> String {
+/// A developer console session for `login`.
+pub async fn console(w: &World, login: &str) -> String {
     let (s, b) = send(
         w.app
             .http
@@ -82,7 +83,7 @@ async fn console(w: &World, login: &str) -> String {
 
 /// The developer's sandbox: (main number, admin-portal session token, an access token of its
 /// administrator through the world's app).
-async fn sandbox(w: &World, dev: &str) -> (String, String, String) {
+pub async fn sandbox(w: &World, dev: &str) -> (String, String, String) {
     let (s, sb) = w
         .app
         .post(
@@ -112,6 +113,35 @@ async fn sandbox(w: &World, dev: &str) -> (String, String, String) {
         a["token"].as_str().unwrap().to_string(),
         t["access_token"].as_str().unwrap().to_string(),
     )
+}
+
+/// "Add to Glip": the administrator of the sandbox with main number `main` signs in on the
+/// authorization pages (query `q`) and approves the public bot; returns where the browser is sent
+/// (the bot's redirect URI with the code).
+pub async fn add_public_bot(w: &World, q: &str, main: &str) -> String {
+    let b = w.app.browser();
+    let p = b.get(&format!("/restapi/oauth/authorize?{q}")).await;
+    let s = b
+        .post(
+            "/oauth/signin",
+            &[
+                ("q", &p.input("q")),
+                ("login", main),
+                ("extension", "101"),
+                ("password", "sandbox-secret"),
+            ],
+        )
+        .await;
+    assert_eq!(s.status, 303, "{}", s.body);
+    let c = b.get(s.location.as_ref().unwrap()).await;
+    assert!(c.has("as a bot"), "{}", c.body);
+    let d = b
+        .post(
+            "/oauth/consent",
+            &[("q", &c.input("q")), ("decision", "allow")],
+        )
+        .await;
+    d.location.expect("a redirect to the bot")
 }
 
 fn form_field(body: &str, name: &str) -> Option<String> {
@@ -285,34 +315,12 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
     let (main, _, _) = sandbox(&w, &dev).await;
 
     // "Add to Glip": the sandbox's administrator signs in and approves.
-    let b = Browser::new(&w.app);
     let q = format!(
         "response_type=code&client_id={}&redirect_uri={}&state=okr",
         client.client_id,
         enc(&bot_server.url)
     );
-    let p = b.get(&format!("/restapi/oauth/authorize?{q}")).await;
-    let s = b
-        .post(
-            "/oauth/signin",
-            &[
-                ("q", &p.input("q")),
-                ("login", &main),
-                ("extension", "101"),
-                ("password", "sandbox-secret"),
-            ],
-        )
-        .await;
-    assert_eq!(s.status, 303, "{}", s.body);
-    let c = b.get(s.location.as_ref().unwrap()).await;
-    assert!(c.has("as a bot"), "{}", c.body);
-    let d = b
-        .post(
-            "/oauth/consent",
-            &[("q", &c.input("q")), ("decision", "allow")],
-        )
-        .await;
-    let location = d.location.unwrap();
+    let location = add_public_bot(&w, &q, &main).await;
     assert!(location.starts_with(&bot_server.url), "{location}");
     // The browser GETs the bot server with the code.
     let r = reqwest::get(&location).await.unwrap();
@@ -351,7 +359,7 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
         a["token"].as_str().unwrap().to_string()
     }, json!({"firstName": "Sam", "lastName": "Staff", "email": "sam@sandbox.test", "password": "staff-password"})).await;
     assert_eq!(s, 201);
-    let b2 = Browser::new(&w.app);
+    let b2 = w.app.browser();
     let p = b2.get(&format!("/restapi/oauth/authorize?{q}")).await;
     let s = b2
         .post(
@@ -370,10 +378,13 @@ async fn a_public_bot_is_added_with_the_authorization_flow_and_exchanges_a_code(
 #[tokio::test]
 async fn a_bot_renames_itself_and_sets_its_avatar() {
     let w = World::new().await;
-    let (bot, _, token) =
-        openglip_server::admin::create_bot(&w.app.state, w.acme.id, "SmartFriend")
-            .await
-            .unwrap();
+    let (bot, _, token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, "SmartFriend")
+        .await
+        .unwrap();
     let recv = Receiver::start().await;
     subscribe(
         &w.app,

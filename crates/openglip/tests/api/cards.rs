@@ -41,7 +41,11 @@ async fn put(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value
 
 /// A bot of Acme with its permanent token.
 async fn bot(w: &World, name: &str) -> User {
-    let (ext, _, token) = openglip_server::admin::create_bot(&w.app.state, w.acme.id, name)
+    let (ext, _, token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, name)
         .await
         .unwrap();
     User {

@@ -9,7 +9,7 @@ use crate::web::*;
 
 /// A browser signed in to the web client as `email`.
 async fn signed_in(app: &TestApp, email: &str) -> Browser {
-    let b = Browser::new(app);
+    let b = app.browser();
     let p = b.get("/").await;
     assert_eq!(p.status, 200);
     assert!(p.has("name=\"password\""), "sign-in form: {}", p.body);
@@ -41,7 +41,7 @@ fn count(html: &str, needle: &str) -> usize {
 #[tokio::test]
 async fn signing_in_opens_the_rail_and_bad_passwords_are_refused() {
     let w = World::new().await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     b.get("/").await;
     let p = b
         .post(
@@ -591,7 +591,7 @@ async fn the_client_gets_a_websocket_token_for_its_person() {
     assert!(v["uri"].as_str().unwrap().ends_with("/ws"));
     assert!(v["ws_access_token"].as_str().unwrap().len() >= 22);
     // Nobody signed in: no token.
-    let anon = Browser::new(&w.app);
+    let anon = w.app.browser();
     anon.get("/").await;
     assert_eq!(anon.fetch_post("/app/wstoken", &[]).await.status, 401);
 }

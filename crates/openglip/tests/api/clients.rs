@@ -8,7 +8,8 @@ use openglip_server::{RateLimitConfig, ServerConfig};
 
 use crate::helpers::*;
 
-fn repo_root() -> PathBuf {
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 

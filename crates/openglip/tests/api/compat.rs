@@ -25,7 +25,7 @@ fn shape(path: &str) -> String {
 fn scoreboard_matches_ringcentral_and_is_current() {
     let text = std::fs::read_to_string(root().join("spec/ringcentral-endpoints.tsv")).unwrap();
     let ops = openglip_server::routes::ops();
-    let ours: BTreeMap<(String, String), &openglip_server::routes::Op> = ops
+    let ours: BTreeMap<(String, String), &openglip_server::ops::Op> = ops
         .iter()
         .map(|o| ((shape(&o.path), o.method.as_str().to_string()), o))
         .collect();
@@ -45,7 +45,7 @@ fn scoreboard_matches_ringcentral_and_is_current() {
         );
         match ours.get(&(shape(path), method.to_string())) {
             Some(op) => {
-                let our_perm = op.permission.map(|p| p.api_name()).unwrap_or("");
+                let our_perm = op.permission().map(|p| p.api_name()).unwrap_or("");
                 // The legacy spec calls TeamMessaging by its old name, Glip.
                 let perm = if perm == "Glip" {
                     "TeamMessaging"

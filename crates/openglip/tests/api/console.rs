@@ -10,15 +10,15 @@ async fn session(w: &World, path: &str, body: Value) -> (u16, Value) {
     send(w.app.http.post(w.app.url(path)).json(&body)).await
 }
 
-async fn console(w: &World, login: &str) -> String {
-    let (s, b) = session(
-        w,
-        "/console/api/session",
-        json!({"login": login, "password": PASSWORD}),
-    )
-    .await;
+/// The token of a session for `login` opened at `path` (the console's or the admin portal's).
+async fn signed_in(w: &World, path: &str, login: &str) -> String {
+    let (s, b) = session(w, path, json!({"login": login, "password": PASSWORD})).await;
     assert_eq!(s, 200, "{b}");
     b["token"].as_str().unwrap().to_string()
+}
+
+async fn console(w: &World, login: &str) -> String {
+    signed_in(w, "/console/api/session", login).await
 }
 
 #[tokio::test]
@@ -47,6 +47,26 @@ async fn the_console_api_registers_apps_and_rotates_secrets() {
     assert_eq!(b["errors"][0]["parameterName"], "redirectUris");
     let (s, b) = w.app.post("/console/api/apps", &dev, json!({"name": "X", "contactEmail": "alice@acme.test", "permissions": ["Nope"], "redirectUris": ["https://a.example/cb"]})).await;
     assert_rc_error(s, &b, 400, "CMN-101");
+    // Every wrong field at once, one `errors[]` entry each, in words for people.
+    let (s, b) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({"name": "", "contactEmail": "nope", "permissions": ["Nope"]}),
+        )
+        .await;
+    assert_rc_error(s, &b, 400, "CMN-101");
+    let named: Vec<&str> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["parameterName"].as_str().unwrap())
+        .collect();
+    for field in ["name", "contactEmail", "permissions", "redirectUris"] {
+        assert!(named.contains(&field), "{field}: {b}");
+    }
+    assert_eq!(b["message"], b["errors"][0]["message"]);
 
     let (s, app) = w
         .app
@@ -155,7 +175,7 @@ async fn the_console_api_registers_apps_and_rotates_secrets() {
 #[tokio::test]
 async fn console_pages_walk_create_app_sandbox_and_credentials() {
     let w = World::new().await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b.get("/console").await;
     assert_eq!(p.status, 303);
     assert_eq!(
@@ -308,7 +328,7 @@ async fn console_pages_walk_create_app_sandbox_and_credentials() {
     assert_eq!(p.status, 200);
     assert!(p.has("Your new JWT"));
     // Someone else's app is not found.
-    let other = Browser::new(&w.app);
+    let other = w.app.browser();
     other.get("/console/signin").await;
     other
         .post(
@@ -330,6 +350,11 @@ fn input_attr(html: &str, id: &str) -> String {
     unescape(&rest[v..end])
 }
 
+/// An admin portal session for `login` (an administrator).
+async fn admin_portal(w: &World, login: &str) -> String {
+    signed_in(w, "/admin/api/session", login).await
+}
+
 async fn console_token(w: &World) -> String {
     console(w, "alice@acme.test").await
 }
@@ -345,14 +370,7 @@ async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
     )
     .await;
     assert_rc_error(s, &b, 403, "CMN-408");
-    let (s, b) = session(
-        &w,
-        "/admin/api/session",
-        json!({"login": "alice@acme.test", "password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(s, 200, "{b}");
-    let admin = b["token"].as_str().unwrap().to_string();
+    let admin = admin_portal(&w, "alice@acme.test").await;
 
     // Without a phone, without a password: an activation link, recorded in the outbox.
     let (s, dana) = w
@@ -377,7 +395,7 @@ async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
         400
     );
     // Dana activates in the browser.
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let path = link
         .split_once("/activate")
         .map(|(_, p)| format!("/activate{p}"))
@@ -510,7 +528,7 @@ async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
 #[tokio::test]
 async fn admin_pages_add_a_user_without_a_phone_and_assign_an_extension() {
     let w = World::new().await;
-    let b = Browser::new(&w.app);
+    let b = w.app.browser();
     let p = b.get("/admin/users").await;
     assert_eq!(p.status, 303);
     b.get("/admin/signin").await;
@@ -644,4 +662,145 @@ async fn admin_pages_add_a_user_without_a_phone_and_assign_an_extension() {
     // Apps page.
     let p = b.get("/admin/apps").await;
     assert!(p.has("Authorized apps"), "{}", p.body);
+}
+
+/// The console's and the admin portal's APIs are operations like every other: throttled
+/// (`X-Rate-Limit-*`, 429 `CMN-301`) and counted in `/metrics`. A session cookie is honoured
+/// only from this host: another origin, or an opaque one (`Origin: null`), is refused; the
+/// bearer form carries no ambient credential and needs no `Origin`.
+#[tokio::test]
+async fn the_console_and_admin_apis_are_behind_the_gate() {
+    let app = spawn_app_with(openglip_server::ServerConfig {
+        public_url: None,
+        rate_limits: openglip_server::RateLimitConfig::parse(
+            "light=3,medium=3,heavy=2,auth=20,penalty=60",
+        )
+        .unwrap(),
+        realtime: test_realtime(),
+    })
+    .await;
+    let w = World::with(app).await;
+    let dev = console(&w, "alice@acme.test").await;
+    for remaining in (0..3).rev() {
+        let r = w.app.req(reqwest::Method::GET, "/console/api/apps", &dev);
+        let r = r.send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let h = |n: &str| r.headers()[n].to_str().unwrap().to_string();
+        assert_eq!(h("x-rate-limit-group"), "Light");
+        assert_eq!(h("x-rate-limit-remaining"), remaining.to_string());
+    }
+    let (s, b) = w.app.get("/console/api/apps", &dev).await;
+    assert_rc_error(s, &b, 429, "CMN-301");
+    let metrics = w
+        .app
+        .http
+        .get(w.app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        r#"openglip_http_requests_total{operation="listConsoleApps",status="2xx"} 3"#,
+        r#"openglip_http_requests_total{operation="listConsoleApps",status="4xx"} 1"#,
+        r#"openglip_http_requests_total{operation="createConsoleSession",status="2xx"} 1"#,
+    ] {
+        assert!(metrics.contains(line), "{line} in\n{metrics}");
+    }
+
+    // Bob's console cookie, from this host and from elsewhere.
+    let b = w.app.browser();
+    b.get("/console/signin").await;
+    let p = b
+        .post(
+            "/console/signin",
+            &[("login", "bob@acme.test"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let cookie = format!("og_console={}", b.cookie("og_console").unwrap());
+    let with = |origin: Option<&str>| {
+        let mut r = w
+            .app
+            .http
+            .get(w.app.url("/console/api/sandbox"))
+            .header("cookie", &cookie);
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        send(r)
+    };
+    let (s, body) = with(Some("null")).await;
+    assert_rc_error(s, &body, 403, "CMN-408");
+    let (s, body) = with(Some("https://evil.example")).await;
+    assert_rc_error(s, &body, 403, "CMN-408");
+    // Signed in (no sandbox yet): from this host, or from a client that names no origin.
+    let (s, body) = with(Some(&w.app.base)).await;
+    assert_rc_error(s, &body, 404, "CMN-102");
+    let (s, body) = with(None).await;
+    assert_rc_error(s, &body, 404, "CMN-102");
+    // The console session is not an admin portal session, nor the other way round.
+    let admin_api = w.app.http.get(w.app.url("/admin/api/users"));
+    let (s, body) = send(admin_api.header("cookie", &cookie)).await;
+    assert_rc_error(s, &body, 401, "CMN-405");
+}
+
+/// A 404 of the console's and the portal's JSON APIs names what was not found as those APIs name
+/// it (the platform says *what*, in its own words; the error table gives the name).
+#[tokio::test]
+async fn the_console_and_admin_apis_name_what_they_did_not_find() {
+    let w = World::new().await;
+    let not_found = |(s, body): (u16, Value), parameter: &str| {
+        assert_rc_error(s, &body, 404, "CMN-102");
+        assert_eq!(body["errors"][0]["parameterName"], parameter, "{body}");
+        assert_eq!(
+            body["message"],
+            format!("Resource for parameter [{parameter}] is not found")
+        );
+    };
+    let dev = console(&w, "alice@acme.test").await;
+    let (s, app) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({"type": "RestApi", "name": "Mine", "contactEmail": "alice@acme.test",
+                   "clientType": "ServerSide", "grants": ["password"],
+                   "permissions": ["TeamMessaging"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{app}");
+    let other = console(&w, "bob@acme.test").await;
+    let mine = format!("/console/api/apps/{}", app["clientId"].as_str().unwrap());
+    not_found(w.app.get(&mine, &other).await, "clientId");
+    not_found(w.app.get("/console/api/sandbox", &dev).await, "sandbox");
+    not_found(w.app.delete("/console/api/jwt/424242", &dev).await, "jwtId");
+    for owner in ["424242", "not-a-number"] {
+        let body = json!({"label": "ci", "ownerId": owner, "expiresInDays": 30});
+        not_found(w.app.post("/console/api/jwt", &dev, body).await, "ownerId");
+    }
+
+    let admin = admin_portal(&w, "alice@acme.test").await;
+    let eve = format!("/admin/api/users/{}", w.eve.id());
+    not_found(w.app.get(&eve, &admin).await, "extensionId");
+    not_found(
+        w.app.get("/admin/api/users/x1", &admin).await,
+        "extensionId",
+    );
+    not_found(
+        w.app.delete("/admin/api/bots/424242", &admin).await,
+        "extensionId",
+    );
+    not_found(
+        w.app.delete("/admin/api/apps/no-such-app", &admin).await,
+        "clientId",
+    );
+    let person = json!({"firstName": "Kim", "email": "kim@acme.test", "password": "kim-password"});
+    not_found(
+        w.app
+            .post("/admin/api/unassigned/98765", &admin, person)
+            .await,
+        "extensionNumber",
+    );
 }

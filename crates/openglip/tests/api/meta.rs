@@ -217,14 +217,17 @@ async fn openapi_document_matches_the_snapshot() {
     }
 }
 
-/// The public operations: API information and OAuth.
-const PUBLIC: [&str; 6] = [
+/// The public operations: API information, OAuth, and signing in to the console's and the admin
+/// portal's APIs.
+const PUBLIC: [&str; 8] = [
     "readAPIVersions",
     "readAPIVersion",
     "getToken",
     "revokeToken",
     "authorize",
     "authorize2",
+    "createConsoleSession",
+    "createAdminSession",
 ];
 
 /// Operations that need a token but no fixed app permission, as in RingCentral's spec: a
@@ -266,6 +269,18 @@ async fn every_operation_names_its_permission_or_is_public() {
             "{method} {path}: {op}"
         );
         let secured = op["security"] == json!([{"OAuth2": []}]);
+        let by_session = op["security"] == json!([{"WebSession": []}]);
+        let web_api = path.starts_with("/console/api/") || path.starts_with("/admin/api/");
+        // The console's and the admin portal's APIs take a web session (opened publicly).
+        assert_eq!(
+            by_session,
+            web_api && !PUBLIC.contains(&id),
+            "{method} {path}: {op}"
+        );
+        if by_session {
+            assert!(op.get("x-app-permission").is_none(), "{method} {path}");
+            continue;
+        }
         match op["x-app-permission"].as_str() {
             Some(p) => {
                 assert!(

@@ -214,10 +214,7 @@ async fn a_failed_handshake_is_sub_525_and_stores_nothing() {
         recv.validation().await;
     }
     // An address nobody listens on.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/hook", l.local_addr().unwrap())
-    };
+    let closed = format!("http://127.0.0.1:{}/hook", openglip_testkit::free_port());
     let (s, b) = create_webhook(&w.app, &w.alice.token, &filters, &closed, json!({})).await;
     assert_rc_error(s, &b, 400, "SUB-525");
 
@@ -225,7 +222,7 @@ async fn a_failed_handshake_is_sub_525_and_stores_nothing() {
     assert!(list(&w.app, &w.alice.token).await.is_empty());
     assert_eq!(
         w.app
-            .state
+            .state()
             .store()
             .subscriptions_of(w.alice.ext.id, w.alice_app_id().await)
             .await
@@ -247,7 +244,7 @@ impl World {
     /// The app id behind Alice's token.
     async fn alice_app_id(&self) -> openglip_domain::AppId {
         self.app
-            .state
+            .state()
             .store()
             .app_by_client_id(self.client.client_id.clone())
             .await
@@ -929,12 +926,19 @@ async fn the_verification_token_is_kept_changed_or_removed() {
     .await;
     let path = sub_path(&b["id"]);
     let everyone = only_chat_of_type(&w, &w.alice, "Everyone").await;
+    // The token on the delivery of a new post. A change of the WebHook starts a new delivery
+    // worker from the saved cursor, so an event delivered just before may come again (at least
+    // once, with the same `uuid`): those repeats are skipped.
     let token_of_next_delivery = || async {
-        let (s, _) = post_text(&w, &w.alice, &everyone, "x").await;
+        let (s, post) = post_text(&w, &w.alice, &everyone, "x").await;
         assert_eq!(s, 201);
-        let h = recv.next().await;
-        assert!(h.ok() && !h.is_validation(), "{h:?}");
-        h.header("verification-token").map(str::to_string)
+        loop {
+            let h = recv.next().await;
+            assert!(h.ok() && !h.is_validation(), "{h:?}");
+            if h.json()["body"]["id"] == post["id"] {
+                return h.header("verification-token").map(str::to_string);
+            }
+        }
     };
     assert_eq!(token_of_next_delivery().await.as_deref(), Some("first"));
     // A renewal that repeats the address (as bot frameworks do) keeps the token; no handshake.

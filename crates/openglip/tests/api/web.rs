@@ -1,55 +1,15 @@
-//! A small cookie-keeping HTTP client that drives the web pages like a browser does (without
-//! following redirects, so tests can read them), and the authorization-code flow through the
-//! sign-in and Access Request pages.
+//! The authorization-code flow through the sign-in and Access Request pages (with the
+//! testkit's `Browser`), PKCE, and URL helpers.
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use base64::Engine;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::Value;
 use sha2::Digest;
 
+pub use openglip_testkit::{Browser, unescape};
+
 use crate::helpers::*;
-
-pub struct Page {
-    pub status: u16,
-    pub location: Option<String>,
-    pub set_cookies: Vec<String>,
-    pub body: String,
-}
-
-impl Page {
-    /// The value of a hidden (or any) input, by name.
-    pub fn input(&self, name: &str) -> String {
-        input_value(&self.body, name)
-            .unwrap_or_else(|| panic!("no input {name} in:\n{}", self.body))
-    }
-    pub fn has(&self, text: &str) -> bool {
-        self.body.contains(text)
-    }
-}
-
-pub fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-pub fn input_value(html: &str, name: &str) -> Option<String> {
-    let needle = format!("name=\"{name}\"");
-    let at = html.find(&needle)?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag_end = html[at..].find('>')? + at;
-    let tag = &html[tag_start..tag_end];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')? + v;
-    Some(unescape(&tag[v..end]))
-}
 
 /// A query parameter of a URL.
 pub fn query_param(url: &str, name: &str) -> Option<String> {
@@ -99,150 +59,6 @@ pub fn enc(s: &str) -> String {
     out
 }
 
-/// A browser: keeps cookies, never follows redirects.
-pub struct Browser {
-    pub base: String,
-    http: reqwest::Client,
-    cookies: Mutex<HashMap<String, String>>,
-}
-
-impl Browser {
-    pub fn new(app: &TestApp) -> Browser {
-        Browser {
-            base: app.base.clone(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            cookies: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.base)
-        }
-    }
-
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.lock().unwrap().get(name).cloned()
-    }
-
-    pub fn forget(&self, name: &str) {
-        self.cookies.lock().unwrap().remove(name);
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn finish(&self, r: reqwest::Response) -> Page {
-        let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get(LOCATION)
-            .map(|v| v.to_str().unwrap().to_string());
-        let set_cookies: Vec<String> = r
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect();
-        for c in &set_cookies {
-            let first = c.split(';').next().unwrap();
-            if let Some((k, v)) = first.split_once('=') {
-                let mut jar = self.cookies.lock().unwrap();
-                if v.is_empty() || c.contains("Max-Age=0") {
-                    jar.remove(k);
-                } else {
-                    jar.insert(k.to_string(), v.to_string());
-                }
-            }
-        }
-        let body = r.text().await.unwrap_or_default();
-        Page {
-            status,
-            location,
-            set_cookies,
-            body,
-        }
-    }
-
-    pub async fn get(&self, path: &str) -> Page {
-        let r = self
-            .http
-            .get(self.url(path))
-            .header(COOKIE, self.cookie_header())
-            .send()
-            .await
-            .expect("GET");
-        self.finish(r).await
-    }
-
-    /// Posts a form; `_csrf` is added from the cookie unless the fields name it.
-    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let mut form: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        if !fields.iter().any(|(k, _)| *k == "_csrf") {
-            form.push(("_csrf".into(), self.cookie("og_csrf").unwrap_or_default()));
-        }
-        let r = self
-            .http
-            .post(self.url(path))
-            .header(COOKIE, self.cookie_header())
-            .header("origin", self.base.clone())
-            .form(&form)
-            .send()
-            .await
-            .expect("POST");
-        self.finish(r).await
-    }
-}
-
-impl Browser {
-    /// What the web client's script sends: a form post with `X-CSRF-Token` (from the cookie).
-    pub async fn fetch_post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let r = self
-            .http
-            .post(self.url(path))
-            .header(COOKIE, self.cookie_header())
-            .header("origin", self.base.clone())
-            .header("x-csrf-token", self.cookie("og_csrf").unwrap_or_default())
-            .form(fields)
-            .send()
-            .await
-            .expect("POST");
-        self.finish(r).await
-    }
-
-    /// A GET as the web client's script sends it, with the response's `X-More` header.
-    pub async fn fetch_get(&self, path: &str) -> (Page, Option<String>) {
-        let r = self
-            .http
-            .get(self.url(path))
-            .header(COOKIE, self.cookie_header())
-            .header("x-requested-with", "fetch")
-            .send()
-            .await
-            .expect("GET");
-        let more = r
-            .headers()
-            .get("x-more")
-            .map(|v| v.to_str().unwrap().to_string());
-        (self.finish(r).await, more)
-    }
-}
-
 /// A PKCE pair (verifier, S256 challenge).
 pub fn pkce() -> (String, String) {
     let verifier = format!(
@@ -255,41 +71,15 @@ pub fn pkce() -> (String, String) {
     (verifier, challenge)
 }
 
-/// Runs the browser part of the authorization-code flow: the authorize URL, the sign-in page
-/// (skipped when the browser is signed in already), the Access Request page, Authorize.
-/// Returns the final redirect (to the client's redirect URI).
+/// Runs the browser part of the authorization-code flow for the authorize `query` (see
+/// [`Browser::authorize`]). Returns the final redirect (to the client's redirect URI).
 pub async fn authorize(b: &Browser, query: &str, login: &str, password: &str) -> String {
-    let p = b.get(&format!("/restapi/oauth/authorize?{query}")).await;
-    assert_eq!(p.status, 200, "authorize: {}", p.body);
-    let consent_url = if p.has("name=\"password\"") {
-        let q = p.input("q");
-        let s = b
-            .post(
-                "/oauth/signin",
-                &[("q", &q), ("login", login), ("password", password)],
-            )
-            .await;
-        assert_eq!(s.status, 303, "sign-in: {}", s.body);
-        s.location.unwrap()
-    } else {
-        // "Continue as …"
-        let start = p
-            .body
-            .find("href=\"/oauth/consent?")
-            .expect("continue link")
-            + 6;
-        let end = p.body[start..].find('"').unwrap() + start;
-        unescape(&p.body[start..end])
-    };
-    let c = b.get(&consent_url).await;
-    assert_eq!(c.status, 200, "consent: {}", c.body);
-    assert!(c.has("Access Request"), "{}", c.body);
-    let q = c.input("q");
-    let d = b
-        .post("/oauth/consent", &[("q", &q), ("decision", "allow")])
-        .await;
-    assert_eq!(d.status, 303, "authorize: {}", d.body);
-    d.location.unwrap()
+    b.authorize(
+        &format!("/restapi/oauth/authorize?{query}"),
+        login,
+        password,
+    )
+    .await
 }
 
 /// `POST /restapi/oauth/token` with a form and optional Basic credentials; (status, JSON).

@@ -10,6 +10,7 @@ use openglip_domain::events::Subscription;
 use serde_json::{Value, json};
 
 use crate::chats::*;
+use crate::event_bodies::{chat_event, post_event};
 use crate::helpers::*;
 use crate::subscriptions::base64_key;
 
@@ -64,7 +65,7 @@ async fn everyone(w: &World) -> String {
 /// The stored subscription behind a `SubscriptionInfo`.
 async fn stored(w: &World, info: &Value) -> Subscription {
     w.app
-        .state
+        .state()
         .store()
         .subscription(info["id"].as_str().unwrap().to_string())
         .await
@@ -94,10 +95,13 @@ async fn poll_subscription(
 #[tokio::test]
 async fn smart_friend_flow_of_the_glip_api_overview() {
     let w = World::new().await;
-    let (bot, _, bot_token) =
-        openglip_server::admin::create_bot(&w.app.state, w.acme.id, "SmartFriend")
-            .await
-            .unwrap();
+    let (bot, _, bot_token) = w
+        .app
+        .state()
+        .platform()
+        .create_bot(w.acme.id, "SmartFriend")
+        .await
+        .unwrap();
     let bot_user = User {
         ext: bot.clone(),
         email: String::new(),
@@ -152,14 +156,21 @@ async fn smart_friend_flow_of_the_glip_api_overview() {
         keys(body),
         [
             "creationTime",
+            "description",
             "eventType",
             "id",
+            "isPublic",
             "lastModifiedTime",
             "members",
+            "name",
+            "status",
             "type"
         ],
         "{body}"
     );
+    for null in ["description", "isPublic", "name"] {
+        assert!(body[null].is_null(), "{null}: {body}");
+    }
     let mut members: Vec<&str> = body["members"]
         .as_array()
         .unwrap()
@@ -172,7 +183,7 @@ async fn smart_friend_flow_of_the_glip_api_overview() {
     assert_eq!(members, want);
     assert_eq!(
         without_event_type(body),
-        group,
+        chat_event(&group, "Active"),
         "the body is the group as the API shows it"
     );
     // Making a chat is not a post.
@@ -192,7 +203,7 @@ async fn smart_friend_flow_of_the_glip_api_overview() {
     let body = envelope(&n, "/restapi/v1.0/glip/posts", &posts_sub, &bot_user);
     assert_eq!(body["eventType"], "PostAdded");
     assert_eq!(body["creatorId"], bot_id);
-    assert_eq!(without_event_type(body), hello);
+    assert_eq!(without_event_type(body), post_event(&hello));
 
     // Steps 9 and 10: John writes; the bot receives it.
     let text =
@@ -215,7 +226,7 @@ async fn smart_friend_flow_of_the_glip_api_overview() {
     assert_eq!(body["groupId"], group_id);
     assert_time(&body["creationTime"]);
     assert_time(&body["lastModifiedTime"]);
-    assert_eq!(without_event_type(body), asked);
+    assert_eq!(without_event_type(body), post_event(&asked));
 
     // Step 11: the bot replies to the group named in the notification; John sees it.
     let reply =
@@ -280,7 +291,7 @@ async fn post_events_in_both_generations() {
         let n = h.json();
         let body = envelope(&n, f, &sub, &w.bob);
         assert_eq!(body["eventType"], "PostAdded");
-        assert_eq!(without_event_type(body), created, "{f}");
+        assert_eq!(without_event_type(body), post_event(&created), "{f}");
         assert_eq!(body["mentions"][0]["id"], w.bob.id());
         uuids.push(n["uuid"].clone());
     }
@@ -299,7 +310,10 @@ async fn post_events_in_both_generations() {
     for f in filters {
         let n = recv.notification().await;
         envelope(&n, f, &sub, &w.bob);
-        assert_eq!(without_event_type(body_of(&n, "PostChanged")), edited);
+        assert_eq!(
+            without_event_type(body_of(&n, "PostChanged")),
+            post_event(&edited)
+        );
         assert!(!uuids.contains(&n["uuid"]));
     }
 
@@ -328,7 +342,10 @@ async fn post_events_in_both_generations() {
     for f in filters {
         let n = recv.notification().await;
         envelope(&n, f, &sub, &w.bob);
-        assert_eq!(without_event_type(body_of(&n, "PostAdded")), legacy);
+        assert_eq!(
+            without_event_type(body_of(&n, "PostAdded")),
+            post_event(&legacy)
+        );
     }
     recv.assert_quiet(Duration::from_millis(200)).await;
 }
@@ -361,6 +378,8 @@ async fn chat_events_in_both_generations() {
                 get_ok(w, &format!("{TM}/chats/{chat}"), &w.bob).await,
             ),
         };
+        let status = current["status"].as_str().unwrap_or("Active");
+        let (legacy, current) = (chat_event(&legacy, status), chat_event(&current, status));
         for (f, want) in [
             ("/restapi/v1.0/glip/groups", &legacy),
             ("/team-messaging/v1/chats", &current),
@@ -816,8 +835,8 @@ async fn an_expired_subscription_is_gone_and_gets_nothing() {
     // Its minute passes (written to the store, and the hub told, as a renewal would be).
     let mut s0 = stored(&w, &sub).await;
     s0.expires = openglip_domain::Timestamp(s0.expires.millis() - 61_000);
-    let s0 = w.app.state.store().update_subscription(s0).await.unwrap();
-    w.app.state.hub().update(s0);
+    let s0 = w.app.state().store().update_subscription(s0).await.unwrap();
+    w.app.state().hub().update(s0);
 
     let path = format!("{SUB}/{}", sub["id"].as_str().unwrap());
     let (s, e) = w.app.get(&path, &w.alice.token).await;
@@ -834,7 +853,7 @@ async fn an_expired_subscription_is_gone_and_gets_nothing() {
     let deadline = Instant::now() + Duration::from_secs(5);
     while w
         .app
-        .state
+        .state()
         .store()
         .subscription(id_of(&sub))
         .await
@@ -1020,7 +1039,7 @@ async fn encrypted_notifications_decrypt_to_the_envelope() {
         .expect("AES-128-ECB, PKCS#7, base64");
     let n: Value = serde_json::from_slice(&plain).unwrap();
     envelope(&n, "/restapi/v1.0/glip/posts", &sub, &w.alice);
-    assert_eq!(without_event_type(body_of(&n, "PostAdded")), p);
+    assert_eq!(without_event_type(body_of(&n, "PostAdded")), post_event(&p));
 }
 
 #[tokio::test]

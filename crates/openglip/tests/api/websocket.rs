@@ -234,7 +234,7 @@ async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
 /// Waits until the server has seen the session's connection go.
 async fn detached(app: &TestApp, wsc: &str) {
     eventually("the session is detached", || {
-        app.state
+        app.state()
             .hub()
             .ws
             .session(wsc)
@@ -728,7 +728,7 @@ async fn recovery_replays_what_was_missed() {
     post(&w.app, &w.alice, &team, "missed 1").await;
     post(&w.app, &w.alice, &team, "missed 2").await;
     eventually("both are buffered", || {
-        w.app.state.hub().ws.session(&wsc).unwrap().queued() == 2
+        w.app.state().hub().ws.session(&wsc).unwrap().queued() == 2
     })
     .await;
 
@@ -810,14 +810,14 @@ async fn recovery_fails_after_the_window_and_the_subscription_is_gone() {
     let wsc = c.wsc();
     drop(c);
     eventually("the session ends", || {
-        w.app.state.hub().ws.session(&wsc).is_none()
+        w.app.state().hub().ws.session(&wsc).is_none()
     })
     .await;
     let (s, b) = w.app.get(&format!("{SUB}/{sub_id}"), &w.bob.token).await;
     assert_rc_error(s, &b, 404, "CMN-102");
     assert!(
         w.app
-            .state
+            .state()
             .store()
             .subscription(sub_id.clone())
             .await
@@ -852,7 +852,7 @@ async fn recovery_fails_when_more_was_missed_than_the_buffer_holds() {
     }
     eventually("the buffer overflowed", || {
         w.app
-            .state
+            .state()
             .hub()
             .ws
             .session(&wsc)
@@ -865,7 +865,7 @@ async fn recovery_fails_when_more_was_missed_than_the_buffer_holds() {
     assert_eq!(c.details[1]["recoveryState"], "Failed", "{}", c.details);
     let sub_id = sub["id"].as_str().unwrap().to_string();
     eventually("the old subscription is deleted", || {
-        w.app.state.hub().ws.session(&wsc).is_none()
+        w.app.state().hub().ws.session(&wsc).is_none()
     })
     .await;
     let (s, _) = w.app.get(&format!("{SUB}/{sub_id}"), &w.bob.token).await;
@@ -881,7 +881,7 @@ async fn recovery_fails_for_a_session_without_subscription_or_of_someone_else() 
     let wsc = c.wsc();
     drop(c);
     eventually("a session without subscription ends at once", || {
-        w.app.state.hub().ws.session(&wsc).is_none()
+        w.app.state().hub().ws.session(&wsc).is_none()
     })
     .await;
     let (url, _) = gateway_url(&w.app, &w.bob).await;
@@ -971,7 +971,7 @@ async fn clients_that_do_not_read_are_disconnected() {
     let wsc = c.wsc();
     c.subscribe(&["/team-messaging/v1/posts"]).await;
     let big = "x".repeat(10_000);
-    let hub = w.app.state.hub().clone();
+    let hub = w.app.state().hub().clone();
     let mut sent = 0;
     while hub.ws.session(&wsc).is_some_and(|s| s.is_live()) {
         assert!(sent < 2000, "still connected after {sent} large posts");
@@ -1003,12 +1003,12 @@ async fn the_server_pings_and_drops_clients_that_stop_answering() {
         }
     }
     assert!(pings >= 3, "{pings} pings");
-    let session = w.app.state.hub().ws.session(&wsc).unwrap();
+    let session = w.app.state().hub().ws.session(&wsc).unwrap();
     assert!(session.is_live(), "still connected");
     // One that stops reading sends no pongs, and is dropped (a session without subscription
     // ends with its connection).
     eventually("the connection is dropped", || {
-        w.app.state.hub().ws.session(&wsc).is_none()
+        w.app.state().hub().ws.session(&wsc).is_none()
     })
     .await;
     drop(c);
@@ -1017,7 +1017,7 @@ async fn the_server_pings_and_drops_clients_that_stop_answering() {
 #[tokio::test]
 async fn the_web_client_listens_through_the_gateway_until_its_person_signs_out() {
     let w = World::new().await;
-    let b = crate::web::Browser::new(&w.app);
+    let b = w.app.browser();
     b.get("/").await;
     let p = b
         .post(

@@ -8,7 +8,8 @@ use axum::Router;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Map, Value};
+use openglip_wire::wsg::{self, FrameError, MessageType, Meta};
+use serde_json::Value;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, MissedTickBehavior, sleep_until, timeout};
@@ -18,8 +19,7 @@ use super::session::{ConnHandle, Peek, RequestBinder, Session, Stop};
 use super::tunnel::{self, Origin};
 use super::{Opened, WsgError};
 use crate::AppState;
-use crate::api::subscriptions::WsSessionRef;
-use crate::realtime::Hub;
+use crate::realtime::{Hub, WsSessionRef};
 
 /// How long closing frames may take before the socket is just dropped.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
@@ -168,40 +168,43 @@ impl Ctx {
     }
 
     async fn handle(&self, text: &str) {
-        let mut parts = match serde_json::from_str::<Value>(text) {
-            Ok(Value::Array(parts)) => parts,
-            _ => {
+        let (meta, body) = match wsg::parse(text) {
+            Ok(frame) => frame,
+            Err(FrameError::NotAnArray) => {
                 return self.reject(
                     None,
                     "Malformed message: expected a JSON array [meta, body?]".into(),
                 );
             }
+            Err(FrameError::NoMeta) => {
+                return self.reject(
+                    None,
+                    "Malformed message: the first element must be an object".into(),
+                );
+            }
+            Err(FrameError::Field { name, message_id }) => {
+                return self.reject(
+                    message_id.as_deref(),
+                    format!("Malformed message: [{name}] has the wrong type"),
+                );
+            }
         };
-        let body = if parts.len() > 1 {
-            Some(parts.swap_remove(1))
-        } else {
-            None
-        };
-        let Some(Value::Object(meta)) = parts.into_iter().next() else {
-            return self.reject(
-                None,
-                "Malformed message: the first element must be an object".into(),
-            );
-        };
-        let message_id = meta.get("messageId").and_then(Value::as_str);
-        match meta.get("type").and_then(Value::as_str) {
-            Some("Heartbeat") => self
+        match meta.kind {
+            MessageType::Heartbeat => self
                 .session
-                .push_frame(self.conn, frame::heartbeat(meta.get("messageId"))),
-            Some("ClientRequest") => self.client_request(meta, body).await,
-            other => {
-                let what = other.unwrap_or("(none)");
-                self.reject(message_id, format!("Unsupported message type [{what}]"))
+                .push_frame(self.conn, frame::heartbeat(meta.message_id.as_ref())),
+            MessageType::ClientRequest => self.client_request(meta, body).await,
+            _ => {
+                let what = text_type(text);
+                self.reject(
+                    meta.message_id_str(),
+                    format!("Unsupported message type [{what}]"),
+                )
             }
         }
     }
 
-    async fn client_request(&self, meta: Map<String, Value>, body: Option<Value>) {
+    async fn client_request(&self, meta: Meta, body: Option<Value>) {
         // At most `maxActiveRequests` at once; beyond that the reader waits (back-pressure).
         let Ok(permit) = self.requests.clone().acquire_owned().await else {
             return;
@@ -231,6 +234,14 @@ impl Ctx {
             session.reap_if_ended(&hub).await;
         });
     }
+}
+
+/// The `type` a frame's meta names, as sent (for refusing types the gateway does not take).
+fn text_type(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v[0]["type"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "(none)".into())
 }
 
 /// Serves one connection until it ends, then detaches it from its session (which then waits

@@ -1,8 +1,11 @@
-//! WSG frames: `[meta, body?]` text. Bodies that are already JSON are spliced in as they are.
+//! WSG frames (`openglip_wire::wsg`): what the gateway queues and how a queued frame becomes
+//! text. Bodies that are already JSON (notification envelopes, REST answers) are spliced in as
+//! they are.
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
+use openglip_wire::wsg::{self, ConnectionDetails, MessageType, Meta, RecoveryState, Wsc};
+use serde_json::{Map, Value};
 
 use super::{Recovery, WsConfig, WsgError, new_uuid};
 
@@ -19,7 +22,8 @@ pub enum Body {
 /// A frame other than a notification; `wsc` is added when written if `wsc` is set.
 #[derive(Debug, Clone)]
 pub struct Frame {
-    pub meta: Map<String, Value>,
+    /// Boxed: queues hold many notifications, which are small.
+    pub meta: Box<Meta>,
     pub body: Option<Body>,
     pub wsc: bool,
     /// Pause before the next frame (see `WsConfig::settle`).
@@ -34,24 +38,11 @@ pub enum Out {
     Frame(Frame),
 }
 
-fn wsc(token: &str, sequence: u64) -> Value {
-    json!({ "token": token, "sequence": sequence })
-}
-
-fn join(meta: &Map<String, Value>, body: Option<&str>) -> String {
-    let meta = Value::Object(meta.clone()).to_string();
-    match body {
-        Some(b) => {
-            let mut s = String::with_capacity(meta.len() + b.len() + 3);
-            s.push('[');
-            s.push_str(&meta);
-            s.push(',');
-            s.push_str(b);
-            s.push(']');
-            s
-        }
-        None => format!("[{meta}]"),
-    }
+/// `{"RCRequestId": id}`, the header every gateway frame carries.
+fn request_id(id: String) -> Map<String, Value> {
+    let mut h = Map::new();
+    h.insert("RCRequestId".into(), id.into());
+    h
 }
 
 /// A notification envelope as a frame body: JSON objects as they are, anything else (an
@@ -67,26 +58,35 @@ fn note_body(text: &str) -> std::borrow::Cow<'_, str> {
 impl Out {
     /// The frame's text, with `wsc` (token and this connection's `sequence`) where it belongs.
     pub fn render(&self, token: &str, sequence: u64) -> String {
+        let wsc = || {
+            Some(Wsc {
+                token: token.to_string(),
+                sequence,
+            })
+        };
         match self {
             Out::Note(text) => {
-                let mut meta = Map::new();
-                meta.insert("type".into(), "ServerNotification".into());
-                meta.insert("messageId".into(), new_uuid().into());
-                meta.insert("status".into(), 200.into());
-                meta.insert("headers".into(), json!({ "RCRequestId": new_uuid() }));
-                meta.insert("wsc".into(), wsc(token, sequence));
-                join(&meta, Some(&note_body(text)))
+                let meta = Meta {
+                    message_id: Some(new_uuid().into()),
+                    status: Some(200),
+                    headers: Some(request_id(new_uuid())),
+                    wsc: wsc(),
+                    ..Meta::new(MessageType::ServerNotification)
+                };
+                wsg::frame(&meta, Some(&note_body(text)))
             }
             Out::Frame(f) => {
                 let body = f.body.as_ref().map(|b| match b {
                     Body::Json(s) | Body::Raw(s) => s.as_str(),
                 });
                 if f.wsc {
-                    let mut meta = f.meta.clone();
-                    meta.insert("wsc".into(), wsc(token, sequence));
-                    join(&meta, body)
+                    let meta = Meta {
+                        wsc: wsc(),
+                        ..(*f.meta).clone()
+                    };
+                    wsg::frame(&meta, body)
                 } else {
-                    join(&f.meta, body)
+                    wsg::frame(&f.meta, body)
                 }
             }
         }
@@ -119,6 +119,11 @@ fn gateway_time(t: openglip_domain::Timestamp) -> String {
     }
 }
 
+/// Serialised JSON of a frame body. The wire types are plain structs, which always serialise.
+fn json<T: serde::Serialize>(body: &T) -> Body {
+    Body::Json(serde_json::to_string(body).expect("frame bodies serialise"))
+}
+
 /// The first frame of every connection.
 pub fn connection_details(
     config: &WsConfig,
@@ -126,33 +131,31 @@ pub fn connection_details(
     recovery: Option<Recovery>,
 ) -> Frame {
     let id = new_uuid();
-    let mut meta = Map::new();
-    meta.insert("type".into(), "ConnectionDetails".into());
-    meta.insert("messageId".into(), id.clone().into());
-    meta.insert("status".into(), 200.into());
-    meta.insert("headers".into(), json!({ "RCRequestId": id }));
-    let mut body = json!({
-        "creationTime": gateway_time(created),
-        "maxConnectionsPerSession": config.max_connections_per_session,
-        "recoveryBufferSize": config.recovery_buffer,
-        "recoveryTimeout": config.recovery_timeout.as_secs(),
-        "idleTimeout": config.idle_timeout.as_secs(),
-        "absoluteTimeout": config.absolute_timeout.as_secs(),
-        "maxActiveRequests": config.max_active_requests,
-    });
-    match recovery {
-        None => {}
-        Some(Recovery::Successful) => {
-            body["recoveryState"] = "Successful".into();
-        }
-        Some(Recovery::Failed(code)) => {
-            body["recoveryState"] = "Failed".into();
-            body["recoveryErrorCode"] = code.into();
-        }
-    }
+    let meta = Meta {
+        message_id: Some(id.clone().into()),
+        status: Some(200),
+        headers: Some(request_id(id)),
+        ..Meta::new(MessageType::ConnectionDetails)
+    };
+    let (recovery_state, recovery_error_code) = match recovery {
+        None => (None, None),
+        Some(Recovery::Successful) => (Some(RecoveryState::Successful), None),
+        Some(Recovery::Failed(code)) => (Some(RecoveryState::Failed), Some(code.to_string())),
+    };
+    let body = ConnectionDetails {
+        creation_time: gateway_time(created),
+        max_connections_per_session: config.max_connections_per_session,
+        recovery_buffer_size: config.recovery_buffer as u64,
+        recovery_timeout: config.recovery_timeout.as_secs(),
+        idle_timeout: config.idle_timeout.as_secs(),
+        absolute_timeout: config.absolute_timeout.as_secs(),
+        max_active_requests: config.max_active_requests as u64,
+        recovery_state,
+        recovery_error_code,
+    };
     Frame {
-        meta,
-        body: Some(Body::Json(body.to_string())),
+        meta: Box::new(meta),
+        body: Some(json(&body)),
         wsc: true,
         settle: recovery == Some(Recovery::Successful),
     }
@@ -160,39 +163,41 @@ pub fn connection_details(
 
 /// `[{"type":"Error",…},{"errorCode","message"}]`, answering `message_id` when there is one.
 pub fn error(e: &WsgError, message_id: Option<&str>) -> Frame {
-    let mut meta = Map::new();
-    meta.insert("type".into(), "Error".into());
-    meta.insert(
-        "messageId".into(),
-        message_id
-            .map(str::to_string)
-            .unwrap_or_else(new_uuid)
-            .into(),
-    );
-    meta.insert("status".into(), e.status.into());
-    meta.insert("headers".into(), json!({ "RCRequestId": new_uuid() }));
+    let meta = Meta {
+        message_id: Some(
+            message_id
+                .map(str::to_string)
+                .unwrap_or_else(new_uuid)
+                .into(),
+        ),
+        status: Some(e.status),
+        headers: Some(request_id(new_uuid())),
+        ..Meta::new(MessageType::Error)
+    };
+    let body = wsg::ErrorBody {
+        error_code: e.code.to_string(),
+        message: e.message.clone(),
+    };
     Frame {
-        meta,
-        body: Some(Body::Json(
-            json!({ "errorCode": e.code, "message": e.message }).to_string(),
-        )),
+        meta: Box::new(meta),
+        body: Some(json(&body)),
         wsc: false,
         settle: false,
     }
 }
 
-/// The answer to a client's `Heartbeat`.
+/// The answer to a client's `Heartbeat`: its `messageId`, as sent.
 pub fn heartbeat(message_id: Option<&Value>) -> Frame {
-    let mut meta = Map::new();
-    meta.insert("type".into(), "Heartbeat".into());
-    meta.insert(
-        "messageId".into(),
-        message_id
-            .cloned()
-            .unwrap_or_else(|| Value::String(new_uuid())),
-    );
+    let meta = Meta {
+        message_id: Some(
+            message_id
+                .cloned()
+                .unwrap_or_else(|| Value::String(new_uuid())),
+        ),
+        ..Meta::new(MessageType::Heartbeat)
+    };
     Frame {
-        meta,
+        meta: Box::new(meta),
         body: None,
         wsc: false,
         settle: false,
@@ -202,6 +207,7 @@ pub fn heartbeat(message_id: Option<&Value>) -> Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn notes_splice_json_and_quote_ciphertext() {

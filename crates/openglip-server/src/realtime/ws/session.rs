@@ -14,9 +14,8 @@ use tokio::sync::Notify;
 
 use super::WsConfig;
 use super::frame::{Frame, Out};
-use crate::api::subscriptions::WsBinder;
 use crate::auth::now;
-use crate::realtime::{Delivery, Hub, Sink};
+use crate::realtime::{Delivery, Hub, Sink, WsBinder};
 use crate::secrets;
 
 /// Why a connection was told to stop.

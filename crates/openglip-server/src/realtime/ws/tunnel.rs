@@ -11,12 +11,13 @@ use axum::body::Body as HttpBody;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use openglip_domain::{Caller, Error};
-use serde_json::{Map, Value, json};
+use openglip_wire::wsg::{MessageType, Meta};
+use serde_json::{Map, Value};
 use tower::ServiceExt;
 
 use super::frame::{Body, Frame};
 use super::new_uuid;
-use crate::api::subscriptions::WsSessionRef;
+use crate::realtime::WsSessionRef;
 
 /// What the tunnelled requests inherit from the WebSocket's own HTTP request: the `Host` and
 /// `X-Forwarded-Proto` (so `uri` fields name this server as the client reaches it) and the peer.
@@ -58,21 +59,15 @@ fn scalar(v: &Value) -> Option<String> {
 }
 
 /// The `http::Request` a `ClientRequest` stands for.
-fn build(
-    meta: &Map<String, Value>,
-    body: Option<&Value>,
-    origin: &Origin,
-) -> Result<Request<HttpBody>, Error> {
-    let method = match meta.get("method") {
-        None | Some(Value::Null) => Method::GET,
-        Some(Value::String(m)) => Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
+fn build(meta: &Meta, body: Option<&Value>, origin: &Origin) -> Result<Request<HttpBody>, Error> {
+    let method = match &meta.method {
+        None => Method::GET,
+        Some(m) => Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes())
             .map_err(|_| Error::invalid("method"))?,
-        Some(_) => return Err(Error::invalid("method")),
     };
-    let raw = match meta.get("path") {
-        Some(Value::String(p)) => p.as_str(),
-        None | Some(Value::Null) => return Err(Error::MissingParameter("path".into())),
-        Some(_) => return Err(Error::invalid("path")),
+    let raw = match &meta.path {
+        Some(p) => p.as_str(),
+        None => return Err(Error::MissingParameter("path".into())),
     };
     if !raw.starts_with('/') || raw.starts_with("//") {
         return Err(Error::invalid_because(
@@ -86,27 +81,21 @@ fn build(
     let trimmed = path.trim_end_matches('/');
     let path = if trimmed.is_empty() { "/" } else { trimmed };
     let mut query = form_urlencoded::Serializer::new(inline_query.to_string());
-    match meta.get("query") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(q)) => {
-            for (k, v) in q {
-                match v {
-                    Value::Array(items) => {
-                        for i in items {
-                            if let Some(s) = scalar(i) {
-                                query.append_pair(k, &s);
-                            }
-                        }
-                    }
-                    other => {
-                        if let Some(s) = scalar(other) {
-                            query.append_pair(k, &s);
-                        }
+    for (k, v) in meta.query.iter().flatten() {
+        match v {
+            Value::Array(items) => {
+                for i in items {
+                    if let Some(s) = scalar(i) {
+                        query.append_pair(k, &s);
                     }
                 }
             }
+            other => {
+                if let Some(s) = scalar(other) {
+                    query.append_pair(k, &s);
+                }
+            }
         }
-        Some(_) => return Err(Error::invalid("query")),
     }
     let query = query.finish();
     let uri = if query.is_empty() {
@@ -120,22 +109,16 @@ fn build(
         .body(HttpBody::empty())
         .map_err(|_| Error::invalid("path"))?;
     let h = req.headers_mut();
-    match meta.get("headers") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(given)) => {
-            for (k, v) in given {
-                let Ok(name) = HeaderName::from_bytes(k.as_bytes()) else {
-                    continue;
-                };
-                if DROPPED.contains(&name.as_str()) {
-                    continue;
-                }
-                if let Some(v) = scalar(v).and_then(|s| HeaderValue::from_str(&s).ok()) {
-                    h.append(name, v);
-                }
-            }
+    for (k, v) in meta.headers.iter().flatten() {
+        let Ok(name) = HeaderName::from_bytes(k.as_bytes()) else {
+            continue;
+        };
+        if DROPPED.contains(&name.as_str()) {
+            continue;
         }
-        Some(_) => return Err(Error::invalid("headers")),
+        if let Some(v) = scalar(v).and_then(|s| HeaderValue::from_str(&s).ok()) {
+            h.append(name, v);
+        }
     }
     if let Some(host) = &origin.host {
         h.insert(header::HOST, host.clone());
@@ -200,13 +183,14 @@ fn answer(
     // After the answer that names a new subscription, the client has to learn its id before
     // the first notification for it arrives.
     let settle = headers.contains_key("WSG-SubscriptionId");
-    let mut meta = Map::new();
-    meta.insert("type".into(), "ClientRequest".into());
-    meta.insert("messageId".into(), message_id);
-    meta.insert("status".into(), status.into());
-    meta.insert("headers".into(), Value::Object(headers));
+    let meta = Meta {
+        message_id: Some(message_id),
+        status: Some(status),
+        headers: Some(headers),
+        ..Meta::new(MessageType::ClientRequest)
+    };
     Frame {
-        meta,
+        meta: Box::new(meta),
         body,
         wsc: true,
         settle,
@@ -228,13 +212,13 @@ pub async fn call(
     caller: Caller,
     session: WsSessionRef,
     origin: &Origin,
-    meta: &Map<String, Value>,
+    meta: &Meta,
     body: Option<&Value>,
 ) -> Frame {
     let message_id = meta
-        .get("messageId")
-        .cloned()
-        .unwrap_or_else(|| json!(new_uuid()));
+        .message_id
+        .clone()
+        .unwrap_or_else(|| Value::String(new_uuid()));
     let mut req = match build(meta, body, origin) {
         Ok(r) => r,
         Err(e) => return error_answer(message_id, e),
@@ -291,6 +275,7 @@ pub async fn call(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn header_names_are_spelled_as_ringcentral_does() {
@@ -301,22 +286,21 @@ mod tests {
 
     #[test]
     fn requests_are_built_from_frames() {
-        let meta = json!({
-            "type": "ClientRequest", "messageId": "m", "method": "post",
-            "path": "/restapi/v1.0/subscription/?a=1",
-            "query": {"type": ["Team", "Group"], "n": 2},
-            "headers": {"X-User-Agent": "x", "Authorization": "Bearer nope", "Host": "evil"},
-        });
+        let (meta, _) = openglip_wire::wsg::parse(
+            &json!([{
+                "type": "ClientRequest", "messageId": "m", "method": "post",
+                "path": "/restapi/v1.0/subscription/?a=1",
+                "query": {"type": ["Team", "Group"], "n": 2},
+                "headers": {"X-User-Agent": "x", "Authorization": "Bearer nope", "Host": "evil"},
+            }])
+            .to_string(),
+        )
+        .unwrap();
         let origin = Origin {
             host: Some(HeaderValue::from_static("h:1")),
             ..Default::default()
         };
-        let req = build(
-            meta.as_object().unwrap(),
-            Some(&json!({"eventFilters": []})),
-            &origin,
-        )
-        .unwrap();
+        let req = build(&meta, Some(&json!({"eventFilters": []})), &origin).unwrap();
         assert_eq!(req.method(), Method::POST);
         assert_eq!(
             req.uri().to_string(),
@@ -325,7 +309,10 @@ mod tests {
         assert!(req.headers().get("authorization").is_none());
         assert_eq!(req.headers()["host"], "h:1");
         assert_eq!(req.headers()["content-type"], "application/json");
-        let bad = json!({"path": "http://elsewhere/x"});
-        assert!(build(bad.as_object().unwrap(), None, &origin).is_err());
+        let bad = Meta {
+            path: Some("http://elsewhere/x".into()),
+            ..Meta::new(MessageType::ClientRequest)
+        };
+        assert!(build(&bad, None, &origin).is_err());
     }
 }

@@ -14,10 +14,17 @@ use openglip_domain::*;
 use super::conversation::{self, require};
 use super::*;
 use crate::AppState;
+use crate::api::chats::member_id;
+use crate::api::{chat_id, post_id};
+use crate::error;
 use crate::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
+    // The forms' pages (`GET` of the same paths) are `conversation`'s.
     Router::new()
+        .route("/c/{chat}/posts", post(create_post))
+        .route("/new/dm", post(start_dm))
+        .route("/new/team", post(create_team))
         .route("/c/{chat}/posts/{post}/edit", post(edit_post))
         .route("/c/{chat}/posts/{post}/delete", post(delete_post))
         .route("/c/{chat}/{action}", post(chat_action))
@@ -61,13 +68,20 @@ pub async fn create_post(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let parent = form.get("parent").filter(|p| !p.trim().is_empty());
-    let input = PostInput {
-        text: Some(form.get("text").unwrap_or("").to_string()),
-        parent_post_id: parent.map(str::to_string),
-        ..Default::default()
-    };
-    let r = st.service().create_post(&v.caller, &chat, input).await;
+    let r = async {
+        let parent = form.get("parent").filter(|p| !p.trim().is_empty());
+        let input = PostInput {
+            text: Some(form.get("text").unwrap_or("").to_string()),
+            parent_post_id: parent
+                .map(|p| error::id(Subject::ParentPost, p))
+                .transpose()?,
+            ..Default::default()
+        };
+        st.service()
+            .create_post(&v.caller, chat_id(&chat)?, input)
+            .await
+    }
+    .await;
     answer_post(&st, &v, &headers, &chat, StatusCode::CREATED, r).await
 }
 
@@ -82,15 +96,17 @@ async fn edit_post(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let r = st
-        .service()
-        .update_post(
-            &v.caller,
-            &chat,
-            &post,
-            form.get("text").map(str::to_string),
-        )
-        .await;
+    let r = async {
+        st.service()
+            .update_post(
+                &v.caller,
+                chat_id(&chat)?,
+                post_id(&post)?,
+                form.get("text").map(str::to_string),
+            )
+            .await
+    }
+    .await;
     answer_post(&st, &v, &headers, &chat, StatusCode::OK, r).await
 }
 
@@ -132,7 +148,13 @@ async fn delete_post(
         Ok(v) => v,
         Err(r) => return r,
     };
-    match st.service().delete_post(&v.caller, &chat, &post).await {
+    let r = async {
+        st.service()
+            .delete_post(&v.caller, chat_id(&chat)?, post_id(&post)?)
+            .await
+    }
+    .await;
+    match r {
         Ok(()) => done(&headers, &format!("/c/{chat}")),
         Err(e) => client_error(&headers, e),
     }
@@ -163,27 +185,32 @@ async fn chat_action(
     };
     let (svc, me) = (st.service(), &v.caller);
     let r: Back = async {
+        let chat = chat_id(&chat)?;
         match action.as_str() {
             "read" => {
-                let upto = form.get("upto").filter(|u| !u.is_empty());
-                svc.set_read(me, &chat, form.get("read") != Some("0"), upto)
+                let upto = form
+                    .get("upto")
+                    .filter(|u| !u.is_empty())
+                    .map(post_id)
+                    .transpose()?;
+                svc.set_read(me, chat, form.get("read") != Some("0"), upto)
                     .await?;
                 Ok(None)
             }
             "favorite" => {
-                svc.set_favorite(me, &chat, form.get("on") != Some("0"))
+                svc.set_favorite(me, chat, form.get("on") != Some("0"))
                     .await?;
                 Ok(Some(format!("/c/{chat}")))
             }
-            "join" => Ok(Some(format!("/c/{}", svc.join_team(me, &chat).await?.id))),
-            "leave" => svc.leave_team(me, &chat).await.map(|_| Some("/".into())),
+            "join" => Ok(Some(format!("/c/{}", svc.join_team(me, chat).await?.id))),
+            "leave" => svc.leave_team(me, chat).await.map(|_| Some("/".into())),
             "archive" => {
                 let status = if form.get("archived") == Some("0") {
                     ChatStatus::Active
                 } else {
                     ChatStatus::Archived
                 };
-                let c = svc.set_team_status(me, &chat, status).await?;
+                let c = svc.set_team_status(me, chat, status).await?;
                 Ok(Some(format!("/c/{}/details", c.id)))
             }
             _ => Err(Error::InvalidUri),
@@ -210,7 +237,7 @@ async fn members(
             "remove" => ("member", false),
             _ => return Err(Error::InvalidUri),
         };
-        let people = member_inputs(form.get(field).unwrap_or(""));
+        let people = member_inputs(field, form.get(field).unwrap_or(""))?;
         if people.is_empty() {
             return Err(Error::MissingParameter(field.into()));
         }
@@ -222,7 +249,7 @@ async fn members(
         };
         let c = st
             .service()
-            .change_team_members(&v.caller, TeamRef::Team(&chat), add, remove)
+            .change_team_members(&v.caller, TeamRef::Team(chat_id(&chat)?), add, remove)
             .await?;
         Ok(Some(format!("/c/{}/details", c.id)))
     }
@@ -230,9 +257,9 @@ async fn members(
     finish(&headers, r)
 }
 
-/// People as typed in a field: ids, e-mails, or "Name <email>" as the picker fills in, comma
-/// or newline separated.
-pub fn member_inputs(raw: &str) -> Vec<MemberInput> {
+/// People as typed in the form field `field`: ids, e-mails, or "Name <email>" as the picker fills
+/// in, comma or newline separated.
+pub fn member_inputs(field: &str, raw: &str) -> Result<Vec<MemberInput>> {
     raw.split([',', ';', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -241,7 +268,12 @@ pub fn member_inputs(raw: &str) -> Vec<MemberInput> {
                 (Some(i), true) => &s[i + 1..s.len() - 1],
                 _ => s,
             };
-            MemberInput::from_bare(s.trim())
+            let s = s.trim();
+            if s.contains('@') {
+                Ok(MemberInput::Email(s.to_string()))
+            } else {
+                member_id(field, s)
+            }
         })
         .collect()
 }
@@ -256,11 +288,15 @@ pub async fn start_dm(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let people = member_inputs(form.get("person").unwrap_or(""));
-    if people.is_empty() {
-        return client_error(&headers, Error::MissingParameter("person".into()));
-    }
-    match st.service().conversation(&v.caller, &people).await {
+    let people = match member_inputs("person", form.get("person").unwrap_or("")) {
+        Ok(p) if p.is_empty() => Err(Error::MissingParameter("person".into())),
+        other => other,
+    };
+    let r = match people {
+        Ok(people) => st.service().conversation(&v.caller, &people).await,
+        Err(e) => Err(e),
+    };
+    match r {
         Ok((c, _)) => see_other(&format!("/c/{}", c.id), vec![]),
         Err(e) => client_error(&headers, e),
     }
@@ -277,13 +313,17 @@ pub async fn create_team(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let input = TeamInput {
-        name: Some(form.get("name").unwrap_or("").to_string()),
-        description: form.get("description").map(str::to_string),
-        public: Some(form.get("public").is_some()),
-        members: member_inputs(form.get("members").unwrap_or("")),
-    };
-    match st.service().create_team(&v.caller, input).await {
+    let r = async {
+        let input = TeamInput {
+            name: Some(form.get("name").unwrap_or("").to_string()),
+            description: form.get("description").map(str::to_string),
+            public: Some(form.get("public").is_some()),
+            members: member_inputs("members", form.get("members").unwrap_or(""))?,
+        };
+        st.service().create_team(&v.caller, input).await
+    }
+    .await;
+    match r {
         Ok(c) => see_other(&format!("/c/{}", c.id), vec![]),
         Err(e @ Error::Internal(_)) => client_error(&headers, e),
         Err(e) => {
@@ -305,12 +345,18 @@ mod tests {
     #[test]
     fn member_fields_accept_ids_emails_and_picker_entries() {
         assert_eq!(
-            member_inputs("12, bob@x.example;\n Carol Diaz <carol@x.example>, ,"),
+            member_inputs(
+                "members",
+                "12, bob@x.example;\n Carol Diaz <carol@x.example>, ,"
+            )
+            .unwrap(),
             vec![
-                MemberInput::Id("12".into()),
+                MemberInput::Id(ExtensionId(12)),
                 MemberInput::Email("bob@x.example".into()),
                 MemberInput::Email("carol@x.example".into()),
             ]
         );
+        let e = member_inputs("members", "12, Carol").unwrap_err();
+        assert_eq!(e.parameter_name(), Some("members"));
     }
 }

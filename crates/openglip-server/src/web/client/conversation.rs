@@ -16,6 +16,8 @@ use openglip_domain::*;
 use super::rail::{self, chat_title};
 use super::*;
 use crate::AppState;
+use crate::api::{chat_id, post_id};
+use crate::error;
 use crate::extract::Params;
 
 /// Posts shown when a conversation opens, and per page when scrolling up.
@@ -26,16 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}", get(page))
         .route("/c/{chat}/t/{post}", get(thread_page))
         .route("/c/{chat}/details", get(details_page))
-        .route(
-            "/c/{chat}/posts",
-            get(posts_fragment).post(super::actions::create_post),
-        )
+        .route("/c/{chat}/posts", get(posts_fragment))
         .route("/c/{chat}/posts/{post}", get(post_fragment))
-        .route("/new/dm", get(new_dm_page).post(super::actions::start_dm))
-        .route(
-            "/new/team",
-            get(new_team_page).post(super::actions::create_team),
-        )
+        .route("/new/dm", get(new_dm_page))
+        .route("/new/team", get(new_team_page))
         .route("/teams", get(browse_teams))
 }
 
@@ -131,11 +127,7 @@ impl PostCtx {
                 if let Some(found) = present.get(&parent) {
                     parents.insert(parent, (*found).clone());
                 } else {
-                    match st
-                        .service()
-                        .post(&v.caller, &chat.id.to_string(), &parent.to_string())
-                        .await
-                    {
+                    match st.service().post(&v.caller, chat.id, parent).await {
                         Ok(found) => {
                             parents.insert(parent, found);
                         }
@@ -317,10 +309,9 @@ async fn load_posts(
     thread: Option<PostId>,
     page: PageRequest,
 ) -> Result<(Vec<Post>, bool)> {
-    let thread_s = thread.map(|t| t.to_string());
     let got = st
         .service()
-        .list_posts(&v.caller, &chat.id.to_string(), thread_s.as_deref(), page)
+        .list_posts(&v.caller, chat.id, thread, page)
         .await?;
     let more = match page.direction {
         Direction::Older => got.has_older,
@@ -424,7 +415,7 @@ fn composer(v: &Viewer, chat: &Chat, title: &str, parent: Option<PostId>) -> Str
 
 /// The chat of a page, as the viewer may see it.
 async fn visible(st: &AppState, v: &Viewer, chat: &str) -> Result<Chat> {
-    st.service().visible_chat(&v.caller, "chatId", chat).await
+    st.service().visible_chat(&v.caller, chat_id(chat)?).await
 }
 
 /// `GET /c/{chat}`: the conversation, its newest posts, the composer.
@@ -456,7 +447,7 @@ async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, 
             .any(|c| c.chat.id == chat.id && c.unread.is_some())
         {
             st.service()
-                .set_read(&v.caller, &chat.id.to_string(), true, None)
+                .set_read(&v.caller, chat.id, true, None)
                 .await?;
         }
         load_posts(
@@ -528,8 +519,8 @@ async fn thread_page(
         Err(r) => return r,
     };
     let r = async {
-        let chat = st.service().member_chat(&v.caller, "chatId", &chat).await?;
-        let root: PostId = openglip_domain::service::parse_id("threadId", &post)?;
+        let chat = st.service().member_chat(&v.caller, chat_id(&chat)?).await?;
+        let root: PostId = error::id(Subject::Thread, &post)?;
         let (posts, _) = load_posts(
             &st,
             &v,
@@ -588,7 +579,7 @@ async fn posts_fragment(
         Err(r) => return r,
     };
     let r = async {
-        let chat = st.service().member_chat(&v.caller, "chatId", &chat).await?;
+        let chat = st.service().member_chat(&v.caller, chat_id(&chat)?).await?;
         let cursor = |name: &str| -> Result<Option<i64>> {
             q.get(name)
                 .map(|s| s.trim().parse::<i64>().map_err(|_| Error::invalid(name)))
@@ -643,7 +634,12 @@ async fn post_fragment(
         Err(r) => return r,
     };
     let in_thread = q.get("thread").is_some_and(|t| t == "1");
-    let html_text = match st.service().post(&v.caller, &chat, &post).await {
+    let found = async {
+        st.service()
+            .post(&v.caller, chat_id(&chat)?, post_id(&post)?)
+            .await
+    };
+    let html_text = match found.await {
         Ok(p) => render_post(&st, &v, &chat, &p, in_thread).await,
         Err(e) => Err(e),
     };
@@ -661,7 +657,7 @@ pub async fn render_post(
     p: &Post,
     in_thread: bool,
 ) -> Result<String> {
-    let chat = st.service().member_chat(&v.caller, "chatId", chat).await?;
+    let chat = st.service().member_chat(&v.caller, chat_id(chat)?).await?;
     let ctx = PostCtx::load(st, v, chat, std::slice::from_ref(p), in_thread).await?;
     Ok(post_html(&ctx, p))
 }

@@ -31,11 +31,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use openglip_domain::perm::{GrantSet, Permission, PermissionSet};
 use openglip_domain::platform::SessionRealm;
-use openglip_domain::store::NewApp;
 use openglip_domain::*;
-use subtle::ConstantTimeEq;
 
 use super::*;
 use crate::AppState;
@@ -78,95 +75,15 @@ pub struct Viewer {
     pub cookies: Vec<HeaderValue>,
 }
 
-/// What the web client does for a person: team messaging, and its WebSocket (nothing else, so
-/// that a flaw in a page could not reach further through the gateway's tunnel).
-fn web_permissions() -> PermissionSet {
-    let mut p = PermissionSet::empty();
-    for x in [Permission::TeamMessaging, Permission::WebSocket] {
-        p.insert(x);
-    }
-    p
-}
-
-/// The client id of an account's web client app.
-fn web_client_id(account: AccountId) -> String {
-    format!("openglip-web-{account}")
-}
-
-/// The account's first-party web client app, created on first use.
-async fn web_app(st: &AppState, account: AccountId) -> Result<(AppId, String)> {
-    if let Some(found) =
-        st.0.web
-            .web_apps
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&account)
-    {
-        return Ok(found.clone());
-    }
-    let client_id = web_client_id(account);
-    let app = match st.store().app_by_client_id(client_id.clone()).await? {
-        Some(app) if app.account_id == account && app.grants == GrantSet::default() => app,
-        Some(_) => {
-            return Err(Error::Internal(format!(
-                "client id {client_id} belongs to another app"
-            )));
-        }
-        None => {
-            let created = st
-                .store()
-                .create_app(NewApp {
-                    client_id: client_id.clone(),
-                    client_secret_hash: None,
-                    account_id: account,
-                    name: "openglip Web".into(),
-                    kind: AppKind::Rest,
-                    public_client: true,
-                    grants: GrantSet::default(),
-                    permissions: web_permissions(),
-                    redirect_uris: vec![],
-                    access_ttl_secs: 3600,
-                    refresh_ttl_secs: 0,
-                })
-                .await;
-            match created {
-                Ok(app) => app,
-                // Created meanwhile by another request.
-                Err(_) => st
-                    .store()
-                    .app_by_client_id(client_id.clone())
-                    .await?
-                    .ok_or_else(|| Error::Internal("the web client app is missing".into()))?,
-            }
-        }
-    };
-    let found = (app.id, app.client_id);
-    st.0.web
-        .web_apps
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(account, found.clone());
-    Ok(found)
-}
-
 /// The viewer of a request, or `None` when nobody is signed in.
 pub async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>> {
-    let Some(ext) = signed_in(st, headers, SessionRealm::Account, false).await else {
+    let Some(ext) = signed_in(st, headers, SessionRealm::Account).await? else {
         return Ok(None);
     };
     if ext.kind == ExtensionType::Bot {
         return Ok(None);
     }
-    let (app_id, client_id) = web_app(st, ext.account_id).await?;
-    let caller = Caller {
-        account_id: ext.account_id,
-        extension_id: ext.id,
-        extension_type: ext.kind,
-        is_admin: ext.is_admin,
-        app_id,
-        client_id,
-        permissions: web_permissions(),
-    };
+    let caller = st.platform().web_client_caller(&ext).await?;
     let (csrf, cookies) = csrf(st, headers);
     Ok(Some(Viewer {
         ext,
@@ -185,8 +102,7 @@ pub fn csrf_header_ok(headers: &HeaderMap) -> bool {
     let Some(sent) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let same: bool = cookie_token.as_bytes().ct_eq(sent.as_bytes()).into();
-    same && !cookie_token.is_empty() && same_origin(headers)
+    !cookie_token.is_empty() && crate::secrets::same(&cookie_token, sent) && same_origin(headers)
 }
 
 /// A state-changing request is ours: a form with the hidden token, or a `fetch` with the header.
@@ -285,8 +201,14 @@ async fn signout(
     if !request_ok(&headers, &form) {
         return see_other("/", vec![]);
     }
-    let who = viewer(&st, &headers).await.ok().flatten();
-    let c = end_session(&st, &headers, SessionRealm::Account).await;
+    let who = match viewer(&st, &headers).await {
+        Ok(who) => who,
+        Err(e) => return client_error(&headers, e),
+    };
+    let c = match end_session(&st, &headers, SessionRealm::Account).await {
+        Ok(c) => c,
+        Err(e) => return client_error(&headers, e),
+    };
     if let Some(v) = who {
         for s in st.hub().ws.sessions_of(v.ext.id, v.caller.app_id) {
             s.end(st.hub()).await;
@@ -347,7 +269,10 @@ async fn people_for(st: &AppState, v: &Viewer, q: &Params) -> Result<Vec<Extensi
     let text = q.get("q").unwrap_or("").trim();
     match q.get("chat").filter(|c| !c.is_empty()) {
         Some(chat) if text.is_empty() => {
-            let chat = st.service().member_chat(&v.caller, "chat", chat).await?;
+            let chat = st
+                .service()
+                .member_chat(&v.caller, crate::api::chat_id(chat)?)
+                .await?;
             let ids: Vec<ExtensionId> = chat
                 .members
                 .iter()

@@ -1,4 +1,7 @@
-// openglip: reveal and copy buttons. Everything works without it, except copying to the clipboard.
+// openglip-webkit: what the pages do with a script. Everything works without it, except copying to
+// the clipboard and the confirmation before a dangerous form is sent.
+
+// Reveal a secret, copy a value.
 document.addEventListener('click', function (e) {
   var b = e.target.closest('[data-reveal]');
   if (b) {
@@ -14,8 +17,33 @@ document.addEventListener('click', function (e) {
     var t = document.getElementById(c.getAttribute('data-copy'));
     var v = t.getAttribute('data-value') || t.textContent;
     if (navigator.clipboard) { navigator.clipboard.writeText(v); }
-    c.textContent = 'Copied';
-    setTimeout(function () { c.textContent = 'Copy'; }, 1500);
+    var label = c.lastChild;
+    var before = label.textContent;
+    label.textContent = 'Copied';
+    setTimeout(function () { label.textContent = before; }, 1500);
+    return;
+  }
+  // A dialog's opener: a button, or a link followed only without the script.
+  var o = e.target.closest('[data-dialog]');
+  if (o) {
+    var d = document.getElementById(o.getAttribute('data-dialog'));
+    if (d && d.showModal) {
+      e.preventDefault();
+      d.showModal();
+    }
+  }
+});
+
+// A form that asks first (ConfirmForm): its own button opens the question; the dialog's button,
+// which belongs to the same form, sends it.
+document.addEventListener('submit', function (e) {
+  var form = e.target;
+  var id = form.getAttribute && form.getAttribute('data-confirm');
+  if (!id || (e.submitter && e.submitter.closest('dialog'))) { return; }
+  var d = document.getElementById(id);
+  if (d && d.showModal) {
+    e.preventDefault();
+    d.showModal();
   }
 });
 

@@ -1,13 +1,16 @@
-//! Secrets: random tokens (256 bits), their SHA-256 hashes (the only form stored), and
-//! Argon2id password/secret hashing.
+//! Secrets: random tokens (256 bits), their SHA-256 hashes (the only form stored), random ids
+//! and UUIDs, client secrets, constant-time comparison, and Argon2id password hashing on a
+//! thread of its own.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+/// `N` bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).expect("the operating system's random source failed");
     b
@@ -23,6 +26,13 @@ pub fn new_id() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<16>())
 }
 
+/// A new random UUID (version 4): subscription ids, WebSocket `messageId`s and `RCRequestId`s.
+pub fn new_uuid() -> String {
+    uuid::Builder::from_random_bytes(random_bytes::<16>())
+        .into_uuid()
+        .to_string()
+}
+
 /// Whether a presented string could be a token we issued (cheap check before any lookup).
 pub fn looks_like_token(t: &str) -> bool {
     (20..=200).contains(&t.len())
@@ -30,8 +40,27 @@ pub fn looks_like_token(t: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The SHA-256 of a token: how tokens, codes, session ids, JWTs and activation links are kept.
 pub fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
+}
+
+/// Client secrets are 256-bit random strings, so a SHA-256 digest is a safe way to keep them
+/// (`sha256:` and 64 hex digits).
+pub fn hash_client_secret(secret: &str) -> String {
+    let d = hash_token(secret);
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Whether a presented client secret is the one whose hash is stored, in constant time.
+pub fn client_secret_matches(secret: &str, stored: &str) -> bool {
+    same(&hash_client_secret(secret), stored)
+}
+
+/// Whether two secrets are equal, taking the same time wherever they differ.
+pub fn same(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 /// Argon2id with OWASP's 7 MiB / 5 passes / 1 lane profile: as strong as their 19 MiB / 2 passes
@@ -110,9 +139,32 @@ pub async fn verify_password_async(password: String, phc: String) -> bool {
         .unwrap_or(false)
 }
 
+/// A fixed Argon2 hash to verify against when there is nothing to verify against, so that unknown
+/// logins and wrong passwords take the same time.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("openglip-timing-equaliser"));
+
+/// Whether `password` is right for `phc`, on the password thread. Without a hash (an unknown
+/// login, a person who has no password yet) it is never right, but takes as long to say so.
+pub async fn check_password(password: String, phc: Option<String>) -> bool {
+    let known = phc.is_some();
+    let phc = phc.unwrap_or_else(|| DUMMY_HASH.clone());
+    verify_password_async(password, phc).await && known
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uuids_are_random_version_4() {
+        let u = new_uuid();
+        let parsed = uuid::Uuid::parse_str(&u).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(u, parsed.hyphenated().to_string());
+        assert_ne!(new_uuid(), u);
+    }
 
     #[test]
     fn tokens_are_long_random_and_hash_stably() {
@@ -124,6 +176,16 @@ mod tests {
         assert!(!looks_like_token("short"));
         assert!(!looks_like_token("has space in it and is long enough"));
         assert_eq!(hash_token(&a), hash_token(&a));
+    }
+
+    #[test]
+    fn client_secrets_are_kept_as_hashes() {
+        let s = new_token();
+        let h = hash_client_secret(&s);
+        assert!(h.starts_with("sha256:") && h.len() == 71);
+        assert!(client_secret_matches(&s, &h));
+        assert!(!client_secret_matches(&new_token(), &h));
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
     }
 
     #[test]

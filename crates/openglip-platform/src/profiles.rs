@@ -1,0 +1,128 @@
+//! A person's profile as the REST API changes it (`PUT …/extension/{id}` and its profile image),
+//! as bots rename themselves and set their avatar: the person themselves, or an administrator
+//! of their account, may change it.
+
+use openglip_domain::platform::ExtensionPatch;
+use openglip_domain::validate;
+use openglip_domain::*;
+
+use crate::Platform;
+
+/// The largest profile image accepted, in bytes.
+pub const MAX_PROFILE_IMAGE: usize = 1024 * 1024;
+
+/// Contact changes (`contact.firstName`, `contact.lastName`, `contact.email`); `None` keeps.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Whether `caller` may change `ext`: themselves, or an administrator of its account.
+pub fn may_edit(caller: &Caller, ext: &Extension) -> Result<()> {
+    if ext.id == caller.extension_id || (caller.is_admin && ext.account_id == caller.account_id) {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "Only the extension itself or an administrator can change it",
+        ))
+    }
+}
+
+impl Platform {
+    /// Applies contact changes to `ext` (records `ExtensionUpdated`).
+    pub async fn update_profile(
+        &self,
+        caller: &Caller,
+        ext: &Extension,
+        changes: ProfileChanges,
+    ) -> Result<Extension> {
+        may_edit(caller, ext)?;
+        let mut patch = ExtensionPatch::default();
+        if let Some(f) = changes.first_name {
+            patch.first_name = Some(validate::name("contact.firstName", &f, validate::MAX_NAME)?);
+        }
+        if let Some(l) = changes.last_name {
+            patch.last_name = Some(validate::text(
+                "contact.lastName",
+                l.trim(),
+                validate::MAX_NAME,
+            )?);
+        }
+        if let Some(e) = changes.email {
+            patch.email = Some(validate::email("contact.email", &e)?);
+        }
+        self.store.platform().update_extension(ext.id, patch).await
+    }
+
+    /// Stores `ext`'s profile image (`content_type` as sniffed from the bytes) served at `uri`,
+    /// and points the avatar there (records `ExtensionUpdated`).
+    pub async fn set_profile_image(
+        &self,
+        caller: &Caller,
+        ext: &Extension,
+        content_type: &str,
+        bytes: Vec<u8>,
+        uri: String,
+    ) -> Result<Extension> {
+        may_edit(caller, ext)?;
+        if bytes.is_empty() {
+            return Err(Error::MissingParameter("image".into()));
+        }
+        if bytes.len() > MAX_PROFILE_IMAGE {
+            return Err(Error::PayloadTooLarge(MAX_PROFILE_IMAGE));
+        }
+        self.store
+            .platform()
+            .set_profile_image(ext.id, content_type.to_string(), bytes, uri)
+            .await
+    }
+
+    /// The profile image of an extension: (content type, bytes).
+    pub async fn profile_image(&self, ext: ExtensionId) -> Result<Option<(String, Vec<u8>)>> {
+        self.store.platform().profile_image(ext).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ext(id: i64, account: i64) -> Extension {
+        Extension {
+            id: ExtensionId(id),
+            account_id: AccountId(account),
+            kind: ExtensionType::User,
+            status: ExtensionStatus::Enabled,
+            first_name: "A".into(),
+            last_name: String::new(),
+            email: None,
+            extension_number: "101".into(),
+            is_admin: false,
+            avatar: None,
+            created: Timestamp(0),
+            modified: Timestamp(0),
+        }
+    }
+
+    fn caller(id: i64, account: i64, admin: bool) -> Caller {
+        Caller {
+            account_id: AccountId(account),
+            extension_id: ExtensionId(id),
+            extension_type: ExtensionType::User,
+            is_admin: admin,
+            app_id: AppId(1),
+            client_id: "c".into(),
+            permissions: PermissionSet::empty(),
+        }
+    }
+
+    #[test]
+    fn people_change_themselves_and_administrators_their_company() {
+        assert!(may_edit(&caller(1, 1, false), &ext(1, 1)).is_ok());
+        assert!(may_edit(&caller(2, 1, false), &ext(1, 1)).is_err());
+        assert!(may_edit(&caller(2, 1, true), &ext(1, 1)).is_ok());
+        assert!(may_edit(&caller(2, 9, true), &ext(1, 1)).is_err());
+    }
+}
