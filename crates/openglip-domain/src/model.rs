@@ -81,6 +81,9 @@ pub struct Extension {
     pub email: Option<String>,
     pub is_admin: bool,
     pub avatar: Option<String>,
+    /// The person's time zone, an IANA name (`regionalSettings.timezone`); none until set.
+    #[serde(default)]
+    pub time_zone: Option<String>,
     pub created: Timestamp,
     pub modified: Timestamp,
 }

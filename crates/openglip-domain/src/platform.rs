@@ -213,6 +213,8 @@ pub struct ExtensionPatch {
     pub is_admin: Option<bool>,
     /// An Argon2 PHC string.
     pub password_hash: Option<String>,
+    /// An IANA time zone name, checked by the caller.
+    pub time_zone: Option<String>,
 }
 
 /// A message the server would have e-mailed (activation links); kept in a local outbox that

@@ -49,6 +49,30 @@ pub enum TeamRef {
     Chat(ChatId),
 }
 
+/// Which extensions a company listing shows (`GET …/account/{accountId}/extension`): each
+/// list names what it accepts (types and statuses in RingCentral's spelling, e-mails), empty
+/// accepts all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtensionFilter {
+    pub types: Vec<String>,
+    pub statuses: Vec<String>,
+    /// Lower-cased.
+    pub emails: Vec<String>,
+    pub extension_number: Option<String>,
+}
+
+impl ExtensionFilter {
+    pub fn accepts(&self, e: &Extension) -> bool {
+        (self.types.is_empty() || self.types.iter().any(|t| t == e.kind.as_str()))
+            && (self.statuses.is_empty() || self.statuses.iter().any(|s| s == e.status.as_str()))
+            && (self.emails.is_empty() || e.email.as_ref().is_some_and(|m| self.emails.contains(m)))
+            && self
+                .extension_number
+                .as_ref()
+                .is_none_or(|n| *n == e.extension_number)
+    }
+}
+
 #[derive(Clone)]
 pub struct Service {
     store: Arc<dyn Store>,
@@ -81,6 +105,24 @@ impl Service {
     /// The caller's own account; any other is not found.
     pub async fn account(&self, caller: &Caller, id: AccountId) -> Result<Account> {
         self.own_account(caller, id, Subject::Account).await
+    }
+
+    /// The extensions of the caller's own account that `filter` accepts, by extension number
+    /// (removed ones never).
+    pub async fn account_extensions(
+        &self,
+        caller: &Caller,
+        id: AccountId,
+        filter: &ExtensionFilter,
+    ) -> Result<Vec<Extension>> {
+        let account = self.account(caller, id).await?;
+        let mut all = self
+            .store
+            .platform()
+            .account_extensions(account.id, None)
+            .await?;
+        all.retain(|e| filter.accepts(e));
+        Ok(all)
     }
 
     async fn own_account(

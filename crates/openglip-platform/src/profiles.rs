@@ -1,6 +1,7 @@
 //! A person's profile as the REST API changes it (`PUT …/extension/{id}` and its profile image),
-//! as bots rename themselves and set their avatar: the person themselves, or an administrator
-//! of their account, may change it.
+//! as bots rename themselves and set their avatar, and as apps read and set a person's time
+//! zone (`regionalSettings.timezone`): the person themselves, or an administrator of their
+//! account, may change it.
 
 use openglip_domain::platform::ExtensionPatch;
 use openglip_domain::validate;
@@ -11,12 +12,36 @@ use crate::Platform;
 /// The largest profile image accepted, in bytes.
 pub const MAX_PROFILE_IMAGE: usize = 1024 * 1024;
 
-/// Contact changes (`contact.firstName`, `contact.lastName`, `contact.email`); `None` keeps.
+/// Contact changes (`contact.firstName`, `contact.lastName`, `contact.email`) and the time
+/// zone (`regionalSettings.timezone.id`, an IANA name); `None` keeps.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileChanges {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub email: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+/// The parameter a time zone is read from.
+pub const TIME_ZONE_PARAMETER: &str = "regionalSettings.timezone.id";
+
+/// Checks a time zone name against the time zone database: `Europe/Berlin` (returned as the
+/// database spells it), never an offset or an abbreviation.
+pub fn time_zone(name: &str) -> Result<String> {
+    let name = name.trim();
+    let refuse = || {
+        Error::invalid_because(
+            TIME_ZONE_PARAMETER,
+            format!(
+                "Parameter [{TIME_ZONE_PARAMETER}] value is invalid: [{name}] is not an IANA time zone such as Europe/Berlin"
+            ),
+        )
+    };
+    if name.is_empty() || name.len() > 64 {
+        return Err(refuse());
+    }
+    let zone = jiff::tz::TimeZone::get(name).map_err(|_| refuse())?;
+    zone.iana_name().map(str::to_string).ok_or_else(refuse)
 }
 
 /// Whether `caller` may change `ext`: themselves, or an administrator of its account.
@@ -52,6 +77,9 @@ impl Platform {
         }
         if let Some(e) = changes.email {
             patch.email = Some(validate::email("contact.email", &e)?);
+        }
+        if let Some(tz) = changes.time_zone {
+            patch.time_zone = Some(time_zone(&tz)?);
         }
         self.store.platform().update_extension(ext.id, patch).await
     }
@@ -101,6 +129,7 @@ mod tests {
             extension_number: "101".into(),
             is_admin: false,
             avatar: None,
+            time_zone: None,
             created: Timestamp(0),
             modified: Timestamp(0),
         }
@@ -124,5 +153,18 @@ mod tests {
         assert!(may_edit(&caller(2, 1, false), &ext(1, 1)).is_err());
         assert!(may_edit(&caller(2, 1, true), &ext(1, 1)).is_ok());
         assert!(may_edit(&caller(2, 9, true), &ext(1, 1)).is_err());
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        assert_eq!(time_zone("Europe/Berlin").unwrap(), "Europe/Berlin");
+        assert_eq!(time_zone(" Asia/Tokyo ").unwrap(), "Asia/Tokyo");
+        for bad in ["", "Mars/Olympus", "+02:00", "CEST", "../../etc/passwd"] {
+            let e = time_zone(bad).unwrap_err();
+            assert!(
+                matches!(&e, Error::InvalidParameter { name, .. } if name == TIME_ZONE_PARAMETER),
+                "{bad:?}: {e:?}"
+            );
+        }
     }
 }

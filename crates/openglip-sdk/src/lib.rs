@@ -2,8 +2,8 @@
 //! RingCentral itself (the wire is the same).
 //!
 //! - [`Client`]: typed calls for chats, conversations, teams, posts, persons, companies,
-//!   account and extension info and subscriptions ([`api`]); lists one page at a time or as a
-//!   stream of every record; RingCentral error bodies as [`Error::Api`]; 429 answers retried
+//!   account and extension info and subscriptions ([`api`]), the company directory and a
+//!   person's time zone ([`directory`]); lists one page at a time or as a stream of every record; RingCentral error bodies as [`Error::Api`]; 429 answers retried
 //!   after `Retry-After` ([`RetryPolicy`]).
 //! - OAuth ([`auth`]): password, authorization code (with a [`Pkce`] helper), JWT bearer,
 //!   refresh (automatic, shortly before the token expires, and once after an `OAU-128`), revoke.
@@ -26,6 +26,7 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod directory;
 pub mod error;
 pub mod events;
 #[cfg(feature = "webhook")]
@@ -35,6 +36,7 @@ pub mod ws;
 pub use api::{ChatType, Member, Page, PageQuery};
 pub use auth::{Pkce, Token};
 pub use client::{Client, ClientBuilder, RetryPolicy};
+pub use directory::DirectoryQuery;
 pub use error::{Error, Result};
 pub use events::{Event, EventStream, Incoming, Notification};
 pub use openglip_wire as wire;

@@ -318,6 +318,23 @@ pub fn extension_info(e: &Extension, account: &Account, base: &str) -> w::Extens
                 enabled: true,
             })
             .collect(),
+        regional_settings: e.time_zone.as_deref().map(|tz| w::RegionalSettings {
+            timezone: Some(timezone_info(tz)),
+        }),
         creation_time: ts(e.created),
+    }
+}
+
+/// A time zone as RingCentral describes one: `id` and `name` are the IANA name, `bias` its
+/// offset from UTC now, in minutes.
+fn timezone_info(name: &str) -> w::TimezoneInfo {
+    let bias = jiff::tz::TimeZone::get(name)
+        .ok()
+        .map(|z| (z.to_offset(jiff::Timestamp::now()).seconds() / 60).to_string());
+    w::TimezoneInfo {
+        id: name.to_string(),
+        name: name.to_string(),
+        description: None,
+        bias,
     }
 }

@@ -31,6 +31,8 @@ pub fn document(ops: &[Op]) -> Value {
     add::<TokenInfo>(&mut schemas);
     add::<AccountInfo>(&mut schemas);
     add::<ExtensionInfo>(&mut schemas);
+    add::<ExtensionList>(&mut schemas);
+    add::<ExtensionUpdateRequest>(&mut schemas);
     add::<PersonInfo>(&mut schemas);
     add::<CompanyInfo>(&mut schemas);
     add::<GlipGroupInfo>(&mut schemas);

@@ -75,8 +75,9 @@ fn table() -> Table {
     let ext = "/restapi/v1.0/account/{accountId}/extension/{extensionId}";
     const USER: &str = "User Settings";
     t.add(Op::get("/restapi/v1.0/account/{accountId}", "readAccountInfo").doc("Company", "Get account info").access(ra).group(Light).gives("AccountInfo"), account::account);
+    t.add(Op::get("/restapi/v1.0/account/{accountId}/extension", "listExtensions").doc("Extensions", "List the company's extensions (numbered pages; type, status, email and extensionNumber filters)").access(ra).group(Medium).gives("ExtensionList"), account::list_extensions);
     t.add(Op::get(ext, "readExtension").doc(USER, "Get extension").access(ra).group(Light).gives("ExtensionInfo"), account::extension);
-    t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email)").access(ee).gives("ExtensionInfo"), profile::update);
+    t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email; regionalSettings.timezone)").access(ee).gives("ExtensionInfo"), profile::update);
     t.add(Op::get(format!("{ext}/profile-image"), "readUserProfileImageLegacy").doc(USER, "Get the profile image").access(ra), profile::image);
     t.add(Op::put(format!("{ext}/profile-image"), "updateUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
     t.add(Op::post(format!("{ext}/profile-image"), "createUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);

@@ -185,6 +185,7 @@ fn insert_extension(
         email,
         is_admin: new.is_admin,
         avatar: None,
+        time_zone: None,
         created: Timestamp(now),
         modified: Timestamp(now),
     })

@@ -40,6 +40,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0004_reads",
         sql: include_str!("../migrations/0004_reads.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_regional",
+        sql: include_str!("../migrations/0005_regional.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

@@ -119,7 +119,7 @@ fn update_extension(
     c.prepare_cached(
         "UPDATE extensions SET first_name = COALESCE(?2, first_name), last_name = COALESCE(?3, last_name),
              email = COALESCE(?4, email), status = COALESCE(?5, status), is_admin = COALESCE(?6, is_admin),
-             password_hash = COALESCE(?7, password_hash), modified = ?8
+             password_hash = COALESCE(?7, password_hash), time_zone = COALESCE(?9, time_zone), modified = ?8
          WHERE id = ?1",
     )
     .db()?
@@ -131,7 +131,8 @@ fn update_extension(
         patch.status.map(ExtensionStatus::as_str),
         patch.is_admin,
         patch.password_hash,
-        now
+        now,
+        patch.time_zone
     ])
     .db()?;
     let ext = extension_by_id(c, id)?;

@@ -24,8 +24,8 @@ fn bits(row: &Row<'_>, idx: usize) -> rusqlite::Result<u32> {
 
 /// Columns of an extension, table alias `e`.
 pub(crate) const EXT_COLS: &str = "e.id, e.account_id, e.extension_number, e.type, e.status, e.first_name, \
-     e.last_name, e.email, e.is_admin, e.avatar, e.created, e.modified";
-pub(crate) const EXT_N: usize = 12;
+     e.last_name, e.email, e.is_admin, e.avatar, e.created, e.modified, e.time_zone";
+pub(crate) const EXT_N: usize = 13;
 
 pub(crate) fn extension(row: &Row<'_>, at: usize) -> rusqlite::Result<Extension> {
     Ok(Extension {
@@ -41,6 +41,7 @@ pub(crate) fn extension(row: &Row<'_>, at: usize) -> rusqlite::Result<Extension>
         avatar: row.get(at + 9)?,
         created: Timestamp(row.get(at + 10)?),
         modified: Timestamp(row.get(at + 11)?),
+        time_zone: row.get(at + 12)?,
     })
 }
 

@@ -108,7 +108,78 @@ pub struct ExtensionInfo {
     pub permissions: ExtensionPermissions,
     pub profile_image: ProfileImage,
     pub service_features: Vec<ServiceFeature>,
+    /// The person's regional settings; on openglip only `timezone`, once it has been set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regional_settings: Option<RegionalSettings>,
     pub creation_time: String,
+}
+
+/// `regionalSettings` of an extension (RingCentral's `RegionalSettings`): openglip keeps the
+/// time zone only.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionalSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<TimezoneInfo>,
+}
+
+/// A time zone (RingCentral's `TimezoneInfoBase`). On openglip `id` and `name` are both the
+/// IANA name (`Europe/Berlin`); `bias` is its offset from UTC now, in minutes (`"60"`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TimezoneInfo {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bias: Option<String>,
+}
+
+/// `GET /restapi/v1.0/account/{accountId}/extension` (RingCentral's `GetExtensionListResponse`):
+/// one page of the company's extensions, numbered pages of `perPage`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionList {
+    pub uri: String,
+    pub records: Vec<ExtensionInfo>,
+    pub paging: EnumeratedPaging,
+    pub navigation: PageNavigation,
+}
+
+/// Where a numbered page is (RingCentral's `EnumeratedPagingModel`). `page`, `pageStart` and
+/// `pageEnd` are left out of an empty page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnumeratedPaging {
+    pub per_page: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_start: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_end: Option<u32>,
+    pub total_pages: u32,
+    pub total_elements: u32,
+}
+
+/// Links to the other pages (RingCentral's `PageNavigationModel`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PageNavigation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_page: Option<PageUri>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<PageUri>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_page: Option<PageUri>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_page: Option<PageUri>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct PageUri {
+    pub uri: String,
 }
 
 /// Team-messaging person.
@@ -158,4 +229,22 @@ pub struct ContactUpdateRequest {
 pub struct ExtensionUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<ContactUpdateRequest>,
+    /// `{"timezone": {"id": "Europe/Berlin"}}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regional_settings: Option<RegionalSettingsRequest>,
+}
+
+/// `regionalSettings` of [`ExtensionUpdateRequest`] (RingCentral's
+/// `ExtensionRegionalSettingRequest`): openglip keeps the time zone only.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionalSettingsRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<TimezoneRequest>,
+}
+
+/// A time zone by its `id`: on openglip the IANA name (`America/New_York`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct TimezoneRequest {
+    pub id: String,
 }

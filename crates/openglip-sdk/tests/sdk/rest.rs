@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use openglip_sdk::wire::{CreatePostRequest, CreateTeamRequest, IdOrString, PatchTeamRequest};
-use openglip_sdk::{ChatType, Client, Error, Member, PageQuery, RetryPolicy};
+use openglip_sdk::{ChatType, Client, DirectoryQuery, Error, Member, PageQuery, RetryPolicy};
 use openglip_server::RateLimitConfig;
 
 use crate::helpers::*;
@@ -27,6 +27,52 @@ async fn account_extension_person_and_company() {
     assert_eq!(w.alice.person("~").await.unwrap().id, w.alice_id);
     let c = w.alice.company("~").await.unwrap();
     assert_eq!(c.name, "Acme");
+}
+
+#[tokio::test]
+async fn the_directory_and_a_persons_time_zone() {
+    let w = World::new().await;
+    let page = w
+        .bob
+        .list_extensions(
+            "~",
+            &DirectoryQuery {
+                per_page: Some(2),
+                ..DirectoryQuery::people()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.records.len(), 2);
+    assert_eq!(page.paging.total_elements, 3);
+    assert!(page.navigation.next_page.is_some());
+    // Every page, one at a time.
+    let everyone = w
+        .bob
+        .directory(&DirectoryQuery {
+            per_page: Some(1),
+            ..DirectoryQuery::people()
+        })
+        .await
+        .unwrap();
+    let ids: Vec<String> = everyone.iter().map(|e| e.id.to_string()).collect();
+    assert_eq!(ids, [w.alice_id.as_str(), &w.bob_id, &w.carol_id]);
+    assert!(everyone[0].regional_settings.is_none());
+
+    let me = w.bob.set_time_zone("~", "America/New_York").await.unwrap();
+    let tz = me.regional_settings.unwrap().timezone.unwrap();
+    assert_eq!(
+        (tz.id.as_str(), tz.name.as_str()),
+        ("America/New_York", "America/New_York")
+    );
+    let e = w.bob.set_time_zone("~", "Nowhere/Near").await.unwrap_err();
+    assert_eq!(e.error_code(), Some("CMN-101"));
+    let e = w
+        .bob
+        .set_time_zone(&w.carol_id, "Asia/Tokyo")
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(403));
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
-//! Changing an extension, as bots rename themselves and set their avatar:
-//! `PUT /restapi/v1.0/account/~/extension/~` with `{"contact":{"firstName":…}}` (records
+//! Changing an extension, as bots rename themselves and set their avatar and people their time
+//! zone: `PUT /restapi/v1.0/account/~/extension/~` with `{"contact":{"firstName":…}}` or
+//! `{"regionalSettings":{"timezone":{"id":"Europe/Berlin"}}}` (records
 //! `ExtensionUpdated`, delivered to `/restapi/v1.0/account/~/extension/~` subscribers), and
 //! `PUT|POST …/extension/~/profile-image` with a multipart field `image` (or a bare image body);
 //! `GET …/profile-image` serves it.
@@ -48,6 +49,10 @@ pub async fn update(
         first_name: contact.first_name,
         last_name: contact.last_name,
         email: contact.email,
+        time_zone: body
+            .regional_settings
+            .and_then(|r| r.timezone)
+            .map(|t| t.id),
     };
     let updated = st.platform().update_profile(&c, &ext, changes).await?;
     let account = st.service().account(&c, c.account_id).await?;

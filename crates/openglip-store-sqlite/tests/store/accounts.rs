@@ -19,7 +19,7 @@ async fn open_creates_the_folder_and_reopening_keeps_data_and_migrations() {
     };
     for _ in 0..2 {
         let store = SqliteStore::open(&data).unwrap();
-        assert_eq!(count(&store, "SELECT count(*) FROM schema_migrations"), 4);
+        assert_eq!(count(&store, "SELECT count(*) FROM schema_migrations"), 5);
         assert_eq!(
             count(
                 &store,

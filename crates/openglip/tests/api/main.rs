@@ -14,6 +14,7 @@ mod clients;
 mod compat;
 mod console;
 mod crash;
+mod directory;
 mod event_bodies;
 mod helpers;
 mod legacy_groups;
