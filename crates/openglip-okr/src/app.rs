@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use openglip_bot::RunningBot;
+use openglip_webkit::Kit;
+use openglip_webkit::signin::PlatformSignIn;
 use tokio::sync::{Notify, watch};
 
 use crate::clock::{Clock, SystemClock};
@@ -18,8 +20,8 @@ use crate::platform::Platform;
 use crate::service::Service;
 use crate::store::Store;
 
-/// The app's settings (phase B's `openglip okr serve` fills them from flags and
-/// `OPENGLIP_OKR_*` variables).
+/// The app's settings (`openglip okr serve` fills them from flags and `OPENGLIP_OKR_*`
+/// variables).
 #[derive(Clone)]
 pub struct Config {
     /// The platform, e.g. `http://127.0.0.1:8080`.
@@ -31,7 +33,8 @@ pub struct Config {
     /// Prefix of the app's cookies, so they never overwrite the platform's on the same host
     /// (cookies ignore ports). Used by the pages.
     pub cookie_prefix: String,
-    /// The REST app that signs people in ("Sign in with openglip"; used by the pages).
+    /// The REST app that signs people in to the pages ("Sign in with openglip": authorization
+    /// code with PKCE and refresh tokens; its redirect URI is `<public_url>/auth/callback`).
     pub client_id: String,
     pub client_secret: Option<String>,
     /// The public bot app that "Add to Glip" installs.
@@ -78,6 +81,9 @@ impl Config {
         };
         url("platformUrl", &self.platform_url)?;
         url("publicUrl", &self.public_url)?;
+        if self.client_id.is_empty() {
+            return Err(Error::Missing("clientId".into()));
+        }
         if self.bot_client_id.is_empty() {
             return Err(Error::Missing("botClientId".into()));
         }
@@ -94,6 +100,11 @@ impl Config {
         }
         Ok(())
     }
+
+    /// Where the platform sends people back after signing in.
+    pub fn sign_in_redirect(&self) -> String {
+        format!("{}/auth/callback", self.public_url)
+    }
 }
 
 pub(crate) struct Inner {
@@ -108,6 +119,13 @@ pub(crate) struct Inner {
     pub wake: Notify,
     /// Bumped whenever posts were attempted (send-now waits on it).
     pub delivered: watch::Sender<u64>,
+    /// The pages' kit: product name, cookie prefix, public URL.
+    pub kit: Kit,
+    /// "Sign in with openglip".
+    pub sign_in: PlatformSignIn,
+    /// Clients acting for people signed in to the pages, by session (their tokens renewed in
+    /// one place, and written back).
+    pub session_clients: Mutex<HashMap<String, openglip_sdk::Client>>,
 }
 
 /// The app's shared state. Cheap to clone.
@@ -127,6 +145,17 @@ impl App {
             links: Links::new(&config.public_url),
         };
         let platform = Platform::new(&config.platform_url);
+        let kit = Kit::new("openglip OKR", &config.cookie_prefix)
+            .public_url(Some(&config.public_url))
+            .json_errors(crate::error::refusal_body);
+        let sign_in = PlatformSignIn::new(
+            &config.platform_url,
+            &config.client_id,
+            config.client_secret.clone(),
+            &config.sign_in_redirect(),
+        )
+        .map_err(|m| Error::invalid("publicUrl", m))?
+        .home("/company");
         Ok(App {
             inner: Arc::new(Inner {
                 config,
@@ -136,6 +165,9 @@ impl App {
                 bot_clients: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
                 delivered: watch::channel(0).0,
+                kit,
+                sign_in,
+                session_clients: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -162,6 +194,11 @@ impl App {
 
     pub fn now(&self) -> jiff::Timestamp {
         self.inner.config.clock.now()
+    }
+
+    /// The pages' kit.
+    pub fn kit(&self) -> &Kit {
+        &self.inner.kit
     }
 
     /// Starts the background work: the bots of installed companies, the digest worker and the
@@ -201,19 +238,31 @@ impl App {
     }
 }
 
-/// Runs the app on `listener` until `shutdown` resolves: the JSON API (and whatever
-/// [`crate::api::router`] serves), the digest worker, nudges and the bots.
+/// Everything the app serves: the pages, the JSON API under `/api/v1` with its OpenAPI
+/// document, the platform's redirects ("Sign in with openglip", "Add to Glip") and the kit's
+/// stylesheet and script. What no route serves is a 404 page, or the API's error under `/api/`.
+pub fn router(app: App) -> axum::Router {
+    let routes = crate::api::routes()
+        .merge(crate::pages::routes())
+        .fallback(crate::pages::not_found)
+        .method_not_allowed_fallback(crate::pages::method_not_allowed);
+    // The kit wraps everything, the fallbacks too (they answer pages).
+    app.kit().apply(routes).with_state(app)
+}
+
+/// Runs the app on `listener` until `shutdown` resolves: its pages and API ([`router`]), the
+/// digest worker, nudges and the bots.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let app = App::open(config)?;
-    let router = crate::api::router(app.clone());
+    let router = router(app.clone());
     serve_app(listener, app, router, shutdown).await
 }
 
-/// Runs `router` (the API, merged with pages by the caller) and the app's background work.
+/// Runs `router` (usually [`router`]) and the app's background work.
 pub async fn serve_app(
     listener: tokio::net::TcpListener,
     app: App,

@@ -181,10 +181,8 @@ impl OkrBot {
     }
 
     async fn check_in(&self, v: &Viewer, c: ChatCheckIn) -> Result<String> {
-        let active = self.app.integration_active(&self.account_id).await?;
         let made = self
             .app
-            .service()
             .check_in(
                 v,
                 &c.key_result.to_string(),
@@ -195,10 +193,8 @@ impl OkrBot {
                     note: c.note,
                     source: Source::Chat,
                 },
-                active,
             )
             .await?;
-        self.app.inner.wake.notify_one();
         let model = self.app.service().model(v).await?;
         let kr = &model.key_results[&made.key_result_id];
         let s = model.key_result_state_at(kr, made.created_at);

@@ -143,6 +143,31 @@ pub fn body(e: &Error) -> ErrorBody {
     }
 }
 
+/// The page kit's refusals (signed out, not allowed, a form from elsewhere) in the API's error
+/// body, for the kit's JSON answers.
+pub fn refusal_body(r: &openglip_webkit::Refusal) -> ErrorBody {
+    use openglip_webkit::Refusal as R;
+    let code = match r {
+        R::SignInRequired { .. } => "CMN-405",
+        R::Forbidden(_) | R::CrossOrigin | R::CsrfMismatch => "CMN-408",
+        R::BadForm(_) => "CMN-101",
+        R::Unavailable => "CMN-201",
+    };
+    let message = r.message();
+    ErrorBody {
+        error_code: code.into(),
+        message: message.clone(),
+        errors: vec![ErrorDetail {
+            error_code: code.into(),
+            message,
+            parameter_name: None,
+            parameter_value: None,
+        }],
+        error: None,
+        error_description: None,
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, _) = status_and_code(&self);

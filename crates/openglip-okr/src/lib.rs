@@ -21,8 +21,9 @@
 //!   conversations. [`integration`]: "Add to Glip" (the platform's OAuth), the bots, followers'
 //!   conversations. [`bot`]: the bot's chat commands.
 //! - [`outbox`]: how a digest goes from a schedule to exactly one post. [`nudges`]: reminders.
-//! - [`api`]: the JSON API under `/api/v1` and its OpenAPI document; [`api::router`] is what the
-//!   app serves without pages.
+//! - [`api`]: the JSON API under `/api/v1` and its OpenAPI document. [`pages`]: the pages on
+//!   the page kit, and "Sign in with openglip". [`actions`]: what both do beyond the rules
+//!   (check in, send now, preview). [`router`] serves the pages and the API together.
 //! - [`app`]: [`Config`], the shared [`App`], and [`serve`].
 //!
 //! ```no_run
@@ -43,6 +44,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod actions;
 pub mod api;
 pub mod app;
 pub mod bot;
@@ -55,6 +57,7 @@ pub mod links;
 pub mod model;
 pub mod nudges;
 pub mod outbox;
+pub mod pages;
 pub mod platform;
 pub mod schedule;
 pub mod service;
@@ -62,4 +65,4 @@ pub mod store;
 
 pub use error::{Error, Result};
 
-pub use app::{App, Config, serve, serve_app};
+pub use app::{App, Config, router, serve, serve_app};

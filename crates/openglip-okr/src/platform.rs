@@ -38,7 +38,8 @@ pub struct Platform {
     cache: Mutex<HashMap<[u8; 32], Cached>>,
 }
 
-/// A person from their extension.
+/// A person from their extension; their time zone is `regionalSettings.timezone.name` (an
+/// IANA name), when they have set one.
 pub fn person_of(ext: &ExtensionInfo) -> Person {
     Person {
         id: ext.id.to_string(),
@@ -46,7 +47,12 @@ pub fn person_of(ext: &ExtensionInfo) -> Person {
         last_name: ext.contact.last_name.clone(),
         email: ext.contact.email.clone(),
         is_admin: ext.permissions.admin.enabled,
-        time_zone: None,
+        time_zone: ext
+            .regional_settings
+            .as_ref()
+            .and_then(|r| r.timezone.as_ref())
+            .map(|t| t.name.clone())
+            .filter(|n| crate::schedule::zone(n).is_ok()),
     }
 }
 

@@ -2,8 +2,6 @@
 //! digest, the Glip integration ("Add to Glip", its state, its removal) and the conversations a
 //! person can pick.
 
-use std::time::Duration;
-
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +17,6 @@ use super::{Caller, Json, Op, Query};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::model::EntityType;
-use crate::outbox;
 use crate::schedule::{self, MAX_RUNS, Run, Schedule};
 use crate::service::Viewer;
 use crate::service::followers::NewFollower;
@@ -217,13 +214,7 @@ async fn send_now(
     c: Caller,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, axum::Json<DigestView>)> {
-    if !app.integration_active(&c.viewer.account_id).await? {
-        return Err(Error::Conflict(
-            "Add to Glip first: the Glip integration is not installed".into(),
-        ));
-    }
-    let digest = app.service().send_now(&c.viewer, &id).await?;
-    let d = outbox::wait_for(&app, &c.viewer.account_id, digest, Duration::from_secs(15)).await?;
+    let d = app.send_now(&c.viewer, &id).await?;
     Ok((
         StatusCode::ACCEPTED,
         axum::Json(digest_view(&app, &d).await?),
@@ -232,12 +223,10 @@ async fn send_now(
 
 /// "Preview": the digest the follower would get now, posted nowhere.
 async fn preview(State(app): State<App>, c: Caller, Path(id): Path<String>) -> Answer<PreviewView> {
-    let f = app.service().follower(&c.viewer, &id).await?;
-    let (digest, zone) = outbox::compose(&app, &f, app.now(), None).await?;
-    let card = serde_json::to_value(digest.card(&zone, "preview")).map_err(Error::internal)?;
+    let p = app.preview(&c.viewer, &id).await?;
     Ok(axum::Json(PreviewView {
-        text: digest.text(&zone),
-        card,
+        text: p.text,
+        card: serde_json::to_value(p.card).map_err(Error::internal)?,
     }))
 }
 

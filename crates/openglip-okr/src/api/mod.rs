@@ -3,12 +3,12 @@
 //! declared once, in [`ops`], from which both the router and `/api/v1/openapi.json` are made.
 //! Errors are RingCentral's error body (`crate::error`).
 //!
-//! [`router`] is everything the app serves without pages; the pages merge into it.
+//! [`routes`] are the API's routes; [`crate::router`] serves them with the pages.
 
 mod docs;
-mod followers;
-mod objectives;
-mod teams;
+pub(crate) mod followers;
+pub(crate) mod objectives;
+pub(crate) mod teams;
 pub mod views;
 
 use axum::Router;
@@ -100,9 +100,9 @@ pub fn ops() -> Vec<Op> {
     v
 }
 
-/// The app's routes: the API, its OpenAPI document, and the platform's redirect after
-/// "Add to Glip" (`/integrations/glip/callback`).
-pub fn router(app: App) -> Router {
+/// The API's routes, its OpenAPI document, and the platform's redirect after "Add to Glip"
+/// (`/integrations/glip/callback`). [`crate::router`] serves them with the pages.
+pub fn routes() -> Router<App> {
     let mut r: Router<App> = Router::new();
     for op in ops() {
         r = r.route(&format!("{PREFIX}{}", op.path), op.handler);
@@ -112,13 +112,17 @@ pub fn router(app: App) -> Router {
             "/integrations/glip/callback",
             get(followers::install_callback),
         )
-        .fallback(|| async { Error::not_found("uri", "There is no such resource in the OKR API") })
-        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(app)
 }
 
-/// The person calling, authenticated by their platform bearer token.
+/// A path the API does not have.
+pub fn no_such_resource() -> Error {
+    Error::not_found("uri", "There is no such resource in the OKR API")
+}
+
+/// The person calling: by their platform bearer token (the API), or signed in to the pages
+/// (`crate::pages`), with a client acting for them on the platform.
+#[derive(Clone)]
 pub struct Caller {
     pub viewer: Viewer,
     /// Acting for them on the platform.
@@ -162,7 +166,7 @@ impl FromRequestParts<App> for Caller {
 }
 
 /// Keeps the company and the person as the platform described them just now.
-async fn remember(app: &App, who: &Identity) -> Result<()> {
+pub(crate) async fn remember(app: &App, who: &Identity) -> Result<()> {
     let now = app.now();
     app.store()
         .upsert_tenant(&who.account_id, &who.company_name, now)

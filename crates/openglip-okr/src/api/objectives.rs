@@ -256,9 +256,7 @@ async fn create_check_in(
     Json(r): Json<CreateCheckInRequest>,
 ) -> Created<CheckInView> {
     let value = r.value.ok_or_else(|| Error::Missing("value".into()))?;
-    let active = app.integration_active(&c.viewer.account_id).await?;
     let made = app
-        .service()
         .check_in(
             &c.viewer,
             &id,
@@ -269,10 +267,8 @@ async fn create_check_in(
                 note: r.note,
                 source: Source::Api,
             },
-            active,
         )
         .await?;
-    app.inner.wake.notify_one();
     let model = app.service().model(&c.viewer).await?;
     let names = names(&app, &c.viewer.account_id).await?;
     let k = &model.key_results[&made.key_result_id];

@@ -24,7 +24,7 @@ pub(super) fn created<T>(v: T) -> Created<T> {
 }
 
 /// Names of the company and the people the app knows.
-pub(super) async fn names(app: &App, account: &str) -> Result<Names> {
+pub(crate) async fn names(app: &App, account: &str) -> Result<Names> {
     let company = app
         .store()
         .tenant(account)
@@ -54,7 +54,7 @@ pub struct EntityRef {
 
 impl EntityRef {
     /// The entity, and the person it names when it is one (checked in the directory).
-    pub(super) async fn resolve(
+    pub(crate) async fn resolve(
         &self,
         c: &Caller,
         param: &str,
@@ -92,7 +92,7 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    pub(super) fn filter(&self) -> PeriodFilter {
+    pub(crate) fn filter(&self) -> PeriodFilter {
         match self.period.as_deref() {
             None | Some("current") | Some("") => PeriodFilter::Current,
             Some("all") => PeriodFilter::All,

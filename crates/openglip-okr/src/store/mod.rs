@@ -5,10 +5,12 @@
 //! - [`okrs`]: tenants, people, teams, objectives, key results, check-ins, import.
 //! - [`followers`]: followers, and the digest outbox with its audit.
 //! - [`integration`]: the Glip integration, "Add to Glip" requests, nudges.
+//! - [`sessions`]: who is signed in to the pages, with their platform tokens.
 
 pub mod followers;
 pub mod integration;
 pub mod okrs;
+pub mod sessions;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -28,11 +30,18 @@ struct Migration {
 }
 
 /// In order of version. Append only: a released migration is never edited.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init",
-    sql: include_str!("../../migrations/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sql: include_str!("../../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_sessions",
+        sql: include_str!("../../migrations/0002_sessions.sql"),
+    },
+];
 
 /// A handle on the database. Cheap to clone.
 #[derive(Clone)]

@@ -114,14 +114,17 @@ fn the_app_depends_on_no_server_store_or_domain_crate() {
             .map(|p| (p["name"].as_str().unwrap().to_string(), p.clone()))
             .collect(),
     };
-    // Directly: the SDK and the bot framework are the only crates of ours.
+    // Directly: the SDK, the bot framework and the page kit are the only crates of ours.
     let own = packages.normal_deps("openglip-okr", &BTreeSet::new());
     let ours: BTreeSet<&str> = own
         .iter()
         .map(|(n, ..)| n.as_str())
         .filter(|n| n.starts_with("openglip"))
         .collect();
-    assert_eq!(ours, BTreeSet::from(["openglip-bot", "openglip-sdk"]));
+    assert_eq!(
+        ours,
+        BTreeSet::from(["openglip-bot", "openglip-sdk", "openglip-webkit"])
+    );
     // Transitively, through our crates, with the features each turns on.
     let mut seen = BTreeSet::new();
     let mut todo = vec![(

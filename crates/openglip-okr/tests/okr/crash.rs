@@ -32,6 +32,7 @@ async fn okr_child_process() {
         &var("OKR_CHILD_PUBLIC_URL"),
         &dir,
     );
+    config.client_id = "okr-sign-in".into();
     config.bot_client_id = var("OKR_CHILD_BOT_CLIENT_ID");
     config.bot_client_secret = Some(var("OKR_CHILD_BOT_CLIENT_SECRET"));
     let offset: i64 = var("OKR_CHILD_CLOCK_OFFSET_MS")

@@ -42,7 +42,7 @@ impl Okr {
             .await
             .expect("the OKR app's port");
         let app = openglip_okr::App::open(config).expect("the OKR app opens");
-        let router = openglip_okr::api::router(app.clone());
+        let router = openglip_okr::router(app.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let running = app.clone();
         let task = tokio::spawn(async move {
