@@ -150,18 +150,32 @@ impl Browser {
 
     /// Posts a form; `_csrf` is added from the cookie unless the fields name it.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let origin = self.base.clone();
+        self.post_from(path, &origin, "og_csrf", fields).await
+    }
+
+    /// Posts a form from a page of another app on this host (cookies ignore ports, so the jar
+    /// is shared): `Origin` is `origin`, and `_csrf` comes from the cookie `csrf_cookie` (the
+    /// app's prefix and `csrf`, such as `okr_csrf`) unless the fields name it.
+    pub async fn post_from(
+        &self,
+        url: &str,
+        origin: &str,
+        csrf_cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> Page {
         let mut form: Vec<(String, String)> = fields
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         if !fields.iter().any(|(k, _)| *k == "_csrf") {
-            form.push(("_csrf".into(), self.cookie("og_csrf").unwrap_or_default()));
+            form.push(("_csrf".into(), self.cookie(csrf_cookie).unwrap_or_default()));
         }
         let r = self
             .http
-            .post(self.url(path))
+            .post(self.url(url))
             .header(COOKIE, self.cookie_header())
-            .header("origin", self.base.clone())
+            .header("origin", origin)
             .form(&form)
             .send()
             .await

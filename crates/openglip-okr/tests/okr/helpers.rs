@@ -1,16 +1,19 @@
-//! The real platform in-process (`openglip_bot::harness`), the OKR app beside it (in-process, or
-//! as a separate process for the crash test), its API called with platform tokens of real
-//! people, and "Add to Glip" walked through the platform's pages.
+//! The real platform in-process (`openglip_testkit`'s server, with the companies, people and
+//! apps of `openglip_bot::harness`), the OKR app beside it (in-process, or as `openglip okr
+//! serve` for the crash test), its API called with platform tokens of real people, its pages
+//! with the testkit's browser (signed in with openglip), and "Add to Glip" walked through the
+//! platform's pages.
 
 #![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use openglip_bot::harness::{BotApp, Browser, Company, Person, TestServer, free_port};
+use openglip_bot::harness::{BotApp, Company, Person, TestServer};
 use openglip_bot::sdk::reqwest;
 use openglip_bot::sdk::wire::{CreateTeamRequest, IdOrString, MemberSpec, PostInfo};
 use openglip_okr::clock::OffsetClock;
+use openglip_testkit::{Browser, PASSWORD, free_port};
 use serde_json::{Value, json};
 
 /// How long anything may take.
@@ -28,19 +31,23 @@ pub struct Okr {
 }
 
 impl Okr {
-    /// Starts it on `port` (where the bot app's redirect URI points).
-    pub async fn start(server: &TestServer, bot: &BotApp, port: u16) -> Okr {
-        let dir = tempfile::tempdir().expect("a data folder");
+    /// Starts it on the platform's `okr_port` (where its apps' redirect URIs point).
+    pub async fn start(p: &Platform) -> Okr {
+        Okr::start_in(p, tempfile::tempdir().expect("a data folder")).await
+    }
+
+    /// Starts it with the data folder `dir` (kept from an earlier run).
+    pub async fn start_in(p: &Platform, dir: tempfile::TempDir) -> Okr {
+        let port = p.okr_port;
         let clock = Arc::new(OffsetClock::default());
         let url = format!("http://127.0.0.1:{port}");
-        let mut config = openglip_okr::Config::new(&server.url(), &url, dir.path());
-        config.bot_client_id = bot.client_id.clone();
-        config.bot_client_secret = bot.client_secret.clone();
-        config.client_id = "okr-sign-in".into();
+        let mut config = openglip_okr::Config::new(&p.server.url(), &url, dir.path());
+        config.bot_client_id = p.bot_app.client_id.clone();
+        config.bot_client_secret = p.bot_app.client_secret.clone();
+        config.client_id = p.sign_in.0.clone();
+        config.client_secret = Some(p.sign_in.1.clone());
         config.clock = clock.clone();
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .expect("the OKR app's port");
+        let listener = bind(port).await;
         let app = openglip_okr::App::open(config).expect("the OKR app opens");
         let router = openglip_okr::router(app.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -64,6 +71,17 @@ impl Okr {
     }
 
     pub async fn stop(mut self) {
+        self.halt().await;
+    }
+
+    /// Stops it and gives back its data folder.
+    pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        self.halt().await;
+        let empty = tempfile::tempdir().expect("a data folder");
+        std::mem::replace(&mut self.dir, empty)
+    }
+
+    async fn halt(&mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -94,11 +112,25 @@ pub fn bot_token(dir: &std::path::Path) -> String {
     .expect("an active integration")
 }
 
-/// The platform with a company, an OKR bot app registered for an OKR app on `okr_port`.
+/// Binds the app's port (which the previous run may hold a moment longer).
+async fn bind(port: u16) -> tokio::net::TcpListener {
+    for _ in 0..100 {
+        if let Ok(l) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            return l;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the OKR app's port {port} stays busy")
+}
+
+/// The platform with a company and the OKR app's two registrations for an OKR app on
+/// `okr_port`: the public bot app "Add to Glip" installs, and the REST app that signs people
+/// in (`sign_in`: client id and secret).
 pub struct Platform {
     pub server: TestServer,
     pub acme: Company,
     pub bot_app: BotApp,
+    pub sign_in: (String, String),
     pub okr_port: u16,
 }
 
@@ -115,10 +147,24 @@ impl Platform {
                 true,
             )
             .await;
+        let (app, secret) = server
+            .state()
+            .platform()
+            .provision_app(openglip_platform::apps::NewAppSpec {
+                account_id: acme.account_id,
+                name: "OKR sign-in".into(),
+                redirect_uris: vec![format!("http://127.0.0.1:{okr_port}/auth/callback")],
+                grants: vec!["authorization_code".into(), "refresh_token".into()],
+                permissions: vec!["ReadAccounts".into(), "TeamMessaging".into()],
+                public_client: false,
+            })
+            .await
+            .expect("register the sign-in app");
         Platform {
             server,
             acme,
             bot_app,
+            sign_in: (app.client_id, secret.expect("a server-side app")),
             okr_port,
         }
     }
@@ -144,7 +190,7 @@ impl Platform {
 /// The platform, and the OKR app in this process with its API.
 pub async fn platform_and_app() -> (Platform, Okr, Api) {
     let p = Platform::start().await;
-    let okr = Okr::start(&p.server, &p.bot_app, p.okr_port).await;
+    let okr = Okr::start(&p).await;
     let api = okr.api();
     (p, okr, api)
 }
@@ -260,7 +306,7 @@ pub async fn add_to_glip(server: &TestServer, api: &Api, admin: &Person) -> Stri
         .expect("an authorize URL")
         .to_string();
     let to_app = Browser::new(&server.url())
-        .authorize(&url, &admin.email, openglip_bot::harness::PASSWORD)
+        .authorize(&url, &admin.email, PASSWORD)
         .await;
     let r = reqwest::get(&to_app).await.expect("the callback");
     assert_eq!(

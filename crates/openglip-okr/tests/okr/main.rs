@@ -7,3 +7,5 @@ mod chat;
 mod crash;
 mod flow;
 mod helpers;
+mod pages;
+mod visit;
