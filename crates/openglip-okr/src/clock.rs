@@ -30,6 +30,11 @@ pub struct OffsetClock {
 }
 
 impl OffsetClock {
+    /// The system's clock `ms` milliseconds ahead (behind, when negative).
+    pub fn from_millis(ms: i64) -> OffsetClock {
+        OffsetClock::new(SignedDuration::from_millis(ms))
+    }
+
     pub fn new(offset: SignedDuration) -> OffsetClock {
         OffsetClock {
             offset_ms: AtomicI64::new(offset.as_millis() as i64),

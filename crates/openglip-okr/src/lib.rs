@@ -50,6 +50,7 @@ pub mod app;
 pub mod bot;
 pub mod clock;
 pub mod commands;
+pub mod demo;
 pub mod digest;
 pub mod error;
 pub mod integration;

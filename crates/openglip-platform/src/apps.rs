@@ -450,6 +450,52 @@ impl Platform {
             .await?;
         Ok((app, secret))
     }
+
+    /// Registers a public bot app for the operator (`openglip admin app create --type bot`):
+    /// installed by any company's administrator through the authorization pages, its code
+    /// exchanged at one of `redirect_uris` for a permanent bot token. Admitted to production at
+    /// once. Returns it and its client secret (shown once).
+    pub async fn provision_bot_app(
+        &self,
+        account_id: AccountId,
+        name: &str,
+        redirect_uris: &[String],
+    ) -> Result<(AppRecord, Option<String>)> {
+        self.existing_account(account_id).await?;
+        let name = validate::name("name", name, validate::MAX_NAME)?;
+        if redirect_uris.is_empty() {
+            return Err(Error::MissingParameter("redirectUri".into()));
+        }
+        for uri in redirect_uris {
+            check_redirect_uri(uri).map_err(|m| Error::invalid_because("redirectUri", m))?;
+        }
+        let secret = secrets::new_token();
+        let details = AppDetails {
+            public_bot: true,
+            ..AppDetails::provisioned(self.now())
+        };
+        let record = self
+            .store
+            .platform()
+            .register_app(
+                NewApp {
+                    client_id: secrets::new_id(),
+                    client_secret_hash: Some(secrets::hash_client_secret(&secret)),
+                    account_id,
+                    name,
+                    kind: AppKind::Bot,
+                    public_client: false,
+                    grants: [GrantType::AuthorizationCode].into_iter().collect(),
+                    permissions: BOT_PERMISSIONS.into_iter().collect(),
+                    redirect_uris: redirect_uris.to_vec(),
+                    access_ttl_secs: PERMANENT_TTL,
+                    refresh_ttl_secs: 0,
+                },
+                details,
+            )
+            .await?;
+        Ok((record, Some(secret)))
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use serde_json::json;
 
 mod demo;
+mod okr;
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +32,11 @@ enum Command {
     Admin {
         #[command(subcommand)]
         what: AdminCommand,
+    },
+    /// The OKR app: objectives and check-ins whose progress its bot posts into Glip teams.
+    Okr {
+        #[command(subcommand)]
+        cmd: okr::OkrCommand,
     },
 }
 
@@ -53,7 +59,8 @@ struct ServeArgs {
     listen: String,
     #[command(flatten)]
     data: DataDir,
-    /// Seed a demo company (people, a team, posts, an app) on first start, and print how to log in.
+    /// Seed a demo company (people, a team, posts, an app) on first start, start the OKR app on
+    /// the next port with the reference example, and print how to log in and try it.
     #[arg(long)]
     demo: bool,
     /// Rate limits: `on` (default, generous), `off`, or `light=50,medium=40,heavy=10,auth=5,window=60,penalty=60`.
@@ -149,6 +156,10 @@ enum AppCmd {
         account_id: i64,
         #[arg(long)]
         name: String,
+        /// `rest` (default), or `bot`: a public bot that administrators install through the
+        /// authorization pages (authorization code; its token goes to the redirect URI).
+        #[arg(long = "type", default_value = "rest", value_parser = ["rest", "bot"])]
+        kind: String,
         #[arg(long = "redirect-uri")]
         redirect_uris: Vec<String>,
         /// password, refresh_token, authorization_code, urn:ietf:params:oauth:grant-type:jwt-bearer
@@ -190,6 +201,7 @@ fn words(e: &openglip_domain::Error) -> String {
     openglip_server::error::message(e)
 }
 
+/// A refused command or setting: its JSON on stderr, exit status 1.
 fn fail(msg: impl std::fmt::Display) -> ! {
     eprintln!("{}", json!({"error": msg.to_string()}));
     std::process::exit(1)
@@ -221,6 +233,7 @@ fn main() {
 async fn run(cli: Cli) {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Okr { cmd } => okr::run(cmd).await,
         Command::Admin { what } => {
             let out = administer(what).await.unwrap_or_else(|e| fail(e));
             println!("{out}");
@@ -246,35 +259,68 @@ async fn serve(args: ServeArgs) {
         .await
         .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
+    let mut okr_demo = None;
     if args.demo {
         let info = demo::seed(&state, &args.data.data_dir)
             .await
             .unwrap_or_else(|e| fail(format!("demo seed failed: {e}")));
         println!("{}", demo::how_to_log_in(&info, &format!("http://{addr}")));
+        let okr = okr::start_demo(&state, &args.data.data_dir, addr, &info)
+            .await
+            .unwrap_or_else(|e| fail(format!("demo OKR app failed: {e}")));
+        println!("{}", okr::how_to_try(&okr, &info));
+        okr_demo = Some(okr);
     }
     tracing::info!(address = %addr, data_dir = %args.data.data_dir.display(), "openglip listening");
     println!("openglip listening on http://{addr}");
-    let shutdown = async {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .expect("SIGTERM handler");
-            tokio::select! {
-                _ = ctrl_c => {},
-                _ = term.recv() => {},
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = ctrl_c.await;
-        }
-        tracing::info!("shutting down");
-    };
-    if let Err(e) = openglip_server::serve(listener, state, shutdown).await {
+    if let Err(e) = openglip_server::serve(listener, state, shutdown_signal()).await {
         fail(format!("server error: {e}"));
     }
+    if let Some(okr) = okr_demo {
+        okr.stop().await;
+    }
+}
+
+/// Resolves at Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+    tracing::info!("shutting down");
+}
+
+/// `admin app create --type bot`: a public bot app, admitted to production.
+async fn bot_app(
+    st: &AppState,
+    account: AccountId,
+    name: &str,
+    redirect_uris: &[String],
+) -> Result<serde_json::Value, String> {
+    let (record, secret) = st
+        .platform()
+        .provision_bot_app(account, name, redirect_uris)
+        .await
+        .map_err(|e| words(&e))?;
+    Ok(json!({
+        "clientId": record.app.client_id,
+        "clientSecret": secret,
+        "type": "bot",
+        "public": true,
+        "grants": record.app.grants.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "permissions": record.app.permissions.iter().map(|p| p.api_name()).collect::<Vec<_>>(),
+        "redirectUris": record.app.redirect_uris,
+    }))
 }
 
 async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
@@ -346,6 +392,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 AppCmd::Create {
                     account_id,
                     name,
+                    kind,
                     redirect_uris,
                     grants,
                     permissions,
@@ -354,6 +401,12 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 },
         } => {
             let st = open(&data.data_dir, cfg())?;
+            if kind == "bot" {
+                if !grants.is_empty() || !permissions.is_empty() || public {
+                    return Err("a bot app's grant (authorization code) and permissions are fixed: leave out --grant, --permission and --public".into());
+                }
+                return bot_app(&st, AccountId(account_id), &name, &redirect_uris).await;
+            }
             let (app, secret) = st
                 .platform()
                 .provision_app(NewAppSpec {
