@@ -110,6 +110,16 @@ impl Schedule {
         })
     }
 
+    /// The weekly schedule that runs at `at` (to the minute) in `zone`: what a rehearsal or a
+    /// test asks for to see a digest "in a minute".
+    pub fn weekly_at(at: Timestamp, zone: &str) -> Result<Schedule, String> {
+        let z = at.to_zoned(self::zone(zone)?);
+        Ok(Schedule::Weekly {
+            weekday: z.weekday(),
+            time: Time::constant(z.hour(), z.minute(), 0, 0),
+        })
+    }
+
     /// The API's JSON for the schedule.
     pub fn to_json(&self) -> Value {
         match self {

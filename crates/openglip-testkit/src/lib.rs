@@ -31,8 +31,10 @@ mod browser;
 mod provision;
 mod requests;
 mod server;
+mod wait;
 
 pub use browser::{Browser, Page, input_value, unescape};
 pub use provision::{ALL_PERMISSIONS, Client, PASSWORD, User};
 pub use requests::send;
 pub use server::{TestApp, free_port, spawn_app, spawn_app_with, test_config, test_realtime};
+pub use wait::eventually;

@@ -323,22 +323,12 @@ pub async fn add_to_glip(server: &TestServer, api: &Api, admin: &Person) -> Stri
 }
 
 /// Polls `f` until it gives something (or panics after [`T`]).
-pub async fn wait_until<T, F, Fut>(what: &str, mut f: F) -> T
+pub async fn wait_until<T, F, Fut>(what: &str, f: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + T;
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    openglip_testkit::eventually(what, T, f).await
 }
 
 /// Creates a team conversation on the platform with `members`.
@@ -469,12 +459,9 @@ pub async fn sales_example(
 
 /// A weekly schedule whose next run is `at` in `zone`, as the API takes it.
 pub fn weekly_at(at: jiff::Timestamp, zone: &str) -> Value {
-    let z = at.in_tz(zone).expect("a zone");
-    json!({
-        "kind": "weekly",
-        "weekday": openglip_okr::schedule::weekday_name(z.weekday()),
-        "time": format!("{:02}:{:02}", z.hour(), z.minute()),
-    })
+    openglip_okr::schedule::Schedule::weekly_at(at, zone)
+        .expect("a zone")
+        .to_json()
 }
 
 /// The start of the minute `secs` seconds from `now` (rounded up).

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_openglip");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_openglip");
 
-fn run(data: &Path, args: &[&str]) -> Output {
+pub(crate) fn run(data: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
         .arg("--data-dir")
@@ -22,7 +22,7 @@ fn run(data: &Path, args: &[&str]) -> Output {
 }
 
 /// Runs an admin command that must succeed; returns its JSON.
-fn ok(data: &Path, args: &[&str]) -> Value {
+pub(crate) fn ok(data: &Path, args: &[&str]) -> Value {
     let out = run(data, args);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -34,7 +34,7 @@ fn ok(data: &Path, args: &[&str]) -> Value {
 }
 
 /// Runs an admin command that must fail; returns the error message of its JSON on stderr.
-fn fails(data: &Path, args: &[&str]) -> String {
+pub(crate) fn fails(data: &Path, args: &[&str]) -> String {
     let (error, lines) = fails_with_logs(data, args);
     assert_eq!(lines, 1, "{args:?}: admin commands print only the error");
     error
@@ -61,20 +61,21 @@ fn fails_with_logs(data: &Path, args: &[&str]) -> (String, usize) {
     (error, stderr.trim().lines().count())
 }
 
-fn strs(v: &[String]) -> Vec<&str> {
+pub(crate) fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+pub(crate) fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key]
         .as_str()
         .unwrap_or_else(|| panic!("{key} is not a string: {v}"))
 }
 
-/// The server process; killed when dropped, also when a test panics.
-struct Server {
+/// A process of the binary that serves (the platform, or the OKR app); killed (SIGKILL) when
+/// dropped, also when a test panics.
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Server {
@@ -86,18 +87,29 @@ impl Drop for Server {
 
 impl Server {
     /// Starts `openglip serve` on a free port and waits for its "listening on" line.
-    fn start(data: &Path) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--rate-limits", "off"])
+    pub(crate) fn start(data: &Path) -> Server {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--rate-limits", "off"])
             .arg("--data-dir")
             .arg(data)
             .env_remove("OPENGLIP_DATA_DIR")
-            .env_remove("OPENGLIP_PUBLIC_URL")
+            .env_remove("OPENGLIP_PUBLIC_URL");
+        Server::spawn(cmd)
+    }
+
+    /// Starts a command of the binary that serves, and waits for its "listening on" line.
+    pub(crate) fn spawn(cmd: Command) -> Server {
+        Server::try_spawn(cmd).expect("the server never said where it listens")
+    }
+
+    /// The same, or why it did not start (it ended first: a port taken, a bad setting).
+    pub(crate) fn try_spawn(mut cmd: Command) -> Result<Server, String> {
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("start openglip serve");
+            .expect("start openglip");
         let stdout = child.stdout.take().unwrap();
         // Construct the guard before waiting, so the child dies even if the wait fails.
         let mut server = Server {
@@ -115,21 +127,27 @@ impl Server {
         });
         server.base = rx
             .recv_timeout(Duration::from_secs(60))
-            .expect("the server never said where it listens");
+            .map_err(|e| format!("it never said where it listens: {e}"))?;
         assert!(
             server.base.starts_with("http://127.0.0.1:"),
             "{}",
             server.base
         );
-        server
+        Ok(server)
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// SIGKILL, and wait until it is gone.
+    pub(crate) fn kill_9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("the process ends");
     }
 }
 
-async fn login(
+pub(crate) async fn login(
     http: &reqwest::Client,
     server: &Server,
     app: &Value,

@@ -19,6 +19,7 @@ mod event_bodies;
 mod helpers;
 mod legacy_groups;
 mod meta;
+mod okr;
 mod people;
 mod posts;
 mod pwa;
