@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The browser tests, in headless Chromium (Debian's `chromium`, driven by playwright-core from
 # npm): the AI agent channel walkthrough (walkthrough.mjs: steps 1-3 through the console, the
-# admin portal and the OAuth pages) and the web client (client.mjs: two people in two browser
-# contexts, live updates, a bot). Each starts its own server on a free port with a fresh data
+# admin portal and the OAuth pages), the web client (client.mjs: two people in two browser
+# contexts, live updates, a bot) and the OKR app's Glip integration (okr.mjs: the reference
+# document walked against `serve --demo`). Each starts its own server on a free port with a fresh data
 # folder provisioned with the CLI; screenshots go to ci-artifacts/screenshots/. Stops what it
 # started. Without /usr/bin/chromium it says so and skips (`.ci/run` installs chromium).
 set -euo pipefail
@@ -49,7 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# `run.sh client` or `run.sh walkthrough` runs one of them.
+# `run.sh client`, `run.sh walkthrough` or `run.sh okr` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -85,5 +86,33 @@ OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAI
   BOT_NAME=SmartFriend OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
   timeout 300 node tests/browser/client.mjs || {
     status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; echo "--- bot log" >&2; tail -20 "$data/bot.log" >&2; }
+fi
+# 3. The OKR app: `serve --demo` starts it on the port after the platform's, with the reference
+#    document's example; okr.mjs walks the document's steps.
+if [ "$only" = all ] || [ "$only" = okr ]; then
+data=$(mktemp -d); dirs+=("$data")
+# Two free ports in a row: the platform's, and the OKR app's after it.
+port=$(python3 -c '
+import socket
+for _ in range(200):
+    a = socket.socket(); a.bind(("127.0.0.1", 0)); p = a.getsockname()[1]
+    b = socket.socket()
+    try:
+        b.bind(("127.0.0.1", p + 1)); print(p); break
+    except OSError:
+        pass
+    finally:
+        a.close(); b.close()
+')
+OPENGLIP_RATE_LIMITS=off "$bin" serve --demo --data-dir "$data" --listen "127.0.0.1:$port" >"$data/demo.out" 2>"$data/server.log" &
+pids+=("$!")
+for _ in $(seq 1 150); do
+  grep -q 'OKR app ready' "$data/demo.out" 2>/dev/null && break
+  sleep 0.2
+done
+grep -q 'OKR app ready' "$data/demo.out" || { status=1; echo "the demo's OKR app did not start" >&2; cat "$data/demo.out" >&2; tail -50 "$data/server.log" >&2; }
+OKR_URL="http://127.0.0.1:$((port + 1))" PLATFORM_URL="http://127.0.0.1:$port" DEMO_DIR="$data" \
+  OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/okr.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
 exit "$status"

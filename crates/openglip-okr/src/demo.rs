@@ -35,9 +35,14 @@ struct Kr {
 }
 
 /// The example document, its instants placed in the quarter of `now` (check-ins a few days
-/// back, never before the quarter began).
+/// back, never before the quarter began) and its values set against the share of the quarter
+/// gone by, so that the regions differ: through most of the quarter the US is on track, Europe
+/// behind and Asia at risk.
 pub fn reference_example(p: &ExamplePeople, now: Timestamp) -> Document {
     let quarter = Period::quarter_of(utc_date(now));
+    let gone = crate::model::progress::expected_progress(&quarter, now) / 100.0;
+    // `share` of the way from 0 to `target`, ahead of (or behind) what is expected by now.
+    let ahead = |target: f64, by: f64| ((gone + by).clamp(0.0, 1.0) * target).round();
     let begun = quarter.start_instant();
     let at = |days: i64| rfc3339((now - SignedDuration::from_hours(24 * days)).max(begun));
     let period = DocPeriod {
@@ -122,7 +127,7 @@ pub fn reference_example(p: &ExamplePeople, now: Timestamp) -> Document {
                     2_000_000.0,
                     Some("€"),
                     vec![(
-                        json!(700_000),
+                        json!(ahead(2_000_000.0, -0.05)),
                         None,
                         "Q2 bookings are in",
                         p.admin.clone(),
@@ -143,8 +148,20 @@ pub fn reference_example(p: &ExamplePeople, now: Timestamp) -> Document {
                         40.0,
                         Some("deals"),
                         vec![
-                            (json!(12), None, "Three renewals signed", p.us.clone(), 9),
-                            (json!(18), None, "Two new logos this week", p.us.clone(), 2),
+                            (
+                                json!(ahead(40.0, -0.1)),
+                                None,
+                                "Three renewals signed",
+                                p.us.clone(),
+                                9,
+                            ),
+                            (
+                                json!(ahead(40.0, 0.05)),
+                                None,
+                                "Two new logos this week",
+                                p.us.clone(),
+                                2,
+                            ),
                         ],
                     ),
                     kr(
@@ -153,7 +170,7 @@ pub fn reference_example(p: &ExamplePeople, now: Timestamp) -> Document {
                         0.0,
                         100.0,
                         None,
-                        vec![(json!(40), None, "", p.us.clone(), 3)],
+                        vec![(json!(ahead(100.0, 0.0)), None, "", p.us.clone(), 3)],
                     ),
                 ],
             ),
@@ -170,7 +187,7 @@ pub fn reference_example(p: &ExamplePeople, now: Timestamp) -> Document {
                         100.0,
                         None,
                         vec![(
-                            json!(35),
+                            json!(ahead(100.0, -0.15)),
                             None,
                             "Berlin and Lyon partners on board",
                             p.europe.clone(),
@@ -184,7 +201,7 @@ pub fn reference_example(p: &ExamplePeople, now: Timestamp) -> Document {
                         4.0,
                         None,
                         vec![(
-                            json!(1),
+                            json!(ahead(4.0, -0.2)),
                             Some(Status::Behind),
                             "German offer waits for legal",
                             p.europe.clone(),
@@ -219,7 +236,7 @@ pub fn reference_example(p: &ExamplePeople, now: Timestamp) -> Document {
                         0.0,
                         10.0,
                         Some("customers"),
-                        vec![(json!(2), None, "", p.asia.clone(), 2)],
+                        vec![(json!(ahead(10.0, -0.5)), None, "", p.asia.clone(), 2)],
                     ),
                 ],
             ),
@@ -325,7 +342,19 @@ mod tests {
         assert_eq!(regions, ["Asia", "Europe", "US"]);
         let f = model.entity_figures(&Entity::team(sales.id), &PeriodFilter::Current, now);
         assert_eq!(f.objectives, 3, "the regions' objectives roll into Sales");
-        assert!(f.figures.progress > 0.0 && f.counts.at_risk >= 1, "{f:?}");
+        assert!(f.figures.progress > 0.0, "{f:?}");
+        // The regions each tell a different story.
+        let status = |name: &str| {
+            let t = model.team_by_name(name).unwrap();
+            model
+                .entity_figures(&Entity::team(t.id), &PeriodFilter::Current, now)
+                .figures
+                .status
+        };
+        assert_eq!(
+            [status("US"), status("Europe"), status("Asia")],
+            [Status::OnTrack, Status::Behind, Status::AtRisk]
+        );
         // Every check-in lies in the quarter, before now.
         let quarter = Period::quarter_of(utc_date(now));
         for c in model.check_ins.values().flatten() {

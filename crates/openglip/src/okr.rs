@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use openglip_domain::platform::ExtensionPatch;
 use openglip_domain::service::{MemberInput, TeamInput};
 use openglip_domain::{AccountId, Caller, ExtensionId, PermissionSet};
 use openglip_okr::clock::OffsetClock;
@@ -151,6 +152,7 @@ pub async fn start_demo(
         None => {
             let mut r = register_apps(st, demo, &url).await?;
             r["orgSalesChatId"] = json!(org_sales(st, demo).await?);
+            time_zones(st, demo).await?;
             r
         }
     };
@@ -259,6 +261,37 @@ async fn register_apps(st: &AppState, demo: &Value, url: &str) -> Result<Value, 
         "botClientSecret": bot_secret,
         "seeded": false,
     }))
+}
+
+/// The demo's people live in the regions of the example: their time zones (the platform's
+/// `regionalSettings.timezone`), which the OKR app takes as a new follower's default.
+async fn time_zones(st: &AppState, demo: &Value) -> Result<(), String> {
+    let zones = [
+        "Europe/Berlin",
+        "America/New_York",
+        "Europe/Paris",
+        "Asia/Singapore",
+    ];
+    let users = demo["users"].as_array().cloned().unwrap_or_default();
+    for (u, zone) in users.iter().zip(zones) {
+        let Some(id) = u["id"]
+            .as_str()
+            .and_then(|i| i.parse().ok())
+            .map(ExtensionId)
+        else {
+            continue;
+        };
+        let patch = ExtensionPatch {
+            time_zone: Some(zone.into()),
+            ..Default::default()
+        };
+        st.store()
+            .platform()
+            .update_extension(id, patch)
+            .await
+            .map_err(|e| crate::words(&e))?;
+    }
+    Ok(())
 }
 
 /// Creates the private 'Org-Sales' team of the demo's administrator with the three regional

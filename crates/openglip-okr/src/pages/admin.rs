@@ -195,7 +195,7 @@ async fn render_manage(app: &App, me: &Caller, csrf: &Csrf, q: &Notices) -> Resu
         h1 { "Manage Glip" }
         p.sub { "The Glip conversations that follow the company, teams or people, and when they get updates." }
         @if !active { (notice(Tone::Warn, html! { "The Glip integration is not installed: nothing is posted. " a href="/admin/integrations" { "Add to Glip" } })) }
-        (notices(app, me, q, csrf, back).await?)
+        (notices(app, me, q, back).await?)
         div.card {
             (Table::new(&["Glip team", "Follows", "Schedule", "Next update", ""])
                 .caption("Followed conversations")

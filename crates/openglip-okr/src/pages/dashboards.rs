@@ -12,7 +12,7 @@ use openglip_webkit::html::{Breadcrumbs, Button, Choice, Field, FormErrors, Icon
 use openglip_webkit::{Csrf, CsrfForm, Markup, Page, Session, html, see_other};
 use serde::Deserialize;
 
-use super::followers::{Notices, gear, notices, schedule_popup};
+use super::followers::{Notices, POPUP, gear, notices, schedule_popup};
 use super::parts::{figures, form_errors, progress, rules, status_pill};
 use super::{Answer, OrPage, Target, entity_page, entity_path, fail, page};
 use crate::api::Caller;
@@ -75,7 +75,7 @@ fn title_pane(me: &Caller, e: &Entity, followers: usize, popup_fallback: &str) -
             }
             @if me.viewer.is_admin() {
                 a.followlink href=(entity_page(e, "/followers/add")) { (Icon::Bell) "Follow" }
-                (gear("schedule-popup", popup_fallback))
+                (gear(POPUP, popup_fallback))
             }
         }
     }
@@ -105,9 +105,11 @@ async fn render(
         .store()
         .followers(&v.account_id, Some(e.clone()))
         .await?;
-    let follower_refs: Vec<_> = followers.iter().collect();
-    let (popup, popup_fallback) =
-        schedule_popup("schedule-popup", &name, &follower_refs, csrf, &here);
+    // The popup opens on the conversation that just followed, if one did.
+    let followed: Option<i64> = q.notices.followed.as_deref().and_then(|f| f.parse().ok());
+    let mut follower_refs: Vec<_> = followers.iter().collect();
+    follower_refs.sort_by_key(|f| Some(f.id) != followed);
+    let (popup, popup_fallback) = schedule_popup(POPUP, &name, &follower_refs, csrf, &here);
     let period = match &filter {
         PeriodFilter::Current => Period::quarter_of(utc_date(now)).name,
         PeriodFilter::Named(n) => n.clone(),
@@ -158,7 +160,7 @@ async fn render(
             }
             (title_pane(me, e, followers.len(), &popup_fallback))
         }
-        (notices(app, me, &q.notices, csrf, &here).await?)
+        (notices(app, me, &q.notices, &here).await?)
         div.card {
             h2 { "Progress" }
             (figures(&d.figures, &d.counts, d.objective_count))

@@ -132,15 +132,12 @@ pub fn gear(dialog_id: &str, fallback: &str) -> Markup {
     }
 }
 
-/// The notices of a page that shows followers: after following, after a change, after
-/// "Send now", after removing.
-pub async fn notices(
-    app: &App,
-    me: &Caller,
-    q: &Notices,
-    csrf: &Csrf,
-    back: &str,
-) -> Result<Markup> {
+/// The id of a page's schedule popup.
+pub const POPUP: &str = "schedule-popup";
+
+/// The notices of a page that shows followers: after following (with "Change update time",
+/// which opens the page's schedule popup), after a change, after "Send now", after removing.
+pub async fn notices(app: &App, me: &Caller, q: &Notices, back: &str) -> Result<Markup> {
     let v = &me.viewer;
     let follower = |id: &Option<String>| {
         let id = id.clone();
@@ -153,14 +150,15 @@ pub async fn notices(
     };
     let mut out = html! {};
     if let Some(f) = follower(&q.followed).await? {
-        let (popup, edit) = schedule_popup("change-update-time", &chat_name(&f), &[&f], csrf, back);
+        // The dashboard's schedule popup opens with this follower chosen; without the script,
+        // its Edit page.
+        let edit = with_query(&format!("/followers/{}/edit", f.id), "back", back);
         out = html! {
             (out)
             (notice(Tone::Ok, html! {
                 strong { (chat_name(&f)) } " now follows it: " (schedule_words(&f)) ". "
-                a href=(edit) data-dialog="change-update-time" aria-haspopup="dialog" { "Change update time" }
+                a href=(edit) data-dialog=(POPUP) aria-haspopup="dialog" { "Change update time" }
             }))
-            (popup)
         };
     }
     if let Some(f) = follower(&q.saved).await? {
@@ -415,7 +413,7 @@ async fn render_followers(
                 div.actions { (d.opener(html! { (Icon::Plus) "Add Followers" }, Some(&entity_page(e, "/followers/add")))) }
             }
         }
-        (notices(app, me, q, csrf, &back).await?)
+        (notices(app, me, q, &back).await?)
         (super::parts::tabs("Followers", &[(back.as_str(), "Glip teams")], &back))
         div.card {
             (Table::new(&["Glip team", "Schedule", "Next update", ""])
