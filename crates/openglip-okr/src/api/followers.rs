@@ -346,24 +346,33 @@ pub(super) struct CallbackQuery {
 }
 
 /// The platform's redirect after "Add to Glip" (`GET /integrations/glip/callback`): installs,
-/// then sends the browser back where it came from, or says so in JSON.
+/// then sends the browser back where it came from, or says so in JSON. A refusal is a page for
+/// a browser (`Accept: text/html`), the API's error otherwise.
 pub(super) async fn install_callback(
     State(app): State<App>,
+    kit: openglip_webkit::Kit,
+    headers: axum::http::HeaderMap,
     Query(q): Query<CallbackQuery>,
-) -> Result<Response> {
+) -> Response {
     let error = q.error.as_deref().map(|e| match &q.error_description {
         Some(d) => format!("{e}: {d}"),
         None => e.to_string(),
     });
-    let (account, back) = app
+    let browser = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    match app
         .finish_install(q.code.as_deref(), q.state.as_deref(), error.as_deref())
-        .await?;
-    Ok(match back {
-        Some(path) => (StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response(),
-        None => {
+        .await
+    {
+        Ok((_, Some(path))) => (StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response(),
+        Ok((account, None)) => {
             axum::Json(serde_json::json!({"state": "active", "accountId": account})).into_response()
         }
-    })
+        Err(e) if browser => crate::pages::fail(&kit, e).into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// The team conversations the caller is in or can see (to pick followers from).

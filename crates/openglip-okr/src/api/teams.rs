@@ -160,12 +160,8 @@ async fn change_settings(
     c: Caller,
     Json(r): Json<SettingsRequest>,
 ) -> Answer<SettingsView> {
-    c.viewer.require_admin("change the OKR settings")?;
-    if let Some(tz) = &r.time_zone {
-        crate::schedule::zone(tz).map_err(|m| Error::invalid("timeZone", m))?;
-    }
-    app.store()
-        .update_tenant(&c.viewer.account_id, r.time_zone, r.nudges)
+    app.service()
+        .change_settings(&c.viewer, r.time_zone, r.nudges)
         .await?;
     settings_view(&app, &c.viewer).await
 }

@@ -340,15 +340,14 @@ async fn save_settings(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Answer {
     let kit = app.kit();
-    let tz = form.time_zone.trim().to_string();
-    let saved = match crate::schedule::zone(&tz) {
-        Ok(_) => {
-            app.store()
-                .update_tenant(&me.viewer.account_id, Some(tz), Some(form.nudges.is_some()))
-                .await
-        }
-        Err(m) => Err(crate::error::Error::invalid("timeZone", m)),
-    };
+    let saved = app
+        .service()
+        .change_settings(
+            &me.viewer,
+            Some(form.time_zone.clone()),
+            Some(form.nudges.is_some()),
+        )
+        .await;
     match saved {
         Ok(()) => Ok(see_other("/admin/settings?saved=1")),
         Err(err) => {

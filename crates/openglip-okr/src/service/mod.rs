@@ -479,6 +479,26 @@ impl Service {
         Ok(out)
     }
 
+    // ---------- settings ----------
+
+    /// Changes the company's settings (administrators): the time zone of people whose own is
+    /// not known, and whether nudges go out.
+    pub async fn change_settings(
+        &self,
+        v: &Viewer,
+        time_zone: Option<String>,
+        nudges: Option<bool>,
+    ) -> Result<()> {
+        v.require_admin("change the OKR settings")?;
+        let time_zone = time_zone.map(|tz| tz.trim().to_string());
+        if let Some(tz) = &time_zone {
+            crate::schedule::zone(tz).map_err(|m| Error::invalid("timeZone", m))?;
+        }
+        self.store
+            .update_tenant(&v.account_id, time_zone, nudges)
+            .await
+    }
+
     // ---------- import and export ----------
 
     /// The whole model as a document.

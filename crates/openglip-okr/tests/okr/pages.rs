@@ -533,6 +533,30 @@ async fn sessions_outlive_a_restart_and_pages_refuse_what_they_should() {
         api_404.body
     );
 
+    // The platform's redirect after a refused or forged "Add to Glip": a page for a browser,
+    // the API's error for a program.
+    let callback = format!(
+        "{}/integrations/glip/callback?state=forged&error=access_denied",
+        a.okr
+    );
+    let http = openglip_bot::sdk::reqwest::Client::new();
+    let page = http
+        .get(&callback)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 400);
+    assert!(page.text().await.unwrap().contains("start it again"));
+    let json = http.get(&callback).send().await.unwrap();
+    assert_eq!(json.status().as_u16(), 400);
+    assert!(
+        json.text()
+            .await
+            .unwrap()
+            .contains("\"parameterName\":\"state\"")
+    );
+
     // The session is in the app's database: a restart keeps it.
     let dir = okr.stop_keeping_data().await;
     let okr = Okr::start_in(&p, dir).await;
