@@ -13,7 +13,7 @@ use openglip_webkit::html::{
 use openglip_webkit::{Allowed, Csrf, CsrfForm, Markup, Page, html, see_other};
 use serde::Deserialize;
 
-use super::followers::{Notices, chat_name, next_update, notices, row_actions};
+use super::follower::{Notices, chat_name, next_update, notices, row_actions};
 use super::parts::{form_errors, tabs};
 use super::session::OkrAdmin;
 use super::{Answer, OrPage, entity_path, fail, page};

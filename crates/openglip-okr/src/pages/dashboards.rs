@@ -12,7 +12,7 @@ use openglip_webkit::html::{Breadcrumbs, Button, Choice, Field, FormErrors, Icon
 use openglip_webkit::{Csrf, CsrfForm, Markup, Page, Session, html, see_other};
 use serde::Deserialize;
 
-use super::followers::{Notices, POPUP, gear, notices, schedule_popup};
+use super::follower::{Notices, POPUP, gear, notices, schedule_popup};
 use super::parts::{figures, form_errors, progress, rules, status_pill};
 use super::{Answer, OrPage, Target, entity_page, entity_path, fail, page};
 use crate::api::Caller;

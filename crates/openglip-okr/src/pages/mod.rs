@@ -8,9 +8,9 @@
 //! - [`objectives`]: an objective with its key results and their history, the check-in form,
 //!   new objectives and key results. [`teams`]: the teams and a new team (a people picker
 //!   from the platform's directory).
-//! - [`followers`]: an entity's followers (the **Glip teams** tab, **Add Followers**), the
-//!   schedule popup (**Default** / **Custom schedule**, **Weekly** / **Monthly**, **Done**),
-//!   **Edit**, **Preview** and **Send now**.
+//! - [`followers`]: an entity's followers (the **Glip teams** tab, **Add Followers**);
+//!   [`follower`]: the schedule popup (**Default** / **Custom schedule**, **Weekly** /
+//!   **Monthly**, **Done**), **Edit**, **Preview** and **Send now**.
 //! - [`admin`]: **Admin > Integrations** (**Add to Glip**, **Manage**, **Options > Remove Glip
 //!   Integration**), the audit of every digest, the company's settings.
 //!
@@ -20,6 +20,7 @@
 
 pub mod admin;
 pub mod dashboards;
+pub mod follower;
 pub mod followers;
 pub mod objectives;
 mod parts;
@@ -65,6 +66,7 @@ pub fn routes() -> Router<App> {
         .merge(objectives::routes())
         .merge(teams::routes())
         .merge(followers::routes())
+        .merge(follower::routes())
         .merge(admin::routes())
 }
 
