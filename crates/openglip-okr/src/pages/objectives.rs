@@ -23,7 +23,9 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::model::{KrKind, Source, fmt_number};
 use crate::platform::lookup_person;
+use crate::schedule::local_label;
 use crate::service::{NewCheckIn, NewKeyResult, Value};
+use jiff::tz::TimeZone;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -78,11 +80,26 @@ fn value_text(k: &KeyResultView) -> String {
     }
 }
 
-fn key_result(k: &KeyResultView, may_check_in: bool) -> Markup {
+/// The viewer's time zone (theirs on the platform, else the company's).
+async fn viewer_zone(app: &App, me: &Caller) -> Result<TimeZone> {
+    let name = app.service().time_zone_of(&me.viewer).await?;
+    Ok(crate::schedule::zone(&name).unwrap_or(TimeZone::UTC))
+}
+
+/// An instant of the API's views (RFC 3339) as people read it, in `zone`.
+fn when(rfc3339: &str, zone: &TimeZone) -> String {
+    rfc3339
+        .parse::<jiff::Timestamp>()
+        .map_or_else(|_| rfc3339.to_string(), |t| local_label(t, zone))
+}
+
+/// A key result: its figures, a "Check in" link when `may_check_in`, and its history (times in
+/// `zone`, the viewer's).
+fn key_result(k: &KeyResultView, may_check_in: bool, zone: &TimeZone) -> Markup {
     let history = k.check_ins.as_deref().unwrap_or_default();
     let rows = history.iter().map(|c| {
         html! {
-            td { (c.created_at) }
+            td { (when(&c.created_at, zone)) }
             td { (c.author.name) @if c.source == Source::Chat { " " (pill(Tone::Neutral, "chat")) } }
             td { (c.value) }
             td { @if let Some(s) = c.status { (status_pill(s)) } @else { span.hint { "by the rule" } } }
@@ -127,6 +144,7 @@ async fn render(
     let model = app.service().model(v).await?;
     let names = names(app, &v.account_id).await?;
     let o = app.service().objective(&model, "objectiveId", id)?;
+    let zone = viewer_zone(app, me).await?;
     let view = ObjectiveView::new(&model, o, app.now(), &names, true);
     let owner = entity_path(&o.owner);
     let may_shape =
@@ -162,7 +180,7 @@ async fn render(
         }
         @for k in &view.key_results {
             (key_result(k, model.key_results.get(&k.id.parse().unwrap_or_default())
-                .is_some_and(|kr| model.may_check_in(v.id(), v.is_admin(), kr))))
+                .is_some_and(|kr| model.may_check_in(v.id(), v.is_admin(), kr)), &zone))
         }
         @if view.key_results.is_empty() { div.card { p.sub { "No key results yet." } } }
         @if !aligned.is_empty() {
@@ -421,6 +439,7 @@ async fn render_check_in(
     let model = app.service().model(v).await?;
     let names = names(app, &v.account_id).await?;
     let kr = app.service().key_result(&model, "keyResultId", id)?;
+    let zone = viewer_zone(app, me).await?;
     let o = &model.objectives[&kr.objective_id];
     let view = KeyResultView::new(&model, kr, app.now(), &names, true);
     let may = model.may_check_in(v.id(), v.is_admin(), kr);
@@ -456,7 +475,7 @@ async fn render_check_in(
                 }
             }
         }
-        (key_result(&view, false))
+        (key_result(&view, false, &zone))
     };
     let mut p = page(app, me, csrf, &entity_path(&o.owner), &title, main);
     if !errors.is_empty() {
