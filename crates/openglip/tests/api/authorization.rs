@@ -600,6 +600,7 @@ async fn session_cookies_are_secure_behind_https() {
         public_url: Some("https://chat.example.com".into()),
         rate_limits: RateLimitConfig::off(),
         realtime: test_realtime(),
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;

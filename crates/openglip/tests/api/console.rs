@@ -677,6 +677,7 @@ async fn the_console_and_admin_apis_are_behind_the_gate() {
         )
         .unwrap(),
         realtime: test_realtime(),
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;

@@ -18,6 +18,7 @@ async fn limited_app(auth: u32) -> TestApp {
         ))
         .unwrap(),
         realtime: crate::helpers::test_realtime(),
+        ..Default::default()
     })
     .await
 }
