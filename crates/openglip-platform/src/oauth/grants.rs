@@ -9,6 +9,7 @@ use openglip_domain::*;
 use super::{
     IssuedToken, PERMANENT_TTL, TokenRequest, check_status, pkce_matches, valid_pkce_string,
 };
+use crate::throttle::PasswordAttempt;
 use crate::{Platform, secrets};
 
 fn refused<T>(f: OAuthFailure) -> Result<T> {
@@ -17,7 +18,8 @@ fn refused<T>(f: OAuthFailure) -> Result<T> {
 
 impl Platform {
     /// `grant_type=password`: `username` (an e-mail, or `number*extension`), `password`, and
-    /// `extension` when the username is a number alone.
+    /// `extension` when the username is a number alone; checked through the brute-force
+    /// throttle of every password check (past it: `SignInFailure::Throttled`, 429).
     pub(super) async fn password_grant(
         &self,
         app: &App,
@@ -38,18 +40,13 @@ impl Platform {
                     .map(|e| e.trim().to_string()),
             ),
         };
-        let creds = self
-            .store
-            .credentials(login.trim().to_string(), ext)
-            .await?;
-        let (hash, ext) = match creds {
-            Some(c) => (c.password_hash, Some(c.extension)),
-            None => (None, None),
+        let attempt = PasswordAttempt {
+            login,
+            extension: ext,
+            password,
+            peer: None,
         };
-        if !secrets::check_password(password, hash).await {
-            return refused(OAuthFailure::InvalidCredentials);
-        }
-        let Some(ext) = ext else {
+        let Some(ext) = self.check_password_throttled(attempt).await? else {
             return refused(OAuthFailure::InvalidCredentials);
         };
         // A bot app's password grant is for its own company only.

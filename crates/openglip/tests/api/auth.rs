@@ -847,3 +847,57 @@ async fn another_company_cannot_read_acme() {
         assert_oauth_error(s, &t, 400, "invalid_grant");
     }
 }
+
+/// Issue 15: the token endpoint's password grant shares the sign-in pages' throttle. Five wrong
+/// passwords for Carol through `grant_type=password` lock her on every path — the token endpoint,
+/// the console's and the admin portal's JSON sessions, the sign-in page — with RingCentral's 429
+/// `CMN-301` and `Retry-After`, even with the right password; Bob is not locked.
+#[tokio::test]
+async fn password_guessing_is_locked_on_every_path() {
+    let w = World::new().await;
+    let app = &w.app;
+    for _ in 0..5 {
+        let (s, b) = json_of(
+            app.password_grant(&w.client, "carol@acme.test", "guess")
+                .await,
+        )
+        .await;
+        assert_oauth_error(s, &b, 400, "invalid_grant");
+    }
+    let r = app
+        .password_grant(&w.client, "carol@acme.test", PASSWORD)
+        .await;
+    let retry_after: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 60, "{retry_after}");
+    let (s, b) = json_of(r).await;
+    assert_rc_error(s, &b, 429, "CMN-301");
+    for path in ["/console/api/session", "/admin/api/session"] {
+        let r = app
+            .http
+            .post(app.url(path))
+            .json(&json!({"login": "carol@acme.test", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers().contains_key("retry-after"), "{path}");
+        let (s, b) = json_of(r).await;
+        assert_rc_error(s, &b, 429, "CMN-301");
+    }
+    let browser = app.browser();
+    browser.get("/admin/signin").await;
+    let page = browser
+        .post(
+            "/admin/signin",
+            &[("login", "carol@acme.test"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, 429);
+    let r = app
+        .password_grant(&w.client, "bob@acme.test", PASSWORD)
+        .await;
+    assert_eq!(r.status(), 200);
+}
