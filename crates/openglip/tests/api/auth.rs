@@ -519,6 +519,48 @@ async fn revoking_kills_access_and_refresh() {
     assert_eq!(status_of(&w.app, ME, &w.carol.token).await, 200);
 }
 
+/// RFC 7009 §2.1: the client authenticates, and revokes only tokens issued to it.
+#[tokio::test]
+async fn revoking_needs_the_client_that_owns_the_token() {
+    let w = World::new().await;
+    let app = &w.app;
+    let revoke = |basic: Option<&Client>, token: &str| {
+        let mut rb = app.http.post(app.url(REVOKE)).form(&[("token", token)]);
+        if let Some(c) = basic {
+            rb = rb.basic_auth(&c.client_id, c.secret.as_deref());
+        }
+        async move { json_or_empty(rb.send().await.unwrap()).await }
+    };
+    let bob = w.bob.token.as_str();
+
+    // No client authentication, or a wrong secret: 401 invalid_client.
+    let (s, b) = revoke(None, bob).await;
+    assert_oauth_error(s, &b, 401, "invalid_client");
+    assert_eq!(b["errors"][0]["errorCode"], "OAU-123", "{b}");
+    let wrong = Client {
+        secret: Some("not the secret".into()),
+        ..w.client.clone()
+    };
+    let (s, b) = revoke(Some(&wrong), bob).await;
+    assert_oauth_error(s, &b, 401, "invalid_client");
+    // Another company's app cannot revoke Bob's token.
+    let (s, b) = revoke(Some(&w.globex_client), bob).await;
+    assert_oauth_error(s, &b, 400, "unauthorized_client");
+    assert_eq!(b["errors"][0]["errorCode"], "OAU-164", "{b}");
+    assert_eq!(status_of(app, ME, bob).await, 200, "still alive");
+    // Its own client can.
+    let (s, _) = revoke(Some(&w.client), bob).await;
+    assert_eq!(s, 200);
+    assert_eq!(status_of(app, ME, bob).await, 401);
+}
+
+/// Status and JSON body, `null` for an empty body.
+async fn json_or_empty(r: Response) -> (u16, Value) {
+    let s = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (s, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 // --------------------------------------------------------------------- bearer authentication
 
 #[tokio::test]
