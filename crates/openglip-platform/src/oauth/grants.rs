@@ -61,7 +61,7 @@ impl Platform {
     }
 
     /// `grant_type=authorization_code`: `code`, `redirect_uri` (as sent to the authorization
-    /// endpoint), `code_verifier` when the code was requested with a PKCE challenge. A code
+    /// endpoint, when it was sent there), `code_verifier` when the code was requested with a PKCE challenge. A code
     /// works once, for a minute, for the client it was issued to; presented again, it revokes
     /// what it gave. A public bot's code gives its bot extension a permanent token.
     pub(super) async fn code_grant(&self, app: &App, req: &TokenRequest) -> Result<IssuedToken> {
@@ -85,7 +85,10 @@ impl Platform {
         if code.app_id != app.id {
             return refused(OAuthFailure::CodeOfAnotherClient);
         }
-        if req.redirect_uri.as_deref().unwrap_or("") != code.redirect_uri {
+        // RFC 6749 §4.1.3: required, and the same, only when the authorization request had one.
+        if !code.redirect_uri.is_empty()
+            && req.redirect_uri.as_deref().unwrap_or("") != code.redirect_uri
+        {
             return refused(OAuthFailure::RedirectUriMismatch);
         }
         let verifier = req.code_verifier.as_deref().filter(|v| !v.is_empty());
