@@ -9,7 +9,7 @@ use openglip_domain::*;
 
 use crate::*;
 
-async fn app(f: &Fixture, kind: AppKind) -> App {
+async fn app<B: Backend>(f: &Fixture<B>, kind: AppKind) -> App {
     f.store
         .create_app(NewApp {
             client_id: format!("client-{kind:?}"),
@@ -46,9 +46,8 @@ fn token(app: &App, ext: &Extension, n: u8, family: &str) -> TokenRecord {
     }
 }
 
-#[tokio::test]
-async fn a_code_is_spent_once_and_reuse_revokes_its_family() {
-    let f = fixture().await;
+pub async fn a_code_is_spent_once_and_reuse_revokes_its_family<B: Backend>() {
+    let f = fixture::<B>().await;
     let app = app(&f, AppKind::Rest).await;
     let p = f.store.platform();
     let code = AuthCode {
@@ -111,9 +110,8 @@ async fn a_code_is_spent_once_and_reuse_revokes_its_family() {
     );
 }
 
-#[tokio::test]
-async fn removing_a_bot_records_delete_revokes_and_leaves_its_chats() {
-    let f = fixture().await;
+pub async fn removing_a_bot_records_delete_revokes_and_leaves_its_chats<B: Backend>() {
+    let f = fixture::<B>().await;
     let app = app(&f, AppKind::Bot).await;
     let p = f.store.platform();
     let mut bot = person("Bot", "", None);
@@ -152,9 +150,8 @@ async fn removing_a_bot_records_delete_revokes_and_leaves_its_chats() {
     assert!(p.remove_bot(f.account.id, ext.id).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn sandbox_accounts_unassigned_numbers_and_activation() {
-    let f = fixture().await;
+pub async fn sandbox_accounts_unassigned_numbers_and_activation<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.store.platform();
     assert_eq!(
         p.account_environment(f.account.id).await.unwrap(),
