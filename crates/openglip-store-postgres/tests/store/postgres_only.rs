@@ -20,14 +20,14 @@ async fn nodes_opening_at_once_apply_each_migration_once() {
     }
     assert_eq!(
         count(&stores[0], "SELECT count(*) FROM schema_migrations").await,
-        5
+        openglip_store_postgres::SCHEMA_VERSION
     );
     assert!(stores[0].ready().await.unwrap());
     // And once more, later: nothing to do.
     let again = PostgresStore::open(db.url()).unwrap();
     assert_eq!(
         count(&again, "SELECT count(*) FROM schema_migrations").await,
-        5
+        openglip_store_postgres::SCHEMA_VERSION
     );
     drop(stores);
     drop(again);
