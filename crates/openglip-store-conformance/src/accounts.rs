@@ -32,6 +32,12 @@ pub async fn reopening_keeps_data_and_migrations<B: Backend>() {
     }
 }
 
+/// A store that opened has its schema up to date: ready to serve (`/readyz`).
+pub async fn an_open_store_is_ready<B: Backend>() {
+    let (_place, store) = open::<B>().await;
+    assert!(store.ready().await.unwrap());
+}
+
 pub async fn create_account_makes_everyone_personal_and_membership<B: Backend>() {
     let f = fixture::<B>().await;
     let a = &f.account;

@@ -127,6 +127,33 @@ async fn a_newer_schema_is_refused() {
 }
 
 #[tokio::test]
+async fn readiness_follows_the_schema_and_the_database() {
+    let place = <PostgresStore as Backend>::place().await;
+    let store = PostgresStore::open(place.url()).unwrap();
+    assert!(store.ready().await.unwrap());
+    // Another node, newer, migrated the database meanwhile: this one is not ready for it.
+    let url = place.url().to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.batch_execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (6, '0006_next', 0)",
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    assert!(!store.ready().await.unwrap());
+    // The database goes away: an error (503), not "not found".
+    let name = place.name().to_string();
+    drop(place);
+    let e = store.ready().await.unwrap_err();
+    assert!(
+        matches!(e, Error::Unavailable | Error::Internal(_)),
+        "{name}: {e:?}"
+    );
+}
+
+#[tokio::test]
 async fn store_errors_are_errors_not_empty_answers() {
     // A read of a table that a broken database lacks is an error, never "nothing found".
     let f = fixture::<PostgresStore>().await;
