@@ -210,6 +210,7 @@ macro_rules! conformance_tests {
                 a_code_is_spent_once_and_reuse_revokes_its_family,
                 removing_a_bot_records_delete_revokes_and_leaves_its_chats,
                 sandbox_accounts_unassigned_numbers_and_activation,
+                password_failures_count_restart_and_clear,
             }
             posts {
                 create_post_checks_chat_membership_parent_and_status,

@@ -208,3 +208,38 @@ pub async fn sandbox_accounts_unassigned_numbers_and_activation<B: Backend>() {
         "new@acme.test"
     );
 }
+
+/// The password throttle's counts: per key, restarted when their window is over, forgotten on
+/// clear, and unknown keys absent.
+pub async fn password_failures_count_restart_and_clear<B: Backend>() {
+    let f = fixture::<B>().await;
+    let p = f.store.platform();
+    let keys = vec!["ext:1".to_string(), "addr:127.0.0.1".to_string()];
+    let (t0, t1, t2) = (Timestamp(1_000), Timestamp(2_000), Timestamp(900_000));
+    p.record_password_failure(keys.clone(), t0, Timestamp(0))
+        .await
+        .unwrap();
+    p.record_password_failure(keys.clone(), t1, Timestamp(0))
+        .await
+        .unwrap();
+    let mut seen = p
+        .password_failures(vec!["ext:1".into(), "login:nobody".into()])
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let one = seen.remove(0);
+    assert_eq!((one.key.as_str(), one.count, one.since), ("ext:1", 2, t0));
+
+    // A window that began before `window_start` starts again at `now`.
+    p.record_password_failure(vec!["ext:1".into()], t2, Timestamp(500_000))
+        .await
+        .unwrap();
+    let seen = p.password_failures(keys.clone()).await.unwrap();
+    let ext = seen.iter().find(|s| s.key == "ext:1").unwrap();
+    assert_eq!((ext.count, ext.since), (1, t2));
+    // Counts of windows long over are dropped.
+    assert!(seen.iter().all(|s| s.key != "addr:127.0.0.1"), "{seen:?}");
+
+    p.clear_password_failures("ext:1".into()).await.unwrap();
+    assert!(p.password_failures(keys).await.unwrap().is_empty());
+}

@@ -19,6 +19,7 @@ mod events;
 mod grants;
 mod keyset;
 mod migrate;
+mod password_failures;
 mod platform;
 mod posts;
 mod readers;

@@ -12,7 +12,7 @@ use postgres::Row;
 
 use crate::db::{Conn, get, limit, now_ms};
 use crate::rows::{self, ACCOUNT_COLS, APP_COLS, APP_N, EXT_COLS, EXT_N, bits_value};
-use crate::{PostgresStore, accounts, chats, events, grants, tokens};
+use crate::{PostgresStore, accounts, chats, events, grants, password_failures, tokens};
 
 const DETAIL_COLS: &str =
     "d.developer_id, d.description, d.contact_email, d.stage, d.public_bot, d.created";
@@ -707,5 +707,24 @@ impl PlatformStore for PostgresStore {
             )?;
             Ok(n)
         }))
+    }
+
+    // ---- password guessing ----
+
+    fn password_failures(&self, keys: Vec<String>) -> BoxFuture<'_, Vec<PasswordFailures>> {
+        Box::pin(self.read(move |c| password_failures::of(c, &keys)))
+    }
+
+    fn record_password_failure(
+        &self,
+        keys: Vec<String>,
+        now: Timestamp,
+        window_start: Timestamp,
+    ) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| password_failures::record(c, &keys, now, window_start)))
+    }
+
+    fn clear_password_failures(&self, key: String) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| password_failures::clear(c, &key)))
     }
 }

@@ -32,6 +32,7 @@ pub fn test_config() -> ServerConfig {
         public_url: None,
         rate_limits: RateLimitConfig::off(),
         realtime: test_realtime(),
+        ..Default::default()
     }
 }
 
@@ -90,9 +91,9 @@ pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
 }
 
 /// The whole application, as the `openglip` binary builds and serves it: the store (SQLite on
-/// `dir`, or PostgreSQL at `database`), the server's state, and the future that serves every route (API, gateway, pages) on
-/// `listener`. The one place that says what "the application" is, so that when parts of it move
-/// to crates of their own (the web pages) only this function changes.
+/// `dir`, or PostgreSQL at `database`), the server's state, and the future that serves every
+/// route (the server's API and gateway, the pages of `openglip-web`) on `listener`. The one
+/// place that says what "the application" is.
 fn whole_app(
     dir: &Path,
     database: Option<&ScratchDatabase>,
@@ -107,7 +108,12 @@ fn whole_app(
         None => Arc::new(SqliteStore::open(dir).expect("open the SQLite store")),
     };
     let state = AppState::new(store, config);
-    let serving = openglip_server::serve(listener, state.clone(), std::future::pending());
+    let serving = openglip_server::serve(
+        listener,
+        state.clone(),
+        openglip_web::pages(),
+        std::future::pending(),
+    );
     (state, serving)
 }
 

@@ -20,14 +20,16 @@ async fn nodes_opening_at_once_apply_each_migration_once() {
     }
     assert_eq!(
         count(&stores[0], "SELECT count(*) FROM schema_migrations").await,
-        5
+        count(&stores[0], "SELECT max(version) FROM schema_migrations").await,
+        "each version applied once"
     );
     assert!(stores[0].ready().await.unwrap());
     // And once more, later: nothing to do.
     let again = PostgresStore::open(db.url()).unwrap();
     assert_eq!(
         count(&again, "SELECT count(*) FROM schema_migrations").await,
-        5
+        count(&again, "SELECT max(version) FROM schema_migrations").await,
+        "each version applied once"
     );
     drop(stores);
     drop(again);
@@ -136,7 +138,7 @@ async fn readiness_follows_the_schema_and_the_database() {
     tokio::task::spawn_blocking(move || {
         let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
         c.batch_execute(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (6, '0006_next', 0)",
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9998, '9998_next', 0)",
         )
         .unwrap();
     })

@@ -1,6 +1,7 @@
 //! The integration tests: one binary (one link step), one module per area. Every test starts the
 //! real server on a random loopback port with a fresh SQLite database in a temporary folder.
 
+mod agents_cli;
 mod auth;
 mod authorization;
 mod bad_input;
@@ -25,6 +26,7 @@ mod people;
 mod posts;
 mod pwa;
 mod ratelimit;
+mod slow_clients;
 mod subscriptions;
 mod teams;
 mod web;
