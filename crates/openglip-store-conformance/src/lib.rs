@@ -181,6 +181,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@declare $backend;
             accounts {
                 reopening_keeps_data_and_migrations,
+                an_open_store_is_ready,
                 create_account_makes_everyone_personal_and_membership,
                 create_extension_numbers_personal_chat_and_everyone,
                 duplicate_email_and_number_are_invalid_and_leave_nothing_behind,

@@ -134,7 +134,7 @@ fn apply(conn: &mut Conn, m: &Migration, latest: i64) -> Result<bool> {
     Ok(true)
 }
 
-/// Whether every migration this build knows is applied (readiness).
+/// Whether every migration this build knows is applied, and none newer (readiness).
 pub(crate) fn is_current(conn: &mut Conn) -> Result<bool> {
     let exists = conn.exists(
         "SELECT 1 FROM information_schema.tables

@@ -223,6 +223,10 @@ impl Store for SqliteStore {
         self
     }
 
+    fn ready(&self) -> BoxFuture<'_, bool> {
+        Box::pin(self.read(migrate::is_current))
+    }
+
     // ---- accounts and extensions ----
 
     fn create_account(
