@@ -6,7 +6,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use openglip_domain::perm::GrantType;
@@ -164,7 +164,7 @@ async fn my_app(st: &AppState, d: &Dev, id: &str) -> Result<AppRecord, Response>
 // ---------------------------------------------------------------------------------- sign in
 
 /// The developer console's sign-in (its own realm: a console session is not an account one).
-const SIGN_IN: SignIn = SignIn {
+const SIGN_IN: HandmadeSignIn = HandmadeSignIn {
     title: "Developer Console",
     subtitle: "Sign in to build apps and bots for your team messaging.",
     action: "/console/signin",

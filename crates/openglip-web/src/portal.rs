@@ -7,7 +7,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use openglip_domain::platform::*;
@@ -144,7 +144,7 @@ fn status_pill(s: ExtensionStatus) -> &'static str {
 const SUBTITLE: &str = "Sign in as an administrator of your company (your sandbox: its phone number and extension 101).";
 
 /// The admin portal's sign-in: administrators only.
-const SIGN_IN: SignIn = SignIn {
+const SIGN_IN: HandmadeSignIn = HandmadeSignIn {
     title: "Admin Portal",
     subtitle: SUBTITLE,
     action: "/admin/signin",

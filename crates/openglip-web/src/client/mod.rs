@@ -181,16 +181,19 @@ const SIGN_IN: SignIn = SignIn {
 
 /// The sign-in page; `next` is where to go after (a path of this server).
 pub fn signin_page(st: &AppState, headers: &HeaderMap, next: &str) -> Response {
-    SIGN_IN.page(st, headers, Some(next))
+    let (kit, csrf, issued) = kit_and_csrf(st, headers);
+    (issued, SIGN_IN.page(&kit, &csrf, Some(next))).into_response()
 }
 
 async fn signin(
     State(st): State<AppState>,
+    kit: openglip_webkit::Kit,
+    csrf: openglip_webkit::Csrf,
     Peer(peer): Peer,
     headers: HeaderMap,
-    FormBody(form): FormBody,
+    openglip_webkit::CsrfForm(form): openglip_webkit::CsrfForm<crate::signin::SignInForm>,
 ) -> Response {
-    SIGN_IN.post(&st, &peer, &headers, &form).await
+    SIGN_IN.post(&st, &kit, &csrf, &headers, &peer, form).await
 }
 
 /// Ends the browser's session and the person's live connections of the web client (other
