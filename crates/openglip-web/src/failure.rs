@@ -52,3 +52,12 @@ pub fn failure_page(kit: &Kit, e: Error) -> Response {
 pub fn not_found(kit: &Kit, title: &str, message: &str) -> Response {
     error_page(kit, StatusCode::NOT_FOUND, title, message)
 }
+
+/// A domain error answered by a form: shown in place (`again`, with the errors) when it is
+/// about what was entered, else the error page.
+pub fn in_form(kit: &Kit, e: Error, again: impl FnOnce(&FormErrors) -> Response) -> Response {
+    match form_errors(&e) {
+        Some(errors) => again(&errors),
+        None => failure_page(kit, e),
+    }
+}

@@ -25,6 +25,7 @@ pub mod client;
 pub mod console;
 pub mod failure;
 mod handmade;
+mod parts;
 pub mod portal;
 pub mod sessions;
 pub mod signin;

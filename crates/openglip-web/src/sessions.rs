@@ -21,7 +21,7 @@ use openglip_domain::platform::SessionRealm;
 use openglip_domain::{Error, Extension, Timestamp};
 use openglip_platform::sessions::SESSION_TTL_SECS;
 use openglip_server::AppState;
-use openglip_webkit::{Kit, Refusal, Role, SessionId, Sessions, StorageError};
+use openglip_webkit::{Allowed, Csrf, Kit, Refusal, Role, SessionId, Sessions, StorageError};
 
 /// The platform's page kit: product "openglip", cookies `og_…`, the public URL (for `Origin`
 /// checks and `Secure` cookies), and RingCentral's error body for JSON refusals.
@@ -160,4 +160,18 @@ impl FromRequestParts<AppState> for Visitor {
             }
         }
     }
+}
+
+/// What every page of a signed-in area starts with: the user in role `R` (the kit's
+/// `Allowed<R>`: to sign in, or a 403 page, when they are not), the kit, and the browser's CSRF
+/// token.
+pub async fn signed_in_as<R>(parts: &mut Parts, st: &AppState) -> Result<(R, Kit, Csrf), Response>
+where
+    R: Role,
+    AppState: Sessions<R::User>,
+{
+    let Allowed(role) = Allowed::<R>::from_request_parts(parts, st).await?;
+    let kit = Kit::of(parts)?;
+    let csrf = Csrf::from_request_parts(parts, st).await?;
+    Ok((role, kit, csrf))
 }

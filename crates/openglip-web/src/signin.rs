@@ -5,16 +5,20 @@
 //! the person may be turned away here (`refuse`); a new session of the realm is started (the
 //! browser's old one ended) and the browser goes on to `next`.
 
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, post};
 use openglip_domain::platform::SessionRealm;
 use openglip_domain::{Error, Extension, SignInFailure};
 use openglip_server::AppState;
+use openglip_server::extract::Peer;
 use openglip_webkit::html::{Button, Document, Field, Tone, auth_card, hidden, notice};
-use openglip_webkit::{Cookie, Csrf, Kit, Markup, Page, html, local_path, see_other};
+use openglip_webkit::{Cookie, Csrf, CsrfForm, Kit, Markup, Page, html, local_path, see_other};
 use serde::Deserialize;
 
 use crate::failure::failure_page;
+use crate::parts::NoFields;
 use crate::sessions::{AccountPerson, ConsolePerson};
 
 /// What the sign-in form posts.
@@ -197,5 +201,36 @@ impl SignIn {
             Ok(cookie) => (cookie, see_other(&next)).into_response(),
             Err(e) => failure_page(kit, e),
         }
+    }
+}
+
+impl SignIn {
+    /// `POST {action}`: the form posted (its CSRF token checked by the kit first).
+    pub fn post_route(&'static self) -> MethodRouter<AppState> {
+        post(
+            move |State(st): State<AppState>,
+                  kit: Kit,
+                  csrf: Csrf,
+                  Peer(peer): Peer,
+                  headers: HeaderMap,
+                  CsrfForm(form): CsrfForm<SignInForm>| async move {
+                self.post(&st, &kit, &csrf, &headers, &peer, form).await
+            },
+        )
+    }
+
+    /// `POST` to sign out: ends the browser's session of the realm, then this sign-in page.
+    pub fn sign_out_route(&'static self) -> MethodRouter<AppState> {
+        post(
+            move |State(st): State<AppState>,
+                  kit: Kit,
+                  headers: HeaderMap,
+                  CsrfForm(NoFields {}): CsrfForm<NoFields>| async move {
+                match end(&st, &kit, &headers, self.realm).await {
+                    Ok(c) => (c, see_other(self.action)).into_response(),
+                    Err(e) => failure_page(&kit, e),
+                }
+            },
+        )
     }
 }

@@ -29,3 +29,4 @@ mod teams;
 mod web;
 mod webhooks;
 mod websocket;
+mod xss;
