@@ -227,6 +227,7 @@ async fn approve(st: &AppState, a: &Authz, ext: &Extension) -> Result<Result<Str
             AuthorizationGrant {
                 record: &a.record,
                 redirect_uri: &a.redirect_uri,
+                redirect_uri_given: a.redirect_uri_given,
                 challenge: a.challenge.as_deref(),
                 method: a.method.as_deref(),
                 scope: a.scope,

@@ -38,6 +38,9 @@ pub fn permission_text(p: Permission) -> &'static str {
 pub struct Authz {
     pub record: AppRecord,
     pub redirect_uri: String,
+    /// Whether the request named `redirect_uri` (else the app's only one is used, and the
+    /// token request need not name it: RFC 6749 §4.1.3).
+    pub redirect_uri_given: bool,
     pub state: Option<String>,
     pub scope: PermissionSet,
     pub challenge: Option<String>,
@@ -135,6 +138,7 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
     let mut a = Authz {
         record: record.clone(),
         redirect_uri,
+        redirect_uri_given: p.get("redirect_uri").is_some_and(|r| !r.is_empty()),
         state,
         scope: app.permissions,
         challenge: None,
@@ -244,8 +248,10 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
     let mut q = vec![
         ("client_id", app.client_id.clone()),
         ("response_type", "code".to_string()),
-        ("redirect_uri", a.redirect_uri.clone()),
     ];
+    if a.redirect_uri_given {
+        q.push(("redirect_uri", a.redirect_uri.clone()));
+    }
     if let Some(s) = &a.state {
         q.push(("state", s.clone()));
     }
