@@ -80,6 +80,12 @@ pub async fn check(
     }
 }
 
+/// The session storage failed: logged here with its cause, answered 503 (try again).
+fn unavailable(e: openglip_webkit::StorageError, what: &'static str) -> Error {
+    tracing::error!(error = %e, "{what}");
+    Error::Unavailable
+}
+
 /// Starts a session of `ext` in `realm` (the browser's old one there ended): the cookie to set.
 pub async fn start(
     st: &AppState,
@@ -96,7 +102,7 @@ pub async fn start(
             openglip_webkit::start_session(st, kit, headers, &ConsolePerson(ext)).await
         }
     };
-    started.map_err(|e| Error::Internal(e.to_string()))
+    started.map_err(|e| unavailable(e, "starting a session failed"))
 }
 
 /// Ends the browser's session of `realm`: the cookie that clears it.
@@ -114,7 +120,7 @@ pub async fn end(
             openglip_webkit::end_session::<ConsolePerson, _>(st, kit, headers).await
         }
     };
-    ended.map_err(|e| Error::Internal(e.to_string()))
+    ended.map_err(|e| unavailable(e, "ending a session failed"))
 }
 
 /// A sign-in page of the console, the admin portal or the web client, each with its words,

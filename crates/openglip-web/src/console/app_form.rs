@@ -253,3 +253,33 @@ pub fn app_form(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_posted_form_reads_as_the_platform_wants_it() {
+        let body = "type=Bot&name=Travel&contactEmail=a%40b.test&authCode=on&refreshTokens=no\
+                    &redirectUris=https%3A%2F%2Fa.example%2Fcb%0D%0Ahttps%3A%2F%2Fb.example%2Fcb\
+                    &permissions=TeamMessaging&permissions=ReadAccounts&botVisibility=public\
+                    &accessTokenTtl=+900+&refreshTokenTtl=nope&_csrf=x";
+        let fields: AppFields = serde_html_form::from_str(body).unwrap();
+        let f = fields.form();
+        assert_eq!(f.kind, AppKind::Bot);
+        assert!(f.auth_code && !f.jwt && !f.password && !f.refresh_tokens && f.public_bot);
+        assert_eq!(
+            f.redirect_uris,
+            ["https://a.example/cb", "https://b.example/cb"]
+        );
+        assert_eq!(f.permissions, ["TeamMessaging", "ReadAccounts"]);
+        assert_eq!((f.access_ttl_secs, f.refresh_ttl_secs), (Some(900), None));
+        assert_eq!(f.client_type, ClientType::ServerSide);
+        // Nothing ticked: no grants, refresh tokens by default, one permission alone still a list.
+        let f = serde_html_form::from_str::<AppFields>("name=X&permissions=WebSocket")
+            .unwrap()
+            .form();
+        assert!(!f.auth_code && f.refresh_tokens && f.kind == AppKind::Rest);
+        assert_eq!(f.permissions, ["WebSocket"]);
+    }
+}
