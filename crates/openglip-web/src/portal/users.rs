@@ -49,7 +49,9 @@ pub async fn list(State(st): State<AppState>, a: Admin, p: Params) -> Response {
         }
         div.card {
             form.searchbar method="get" action="/admin/users" role="search" {
-                (Field::search("search", "Search users").value(search).placeholder("Search by name, email or extension"))
+                label.vh for="search" { "Search users" }
+                input #search type="search" name="search" value=(search)
+                    placeholder="Search by name, email or extension";
                 (Button::secondary("Search"))
             }
             (Table::new(USER_COLUMNS).caption("Users").rows(rows).empty(html! { "No users match." }))
