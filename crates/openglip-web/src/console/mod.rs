@@ -118,45 +118,28 @@ impl FromRequestParts<AppState> for OwnApp {
 }
 
 impl Dev {
-    /// The chrome of a console page; with an app, its side menu (`current` marked).
+    /// The chrome of a console page in the section `current`, with a side menu.
     fn chrome<'a>(
         &'a self,
-        app: Option<(&'a AppRecord, &'a str)>,
-        links: &'a [NavLink<'a>],
+        current: &'a str,
+        side: Vec<SideGroup<'a>>,
+        side_current: &'a str,
     ) -> Chrome<'a> {
-        let side = match app {
-            Some((r, _)) => vec![
-                SideGroup {
-                    heading: &r.app.name,
-                    links: links.to_vec(),
-                },
-                SideGroup {
-                    heading: "Console",
-                    links: vec![NavLink {
-                        href: "/console",
-                        label: "All apps",
-                    }],
-                },
-            ],
-            None => vec![],
-        };
         Chrome {
             kit: &self.kit,
             csrf: &self.csrf,
             area: &AREA,
             user: &self.ext,
             env: None,
-            current: "/console",
+            current,
             side,
-            side_current: app.map_or("", |(_, c)| c),
+            side_current,
         }
     }
 
     /// A page of the console's top level (`current`: its section).
     fn page(&self, current: &str, title: &str, main: Markup) -> Page {
-        let mut chrome = self.chrome(None, &[]);
-        chrome.current = current;
-        chrome.page(title, main)
+        self.chrome(current, vec![], "").page(title, main)
     }
 
     /// The developer's app `id`; a 404 page when it is not theirs.
@@ -187,14 +170,26 @@ fn app_links(r: &AppRecord) -> Vec<(String, &'static str)> {
     links
 }
 
-/// A page of one app (`current`: the link of its side menu).
+/// A page of one app, with its side menu (`current`: the link marked).
 fn app_page(d: &Dev, r: &AppRecord, current: &str, title: &str, main: Markup) -> Page {
     let links = app_links(r);
-    let nav: Vec<NavLink<'_>> = links
-        .iter()
-        .map(|(href, label)| NavLink { href, label })
-        .collect();
-    d.chrome(Some((r, current)), &nav).page(title, main)
+    let side = vec![
+        SideGroup {
+            heading: &r.app.name,
+            links: links
+                .iter()
+                .map(|(href, label)| NavLink { href, label })
+                .collect(),
+        },
+        SideGroup {
+            heading: "Console",
+            links: vec![NavLink {
+                href: "/console",
+                label: "All apps",
+            }],
+        },
+    ];
+    d.chrome("/console", side, current).page(title, main)
 }
 
 /// What kind of app it is, in words.
