@@ -175,3 +175,41 @@ where
     let csrf = Csrf::from_request_parts(parts, st).await?;
     Ok((role, kit, csrf))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kit_names_the_cookies_the_server_and_the_client_read() {
+        let kit = platform_kit(None);
+        let name = |n: &str| kit.cookie(n, "x").name().to_string();
+        let account = <AppState as Sessions<AccountPerson>>::COOKIE;
+        let console = <AppState as Sessions<ConsolePerson>>::COOKIE;
+        // The JSON APIs' sessions (`auth::session_of`) are the pages' sessions.
+        assert_eq!(name(account), openglip_server::auth::ACCOUNT_COOKIE);
+        assert_eq!(name(console), openglip_server::auth::CONSOLE_COOKIE);
+        // The web client's forms and `fetch`es double-submit the same CSRF cookie.
+        assert_eq!(name(openglip_webkit::csrf::CSRF_COOKIE), "og_csrf");
+    }
+
+    #[test]
+    fn refusals_are_ringcentral_errors() {
+        let body = |r: Refusal| {
+            serde_json::to_value(openglip_server::error::body(&refusal_error(&r))).unwrap()
+        };
+        let signed_out = body(Refusal::SignInRequired {
+            sign_in: "/x".into(),
+        });
+        assert_eq!(signed_out["errorCode"], "CMN-405");
+        let forged = body(Refusal::CrossOrigin);
+        assert!(
+            forged["errorCode"].as_str().unwrap().starts_with("CMN-"),
+            "{forged}"
+        );
+        assert!(
+            forged["errors"].is_array() && forged["message"].is_string(),
+            "{forged}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use openglip_webkit::html::{Button, FormErrors, Table, Tone, notice};
 use openglip_webkit::{CsrfForm, enc, html, see_other};
 
 use super::app_form::{AppFields, app_form, form_of};
-use super::{Dev, OwnApp, app_page, kind_label};
+use super::dev::{Dev, OwnApp, app_page, kind_label};
 use crate::failure::{failure_page, in_form};
 use crate::parts::{correct_notice, env_pill, form_status, heading};
 use crate::words::when;

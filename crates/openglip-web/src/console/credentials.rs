@@ -11,8 +11,8 @@ use openglip_webkit::html::{Button, Choice, Field, FormErrors, Table, secret};
 use openglip_webkit::{CsrfForm, html, see_other};
 use serde::Deserialize;
 
-use super::Dev;
 use super::app_form::split_list;
+use super::dev::Dev;
 use crate::failure::{failure_page, form_errors};
 use crate::parts::{NoFields, danger_form, form_status, heading, named_cell};
 use crate::words::when;

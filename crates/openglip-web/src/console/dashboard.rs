@@ -13,7 +13,7 @@ use openglip_server::extract::Params;
 use openglip_webkit::html::{Button, Table, Tone, copyable, notice, pill, secret};
 use openglip_webkit::{CsrfForm, Markup, enc, html, see_other};
 
-use super::{Dev, OwnApp, app_page, kind_label};
+use super::dev::{Dev, OwnApp, app_page, kind_label};
 use crate::failure::{error_message, failure_page};
 use crate::parts::{NoFields, danger_form, env_pill, heading};
 use crate::words::when;

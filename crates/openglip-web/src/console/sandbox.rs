@@ -9,7 +9,7 @@ use openglip_webkit::html::{Button, FormErrors, hidden};
 use openglip_webkit::{CsrfForm, html, local_path, see_other};
 use serde::Deserialize;
 
-use super::Dev;
+use super::dev::Dev;
 use crate::failure::{failure_page, in_form};
 use crate::parts::{form_status, heading, new_password_fields};
 

@@ -7,7 +7,7 @@ use openglip_server::AppState;
 use openglip_webkit::html::{Table, Tone, notice};
 use openglip_webkit::{CsrfForm, Markup, html};
 
-use super::Admin;
+use super::admin::Admin;
 use crate::failure::failure_page;
 use crate::parts::{NoFields, danger_form, named_cell};
 use crate::words::when;

@@ -5,30 +5,24 @@
 //! server's `api::portal`. Only administrators of an account sign in here; the session is the
 //! one the authorization pages use. The rules are the platform's; these pages show them.
 //!
-//! Every page takes an [`Admin`]: the kit found the account session and the administrator role
+//! Every page takes an `Admin` (`admin.rs`): the kit found the account session and the administrator role
 //! (or sent the browser to sign in, or answered 403) before the handler runs.
 
 mod activate;
+mod admin;
 mod apps;
 mod unassigned;
 mod user_form;
 mod users;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use openglip_domain::Extension;
-use openglip_domain::platform::{Environment, SessionRealm};
+use openglip_domain::platform::SessionRealm;
 use openglip_server::AppState;
 use openglip_server::extract::Params;
-use openglip_webkit::html::{NavLink, SideGroup};
-use openglip_webkit::{Csrf, Kit, Markup, Page, html, see_other};
+use openglip_webkit::{Csrf, Kit, see_other};
 
-use crate::failure::failure_page;
-use crate::parts::{Area, Chrome};
-use crate::sessions::{AccountAdmin, signed_in_as};
 use crate::signin::SignIn;
 
 pub fn routes() -> Router<AppState> {
@@ -55,97 +49,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/apps/{client_id}/remove", post(apps::remove_app))
         .route("/admin/outbox", get(apps::outbox))
         .route("/activate", get(activate::page).post(activate::activate))
-}
-
-const AREA: Area = Area {
-    name: "Admin Portal",
-    home: "/admin/users",
-    nav: &[
-        NavLink {
-            href: "/admin/users",
-            label: "Users",
-        },
-        NavLink {
-            href: "/admin/apps",
-            label: "Apps",
-        },
-        NavLink {
-            href: "/admin/outbox",
-            label: "Mail",
-        },
-    ],
-    sign_out: "/admin/signout",
-};
-
-const USERS_SIDE: [NavLink<'static>; 2] = [
-    NavLink {
-        href: "/admin/users",
-        label: "Users with Extension",
-    },
-    NavLink {
-        href: "/admin/unassigned",
-        label: "Unassigned Extensions",
-    },
-];
-
-/// An administrator signed in to the portal, their company, and what every page needs.
-pub struct Admin {
-    pub ext: Extension,
-    pub company: String,
-    pub env: Environment,
-    pub kit: Kit,
-    pub csrf: Csrf,
-}
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
-        let (AccountAdmin(ext), kit, csrf) = signed_in_as(parts, st).await?;
-        let (account, env) = match st.platform().account(ext.account_id).await {
-            Ok(found) => found,
-            Err(e) => return Err(failure_page(&kit, e)),
-        };
-        Ok(Admin {
-            ext,
-            company: account.name,
-            env,
-            kit,
-            csrf,
-        })
-    }
-}
-
-impl Admin {
-    /// A portal page in the section `current` (its side menu's link `side_current`, for the
-    /// users' pages), the company's name above the content.
-    fn page(&self, current: &str, side_current: &str, title: &str, main: Markup) -> Page {
-        let side = if current == "/admin/users" {
-            vec![SideGroup {
-                heading: "Users",
-                links: USERS_SIDE.to_vec(),
-            }]
-        } else {
-            vec![]
-        };
-        let chrome = Chrome {
-            kit: &self.kit,
-            csrf: &self.csrf,
-            area: &AREA,
-            user: &self.ext,
-            env: Some(self.env),
-            current,
-            side,
-            side_current,
-        };
-        chrome.page(
-            title,
-            html! {
-                p.hint { (self.company) }
-                (main)
-            },
-        )
-    }
 }
 
 // ---------------------------------------------------------------------------------- sign in

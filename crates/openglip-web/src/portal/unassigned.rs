@@ -9,7 +9,7 @@ use openglip_server::AppState;
 use openglip_webkit::html::{Button, FormErrors, Table, Tone, notice, pill};
 use openglip_webkit::{CsrfForm, Markup, html};
 
-use super::Admin;
+use super::admin::Admin;
 use super::user_form::{UserFields, UserFormPage};
 use super::users::{add_person, form_page};
 use crate::failure::{failure_page, not_found};

@@ -12,7 +12,7 @@ use openglip_server::extract::Params;
 use openglip_webkit::html::{Button, Field, FormErrors, Table, Tone, notice};
 use openglip_webkit::{CsrfForm, Markup, html};
 
-use super::Admin;
+use super::admin::Admin;
 use super::user_form::{UserFields, UserFormPage, name_fields, role_card, status_pill, user_form};
 use crate::failure::{failure_page, in_form, not_found};
 use crate::parts::{correct_notice, form_status};
