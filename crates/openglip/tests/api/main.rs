@@ -32,3 +32,4 @@ mod teams;
 mod web;
 mod webhooks;
 mod websocket;
+mod xss;
