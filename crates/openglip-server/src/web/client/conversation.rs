@@ -292,8 +292,8 @@ pub fn post_html(ctx: &PostCtx, p: &Post) -> String {
         } else {
             ""
         },
-        text = render::message(&p.text, &p.mentions, ctx.me.0),
-        atts = render::attachments(&p.attachments),
+        text = render::message(&p.text, &p.mentions, ctx.me.0).into_string(),
+        atts = render::attachments(&p.attachments).into_string(),
     )
 }
 
