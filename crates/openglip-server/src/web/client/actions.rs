@@ -5,19 +5,22 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
 use openglip_domain::*;
+use openglip_webkit::html::FormErrors;
+use openglip_webkit::see_other;
 
-use super::conversation::{self, require};
-use super::*;
+use super::directory::new_team_body;
+use super::layout::{client_error, page_with_status, respond};
+use super::posts::render_post;
+use super::visit::{Action, Viewer};
 use crate::AppState;
 use crate::api::chats::member_id;
 use crate::api::{chat_id, post_id};
 use crate::error;
-use crate::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
     // The forms' pages (`GET` of the same paths) are `conversation`'s.
@@ -31,43 +34,21 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/members/{action}", post(members))
 }
 
-/// The viewer of a state-changing request, with its CSRF token checked.
-async fn actor(
-    st: &AppState,
-    headers: &HeaderMap,
-    form: &Params,
-) -> std::result::Result<Viewer, Response> {
-    let v = require(st, headers).await?;
-    if !request_ok(headers, form) {
-        return Err(client_error(
-            headers,
-            Error::forbidden("This form expired. Reload the page and try again."),
-        ));
-    }
-    throttle(st, &v).map_err(|e| client_error(headers, e))?;
-    Ok(v)
-}
-
 /// Done: 204 for the script, back to `to` for a form.
-fn done(headers: &HeaderMap, to: &str) -> Response {
-    if is_fetch(headers) {
+fn done(fetch: bool, to: &str) -> Response {
+    if fetch {
         StatusCode::NO_CONTENT.into_response()
     } else {
-        see_other(to, vec![])
+        see_other(to)
     }
 }
 
 /// `POST /c/{chat}/posts` (`text`, `parent`): the new post's fragment (201), or back.
 pub async fn create_post(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(chat): Path<String>,
-    FormBody(form): FormBody,
+    Action { v, form }: Action,
 ) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let r = async {
         let parent = form.get("parent").filter(|p| !p.trim().is_empty());
         let input = PostInput {
@@ -82,20 +63,15 @@ pub async fn create_post(
             .await
     }
     .await;
-    answer_post(&st, &v, &headers, &chat, StatusCode::CREATED, r).await
+    answer_post(&st, &v, StatusCode::CREATED, r).await
 }
 
 /// `POST /c/{chat}/posts/{post}/edit` (`text`): the changed post's fragment, or back to it.
 async fn edit_post(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, post)): Path<(String, String)>,
-    FormBody(form): FormBody,
+    Action { v, form }: Action,
 ) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let r = async {
         st.service()
             .update_post(
@@ -107,7 +83,7 @@ async fn edit_post(
             .await
     }
     .await;
-    answer_post(&st, &v, &headers, &chat, StatusCode::OK, r).await
+    answer_post(&st, &v, StatusCode::OK, r).await
 }
 
 /// A post just written: its fragment for the script (with `status`), or back to it for a form
@@ -115,39 +91,32 @@ async fn edit_post(
 async fn answer_post(
     st: &AppState,
     v: &Viewer,
-    headers: &HeaderMap,
-    chat: &str,
     status: StatusCode,
     written: Result<Post>,
 ) -> Response {
     let p = match written {
         Ok(p) => p,
-        Err(e) => return client_error(headers, e),
+        Err(e) => return client_error(v.fetch, e),
     };
-    if !is_fetch(headers) {
+    if !v.fetch {
         let back = match p.parent_post_id {
             Some(_) => format!("/c/{}/t/{}#p-{}", p.chat_id, p.thread_id(), p.id),
             None => format!("/c/{}#p-{}", p.chat_id, p.id),
         };
-        return see_other(&back, vec![]);
+        return see_other(&back);
     }
-    match conversation::render_post(st, v, chat, &p, false).await {
-        Ok(fragment) => client_html(status, fragment, vec![]),
-        Err(e) => client_error(headers, e),
+    match render_post(st, v, p.chat_id, &p, false).await {
+        Ok(item) => respond(status, item, vec![]),
+        Err(e) => client_error(v.fetch, e),
     }
 }
 
 /// `POST /c/{chat}/posts/{post}/delete`.
 async fn delete_post(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, post)): Path<(String, String)>,
-    FormBody(form): FormBody,
+    Action { v, .. }: Action,
 ) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let r = async {
         st.service()
             .delete_post(&v.caller, chat_id(&chat)?, post_id(&post)?)
@@ -155,19 +124,19 @@ async fn delete_post(
     }
     .await;
     match r {
-        Ok(()) => done(&headers, &format!("/c/{chat}")),
-        Err(e) => client_error(&headers, e),
+        Ok(()) => done(v.fetch, &format!("/c/{chat}")),
+        Err(e) => client_error(v.fetch, e),
     }
 }
 
 /// Where a form goes back to after it worked (`None`: nowhere in particular; 204 for the script).
 type Back = Result<Option<String>>;
 
-fn finish(headers: &HeaderMap, r: Back) -> Response {
+fn finish(fetch: bool, r: Back) -> Response {
     match r {
-        Ok(Some(to)) => see_other(&to, vec![]),
-        Ok(None) => done(headers, "/"),
-        Err(e) => client_error(headers, e),
+        Ok(Some(to)) => see_other(&to),
+        Ok(None) => done(fetch, "/"),
+        Err(e) => client_error(fetch, e),
     }
 }
 
@@ -175,14 +144,9 @@ fn finish(headers: &HeaderMap, r: Back) -> Response {
 /// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`).
 async fn chat_action(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, action)): Path<(String, String)>,
-    FormBody(form): FormBody,
+    Action { v, form }: Action,
 ) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let (svc, me) = (st.service(), &v.caller);
     let r: Back = async {
         let chat = chat_id(&chat)?;
@@ -217,20 +181,15 @@ async fn chat_action(
         }
     }
     .await;
-    finish(&headers, r)
+    finish(v.fetch, r)
 }
 
 /// `POST /c/{chat}/members/add` (`members`: names, e-mails or ids) and `…/remove` (`member`).
 async fn members(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, action)): Path<(String, String)>,
-    FormBody(form): FormBody,
+    Action { v, form }: Action,
 ) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let r: Back = async {
         let (field, adding) = match action.as_str() {
             "add" => ("members", true),
@@ -254,7 +213,7 @@ async fn members(
         Ok(Some(format!("/c/{}/details", c.id)))
     }
     .await;
-    finish(&headers, r)
+    finish(v.fetch, r)
 }
 
 /// People as typed in the form field `field`: ids, e-mails, or "Name <email>" as the picker fills
@@ -279,15 +238,7 @@ pub fn member_inputs(field: &str, raw: &str) -> Result<Vec<MemberInput>> {
 }
 
 /// `POST /new/dm` (`person`: an id or e-mail; the viewer's own id opens the personal chat).
-pub async fn start_dm(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn start_dm(State(st): State<AppState>, Action { v, form }: Action) -> Response {
     let people = match member_inputs("person", form.get("person").unwrap_or("")) {
         Ok(p) if p.is_empty() => Err(Error::MissingParameter("person".into())),
         other => other,
@@ -297,22 +248,14 @@ pub async fn start_dm(
         Err(e) => Err(e),
     };
     match r {
-        Ok((c, _)) => see_other(&format!("/c/{}", c.id), vec![]),
-        Err(e) => client_error(&headers, e),
+        Ok((c, _)) => see_other(&format!("/c/{}", c.id)),
+        Err(e) => client_error(v.fetch, e),
     }
 }
 
 /// `POST /new/team` (`name`, `description`, `public`, `members`): the team, or the form again
 /// with the error in place.
-pub async fn create_team(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action) -> Response {
     let r = async {
         let input = TeamInput {
             name: Some(form.get("name").unwrap_or("").to_string()),
@@ -323,19 +266,27 @@ pub async fn create_team(
         st.service().create_team(&v.caller, input).await
     }
     .await;
-    match r {
-        Ok(c) => see_other(&format!("/c/{}", c.id), vec![]),
-        Err(e @ Error::Internal(_)) => client_error(&headers, e),
-        Err(e) => {
-            let errors = Errors::from_error(&e, "name");
-            match conversation::new_team_body(&st, &v, &form, &errors).await {
-                Ok(body) => {
-                    conversation::page_with_status(v, StatusCode::BAD_REQUEST, "New team", body)
-                }
-                Err(e) => client_error(&headers, e),
-            }
-        }
+    let e = match r {
+        Ok(c) => return see_other(&format!("/c/{}", c.id)),
+        Err(e) => e,
+    };
+    if error::status_and_code(&e).0.is_server_error() {
+        return client_error(v.fetch, e);
     }
+    match new_team_body(&st, &v, &form, &form_errors(&e, "name")).await {
+        Ok(body) => page_with_status(v, StatusCode::BAD_REQUEST, "New team", body),
+        Err(e) => client_error(v.fetch, e),
+    }
+}
+
+/// What was wrong with a form, field by field, to show in place (a message on `fallback` when
+/// the error names no field).
+fn form_errors(e: &Error, fallback: &str) -> FormErrors {
+    let mut out = FormErrors::new();
+    for (field, message) in crate::web::Errors::from_error(e, fallback).0 {
+        out.add(&field, message);
+    }
+    out
 }
 
 #[cfg(test)]
