@@ -10,6 +10,7 @@ mod chatbot;
 mod chats;
 mod cli;
 mod client;
+mod client_access;
 mod client_escaping;
 mod clients;
 mod compat;
