@@ -14,7 +14,7 @@ use openglip_webkit::html::FormErrors;
 use openglip_webkit::see_other;
 
 use super::directory::new_team_body;
-use super::layout::{client_error, page_with_status, respond};
+use super::layout::{Answer, page_with_status, respond};
 use super::posts::render_post;
 use super::visit::{Action, Viewer};
 use crate::AppState;
@@ -48,22 +48,20 @@ pub async fn create_post(
     State(st): State<AppState>,
     Path(chat): Path<String>,
     Action { v, form }: Action,
-) -> Response {
-    let r = async {
-        let parent = form.get("parent").filter(|p| !p.trim().is_empty());
-        let input = PostInput {
-            text: Some(form.get("text").unwrap_or("").to_string()),
-            parent_post_id: parent
-                .map(|p| error::id(Subject::ParentPost, p))
-                .transpose()?,
-            ..Default::default()
-        };
-        st.service()
-            .create_post(&v.caller, chat_id(&chat)?, input)
-            .await
-    }
-    .await;
-    answer_post(&st, &v, StatusCode::CREATED, r).await
+) -> Answer {
+    let parent = form.get("parent").filter(|p| !p.trim().is_empty());
+    let input = PostInput {
+        text: Some(form.get("text").unwrap_or("").to_string()),
+        parent_post_id: parent
+            .map(|p| error::id(Subject::ParentPost, p))
+            .transpose()?,
+        ..Default::default()
+    };
+    let p = st
+        .service()
+        .create_post(&v.caller, chat_id(&chat)?, input)
+        .await?;
+    answer_post(&st, &v, StatusCode::CREATED, p).await
 }
 
 /// `POST /c/{chat}/posts/{post}/edit` (`text`): the changed post's fragment, or back to it.
@@ -71,44 +69,27 @@ async fn edit_post(
     State(st): State<AppState>,
     Path((chat, post)): Path<(String, String)>,
     Action { v, form }: Action,
-) -> Response {
-    let r = async {
-        st.service()
-            .update_post(
-                &v.caller,
-                chat_id(&chat)?,
-                post_id(&post)?,
-                form.get("text").map(str::to_string),
-            )
-            .await
-    }
-    .await;
-    answer_post(&st, &v, StatusCode::OK, r).await
+) -> Answer {
+    let text = form.get("text").map(str::to_string);
+    let p = st
+        .service()
+        .update_post(&v.caller, chat_id(&chat)?, post_id(&post)?, text)
+        .await?;
+    answer_post(&st, &v, StatusCode::OK, p).await
 }
 
 /// A post just written: its fragment for the script (with `status`), or back to it for a form
 /// (in its thread's page when it is a reply).
-async fn answer_post(
-    st: &AppState,
-    v: &Viewer,
-    status: StatusCode,
-    written: Result<Post>,
-) -> Response {
-    let p = match written {
-        Ok(p) => p,
-        Err(e) => return client_error(v.fetch, e),
-    };
+async fn answer_post(st: &AppState, v: &Viewer, status: StatusCode, p: Post) -> Answer {
     if !v.fetch {
         let back = match p.parent_post_id {
             Some(_) => format!("/c/{}/t/{}#p-{}", p.chat_id, p.thread_id(), p.id),
             None => format!("/c/{}#p-{}", p.chat_id, p.id),
         };
-        return see_other(&back);
+        return Ok(see_other(&back));
     }
-    match render_post(st, v, p.chat_id, &p, false).await {
-        Ok(item) => respond(status, item, vec![]),
-        Err(e) => client_error(v.fetch, e),
-    }
+    let item = render_post(st, v, p.chat_id, &p, false).await?;
+    Ok(respond(status, item, vec![]))
 }
 
 /// `POST /c/{chat}/posts/{post}/delete`.
@@ -116,72 +97,56 @@ async fn delete_post(
     State(st): State<AppState>,
     Path((chat, post)): Path<(String, String)>,
     Action { v, .. }: Action,
-) -> Response {
-    let r = async {
-        st.service()
-            .delete_post(&v.caller, chat_id(&chat)?, post_id(&post)?)
-            .await
-    }
-    .await;
-    match r {
-        Ok(()) => done(v.fetch, &format!("/c/{chat}")),
-        Err(e) => client_error(v.fetch, e),
-    }
-}
-
-/// Where a form goes back to after it worked (`None`: nowhere in particular; 204 for the script).
-type Back = Result<Option<String>>;
-
-fn finish(fetch: bool, r: Back) -> Response {
-    match r {
-        Ok(Some(to)) => see_other(&to),
-        Ok(None) => done(fetch, "/"),
-        Err(e) => client_error(fetch, e),
-    }
+) -> Answer {
+    st.service()
+        .delete_post(&v.caller, chat_id(&chat)?, post_id(&post)?)
+        .await?;
+    Ok(done(v.fetch, &format!("/c/{chat}")))
 }
 
 /// `POST /c/{chat}/{action}`: `read` (`upto`: the newest post shown; `read=0` marks it
-/// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`).
+/// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`). Back to the
+/// chat (or home, or its details), or 204 for the script; `read` goes nowhere in particular.
 async fn chat_action(
     State(st): State<AppState>,
     Path((chat, action)): Path<(String, String)>,
     Action { v, form }: Action,
-) -> Response {
+) -> Answer {
     let (svc, me) = (st.service(), &v.caller);
-    let r: Back = async {
-        let chat = chat_id(&chat)?;
-        match action.as_str() {
-            "read" => {
-                let upto = form
-                    .get("upto")
-                    .filter(|u| !u.is_empty())
-                    .map(post_id)
-                    .transpose()?;
-                svc.set_read(me, chat, form.get("read") != Some("0"), upto)
-                    .await?;
-                Ok(None)
-            }
-            "favorite" => {
-                svc.set_favorite(me, chat, form.get("on") != Some("0"))
-                    .await?;
-                Ok(Some(format!("/c/{chat}")))
-            }
-            "join" => Ok(Some(format!("/c/{}", svc.join_team(me, chat).await?.id))),
-            "leave" => svc.leave_team(me, chat).await.map(|_| Some("/".into())),
-            "archive" => {
-                let status = if form.get("archived") == Some("0") {
-                    ChatStatus::Active
-                } else {
-                    ChatStatus::Archived
-                };
-                let c = svc.set_team_status(me, chat, status).await?;
-                Ok(Some(format!("/c/{}/details", c.id)))
-            }
-            _ => Err(Error::InvalidUri),
+    let chat = chat_id(&chat)?;
+    let back = match action.as_str() {
+        "read" => {
+            let upto = form
+                .get("upto")
+                .filter(|u| !u.is_empty())
+                .map(post_id)
+                .transpose()?;
+            svc.set_read(me, chat, form.get("read") != Some("0"), upto)
+                .await?;
+            return Ok(done(v.fetch, "/"));
         }
-    }
-    .await;
-    finish(v.fetch, r)
+        "favorite" => {
+            svc.set_favorite(me, chat, form.get("on") != Some("0"))
+                .await?;
+            format!("/c/{chat}")
+        }
+        "join" => format!("/c/{}", svc.join_team(me, chat).await?.id),
+        "leave" => {
+            svc.leave_team(me, chat).await?;
+            "/".into()
+        }
+        "archive" => {
+            let status = if form.get("archived") == Some("0") {
+                ChatStatus::Active
+            } else {
+                ChatStatus::Archived
+            };
+            let c = svc.set_team_status(me, chat, status).await?;
+            format!("/c/{}/details", c.id)
+        }
+        _ => return Err(Error::InvalidUri.into()),
+    };
+    Ok(see_other(&back))
 }
 
 /// `POST /c/{chat}/members/add` (`members`: names, e-mails or ids) and `…/remove` (`member`).
@@ -189,31 +154,27 @@ async fn members(
     State(st): State<AppState>,
     Path((chat, action)): Path<(String, String)>,
     Action { v, form }: Action,
-) -> Response {
-    let r: Back = async {
-        let (field, adding) = match action.as_str() {
-            "add" => ("members", true),
-            "remove" => ("member", false),
-            _ => return Err(Error::InvalidUri),
-        };
-        let people = member_inputs(field, form.get(field).unwrap_or(""))?;
-        if people.is_empty() {
-            return Err(Error::MissingParameter(field.into()));
-        }
-        let named: &[(&str, &[MemberInput])] = &[(field, &people)];
-        let (add, remove) = if adding {
-            (named, &[][..])
-        } else {
-            (&[][..], named)
-        };
-        let c = st
-            .service()
-            .change_team_members(&v.caller, TeamRef::Team(chat_id(&chat)?), add, remove)
-            .await?;
-        Ok(Some(format!("/c/{}/details", c.id)))
+) -> Answer {
+    let (field, adding) = match action.as_str() {
+        "add" => ("members", true),
+        "remove" => ("member", false),
+        _ => return Err(Error::InvalidUri.into()),
+    };
+    let people = member_inputs(field, form.get(field).unwrap_or(""))?;
+    if people.is_empty() {
+        return Err(Error::MissingParameter(field.into()).into());
     }
-    .await;
-    finish(v.fetch, r)
+    let named: &[(&str, &[MemberInput])] = &[(field, &people)];
+    let (add, remove) = if adding {
+        (named, &[][..])
+    } else {
+        (&[][..], named)
+    };
+    let c = st
+        .service()
+        .change_team_members(&v.caller, TeamRef::Team(chat_id(&chat)?), add, remove)
+        .await?;
+    Ok(see_other(&format!("/c/{}/details", c.id)))
 }
 
 /// People as typed in the form field `field`: ids, e-mails, or "Name <email>" as the picker fills
@@ -238,24 +199,18 @@ pub fn member_inputs(field: &str, raw: &str) -> Result<Vec<MemberInput>> {
 }
 
 /// `POST /new/dm` (`person`: an id or e-mail; the viewer's own id opens the personal chat).
-pub async fn start_dm(State(st): State<AppState>, Action { v, form }: Action) -> Response {
-    let people = match member_inputs("person", form.get("person").unwrap_or("")) {
-        Ok(p) if p.is_empty() => Err(Error::MissingParameter("person".into())),
-        other => other,
-    };
-    let r = match people {
-        Ok(people) => st.service().conversation(&v.caller, &people).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok((c, _)) => see_other(&format!("/c/{}", c.id)),
-        Err(e) => client_error(v.fetch, e),
+pub async fn start_dm(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
+    let people = member_inputs("person", form.get("person").unwrap_or(""))?;
+    if people.is_empty() {
+        return Err(Error::MissingParameter("person".into()).into());
     }
+    let (c, _) = st.service().conversation(&v.caller, &people).await?;
+    Ok(see_other(&format!("/c/{}", c.id)))
 }
 
 /// `POST /new/team` (`name`, `description`, `public`, `members`): the team, or the form again
 /// with the error in place.
-pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action) -> Response {
+pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
     let r = async {
         let input = TeamInput {
             name: Some(form.get("name").unwrap_or("").to_string()),
@@ -267,16 +222,19 @@ pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action)
     }
     .await;
     let e = match r {
-        Ok(c) => return see_other(&format!("/c/{}", c.id)),
+        Ok(c) => return Ok(see_other(&format!("/c/{}", c.id))),
         Err(e) => e,
     };
     if error::status_and_code(&e).0.is_server_error() {
-        return client_error(v.fetch, e);
+        return Err(e.into());
     }
-    match new_team_body(&st, &v, &form, &form_errors(&e, "name")).await {
-        Ok(body) => page_with_status(v, StatusCode::BAD_REQUEST, "New team", body),
-        Err(e) => client_error(v.fetch, e),
-    }
+    let body = new_team_body(&st, &v, &form, &form_errors(&e, "name")).await?;
+    Ok(page_with_status(
+        v,
+        StatusCode::BAD_REQUEST,
+        "New team",
+        body,
+    ))
 }
 
 /// What was wrong with a form, field by field, to show in place (a message on `fallback` when

@@ -4,13 +4,12 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderValue;
-use axum::response::Response;
 use axum::routing::get;
 use maud::{Markup, html};
 use openglip_domain::store::{Direction, PageRequest};
 use openglip_domain::*;
 
-use super::layout::{app, client_error, fragment, page};
+use super::layout::{Answer, app, fragment, page};
 use super::names_of;
 use super::posts::{PAGE_POSTS, PostCtx, load_posts, posts_html, render_post, timeline};
 use super::rail::{self, Rail, chat_title};
@@ -30,11 +29,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /`: the rail and a welcome pane (the sign-in form for nobody: [`Viewer`]).
-async fn home(State(st): State<AppState>, v: Viewer) -> Response {
-    let rail = match rail::load(&st, &v).await {
-        Ok(r) => r,
-        Err(e) => return client_error(v.fetch, e),
-    };
+async fn home(State(st): State<AppState>, v: Viewer) -> Answer {
+    let rail = rail::load(&st, &v).await?;
     let welcome = html! {
         div.welcome {
             h1 { "Hi, " (v.ext.first_name) }
@@ -46,7 +42,7 @@ async fn home(State(st): State<AppState>, v: Viewer) -> Response {
         }
     };
     let body = app(&v, rail::render(&rail, None, &v.csrf), welcome, None);
-    page(v, "Chats", body)
+    Ok(page(v, "Chats", body))
 }
 
 /// What a chat is, under its title: "Public team · 3 members", "Direct message", ….
@@ -153,11 +149,9 @@ async fn conversation_page(
     State(st): State<AppState>,
     v: Viewer,
     Path(chat): Path<String>,
-) -> Response {
-    match conversation(&st, &v, &chat).await {
-        Ok((title, body)) => page(v, &title, body),
-        Err(e) => client_error(v.fetch, e),
-    }
+) -> Answer {
+    let (title, body) = conversation(&st, &v, &chat).await?;
+    Ok(page(v, &title, body))
 }
 
 async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {
@@ -216,11 +210,9 @@ async fn thread_page(
     State(st): State<AppState>,
     v: Viewer,
     Path((chat, post)): Path<(String, String)>,
-) -> Response {
-    match thread(&st, &v, &chat, &post).await {
-        Ok((title, body)) => page(v, &format!("Thread · {title}"), body),
-        Err(e) => client_error(v.fetch, e),
-    }
+) -> Answer {
+    let (title, body) = thread(&st, &v, &chat, &post).await?;
+    Ok(page(v, &format!("Thread · {title}"), body))
 }
 
 async fn thread(st: &AppState, v: &Viewer, chat: &str, post: &str) -> Result<(String, Markup)> {
@@ -260,18 +252,14 @@ async fn posts_fragment(
     v: Viewer,
     Path(chat): Path<String>,
     q: Params,
-) -> Response {
-    match posts_page(&st, &v, &chat, &q).await {
-        Ok((items, more)) => {
-            let mut resp = fragment(items);
-            resp.headers_mut().insert(
-                "x-more",
-                HeaderValue::from_static(if more { "1" } else { "0" }),
-            );
-            resp
-        }
-        Err(e) => client_error(v.fetch, e),
-    }
+) -> Answer {
+    let (items, more) = posts_page(&st, &v, &chat, &q).await?;
+    let mut resp = fragment(items);
+    resp.headers_mut().insert(
+        "x-more",
+        HeaderValue::from_static(if more { "1" } else { "0" }),
+    );
+    Ok(resp)
 }
 
 async fn posts_page(st: &AppState, v: &Viewer, chat: &str, q: &Params) -> Result<(Markup, bool)> {
@@ -311,15 +299,9 @@ async fn post_fragment(
     v: Viewer,
     Path((chat, post)): Path<(String, String)>,
     q: Params,
-) -> Response {
+) -> Answer {
     let in_thread = q.get("thread").is_some_and(|t| t == "1");
-    let found = async {
-        let chat = chat_id(&chat)?;
-        let p = st.service().post(&v.caller, chat, post_id(&post)?).await?;
-        render_post(&st, &v, chat, &p, in_thread).await
-    };
-    match found.await {
-        Ok(item) => fragment(item),
-        Err(e) => client_error(v.fetch, e),
-    }
+    let chat = chat_id(&chat)?;
+    let p = st.service().post(&v.caller, chat, post_id(&post)?).await?;
+    Ok(fragment(render_post(&st, &v, chat, &p, in_thread).await?))
 }

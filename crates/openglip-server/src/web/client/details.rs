@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::response::Response;
 use maud::{Markup, html};
 use openglip_domain::service::Service;
 use openglip_domain::*;
 
 use super::conversation::{kind_label, visible};
-use super::layout::{app, client_error, page};
+use super::layout::{Answer, app, page};
 use super::names_of;
 use super::rail::{self, chat_title};
 use super::visit::Viewer;
@@ -30,11 +29,9 @@ pub async fn details_page(
     State(st): State<AppState>,
     v: Viewer,
     Path(chat): Path<String>,
-) -> Response {
-    match details(&st, &v, &chat).await {
-        Ok((title, body)) => page(v, &format!("Details · {title}"), body),
-        Err(e) => client_error(v.fetch, e),
-    }
+) -> Answer {
+    let (title, body) = details(&st, &v, &chat).await?;
+    Ok(page(v, &format!("Details · {title}"), body))
 }
 
 async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use openglip_domain::*;
 use openglip_webkit::html::{Field, FormErrors};
 
-use super::layout::{app, client_error, fragment, page};
+use super::layout::{Answer, app, fragment, page};
 use super::rail;
 use super::visit::{ApiViewer, Viewer};
 use crate::AppState;
@@ -55,14 +55,11 @@ async fn own_page(st: &AppState, v: &Viewer, pane: Markup) -> Result<Markup> {
 
 /// `GET /new/dm?q=`: find a person or bot and message them; the live search (the script, or
 /// `fragment=1`) gets the results only.
-async fn new_dm_page(State(st): State<AppState>, v: Viewer, q: Params) -> Response {
+async fn new_dm_page(State(st): State<AppState>, v: Viewer, q: Params) -> Answer {
     let query = q.get("q").unwrap_or("").to_string();
-    let found = match st.service().directory(&v.caller, &query, 50).await {
-        Ok(found) => found,
-        Err(e) => return client_error(v.fetch, e),
-    };
+    let found = st.service().directory(&v.caller, &query, 50).await?;
     if v.fetch || q.get("fragment").is_some() {
-        return fragment(people_list(&v, &found));
+        return Ok(fragment(people_list(&v, &found)));
     }
     let pane = html! {
         (head("New direct message", "People and bots of your company", html! {}))
@@ -76,10 +73,8 @@ async fn new_dm_page(State(st): State<AppState>, v: Viewer, q: Params) -> Respon
             div #people-results { (people_list(&v, &found)) }
         }
     };
-    match own_page(&st, &v, pane).await {
-        Ok(body) => page(v, "New direct message", body),
-        Err(e) => client_error(v.fetch, e),
-    }
+    let body = own_page(&st, &v, pane).await?;
+    Ok(page(v, "New direct message", body))
 }
 
 /// People to message, each a form that opens the conversation.
@@ -115,11 +110,8 @@ fn people_list(v: &Viewer, found: &[Extension]) -> Markup {
 // ------------------------------------------------------------------------------- teams
 
 /// `GET /teams`: public teams of the company the viewer is not in, to join.
-async fn browse_teams(State(st): State<AppState>, v: Viewer) -> Response {
-    let teams = match st.service().joinable_teams(&v.caller, 200).await {
-        Ok(t) => t,
-        Err(e) => return client_error(v.fetch, e),
-    };
+async fn browse_teams(State(st): State<AppState>, v: Viewer) -> Answer {
+    let teams = st.service().joinable_teams(&v.caller, 200).await?;
     let new_team = html! { a.btn.small href="/new/team" { "New team" } };
     let pane = html! {
         (head("Public teams", "Teams anyone in your company can join", new_team))
@@ -131,10 +123,8 @@ async fn browse_teams(State(st): State<AppState>, v: Viewer) -> Response {
             }
         }
     };
-    match own_page(&st, &v, pane).await {
-        Ok(body) => page(v, "Public teams", body),
-        Err(e) => client_error(v.fetch, e),
-    }
+    let body = own_page(&st, &v, pane).await?;
+    Ok(page(v, "Public teams", body))
 }
 
 /// A public team with its "Join" button.
@@ -196,11 +186,9 @@ fn new_team_form(v: &Viewer, form: &Params, errors: &FormErrors) -> Markup {
 }
 
 /// `GET /new/team`.
-async fn new_team_page(State(st): State<AppState>, v: Viewer) -> Response {
-    match new_team_body(&st, &v, &Params(vec![]), &FormErrors::new()).await {
-        Ok(body) => page(v, "New team", body),
-        Err(e) => client_error(v.fetch, e),
-    }
+async fn new_team_page(State(st): State<AppState>, v: Viewer) -> Answer {
+    let body = new_team_body(&st, &v, &Params(vec![]), &FormErrors::new()).await?;
+    Ok(page(v, "New team", body))
 }
 
 /// The new-team page, with what was entered and what was wrong with it.

@@ -4,8 +4,10 @@
 
 use std::sync::LazyLock;
 
+use axum::extract::Request;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 use openglip_domain::{ChatId, Error};
@@ -13,7 +15,7 @@ use openglip_webkit::html::auth_card;
 use openglip_webkit::{Kit, Page};
 
 use super::pwa;
-use super::visit::Viewer;
+use super::visit::{Viewer, is_fetch};
 use crate::web::error_message;
 
 /// The client's content security policy: the kit's, but images of bot cards may come from any
@@ -89,6 +91,44 @@ pub fn page(v: Viewer, title: &str, body: Markup) -> Response {
 
 pub fn page_with_status(v: Viewer, status: StatusCode, title: &str, body: Markup) -> Response {
     respond(status, document(title, body), v.cookies)
+}
+
+/// What a handler of the client answers: a page, a fragment, a redirect; or a [`Failure`].
+pub type Answer = Result<Response, Failure>;
+
+/// A handler's failure: the domain's error, which [`answer_failures`] turns into the client's
+/// answer for the request (a page, or RingCentral's error body when the script asked), so that
+/// handlers use `?` and errors are answered in one place.
+#[derive(Debug)]
+pub struct Failure(pub Error);
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure(e)
+    }
+}
+
+/// The error a handler failed with, carried out to [`answer_failures`].
+#[derive(Clone)]
+struct Failed(Error);
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut resp = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        resp.extensions_mut().insert(Failed(self.0));
+        resp
+    }
+}
+
+/// The client's layer: a handler's [`Failure`] becomes the client's error answer, as a page or
+/// for the script, as the request asked.
+pub async fn answer_failures(req: Request, next: Next) -> Response {
+    let fetch = is_fetch(req.headers());
+    let mut resp = next.run(req).await;
+    match resp.extensions_mut().remove::<Failed>() {
+        Some(Failed(e)) => client_error(fetch, e),
+        None => resp,
+    }
 }
 
 /// An error for the client: RingCentral's error body for the script, a page otherwise. Server

@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(actions::routes())
         .merge(pwa::routes())
+        .layer(axum::middleware::from_fn(layout::answer_failures))
 }
 
 async fn client_js(headers: HeaderMap) -> Response {
@@ -109,18 +110,18 @@ async fn signin(
 
 /// Ends the browser's session and the person's live connections of the web client (other
 /// browsers still signed in reconnect on their own; this one's pages find they are signed out).
-async fn signout(State(st): State<AppState>, headers: HeaderMap, action: Action) -> Response {
-    let v = action.v;
-    let cleared = match end_session(&st, &headers, SessionRealm::Account).await {
-        Ok(c) => c,
-        Err(e) => return layout::client_error(v.fetch, e),
-    };
+async fn signout(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Action { v, .. }: Action,
+) -> layout::Answer {
+    let cleared = end_session(&st, &headers, SessionRealm::Account).await?;
     for s in st.hub().ws.sessions_of(v.ext.id, v.caller.app_id) {
         s.end(st.hub()).await;
     }
     let mut resp = see_other("/");
     resp.headers_mut().append(header::SET_COOKIE, cleared);
-    resp
+    Ok(resp)
 }
 
 // ------------------------------------------------------------------------------ WebSocket

@@ -4,14 +4,13 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
-use axum::response::Response;
 use maud::{Markup, html};
 use openglip_domain::store::Unread;
 use openglip_domain::*;
 use openglip_webkit::Csrf;
 use openglip_webkit::html::brand;
 
-use super::layout::{client_error, fragment, kit};
+use super::layout::{Answer, fragment, kit};
 use super::names_of;
 use super::visit::Viewer;
 use crate::AppState;
@@ -251,13 +250,11 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
 }
 
 /// `GET /app/rail?active=`: the sections, for the script to swap in after changes.
-pub async fn list_fragment(State(st): State<AppState>, v: Viewer, q: Params) -> Response {
+pub async fn list_fragment(State(st): State<AppState>, v: Viewer, q: Params) -> Answer {
     let active = q
         .get("active")
         .and_then(|a| a.parse::<i64>().ok())
         .map(ChatId);
-    match load(&st, &v).await {
-        Ok(rail) => fragment(render_list(&rail, active, &v.csrf)),
-        Err(e) => client_error(v.fetch, e),
-    }
+    let rail = load(&st, &v).await?;
+    Ok(fragment(render_list(&rail, active, &v.csrf)))
 }
