@@ -25,9 +25,9 @@ use openglip_webkit::{Csrf, Kit};
 
 use super::layout::client_error;
 use super::signin_page;
-use crate::AppState;
-use crate::extract::{FormBody, Params};
-use crate::web::{csrf, signed_in};
+use crate::{csrf, signed_in};
+use openglip_server::AppState;
+use openglip_server::extract::{FormBody, Params};
 
 /// The signed-in person of a client request, and the caller they act as.
 pub struct Viewer {
@@ -103,8 +103,8 @@ impl FromRequestParts<AppState> for ApiViewer {
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
         match viewer(st, &parts.headers).await {
             Ok(Some(v)) => Ok(ApiViewer(v)),
-            Ok(None) => Err(crate::error::ApiError(signed_out()).into_response()),
-            Err(e) => Err(crate::error::ApiError(e).into_response()),
+            Ok(None) => Err(openglip_server::error::ApiError(signed_out()).into_response()),
+            Err(e) => Err(openglip_server::error::ApiError(e).into_response()),
         }
     }
 }
@@ -138,7 +138,7 @@ impl FromRequestParts<AppState> for Fetched {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         check_write(st, &parts.headers, sent)
             .map(|()| Fetched)
-            .map_err(|e| crate::error::ApiError(e).into_response())
+            .map_err(|e| openglip_server::error::ApiError(e).into_response())
     }
 }
 
@@ -177,7 +177,7 @@ fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
     match st
         .0
         .limiter
-        .check(&key, crate::ratelimit::Group::Medium)
+        .check(&key, openglip_server::ratelimit::Group::Medium)
         .and_then(|d| d.retry_after.map(|retry| (d.group, retry)))
     {
         Some((group, retry)) => Err(Error::RateLimited {

@@ -16,7 +16,7 @@ use openglip_webkit::{Kit, Page};
 
 use super::pwa;
 use super::visit::{Viewer, is_fetch};
-use crate::web::error_message;
+use crate::error_message;
 
 /// The client's content security policy: the kit's, but images of bot cards may come from any
 /// https origin, and the WebSocket gateway and the service worker are allowed.
@@ -134,12 +134,12 @@ pub async fn answer_failures(req: Request, next: Next) -> Response {
 /// An error for the client: RingCentral's error body for the script, a page otherwise. Server
 /// failures (the store's) are logged here, and shown as such, never as an empty page.
 pub fn client_error(fetch: bool, e: Error) -> Response {
-    let (status, _) = crate::error::status_and_code(&e);
+    let (status, _) = openglip_server::error::status_and_code(&e);
     if status.is_server_error() {
         tracing::error!(error = %e, "a page of the web client failed");
     }
     if fetch {
-        return crate::error::ApiError(e).into_response();
+        return openglip_server::error::ApiError(e).into_response();
     }
     let card = auth_card(
         kit(),

@@ -12,8 +12,8 @@ use openglip_domain::*;
 use super::names_of;
 use super::render;
 use super::visit::Viewer;
-use crate::AppState;
-use crate::web::initials;
+use crate::initials;
+use openglip_server::AppState;
 
 /// Posts shown when a conversation opens, and per page when scrolling up.
 pub const PAGE_POSTS: usize = 40;

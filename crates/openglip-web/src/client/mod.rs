@@ -48,9 +48,9 @@ use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 use openglip_webkit::see_other;
 
-use crate::AppState;
-use crate::extract::FormBody;
-use crate::web::{Peer, SignIn, asset, end_session};
+use crate::{Peer, SignIn, asset, end_session};
+use openglip_server::AppState;
+use openglip_server::extract::FormBody;
 use visit::{Action, ApiViewer, Fetched, Viewer};
 
 const CLIENT_JS: &str = include_str!("../assets/client.js");
@@ -138,7 +138,9 @@ async fn wstoken(
     let token = st.hub().ws.issue(v.caller, ttl);
     let body = openglip_wire::WsToken {
         ws_access_token: token,
-        uri: crate::realtime::ws::gateway_uri(&crate::api::base_url(&st, &headers)),
+        uri: openglip_server::realtime::ws::gateway_uri(&openglip_server::api::base_url(
+            &st, &headers,
+        )),
         expires_in: ttl.as_secs().max(1) as i64,
     };
     let mut resp = axum::Json(body).into_response();

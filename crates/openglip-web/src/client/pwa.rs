@@ -24,7 +24,7 @@ use openglip_webkit::html::{Document, auth_card};
 use sha2::{Digest, Sha256};
 
 use super::layout::kit;
-use crate::AppState;
+use openglip_server::AppState;
 
 /// The brand colour (`--brand` in `openglip.css`): the icon's square and the browser's chrome.
 pub const THEME_COLOR: &str = "#0a63d6";
@@ -210,7 +210,7 @@ async fn offline() -> Page {
 }
 
 async fn offline_js(headers: axum::http::HeaderMap) -> Response {
-    crate::web::asset(&headers, "text/javascript; charset=utf-8", OFFLINE_JS)
+    crate::asset(&headers, "text/javascript; charset=utf-8", OFFLINE_JS)
 }
 
 #[cfg(test)]

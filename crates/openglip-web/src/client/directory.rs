@@ -14,9 +14,9 @@ use openglip_webkit::html::{Field, FormErrors};
 use super::layout::{Answer, app, fragment, page};
 use super::rail;
 use super::visit::{ApiViewer, Viewer};
-use crate::AppState;
-use crate::extract::Params;
-use crate::web::initials;
+use crate::initials;
+use openglip_server::AppState;
+use openglip_server::extract::Params;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -211,7 +211,7 @@ async fn people_for(st: &AppState, v: &Viewer, q: &Params) -> Result<Vec<Extensi
         Some(chat) if text.is_empty() => {
             let chat = st
                 .service()
-                .member_chat(&v.caller, crate::api::chat_id(chat)?)
+                .member_chat(&v.caller, openglip_server::api::chat_id(chat)?)
                 .await?;
             let ids: Vec<ExtensionId> = chat
                 .members
@@ -259,6 +259,6 @@ async fn people(State(st): State<AppState>, ApiViewer(v): ApiViewer, q: Params) 
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             resp
         }
-        Err(e) => crate::error::ApiError(e).into_response(),
+        Err(e) => openglip_server::error::ApiError(e).into_response(),
     }
 }

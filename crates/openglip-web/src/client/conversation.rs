@@ -14,10 +14,10 @@ use super::names_of;
 use super::posts::{PAGE_POSTS, PostCtx, load_posts, posts_html, render_post, timeline};
 use super::rail::{self, Rail, chat_title};
 use super::visit::Viewer;
-use crate::AppState;
-use crate::api::{chat_id, post_id};
-use crate::error;
-use crate::extract::Params;
+use openglip_server::AppState;
+use openglip_server::api::{chat_id, post_id};
+use openglip_server::error;
+use openglip_server::extract::Params;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

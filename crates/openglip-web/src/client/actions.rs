@@ -17,10 +17,10 @@ use super::directory::new_team_body;
 use super::layout::{Answer, page_with_status, respond};
 use super::posts::render_post;
 use super::visit::{Action, Viewer};
-use crate::AppState;
-use crate::api::chats::member_id;
-use crate::api::{chat_id, post_id};
-use crate::error;
+use openglip_server::AppState;
+use openglip_server::api::chats::member_id;
+use openglip_server::api::{chat_id, post_id};
+use openglip_server::error;
 
 pub fn routes() -> Router<AppState> {
     // The forms' pages (`GET` of the same paths) are `conversation`'s.
@@ -241,7 +241,7 @@ pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action)
 /// the error names no field).
 fn form_errors(e: &Error, fallback: &str) -> FormErrors {
     let mut out = FormErrors::new();
-    for (field, message) in crate::web::Errors::from_error(e, fallback).0 {
+    for (field, message) in crate::Errors::from_error(e, fallback).0 {
         out.add(&field, message);
     }
     out

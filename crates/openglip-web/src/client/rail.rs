@@ -13,9 +13,9 @@ use openglip_webkit::html::brand;
 use super::layout::{Answer, fragment, kit};
 use super::names_of;
 use super::visit::Viewer;
-use crate::AppState;
-use crate::extract::Params;
-use crate::web::initials;
+use crate::initials;
+use openglip_server::AppState;
+use openglip_server::extract::Params;
 
 /// Chats listed in the rail at most.
 const RAIL_LIMIT: usize = 250;

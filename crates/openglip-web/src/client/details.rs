@@ -13,8 +13,8 @@ use super::layout::{Answer, app, page};
 use super::names_of;
 use super::rail::{self, chat_title};
 use super::visit::Viewer;
-use crate::AppState;
-use crate::web::initials;
+use crate::initials;
+use openglip_server::AppState;
 
 /// What the viewer may do with the chat.
 struct Rights {
