@@ -12,6 +12,7 @@ pub mod convert;
 pub mod error;
 pub mod extract;
 pub mod gate;
+pub mod listen;
 pub mod metrics;
 pub mod oauth;
 pub mod openapi;
@@ -24,7 +25,6 @@ pub mod routes;
 pub use openglip_platform::secrets;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use std::time::Duration;
@@ -48,6 +48,8 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     pub rate_limits: RateLimitConfig,
     pub realtime: realtime::RealtimeConfig,
+    /// Timeouts and the per-address cap of client connections (slow clients).
+    pub connections: listen::ConnectionLimits,
 }
 
 pub struct Inner {
@@ -115,19 +117,9 @@ pub async fn serve(
         .await
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     flush_usage_regularly(state.clone());
+    let limits = state.config().connections.clone();
     let app = routes::router(state, pages);
-    // Small writes (WebSocket frames, short responses) go out at once: no Nagle delay.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY not set");
-        }
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    listen::serve_router(listener, app, limits, shutdown).await
 }
 
 /// Writes the API usage counted in memory every [`USAGE_FLUSH_EVERY`] while the server runs.

@@ -16,6 +16,7 @@ mod db;
 mod events;
 mod keyset;
 mod migrate;
+mod password_failures;
 mod platform;
 mod posts;
 mod readers;

@@ -28,6 +28,7 @@ pub fn test_config() -> ServerConfig {
         public_url: None,
         rate_limits: RateLimitConfig::off(),
         realtime: test_realtime(),
+        ..Default::default()
     }
 }
 

@@ -51,6 +51,9 @@ pub fn permission_text(p: Permission) -> &'static str {
 pub struct Authz {
     pub record: AppRecord,
     pub redirect_uri: String,
+    /// Whether the request named `redirect_uri` (else the app's only one is used, and the
+    /// token request need not name it: RFC 6749 §4.1.3).
+    pub redirect_uri_given: bool,
     pub state: Option<String>,
     pub scope: PermissionSet,
     pub challenge: Option<String>,
@@ -146,6 +149,7 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
     let mut a = Authz {
         record: record.clone(),
         redirect_uri,
+        redirect_uri_given: p.get("redirect_uri").is_some_and(|r| !r.is_empty()),
         state,
         scope: app.permissions,
         challenge: None,
@@ -255,8 +259,10 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
     let mut q = vec![
         ("client_id", app.client_id.clone()),
         ("response_type", "code".to_string()),
-        ("redirect_uri", a.redirect_uri.clone()),
     ];
+    if a.redirect_uri_given {
+        q.push(("redirect_uri", a.redirect_uri.clone()));
+    }
     if let Some(s) = &a.state {
         q.push(("state", s.clone()));
     }
@@ -602,6 +608,7 @@ async fn approve(st: &AppState, a: &Authz, ext: &Extension) -> Result<Result<Str
             AuthorizationGrant {
                 record: &a.record,
                 redirect_uri: &a.redirect_uri,
+                redirect_uri_given: a.redirect_uri_given,
                 challenge: a.challenge.as_deref(),
                 method: a.method.as_deref(),
                 scope: a.scope,

@@ -26,6 +26,7 @@ mod people;
 mod posts;
 mod pwa;
 mod ratelimit;
+mod slow_clients;
 mod subscriptions;
 mod teams;
 mod web;
