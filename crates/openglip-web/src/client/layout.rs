@@ -9,9 +9,9 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use maud::{DOCTYPE, Markup, html};
+use maud::{Markup, html};
 use openglip_domain::{ChatId, Error};
-use openglip_webkit::html::auth_card;
+use openglip_webkit::html::{Document, auth_card};
 use openglip_webkit::{Kit, Page};
 
 use super::pwa;
@@ -50,26 +50,18 @@ pub fn fragment(body: Markup) -> Response {
     respond(StatusCode::OK, body, vec![])
 }
 
-/// The whole document of a client page: a full-height app, no footer.
+/// The whole document of a client page: the kit's, with the client's stylesheet and script,
+/// installable (the manifest and icons), a full-height app without a footer, whose skip link
+/// goes to the message box.
 pub fn document(title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
-                title { (title) " · openglip" }
-                (pwa::head_tags())
-                link rel="stylesheet" href="/assets/openglip.css";
-                link rel="stylesheet" href="/assets/client.css";
-                script src="/assets/client.js" defer {}
-            }
-            body.client {
-                a.skip href="#composer-text" { "Skip to the message box" }
-                (body)
-            }
-        }
-    }
+    Document::new(kit(), title)
+        .body_class("client")
+        .stylesheet("/assets/client.css")
+        .script("/assets/client.js")
+        .head(pwa::head_tags())
+        .skip_to("#composer-text", "Skip to the message box")
+        .without_footer()
+        .render(body)
 }
 
 /// The app around a pane: the rail, and the pane in `<main>`. `chat` is the open one

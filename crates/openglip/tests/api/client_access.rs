@@ -5,29 +5,9 @@
 
 use serde_json::Value;
 
+use crate::client::{post_count, signed_in};
 use crate::helpers::*;
 use crate::web::*;
-
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
-    let b = app.browser();
-    b.get("/").await;
-    let p = b
-        .post("/signin", &[("login", email), ("password", PASSWORD)])
-        .await;
-    assert_eq!(p.status, 303, "{}", p.body);
-    b
-}
-
-async fn post_count(w: &World, team: &str) -> usize {
-    let (_, list) = w
-        .app
-        .get(
-            &format!("/team-messaging/v1/chats/{team}/posts"),
-            &w.alice.token,
-        )
-        .await;
-    list["records"].as_array().unwrap().len()
-}
 
 #[tokio::test]
 async fn signing_in_comes_back_to_the_page_asked_for() {

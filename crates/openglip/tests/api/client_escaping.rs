@@ -12,6 +12,7 @@
 
 use serde_json::{Value, json};
 
+use crate::client::signed_in;
 use crate::helpers::*;
 use crate::web::*;
 
@@ -117,16 +118,6 @@ fn assert_shows(what: &str, html: &str, texts: &[&str]) {
     for t in texts {
         assert!(html.contains(t), "{what}: {t} is not shown in {html}");
     }
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
-    let b = app.browser();
-    assert_eq!(b.get("/").await.status, 200);
-    let p = b
-        .post("/signin", &[("login", email), ("password", PASSWORD)])
-        .await;
-    assert_eq!(p.status, 303, "{}", p.body);
-    b
 }
 
 async fn post(app: &TestApp, token: &str, chat: &str, body: Value) -> String {
