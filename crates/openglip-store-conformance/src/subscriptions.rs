@@ -11,7 +11,7 @@ use crate::*;
 
 const NOW: i64 = 1_900_000_000_000;
 
-async fn app(f: &Fixture, client_id: &str) -> App {
+async fn app<B: Backend>(f: &Fixture<B>, client_id: &str) -> App {
     f.store
         .create_app(NewApp {
             client_id: client_id.into(),
@@ -39,7 +39,13 @@ fn hook(address: &str) -> Transport {
     }
 }
 
-fn sub(id: &str, f: &Fixture, owner: ExtensionId, app: AppId, cursor: i64) -> Subscription {
+fn sub<B: Backend>(
+    id: &str,
+    f: &Fixture<B>,
+    owner: ExtensionId,
+    app: AppId,
+    cursor: i64,
+) -> Subscription {
     let filters = parse_filters(
         &[
             "/team-messaging/v1/posts".to_string(),
@@ -67,9 +73,8 @@ fn sub(id: &str, f: &Fixture, owner: ExtensionId, app: AppId, cursor: i64) -> Su
     }
 }
 
-#[tokio::test]
-async fn create_read_list_update_delete() {
-    let f = fixture().await;
+pub async fn create_read_list_update_delete<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     let b = app(&f, "b").await;
     let pat = f.add_person("Pat", "Lee").await;
@@ -192,15 +197,14 @@ async fn create_read_list_update_delete() {
     );
 }
 
-#[tokio::test]
-async fn the_cursor_never_moves_back() {
-    let f = fixture().await;
+pub async fn the_cursor_never_moves_back<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     f.store
         .create_subscription(sub("s", &f, f.admin.id, a.id, 10))
         .await
         .unwrap();
-    let cursor = |f: &Fixture| {
+    let cursor = |f: &Fixture<B>| {
         let store = f.store.clone();
         async move {
             store
@@ -233,9 +237,8 @@ async fn the_cursor_never_moves_back() {
     f.store.advance_cursor("ghost".into(), 99).await.unwrap();
 }
 
-#[tokio::test]
-async fn failure_record_and_blacklisting() {
-    let f = fixture().await;
+pub async fn failure_record_and_blacklisting<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     f.store
         .create_subscription(sub("s", &f, f.admin.id, a.id, 0))
@@ -257,8 +260,7 @@ async fn failure_record_and_blacklisting() {
         Some(t(0))
     );
     // It survives reopening the store (so blacklisting survives restarts).
-    let path = f.dir.path().join("data");
-    let reopened = openglip_store_sqlite::SqliteStore::open(&path).unwrap();
+    let reopened = B::open(&f.place).await;
     assert_eq!(
         reopened.mark_failing("s".into(), t(1000)).await.unwrap(),
         Some(t(0))
@@ -297,9 +299,8 @@ async fn failure_record_and_blacklisting() {
     assert_eq!(got.filters.len(), 3);
 }
 
-#[tokio::test]
-async fn pruning_keeps_what_live_webhooks_need() {
-    let f = fixture().await;
+pub async fn pruning_keeps_what_live_webhooks_need<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     let team = f.team(f.admin.id, "T", &[]).await;
     for i in 0..10 {
