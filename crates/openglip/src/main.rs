@@ -10,6 +10,7 @@ use openglip_platform::apps::NewAppSpec;
 use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use serde_json::json;
 
+mod agents;
 mod demo;
 mod okr;
 
@@ -37,6 +38,11 @@ enum Command {
     Okr {
         #[command(subcommand)]
         cmd: okr::OkrCommand,
+    },
+    /// The agent app: AI agents whose dialog tasks answer people in Glip conversations.
+    Agents {
+        #[command(subcommand)]
+        cmd: agents::AgentsCommand,
     },
 }
 
@@ -248,6 +254,7 @@ async fn run(cli: Cli) {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Okr { cmd } => okr::run(cmd).await,
+        Command::Agents { cmd } => agents::run(cmd).await,
         Command::Admin { what } => {
             let out = administer(what).await.unwrap_or_else(|e| fail(e));
             println!("{out}");
