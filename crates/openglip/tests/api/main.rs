@@ -12,6 +12,8 @@ mod chats;
 mod cli;
 mod cli_postgres;
 mod client;
+mod client_access;
+mod client_escaping;
 mod clients;
 mod compat;
 mod console;
