@@ -3,7 +3,6 @@
 //! the live SQLite database, under the running server.
 
 use crate::helpers::*;
-use crate::web::*;
 
 #[tokio::test]
 async fn a_failing_store_is_an_error_page_never_an_empty_list() {
