@@ -1,6 +1,7 @@
 //! The integration tests: one binary (one link step), one module per area. Every test starts the
 //! real server on a random loopback port with a fresh SQLite database in a temporary folder.
 
+mod agents_cli;
 mod auth;
 mod authorization;
 mod bad_input;
@@ -9,6 +10,7 @@ mod cards;
 mod chatbot;
 mod chats;
 mod cli;
+mod cli_postgres;
 mod client;
 mod clients;
 mod compat;

@@ -1,0 +1,4 @@
+//! The agent app's integration tests: one binary, a module per area.
+
+mod boundaries;
+mod conversations;
