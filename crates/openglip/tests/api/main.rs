@@ -24,6 +24,7 @@ mod helpers;
 mod legacy_groups;
 mod meta;
 mod okr;
+mod page_failures;
 mod people;
 mod posts;
 mod pwa;
