@@ -48,9 +48,8 @@ use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 use openglip_webkit::see_other;
 
-use crate::{Peer, SignIn, asset, end_session};
+use crate::{SignIn, asset, end_session, kit_and_csrf};
 use openglip_server::AppState;
-use openglip_server::extract::FormBody;
 use visit::{Action, ApiViewer, Fetched, Viewer};
 
 const CLIENT_JS: &str = include_str!("../assets/client.js");
@@ -58,7 +57,7 @@ const CLIENT_CSS: &str = include_str!("../assets/client.css");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/signin", post(signin))
+        .route("/signin", SIGN_IN.post_route())
         .route("/signout", post(signout))
         .route("/assets/client.js", get(client_js))
         .route("/assets/client.css", get(client_css))
@@ -83,7 +82,7 @@ async fn client_css(headers: HeaderMap) -> Response {
 // --------------------------------------------------------------------- sign in and sign out
 
 /// The web client's sign-in: people (bots have no business in a chat client).
-const SIGN_IN: SignIn = SignIn {
+static SIGN_IN: SignIn = SignIn {
     title: "Sign in to openglip",
     subtitle: "Chat with your team: direct messages, teams and bots.",
     action: "/signin",
@@ -96,16 +95,8 @@ const SIGN_IN: SignIn = SignIn {
 
 /// The sign-in page; `next` is where to go after (a path of this server).
 pub fn signin_page(st: &AppState, headers: &HeaderMap, next: &str) -> Response {
-    SIGN_IN.page(st, headers, Some(next))
-}
-
-async fn signin(
-    State(st): State<AppState>,
-    Peer(peer): Peer,
-    headers: HeaderMap,
-    FormBody(form): FormBody,
-) -> Response {
-    SIGN_IN.post(&st, &peer, &headers, &form).await
+    let (kit, csrf, issued) = kit_and_csrf(st, headers);
+    (issued, SIGN_IN.page(&kit, &csrf, Some(next))).into_response()
 }
 
 /// Ends the browser's session and the person's live connections of the web client (other

@@ -34,3 +34,4 @@ mod teams;
 mod web;
 mod webhooks;
 mod websocket;
+mod xss;
