@@ -20,7 +20,6 @@ pub mod ops;
 pub mod ratelimit;
 pub mod realtime;
 pub mod routes;
-pub mod web;
 
 /// Random tokens, hashes and passwords: the platform's (`openglip_platform::secrets`).
 pub use openglip_platform::secrets;
@@ -36,6 +35,7 @@ use openglip_platform::{Platform, SystemClock};
 use tokio::net::TcpListener;
 
 pub use ratelimit::RateLimitConfig;
+pub use routes::Pages;
 
 /// The largest request body accepted (posts with attachments are the biggest).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -103,10 +103,12 @@ impl AppState {
     }
 }
 
-/// Serves the API on an already-bound listener until `shutdown` completes.
+/// Serves the API and the `pages` (from `openglip-web`) on an already-bound listener until
+/// `shutdown` completes.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    pages: Pages,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     state
@@ -116,7 +118,7 @@ pub async fn serve(
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     flush_usage_regularly(state.clone());
     let limits = state.config().connections.clone();
-    let app = routes::router(state);
+    let app = routes::router(state, pages);
     listen::serve_router(listener, app, limits, shutdown).await
 }
 

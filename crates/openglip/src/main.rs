@@ -293,7 +293,9 @@ async fn serve(args: ServeArgs) {
     }
     tracing::info!(address = %addr, data_dir = %args.data.data_dir.display(), "openglip listening");
     println!("openglip listening on http://{addr}");
-    if let Err(e) = openglip_server::serve(listener, state, shutdown_signal()).await {
+    if let Err(e) =
+        openglip_server::serve(listener, state, openglip_web::pages(), shutdown_signal()).await
+    {
         fail(format!("server error: {e}"));
     }
     if let Some(okr) = okr_demo {

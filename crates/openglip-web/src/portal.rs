@@ -15,9 +15,9 @@ use openglip_domain::*;
 use openglip_platform::people::{AddedUser, UserChanges, UserForm};
 
 use super::*;
-use crate::AppState;
-use crate::api::base_url;
-use crate::extract::{FormBody, Params};
+use openglip_server::AppState;
+use openglip_server::api::base_url;
+use openglip_server::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

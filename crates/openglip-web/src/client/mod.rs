@@ -35,8 +35,8 @@ use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 
 use super::*;
-use crate::AppState;
-use crate::extract::{FormBody, Params};
+use openglip_server::AppState;
+use openglip_server::extract::{FormBody, Params};
 
 const CLIENT_JS: &str = include_str!("../assets/client.js");
 const CLIENT_CSS: &str = include_str!("../assets/client.css");
@@ -102,7 +102,9 @@ pub fn csrf_header_ok(headers: &HeaderMap) -> bool {
     let Some(sent) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    !cookie_token.is_empty() && crate::secrets::same(&cookie_token, sent) && same_origin(headers)
+    !cookie_token.is_empty()
+        && openglip_server::secrets::same(&cookie_token, sent)
+        && same_origin(headers)
 }
 
 /// A state-changing request is ours: a form with the hidden token, or a `fetch` with the header.
@@ -152,9 +154,9 @@ pub fn client_document(title: &str, body_class: &str, body: &str) -> String {
 /// An error for the client: a message in the page for `fetch`, a page otherwise.
 pub fn client_error(headers: &HeaderMap, e: Error) -> Response {
     if is_fetch(headers) {
-        return crate::error::ApiError(e).into_response();
+        return openglip_server::error::ApiError(e).into_response();
     }
-    let (status, _) = crate::error::status_and_code(&e);
+    let (status, _) = openglip_server::error::status_and_code(&e);
     let body = auth_card(&format!(
         "<h1>That did not work</h1><p class=\"sub\">{}</p>\
          <p><a class=\"btn\" href=\"/\">Back to your chats</a></p>",
@@ -221,7 +223,11 @@ async fn signout(
 /// change through the REST API would be (the web client app and the person are the key).
 pub fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
     let key = format!("{}:{}", v.caller.app_id, v.caller.extension_id);
-    match st.0.limiter.check(&key, crate::ratelimit::Group::Medium) {
+    match st
+        .0
+        .limiter
+        .check(&key, openglip_server::ratelimit::Group::Medium)
+    {
         Some(d) => match d.retry_after {
             Some(retry) => Err(Error::RateLimited {
                 group: d.group.spec_name(),
@@ -254,7 +260,9 @@ async fn wstoken(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let token = st.hub().ws.issue(v.caller, ttl);
     let body = openglip_wire::WsToken {
         ws_access_token: token,
-        uri: crate::realtime::ws::gateway_uri(&crate::api::base_url(&st, &headers)),
+        uri: openglip_server::realtime::ws::gateway_uri(&openglip_server::api::base_url(
+            &st, &headers,
+        )),
         expires_in: ttl.as_secs().max(1) as i64,
     };
     let mut resp = axum::Json(body).into_response();
@@ -271,7 +279,7 @@ async fn people_for(st: &AppState, v: &Viewer, q: &Params) -> Result<Vec<Extensi
         Some(chat) if text.is_empty() => {
             let chat = st
                 .service()
-                .member_chat(&v.caller, crate::api::chat_id(chat)?)
+                .member_chat(&v.caller, openglip_server::api::chat_id(chat)?)
                 .await?;
             let ids: Vec<ExtensionId> = chat
                 .members

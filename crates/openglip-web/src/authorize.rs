@@ -20,8 +20,8 @@ use openglip_domain::*;
 use openglip_platform::oauth::{AuthorizationGrant, Refusal, valid_pkce_string};
 
 use super::*;
-use crate::AppState;
-use crate::extract::{FormBody, Params};
+use openglip_server::AppState;
+use openglip_server::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

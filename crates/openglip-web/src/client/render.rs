@@ -76,7 +76,7 @@ use jiff::Timestamp;
 use openglip_domain::{Mention, MentionType};
 use serde_json::Value;
 
-use crate::web::esc;
+use crate::esc;
 
 /// Message text beyond this is cut before rendering (posts are validated to far less).
 const MAX_MESSAGE_CHARS: usize = 64 * 1024;

@@ -10,8 +10,8 @@ use openglip_domain::store::Unread;
 use openglip_domain::*;
 
 use super::*;
-use crate::AppState;
-use crate::extract::Params;
+use openglip_server::AppState;
+use openglip_server::extract::Params;
 
 /// Chats listed in the rail at most.
 const RAIL_LIMIT: usize = 250;

@@ -13,11 +13,11 @@ use openglip_domain::*;
 
 use super::conversation::{self, require};
 use super::*;
-use crate::AppState;
-use crate::api::chats::member_id;
-use crate::api::{chat_id, post_id};
-use crate::error;
-use crate::extract::{FormBody, Params};
+use openglip_server::AppState;
+use openglip_server::api::chats::member_id;
+use openglip_server::api::{chat_id, post_id};
+use openglip_server::error;
+use openglip_server::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
     // The forms' pages (`GET` of the same paths) are `conversation`'s.

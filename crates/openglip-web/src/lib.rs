@@ -17,18 +17,29 @@ pub mod portal;
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use openglip_domain::events::Generation;
 use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 use openglip_platform::sessions::SESSION_TTL_SECS;
 
-use crate::AppState;
-pub use crate::auth::{ACCOUNT_COOKIE, CONSOLE_COOKIE, cookie, cookie_name};
-use crate::extract::Params;
-pub use crate::extract::Peer;
-use crate::secrets;
+pub use openglip_server::auth::{ACCOUNT_COOKIE, CONSOLE_COOKIE, cookie, cookie_name};
+use openglip_server::extract::Params;
+pub use openglip_server::extract::Peer;
+use openglip_server::secrets;
+use openglip_server::{AppState, Pages};
 
 const CSRF_COOKIE: &str = "og_csrf";
+
+/// The pages as the server takes them ([`openglip_server::serve`]): the page routes, and the
+/// two handlers of `/restapi/oauth/authorize` (operations of the server's table).
+pub fn pages() -> Pages {
+    Pages {
+        routes: routes(),
+        authorize_get: get(authorize::authorize_get),
+        authorize_post: post(authorize::authorize_post),
+    }
+}
 
 /// The routes of the pages (merged into the main router; they are not API operations, so they
 /// are not in the operation table).
@@ -293,7 +304,7 @@ impl Errors {
     pub fn from_error(e: &Error, fallback: &str) -> Errors {
         Errors::of(e).unwrap_or_else(|| {
             let mut out = Errors::default();
-            let name = crate::error::parameter_in(e, Generation::Current);
+            let name = openglip_server::error::parameter_in(e, Generation::Current);
             out.add(name.unwrap_or(fallback), error_message(e));
             out
         })
@@ -304,19 +315,19 @@ impl Errors {
 pub fn error_message(e: &Error) -> String {
     match e {
         Error::Internal(_) | Error::Unavailable => "Something went wrong. Please try again.".into(),
-        other => crate::error::message(other),
+        other => openglip_server::error::message(other),
     }
 }
 
 /// An error of a JSON answer of the pages (the web client's `fetch`es): RingCentral's body.
 pub fn api_error(e: Error) -> Response {
-    crate::error::ApiError(e).into_response()
+    openglip_server::error::ApiError(e).into_response()
 }
 
 /// The page for an error a form cannot fix: not found, forbidden, the store failing (logged,
 /// 500 or 503, never shown as an empty page). Its status is the API's for the same error.
 pub fn failure_page(e: Error) -> Response {
-    let (status, _) = crate::error::status_and_code(&e);
+    let (status, _) = openglip_server::error::status_and_code(&e);
     if status.is_server_error() {
         tracing::error!(error = %e, "a page failed");
         return error_page(

@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
-use crate::web::{document, html};
+use crate::{document, html};
+use openglip_server::AppState;
 
 /// The brand colour (`--brand` in `openglip.css`): the icon's square and the browser's chrome.
 pub const THEME_COLOR: &str = "#0a63d6";
@@ -188,7 +188,7 @@ async fn service_worker() -> Response {
 
 /// The offline shell: the same for everyone (it is kept by the service worker), no personal data.
 fn offline_document() -> String {
-    let card = crate::web::auth_card(
+    let card = crate::auth_card(
         "<h1>You're offline</h1>\
          <p class=\"sub\">openglip will reconnect when your network is back.</p>\
          <p><a class=\"btn primary\" href=\"/\">Try again</a></p>",
@@ -205,7 +205,7 @@ async fn offline() -> Response {
 }
 
 async fn offline_js(headers: axum::http::HeaderMap) -> Response {
-    crate::web::asset(&headers, "text/javascript; charset=utf-8", OFFLINE_JS)
+    crate::asset(&headers, "text/javascript; charset=utf-8", OFFLINE_JS)
 }
 
 #[cfg(test)]

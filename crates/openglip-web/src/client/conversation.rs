@@ -15,10 +15,10 @@ use openglip_domain::*;
 
 use super::rail::{self, chat_title};
 use super::*;
-use crate::AppState;
-use crate::api::{chat_id, post_id};
-use crate::error;
-use crate::extract::Params;
+use openglip_server::AppState;
+use openglip_server::api::{chat_id, post_id};
+use openglip_server::error;
+use openglip_server::extract::Params;
 
 /// Posts shown when a conversation opens, and per page when scrolling up.
 pub const PAGE_POSTS: usize = 40;

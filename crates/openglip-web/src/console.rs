@@ -16,9 +16,9 @@ use openglip_platform::apps::{AppForm, ClientType};
 use openglip_platform::jwt::{JwtForm, JwtOwner};
 
 use super::*;
-use crate::AppState;
-use crate::api::base_url;
-use crate::extract::{FormBody, Params};
+use openglip_server::AppState;
+use openglip_server::api::base_url;
+use openglip_server::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
