@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::error::Result;
-use crate::events::{StoredEvent, Subscription};
+use crate::events::{StoredEvent, Subscription, UndeliverableEvent};
 use crate::ids::*;
 use crate::model::*;
 use crate::perm::PermissionSet;
@@ -313,6 +313,14 @@ pub trait Store: Send + Sync + 'static {
     /// Records that deliveries to a WebHook started failing at `since` (unless already
     /// recorded) and returns when they started; `advance_cursor` clears it.
     fn mark_failing(&self, id: String, since: Timestamp) -> BoxFuture<'_, Option<Timestamp>>;
+    /// Gives up on one notification of a WebHook subscription: records it (with `id` 0 to be
+    /// assigned) and moves the cursor past its seq, in one transaction; the failure record stays
+    /// (the receiver is still failing). Returns it with its id.
+    fn give_up_event(&self, event: UndeliverableEvent) -> BoxFuture<'_, UndeliverableEvent>;
+    /// The notifications given up on, of the subscriptions an app holds, newest first.
+    fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>>;
+    /// Forgets one (it was delivered again). Returns whether it was there.
+    fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

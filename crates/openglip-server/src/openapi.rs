@@ -80,6 +80,8 @@ pub fn document(ops: &[Op]) -> Value {
     add::<ConsoleJwt>(&mut schemas);
     add::<ConsoleJwtList>(&mut schemas);
     add::<ConsoleJwtRequest>(&mut schemas);
+    add::<ConsoleUndeliverable>(&mut schemas);
+    add::<ConsoleUndeliverableList>(&mut schemas);
     add::<AdminUser>(&mut schemas);
     add::<AdminNewUser>(&mut schemas);
     add::<AdminUserList>(&mut schemas);

@@ -29,7 +29,7 @@ mod writer;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use openglip_domain::events::{EventPayload, StoredEvent, Subscription};
+use openglip_domain::events::{EventPayload, StoredEvent, Subscription, UndeliverableEvent};
 use openglip_domain::store::*;
 use openglip_domain::*;
 use rusqlite::Connection;
@@ -650,6 +650,18 @@ impl Store for SqliteStore {
         Box::pin(self.write(move |c, _| {
             Ok(subscriptions::mark_failing(c, &id, since.millis())?.map(Timestamp))
         }))
+    }
+
+    fn give_up_event(&self, event: UndeliverableEvent) -> BoxFuture<'_, UndeliverableEvent> {
+        Box::pin(self.write(move |c, _| subscriptions::give_up(c, &event)))
+    }
+
+    fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>> {
+        Box::pin(self.read(move |c| subscriptions::undeliverable(c, app)))
+    }
+
+    fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
+        Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
     }
 }
 

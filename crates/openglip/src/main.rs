@@ -75,6 +75,10 @@ struct ServeArgs {
     /// Seconds a WebHook may keep failing before its subscription is blacklisted.
     #[arg(long, env = "OPENGLIP_WEBHOOK_BLACKLIST_AFTER", default_value_t = 3600)]
     webhook_blacklist_after: u64,
+    /// Seconds one WebHook notification is retried before it is set aside as undeliverable (the
+    /// console lists it and can deliver it again) and the next one goes out.
+    #[arg(long, env = "OPENGLIP_WEBHOOK_EVENT_RETRY_FOR", default_value_t = 60)]
+    webhook_event_retry_for: u64,
     /// Seconds a client may take to send a request's headers; also how long an idle kept-alive
     /// connection stays open.
     #[arg(long, env = "OPENGLIP_HEADER_TIMEOUT", default_value_t = 30)]
@@ -265,6 +269,7 @@ async fn serve(args: ServeArgs) {
         realtime: openglip_server::realtime::RealtimeConfig {
             allow_private_webhooks: args.webhook_allow_private,
             blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
+            event_retry_for: std::time::Duration::from_secs(args.webhook_event_retry_for),
             ..Default::default()
         },
         connections: openglip_server::listen::ConnectionLimits {

@@ -70,8 +70,12 @@ pub struct RealtimeConfig {
     /// First retry delay; doubles up to `retry_max`.
     pub retry_base: Duration,
     pub retry_max: Duration,
-    /// A WebHook failing for this long (across restarts) is blacklisted.
+    /// A WebHook failing for this long (across restarts), every notification refused, is
+    /// blacklisted.
     pub blacklist_after: Duration,
+    /// One notification refused for this long is given up on: recorded as undeliverable (the
+    /// console lists it and can deliver it again) and delivery moves on to the next one.
+    pub event_retry_for: Duration,
     /// Subscriptions per person and app.
     pub max_subscriptions: usize,
     /// WebSocket (WSG) settings.
@@ -87,6 +91,7 @@ impl Default for RealtimeConfig {
             retry_base: Duration::from_secs(1),
             retry_max: Duration::from_secs(300),
             blacklist_after: Duration::from_secs(3600),
+            event_retry_for: Duration::from_secs(60),
             max_subscriptions: 20,
             ws: ws::WsConfig::default(),
         }
