@@ -177,6 +177,16 @@ pub trait Store: Send + Sync + 'static {
     fn create_app(&self, new: NewApp) -> BoxFuture<'_, App>;
     fn app_by_client_id(&self, client_id: String) -> BoxFuture<'_, Option<App>>;
     fn insert_token(&self, token: TokenRecord) -> BoxFuture<'_, ()>;
+    /// An operator's bot, in one transaction: its app, its bot extension (as `create_extension`)
+    /// and its permanent token (`token`, whose app, extension and account the store fills in).
+    /// Nothing is left behind when any part fails.
+    fn create_bot(
+        &self,
+        account: AccountId,
+        app: NewApp,
+        bot: NewExtension,
+        token: TokenRecord,
+    ) -> BoxFuture<'_, (App, Extension)>;
     /// Resolves an access token hash (including revoked and expired ones; the caller decides).
     fn token_by_access_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>>;
     /// Atomically spends the refresh token `old` and stores `new` in its family.

@@ -279,6 +279,30 @@ impl Store for SqliteStore {
         Box::pin(self.write(move |c, _| tokens::insert_token(c, &token)))
     }
 
+    fn create_bot(
+        &self,
+        account: AccountId,
+        app: NewApp,
+        bot: NewExtension,
+        token: TokenRecord,
+    ) -> BoxFuture<'_, (App, Extension)> {
+        Box::pin(self.write_ev(move |c, now| {
+            let app = tokens::create_app(c, now, app)?;
+            let ext = accounts::create_extension(c, now, account, bot)?;
+            joined_own_chats(c, now, &ext)?;
+            tokens::insert_token(
+                c,
+                &TokenRecord {
+                    app_id: app.id,
+                    extension_id: ext.id,
+                    account_id: ext.account_id,
+                    ..token
+                },
+            )?;
+            Ok((app, ext))
+        }))
+    }
+
     fn token_by_access_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>> {
         Box::pin(async move {
             if let Some(hit) = self.inner.tokens.get(&hash) {
