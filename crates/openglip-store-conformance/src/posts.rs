@@ -7,9 +7,8 @@ fn ids(posts: &[Post]) -> Vec<i64> {
     posts.iter().map(|p| p.id.0).collect()
 }
 
-#[tokio::test]
-async fn create_post_checks_chat_membership_parent_and_status() {
-    let f = fixture().await;
+pub async fn create_post_checks_chat_membership_parent_and_status<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let other = f.team(f.admin.id, "Other", &[]).await;
@@ -68,12 +67,11 @@ async fn create_post_checks_chat_membership_parent_and_status() {
         "{r:?}"
     );
 
-    assert_eq!(count(&f.store, "SELECT count(*) FROM posts"), 3);
+    assert_eq!(count(&f.store, "SELECT count(*) FROM posts").await, 3);
 }
 
-#[tokio::test]
-async fn fields_round_trip() {
-    let f = fixture().await;
+pub async fn fields_round_trip<B: Backend>() {
+    let f = fixture::<B>().await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let mut new = text_post(team.id, f.admin.id, "card");
     new.attachments =
@@ -96,9 +94,8 @@ async fn fields_round_trip() {
     );
 }
 
-#[tokio::test]
-async fn mentions_are_named_and_unknown_ones_dropped() {
-    let f = fixture().await;
+pub async fn mentions_are_named_and_unknown_ones_dropped<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let solo = f
         .store
@@ -140,9 +137,8 @@ async fn mentions_are_named_and_unknown_ones_dropped() {
     assert_eq!(read.mentions, post.mentions);
 }
 
-#[tokio::test]
-async fn list_posts_pages_and_threads() {
-    let f = fixture().await;
+pub async fn list_posts_pages_and_threads<B: Backend>() {
+    let f = fixture::<B>().await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let a = f.admin.id;
     let root = f
@@ -240,9 +236,8 @@ async fn list_posts_pages_and_threads() {
     );
 }
 
-#[tokio::test]
-async fn update_and_delete_posts() {
-    let f = fixture().await;
+pub async fn update_and_delete_posts<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let team = f.team(f.admin.id, "T", &[p.id]).await;
     let root = f

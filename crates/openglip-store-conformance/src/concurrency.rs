@@ -2,17 +2,15 @@ use std::sync::Arc;
 
 use openglip_domain::store::*;
 use openglip_domain::*;
-use openglip_store_sqlite::SqliteStore;
 
 use crate::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_thousand_concurrent_posts_all_land() {
-    let f = fixture().await;
+pub async fn a_thousand_concurrent_posts_all_land<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let outsider = f.add_person("Out", "Sider").await;
     let team = f.team(f.admin.id, "Busy", &[p.id]).await;
-    let before = f.store.writer_stats();
+    let before = f.store.writer();
 
     const TASKS: usize = 50;
     const PER_TASK: usize = 20;
@@ -65,7 +63,8 @@ async fn a_thousand_concurrent_posts_all_land() {
         count(
             &f.store,
             &format!("SELECT count(*) FROM posts WHERE chat_id = {}", team.id.0)
-        ),
+        )
+        .await,
         (TASKS * PER_TASK) as i64
     );
     // Every post is readable through paging, newest first.
@@ -98,7 +97,7 @@ async fn a_thousand_concurrent_posts_all_land() {
     }
     assert_eq!(seen, TASKS * PER_TASK);
 
-    let after = f.store.writer_stats();
+    let after = f.store.writer();
     let jobs = after.jobs - before.jobs;
     let batches = after.batches - before.batches;
     assert_eq!(jobs, (TASKS * PER_TASK + TASKS) as u64);
@@ -109,9 +108,8 @@ async fn a_thousand_concurrent_posts_all_land() {
     eprintln!("{jobs} jobs in {batches} commits");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reads_run_alongside_writes_and_survive_reopen() {
-    let f = fixture().await;
+pub async fn reads_run_alongside_writes_and_survive_reopen<B: Backend>() {
+    let f = fixture::<B>().await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let writer = {
         let store = f.store.clone();
@@ -145,10 +143,9 @@ async fn reads_run_alongside_writes_and_survive_reopen() {
     for r in readers {
         r.await.unwrap();
     }
-    let data = f.dir.path().join("data");
     drop(f.store);
-    let store = SqliteStore::open(&data).unwrap();
-    assert_eq!(count(&store, "SELECT count(*) FROM posts"), 200);
+    let store = B::open(&f.place).await;
+    assert_eq!(count(&store, "SELECT count(*) FROM posts").await, 200);
     let page = store
         .list_posts(team.id, None, first_page(5))
         .await

@@ -9,7 +9,7 @@ use openglip_domain::*;
 
 use crate::*;
 
-async fn app(f: &Fixture, kind: AppKind) -> App {
+async fn app<B: Backend>(f: &Fixture<B>, kind: AppKind) -> App {
     f.store
         .create_app(NewApp {
             client_id: format!("client-{kind:?}"),
@@ -46,9 +46,8 @@ fn token(app: &App, ext: &Extension, n: u8, family: &str) -> TokenRecord {
     }
 }
 
-#[tokio::test]
-async fn a_code_is_spent_once_and_reuse_revokes_its_family() {
-    let f = fixture().await;
+pub async fn a_code_is_spent_once_and_reuse_revokes_its_family<B: Backend>() {
+    let f = fixture::<B>().await;
     let app = app(&f, AppKind::Rest).await;
     let p = f.store.platform();
     let code = AuthCode {
@@ -111,9 +110,8 @@ async fn a_code_is_spent_once_and_reuse_revokes_its_family() {
     );
 }
 
-#[tokio::test]
-async fn removing_a_bot_records_delete_revokes_and_leaves_its_chats() {
-    let f = fixture().await;
+pub async fn removing_a_bot_records_delete_revokes_and_leaves_its_chats<B: Backend>() {
+    let f = fixture::<B>().await;
     let app = app(&f, AppKind::Bot).await;
     let p = f.store.platform();
     let mut bot = person("Bot", "", None);
@@ -152,9 +150,8 @@ async fn removing_a_bot_records_delete_revokes_and_leaves_its_chats() {
     assert!(p.remove_bot(f.account.id, ext.id).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn sandbox_accounts_unassigned_numbers_and_activation() {
-    let f = fixture().await;
+pub async fn sandbox_accounts_unassigned_numbers_and_activation<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.store.platform();
     assert_eq!(
         p.account_environment(f.account.id).await.unwrap(),
@@ -210,4 +207,39 @@ async fn sandbox_accounts_unassigned_numbers_and_activation() {
         p.outbox(f.account.id, 10).await.unwrap()[0].to,
         "new@acme.test"
     );
+}
+
+/// The password throttle's counts: per key, restarted when their window is over, forgotten on
+/// clear, and unknown keys absent.
+pub async fn password_failures_count_restart_and_clear<B: Backend>() {
+    let f = fixture::<B>().await;
+    let p = f.store.platform();
+    let keys = vec!["ext:1".to_string(), "addr:127.0.0.1".to_string()];
+    let (t0, t1, t2) = (Timestamp(1_000), Timestamp(2_000), Timestamp(900_000));
+    p.record_password_failure(keys.clone(), t0, Timestamp(0))
+        .await
+        .unwrap();
+    p.record_password_failure(keys.clone(), t1, Timestamp(0))
+        .await
+        .unwrap();
+    let mut seen = p
+        .password_failures(vec!["ext:1".into(), "login:nobody".into()])
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let one = seen.remove(0);
+    assert_eq!((one.key.as_str(), one.count, one.since), ("ext:1", 2, t0));
+
+    // A window that began before `window_start` starts again at `now`.
+    p.record_password_failure(vec!["ext:1".into()], t2, Timestamp(500_000))
+        .await
+        .unwrap();
+    let seen = p.password_failures(keys.clone()).await.unwrap();
+    let ext = seen.iter().find(|s| s.key == "ext:1").unwrap();
+    assert_eq!((ext.count, ext.since), (1, t2));
+    // Counts of windows long over are dropped.
+    assert!(seen.iter().all(|s| s.key != "addr:127.0.0.1"), "{seen:?}");
+
+    p.clear_password_failures("ext:1".into()).await.unwrap();
+    assert!(p.password_failures(keys).await.unwrap().is_empty());
 }

@@ -4,7 +4,7 @@ use openglip_domain::*;
 
 use crate::*;
 
-async fn app(f: &Fixture, client_id: &str) -> App {
+async fn app<B: Backend>(f: &Fixture<B>, client_id: &str) -> App {
     f.store
         .create_app(NewApp {
             client_id: client_id.into(),
@@ -58,9 +58,8 @@ fn record(
     }
 }
 
-#[tokio::test]
-async fn apps_round_trip_and_client_ids_are_unique() {
-    let f = fixture().await;
+pub async fn apps_round_trip_and_client_ids_are_unique<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "client-1").await;
     assert_eq!(
         f.store
@@ -100,9 +99,8 @@ async fn apps_round_trip_and_client_ids_are_unique() {
     assert!(matches!(dup, Err(Error::InvalidParameter { ref name, .. }) if name == "clientId"));
 }
 
-#[tokio::test]
-async fn insert_and_lookup_tokens() {
-    let f = fixture().await;
+pub async fn insert_and_lookup_tokens<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "c").await;
     let t = record(&a, &f.admin, 1, Some(2), "fam-1");
     f.store.insert_token(t.clone()).await.unwrap();
@@ -156,9 +154,8 @@ async fn insert_and_lookup_tokens() {
     assert!(f.store.insert_token(bot).await.is_err());
 }
 
-#[tokio::test]
-async fn rotate_spends_and_reuse_revokes_the_family() {
-    let f = fixture().await;
+pub async fn rotate_spends_and_reuse_revokes_the_family<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "c").await;
     let first = record(&a, &f.admin, 1, Some(2), "fam");
     let other = record(&a, &f.admin, 9, Some(10), "other-fam");
@@ -289,9 +286,8 @@ async fn rotate_spends_and_reuse_revokes_the_family() {
     );
 }
 
-#[tokio::test]
-async fn expired_refresh_tokens_do_not_rotate() {
-    let f = fixture().await;
+pub async fn expired_refresh_tokens_do_not_rotate<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "c").await;
     let mut t = record(&a, &f.admin, 1, Some(2), "fam");
     t.refresh_expires = Some(Timestamp::from_millis(1));
@@ -322,9 +318,8 @@ async fn expired_refresh_tokens_do_not_rotate() {
     );
 }
 
-#[tokio::test]
-async fn revoke_by_access_or_refresh_hash() {
-    let f = fixture().await;
+pub async fn revoke_by_access_or_refresh_hash<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "c").await;
     f.store
         .insert_token(record(&a, &f.admin, 1, Some(2), "f1"))
@@ -366,9 +361,8 @@ async fn revoke_by_access_or_refresh_hash() {
 
 /// `openglip admin bot create` is one transaction: when its token cannot be stored (here: its
 /// hash is taken), neither the bot app nor the bot extension is left behind.
-#[tokio::test]
-async fn a_bot_is_created_whole_or_not_at_all() {
-    let f = fixture().await;
+pub async fn a_bot_is_created_whole_or_not_at_all<B: Backend>() {
+    let f = fixture::<B>().await;
     let rest = app(&f, "rest-app").await;
     f.store
         .insert_token(record(&rest, &f.admin, 9, None, "fam-9"))
@@ -397,6 +391,7 @@ async fn a_bot_is_created_whole_or_not_at_all() {
     };
     let before = f
         .store
+        .platform()
         .account_extensions(f.account.id, None)
         .await
         .unwrap()
@@ -415,6 +410,7 @@ async fn a_bot_is_created_whole_or_not_at_all() {
     );
     let after = f
         .store
+        .platform()
         .account_extensions(f.account.id, None)
         .await
         .unwrap();

@@ -14,9 +14,8 @@ fn filter(member: ExtensionId, types: &[ChatType]) -> ChatFilter {
     }
 }
 
-#[tokio::test]
-async fn teams_page_in_both_directions_with_exact_flags() {
-    let f = fixture().await;
+pub async fn teams_page_in_both_directions_with_exact_flags<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let mut teams = Vec::new();
     for i in 0..10 {
@@ -95,9 +94,8 @@ async fn teams_page_in_both_directions_with_exact_flags() {
     assert!(none.items.is_empty() && none.has_newer && !none.has_older);
 }
 
-#[tokio::test]
-async fn types_filter() {
-    let f = fixture().await;
+pub async fn types_filter<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     f.team(f.admin.id, "T", &[p.id]).await;
     let (direct, _) = f
@@ -134,9 +132,8 @@ async fn types_filter() {
     assert!(n(&[ChatType::Group]).await.is_empty());
 }
 
-#[tokio::test]
-async fn conversations_are_found_not_duplicated() {
-    let f = fixture().await;
+pub async fn conversations_are_found_not_duplicated<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let q = f.add_person("Quinn", "Ray").await;
     let conv = |kind: ChatType, creator: ExtensionId, members: Vec<ExtensionId>| NewChat {
@@ -232,9 +229,8 @@ async fn conversations_are_found_not_duplicated() {
     );
 }
 
-#[tokio::test]
-async fn membership_changes_post_system_messages() {
-    let f = fixture().await;
+pub async fn membership_changes_post_system_messages<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let q = f.add_person("Quinn", "Ray").await;
     let r = f.add_person("Robin", "Fox").await;
@@ -329,9 +325,8 @@ async fn membership_changes_post_system_messages() {
     ));
 }
 
-#[tokio::test]
-async fn update_favorites_recent_and_delete() {
-    let f = fixture().await;
+pub async fn update_favorites_recent_and_delete<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = f.admin.id;
     let t1 = f.team(a, "One", &[]).await;
     let t2 = f.team(a, "Two", &[]).await;
@@ -428,7 +423,8 @@ async fn update_favorites_recent_and_delete() {
         count(
             &f.store,
             &format!("SELECT count(*) FROM posts WHERE chat_id = {}", t2.id.0)
-        ),
+        )
+        .await,
         0
     );
     assert!(matches!(
@@ -437,9 +433,8 @@ async fn update_favorites_recent_and_delete() {
     ));
 }
 
-#[tokio::test]
-async fn unknown_members_are_rejected() {
-    let f = fixture().await;
+pub async fn unknown_members_are_rejected<B: Backend>() {
+    let f = fixture::<B>().await;
     let r = f
         .store
         .create_chat(NewChat {
@@ -454,7 +449,7 @@ async fn unknown_members_are_rejected() {
         .await;
     assert!(matches!(r, Err(Error::InvalidParameter { .. })), "{r:?}");
     assert_eq!(
-        count(&f.store, "SELECT count(*) FROM chats WHERE type = 'Team'"),
+        count(&f.store, "SELECT count(*) FROM chats WHERE type = 'Team'").await,
         0
     );
 }

@@ -9,7 +9,7 @@ use openglip_domain::*;
 
 use crate::*;
 
-impl Fixture {
+impl<B: Backend> Fixture<B> {
     pub async fn last_seq(&self) -> i64 {
         self.store.last_event_seq().await.unwrap()
     }
@@ -58,9 +58,8 @@ fn post_of(e: &StoredEvent) -> &Post {
     }
 }
 
-#[tokio::test]
-async fn accounts_and_extensions_join_their_own_chats() {
-    let (_dir, store) = open();
+pub async fn accounts_and_extensions_join_their_own_chats<B: Backend>() {
+    let (_dir, store) = open::<B>().await;
     assert_eq!(store.last_event_seq().await.unwrap(), 0);
     let (account, admin) = store
         .create_account("Acme".into(), person("Ada", "Admin", Some("ada@acme.test")))
@@ -102,9 +101,8 @@ async fn accounts_and_extensions_join_their_own_chats() {
     assert_eq!(store.last_event_seq().await.unwrap(), last);
 }
 
-#[tokio::test]
-async fn posts_added_changed_removed() {
-    let f = fixture().await;
+pub async fn posts_added_changed_removed<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let team = f.team(f.admin.id, "T", &[p.id]).await;
     let last = f.last_seq().await;
@@ -151,9 +149,8 @@ async fn posts_added_changed_removed() {
     assert_eq!(ev[0].account_id, f.account.id);
 }
 
-#[tokio::test]
-async fn a_failed_call_appends_nothing() {
-    let f = fixture().await;
+pub async fn a_failed_call_appends_nothing<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let outsider = f.add_person("Out", "Sider").await;
     let team = f.team(f.admin.id, "T", &[p.id]).await;
@@ -176,8 +173,8 @@ async fn a_failed_call_appends_nothing() {
         .await
         .unwrap();
     let last = f.last_seq().await;
-    let posts_before = count(&f.store, "SELECT count(*) FROM posts");
-    let events_before = count(&f.store, "SELECT count(*) FROM events");
+    let posts_before = count(&f.store, "SELECT count(*) FROM posts").await;
+    let events_before = count(&f.store, "SELECT count(*) FROM events").await;
 
     // Each of these fails inside its job.
     assert!(matches!(
@@ -260,10 +257,13 @@ async fn a_failed_call_appends_nothing() {
 
     assert_eq!(f.last_seq().await, last);
     assert_eq!(
-        count(&f.store, "SELECT count(*) FROM events"),
+        count(&f.store, "SELECT count(*) FROM events").await,
         events_before
     );
-    assert_eq!(count(&f.store, "SELECT count(*) FROM posts"), posts_before);
+    assert_eq!(
+        count(&f.store, "SELECT count(*) FROM posts").await,
+        posts_before
+    );
     assert!(
         !f.store
             .chat(team.id)
@@ -284,9 +284,8 @@ async fn a_failed_call_appends_nothing() {
     assert_eq!(ev[0].seq, last + 1);
 }
 
-#[tokio::test]
-async fn chats_created_found_renamed_changed_and_deleted() {
-    let f = fixture().await;
+pub async fn chats_created_found_renamed_changed_and_deleted<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let q = f.add_person("Quinn", "Ng").await;
 
@@ -385,9 +384,8 @@ async fn chats_created_found_renamed_changed_and_deleted() {
     assert_eq!(chat_of(&ev[0]).id, group.id);
 }
 
-#[tokio::test]
-async fn membership_changes_tell_joiners_leavers_and_members() {
-    let f = fixture().await;
+pub async fn membership_changes_tell_joiners_leavers_and_members<B: Backend>() {
+    let f = fixture::<B>().await;
     let p = f.add_person("Pat", "Lee").await;
     let q = f.add_person("Quinn", "Ng").await;
     let r = f.add_person("Rae", "Oh").await;
@@ -483,9 +481,8 @@ async fn membership_changes_tell_joiners_leavers_and_members() {
     assert!(f.events_since(last).await.is_empty());
 }
 
-#[tokio::test]
-async fn reading_the_outbox_in_order_and_waiting_for_it() {
-    let f = fixture().await;
+pub async fn reading_the_outbox_in_order_and_waiting_for_it<B: Backend>() {
+    let f = fixture::<B>().await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let start = f.last_seq().await;
 
@@ -550,9 +547,8 @@ async fn reading_the_outbox_in_order_and_waiting_for_it() {
     assert_eq!(seq, start + 64);
 }
 
-#[tokio::test]
-async fn the_outbox_survives_reopening() {
-    let f = fixture().await;
+pub async fn the_outbox_survives_reopening<B: Backend>() {
+    let f = fixture::<B>().await;
     let team = f.team(f.admin.id, "T", &[]).await;
     let post = f
         .store
@@ -561,9 +557,8 @@ async fn the_outbox_survives_reopening() {
         .unwrap();
     let last = f.last_seq().await;
     let before = f.events_since(0).await;
-    let path = f.dir.path().join("data");
     drop(f.store);
-    let store = openglip_store_sqlite::SqliteStore::open(&path).unwrap();
+    let store = B::open(&f.place).await;
     assert_eq!(store.last_event_seq().await.unwrap(), last);
     let after = store.events_after(0, 10_000).await.unwrap();
     assert_eq!(after, before);

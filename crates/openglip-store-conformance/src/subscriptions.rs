@@ -11,7 +11,7 @@ use crate::*;
 
 const NOW: i64 = 1_900_000_000_000;
 
-async fn app(f: &Fixture, client_id: &str) -> App {
+async fn app<B: Backend>(f: &Fixture<B>, client_id: &str) -> App {
     f.store
         .create_app(NewApp {
             client_id: client_id.into(),
@@ -39,7 +39,13 @@ fn hook(address: &str) -> Transport {
     }
 }
 
-fn sub(id: &str, f: &Fixture, owner: ExtensionId, app: AppId, cursor: i64) -> Subscription {
+fn sub<B: Backend>(
+    id: &str,
+    f: &Fixture<B>,
+    owner: ExtensionId,
+    app: AppId,
+    cursor: i64,
+) -> Subscription {
     let filters = parse_filters(
         &[
             "/team-messaging/v1/posts".to_string(),
@@ -67,9 +73,8 @@ fn sub(id: &str, f: &Fixture, owner: ExtensionId, app: AppId, cursor: i64) -> Su
     }
 }
 
-#[tokio::test]
-async fn create_read_list_update_delete() {
-    let f = fixture().await;
+pub async fn create_read_list_update_delete<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     let b = app(&f, "b").await;
     let pat = f.add_person("Pat", "Lee").await;
@@ -192,15 +197,14 @@ async fn create_read_list_update_delete() {
     );
 }
 
-#[tokio::test]
-async fn the_cursor_never_moves_back() {
-    let f = fixture().await;
+pub async fn the_cursor_never_moves_back<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     f.store
         .create_subscription(sub("s", &f, f.admin.id, a.id, 10))
         .await
         .unwrap();
-    let cursor = |f: &Fixture| {
+    let cursor = |f: &Fixture<B>| {
         let store = f.store.clone();
         async move {
             store
@@ -233,9 +237,8 @@ async fn the_cursor_never_moves_back() {
     f.store.advance_cursor("ghost".into(), 99).await.unwrap();
 }
 
-#[tokio::test]
-async fn failure_record_and_blacklisting() {
-    let f = fixture().await;
+pub async fn failure_record_and_blacklisting<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     f.store
         .create_subscription(sub("s", &f, f.admin.id, a.id, 0))
@@ -257,8 +260,7 @@ async fn failure_record_and_blacklisting() {
         Some(t(0))
     );
     // It survives reopening the store (so blacklisting survives restarts).
-    let path = f.dir.path().join("data");
-    let reopened = openglip_store_sqlite::SqliteStore::open(&path).unwrap();
+    let reopened = B::open(&f.place).await;
     assert_eq!(
         reopened.mark_failing("s".into(), t(1000)).await.unwrap(),
         Some(t(0))
@@ -297,9 +299,8 @@ async fn failure_record_and_blacklisting() {
     assert_eq!(got.filters.len(), 3);
 }
 
-#[tokio::test]
-async fn pruning_keeps_what_live_webhooks_need() {
-    let f = fixture().await;
+pub async fn pruning_keeps_what_live_webhooks_need<B: Backend>() {
+    let f = fixture::<B>().await;
     let a = app(&f, "a").await;
     let team = f.team(f.admin.id, "T", &[]).await;
     for i in 0..10 {
@@ -371,4 +372,65 @@ fn jiff_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
+}
+
+/// A notification given up on is kept with its body, moves the cursor in the same call, and
+/// leaves the failure record (the receiver is still failing); it is listed per app, newest
+/// first, and forgotten once delivered again.
+pub async fn undeliverable_events_move_the_cursor_and_keep_the_failure<B: Backend>() {
+    let f = fixture::<B>().await;
+    let a = app(&f, "a").await;
+    let other = app(&f, "other").await;
+    f.store
+        .create_subscription(sub("s", &f, f.admin.id, a.id, 0))
+        .await
+        .unwrap();
+    f.store
+        .create_subscription(sub("o", &f, f.admin.id, other.id, 0))
+        .await
+        .unwrap();
+    let t = |ms: i64| Timestamp(NOW + ms);
+    f.store.mark_failing("s".into(), t(0)).await.unwrap();
+    let given_up = |seq: Option<i64>, body: &str| UndeliverableEvent {
+        id: 0,
+        subscription_id: "s".into(),
+        seq,
+        body: body.into(),
+        reason: "The receiver answered HTTP 500".into(),
+        failed_at: t(100),
+    };
+    let first = f
+        .store
+        .give_up_event(given_up(Some(7), "{\"n\":7}"))
+        .await
+        .unwrap();
+    let second = f
+        .store
+        .give_up_event(given_up(None, "{\"reminder\":1}"))
+        .await
+        .unwrap();
+    assert!(first.id > 0 && second.id > first.id);
+    let got = f.store.subscription("s".into()).await.unwrap().unwrap();
+    assert_eq!(got.cursor, 7, "moved past the given-up event");
+    assert_eq!(
+        f.store.mark_failing("s".into(), t(200)).await.unwrap(),
+        Some(t(0)),
+        "still failing since the first failure"
+    );
+    let listed = f.store.undeliverable_events(a.id).await.unwrap();
+    assert_eq!(listed, vec![second.clone(), first.clone()]);
+    assert_eq!(listed[1].body, "{\"n\":7}");
+    assert!(
+        f.store
+            .undeliverable_events(other.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(f.store.forget_undeliverable(first.id).await.unwrap());
+    assert!(!f.store.forget_undeliverable(first.id).await.unwrap());
+    assert_eq!(
+        f.store.undeliverable_events(a.id).await.unwrap(),
+        vec![second]
+    );
 }
