@@ -10,6 +10,7 @@ use openglip_platform::apps::NewAppSpec;
 use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use serde_json::json;
 
+mod data_dir;
 mod demo;
 mod okr;
 
@@ -207,9 +208,12 @@ enum BotCmd {
     },
 }
 
-fn open(data_dir: &std::path::Path, config: ServerConfig) -> Result<AppState, String> {
-    let store = openglip_store_sqlite::SqliteStore::open(data_dir)
-        .map_err(|e| format!("cannot open the data folder {}: {e}", data_dir.display()))?;
+fn open(
+    data_dir: &std::path::Path,
+    how: data_dir::Use,
+    config: ServerConfig,
+) -> Result<AppState, String> {
+    let store = data_dir::open_store(data_dir, how)?;
     Ok(AppState::new(Arc::new(store), config))
 }
 
@@ -279,10 +283,11 @@ async fn serve(args: ServeArgs) {
         },
     };
     openglip_server::listen::raise_open_file_limit();
-    let state = open(&args.data.data_dir, config).unwrap_or_else(|e| fail(e));
+    let state =
+        open(&args.data.data_dir, data_dir::Use::MayCreate, config).unwrap_or_else(|e| fail(e));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
-        .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
+        .unwrap_or_else(|e| fail(data_dir::listen_error(&args.listen, &e)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
     let mut okr_demo = None;
     if args.demo {
@@ -364,7 +369,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data.data_dir, data_dir::Use::MayCreate, cfg())?;
             let (account, admin) = st
                 .platform()
                 .create_account(NewAccount {
@@ -381,6 +386,8 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 "adminExtensionId": admin.id.to_string(),
                 "mainNumber": account.main_number,
                 "adminExtensionNumber": admin.extension_number,
+                // Where it was written: the folder `openglip serve --data-dir` must be given.
+                "dataDir": std::path::absolute(&data.data_dir).unwrap_or(data.data_dir).display().to_string(),
             }))
         }
         AdminCommand::User {
@@ -396,7 +403,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data.data_dir, data_dir::Use::Existing, cfg())?;
             let ext = st
                 .platform()
                 .create_user(NewUser {
@@ -427,7 +434,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data.data_dir, data_dir::Use::Existing, cfg())?;
             if kind == "bot" {
                 if !grants.is_empty() || !permissions.is_empty() || public {
                     return Err("a bot app's grant (authorization code) and permissions are fixed: leave out --grant, --permission and --public".into());
@@ -461,7 +468,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data.data_dir, data_dir::Use::Existing, cfg())?;
             let (ext, app, token) = st
                 .platform()
                 .create_bot(AccountId(account_id), &name)

@@ -553,3 +553,84 @@ fn serve_refuses_bad_settings_with_a_json_error() {
     let (e, _) = fails_with_logs(dir.path(), &["serve", "--listen", "not an address"]);
     assert!(e.contains("listen"), "{e}");
 }
+
+/// Issue 15: a start-up error says why and where — a file where the data folder should be, a
+/// folder that cannot be made, a port in use, a mistyped flag — and admin commands refuse a
+/// folder with no openglip data (except creating the first account, which says where it wrote).
+#[test]
+fn start_up_errors_name_the_cause_and_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let (e, _) = fails_with_logs(&file, &["serve", "--listen", "127.0.0.1:0"]);
+    assert!(
+        e.contains("is not a folder") && e.contains(&file.display().to_string()),
+        "{e}"
+    );
+    let under = file.join("data");
+    let (e, _) = fails_with_logs(&under, &["serve", "--listen", "127.0.0.1:0"]);
+    assert!(
+        e.contains("cannot create the data folder") && e.contains(&under.display().to_string()),
+        "{e}"
+    );
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let (e, _) = fails_with_logs(&dir.path().join("data"), &["serve", "--listen", &address]);
+    assert!(
+        e.contains("in use") && e.contains(&address) && e.contains("--listen"),
+        "{e}"
+    );
+
+    let out = run(dir.path(), &["serve", "--lisen", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--lisen") && stderr.contains("--listen"),
+        "{stderr}"
+    );
+
+    // An admin command pointed at a folder without openglip data creates nothing there.
+    let empty = dir.path().join("elsewhere");
+    let e = fails(
+        &empty,
+        &[
+            "admin",
+            "user",
+            "create",
+            "--account-id",
+            "1",
+            "--email",
+            "bob@acme.test",
+            "--first-name",
+            "Bob",
+            "--last-name",
+            "Baker",
+        ],
+    );
+    assert!(
+        e.contains("no openglip data") && e.contains(&empty.display().to_string()),
+        "{e}"
+    );
+    assert!(!empty.exists(), "nothing made at {}", empty.display());
+    // Creating the first account says where it wrote.
+    let made = ok(
+        &empty,
+        &[
+            "admin",
+            "account",
+            "create",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "alice@acme.test",
+            "--admin-password",
+            "long-enough-password",
+        ],
+    );
+    let written = made["dataDir"].as_str().unwrap();
+    assert_eq!(
+        std::fs::canonicalize(written).unwrap(),
+        std::fs::canonicalize(&empty).unwrap()
+    );
+}
