@@ -294,7 +294,10 @@ async fn serve(args: ServeArgs) {
         let info = demo::seed(&state, &args.data.data_dir)
             .await
             .unwrap_or_else(|e| fail(format!("demo seed failed: {e}")));
-        println!("{}", demo::how_to_log_in(&info, &format!("http://{addr}")));
+        println!(
+            "{}",
+            demo::how_to_log_in(&info, &format!("http://{addr}"), &args.data.data_dir)
+        );
         let okr = okr::start_demo(&state, &args.data.data_dir, addr, &info)
             .await
             .unwrap_or_else(|e| fail(format!("demo OKR app failed: {e}")));
