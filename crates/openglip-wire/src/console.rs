@@ -50,10 +50,12 @@ pub struct ConsoleApp {
     pub grants: Vec<String>,
     pub permissions: Vec<String>,
     pub redirect_uris: Vec<String>,
-    /// Seconds.
-    pub access_token_ttl: i64,
+    /// Seconds; `null` when the app's token never expires (a bot's permanent token).
+    pub access_token_ttl: Option<i64>,
     /// Seconds.
     pub refresh_token_ttl: i64,
+    /// The app's token never expires (a bot).
+    pub permanent_token: bool,
     pub creation_time: String,
 }
 

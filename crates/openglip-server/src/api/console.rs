@@ -46,8 +46,9 @@ fn app_info(r: &AppRecord) -> w::ConsoleApp {
             .map(|p| p.api_name().into())
             .collect(),
         redirect_uris: r.app.redirect_uris.clone(),
-        access_token_ttl: r.app.access_ttl_secs,
+        access_token_ttl: openglip_platform::oauth::access_token_lifetime(&r.app),
         refresh_token_ttl: r.app.refresh_ttl_secs,
+        permanent_token: openglip_platform::oauth::access_token_lifetime(&r.app).is_none(),
         creation_time: r.details.created.to_rfc3339(),
     }
 }

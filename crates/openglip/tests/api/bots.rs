@@ -169,6 +169,9 @@ async fn a_private_bot_gets_its_token_posted_joins_and_is_removed() {
         .await;
     assert_eq!(s, 201, "{app}");
     assert_eq!(app["environment"], "Sandbox");
+    // Its token is permanent: no lifetime of 2147483647 s to show (issue 15).
+    assert_eq!(app["accessTokenTtl"], Value::Null, "{app}");
+    assert_eq!(app["permanentToken"], true, "{app}");
     let client_id = app["clientId"].as_str().unwrap().to_string();
     let (_, admin_session, admin_token) = sandbox(&w, &dev).await;
 
