@@ -71,8 +71,10 @@ struct ServeArgs {
     #[arg(long, env = "OPENGLIP_PUBLIC_URL")]
     public_url: Option<String>,
     /// Allow WebHook addresses on loopback and private networks, and plain http:// (development).
-    #[arg(long, env = "OPENGLIP_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
-    webhook_allow_private: bool,
+    /// Default: allowed when the server listens on a loopback address (a development machine,
+    /// where the bots run beside it), refused otherwise.
+    #[arg(long, env = "OPENGLIP_WEBHOOK_ALLOW_PRIVATE", action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    webhook_allow_private: Option<bool>,
     /// Seconds a WebHook may keep failing before its subscription is blacklisted.
     #[arg(long, env = "OPENGLIP_WEBHOOK_BLACKLIST_AFTER", default_value_t = 3600)]
     webhook_blacklist_after: u64,
@@ -271,7 +273,9 @@ async fn serve(args: ServeArgs) {
         public_url: args.public_url.clone(),
         rate_limits,
         realtime: openglip_server::realtime::RealtimeConfig {
-            allow_private_webhooks: args.webhook_allow_private,
+            allow_private_webhooks: args
+                .webhook_allow_private
+                .unwrap_or_else(|| listens_on_loopback(&args.listen)),
             blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
             event_retry_for: std::time::Duration::from_secs(args.webhook_event_retry_for),
             ..Default::default()
@@ -282,6 +286,12 @@ async fn serve(args: ServeArgs) {
             max_connections_per_peer: args.max_connections_per_address.max(1),
         },
     };
+    if args.webhook_allow_private.is_none() && config.realtime.allow_private_webhooks {
+        tracing::info!(
+            listen = %args.listen,
+            "listening on loopback: WebHooks and bot servers on this machine are allowed (--webhook-allow-private=false refuses them)"
+        );
+    }
     openglip_server::listen::raise_open_file_limit();
     let state =
         open(&args.data.data_dir, data_dir::Use::MayCreate, config).unwrap_or_else(|e| fail(e));
@@ -313,6 +323,16 @@ async fn serve(args: ServeArgs) {
     }
     if let Some(okr) = okr_demo {
         okr.stop().await;
+    }
+}
+
+/// Whether `--listen` names a loopback address (only this machine can connect).
+fn listens_on_loopback(listen: &str) -> bool {
+    match listen.parse::<std::net::SocketAddr>() {
+        Ok(a) => a.ip().is_loopback(),
+        Err(_) => listen
+            .rsplit_once(':')
+            .is_some_and(|(host, _)| host == "localhost"),
     }
 }
 

@@ -57,6 +57,9 @@ pub fn is_private(ip: IpAddr) -> bool {
     }
 }
 
+/// Why a private address is refused, naming the setting that allows it.
+const PRIVATE_REFUSED: &str = "addresses in private networks are not allowed (the server's operator allows them with --webhook-allow-private, OPENGLIP_WEBHOOK_ALLOW_PRIVATE; a server listening on loopback allows them by default)";
+
 /// Checks a WebHook address: an absolute `https://` URL (or `http://` when private targets are
 /// allowed), no credentials, and not an address in a private network unless allowed. Host names
 /// are checked again when resolved, on every connection.
@@ -74,7 +77,11 @@ pub fn check_address(address: &str, allow_private: bool) -> Result<Url> {
     match url.scheme() {
         "https" => {}
         "http" if allow_private => {}
-        "http" => return Err(bad("plain http:// is not allowed; use https://")),
+        "http" => {
+            return Err(bad(
+                "plain http:// is not allowed; use https:// (or the server's operator allows it with --webhook-allow-private, OPENGLIP_WEBHOOK_ALLOW_PRIVATE)",
+            ));
+        }
         _ => return Err(bad("the scheme must be https")),
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -90,10 +97,10 @@ pub fn check_address(address: &str, allow_private: bool) -> Result<Url> {
         if let Some(ip) = literal
             && is_private(ip)
         {
-            return Err(bad("addresses in private networks are not allowed"));
+            return Err(bad(PRIVATE_REFUSED));
         }
         if host.eq_ignore_ascii_case("localhost") || host.ends_with(".localhost") {
-            return Err(bad("addresses in private networks are not allowed"));
+            return Err(bad(PRIVATE_REFUSED));
         }
     }
     Ok(url)

@@ -634,3 +634,86 @@ fn start_up_errors_name_the_cause_and_the_path() {
         std::fs::canonicalize(&empty).unwrap()
     );
 }
+
+/// Issue 15: a server listening on loopback accepts WebHooks on this machine (the bots beside it)
+/// without `--webhook-allow-private`; told otherwise, it refuses them with a message that names
+/// the setting.
+#[tokio::test]
+async fn a_loopback_server_takes_loopback_webhooks_and_names_the_setting_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(
+        data,
+        &[
+            "admin",
+            "account",
+            "create",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "alice@acme.test",
+            "--admin-password",
+            "long-enough-password",
+        ],
+    );
+    let app = ok(
+        data,
+        &[
+            "admin",
+            "app",
+            "create",
+            "--account-id",
+            "1",
+            "--name",
+            "Hooks",
+            "--grant",
+            "password",
+            "--permission",
+            "TeamMessaging",
+            "--permission",
+            "SubscriptionWebhook",
+        ],
+    );
+    let recv = crate::helpers::Receiver::start().await;
+    let http = reqwest::Client::new();
+    let subscribe = |server: &Server, token: &str| {
+        http.post(server.url("/restapi/v1.0/subscription"))
+            .bearer_auth(token)
+            .json(&json!({
+                "eventFilters": ["/team-messaging/v1/posts"],
+                "deliveryMode": {"transportType": "WebHook", "address": recv.url},
+            }))
+            .send()
+    };
+
+    let server = Server::start(data);
+    let (_, t) = login(
+        &http,
+        &server,
+        &app,
+        "alice@acme.test",
+        "long-enough-password",
+    )
+    .await;
+    let token = s(&t, "access_token").to_string();
+    let r = subscribe(&server, &token).await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    drop(server);
+
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--webhook-allow-private=false",
+    ])
+    .arg("--data-dir")
+    .arg(data)
+    .env_remove("OPENGLIP_DATA_DIR")
+    .env_remove("OPENGLIP_WEBHOOK_ALLOW_PRIVATE");
+    let server = Server::spawn(cmd);
+    let r = subscribe(&server, &token).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("--webhook-allow-private"), "{body}");
+}
