@@ -324,9 +324,13 @@ pub trait Store: Send + Sync + 'static {
     /// recorded) and returns when they started; `advance_cursor` clears it.
     fn mark_failing(&self, id: String, since: Timestamp) -> BoxFuture<'_, Option<Timestamp>>;
     /// Gives up on one notification of a WebHook subscription: records it (with `id` 0 to be
-    /// assigned) and moves the cursor past its seq, in one transaction; the failure record stays
-    /// (the receiver is still failing). Returns it with its id.
-    fn give_up_event(&self, event: UndeliverableEvent) -> BoxFuture<'_, UndeliverableEvent>;
+    /// assigned) and moves the cursor to `cursor` (never back), in one transaction; the failure
+    /// record stays (the receiver is still failing). Returns it with its id.
+    fn give_up_event(
+        &self,
+        event: UndeliverableEvent,
+        cursor: Option<i64>,
+    ) -> BoxFuture<'_, UndeliverableEvent>;
     /// The notifications given up on, of the subscriptions an app holds, newest first.
     fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>>;
     /// Forgets one (it was delivered again). Returns whether it was there.

@@ -401,12 +401,12 @@ pub async fn undeliverable_events_move_the_cursor_and_keep_the_failure<B: Backen
     };
     let first = f
         .store
-        .give_up_event(given_up(Some(7), "{\"n\":7}"))
+        .give_up_event(given_up(Some(7), "{\"n\":7}"), Some(7))
         .await
         .unwrap();
     let second = f
         .store
-        .give_up_event(given_up(None, "{\"reminder\":1}"))
+        .give_up_event(given_up(None, "{\"reminder\":1}"), None)
         .await
         .unwrap();
     assert!(first.id > 0 && second.id > first.id);

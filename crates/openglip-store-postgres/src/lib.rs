@@ -702,8 +702,12 @@ impl Store for PostgresStore {
         }))
     }
 
-    fn give_up_event(&self, event: UndeliverableEvent) -> BoxFuture<'_, UndeliverableEvent> {
-        Box::pin(self.write(move |c, _| subscriptions::give_up(c, &event)))
+    fn give_up_event(
+        &self,
+        event: UndeliverableEvent,
+        cursor: Option<i64>,
+    ) -> BoxFuture<'_, UndeliverableEvent> {
+        Box::pin(self.write(move |c, _| subscriptions::give_up(c, &event, cursor)))
     }
 
     fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>> {

@@ -174,8 +174,12 @@ pub(crate) fn advance(c: &mut Conn, id: &str, seq: i64) -> Result<()> {
     Ok(())
 }
 
-/// Records a notification given up on and moves the cursor past it; `failing_since` stays.
-pub(crate) fn give_up(c: &mut Conn, e: &UndeliverableEvent) -> Result<UndeliverableEvent> {
+/// Records a notification given up on and moves the cursor to `cursor`; `failing_since` stays.
+pub(crate) fn give_up(
+    c: &mut Conn,
+    e: &UndeliverableEvent,
+    cursor: Option<i64>,
+) -> Result<UndeliverableEvent> {
     let row = c.one(
         "INSERT INTO undeliverable_events (subscription_id, seq, body, reason, failed_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -188,7 +192,7 @@ pub(crate) fn give_up(c: &mut Conn, e: &UndeliverableEvent) -> Result<Undelivera
         ],
     )?;
     let id: i64 = get(&row, 0)?;
-    if let Some(seq) = e.seq {
+    if let Some(seq) = cursor {
         c.exec(
             "UPDATE subscriptions SET cursor = GREATEST(cursor, $2) WHERE id = $1",
             &[&e.subscription_id, &seq],

@@ -190,8 +190,12 @@ pub(crate) fn advance(c: &Connection, id: &str, seq: i64) -> Result<()> {
     Ok(())
 }
 
-/// Records a notification given up on and moves the cursor past it; `failing_since` stays.
-pub(crate) fn give_up(c: &Connection, e: &UndeliverableEvent) -> Result<UndeliverableEvent> {
+/// Records a notification given up on and moves the cursor to `cursor`; `failing_since` stays.
+pub(crate) fn give_up(
+    c: &Connection,
+    e: &UndeliverableEvent,
+    cursor: Option<i64>,
+) -> Result<UndeliverableEvent> {
     c.prepare_cached(
         "INSERT INTO undeliverable_events (subscription_id, seq, body, reason, failed_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -206,7 +210,7 @@ pub(crate) fn give_up(c: &Connection, e: &UndeliverableEvent) -> Result<Undelive
     ])
     .db()?;
     let id = c.last_insert_rowid();
-    if let Some(seq) = e.seq {
+    if let Some(seq) = cursor {
         c.prepare_cached("UPDATE subscriptions SET cursor = MAX(cursor, ?2) WHERE id = ?1")
             .db()?
             .execute(params![e.subscription_id, seq])

@@ -32,6 +32,19 @@ use crate::auth::now;
 pub struct Delivery {
     pub seq: Option<i64>,
     pub text: Arc<str>,
+    /// Whether it is the last notification of its event for the subscription: a subscription
+    /// whose filters match one event twice gets two, and only after the second may its cursor
+    /// pass the event.
+    pub last_of_event: bool,
+}
+
+impl Delivery {
+    /// The cursor once this notification is accepted: its event's seq if it was the event's last
+    /// notification, else the event before (a crash between two notifications of one event then
+    /// sends both again, never loses the second; receivers de-duplicate by `uuid`).
+    pub fn cursor_after(&self) -> Option<i64> {
+        self.seq.map(|s| if self.last_of_event { s } else { s - 1 })
+    }
 }
 
 /// Where a subscription's notifications go. `deliver` must not block: it queues, or reports
@@ -484,7 +497,11 @@ fn deliveries_for(
         out.push(Delivery {
             seq: Some(ev.seq),
             text,
+            last_of_event: false,
         });
+    }
+    if let Some(last) = out.last_mut() {
+        last.last_of_event = true;
     }
     out
 }
@@ -582,6 +599,10 @@ fn reminders(e: &mut Entry, t: Timestamp) {
             Some(k) => crypto::encrypt(k, env.as_bytes()).into(),
             None => env.into(),
         };
-        sink.deliver(Delivery { seq: None, text });
+        sink.deliver(Delivery {
+            seq: None,
+            text,
+            last_of_event: true,
+        });
     }
 }

@@ -314,15 +314,15 @@ impl Progress {
     fn after(&mut self, d: &Delivery, outcome: Outcome) -> bool {
         match outcome {
             Outcome::Delivered => {
-                if let Some(seq) = d.seq {
-                    self.cursor = self.cursor.max(seq);
+                if let Some(c) = d.cursor_after() {
+                    self.cursor = self.cursor.max(c);
                 }
                 true
             }
             Outcome::GaveUp => {
-                if let Some(seq) = d.seq {
-                    self.cursor = self.cursor.max(seq);
-                    self.saved = self.saved.max(seq);
+                if let Some(c) = d.cursor_after() {
+                    self.cursor = self.cursor.max(c);
+                    self.saved = self.saved.max(c);
                 }
                 true
             }
@@ -449,7 +449,7 @@ async fn send(
                     // A cursor save clears the failure record; make it immediate (also for a
                     // renewal reminder, which moves no cursor: otherwise the next failure, however
                     // much later, would count as the same outage).
-                    save(hub, id, d.seq.unwrap_or(0)).await;
+                    save(hub, id, d.cursor_after().unwrap_or(0)).await;
                 }
                 *attempt = 0;
                 return Outcome::Delivered;
@@ -487,7 +487,7 @@ async fn send(
                         reason: reason.clone(),
                         failed_at: t,
                     };
-                    match hub.store().give_up_event(given_up).await {
+                    match hub.store().give_up_event(given_up, d.cursor_after()).await {
                         Ok(e) => {
                             tracing::warn!(subscription = %id, undeliverable = e.id, seq = ?d.seq, "webhook notification given up on; delivery moves on");
                             *attempt += 1;

@@ -238,3 +238,66 @@ async fn only_the_apps_developer_sees_its_undeliverable_events() {
             .await;
     assert_rc_error(st, &b, 404, "CMN-102");
 }
+
+/// Issue 15: a subscription whose two filters match one event gets two notifications; a crash
+/// after the first was accepted and before the second was must not lose the second (the cursor
+/// passes an event only once its last notification is accepted).
+#[tokio::test]
+async fn two_filters_on_one_event_lose_nothing_in_a_crash() {
+    let mut w = World::with(spawn_app().await).await;
+    let recv = Receiver::start().await;
+    let legacy = "/restapi/v1.0/glip/posts";
+    subscribe(
+        &w.app,
+        &w.alice.token,
+        &[&format!("{TM}/posts"), legacy],
+        &recv,
+        json!({}),
+    )
+    .await;
+    // The legacy filter's notification is refused until the crash.
+    recv.refuse_containing(Some(&format!("\"event\":\"{legacy}\"")));
+    // Let the worker's periodic cursor save come due before the event.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (s, chat) = w.app.get(&format!("{TM}/everyone"), &w.alice.token).await;
+    assert_eq!(s, 200, "{chat}");
+    let (s, post) = w
+        .app
+        .post(
+            &format!("{TM}/chats/{}/posts", chat["id"].as_str().unwrap()),
+            &w.alice.token,
+            json!({"text": "two ways"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{post}");
+    let mut accepted = 0;
+    let mut refused = 0;
+    while accepted < 1 || refused < 2 {
+        let hit = recv
+            .try_next(Duration::from_secs(10))
+            .await
+            .expect("both notifications tried");
+        if hit.ok() {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    // The accepted one's cursor save has had its chance; then the crash.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    w.app.stop();
+    recv.refuse_containing(None);
+    while recv.try_next(Duration::from_millis(200)).await.is_some() {}
+    w.app.restart().await;
+    let mut events = Vec::new();
+    while !events.iter().any(|e| e == legacy) {
+        let hit = recv
+            .try_next(Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|| panic!("the second notification was lost: {events:?}"));
+        assert!(hit.ok());
+        let n = hit.json();
+        assert_eq!(n["body"]["text"], "two ways");
+        events.push(n["event"].as_str().unwrap().to_string());
+    }
+}
