@@ -1,4 +1,5 @@
 //! The agent app's integration tests: one binary, a module per area.
 
 mod boundaries;
+mod channel;
 mod conversations;
