@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draws openglip's app icons: the brand's rounded square with a white "og" mark.
 
-Writes, into crates/openglip-server/src/web/assets/icons/ (the server embeds them):
+Writes, into crates/openglip-web/src/assets/icons/ (the pages embed them):
   icon.svg               the vector icon (same geometry as the PNGs)
   icon-192.png           192x192, purpose "any": rounded square on transparency
   icon-512.png           512x512, purpose "any"
@@ -22,7 +22,7 @@ import zlib
 
 OUT = os.path.join(
     os.path.dirname(os.path.abspath(__file__)),
-    "..", "crates", "openglip-server", "src", "web", "assets", "icons",
+    "..", "crates", "openglip-web", "src", "assets", "icons",
 )
 
 BRAND = (0x0A, 0x63, 0xD6)  # --brand in openglip.css

@@ -80,6 +80,8 @@ pub enum OAuthFailure {
     RefreshReused,
     /// A refresh token issued to another app.
     RefreshOfAnotherClient,
+    /// A token to revoke that was issued to another app (RFC 7009 §2.1).
+    TokenOfAnotherClient,
     RefreshExpired,
     /// The JWT bearer grant's assertion is unusable, and why.
     InvalidJwt(JwtProblem),

@@ -10,6 +10,7 @@ pub mod events;
 pub mod ids;
 pub mod mentions;
 pub mod model;
+pub mod outbox;
 pub mod paging;
 pub mod perm;
 pub mod platform;

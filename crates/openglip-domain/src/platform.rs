@@ -112,6 +112,15 @@ impl SessionRealm {
     }
 }
 
+/// Failed password checks counted under one key (a person, a login nobody has, a client
+/// address) since the start of its window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordFailures {
+    pub key: String,
+    pub count: u32,
+    pub since: Timestamp,
+}
+
 /// A signed-in browser. Only the SHA-256 of the session id (the cookie's value) is stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebSession {

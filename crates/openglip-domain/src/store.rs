@@ -461,4 +461,19 @@ pub trait PlatformStore: Send + Sync {
     fn authorized_apps(&self, account: AccountId) -> BoxFuture<'_, Vec<AuthorizedApp>>;
     /// Revokes every token (and consent) the app holds in the account. Returns how many tokens.
     fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64>;
+
+    // ---- password guessing ----
+
+    /// The failed password checks counted under those of `keys` that have any.
+    fn password_failures(&self, keys: Vec<String>) -> BoxFuture<'_, Vec<PasswordFailures>>;
+    /// Counts one more failure under each of `keys`; a count whose window began before
+    /// `window_start` starts again at `now` (and such old counts may be forgotten).
+    fn record_password_failure(
+        &self,
+        keys: Vec<String>,
+        now: Timestamp,
+        window_start: Timestamp,
+    ) -> BoxFuture<'_, ()>;
+    /// Forgets the failures counted under `key` (after a right password).
+    fn clear_password_failures(&self, key: String) -> BoxFuture<'_, ()>;
 }

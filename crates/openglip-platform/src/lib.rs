@@ -12,7 +12,8 @@
 //! - bots (`bots`): created by the operator, installed into a company (publicly through the
 //!   authorization flow, privately from the console with their token delivered to them), removed;
 //! - a person's profile as the REST API changes it (`profiles`);
-//! - JWT credentials (`jwt`), web sessions and the sign-in check with its throttle (`sessions`),
+//! - JWT credentials (`jwt`), web sessions and the sign-in check (`sessions`), the brute-force
+//!   throttle of every password check, kept in the store (`throttle`),
 //!   the web client's first-party app (`web_client`);
 //! - the OAuth grants (`oauth`): client authentication, `authorization_code` with PKCE,
 //!   `refresh_token` with rotation and reuse detection, `password`, the JWT bearer grant,
@@ -34,6 +35,7 @@ pub mod ports;
 pub mod profiles;
 pub mod secrets;
 pub mod sessions;
+pub mod throttle;
 pub mod usage;
 pub mod web_client;
 
@@ -52,7 +54,6 @@ pub struct Platform {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     delivery: Arc<dyn BotTokenDelivery>,
-    throttle: sessions::LoginThrottle,
     fresh: apps::FreshSecrets,
     usage: usage::UsageCounter,
     web_apps: web_client::WebApps,
@@ -68,7 +69,6 @@ impl Platform {
             store,
             clock,
             delivery,
-            throttle: Default::default(),
             fresh: Default::default(),
             usage: Default::default(),
             web_apps: Default::default(),

@@ -2,74 +2,17 @@
 //!
 //! A session is a random token (the browser's cookie, or a JSON API's bearer) whose SHA-256
 //! the store keeps, in a realm: the account's (the authorization pages, the admin portal and
-//! the web client share it) or the developer console's. Failed sign-ins are counted per login
-//! and per client address; past the limit, sign-in is refused for a while without checking the
-//! password (brute-force protection).
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! the web client share it) or the developer console's. The password check goes through the
+//! one brute-force throttle (`throttle`), counted per person and per client address.
 
 use openglip_domain::platform::{SessionRealm, WebSession};
 use openglip_domain::*;
 
+use crate::throttle::PasswordAttempt;
 use crate::{Platform, secrets};
 
 /// How long a session lasts.
 pub const SESSION_TTL_SECS: i64 = 12 * 3600;
-
-/// Failures allowed per login, and per address, in a window.
-pub const MAX_FAILURES_PER_LOGIN: u32 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: u32 = 30;
-pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
-
-/// Failed sign-ins per login and per address: (count, start of the window).
-#[derive(Default)]
-pub(crate) struct LoginThrottle(Mutex<HashMap<String, (u32, Timestamp)>>);
-
-impl LoginThrottle {
-    fn keys(login: &str, peer: &str) -> [(String, u32); 2] {
-        [
-            (
-                format!("login:{}", login.trim().to_lowercase()),
-                MAX_FAILURES_PER_LOGIN,
-            ),
-            (format!("addr:{peer}"), MAX_FAILURES_PER_ADDRESS),
-        ]
-    }
-
-    /// Seconds until sign-in is allowed again, if it is blocked at `now`.
-    fn blocked(&self, login: &str, peer: &str, now: Timestamp) -> Option<u64> {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        Self::keys(login, peer)
-            .iter()
-            .filter_map(|(k, max)| {
-                let (n, since) = map.get(k)?;
-                let left_ms = since.plus_seconds(THROTTLE_WINDOW_SECS).millis() - now.millis();
-                (*n >= *max && left_ms > 0).then_some((left_ms as u64).div_ceil(1000).max(1))
-            })
-            .max()
-    }
-
-    fn failed(&self, login: &str, peer: &str, now: Timestamp) {
-        let expired = |since: Timestamp| since.plus_seconds(THROTTLE_WINDOW_SECS) <= now;
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| !expired(*since));
-        }
-        for (k, _) in Self::keys(login, peer) {
-            let e = map.entry(k).or_insert((0, now));
-            if expired(e.1) {
-                *e = (0, now);
-            }
-            e.0 += 1;
-        }
-    }
-
-    fn succeeded(&self, login: &str) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&format!("login:{}", login.trim().to_lowercase()));
-    }
-}
 
 impl Platform {
     /// Checks a login (an e-mail, `number*extension`, or a number with `extension`) and its
@@ -86,27 +29,19 @@ impl Platform {
         if login.is_empty() || password.is_empty() {
             return Err(Error::SignIn(SignInFailure::Missing));
         }
-        let now = self.now();
-        if let Some(secs) = self.throttle.blocked(login, peer, now) {
-            return Err(Error::SignIn(SignInFailure::Throttled {
-                retry_after_secs: secs,
-            }));
-        }
         let extension = extension
             .map(str::trim)
             .filter(|e| !e.is_empty())
             .map(str::to_string);
-        let creds = self.store.credentials(login.to_string(), extension).await?;
-        let (hash, ext) = match creds {
-            Some(c) => (c.password_hash, Some(c.extension)),
-            None => (None, None),
+        let attempt = PasswordAttempt {
+            login,
+            extension,
+            password: password.to_string(),
+            peer: Some(peer),
         };
-        let ok = secrets::check_password(password.to_string(), hash).await;
-        let Some(ext) = ext.filter(|_| ok) else {
-            self.throttle.failed(login, peer, now);
+        let Some(ext) = self.check_password_throttled(attempt).await? else {
             return Err(Error::SignIn(SignInFailure::Invalid));
         };
-        self.throttle.succeeded(login);
         match ext.status {
             ExtensionStatus::Enabled => Ok(ext),
             ExtensionStatus::NotActivated => Err(Error::SignIn(SignInFailure::NotActivated)),

@@ -109,12 +109,19 @@ impl World {
         self.token(client, req).await
     }
 
-    /// The admin approves the app: an authorization code (S256 challenge).
+    /// The admin approves the app: an authorization code (S256 challenge) for a request that
+    /// named the redirect URI.
     async fn code(&self, client: &ClientCredentials) -> String {
+        self.code_named(client, true).await
+    }
+
+    /// The same, for a request that named the redirect URI or left it to the app's only one.
+    async fn code_named(&self, client: &ClientCredentials, redirect_uri_given: bool) -> String {
         let record = self.p.app_record(&client.client_id).await.unwrap().unwrap();
         let grant = AuthorizationGrant {
             record: &record,
             redirect_uri: REDIRECT,
+            redirect_uri_given,
             challenge: Some(CHALLENGE),
             method: Some("S256"),
             scope: record.app.permissions,
@@ -189,6 +196,25 @@ async fn a_code_works_once_for_its_client_redirect_uri_and_verifier() {
     assert_eq!(
         refused(w.token(&client, exchange(&code, REDIRECT, VERIFIER)).await),
         OAuthFailure::CodeExpired
+    );
+}
+
+/// RFC 6749 §4.1.3: `redirect_uri` is required at the token endpoint only when the
+/// authorization request included it.
+#[tokio::test]
+async fn redirect_uri_is_required_only_when_the_authorization_request_named_it() {
+    let w = World::new().await;
+    let client = w.app(&["authorization_code"]).await;
+    let without = |code: &str| TokenRequest {
+        redirect_uri: None,
+        ..exchange(code, REDIRECT, VERIFIER)
+    };
+    let code = w.code_named(&client, false).await;
+    assert!(w.token(&client, without(&code)).await.is_ok());
+    let code = w.code_named(&client, true).await;
+    assert_eq!(
+        refused(w.token(&client, without(&code)).await),
+        OAuthFailure::RedirectUriMismatch
     );
 }
 
@@ -271,6 +297,68 @@ async fn a_sandbox_app_serves_sandbox_accounts_until_it_graduates() {
     assert!(w.password(&client, "ada@acme.test").await.is_ok());
 }
 
+/// One throttle for every way a password is checked, kept in the database: guesses through
+/// the token endpoint lock the sign-in pages too, and a second process on the same data (another
+/// store and platform over the same folder) sees the lock.
+#[tokio::test]
+async fn password_guesses_are_throttled_alike_on_every_path_and_process() {
+    let w = World::new().await;
+    let client = w.app(&["password"]).await;
+    let grant = |password: &str| TokenRequest {
+        grant_type: Some("password".into()),
+        username: Some("ada@acme.test".into()),
+        password: Some(password.into()),
+        ..Default::default()
+    };
+    for _ in 0..throttle::MAX_FAILURES_PER_LOGIN {
+        assert_eq!(
+            refused(w.token(&client, grant("wrong")).await),
+            OAuthFailure::InvalidCredentials
+        );
+    }
+    let throttled = |r: Result<Extension>| matches!(r, Err(Error::SignIn(SignInFailure::Throttled { retry_after_secs })) if retry_after_secs > 800);
+    // The right password is refused now, at the token endpoint and on the pages.
+    assert!(matches!(
+        w.token(&client, grant(PASSWORD)).await,
+        Err(Error::SignIn(SignInFailure::Throttled { .. }))
+    ));
+    assert!(throttled(
+        w.p.sign_in("192.0.2.9", "ada@acme.test", None, PASSWORD)
+            .await
+    ));
+    // Another process on the same data.
+    let other_store = Arc::new(openglip_store_sqlite::SqliteStore::open(w._dir.path()).unwrap());
+    // The same person by another login (the company's number and her extension) too.
+    let account = other_store
+        .account(w.admin.account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(throttled(
+        w.p.sign_in(
+            "192.0.2.9",
+            &account.main_number,
+            Some(&w.admin.extension_number),
+            PASSWORD
+        )
+        .await
+    ));
+    let other = Platform::new(other_store, w.clock.clone(), w.bot_server.clone());
+    assert!(throttled(
+        other
+            .sign_in("192.0.2.10", "ada@acme.test", None, PASSWORD)
+            .await
+    ));
+    // The window ends; the right password works again and clears the count.
+    w.later(throttle::THROTTLE_WINDOW_SECS);
+    assert!(w.token(&client, grant(PASSWORD)).await.is_ok());
+    assert_eq!(
+        refused(w.token(&client, grant("wrong")).await),
+        OAuthFailure::InvalidCredentials
+    );
+    assert!(w.token(&client, grant(PASSWORD)).await.is_ok());
+}
+
 #[tokio::test]
 async fn failed_sign_ins_are_throttled_per_login_for_a_while() {
     let w = World::new().await;
@@ -279,7 +367,7 @@ async fn failed_sign_ins_are_throttled_per_login_for_a_while() {
         async move { p.sign_in("192.0.2.1", login, None, password).await }
     };
     assert!(sign_in("ada@acme.test", PASSWORD).await.is_ok());
-    for _ in 0..sessions::MAX_FAILURES_PER_LOGIN {
+    for _ in 0..throttle::MAX_FAILURES_PER_LOGIN {
         assert!(matches!(
             sign_in("ADA@acme.test", "wrong").await,
             Err(Error::SignIn(SignInFailure::Invalid))
@@ -294,7 +382,7 @@ async fn failed_sign_ins_are_throttled_per_login_for_a_while() {
         sign_in("nobody@acme.test", "wrong").await,
         Err(Error::SignIn(SignInFailure::Invalid))
     ));
-    w.later(sessions::THROTTLE_WINDOW_SECS);
+    w.later(throttle::THROTTLE_WINDOW_SECS);
     let ada = sign_in("ada@acme.test", PASSWORD).await.unwrap();
 
     // Sessions belong to their realm and end.

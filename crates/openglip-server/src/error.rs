@@ -218,6 +218,12 @@ pub fn oauth(f: &OAuthFailure) -> OAuthAnswer {
             "The refresh token was issued to another application",
         ),
         F::RefreshExpired => grant("OAU-214", "Refresh token expired"),
+        // RingCentral's code for a revocation by the wrong client app.
+        F::TokenOfAnotherClient => bad(
+            "unauthorized_client",
+            "OAU-164",
+            "The token was issued to another application",
+        ),
         F::InvalidJwt(why) => grant("OAU-145", format!("Invalid JWT: {}", why.as_str())),
         F::SandboxApp => bad(
             "unauthorized_client",

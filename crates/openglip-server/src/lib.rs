@@ -12,6 +12,7 @@ pub mod convert;
 pub mod error;
 pub mod extract;
 pub mod gate;
+pub mod listen;
 pub mod metrics;
 pub mod oauth;
 pub mod openapi;
@@ -19,13 +20,11 @@ pub mod ops;
 pub mod ratelimit;
 pub mod realtime;
 pub mod routes;
-pub mod web;
 
 /// Random tokens, hashes and passwords: the platform's (`openglip_platform::secrets`).
 pub use openglip_platform::secrets;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use std::time::Duration;
@@ -36,6 +35,7 @@ use openglip_platform::{Platform, SystemClock};
 use tokio::net::TcpListener;
 
 pub use ratelimit::RateLimitConfig;
+pub use routes::Pages;
 
 /// The largest request body accepted (posts with attachments are the biggest).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -48,6 +48,8 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     pub rate_limits: RateLimitConfig,
     pub realtime: realtime::RealtimeConfig,
+    /// Timeouts and the per-address cap of client connections (slow clients).
+    pub connections: listen::ConnectionLimits,
 }
 
 pub struct Inner {
@@ -101,10 +103,12 @@ impl AppState {
     }
 }
 
-/// Serves the API on an already-bound listener until `shutdown` completes.
+/// Serves the API and the `pages` (from `openglip-web`) on an already-bound listener until
+/// `shutdown` completes.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    pages: Pages,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     state
@@ -113,19 +117,9 @@ pub async fn serve(
         .await
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     flush_usage_regularly(state.clone());
-    let app = routes::router(state);
-    // Small writes (WebSocket frames, short responses) go out at once: no Nagle delay.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY not set");
-        }
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let limits = state.config().connections.clone();
+    let app = routes::router(state, pages);
+    listen::serve_router(listener, app, limits, shutdown).await
 }
 
 /// Writes the API usage counted in memory every [`USAGE_FLUSH_EVERY`] while the server runs.

@@ -100,7 +100,8 @@ pub async fn token(
     Ok(r)
 }
 
-/// RFC 7009: answers 200 whether or not the token was known.
+/// RFC 7009: the client authenticates and owns the token; answers 200 whether or not the
+/// token was known.
 pub async fn revoke(
     State(st): State<AppState>,
     headers: HeaderMap,

@@ -20,9 +20,26 @@ use crate::ratelimit::Group;
 pub const TM: &str = "/team-messaging/v1";
 pub const GLIP: &str = "/restapi/v1.0/glip";
 
+/// What the server serves but does not render: the web pages, made by the pages' crate
+/// (`openglip-web`) and handed in by whoever composes the application (the binary, the
+/// testkit), so that dependencies point one way: the pages depend on the server, never back.
+#[derive(Clone)]
+pub struct Pages {
+    /// Every page route (sign-in, console, portal, client, their assets), merged as they are:
+    /// pages are not API operations, so they are not in the operation table.
+    pub routes: Router<AppState>,
+    /// `GET /restapi/oauth/authorize`: an API operation (gated, counted, documented) whose
+    /// answer is a page.
+    pub authorize_get: MethodRouter<AppState>,
+    /// `POST /restapi/oauth/authorize`: the same, with the parameters as a form.
+    pub authorize_post: MethodRouter<AppState>,
+}
+
 struct Table {
     ops: Vec<Op>,
-    handlers: Vec<MethodRouter<AppState>>,
+    /// The handler of each operation; `None` only for a page's operation when the table is
+    /// built without pages (for [`ops`], which needs no handlers).
+    handlers: Vec<Option<MethodRouter<AppState>>>,
 }
 
 impl Table {
@@ -33,13 +50,19 @@ impl Table {
         T: 'static,
     {
         let filter = MethodFilter::try_from(op.method.clone()).expect("a standard HTTP method");
-        self.handlers.push(on(filter, handler));
+        self.handlers.push(Some(on(filter, handler)));
+        self.ops.push(op);
+    }
+
+    /// Adds an operation answered by a page (`page`, from [`Pages`]; `None` without pages).
+    fn add_page(&mut self, op: Op, page: Option<&MethodRouter<AppState>>) {
+        self.handlers.push(page.cloned());
         self.ops.push(op);
     }
 }
 
 #[rustfmt::skip]
-fn table() -> Table {
+fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
     use api::{account, cards, chats, legacy, meta, posts, profile};
@@ -52,8 +75,8 @@ fn table() -> Table {
     t.add(Op::get("/restapi/v1.0", "readAPIVersion").doc(INFO, "Get version info").access(Public).group(NoThrottling).gives("ApiVersionInfo"), meta::version);
     const OAUTH: &str = "OAuth 2.0";
     t.add(Op::post("/restapi/oauth/token", "getToken").doc(OAUTH, "Get a token (authorization_code with PKCE, refresh_token, password, JWT bearer grants)").access(Public).group(Auth).gives("TokenInfo"), crate::oauth::token);
-    t.add(Op::get("/restapi/oauth/authorize", "authorize").doc(OAUTH, "Authorize: the sign-in and Access Request pages, then a redirect with code and state").access(Public).group(Auth).status(302), crate::web::authorize::authorize_get);
-    t.add(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302), crate::web::authorize::authorize_post);
+    t.add_page(Op::get("/restapi/oauth/authorize", "authorize").doc(OAUTH, "Authorize: the sign-in and Access Request pages, then a redirect with code and state").access(Public).group(Auth).status(302), pages.map(|p| &p.authorize_get));
+    t.add_page(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302), pages.map(|p| &p.authorize_post));
     t.add(Op::post("/restapi/oauth/revoke", "revokeToken").doc(OAUTH, "Revoke a token").access(Public).group(Auth), crate::oauth::revoke);
     t.add(Op::post("/restapi/oauth/wstoken", "getWsToken").doc(OAUTH, "Get a WebSocket access token (single-use; connect to its uri within expires_in)").access(Token(Some(Permission::WebSocket))).group(Auth).gives("WsToken"), crate::realtime::ws::wstoken);
 
@@ -194,14 +217,17 @@ fn table() -> Table {
 
 /// The operation table alone (for the OpenAPI document and metrics).
 pub fn ops() -> Vec<Op> {
-    table().ops
+    table(None).ops
 }
 
-/// The whole HTTP application.
-pub fn router(state: AppState) -> Router {
-    let Table { ops, handlers } = table();
+/// The whole HTTP application: the operation table, the gateway, and the `pages`.
+pub fn router(state: AppState, pages: Pages) -> Router {
+    let Table { ops, handlers } = table(Some(&pages));
     let mut router: Router<AppState> = Router::new();
     for (index, (op, handler)) in ops.iter().zip(handlers).enumerate() {
+        let Some(handler) = handler else {
+            unreachable!("a table built with pages has every handler ({})", op.id)
+        };
         let gated =
             handler.route_layer(middleware::from_fn_with_state((state.clone(), index), gate));
         router = router.route(&op.path, gated);
@@ -209,7 +235,7 @@ pub fn router(state: AppState) -> Router {
     let app = router
         .route("/openapi.json", get(crate::openapi::serve))
         .route("/metrics", get(api::meta::metrics))
-        .merge(crate::web::routes())
+        .merge(pages.routes)
         // The WebSocket gateway (`uri` of `/restapi/oauth/wstoken`); authenticated by its token.
         .route("/ws", get(crate::realtime::ws::upgrade))
         .fallback(unknown_route)

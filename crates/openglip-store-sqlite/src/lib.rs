@@ -16,6 +16,7 @@ mod db;
 mod events;
 mod keyset;
 mod migrate;
+mod password_failures;
 mod platform;
 mod posts;
 mod readers;
@@ -400,11 +401,7 @@ impl Store for SqliteStore {
         Box::pin(self.write_ev(move |c, now| {
             let before = events::chat_name(c, id)?;
             let chat = chats::update_chat(c, now, id, patch)?;
-            let payload = if before.is_some_and(|name| name != chat.name) {
-                EventPayload::GroupRenamed { chat: chat.clone() }
-            } else {
-                EventPayload::GroupChanged { chat: chat.clone() }
-            };
+            let payload = outbox::chat_updated(before, &chat);
             events::append(c, now, Some(chat.account_id), &payload)?;
             Ok(chat)
         }))
@@ -414,54 +411,8 @@ impl Store for SqliteStore {
         Box::pin(self.write_ev(move |c, now| {
             let before = events::members_of(c, change.chat_id)?;
             let (chat, system_posts) = chats::change_members(c, now, change)?;
-            let added: Vec<ExtensionId> = chat
-                .members
-                .iter()
-                .filter(|m| !before.contains(m))
-                .copied()
-                .collect();
-            let removed: Vec<ExtensionId> = before
-                .iter()
-                .filter(|m| !chat.members.contains(m))
-                .copied()
-                .collect();
-            // The system posts (`PersonJoined`/`PersonsAdded`, `PersonsRemoved`) are posts like
-            // any other: `PostAdded` to the members. The joiners hear theirs (they joined first);
-            // the removed do not hear theirs (they left first).
-            let (removed_posts, added_posts): (Vec<Post>, Vec<Post>) = system_posts
-                .into_iter()
-                .partition(|p| p.kind == PostType::PersonsRemoved);
-            let post_added = |c: &Connection, post: Post| {
-                events::append(
-                    c,
-                    now,
-                    Some(chat.account_id),
-                    &EventPayload::PostAdded { post },
-                )
-            };
-            if !added.is_empty() {
-                joined(c, now, &chat, added)?;
-            }
-            for post in added_posts {
-                post_added(c, post)?;
-            }
-            if !removed.is_empty() {
-                let payload = EventPayload::GroupLeft {
-                    chat: chat.clone(),
-                    persons: removed,
-                };
+            for payload in outbox::membership_changed(&before, &chat, system_posts) {
                 events::append(c, now, Some(chat.account_id), &payload)?;
-            }
-            for post in removed_posts {
-                post_added(c, post)?;
-            }
-            if !chat.members.is_empty() && chat.members != before {
-                events::append(
-                    c,
-                    now,
-                    Some(chat.account_id),
-                    &EventPayload::GroupChanged { chat: chat.clone() },
-                )?;
             }
             Ok(chat)
         }))

@@ -45,6 +45,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0005_regional",
         sql: include_str!("../migrations/0005_regional.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_password_failures",
+        sql: include_str!("../migrations/0006_password_failures.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

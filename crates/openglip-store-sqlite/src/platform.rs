@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::db::{Db, is_unique_violation};
 use crate::rows::{self, ACCOUNT_COLS, APP_COLS, EXT_COLS, EXT_N};
-use crate::{SqliteStore, accounts, chats, events, tokens};
+use crate::{SqliteStore, accounts, chats, events, password_failures, tokens};
 
 fn bits(v: i64) -> u32 {
     u32::try_from(v).unwrap_or(0)
@@ -968,6 +968,25 @@ impl PlatformStore for SqliteStore {
             .db()?;
             Ok(n as u64)
         }))
+    }
+
+    // ---- password guessing ----
+
+    fn password_failures(&self, keys: Vec<String>) -> BoxFuture<'_, Vec<PasswordFailures>> {
+        Box::pin(self.read(move |c| password_failures::of(c, &keys)))
+    }
+
+    fn record_password_failure(
+        &self,
+        keys: Vec<String>,
+        now: Timestamp,
+        window_start: Timestamp,
+    ) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| password_failures::record(c, &keys, now, window_start)))
+    }
+
+    fn clear_password_failures(&self, key: String) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, _| password_failures::clear(c, &key)))
     }
 }
 

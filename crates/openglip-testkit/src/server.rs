@@ -28,6 +28,7 @@ pub fn test_config() -> ServerConfig {
         public_url: None,
         rate_limits: RateLimitConfig::off(),
         realtime: test_realtime(),
+        ..Default::default()
     }
 }
 
@@ -60,9 +61,9 @@ pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
 }
 
 /// The whole application, as the `openglip` binary builds and serves it: the SQLite store on
-/// `dir`, the server's state, and the future that serves every route (API, gateway, pages) on
-/// `listener`. The one place that says what "the application" is, so that when parts of it move
-/// to crates of their own (the web pages) only this function changes.
+/// `dir`, the server's state, and the future that serves every route (the server's API and
+/// gateway, the pages of `openglip-web`) on `listener`. The one place that says what "the
+/// application" is.
 fn whole_app(
     dir: &Path,
     config: ServerConfig,
@@ -73,7 +74,12 @@ fn whole_app(
 ) {
     let store = openglip_store_sqlite::SqliteStore::open(dir).expect("open the store");
     let state = AppState::new(Arc::new(store), config);
-    let serving = openglip_server::serve(listener, state.clone(), std::future::pending());
+    let serving = openglip_server::serve(
+        listener,
+        state.clone(),
+        openglip_web::pages(),
+        std::future::pending(),
+    );
     (state, serving)
 }
 

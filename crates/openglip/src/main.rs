@@ -81,6 +81,20 @@ struct ServeArgs {
     /// Seconds a WebHook may keep failing before its subscription is blacklisted.
     #[arg(long, env = "OPENGLIP_WEBHOOK_BLACKLIST_AFTER", default_value_t = 3600)]
     webhook_blacklist_after: u64,
+    /// Seconds a client may take to send a request's headers; also how long an idle kept-alive
+    /// connection stays open.
+    #[arg(long, env = "OPENGLIP_HEADER_TIMEOUT", default_value_t = 30)]
+    header_timeout: u64,
+    /// Seconds a request body may send nothing before the request is dropped.
+    #[arg(long, env = "OPENGLIP_BODY_TIMEOUT", default_value_t = 30)]
+    body_timeout: u64,
+    /// Connections open at once from one IP address; more are closed as they come.
+    #[arg(
+        long,
+        env = "OPENGLIP_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 512
+    )]
+    max_connections_per_address: usize,
     /// Log format: `text` or `json`.
     #[arg(long, env = "OPENGLIP_LOG_FORMAT", default_value = "text")]
     log_format: String,
@@ -260,7 +274,13 @@ async fn serve(args: ServeArgs) {
             blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
             ..Default::default()
         },
+        connections: openglip_server::listen::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+            body_read_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
+            max_connections_per_peer: args.max_connections_per_address.max(1),
+        },
     };
+    openglip_server::listen::raise_open_file_limit();
     let state = open(&args.data.data_dir, config).unwrap_or_else(|e| fail(e));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -280,7 +300,9 @@ async fn serve(args: ServeArgs) {
     }
     tracing::info!(address = %addr, data_dir = %args.data.data_dir.display(), "openglip listening");
     println!("openglip listening on http://{addr}");
-    if let Err(e) = openglip_server::serve(listener, state, shutdown_signal()).await {
+    if let Err(e) =
+        openglip_server::serve(listener, state, openglip_web::pages(), shutdown_signal()).await
+    {
         fail(format!("server error: {e}"));
     }
     if let Some(okr) = okr_demo {

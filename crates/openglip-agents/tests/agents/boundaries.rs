@@ -6,9 +6,11 @@ use std::collections::BTreeSet;
 
 use openglip_testkit::boundaries::Workspace;
 
-const FORBIDDEN: [&str; 4] = [
+const FORBIDDEN: [&str; 6] = [
     "openglip-server",
+    "openglip-web",
     "openglip-store-sqlite",
+    "openglip-store-postgres",
     "openglip-platform",
     "openglip-domain",
 ];

@@ -42,6 +42,9 @@ pub struct AuthorizationGrant<'a> {
     pub record: &'a AppRecord,
     /// A redirect URI registered for the app (matched exactly).
     pub redirect_uri: &'a str,
+    /// Whether the authorization request named the redirect URI; only then must the token
+    /// request name it too (RFC 6749 §4.1.3).
+    pub redirect_uri_given: bool,
     pub challenge: Option<&'a str>,
     /// `plain` or `S256`.
     pub method: Option<&'a str>,
@@ -119,7 +122,12 @@ impl Platform {
                 app_id: app.id,
                 extension_id: bot.as_ref().map_or(person.id, |b| b.id),
                 account_id: person.account_id,
-                redirect_uri: grant.redirect_uri.to_string(),
+                // Empty when the request named none: the token request need not either.
+                redirect_uri: if grant.redirect_uri_given {
+                    grant.redirect_uri.to_string()
+                } else {
+                    String::new()
+                },
                 code_challenge: grant.challenge.map(str::to_string),
                 challenge_method: grant.method.map(str::to_string),
                 scope: grant.scope,

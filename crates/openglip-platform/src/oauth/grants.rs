@@ -9,6 +9,7 @@ use openglip_domain::*;
 use super::{
     IssuedToken, PERMANENT_TTL, TokenRequest, check_status, pkce_matches, valid_pkce_string,
 };
+use crate::throttle::PasswordAttempt;
 use crate::{Platform, secrets};
 
 fn refused<T>(f: OAuthFailure) -> Result<T> {
@@ -17,7 +18,8 @@ fn refused<T>(f: OAuthFailure) -> Result<T> {
 
 impl Platform {
     /// `grant_type=password`: `username` (an e-mail, or `number*extension`), `password`, and
-    /// `extension` when the username is a number alone.
+    /// `extension` when the username is a number alone; checked through the brute-force
+    /// throttle of every password check (past it: `SignInFailure::Throttled`, 429).
     pub(super) async fn password_grant(
         &self,
         app: &App,
@@ -38,18 +40,13 @@ impl Platform {
                     .map(|e| e.trim().to_string()),
             ),
         };
-        let creds = self
-            .store
-            .credentials(login.trim().to_string(), ext)
-            .await?;
-        let (hash, ext) = match creds {
-            Some(c) => (c.password_hash, Some(c.extension)),
-            None => (None, None),
+        let attempt = PasswordAttempt {
+            login,
+            extension: ext,
+            password,
+            peer: None,
         };
-        if !secrets::check_password(password, hash).await {
-            return refused(OAuthFailure::InvalidCredentials);
-        }
-        let Some(ext) = ext else {
+        let Some(ext) = self.check_password_throttled(attempt).await? else {
             return refused(OAuthFailure::InvalidCredentials);
         };
         // A bot app's password grant is for its own company only.
@@ -64,7 +61,7 @@ impl Platform {
     }
 
     /// `grant_type=authorization_code`: `code`, `redirect_uri` (as sent to the authorization
-    /// endpoint), `code_verifier` when the code was requested with a PKCE challenge. A code
+    /// endpoint, when it was sent there), `code_verifier` when the code was requested with a PKCE challenge. A code
     /// works once, for a minute, for the client it was issued to; presented again, it revokes
     /// what it gave. A public bot's code gives its bot extension a permanent token.
     pub(super) async fn code_grant(&self, app: &App, req: &TokenRequest) -> Result<IssuedToken> {
@@ -88,7 +85,10 @@ impl Platform {
         if code.app_id != app.id {
             return refused(OAuthFailure::CodeOfAnotherClient);
         }
-        if req.redirect_uri.as_deref().unwrap_or("") != code.redirect_uri {
+        // RFC 6749 §4.1.3: required, and the same, only when the authorization request had one.
+        if !code.redirect_uri.is_empty()
+            && req.redirect_uri.as_deref().unwrap_or("") != code.redirect_uri
+        {
             return refused(OAuthFailure::RedirectUriMismatch);
         }
         let verifier = req.code_verifier.as_deref().filter(|v| !v.is_empty());

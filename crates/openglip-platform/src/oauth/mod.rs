@@ -183,20 +183,37 @@ impl Platform {
         }
     }
 
-    /// `POST /restapi/oauth/revoke` (RFC 7009): revokes the token pair of an access or refresh
-    /// token, whether or not it was known. A client that names itself must authenticate.
+    /// `POST /restapi/oauth/revoke` (RFC 7009 §2.1): the client authenticates (HTTP Basic, or
+    /// a public client's `client_id`), and may revoke only tokens issued to it; then the token
+    /// pair of the access or refresh token is revoked. An unknown token is answered as revoked
+    /// (RFC 7009 §2.2), so the answer does not tell whether it existed.
     pub async fn revoke(
         &self,
         credentials: Option<ClientCredentials>,
         token: Option<&str>,
     ) -> Result<()> {
-        self.authenticate_client(credentials, false).await?;
+        let app = self
+            .authenticate_client(credentials, true)
+            .await?
+            .ok_or(Error::OAuth(OAuthFailure::ClientAuthenticationRequired))?;
         let token = token
             .filter(|t| !t.is_empty())
             .ok_or(Error::OAuth(OAuthFailure::MissingParameter("token")))?;
-        if secrets::looks_like_token(token) {
-            self.store.revoke_token(secrets::hash_token(token)).await?;
+        if !secrets::looks_like_token(token) {
+            return Ok(());
         }
+        let hash = secrets::hash_token(token);
+        let grant = match self.store.token_by_access_hash(hash).await? {
+            Some(g) => Some(g),
+            None => self.store.token_by_refresh_hash(hash).await?,
+        };
+        let Some(grant) = grant else {
+            return Ok(());
+        };
+        if grant.app.id != app.id {
+            return Err(Error::OAuth(OAuthFailure::TokenOfAnotherClient));
+        }
+        self.store.revoke_token(hash).await?;
         Ok(())
     }
 

@@ -519,6 +519,48 @@ async fn revoking_kills_access_and_refresh() {
     assert_eq!(status_of(&w.app, ME, &w.carol.token).await, 200);
 }
 
+/// RFC 7009 §2.1: the client authenticates, and revokes only tokens issued to it.
+#[tokio::test]
+async fn revoking_needs_the_client_that_owns_the_token() {
+    let w = World::new().await;
+    let app = &w.app;
+    let revoke = |basic: Option<&Client>, token: &str| {
+        let mut rb = app.http.post(app.url(REVOKE)).form(&[("token", token)]);
+        if let Some(c) = basic {
+            rb = rb.basic_auth(&c.client_id, c.secret.as_deref());
+        }
+        async move { json_or_empty(rb.send().await.unwrap()).await }
+    };
+    let bob = w.bob.token.as_str();
+
+    // No client authentication, or a wrong secret: 401 invalid_client.
+    let (s, b) = revoke(None, bob).await;
+    assert_oauth_error(s, &b, 401, "invalid_client");
+    assert_eq!(b["errors"][0]["errorCode"], "OAU-123", "{b}");
+    let wrong = Client {
+        secret: Some("not the secret".into()),
+        ..w.client.clone()
+    };
+    let (s, b) = revoke(Some(&wrong), bob).await;
+    assert_oauth_error(s, &b, 401, "invalid_client");
+    // Another company's app cannot revoke Bob's token.
+    let (s, b) = revoke(Some(&w.globex_client), bob).await;
+    assert_oauth_error(s, &b, 400, "unauthorized_client");
+    assert_eq!(b["errors"][0]["errorCode"], "OAU-164", "{b}");
+    assert_eq!(status_of(app, ME, bob).await, 200, "still alive");
+    // Its own client can.
+    let (s, _) = revoke(Some(&w.client), bob).await;
+    assert_eq!(s, 200);
+    assert_eq!(status_of(app, ME, bob).await, 401);
+}
+
+/// Status and JSON body, `null` for an empty body.
+async fn json_or_empty(r: Response) -> (u16, Value) {
+    let s = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (s, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
 // --------------------------------------------------------------------- bearer authentication
 
 #[tokio::test]
@@ -846,4 +888,58 @@ async fn another_company_cannot_read_acme() {
     } else {
         assert_oauth_error(s, &t, 400, "invalid_grant");
     }
+}
+
+/// Issue 15: the token endpoint's password grant shares the sign-in pages' throttle. Five wrong
+/// passwords for Carol through `grant_type=password` lock her on every path — the token endpoint,
+/// the console's and the admin portal's JSON sessions, the sign-in page — with RingCentral's 429
+/// `CMN-301` and `Retry-After`, even with the right password; Bob is not locked.
+#[tokio::test]
+async fn password_guessing_is_locked_on_every_path() {
+    let w = World::new().await;
+    let app = &w.app;
+    for _ in 0..5 {
+        let (s, b) = json_of(
+            app.password_grant(&w.client, "carol@acme.test", "guess")
+                .await,
+        )
+        .await;
+        assert_oauth_error(s, &b, 400, "invalid_grant");
+    }
+    let r = app
+        .password_grant(&w.client, "carol@acme.test", PASSWORD)
+        .await;
+    let retry_after: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 60, "{retry_after}");
+    let (s, b) = json_of(r).await;
+    assert_rc_error(s, &b, 429, "CMN-301");
+    for path in ["/console/api/session", "/admin/api/session"] {
+        let r = app
+            .http
+            .post(app.url(path))
+            .json(&json!({"login": "carol@acme.test", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers().contains_key("retry-after"), "{path}");
+        let (s, b) = json_of(r).await;
+        assert_rc_error(s, &b, 429, "CMN-301");
+    }
+    let browser = app.browser();
+    browser.get("/admin/signin").await;
+    let page = browser
+        .post(
+            "/admin/signin",
+            &[("login", "carol@acme.test"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, 429);
+    let r = app
+        .password_grant(&w.client, "bob@acme.test", PASSWORD)
+        .await;
+    assert_eq!(r.status(), 200);
 }

@@ -600,6 +600,7 @@ async fn session_cookies_are_secure_behind_https() {
         public_url: Some("https://chat.example.com".into()),
         rate_limits: RateLimitConfig::off(),
         realtime: test_realtime(),
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;
@@ -1011,4 +1012,55 @@ async fn ringcentral_js_sdk_completes_the_authorization_code_flow() {
         "authcode.mjs failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+/// RFC 6749 §4.1.3 (issue 15): an authorization request that names no `redirect_uri` (the app
+/// registered one) gives a code the token request may exchange without it; a request that named
+/// it needs it again at the token endpoint (OAU-110).
+#[tokio::test]
+async fn redirect_uri_is_needed_at_the_token_endpoint_only_if_it_was_sent() {
+    let w = World::new().await;
+    let (app, secret) = w
+        .app
+        .state()
+        .platform()
+        .provision_app(openglip_platform::apps::NewAppSpec {
+            account_id: w.acme.id,
+            name: "One Redirect".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            grants: vec!["authorization_code".into()],
+            permissions: vec!["ReadAccounts".into()],
+            public_client: false,
+        })
+        .await
+        .unwrap();
+    let client = Client {
+        client_id: app.client_id,
+        secret,
+    };
+    let b = w.app.browser();
+    let without = format!("response_type=code&client_id={}", client.client_id);
+    let location = authorize(&b, &without, "bob@acme.test", PASSWORD).await;
+    let code = code_of(&location);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+    ];
+    let (s, t) = token(&w.app, Some(&client), &form).await;
+    assert_eq!(s, 200, "{t}");
+
+    let location = authorize(
+        &b,
+        &authorize_query(&client, None, "s"),
+        "bob@acme.test",
+        PASSWORD,
+    )
+    .await;
+    let code = code_of(&location);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+    ];
+    let (s, t) = token(&w.app, Some(&client), &form).await;
+    assert_oauth(s, &t, 400, "invalid_grant", "OAU-110");
 }

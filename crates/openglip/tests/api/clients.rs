@@ -24,6 +24,7 @@ async fn setup() -> Setup {
         public_url: None,
         rate_limits: RateLimitConfig::default(),
         realtime: crate::helpers::test_realtime(),
+        ..Default::default()
     })
     .await;
     let (acme, alice) = app.account("Acme", "john.smith@acme.test").await;
@@ -121,6 +122,7 @@ async fn ws_setup() -> Setup {
         public_url: None,
         rate_limits: RateLimitConfig::default(),
         realtime: crate::helpers::test_realtime(),
+        ..Default::default()
     })
     .await;
     let (acme, _john) = app.account("Acme", "john.smith@acme.test").await;

@@ -677,6 +677,7 @@ async fn the_console_and_admin_apis_are_behind_the_gate() {
         )
         .unwrap(),
         realtime: test_realtime(),
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;
@@ -744,6 +745,41 @@ async fn the_console_and_admin_apis_are_behind_the_gate() {
     let admin_api = w.app.http.get(w.app.url("/admin/api/users"));
     let (s, body) = send(admin_api.header("cookie", &cookie)).await;
     assert_rc_error(s, &body, 401, "CMN-405");
+}
+
+/// Issue 15: `POST /admin/api/users` with the administrator's cookie and `Origin: null` (an
+/// opaque origin: a sandboxed frame, a `data:` page) is cross-site (RFC 6454 §7.3): refused,
+/// nobody created; from this host it works.
+#[tokio::test]
+async fn the_admin_api_refuses_a_cookie_sent_with_origin_null() {
+    let w = World::new().await;
+    let b = w.app.browser();
+    b.get("/admin/signin").await;
+    let p = b
+        .post(
+            "/admin/signin",
+            &[("login", "alice@acme.test"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let cookie = format!("og_session={}", b.cookie("og_session").unwrap());
+    let create = |origin: &str, email: &str| {
+        let r = w
+            .app
+            .http
+            .post(w.app.url("/admin/api/users"))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .json(&json!({"firstName": "Mallory", "email": email, "password": "mallory-password"}));
+        send(r)
+    };
+    let (s, body) = create("null", "mallory@acme.test").await;
+    assert_rc_error(s, &body, 403, "CMN-408");
+    let admin = admin_portal(&w, "alice@acme.test").await;
+    let (_, users) = w.app.get("/admin/api/users", &admin).await;
+    assert!(!users.to_string().contains("mallory@acme.test"), "{users}");
+    let (s, body) = create(&w.app.base, "mallory@acme.test").await;
+    assert_eq!(s, 201, "{body}");
 }
 
 /// A 404 of the console's and the portal's JSON APIs names what was not found as those APIs name

@@ -25,6 +25,7 @@ mod people;
 mod posts;
 mod pwa;
 mod ratelimit;
+mod slow_clients;
 mod subscriptions;
 mod teams;
 mod web;

@@ -61,6 +61,7 @@ async fn uris_use_the_public_url_when_configured() {
         public_url: Some("https://chat.example.com/".into()),
         rate_limits: RateLimitConfig::off(),
         realtime: crate::helpers::test_realtime(),
+        ..Default::default()
     })
     .await;
     let all: Value = app

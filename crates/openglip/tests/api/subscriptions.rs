@@ -796,6 +796,7 @@ async fn private_and_plain_http_addresses_are_refused_unless_allowed() {
             allow_private_webhooks: false,
             ..test_realtime()
         },
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;
@@ -895,6 +896,7 @@ async fn the_number_of_subscriptions_is_limited() {
             max_subscriptions: 2,
             ..test_realtime()
         },
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;

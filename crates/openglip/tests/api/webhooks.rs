@@ -707,6 +707,7 @@ async fn sustained_failure_blacklists_and_delivery_stops() {
             retry_max: Duration::from_millis(100),
             ..test_realtime()
         },
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;
@@ -1055,6 +1056,7 @@ async fn a_recovered_receiver_starts_with_a_clean_record() {
             retry_max: Duration::from_millis(100),
             ..test_realtime()
         },
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;

@@ -33,6 +33,7 @@ async fn app_with(ws: WsConfig) -> World {
             public_url: None,
             rate_limits: RateLimitConfig::off(),
             realtime,
+            ..Default::default()
         })
         .await,
     )
@@ -279,6 +280,7 @@ async fn wstoken_uri_follows_the_public_url() {
         public_url: Some("https://chat.example.com/".into()),
         rate_limits: RateLimitConfig::off(),
         realtime: test_realtime(),
+        ..Default::default()
     })
     .await;
     let w = World::with(app).await;

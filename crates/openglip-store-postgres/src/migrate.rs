@@ -1,0 +1,168 @@
+//! Versioned schema migrations, embedded in the binary and applied at open.
+//!
+//! Each file of `migrations/` is one version, named like the SQLite store's (`NNNN_name.sql`,
+//! the same versions in PostgreSQL's types). PostgreSQL changes its schema inside transactions,
+//! so each version runs in one together with its row in `schema_migrations`: applied completely
+//! or not at all. The transaction first takes the migration lock, so nodes starting at once
+//! apply each version once, and running the migrations again changes nothing.
+
+use openglip_domain::{Error, Result};
+use tracing::info;
+
+use crate::db::{Conn, get, now_ms};
+
+pub(crate) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// In order of version. Append only: a released migration is never edited.
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_events",
+        sql: include_str!("../migrations/0002_events.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_platform",
+        sql: include_str!("../migrations/0003_platform.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_reads",
+        sql: include_str!("../migrations/0004_reads.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_regional",
+        sql: include_str!("../migrations/0005_regional.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_password_failures",
+        sql: include_str!("../migrations/0006_password_failures.sql"),
+    },
+];
+
+/// The advisory lock (per database) held while migrating.
+const MIGRATION_LOCK: i64 = 0x6f67_6d69_6772; // "ogmigr"
+
+/// The newest version this build knows.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Applies every migration not applied yet. Returns how many were applied now.
+pub(crate) fn migrate(conn: &mut Conn) -> Result<usize> {
+    let latest = latest();
+    let mut applied_now = 0;
+    for m in MIGRATIONS {
+        conn.batch("BEGIN")?;
+        let outcome = apply(conn, m, latest);
+        match outcome {
+            Ok(applied) => {
+                conn.batch("COMMIT")?;
+                if applied {
+                    info!(
+                        version = m.version,
+                        name = m.name,
+                        "applied schema migration"
+                    );
+                    applied_now += 1;
+                }
+            }
+            Err(e) => {
+                if let Err(rollback) = conn.batch("ROLLBACK") {
+                    tracing::error!(error = %rollback, "rollback failed");
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(applied_now)
+}
+
+/// Inside a transaction: applies `m` unless it is applied already. Returns whether it was now.
+fn apply(conn: &mut Conn, m: &Migration, latest: i64) -> Result<bool> {
+    conn.exec("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    conn.batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    BIGINT PRIMARY KEY,
+             name       TEXT   NOT NULL,
+             applied_at BIGINT NOT NULL
+         )",
+    )?;
+    let newest: i64 = get(
+        &conn.one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )?,
+        0,
+    )?;
+    if newest > latest {
+        return Err(Error::Internal(format!(
+            "the database has schema version {newest}, newer than this build knows ({latest})"
+        )));
+    }
+    if conn.exists(
+        "SELECT 1 FROM schema_migrations WHERE version = $1",
+        &[&m.version],
+    )? {
+        return Ok(false);
+    }
+    conn.batch(m.sql)
+        .map_err(|e| Error::Internal(format!("migration {} failed: {e:?}", m.name)))?;
+    conn.exec(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        &[&m.version, &m.name, &now_ms()],
+    )?;
+    Ok(true)
+}
+
+/// Whether every migration this build knows is applied (readiness).
+pub(crate) fn is_current(conn: &mut Conn) -> Result<bool> {
+    let exists = conn.exists(
+        "SELECT 1 FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+        &[],
+    )?;
+    if !exists {
+        return Ok(false);
+    }
+    let newest: i64 = get(
+        &conn.one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )?,
+        0,
+    )?;
+    Ok(newest == latest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_ordered_and_match_file_names() {
+        let mut last = 0;
+        for m in MIGRATIONS {
+            assert!(m.version > last, "versions must increase");
+            assert!(
+                m.name.starts_with(&format!("{:04}_", m.version)),
+                "{} vs {}",
+                m.name,
+                m.version
+            );
+            assert!(!m.sql.trim().is_empty());
+            last = m.version;
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! What people do in the client: post, reply, edit, delete, mark read, favorite, start a
+//! direct message, create a team, add and remove members, join, leave, archive. Each is a form
+//! post that redirects back (no script needed); sent by the script (`X-CSRF-Token`), it answers
+//! with the fragment to show, or 204.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
+use openglip_domain::*;
+
+use super::conversation::{self, require};
+use super::*;
+use openglip_server::AppState;
+use openglip_server::api::chats::member_id;
+use openglip_server::api::{chat_id, post_id};
+use openglip_server::error;
+use openglip_server::extract::{FormBody, Params};
+
+pub fn routes() -> Router<AppState> {
+    // The forms' pages (`GET` of the same paths) are `conversation`'s.
+    Router::new()
+        .route("/c/{chat}/posts", post(create_post))
+        .route("/new/dm", post(start_dm))
+        .route("/new/team", post(create_team))
+        .route("/c/{chat}/posts/{post}/edit", post(edit_post))
+        .route("/c/{chat}/posts/{post}/delete", post(delete_post))
+        .route("/c/{chat}/{action}", post(chat_action))
+        .route("/c/{chat}/members/{action}", post(members))
+}
+
+/// The viewer of a state-changing request, with its CSRF token checked.
+async fn actor(
+    st: &AppState,
+    headers: &HeaderMap,
+    form: &Params,
+) -> std::result::Result<Viewer, Response> {
+    let v = require(st, headers).await?;
+    if !request_ok(headers, form) {
+        return Err(client_error(
+            headers,
+            Error::forbidden("This form expired. Reload the page and try again."),
+        ));
+    }
+    throttle(st, &v).map_err(|e| client_error(headers, e))?;
+    Ok(v)
+}
+
+/// Done: 204 for the script, back to `to` for a form.
+fn done(headers: &HeaderMap, to: &str) -> Response {
+    if is_fetch(headers) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        see_other(to, vec![])
+    }
+}
+
+/// `POST /c/{chat}/posts` (`text`, `parent`): the new post's fragment (201), or back.
+pub async fn create_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(chat): Path<String>,
+    FormBody(form): FormBody,
+) -> Response {
+    let v = match actor(&st, &headers, &form).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let r = async {
+        let parent = form.get("parent").filter(|p| !p.trim().is_empty());
+        let input = PostInput {
+            text: Some(form.get("text").unwrap_or("").to_string()),
+            parent_post_id: parent
+                .map(|p| error::id(Subject::ParentPost, p))
+                .transpose()?,
+            ..Default::default()
+        };
+        st.service()
+            .create_post(&v.caller, chat_id(&chat)?, input)
+            .await
+    }
+    .await;
+    answer_post(&st, &v, &headers, &chat, StatusCode::CREATED, r).await
+}
+
+/// `POST /c/{chat}/posts/{post}/edit` (`text`): the changed post's fragment, or back to it.
+async fn edit_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((chat, post)): Path<(String, String)>,
+    FormBody(form): FormBody,
+) -> Response {
+    let v = match actor(&st, &headers, &form).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let r = async {
+        st.service()
+            .update_post(
+                &v.caller,
+                chat_id(&chat)?,
+                post_id(&post)?,
+                form.get("text").map(str::to_string),
+            )
+            .await
+    }
+    .await;
+    answer_post(&st, &v, &headers, &chat, StatusCode::OK, r).await
+}
+
+/// A post just written: its fragment for the script (with `status`), or back to it for a form
+/// (in its thread's page when it is a reply).
+async fn answer_post(
+    st: &AppState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    chat: &str,
+    status: StatusCode,
+    written: Result<Post>,
+) -> Response {
+    let p = match written {
+        Ok(p) => p,
+        Err(e) => return client_error(headers, e),
+    };
+    if !is_fetch(headers) {
+        let back = match p.parent_post_id {
+            Some(_) => format!("/c/{}/t/{}#p-{}", p.chat_id, p.thread_id(), p.id),
+            None => format!("/c/{}#p-{}", p.chat_id, p.id),
+        };
+        return see_other(&back, vec![]);
+    }
+    match conversation::render_post(st, v, chat, &p, false).await {
+        Ok(fragment) => client_html(status, fragment, vec![]),
+        Err(e) => client_error(headers, e),
+    }
+}
+
+/// `POST /c/{chat}/posts/{post}/delete`.
+async fn delete_post(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((chat, post)): Path<(String, String)>,
+    FormBody(form): FormBody,
+) -> Response {
+    let v = match actor(&st, &headers, &form).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let r = async {
+        st.service()
+            .delete_post(&v.caller, chat_id(&chat)?, post_id(&post)?)
+            .await
+    }
+    .await;
+    match r {
+        Ok(()) => done(&headers, &format!("/c/{chat}")),
+        Err(e) => client_error(&headers, e),
+    }
+}
+
+/// Where a form goes back to after it worked (`None`: nowhere in particular; 204 for the script).
+type Back = Result<Option<String>>;
+
+fn finish(headers: &HeaderMap, r: Back) -> Response {
+    match r {
+        Ok(Some(to)) => see_other(&to, vec![]),
+        Ok(None) => done(headers, "/"),
+        Err(e) => client_error(headers, e),
+    }
+}
+
+/// `POST /c/{chat}/{action}`: `read` (`upto`: the newest post shown; `read=0` marks it
+/// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`).
+async fn chat_action(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((chat, action)): Path<(String, String)>,
+    FormBody(form): FormBody,
+) -> Response {
+    let v = match actor(&st, &headers, &form).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let (svc, me) = (st.service(), &v.caller);
+    let r: Back = async {
+        let chat = chat_id(&chat)?;
+        match action.as_str() {
+            "read" => {
+                let upto = form
+                    .get("upto")
+                    .filter(|u| !u.is_empty())
+                    .map(post_id)
+                    .transpose()?;
+                svc.set_read(me, chat, form.get("read") != Some("0"), upto)
+                    .await?;
+                Ok(None)
+            }
+            "favorite" => {
+                svc.set_favorite(me, chat, form.get("on") != Some("0"))
+                    .await?;
+                Ok(Some(format!("/c/{chat}")))
+            }
+            "join" => Ok(Some(format!("/c/{}", svc.join_team(me, chat).await?.id))),
+            "leave" => svc.leave_team(me, chat).await.map(|_| Some("/".into())),
+            "archive" => {
+                let status = if form.get("archived") == Some("0") {
+                    ChatStatus::Active
+                } else {
+                    ChatStatus::Archived
+                };
+                let c = svc.set_team_status(me, chat, status).await?;
+                Ok(Some(format!("/c/{}/details", c.id)))
+            }
+            _ => Err(Error::InvalidUri),
+        }
+    }
+    .await;
+    finish(&headers, r)
+}
+
+/// `POST /c/{chat}/members/add` (`members`: names, e-mails or ids) and `…/remove` (`member`).
+async fn members(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((chat, action)): Path<(String, String)>,
+    FormBody(form): FormBody,
+) -> Response {
+    let v = match actor(&st, &headers, &form).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let r: Back = async {
+        let (field, adding) = match action.as_str() {
+            "add" => ("members", true),
+            "remove" => ("member", false),
+            _ => return Err(Error::InvalidUri),
+        };
+        let people = member_inputs(field, form.get(field).unwrap_or(""))?;
+        if people.is_empty() {
+            return Err(Error::MissingParameter(field.into()));
+        }
+        let named: &[(&str, &[MemberInput])] = &[(field, &people)];
+        let (add, remove) = if adding {
+            (named, &[][..])
+        } else {
+            (&[][..], named)
+        };
+        let c = st
+            .service()
+            .change_team_members(&v.caller, TeamRef::Team(chat_id(&chat)?), add, remove)
+            .await?;
+        Ok(Some(format!("/c/{}/details", c.id)))
+    }
+    .await;
+    finish(&headers, r)
+}
+
+/// People as typed in the form field `field`: ids, e-mails, or "Name <email>" as the picker fills
+/// in, comma or newline separated.
+pub fn member_inputs(field: &str, raw: &str) -> Result<Vec<MemberInput>> {
+    raw.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let s = match (s.rfind('<'), s.ends_with('>')) {
+                (Some(i), true) => &s[i + 1..s.len() - 1],
+                _ => s,
+            };
+            let s = s.trim();
+            if s.contains('@') {
+                Ok(MemberInput::Email(s.to_string()))
+            } else {
+                member_id(field, s)
+            }
+        })
+        .collect()
+}
+
+/// `POST /new/dm` (`person`: an id or e-mail; the viewer's own id opens the personal chat).
+pub async fn start_dm(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    let v = match actor(&st, &headers, &form).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let people = match member_inputs("person", form.get("person").unwrap_or("")) {
+        Ok(p) if p.is_empty() => Err(Error::MissingParameter("person".into())),
+        other => other,
+    };
+    let r = match people {
+        Ok(people) => st.service().conversation(&v.caller, &people).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok((c, _)) => see_other(&format!("/c/{}", c.id), vec![]),
+        Err(e) => client_error(&headers, e),
+    }
+}
+
+/// `POST /new/team` (`name`, `description`, `public`, `members`): the team, or the form again
+/// with the error in place.
+pub async fn create_team(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    FormBody(form): FormBody,
+) -> Response {
+    let v = match actor(&st, &headers, &form).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let r = async {
+        let input = TeamInput {
+            name: Some(form.get("name").unwrap_or("").to_string()),
+            description: form.get("description").map(str::to_string),
+            public: Some(form.get("public").is_some()),
+            members: member_inputs("members", form.get("members").unwrap_or(""))?,
+        };
+        st.service().create_team(&v.caller, input).await
+    }
+    .await;
+    match r {
+        Ok(c) => see_other(&format!("/c/{}", c.id), vec![]),
+        Err(e @ Error::Internal(_)) => client_error(&headers, e),
+        Err(e) => {
+            let errors = Errors::from_error(&e, "name");
+            match conversation::new_team_body(&st, &v, &form, &errors).await {
+                Ok(body) => {
+                    conversation::page_with_status(v, StatusCode::BAD_REQUEST, "New team", body)
+                }
+                Err(e) => client_error(&headers, e),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_fields_accept_ids_emails_and_picker_entries() {
+        assert_eq!(
+            member_inputs(
+                "members",
+                "12, bob@x.example;\n Carol Diaz <carol@x.example>, ,"
+            )
+            .unwrap(),
+            vec![
+                MemberInput::Id(ExtensionId(12)),
+                MemberInput::Email("bob@x.example".into()),
+                MemberInput::Email("carol@x.example".into()),
+            ]
+        );
+        let e = member_inputs("members", "12, Carol").unwrap_err();
+        assert_eq!(e.parameter_name(), Some("members"));
+    }
+}
