@@ -3,3 +3,4 @@
 mod boundaries;
 mod channel;
 mod conversations;
+mod pages;
