@@ -206,3 +206,88 @@ async fn find_agent(file: &TestFile, tests_path: &Path, data_dir: Option<&Path>)
         )),
     }
 }
+
+// ---------- serve --demo ----------
+
+/// The agent app of the demo, beside the platform and the OKR app.
+pub struct Demo {
+    pub url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Demo {
+    /// Stops it (after the platform stopped).
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Starts the demo's agent app two ports after `platform`'s, with data in `data_dir/agents`:
+/// the first time, its owner is the demo's administrator (same e-mail and password) and the
+/// sample "Travel Assistant" is made and published. Its channel is not connected: the person
+/// trying it does that, as the channel guide says.
+pub async fn start_demo(
+    data_dir: &Path,
+    platform: std::net::SocketAddr,
+    demo: &serde_json::Value,
+) -> Result<Demo, String> {
+    let addr = std::net::SocketAddr::new(platform.ip(), platform.port().wrapping_add(2));
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        format!("the agent app cannot listen on {addr} (two ports after the platform's): {e}")
+    })?;
+    let url = format!("http://{addr}");
+    let config = Config::new(&format!("http://{platform}"), &url, data_dir.join("agents"));
+    let app = App::open(config).map_err(|e| e.to_string())?;
+    let owner = demo["users"][0]["email"].as_str().unwrap_or_default();
+    let password = demo["password"].as_str().unwrap_or_default();
+    if !app
+        .store()
+        .has_accounts()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        app.sign_up(owner, "Demo owner", password)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    if app
+        .store()
+        .agents()
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
+        let agent = app
+            .create_agent(
+                "Travel Assistant",
+                openglip_agents::rules::Template::TravelAssistant,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        app.publish(agent.id, None)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        if let Err(e) = openglip_agents::serve(listener, app, shutdown).await {
+            tracing::error!(error = %e, "the demo's agent app stopped");
+        }
+    });
+    Ok(Demo { url, stop, task })
+}
+
+/// The steps of the channel guide, for the demo.
+pub fn how_to_try(demo: &Demo, info: &serde_json::Value, platform: &str) -> String {
+    let admin = info["users"][0]["email"].as_str().unwrap_or_default();
+    let password = info["password"].as_str().unwrap_or_default();
+    format!(
+        "Agent app: {url}/ (the sample \"Travel Assistant\", published, its channel not connected yet)\n  1. sign in at {url}/ as {admin} (password: {password}); open Travel Assistant > Channels > Digital > RingCentral Glip and copy the OAuth Redirect URI\n  2. in the developer console {platform}/console: Create App, REST API App, 3-legged OAuth (authorization code), paste the redirect URI, refresh tokens Yes, permissions Webhook Subscriptions, Read Accounts, Team Messaging; paste its Client ID and Secret as Application Key and Secret, Save\n  3. Authorize as the user the agent speaks as (add one without a phone in {platform}/admin, e.g. \"Travel App\"), then Enable Channel: Yes, Save\n  4. DM that user \"Hello\" in the web client {platform}/ and the agent answers",
+        url = demo.url
+    )
+}

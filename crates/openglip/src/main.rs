@@ -287,6 +287,7 @@ async fn serve(args: ServeArgs) {
         .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
     let mut okr_demo = None;
+    let mut agents_demo = None;
     if args.demo {
         let info = demo::seed(&state, &args.data.data_dir)
             .await
@@ -297,6 +298,14 @@ async fn serve(args: ServeArgs) {
             .unwrap_or_else(|e| fail(format!("demo OKR app failed: {e}")));
         println!("{}", okr::how_to_try(&okr, &info));
         okr_demo = Some(okr);
+        let agents = agents::start_demo(&args.data.data_dir, addr, &info)
+            .await
+            .unwrap_or_else(|e| fail(format!("demo agent app failed: {e}")));
+        println!(
+            "{}",
+            agents::how_to_try(&agents, &info, &format!("http://{addr}"))
+        );
+        agents_demo = Some(agents);
     }
     tracing::info!(address = %addr, data_dir = %args.data.data_dir.display(), "openglip listening");
     println!("openglip listening on http://{addr}");
@@ -307,6 +316,9 @@ async fn serve(args: ServeArgs) {
     }
     if let Some(okr) = okr_demo {
         okr.stop().await;
+    }
+    if let Some(agents) = agents_demo {
+        agents.stop().await;
     }
 }
 
