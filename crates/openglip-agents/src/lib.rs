@@ -21,9 +21,10 @@
 //! conversations and transcripts, channels), [`rules`] (what makes an account, an agent, a
 //! draft, a publication, a channel's settings), [`talk`] (a kept turn of a conversation),
 //! [`channel`] (the RingCentral Glip channel: authorize, subscribe, answer, catch up),
-//! [`pages`] (on the page kit), [`app`] ([`Config`], [`App`], [`serve`]).
+//! [`pages`] (on the page kit), [`api`] (the JSON API under `/api/v1`), [`app`] ([`Config`], [`App`], [`serve`]).
 
 pub mod agent;
+pub mod api;
 pub mod app;
 pub mod channel;
 pub mod dialog;

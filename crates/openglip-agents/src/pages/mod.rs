@@ -34,7 +34,8 @@ pub fn router(app: App) -> Router {
         .route("/signin", get(sign_in_page).post(sign_in))
         .route("/signout", post(sign_out))
         .merge(agents::routes())
-        .merge(channel::routes());
+        .merge(channel::routes())
+        .merge(crate::api::routes());
     let flights = crate::flights::router(app.inner.flights.clone());
     app.kit().apply(pages).with_state(app).merge(flights)
 }
@@ -51,6 +52,8 @@ pub fn refusal_body(r: &Refusal) -> serde_json::Value {
 impl Sessions<Account> for App {
     const COOKIE: &'static str = "session";
     const SIGN_IN: &'static str = "/signin";
+    /// The API's tokens (`POST /api/v1/session`) are sessions too.
+    const BEARER: bool = true;
 
     async fn load_session(
         &self,
