@@ -224,7 +224,8 @@ impl Demo {
     }
 }
 
-/// Starts the demo's agent app two ports after `platform`'s, with data in `data_dir/agents`:
+/// Starts the demo's agent app two ports after `platform`'s (or on a free one), with data in
+/// `data_dir/agents`:
 /// the first time, its owner is the demo's administrator (same e-mail and password) and the
 /// sample "Travel Assistant" is made and published. Its channel is not connected: the person
 /// trying it does that, as the channel guide says.
@@ -233,10 +234,15 @@ pub async fn start_demo(
     platform: std::net::SocketAddr,
     demo: &serde_json::Value,
 ) -> Result<Demo, String> {
-    let addr = std::net::SocketAddr::new(platform.ip(), platform.port().wrapping_add(2));
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        format!("the agent app cannot listen on {addr} (two ports after the platform's): {e}")
-    })?;
+    // Two ports after the platform's, or any free one when that is taken.
+    let wanted = std::net::SocketAddr::new(platform.ip(), platform.port().wrapping_add(2));
+    let listener = match tokio::net::TcpListener::bind(wanted).await {
+        Ok(l) => l,
+        Err(_) => tokio::net::TcpListener::bind(std::net::SocketAddr::new(platform.ip(), 0))
+            .await
+            .map_err(|e| format!("the agent app cannot listen: {e}"))?,
+    };
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let url = format!("http://{addr}");
     let config = Config::new(&format!("http://{platform}"), &url, data_dir.join("agents"));
     let app = App::open(config).map_err(|e| e.to_string())?;

@@ -270,7 +270,8 @@ async fn serve(args: ServeArgs) {
         public_url: args.public_url.clone(),
         rate_limits,
         realtime: openglip_server::realtime::RealtimeConfig {
-            allow_private_webhooks: args.webhook_allow_private,
+            // The demo's agent app takes WebHooks on loopback over plain http.
+            allow_private_webhooks: args.webhook_allow_private || args.demo,
             blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
             ..Default::default()
         },
