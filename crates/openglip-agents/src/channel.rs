@@ -313,7 +313,7 @@ pub async fn start(app: &App, agent_id: i64) -> Result<()> {
                             && let Err(e) = handle_post(&app, agent_id, &client, post).await
                         {
                             tracing::warn!(agent_id, error = %e, "answering a post failed");
-                            let _ = app.store().set_channel_error(agent_id, Some(&e.to_string())).await;
+                            refused(&app, agent_id, &e).await;
                         }
                     }
                     Some(_) => {}

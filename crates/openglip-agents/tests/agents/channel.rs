@@ -108,13 +108,27 @@ async fn answer(person: &Client, chat: &str, author: &str, pattern: &str) -> Str
     .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
+/// Everything up to step 4: the platform, the agent app with its channel enabled, and the
+/// app's credentials.
+struct Connected {
+    platform: TestApp,
+    agents: AgentApp,
+    browser: Browser,
+    agent_id: i64,
+    client_id: String,
+    client_secret: String,
+    travel_id: String,
+    authorized_at: tokio::time::Instant,
+    first_token: String,
+    _data: tempfile::TempDir,
+}
+
+async fn connected() -> Connected {
     let platform = spawn_app().await;
     let (_acme, _alice) = platform.account("Acme", "alice@acme.test").await;
     let data = tempfile::tempdir().unwrap();
     let port = openglip_testkit::free_port();
-    let mut agents = AgentApp::start(&platform.base, data.path(), port).await;
+    let agents = AgentApp::start(&platform.base, data.path(), port).await;
     let base = agents.base.clone();
 
     // The agent app: its owner signs up, makes the Travel Assistant and publishes it.
@@ -285,46 +299,71 @@ async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
         .unwrap()
         .extension_id
         .unwrap();
+    Connected {
+        platform,
+        agents,
+        browser: b,
+        agent_id: id,
+        client_id,
+        client_secret,
+        travel_id,
+        authorized_at,
+        first_token,
+        _data: data,
+    }
+}
 
-    // Step 4: Pat DMs the Travel App.
-    let pat = Client::builder(&platform.base)
-        .app(&client_id, Some(client_secret.clone()))
+/// Pat, signed in, and a direct message with the Travel App.
+async fn pat(c: &Connected) -> (Client, String) {
+    let pat = Client::builder(&c.platform.base)
+        .app(&c.client_id, Some(c.client_secret.clone()))
         .build()
         .unwrap();
     pat.login_password("pat@sandbox.test", "pat-password", None)
         .await
         .unwrap();
     let dm = pat
-        .create_conversation(&[Member::Id(travel_id.clone())])
+        .create_conversation(&[Member::Id(c.travel_id.clone())])
         .await
         .unwrap();
-    pat.send_text(&dm.id, "Hello").await.unwrap();
-    answer(&pat, &dm.id, &travel_id, "I'm the Travel Assistant").await;
+    (pat, dm.id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
+    let mut c = connected().await;
+    let (pat, dm) = pat(&c).await;
+    let (id, travel_id, authorized_at) = (c.agent_id, c.travel_id.clone(), c.authorized_at);
+    let first_token = c.first_token.clone();
+    let agents = &mut c.agents;
+    // Step 4: Pat DMs the Travel App.
+    pat.send_text(&dm, "Hello").await.unwrap();
+    answer(&pat, &dm, &travel_id, "I'm the Travel Assistant").await;
 
     // A booking dialog, with a restart of the agent app in the middle.
-    pat.send_text(&dm.id, "I want to book a flight from Boston to Denver")
+    pat.send_text(&dm, "I want to book a flight from Boston to Denver")
         .await
         .unwrap();
-    answer(&pat, &dm.id, &travel_id, "What date would you like to fly").await;
+    answer(&pat, &dm, &travel_id, "What date would you like to fly").await;
     agents.stop.take().unwrap().send(()).unwrap();
     agents.task.take().unwrap().await.unwrap();
     // Said while the agent app was down: caught up on start.
-    pat.send_text(&dm.id, "tomorrow").await.unwrap();
+    pat.send_text(&dm, "tomorrow").await.unwrap();
     agents.restart().await;
-    answer(&pat, &dm.id, &travel_id, "How many passengers").await;
-    pat.send_text(&dm.id, "2").await.unwrap();
+    answer(&pat, &dm, &travel_id, "How many passengers").await;
+    pat.send_text(&dm, "2").await.unwrap();
     answer(
         &pat,
-        &dm.id,
+        &dm,
         &travel_id,
         r"Shall I book 2 seat\(s\) from Boston to Denver",
     )
     .await;
 
-    pat.send_text(&dm.id, "yes").await.unwrap();
+    pat.send_text(&dm, "yes").await.unwrap();
     answer(
         &pat,
-        &dm.id,
+        &dm,
         &travel_id,
         r"booking reference is TA-[A-Z0-9]{6}",
     )
@@ -332,8 +371,8 @@ async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
 
     // The extension's token is renewed ten seconds after it was issued: nothing is lost.
     tokio::time::sleep_until(authorized_at + Duration::from_secs(12)).await;
-    pat.send_text(&dm.id, "what can you do").await.unwrap();
-    answer(&pat, &dm.id, &travel_id, "Here is what I can do").await;
+    pat.send_text(&dm, "what can you do").await.unwrap();
+    answer(&pat, &dm, &travel_id, "Here is what I can do").await;
     let now = agents
         .app()
         .store()
@@ -343,31 +382,29 @@ async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
         .access_token
         .unwrap();
     assert_ne!(now, first_token, "the token was refreshed and saved");
-    pat.send_text(&dm.id, "check booking TA-ZZZZZZ")
-        .await
-        .unwrap();
+    pat.send_text(&dm, "check booking TA-ZZZZZZ").await.unwrap();
     answer(
         &pat,
-        &dm.id,
+        &dm,
         &travel_id,
         "couldn't find a booking with the reference TA-ZZZZZZ",
     )
     .await;
     // Each of Pat's messages was answered once: never twice, never its own posts.
     let posts = pat
-        .list_posts(&dm.id, &openglip_sdk::PageQuery::count(100))
+        .list_posts(&dm, &openglip_sdk::PageQuery::count(100))
         .await
         .unwrap();
     let asked = posts
         .records
         .iter()
-        .filter(|p| p.creator_id == travel_id && p.text.contains("How many passengers"))
+        .filter(|p| p.creator_id == travel_id.as_str() && p.text.contains("How many passengers"))
         .count();
     assert_eq!(asked, 1, "answered once");
     let mine = posts
         .records
         .iter()
-        .filter(|p| p.creator_id == travel_id)
+        .filter(|p| p.creator_id == travel_id.as_str())
         .count();
     let pats = posts
         .records
@@ -377,5 +414,51 @@ async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
     assert!(
         mine <= pats + 2,
         "no answers to its own posts: {mine} answers to {pats} messages"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_authorization_is_said_on_the_page_and_authorizing_again_is_asked_for() {
+    let c = connected().await;
+    let (pat, dm) = pat(&c).await;
+    pat.send_text(&dm, "Hello").await.unwrap();
+    answer(&pat, &dm, &c.travel_id, "I'm the Travel Assistant").await;
+    // The extension's token is revoked on the platform (its refresh token with it).
+    let stored = c.agents.app().store().channel(c.agent_id).await.unwrap();
+    let revoking = Client::builder(&c.platform.base)
+        .app(&c.client_id, Some(c.client_secret.clone()))
+        .token(openglip_sdk::Token {
+            refresh_token: stored.refresh_token.clone(),
+            ..openglip_sdk::Token::bearer(stored.access_token.clone().unwrap())
+        })
+        .build()
+        .unwrap();
+    revoking.revoke().await.unwrap();
+    pat.send_text(&dm, "help").await.unwrap();
+    let page = format!("/agents/{}/channels/glip", c.agent_id);
+    let shown = eventually(
+        "the page asks to authorize again",
+        Duration::from_secs(20),
+        || async {
+            let p = c.browser.get(&page).await;
+            p.has("Click Authorize again").then_some(p)
+        },
+    )
+    .await;
+    assert!(
+        shown.has("no longer accepts this channel"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        c.agents
+            .app()
+            .store()
+            .channel(c.agent_id)
+            .await
+            .unwrap()
+            .access_token
+            .is_none(),
+        "the dead tokens are forgotten"
     );
 }
