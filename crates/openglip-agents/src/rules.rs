@@ -208,6 +208,13 @@ impl App {
         sandbox_url: &str,
         production_url: &str,
     ) -> Result<()> {
+        // An empty secret keeps the one saved (the page never shows it back).
+        let saved = self.store().channel(agent_id).await?.app_secret;
+        let app_secret = if app_secret.trim().is_empty() {
+            saved.as_str()
+        } else {
+            app_secret
+        };
         let mut errors = Vec::new();
         let mut bad = |field: &str, message: &str| {
             errors.push(FieldError {

@@ -26,10 +26,19 @@ use crate::app::App;
 use crate::error::Error;
 use crate::store::accounts::Account;
 
+/// The app's own stylesheet, after the kit's.
+const STYLESHEET: &str = "/agents/agents.css";
+const CSS: &str = include_str!("../../assets/agents.css");
+
+async fn stylesheet(h: HeaderMap) -> Response {
+    openglip_webkit::assets::asset(&h, "text/css; charset=utf-8", CSS.as_bytes())
+}
+
 /// The app's router: pages, the channel's endpoints, the flights endpoint.
 pub fn router(app: App) -> Router {
     let pages = Router::new()
         .route("/", get(home))
+        .route(STYLESHEET, get(stylesheet))
         .route("/signup", get(sign_up_page).post(sign_up))
         .route("/signin", get(sign_in_page).post(sign_in))
         .route("/signout", post(sign_out))
@@ -161,7 +170,8 @@ pub fn page(app: &App, me: &Account, csrf: &Csrf, title: &str, main: Markup) -> 
         .nav(NAV, "/agents")
         .user(&me.name)
         .sign_out("/signout", csrf)
-        .document(Document::new(kit, title));
+        .document(Document::new(kit, title).stylesheet(STYLESHEET));
+    let main = html! { h1 { (title) } (main) };
     Page::new(shell.render(title, main))
 }
 
