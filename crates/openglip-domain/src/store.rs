@@ -146,6 +146,11 @@ pub trait Store: Send + Sync + 'static {
     /// JWT credentials, usage, bot installations (`crate::platform`).
     fn platform(&self) -> &dyn PlatformStore;
 
+    /// Whether the database answers and holds the schema this build knows (every migration
+    /// applied, none newer): what `/readyz` reports. A database that does not answer is an
+    /// `Err`.
+    fn ready(&self) -> BoxFuture<'_, bool>;
+
     // ---- accounts and extensions ----
 
     /// Creates an account with its `Everyone` team and its first (admin) extension, who gets a

@@ -235,6 +235,9 @@ pub fn router(state: AppState, pages: Pages) -> Router {
     let app = router
         .route("/openapi.json", get(crate::openapi::serve))
         .route("/metrics", get(api::meta::metrics))
+        // Probes for a process supervisor or a proxy: alive, and ready to serve.
+        .route("/healthz", get(api::meta::healthz))
+        .route("/readyz", get(api::meta::readyz))
         .merge(pages.routes)
         // The WebSocket gateway (`uri` of `/restapi/oauth/wstoken`); authenticated by its token.
         .route("/ws", get(crate::realtime::ws::upgrade))

@@ -38,6 +38,9 @@ pub trait Backend: Store + Clone + Sized {
     /// this is dropped.
     type Place: Send + Sync + 'static;
 
+    /// The schema version the backend migrates to (rows of `schema_migrations` after opening).
+    const SCHEMA_VERSION: i64;
+
     /// A fresh, empty place.
     fn place() -> impl Future<Output = Self::Place> + Send;
 
@@ -178,6 +181,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@declare $backend;
             accounts {
                 reopening_keeps_data_and_migrations,
+                an_open_store_is_ready,
                 create_account_makes_everyone_personal_and_membership,
                 create_extension_numbers_personal_chat_and_everyone,
                 duplicate_email_and_number_are_invalid_and_leave_nothing_behind,

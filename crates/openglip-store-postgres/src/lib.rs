@@ -41,6 +41,10 @@ use crate::readers::ReaderPool;
 use crate::writer::Writer;
 pub use crate::writer::WriterStats;
 
+/// The schema version this build migrates to: the number of the newest file in `migrations/`
+/// (each version is one file, applied once, recorded in `schema_migrations`).
+pub const SCHEMA_VERSION: i64 = migrate::latest_version();
+
 /// Reading connections kept at most.
 const MAX_READERS: usize = 4;
 
@@ -202,11 +206,6 @@ impl PostgresStore {
         self.inner.readers.usage()
     }
 
-    /// Whether the database answers and has every migration this build knows applied.
-    pub async fn ready(&self) -> Result<bool> {
-        self.read(migrate::is_current).await
-    }
-
     /// The number the query returns (a `SELECT count(*) …`), read like any other read: for
     /// tests and diagnostics that look at the tables directly.
     pub async fn count(&self, sql: &str) -> Result<i64> {
@@ -297,6 +296,10 @@ impl PostgresStore {
 impl Store for PostgresStore {
     fn platform(&self) -> &dyn openglip_domain::store::PlatformStore {
         self
+    }
+
+    fn ready(&self) -> BoxFuture<'_, bool> {
+        Box::pin(self.read(migrate::is_current))
     }
 
     // ---- accounts and extensions ----

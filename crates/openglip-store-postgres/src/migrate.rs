@@ -18,6 +18,14 @@ pub(crate) struct Migration {
 }
 
 /// In order of version. Append only: a released migration is never edited.
+/// The newest version of [`MIGRATIONS`] (they are in order).
+pub(crate) const fn latest_version() -> i64 {
+    match MIGRATIONS.last() {
+        Some(m) => m.version,
+        None => 0,
+    }
+}
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -126,7 +134,7 @@ fn apply(conn: &mut Conn, m: &Migration, latest: i64) -> Result<bool> {
     Ok(true)
 }
 
-/// Whether every migration this build knows is applied (readiness).
+/// Whether every migration this build knows is applied, and none newer (readiness).
 pub(crate) fn is_current(conn: &mut Conn) -> Result<bool> {
     let exists = conn.exists(
         "SELECT 1 FROM information_schema.tables

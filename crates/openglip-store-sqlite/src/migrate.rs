@@ -19,6 +19,14 @@ pub(crate) struct Migration {
 }
 
 /// In order of version. Append only: a released migration is never edited.
+/// The newest version of [`MIGRATIONS`] (they are in order).
+pub(crate) const fn latest_version() -> i64 {
+    match MIGRATIONS.last() {
+        Some(m) => m.version,
+        None => 0,
+    }
+}
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -101,6 +109,18 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<usize> {
     Ok(applied_now)
 }
 
+/// Whether every migration this build knows is applied, and none newer (readiness).
+pub(crate) fn is_current(conn: &Connection) -> Result<bool> {
+    let newest: i64 = conn
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
+        .db()?;
+    Ok(newest == MIGRATIONS.last().map_or(0, |m| m.version))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +150,7 @@ mod tests {
             .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, MIGRATIONS.len() as i64);
+        assert!(is_current(&conn).unwrap());
     }
 
     #[test]
@@ -142,5 +163,6 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(migrate(&mut conn), Err(Error::Internal(_))));
+        assert!(!is_current(&conn).unwrap());
     }
 }

@@ -38,5 +38,8 @@ mod wait;
 pub use browser::{Browser, Page, input_value, unescape};
 pub use provision::{ALL_PERMISSIONS, Client, PASSWORD, User};
 pub use requests::send;
-pub use server::{TestApp, free_port, spawn_app, spawn_app_with, test_config, test_realtime};
+pub use server::{
+    TEST_DATABASE_VAR, TestApp, free_port, on_postgres, spawn_app, spawn_app_with, test_config,
+    test_realtime,
+};
 pub use wait::eventually;

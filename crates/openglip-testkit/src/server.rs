@@ -6,8 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use openglip_domain::store::Store;
 use openglip_server::realtime::RealtimeConfig;
 use openglip_server::{AppState, RateLimitConfig, ServerConfig};
+use openglip_store_postgres::PostgresStore;
+use openglip_store_postgres::scratch::ScratchDatabase;
+use openglip_store_sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
 /// Real-time settings for tests: WebHooks to loopback addresses allowed (test receivers listen
@@ -46,13 +50,39 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(test_config()).await
 }
 
-/// Starts the server with `config` on `127.0.0.1:0` and a fresh data folder.
+/// The variable that chooses the test servers' store: unset or `sqlite` for SQLite in the data
+/// folder, `postgres` for a scratch PostgreSQL database per server (on the server
+/// `OPENGLIP_POSTGRES` names; see `openglip_store_postgres::scratch`), so that every test that
+/// starts a server runs on either store.
+pub const TEST_DATABASE_VAR: &str = "OPENGLIP_TEST_DATABASE";
+
+/// Whether the test servers keep their data in PostgreSQL ([`TEST_DATABASE_VAR`]).
+pub fn on_postgres() -> bool {
+    match std::env::var(TEST_DATABASE_VAR).as_deref().map(str::trim) {
+        Err(_) | Ok("") | Ok("sqlite") => false,
+        Ok("postgres") => true,
+        Ok(other) => panic!("{TEST_DATABASE_VAR}={other:?}: expected `sqlite` or `postgres`"),
+    }
+}
+
+/// Starts the server with `config` on `127.0.0.1:0` and a fresh data folder (and, with
+/// `OPENGLIP_TEST_DATABASE=postgres`, a fresh PostgreSQL database).
 pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
+    let database = if on_postgres() {
+        Some(
+            ScratchDatabase::create()
+                .await
+                .expect("a scratch PostgreSQL database (OPENGLIP_POSTGRES)"),
+        )
+    } else {
+        None
+    };
     let mut app = TestApp {
         base: String::new(),
         http: reqwest::Client::new(),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         dir: tempfile::tempdir().expect("a temporary data folder"),
+        database,
         config,
         running: None,
     };
@@ -60,20 +90,24 @@ pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
     app
 }
 
-/// The whole application, as the `openglip` binary builds and serves it: the SQLite store on
-/// `dir`, the server's state, and the future that serves every route (the server's API and
-/// gateway, the pages of `openglip-web`) on `listener`. The one place that says what "the
-/// application" is.
+/// The whole application, as the `openglip` binary builds and serves it: the store (SQLite on
+/// `dir`, or PostgreSQL at `database`), the server's state, and the future that serves every
+/// route (the server's API and gateway, the pages of `openglip-web`) on `listener`. The one
+/// place that says what "the application" is.
 fn whole_app(
     dir: &Path,
+    database: Option<&ScratchDatabase>,
     config: ServerConfig,
     listener: TcpListener,
 ) -> (
     AppState,
     impl Future<Output = std::io::Result<()>> + Send + 'static,
 ) {
-    let store = openglip_store_sqlite::SqliteStore::open(dir).expect("open the store");
-    let state = AppState::new(Arc::new(store), config);
+    let store: Arc<dyn Store> = match database {
+        Some(db) => Arc::new(PostgresStore::open(db.url()).expect("open the PostgreSQL store")),
+        None => Arc::new(SqliteStore::open(dir).expect("open the SQLite store")),
+    };
+    let state = AppState::new(store, config);
     let serving = openglip_server::serve(
         listener,
         state.clone(),
@@ -97,6 +131,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     addr: SocketAddr,
     dir: tempfile::TempDir,
+    /// The PostgreSQL database, when the tests run on PostgreSQL; dropped after the server.
+    database: Option<ScratchDatabase>,
     config: ServerConfig,
     running: Option<Running>,
 }
@@ -136,7 +172,12 @@ impl TestApp {
             // The listener registers with the runtime that serves it.
             let _in_rt = rt.enter();
             let listener = TcpListener::from_std(std_listener).expect("a listener");
-            whole_app(self.dir.path(), self.config.clone(), listener)
+            whole_app(
+                self.dir.path(),
+                self.database.as_ref(),
+                self.config.clone(),
+                listener,
+            )
         };
         rt.spawn(async move {
             if let Err(e) = serving.await {
@@ -156,7 +197,7 @@ impl TestApp {
         &self.running.as_ref().expect("the server is running").state
     }
 
-    /// The data folder (the SQLite database), kept across restarts.
+    /// The data folder (the SQLite database, unless on PostgreSQL), kept across restarts.
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }
@@ -173,7 +214,7 @@ impl TestApp {
         }
     }
 
-    /// Starts it again on the same port and data folder.
+    /// Starts it again on the same port and data (folder or database).
     pub async fn restart(&mut self) {
         self.stop();
         // Let the old runtime's threads let go of the store.

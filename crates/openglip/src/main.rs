@@ -46,9 +46,11 @@ enum Command {
     },
 }
 
+/// Where the data lives: the SQLite data folder, or a PostgreSQL database.
 #[derive(Args, Clone)]
 struct DataDir {
-    /// Where the data lives (an SQLite database and its journal).
+    /// Where the data lives (an SQLite database and its journal; with `--database`, only what
+    /// `--demo` keeps besides).
     #[arg(
         long,
         env = "OPENGLIP_DATA_DIR",
@@ -56,6 +58,49 @@ struct DataDir {
         global = true
     )]
     data_dir: PathBuf,
+    /// Keep the data in PostgreSQL instead of SQLite: `postgres://user[:password]@host[:port]/database`
+    /// (the database must exist; its tables are made and migrated at start).
+    #[arg(long, env = "OPENGLIP_DATABASE_URL", global = true, value_name = "URL")]
+    database: Option<String>,
+}
+
+impl DataDir {
+    /// The PostgreSQL URL, if one was given (an empty `OPENGLIP_DATABASE_URL` is none).
+    fn database_url(&self) -> Option<&str> {
+        self.database
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+    }
+
+    /// Opens the store: PostgreSQL with `--database`, else SQLite in the data folder. A wrong
+    /// URL or an unreachable database is a message, and nothing starts.
+    fn open_store(&self) -> Result<Arc<dyn openglip_domain::store::Store>, String> {
+        match self.database_url() {
+            Some(url) if !openglip_store_postgres::is_postgres_url(url) => Err(format!(
+                "--database takes a PostgreSQL URL (postgres://user@host:5432/database), not {url:?}"
+            )),
+            Some(url) => openglip_store_postgres::PostgresStore::open(url)
+                .map(|s| Arc::new(s) as Arc<dyn openglip_domain::store::Store>)
+                .map_err(|e| format!("cannot open the PostgreSQL database {e}")),
+            None => openglip_store_sqlite::SqliteStore::open(&self.data_dir)
+                .map(|s| Arc::new(s) as Arc<dyn openglip_domain::store::Store>)
+                .map_err(|e| {
+                    format!(
+                        "cannot open the data folder {}: {e}",
+                        self.data_dir.display()
+                    )
+                }),
+        }
+    }
+
+    /// Where the data is, for the log.
+    fn describe(&self) -> String {
+        match self.database_url() {
+            Some(_) => "PostgreSQL (--database)".to_string(),
+            None => self.data_dir.display().to_string(),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -209,10 +254,8 @@ enum BotCmd {
     },
 }
 
-fn open(data_dir: &std::path::Path, config: ServerConfig) -> Result<AppState, String> {
-    let store = openglip_store_sqlite::SqliteStore::open(data_dir)
-        .map_err(|e| format!("cannot open the data folder {}: {e}", data_dir.display()))?;
-    Ok(AppState::new(Arc::new(store), config))
+fn open(data: &DataDir, config: ServerConfig) -> Result<AppState, String> {
+    Ok(AppState::new(data.open_store()?, config))
 }
 
 /// A refusal of the platform in the words the API would answer with (the server's one error
@@ -282,7 +325,7 @@ async fn serve(args: ServeArgs) {
         },
     };
     openglip_server::listen::raise_open_file_limit();
-    let state = open(&args.data.data_dir, config).unwrap_or_else(|e| fail(e));
+    let state = open(&args.data, config).unwrap_or_else(|e| fail(e));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
@@ -308,7 +351,7 @@ async fn serve(args: ServeArgs) {
         );
         agents_demo = Some(agents);
     }
-    tracing::info!(address = %addr, data_dir = %args.data.data_dir.display(), "openglip listening");
+    tracing::info!(address = %addr, data = %args.data.describe(), "openglip listening");
     println!("openglip listening on http://{addr}");
     if let Err(e) =
         openglip_server::serve(listener, state, openglip_web::pages(), shutdown_signal()).await
@@ -379,7 +422,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data, cfg())?;
             let (account, admin) = st
                 .platform()
                 .create_account(NewAccount {
@@ -411,7 +454,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data, cfg())?;
             let ext = st
                 .platform()
                 .create_user(NewUser {
@@ -442,7 +485,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data, cfg())?;
             if kind == "bot" {
                 if !grants.is_empty() || !permissions.is_empty() || public {
                     return Err("a bot app's grant (authorization code) and permissions are fixed: leave out --grant, --permission and --public".into());
@@ -476,7 +519,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data.data_dir, cfg())?;
+            let st = open(&data, cfg())?;
             let (ext, app, token) = st
                 .platform()
                 .create_bot(AccountId(account_id), &name)

@@ -1,6 +1,6 @@
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use openglip_wire::{ApiVersionInfo, ApiVersionsInfo};
 
@@ -40,4 +40,44 @@ pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
         )],
         st.0.metrics.render(),
     )
+}
+
+/// Plain-text answers of the probes, never cached.
+fn probe(status: StatusCode, text: &'static str) -> impl IntoResponse {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text,
+    )
+}
+
+/// `GET /healthz`: the process is up and answering HTTP (liveness; asks nothing of the
+/// database, so a database outage does not get a healthy node restarted).
+pub async fn healthz() -> impl IntoResponse {
+    probe(StatusCode::OK, "ok\n")
+}
+
+/// `GET /readyz`: the database answers and holds this build's schema (readiness): 200, else 503
+/// saying which, so a proxy sends no traffic to a node that cannot serve it.
+pub async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
+    match st.store().ready().await {
+        Ok(true) => probe(StatusCode::OK, "ready\n"),
+        Ok(false) => {
+            tracing::warn!("not ready: the database schema is not this build's");
+            probe(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database schema is not this build's\n",
+            )
+        }
+        Err(e) => {
+            tracing::warn!(error = ?e, "not ready: the database does not answer");
+            probe(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database does not answer\n",
+            )
+        }
+    }
 }

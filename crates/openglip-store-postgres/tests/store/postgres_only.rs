@@ -20,14 +20,16 @@ async fn nodes_opening_at_once_apply_each_migration_once() {
     }
     assert_eq!(
         count(&stores[0], "SELECT count(*) FROM schema_migrations").await,
-        5
+        openglip_store_postgres::SCHEMA_VERSION,
+        "each version of this build applied, once"
     );
     assert!(stores[0].ready().await.unwrap());
     // And once more, later: nothing to do.
     let again = PostgresStore::open(db.url()).unwrap();
     assert_eq!(
         count(&again, "SELECT count(*) FROM schema_migrations").await,
-        5
+        openglip_store_postgres::SCHEMA_VERSION,
+        "each version of this build applied, once"
     );
     drop(stores);
     drop(again);
@@ -124,6 +126,33 @@ async fn a_newer_schema_is_refused() {
     .unwrap();
     let e = PostgresStore::open(place.url()).unwrap_err();
     assert!(e.0.contains("newer than this build knows"), "{e}");
+}
+
+#[tokio::test]
+async fn readiness_follows_the_schema_and_the_database() {
+    let place = <PostgresStore as Backend>::place().await;
+    let store = PostgresStore::open(place.url()).unwrap();
+    assert!(store.ready().await.unwrap());
+    // Another node, newer, migrated the database meanwhile: this one is not ready for it.
+    let url = place.url().to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.batch_execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9998, '9998_next', 0)",
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    assert!(!store.ready().await.unwrap());
+    // The database goes away: an error (503), not "not found".
+    let name = place.name().to_string();
+    drop(place);
+    let e = store.ready().await.unwrap_err();
+    assert!(
+        matches!(e, Error::Unavailable | Error::Internal(_)),
+        "{name}: {e:?}"
+    );
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod cards;
 mod chatbot;
 mod chats;
 mod cli;
+mod cli_postgres;
 mod client;
 mod clients;
 mod compat;

@@ -1,5 +1,6 @@
-//! API information (`/restapi`, `/restapi/v1.0`), Prometheus metrics (`/metrics`), and the OpenAPI
-//! document (`/openapi.json`): snapshot-tested, and checked against what the router serves.
+//! API information (`/restapi`, `/restapi/v1.0`), Prometheus metrics (`/metrics`), the probes
+//! (`/healthz`, `/readyz`), and the OpenAPI document (`/openapi.json`): snapshot-tested, and
+//! checked against what the router serves.
 //!
 //! After a deliberate change to the API surface, rewrite the snapshot with
 //! `UPDATE_SNAPSHOTS=1 cargo nextest run -p openglip meta::` and commit it.
@@ -53,6 +54,21 @@ async fn api_version_documents_need_no_token() {
         keys,
         HashSet::from(["uri", "versionString", "releaseDate", "uriString"])
     );
+}
+
+#[tokio::test]
+async fn probes_say_alive_and_ready_without_a_token() {
+    let mut app = spawn_app().await;
+    for (path, text) in [("/healthz", "ok\n"), ("/readyz", "ready\n")] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        assert_eq!(r.text().await.unwrap(), text, "{path}");
+    }
+    // Ready again after a restart on the same data.
+    app.restart().await;
+    let r = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]
