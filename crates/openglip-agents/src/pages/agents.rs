@@ -13,7 +13,7 @@ use openglip_webkit::html::{Button, Choice, Field, FormErrors, Table, Tone, noti
 use openglip_webkit::{Csrf, CsrfForm, Session, html, see_other};
 use serde::Deserialize;
 
-use super::{Answer, OrPage, fail, form_errors, page};
+use super::{Answer, Nothing, OrPage, fail, form_errors, page};
 use crate::app::App;
 use crate::dialog::DialogError;
 use crate::error::Error;
@@ -333,9 +333,6 @@ async fn save(
         Err(e) => Err(fail(&kit, e)),
     }
 }
-
-#[derive(Deserialize)]
-struct Nothing {}
 
 async fn publish(
     State(app): State<App>,

@@ -18,7 +18,7 @@ use openglip_webkit::{Csrf, CsrfForm, Session, html, see_other};
 use serde::Deserialize;
 use tower::ServiceExt;
 
-use super::{Answer, OrPage, fail, form_errors, page};
+use super::{Answer, Nothing, OrPage, fail, form_errors, page};
 use crate::app::App;
 use crate::channel;
 use crate::error::Error;
@@ -177,6 +177,34 @@ fn render(app: &App, me: &Account, csrf: &Csrf, view: View<'_>) -> Response {
         .into_response()
 }
 
+/// The page again with `errors` in place (the form as sent, or as saved).
+async fn again(
+    app: &App,
+    me: &Account,
+    csrf: &Csrf,
+    id: i64,
+    form: Option<&Config>,
+    errors: &FormErrors,
+) -> Answer {
+    let kit = app.kit().clone();
+    let row = app.store().agent(id).await.or_page(&kit)?;
+    let ch = app.store().channel(id).await.or_page(&kit)?;
+    let saved = form_of(&ch);
+    let form = form.unwrap_or(&saved);
+    Ok(render(
+        app,
+        me,
+        csrf,
+        View {
+            row: &row,
+            ch: &ch,
+            form,
+            errors,
+            message: None,
+        },
+    ))
+}
+
 fn form_of(ch: &Channel) -> Config {
     Config {
         app_key: ch.app_key.clone(),
@@ -233,7 +261,6 @@ async fn save(
     CsrfForm(form): CsrfForm<Config>,
 ) -> Answer {
     let kit = app.kit().clone();
-    let row = app.store().agent(id).await.or_page(&kit)?;
     match app
         .save_channel(
             id,
@@ -247,28 +274,11 @@ async fn save(
     {
         Ok(()) => Ok(see_other(&format!("/agents/{id}/channels/glip?done=saved"))),
         Err(e) => match form_errors(&e) {
-            Some(errors) => {
-                let ch = app.store().channel(id).await.or_page(&kit)?;
-                Ok(render(
-                    &app,
-                    &user,
-                    &csrf,
-                    View {
-                        row: &row,
-                        ch: &ch,
-                        form: &form,
-                        errors: &errors,
-                        message: None,
-                    },
-                ))
-            }
+            Some(errors) => again(&app, &user, &csrf, id, Some(&form), &errors).await,
             None => Err(fail(&kit, e)),
         },
     }
 }
-
-#[derive(Deserialize)]
-struct Nothing {}
 
 async fn authorize(
     State(app): State<App>,
@@ -281,22 +291,7 @@ async fn authorize(
     match channel::authorize_url(&app, id).await {
         Ok(url) => Ok(see_other(&url)),
         Err(e) => match form_errors(&e) {
-            Some(errors) => {
-                let row = app.store().agent(id).await.or_page(&kit)?;
-                let ch = app.store().channel(id).await.or_page(&kit)?;
-                Ok(render(
-                    &app,
-                    &user,
-                    &csrf,
-                    View {
-                        row: &row,
-                        ch: &ch,
-                        form: &form_of(&ch),
-                        errors: &errors,
-                        message: None,
-                    },
-                ))
-            }
+            Some(errors) => again(&app, &user, &csrf, id, None, &errors).await,
             None => Err(fail(&kit, e)),
         },
     }
@@ -315,7 +310,6 @@ async fn enable(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Enable>,
 ) -> Answer {
-    let kit = app.kit().clone();
     let on = form.enabled == "yes";
     match channel::set_enabled(&app, id, on).await {
         Ok(()) => Ok(see_other(&format!(
@@ -328,20 +322,7 @@ async fn enable(
                 f.add("enabled", e.to_string());
                 f
             });
-            let row = app.store().agent(id).await.or_page(&kit)?;
-            let ch = app.store().channel(id).await.or_page(&kit)?;
-            Ok(render(
-                &app,
-                &user,
-                &csrf,
-                View {
-                    row: &row,
-                    ch: &ch,
-                    form: &form_of(&ch),
-                    errors: &errors,
-                    message: None,
-                },
-            ))
+            again(&app, &user, &csrf, id, None, &errors).await
         }
     }
 }

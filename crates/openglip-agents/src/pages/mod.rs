@@ -311,8 +311,9 @@ async fn signed_in(app: &App, kit: &Kit, headers: &HeaderMap, account: &Account)
     Ok(resp)
 }
 
+/// A form with nothing but its CSRF token.
 #[derive(Deserialize)]
-struct Nothing {}
+pub(crate) struct Nothing {}
 
 async fn sign_out(
     State(app): State<App>,
