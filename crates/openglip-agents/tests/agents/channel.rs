@@ -415,6 +415,30 @@ async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
         mine <= pats + 2,
         "no answers to its own posts: {mine} answers to {pats} messages"
     );
+
+    // Enable Channel: No — the subscription is deleted on the platform.
+    let base = agents.base.clone();
+    let page = format!("/agents/{id}/channels/glip");
+    let p = post(
+        &c.browser,
+        &base,
+        &format!("{page}/enable"),
+        &[("enabled", "no")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(c.browser.get(&page).await.has(">Disabled<"));
+    let token = agents
+        .app()
+        .store()
+        .channel(id)
+        .await
+        .unwrap()
+        .access_token
+        .unwrap();
+    let (s, subs) = c.platform.get("/restapi/v1.0/subscription", &token).await;
+    assert_eq!(s, 200, "{subs}");
+    assert_eq!(subs["records"].as_array().map(Vec::len), Some(0), "{subs}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
