@@ -30,6 +30,9 @@ pub struct Config {
     pub cookie_prefix: String,
     /// Renew the authorized extension's access token this long before it expires.
     pub renew_before: std::time::Duration,
+    /// How often a running channel checks its subscription (renewed, or made anew when it was
+    /// deleted or blacklisted).
+    pub subscription_check: std::time::Duration,
 }
 
 impl Config {
@@ -40,6 +43,7 @@ impl Config {
             data_dir: data_dir.into(),
             cookie_prefix: "agents_".into(),
             renew_before: std::time::Duration::from_secs(300),
+            subscription_check: std::time::Duration::from_secs(60),
         }
     }
 

@@ -13,7 +13,6 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use axum::Router;
 use openglip_sdk::auth::AuthorizeRequest;
@@ -30,8 +29,6 @@ use crate::store::conversations::ConversationKey;
 /// How long a subscription is asked for, and when it is renewed (a day before).
 const SUBSCRIPTION_SECONDS: i64 = 7 * 86_400;
 const RENEW_WITHIN: i64 = 86_400;
-/// How often a running channel checks its subscription.
-const CHECK_EVERY: Duration = Duration::from_secs(60);
 /// Catch-up reads this far before the newest post handled (clocks and commits are not exact).
 const CATCH_UP_SLACK_MS: i64 = 120_000;
 
@@ -303,7 +300,7 @@ pub async fn start(app: &App, agent_id: i64) -> Result<()> {
             return;
         }
         let (app, client) = (worker_app, worker_client);
-        let mut check = tokio::time::interval(CHECK_EVERY);
+        let mut check = tokio::time::interval(app.config().subscription_check);
         check.tick().await;
         loop {
             tokio::select! {

@@ -44,6 +44,8 @@ impl AgentApp {
         // Renew the extension's token (ten minutes) when it is ten seconds old, so refreshes
         // happen during the test.
         config.renew_before = Duration::from_secs(590);
+        // Check the subscription every second, so that a deleted one is made anew quickly.
+        config.subscription_check = Duration::from_secs(1);
         let app = App::open(config).unwrap();
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
             .await
@@ -485,4 +487,35 @@ async fn a_revoked_authorization_is_said_on_the_page_and_authorizing_again_is_as
             .is_none(),
         "the dead tokens are forgotten"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_subscription_is_made_anew_and_what_was_said_meanwhile_is_answered() {
+    let c = connected().await;
+    let (pat, dm) = pat(&c).await;
+    let store = c.agents.app().store().clone();
+    let before = store.channel(c.agent_id).await.unwrap();
+    let (old_id, token) = (
+        before.subscription_id.unwrap(),
+        before.access_token.unwrap(),
+    );
+    // Someone deletes the subscription on the platform; Pat writes while there is none.
+    let (s, _) = c
+        .platform
+        .delete(&format!("/restapi/v1.0/subscription/{old_id}"), &token)
+        .await;
+    assert_eq!(s, 204);
+    pat.send_text(&dm, "Hello").await.unwrap();
+    // The channel notices, subscribes again, catches up on Pat's message and answers it.
+    answer(&pat, &dm, &c.travel_id, "I'm the Travel Assistant").await;
+    let now = store.channel(c.agent_id).await.unwrap();
+    assert_ne!(
+        now.subscription_id.as_deref(),
+        Some(old_id.as_str()),
+        "a new subscription"
+    );
+    assert_eq!(now.subscription_status.as_deref(), Some("Active"));
+    // And it delivers: the next message is answered too.
+    pat.send_text(&dm, "help").await.unwrap();
+    answer(&pat, &dm, &c.travel_id, "Here is what I can do").await;
 }
