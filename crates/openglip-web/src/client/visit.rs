@@ -1,0 +1,164 @@
+//! Who is asking, checked before a handler runs, so that a handler starts with its work. They
+//! stand on the platform's page kit (installed on every page route by [`crate::pages`]):
+//!
+//! - [`Viewer`]: the signed-in person (a person, not a bot; the account realm's session, the
+//!   kit's [`Visitor`]) with the [`Caller`] they act as and their CSRF token ([`Csrf`]: the kit
+//!   issues the cookie). Nobody signed in: a page answers with the sign-in form in its place,
+//!   coming back to the page afterwards (`next`); the script's `fetch` gets a 401 in
+//!   RingCentral's error body. A store failure is an error page (logged), never "signed out".
+//! - [`ApiViewer`]: the same for the JSON answers of the page's script, always refused as JSON.
+//! - [`Action`]: a state-changing form post (or the script's `fetch` of one): the viewer, then
+//!   the kit's [`CsrfForm`] (the `Origin` must be this server's, `Origin: null` is refused: the
+//!   client's pages send their real origin under `Referrer-Policy: same-origin`; the `_csrf`
+//!   field or `X-CSRF-Token` header must match the `og_csrf` cookie, compared in constant
+//!   time), and the person's `Medium` rate limit, as the REST API would count it.
+//! - [`Fetched`]: a `fetch` of the script (`POST /app/wstoken`), the kit's [`CsrfVerified`].
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
+use openglip_domain::*;
+use openglip_server::AppState;
+use openglip_server::extract::Params;
+use openglip_webkit::csrf::CSRF_HEADER;
+use openglip_webkit::{Csrf, CsrfForm, CsrfVerified, Kit};
+
+use super::layout::client_error;
+use super::signin_page;
+use crate::sessions::Visitor;
+
+/// The signed-in person of a client request, and the caller they act as.
+pub struct Viewer {
+    pub ext: Extension,
+    pub caller: Caller,
+    /// The browser's CSRF token, for the page's forms.
+    pub csrf: Csrf,
+    /// The page's script asked: it wants a fragment or JSON, not a page or a redirect.
+    pub fetch: bool,
+}
+
+/// Whether the page's script asked (it wants a fragment or JSON, not a page or a redirect).
+pub fn is_fetch(headers: &HeaderMap) -> bool {
+    headers.contains_key(CSRF_HEADER)
+        || headers
+            .get("x-requested-with")
+            .is_some_and(|v| v.as_bytes() == b"fetch")
+}
+
+fn signed_out() -> Error {
+    Error::Unauthenticated(AuthFailure::Missing)
+}
+
+/// Where to come back to after signing in: the page asked for (a `GET`), else home.
+fn back_here(parts: &Parts) -> String {
+    match (&parts.method, parts.uri.path_and_query()) {
+        (&Method::GET, Some(pq)) => pq.as_str().to_string(),
+        _ => "/".into(),
+    }
+}
+
+/// The person signed in to the web client, if any (a bot is nobody here), as the caller of
+/// the account's web client app.
+async fn viewer(parts: &mut Parts, st: &AppState) -> Result<Option<Viewer>, Response> {
+    let fetch = is_fetch(&parts.headers);
+    let Visitor(who) = Visitor::from_request_parts(parts, st).await?;
+    let Some(ext) = who.filter(|e| e.kind != ExtensionType::Bot) else {
+        return Ok(None);
+    };
+    let caller = st
+        .platform()
+        .web_client_caller(&ext)
+        .await
+        .map_err(|e| client_error(fetch, e))?;
+    let csrf = Csrf::from_request_parts(parts, st).await?;
+    Ok(Some(Viewer {
+        ext,
+        caller,
+        csrf,
+        fetch,
+    }))
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        match viewer(parts, st).await? {
+            Some(v) => Ok(v),
+            None if is_fetch(&parts.headers) => Err(client_error(true, signed_out())),
+            None => {
+                let kit = Kit::of(parts)?;
+                let csrf = Csrf::from_request_parts(parts, st).await?;
+                Err(signin_page(&kit, &csrf, &back_here(parts)))
+            }
+        }
+    }
+}
+
+/// The viewer of a JSON answer for the script: refusals are RingCentral's error body.
+pub struct ApiViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for ApiViewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        match viewer(parts, st).await? {
+            Some(v) => Ok(ApiViewer(v)),
+            None => Err(openglip_server::error::ApiError(signed_out()).into_response()),
+        }
+    }
+}
+
+/// A `fetch` of the page's script checked by its `X-CSRF-Token` header and `Origin`.
+pub struct Fetched;
+
+impl FromRequestParts<AppState> for Fetched {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        CsrfVerified::from_request_parts(parts, st).await?;
+        Ok(Fetched)
+    }
+}
+
+/// A state-changing request of the client, checked: who, CSRF and origin, rate limit; and its
+/// form.
+pub struct Action {
+    pub v: Viewer,
+    pub form: Params,
+}
+
+impl FromRequest<AppState> for Action {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let v = Viewer::from_request_parts(&mut parts, st).await?;
+        let req = Request::from_parts(parts, body);
+        let CsrfForm(pairs) = CsrfForm::<Vec<(String, String)>>::from_request(req, st).await?;
+        throttle(st, &v).map_err(|e| client_error(v.fetch, e))?;
+        Ok(Action {
+            v,
+            form: Params(pairs),
+        })
+    }
+}
+
+/// Counts a change made in the client against the person's `Medium` rate limit, as the same
+/// change through the REST API would be (the web client app and the person are the key).
+fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
+    let key = format!("{}:{}", v.caller.app_id, v.caller.extension_id);
+    match st
+        .0
+        .limiter
+        .check(&key, openglip_server::ratelimit::Group::Medium)
+        .and_then(|d| d.retry_after.map(|retry| (d.group, retry)))
+    {
+        Some((group, retry)) => Err(Error::RateLimited {
+            group: group.spec_name(),
+            retry_after_secs: retry,
+        }),
+        None => Ok(()),
+    }
+}
