@@ -17,7 +17,6 @@ mod chats;
 mod db;
 mod events;
 mod grants;
-mod keyset;
 mod migrate;
 mod password_failures;
 mod platform;

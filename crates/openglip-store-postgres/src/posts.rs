@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use openglip_domain::store::*;
+use openglip_domain::store_rules::{ids_json, keyset, mentions_json, values_json};
 use openglip_domain::*;
 
 use crate::db::{Conn, get};
-use crate::keyset::keyset;
-use crate::rows::{self, POST_COLS, full_name, ids_json, mentions_json, values_json};
+use crate::rows::{self, POST_COLS};
 
 /// Names the mentions: persons of `account` by full name, chats of `account` by name. Unknown ids
 /// are dropped; the order and de-duplication of `wanted` are kept.
@@ -50,7 +50,7 @@ pub(crate) fn resolve_mentions(
         let last: String = get(&r, 3)?;
         let number: String = get(&r, 4)?;
         let name = match kind {
-            MentionType::Person => full_name(&first, &last, &number),
+            MentionType::Person => display_name(&first, &last, &number),
             MentionType::Team => first,
         };
         names.insert((kind, get(&r, 1)?), name);
