@@ -62,18 +62,31 @@ impl Platform {
             self.end_session(old).await?;
         }
         let token = secrets::new_token();
-        let t = self.now();
+        let expires = self.now().plus_seconds(SESSION_TTL_SECS);
+        self.keep_session(realm, ext, secrets::hash_token(&token), expires)
+            .await?;
+        Ok(token)
+    }
+
+    /// Keeps a session of `ext` in `realm` whose token's SHA-256 is `id_hash` until `expires`
+    /// (for a page kit that makes the token and hashes it itself; `start_session` otherwise).
+    pub async fn keep_session(
+        &self,
+        realm: SessionRealm,
+        ext: &Extension,
+        id_hash: [u8; 32],
+        expires: Timestamp,
+    ) -> Result<()> {
         self.store
             .platform()
             .create_session(WebSession {
-                id_hash: secrets::hash_token(&token),
+                id_hash,
                 realm,
                 extension_id: ext.id,
-                created: t,
-                expires: t.plus_seconds(SESSION_TTL_SECS),
+                created: self.now(),
+                expires,
             })
-            .await?;
-        Ok(token)
+            .await
     }
 
     /// The person signed in with this session token in this realm: a live session of an
@@ -82,11 +95,18 @@ impl Platform {
         if !secrets::looks_like_token(token) {
             return Ok(None);
         }
-        let found = self
-            .store
-            .platform()
-            .session(secrets::hash_token(token), self.now())
-            .await?;
+        self.session_by_hash(realm, secrets::hash_token(token))
+            .await
+    }
+
+    /// The person of the live session whose token's SHA-256 is `id_hash` in `realm` (an enabled
+    /// one), if any.
+    pub async fn session_by_hash(
+        &self,
+        realm: SessionRealm,
+        id_hash: [u8; 32],
+    ) -> Result<Option<Extension>> {
+        let found = self.store.platform().session(id_hash, self.now()).await?;
         Ok(found
             .filter(|(s, ext)| s.realm == realm && ext.status == ExtensionStatus::Enabled)
             .map(|(_, ext)| ext))
@@ -97,10 +117,12 @@ impl Platform {
         if !secrets::looks_like_token(token) {
             return Ok(());
         }
-        self.store
-            .platform()
-            .delete_session(secrets::hash_token(token))
-            .await
+        self.end_session_by_hash(secrets::hash_token(token)).await
+    }
+
+    /// Ends the session whose token's SHA-256 is `id_hash` (nothing happens for an unknown one).
+    pub async fn end_session_by_hash(&self, id_hash: [u8; 32]) -> Result<()> {
+        self.store.platform().delete_session(id_hash).await
     }
 
     /// Signs in for a JSON API and starts a session there: the console's for any person, the

@@ -10,6 +10,7 @@ mod sqlite {
 
     impl Backend for SqliteStore {
         type Place = tempfile::TempDir;
+        const SCHEMA_VERSION: i64 = openglip_store_sqlite::SCHEMA_VERSION;
 
         async fn place() -> tempfile::TempDir {
             tempfile::tempdir().expect("a temporary folder")
@@ -43,6 +44,7 @@ mod postgres {
 
     impl Backend for PostgresStore {
         type Place = ScratchDatabase;
+        const SCHEMA_VERSION: i64 = openglip_store_postgres::SCHEMA_VERSION;
 
         async fn place() -> ScratchDatabase {
             ScratchDatabase::create()

@@ -38,6 +38,9 @@ pub trait Backend: Store + Clone + Sized {
     /// this is dropped.
     type Place: Send + Sync + 'static;
 
+    /// The schema version the backend migrates to (rows of `schema_migrations` after opening).
+    const SCHEMA_VERSION: i64;
+
     /// A fresh, empty place.
     fn place() -> impl Future<Output = Self::Place> + Send;
 

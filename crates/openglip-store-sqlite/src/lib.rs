@@ -37,6 +37,10 @@ use crate::readers::ReaderPool;
 use crate::writer::Writer;
 pub use crate::writer::WriterStats;
 
+/// The schema version this build migrates to: the number of the newest file in `migrations/`
+/// (each version is one file, applied once, recorded in `schema_migrations`).
+pub const SCHEMA_VERSION: i64 = migrate::latest_version();
+
 /// The database file's name inside the data folder.
 pub const DB_FILE: &str = "openglip.db";
 /// Read-only connections kept at most.

@@ -19,6 +19,14 @@ pub(crate) struct Migration {
 }
 
 /// In order of version. Append only: a released migration is never edited.
+/// The newest version of [`MIGRATIONS`] (they are in order).
+pub(crate) const fn latest_version() -> i64 {
+    match MIGRATIONS.last() {
+        Some(m) => m.version,
+        None => 0,
+    }
+}
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,

@@ -111,7 +111,7 @@ fn whole_app(
     let serving = openglip_server::serve(
         listener,
         state.clone(),
-        openglip_web::pages(),
+        openglip_web::pages(&state),
         std::future::pending(),
     );
     (state, serving)

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -170,6 +170,13 @@ impl Kit {
                     async move { kit.around(req, next).await }
                 },
             ))
+    }
+
+    /// [`Kit::apply`]'s middleware alone, for a route that is not in a router the kit wraps
+    /// (a handler another crate routes, such as an operation of the platform's table):
+    /// `get(handler).layer(axum::middleware::from_fn_with_state(kit, Kit::middleware))`.
+    pub async fn middleware(State(kit): State<Kit>, req: Request, next: Next) -> Response {
+        kit.around(req, next).await
     }
 
     async fn around(self, mut req: Request, next: Next) -> Response {

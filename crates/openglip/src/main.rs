@@ -343,8 +343,13 @@ async fn serve(args: ServeArgs) {
     }
     tracing::info!(address = %addr, data = %args.data.describe(), "openglip listening");
     println!("openglip listening on http://{addr}");
-    if let Err(e) =
-        openglip_server::serve(listener, state, openglip_web::pages(), shutdown_signal()).await
+    if let Err(e) = openglip_server::serve(
+        listener,
+        state.clone(),
+        openglip_web::pages(&state),
+        shutdown_signal(),
+    )
+    .await
     {
         fail(format!("server error: {e}"));
     }

@@ -165,9 +165,7 @@ impl Hub {
                 // Blacklisted ones stay visible until they expire or are deleted.
                 Transport::WebHook { .. } if sub.expires > t => {}
                 // WebSocket subscriptions die with their session; expired ones go.
-                _ => {
-                    let _ = self.store.delete_subscription(sub.id.clone()).await;
-                }
+                _ => self.delete_stored_subscription(sub.id.clone()).await,
             }
         }
         let hub = self.clone();
@@ -231,8 +229,7 @@ impl Hub {
                 }
             }
             for id in expired {
-                self.unregister(&id);
-                let _ = self.store.delete_subscription(id).await;
+                self.remove_subscription(id).await;
             }
             if ticks.is_multiple_of(3600) {
                 // Keep a day of events beyond what live WebHooks still need.
@@ -302,6 +299,20 @@ impl Hub {
         if let Some(e) = r.subs.get_mut(&sub.id) {
             e.sub = sub;
             e.last_reminder = None;
+        }
+    }
+
+    /// Unregisters a subscription that ended (its session closed, or it expired) and deletes
+    /// it from the store. A store failure is logged, not hidden: the row stays until it expires.
+    pub async fn remove_subscription(&self, id: String) {
+        self.unregister(&id);
+        self.delete_stored_subscription(id).await;
+    }
+
+    /// Deletes an ended subscription from the store, logging a failure.
+    async fn delete_stored_subscription(&self, id: String) {
+        if let Err(e) = self.store.delete_subscription(id.clone()).await {
+            tracing::warn!(subscription = %id, error = %e, "could not delete an ended subscription; it stays until it expires");
         }
     }
 

@@ -5,19 +5,22 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
 use openglip_domain::*;
+use openglip_webkit::html::FormErrors;
+use openglip_webkit::see_other;
 
-use super::conversation::{self, require};
-use super::*;
+use super::directory::new_team_body;
+use super::layout::{Answer, page_with_status, respond};
+use super::posts::render_post;
+use super::visit::{Action, Viewer};
 use openglip_server::AppState;
 use openglip_server::api::chats::member_id;
 use openglip_server::api::{chat_id, post_id};
 use openglip_server::error;
-use openglip_server::extract::{FormBody, Params};
 
 pub fn routes() -> Router<AppState> {
     // The forms' pages (`GET` of the same paths) are `conversation`'s.
@@ -31,230 +34,147 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/members/{action}", post(members))
 }
 
-/// The viewer of a state-changing request, with its CSRF token checked.
-async fn actor(
-    st: &AppState,
-    headers: &HeaderMap,
-    form: &Params,
-) -> std::result::Result<Viewer, Response> {
-    let v = require(st, headers).await?;
-    if !request_ok(headers, form) {
-        return Err(client_error(
-            headers,
-            Error::forbidden("This form expired. Reload the page and try again."),
-        ));
-    }
-    throttle(st, &v).map_err(|e| client_error(headers, e))?;
-    Ok(v)
-}
-
 /// Done: 204 for the script, back to `to` for a form.
-fn done(headers: &HeaderMap, to: &str) -> Response {
-    if is_fetch(headers) {
+fn done(fetch: bool, to: &str) -> Response {
+    if fetch {
         StatusCode::NO_CONTENT.into_response()
     } else {
-        see_other(to, vec![])
+        see_other(to)
     }
 }
 
 /// `POST /c/{chat}/posts` (`text`, `parent`): the new post's fragment (201), or back.
 pub async fn create_post(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(chat): Path<String>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    Action { v, form }: Action,
+) -> Answer {
+    let parent = form.get("parent").filter(|p| !p.trim().is_empty());
+    let input = PostInput {
+        text: Some(form.get("text").unwrap_or("").to_string()),
+        parent_post_id: parent
+            .map(|p| error::id(Subject::ParentPost, p))
+            .transpose()?,
+        ..Default::default()
     };
-    let r = async {
-        let parent = form.get("parent").filter(|p| !p.trim().is_empty());
-        let input = PostInput {
-            text: Some(form.get("text").unwrap_or("").to_string()),
-            parent_post_id: parent
-                .map(|p| error::id(Subject::ParentPost, p))
-                .transpose()?,
-            ..Default::default()
-        };
-        st.service()
-            .create_post(&v.caller, chat_id(&chat)?, input)
-            .await
-    }
-    .await;
-    answer_post(&st, &v, &headers, &chat, StatusCode::CREATED, r).await
+    let p = st
+        .service()
+        .create_post(&v.caller, chat_id(&chat)?, input)
+        .await?;
+    answer_post(&st, &v, StatusCode::CREATED, p).await
 }
 
 /// `POST /c/{chat}/posts/{post}/edit` (`text`): the changed post's fragment, or back to it.
 async fn edit_post(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, post)): Path<(String, String)>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let r = async {
-        st.service()
-            .update_post(
-                &v.caller,
-                chat_id(&chat)?,
-                post_id(&post)?,
-                form.get("text").map(str::to_string),
-            )
-            .await
-    }
-    .await;
-    answer_post(&st, &v, &headers, &chat, StatusCode::OK, r).await
+    Action { v, form }: Action,
+) -> Answer {
+    let text = form.get("text").map(str::to_string);
+    let p = st
+        .service()
+        .update_post(&v.caller, chat_id(&chat)?, post_id(&post)?, text)
+        .await?;
+    answer_post(&st, &v, StatusCode::OK, p).await
 }
 
 /// A post just written: its fragment for the script (with `status`), or back to it for a form
 /// (in its thread's page when it is a reply).
-async fn answer_post(
-    st: &AppState,
-    v: &Viewer,
-    headers: &HeaderMap,
-    chat: &str,
-    status: StatusCode,
-    written: Result<Post>,
-) -> Response {
-    let p = match written {
-        Ok(p) => p,
-        Err(e) => return client_error(headers, e),
-    };
-    if !is_fetch(headers) {
+async fn answer_post(st: &AppState, v: &Viewer, status: StatusCode, p: Post) -> Answer {
+    if !v.fetch {
         let back = match p.parent_post_id {
             Some(_) => format!("/c/{}/t/{}#p-{}", p.chat_id, p.thread_id(), p.id),
             None => format!("/c/{}#p-{}", p.chat_id, p.id),
         };
-        return see_other(&back, vec![]);
+        return Ok(see_other(&back));
     }
-    match conversation::render_post(st, v, chat, &p, false).await {
-        Ok(fragment) => client_html(status, fragment, vec![]),
-        Err(e) => client_error(headers, e),
-    }
+    let item = render_post(st, v, p.chat_id, &p, false).await?;
+    Ok(respond(status, item, vec![]))
 }
 
 /// `POST /c/{chat}/posts/{post}/delete`.
 async fn delete_post(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, post)): Path<(String, String)>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let r = async {
-        st.service()
-            .delete_post(&v.caller, chat_id(&chat)?, post_id(&post)?)
-            .await
-    }
-    .await;
-    match r {
-        Ok(()) => done(&headers, &format!("/c/{chat}")),
-        Err(e) => client_error(&headers, e),
-    }
-}
-
-/// Where a form goes back to after it worked (`None`: nowhere in particular; 204 for the script).
-type Back = Result<Option<String>>;
-
-fn finish(headers: &HeaderMap, r: Back) -> Response {
-    match r {
-        Ok(Some(to)) => see_other(&to, vec![]),
-        Ok(None) => done(headers, "/"),
-        Err(e) => client_error(headers, e),
-    }
+    Action { v, .. }: Action,
+) -> Answer {
+    st.service()
+        .delete_post(&v.caller, chat_id(&chat)?, post_id(&post)?)
+        .await?;
+    Ok(done(v.fetch, &format!("/c/{chat}")))
 }
 
 /// `POST /c/{chat}/{action}`: `read` (`upto`: the newest post shown; `read=0` marks it
-/// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`).
+/// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`). Back to the
+/// chat (or home, or its details), or 204 for the script; `read` goes nowhere in particular.
 async fn chat_action(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, action)): Path<(String, String)>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    Action { v, form }: Action,
+) -> Answer {
     let (svc, me) = (st.service(), &v.caller);
-    let r: Back = async {
-        let chat = chat_id(&chat)?;
-        match action.as_str() {
-            "read" => {
-                let upto = form
-                    .get("upto")
-                    .filter(|u| !u.is_empty())
-                    .map(post_id)
-                    .transpose()?;
-                svc.set_read(me, chat, form.get("read") != Some("0"), upto)
-                    .await?;
-                Ok(None)
-            }
-            "favorite" => {
-                svc.set_favorite(me, chat, form.get("on") != Some("0"))
-                    .await?;
-                Ok(Some(format!("/c/{chat}")))
-            }
-            "join" => Ok(Some(format!("/c/{}", svc.join_team(me, chat).await?.id))),
-            "leave" => svc.leave_team(me, chat).await.map(|_| Some("/".into())),
-            "archive" => {
-                let status = if form.get("archived") == Some("0") {
-                    ChatStatus::Active
-                } else {
-                    ChatStatus::Archived
-                };
-                let c = svc.set_team_status(me, chat, status).await?;
-                Ok(Some(format!("/c/{}/details", c.id)))
-            }
-            _ => Err(Error::InvalidUri),
+    let chat = chat_id(&chat)?;
+    let back = match action.as_str() {
+        "read" => {
+            let upto = form
+                .get("upto")
+                .filter(|u| !u.is_empty())
+                .map(post_id)
+                .transpose()?;
+            svc.set_read(me, chat, form.get("read") != Some("0"), upto)
+                .await?;
+            return Ok(done(v.fetch, "/"));
         }
-    }
-    .await;
-    finish(&headers, r)
+        "favorite" => {
+            svc.set_favorite(me, chat, form.get("on") != Some("0"))
+                .await?;
+            format!("/c/{chat}")
+        }
+        "join" => format!("/c/{}", svc.join_team(me, chat).await?.id),
+        "leave" => {
+            svc.leave_team(me, chat).await?;
+            "/".into()
+        }
+        "archive" => {
+            let status = if form.get("archived") == Some("0") {
+                ChatStatus::Active
+            } else {
+                ChatStatus::Archived
+            };
+            let c = svc.set_team_status(me, chat, status).await?;
+            format!("/c/{}/details", c.id)
+        }
+        _ => return Err(Error::InvalidUri.into()),
+    };
+    Ok(see_other(&back))
 }
 
 /// `POST /c/{chat}/members/add` (`members`: names, e-mails or ids) and `…/remove` (`member`).
 async fn members(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((chat, action)): Path<(String, String)>,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
+    Action { v, form }: Action,
+) -> Answer {
+    let (field, adding) = match action.as_str() {
+        "add" => ("members", true),
+        "remove" => ("member", false),
+        _ => return Err(Error::InvalidUri.into()),
     };
-    let r: Back = async {
-        let (field, adding) = match action.as_str() {
-            "add" => ("members", true),
-            "remove" => ("member", false),
-            _ => return Err(Error::InvalidUri),
-        };
-        let people = member_inputs(field, form.get(field).unwrap_or(""))?;
-        if people.is_empty() {
-            return Err(Error::MissingParameter(field.into()));
-        }
-        let named: &[(&str, &[MemberInput])] = &[(field, &people)];
-        let (add, remove) = if adding {
-            (named, &[][..])
-        } else {
-            (&[][..], named)
-        };
-        let c = st
-            .service()
-            .change_team_members(&v.caller, TeamRef::Team(chat_id(&chat)?), add, remove)
-            .await?;
-        Ok(Some(format!("/c/{}/details", c.id)))
+    let people = member_inputs(field, form.get(field).unwrap_or(""))?;
+    if people.is_empty() {
+        return Err(Error::MissingParameter(field.into()).into());
     }
-    .await;
-    finish(&headers, r)
+    let named: &[(&str, &[MemberInput])] = &[(field, &people)];
+    let (add, remove) = if adding {
+        (named, &[][..])
+    } else {
+        (&[][..], named)
+    };
+    let c = st
+        .service()
+        .change_team_members(&v.caller, TeamRef::Team(chat_id(&chat)?), add, remove)
+        .await?;
+    Ok(see_other(&format!("/c/{}/details", c.id)))
 }
 
 /// People as typed in the form field `field`: ids, e-mails, or "Name <email>" as the picker fills
@@ -279,40 +199,18 @@ pub fn member_inputs(field: &str, raw: &str) -> Result<Vec<MemberInput>> {
 }
 
 /// `POST /new/dm` (`person`: an id or e-mail; the viewer's own id opens the personal chat).
-pub async fn start_dm(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let people = match member_inputs("person", form.get("person").unwrap_or("")) {
-        Ok(p) if p.is_empty() => Err(Error::MissingParameter("person".into())),
-        other => other,
-    };
-    let r = match people {
-        Ok(people) => st.service().conversation(&v.caller, &people).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok((c, _)) => see_other(&format!("/c/{}", c.id), vec![]),
-        Err(e) => client_error(&headers, e),
+pub async fn start_dm(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
+    let people = member_inputs("person", form.get("person").unwrap_or(""))?;
+    if people.is_empty() {
+        return Err(Error::MissingParameter("person".into()).into());
     }
+    let (c, _) = st.service().conversation(&v.caller, &people).await?;
+    Ok(see_other(&format!("/c/{}", c.id)))
 }
 
 /// `POST /new/team` (`name`, `description`, `public`, `members`): the team, or the form again
 /// with the error in place.
-pub async fn create_team(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    FormBody(form): FormBody,
-) -> Response {
-    let v = match actor(&st, &headers, &form).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
     let r = async {
         let input = TeamInput {
             name: Some(form.get("name").unwrap_or("").to_string()),
@@ -323,19 +221,30 @@ pub async fn create_team(
         st.service().create_team(&v.caller, input).await
     }
     .await;
-    match r {
-        Ok(c) => see_other(&format!("/c/{}", c.id), vec![]),
-        Err(e @ Error::Internal(_)) => client_error(&headers, e),
-        Err(e) => {
-            let errors = Errors::from_error(&e, "name");
-            match conversation::new_team_body(&st, &v, &form, &errors).await {
-                Ok(body) => {
-                    conversation::page_with_status(v, StatusCode::BAD_REQUEST, "New team", body)
-                }
-                Err(e) => client_error(&headers, e),
-            }
-        }
+    let e = match r {
+        Ok(c) => return Ok(see_other(&format!("/c/{}", c.id))),
+        Err(e) => e,
+    };
+    if error::status_and_code(&e).0.is_server_error() {
+        return Err(e.into());
     }
+    let body = new_team_body(&st, &v, &form, &form_errors(&e, "name")).await?;
+    Ok(page_with_status(
+        v,
+        StatusCode::BAD_REQUEST,
+        "New team",
+        body,
+    ))
+}
+
+/// What was wrong with a form, field by field, to show in place (a message on `fallback` when
+/// the error names no field).
+fn form_errors(e: &Error, fallback: &str) -> FormErrors {
+    let mut out = FormErrors::new();
+    for (field, message) in crate::Errors::from_error(e, fallback).0 {
+        out.add(&field, message);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -15,12 +15,15 @@
 use std::sync::LazyLock;
 
 use axum::Router;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use maud::{Markup, html};
+use openglip_webkit::Page;
+use openglip_webkit::html::{Document, auth_card};
 use sha2::{Digest, Sha256};
 
-use crate::{document, html};
+use super::layout::kit;
 use openglip_server::AppState;
 
 /// The brand colour (`--brand` in `openglip.css`): the icon's square and the browser's chrome.
@@ -58,14 +61,14 @@ pub fn routes() -> Router<AppState> {
 
 /// The tags a client page's `<head>` needs to be installable: the manifest, the colour of the
 /// browser's chrome and the icons.
-pub fn head_tags() -> &'static str {
-    concat!(
-        "<link rel=\"manifest\" href=\"/manifest.webmanifest\">",
-        "<meta name=\"theme-color\" content=\"#0a63d6\">",
-        "<link rel=\"icon\" href=\"/assets/icons/icon.svg\" type=\"image/svg+xml\">",
-        "<link rel=\"apple-touch-icon\" href=\"/assets/icons/icon-192.png\">",
-        "<meta name=\"mobile-web-app-capable\" content=\"yes\">",
-    )
+pub fn head_tags() -> Markup {
+    html! {
+        link rel="manifest" href="/manifest.webmanifest";
+        meta name="theme-color" content=(THEME_COLOR);
+        link rel="icon" href="/assets/icons/icon.svg" type="image/svg+xml";
+        link rel="apple-touch-icon" href="/assets/icons/icon-192.png";
+        meta name="mobile-web-app-capable" content="yes";
+    }
 }
 
 // ---------------------------------------------------------------------------------- manifest
@@ -152,7 +155,7 @@ fn service_worker_js() -> &'static str {
             openglip_webkit::assets::CSS.as_bytes(),
             openglip_webkit::assets::JS.as_bytes(),
             OFFLINE_JS.as_bytes(),
-            offline_document().as_bytes(),
+            offline_document().0.as_bytes(),
             ICON_SVG.as_bytes(),
             ICON_192,
         ] {
@@ -187,21 +190,23 @@ async fn service_worker() -> Response {
 // ------------------------------------------------------------------------------ offline page
 
 /// The offline shell: the same for everyone (it is kept by the service worker), no personal data.
-fn offline_document() -> String {
-    let card = crate::auth_card(
-        "<h1>You're offline</h1>\
-         <p class=\"sub\">openglip will reconnect when your network is back.</p>\
-         <p><a class=\"btn primary\" href=\"/\">Try again</a></p>",
+fn offline_document() -> Markup {
+    let card = auth_card(
+        kit(),
+        html! {
+            h1 { "You're offline" }
+            p.sub { "openglip will reconnect when your network is back." }
+            p { a.btn.primary href="/" { "Try again" } }
+        },
     );
-    document(
-        "Offline",
-        "offline-page",
-        &format!("{card}<script src=\"/assets/offline.js\" defer></script>"),
-    )
+    Document::new(kit(), "Offline")
+        .body_class("offline-page")
+        .script("/assets/offline.js")
+        .render(card)
 }
 
-async fn offline() -> Response {
-    html(StatusCode::OK, offline_document(), vec![])
+async fn offline() -> Page {
+    Page::new(offline_document())
 }
 
 async fn offline_js(headers: axum::http::HeaderMap) -> Response {
@@ -247,7 +252,7 @@ mod tests {
 
     #[test]
     fn head_tags_name_the_manifest_and_the_theme_colour() {
-        let t = head_tags();
+        let t = head_tags().into_string();
         assert!(t.contains("href=\"/manifest.webmanifest\""));
         assert!(t.contains(&format!("content=\"{THEME_COLOR}\"")));
         assert!(t.contains("rel=\"apple-touch-icon\""));
@@ -284,7 +289,7 @@ mod tests {
 
     #[test]
     fn the_offline_page_has_no_inline_script_or_style() {
-        let doc = offline_document();
+        let doc = offline_document().into_string();
         assert!(doc.contains("You're offline"));
         assert!(!doc.contains("style=\""));
         assert!(!doc.contains("<style"));

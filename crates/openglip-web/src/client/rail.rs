@@ -4,12 +4,16 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use maud::{Markup, html};
 use openglip_domain::store::Unread;
 use openglip_domain::*;
+use openglip_webkit::Csrf;
+use openglip_webkit::html::brand;
 
-use super::*;
+use super::layout::{Answer, fragment, kit};
+use super::names_of;
+use super::visit::Viewer;
+use crate::initials;
 use openglip_server::AppState;
 use openglip_server::extract::Params;
 
@@ -129,157 +133,128 @@ fn section_of(c: &RailChat) -> &'static str {
     }
 }
 
-fn chat_link(c: &RailChat, active: Option<ChatId>) -> String {
+/// One chat of the rail: its avatar, title and unread badge.
+fn chat_link(c: &RailChat, active: Option<ChatId>) -> Markup {
     let is_active = active == Some(c.chat.id);
-    let badge = match c.unread {
-        Some(u) if !is_active => format!(
-            "<span class=\"badge{}\"><span aria-hidden=\"true\">{}</span><span class=\"sr-only\">, {} unread{}</span></span>",
-            if u.mentioned || c.chat.kind == ChatType::Direct {
-                " strong"
-            } else {
-                ""
-            },
-            if u.count >= 100 {
-                "99+".to_string()
-            } else {
-                u.count.to_string()
-            },
-            u.count,
-            if u.mentioned { ", mentions you" } else { "" },
-        ),
-        _ => String::new(),
-    };
-    let icon = match c.chat.kind {
-        ChatType::Team | ChatType::Everyone => {
-            "<span class=\"av team\" aria-hidden=\"true\">#</span>".to_string()
+    let unread = c.unread.filter(|_| !is_active);
+    let is_team = matches!(c.chat.kind, ChatType::Team | ChatType::Everyone);
+    html! {
+        li {
+            a.chat.unread[unread.is_some()].archived[c.chat.status == ChatStatus::Archived]
+                href={ "/c/" (c.chat.id) } data-chat=(c.chat.id) data-kind=(c.chat.kind.as_str())
+                data-name=(c.title) aria-current=[is_active.then_some("page")] {
+                @if is_team {
+                    span.av.team aria-hidden="true" { "#" }
+                } @else {
+                    span.av aria-hidden="true" { (initials(&c.title)) }
+                }
+                span.nm { (c.title) }
+                @if let Some(u) = unread {
+                    span.badge.strong[u.mentioned || c.chat.kind == ChatType::Direct] {
+                        span aria-hidden="true" {
+                            @if u.count >= 100 { "99+" } @else { (u.count) }
+                        }
+                        span.sr-only {
+                            ", " (u.count) " unread" @if u.mentioned { ", mentions you" }
+                        }
+                    }
+                }
+            }
         }
-        _ => format!(
-            "<span class=\"av\" aria-hidden=\"true\">{}</span>",
-            esc(&initials(&c.title))
-        ),
-    };
-    format!(
-        "<li><a href=\"/c/{id}\" class=\"chat{unread}{archived}\" data-chat=\"{id}\" data-kind=\"{kind}\" \
-         data-name=\"{name}\"{current}>{icon}<span class=\"nm\">{name}</span>{badge}</a></li>",
-        id = c.chat.id,
-        unread = if c.unread.is_some() && !is_active {
-            " unread"
-        } else {
-            ""
-        },
-        archived = if c.chat.status == ChatStatus::Archived {
-            " archived"
-        } else {
-            ""
-        },
-        kind = c.chat.kind.as_str(),
-        name = esc(&c.title),
-        current = if is_active {
-            " aria-current=\"page\""
-        } else {
-            ""
-        },
-    )
+    }
 }
 
+/// The sections of the rail and what each says when it is empty.
+const SECTIONS: [(&str, &str, &str); 5] = [
+    ("favorites", "Favorites", ""),
+    ("direct", "Direct Messages", "No direct messages yet."),
+    ("teams", "Teams", "No teams yet."),
+    ("groups", "Groups", "No group chats yet."),
+    ("personal", "Personal", ""),
+];
+
 /// The list of sections (the part the script refreshes).
-pub fn render_list(rail: &Rail, active: Option<ChatId>, csrf: &str) -> String {
-    let sections: [(&str, &str, &str); 5] = [
-        ("favorites", "Favorites", ""),
-        ("direct", "Direct Messages", "No direct messages yet."),
-        ("teams", "Teams", "No teams yet."),
-        ("groups", "Groups", "No group chats yet."),
-        ("personal", "Personal", ""),
-    ];
-    let mut out = String::new();
-    for (key, heading, empty) in sections {
-        let items: String = rail
-            .chats
-            .iter()
-            .filter(|c| section_of(c) == key)
-            .map(|c| chat_link(c, active))
-            .collect();
-        let unread_in: u32 = rail
-            .chats
-            .iter()
-            .filter(|c| section_of(c) == key && active != Some(c.chat.id))
-            .filter_map(|c| c.unread.map(|u| u.count))
-            .sum();
-        if items.is_empty() && key == "favorites" {
-            continue;
-        }
-        let body = if !items.is_empty() {
-            format!("<ul aria-labelledby=\"sec-{key}\">{items}</ul>")
-        } else if key == "personal" {
-            // Everyone has a personal chat; it is created the first time it is opened.
-            format!(
-                "<form method=\"post\" action=\"/new/dm\" class=\"rail-empty\">{}\
-                 <input type=\"hidden\" name=\"person\" value=\"{}\">\
-                 <button class=\"linkbtn\" type=\"submit\">Open your personal chat</button></form>",
-                csrf_field(csrf),
-                rail.me.id
-            )
-        } else {
-            format!("<p class=\"rail-empty\">{}</p>", esc(empty))
-        };
-        out.push_str(&format!(
-            "<section class=\"rail-sec\" data-section=\"{key}\"><h2 id=\"sec-{key}\">{heading}{}</h2>{body}</section>",
-            if unread_in > 0 {
-                format!(" <span class=\"sec-count\"><span aria-hidden=\"true\">{unread_in}</span><span class=\"sr-only\">, {unread_in} unread</span></span>")
-            } else {
-                String::new()
+pub fn render_list(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
+    html! {
+        @for (key, heading, empty) in SECTIONS {
+            @let chats: Vec<&RailChat> = rail.chats.iter().filter(|c| section_of(c) == key).collect();
+            @let unread_in: u32 = chats
+                .iter()
+                .filter(|c| active != Some(c.chat.id))
+                .filter_map(|c| c.unread.map(|u| u.count))
+                .sum();
+            @if !(chats.is_empty() && key == "favorites") {
+                section.rail-sec data-section=(key) {
+                    h2 id={ "sec-" (key) } {
+                        (heading)
+                        @if unread_in > 0 {
+                            " "
+                            span.sec-count {
+                                span aria-hidden="true" { (unread_in) }
+                                span.sr-only { ", " (unread_in) " unread" }
+                            }
+                        }
+                    }
+                    @if !chats.is_empty() {
+                        ul aria-labelledby={ "sec-" (key) } {
+                            @for c in chats { (chat_link(c, active)) }
+                        }
+                    } @else if key == "personal" {
+                        // Everyone has a personal chat; it is created the first time it is opened.
+                        form.rail-empty method="post" action="/new/dm" {
+                            (csrf.field())
+                            input type="hidden" name="person" value=(rail.me.id);
+                            button.linkbtn type="submit" { "Open your personal chat" }
+                        }
+                    } @else {
+                        p.rail-empty { (empty) }
+                    }
+                }
             }
-        ));
+        }
     }
-    out
 }
 
 /// The whole rail: who is signed in, "+" (new direct message, new team), the sections, and the
 /// footer (desktop notifications, sign out).
-pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &str) -> String {
-    let me = &rail.me;
-    format!(
-        "<aside class=\"rail\" id=\"rail\" aria-label=\"Chats\">\
-         <header class=\"rail-head\"><a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\">og</span>openglip</a>\
-         <details class=\"plus\"><summary aria-label=\"New conversation\" title=\"New conversation\">+</summary>\
-         <div class=\"menu\" role=\"menu\"><a role=\"menuitem\" href=\"/new/dm\">New direct message</a>\
-         <a role=\"menuitem\" href=\"/new/team\">New team</a><a role=\"menuitem\" href=\"/teams\">Browse public teams</a></div></details></header>\
-         <nav class=\"rail-list\" id=\"rail-list\" aria-label=\"Conversations\">{list}</nav>\
-         <footer class=\"rail-foot\"><span class=\"me\"><span class=\"av\" aria-hidden=\"true\">{ini}</span>\
-         <span class=\"nm\">{name}</span></span>\
-         <button type=\"button\" class=\"linkbtn\" id=\"notify-btn\" hidden>Enable notifications</button>\
-         <span class=\"conn\" id=\"conn\" role=\"status\" aria-live=\"polite\"></span>\
-         <form method=\"post\" action=\"/signout\">{csrf}<button class=\"linkbtn\" type=\"submit\">Sign out</button></form>\
-         </footer></aside>",
-        list = render_list(rail, active, csrf),
-        ini = esc(&initials(&me.full_name())),
-        name = esc(&me.full_name()),
-        csrf = csrf_field(csrf),
-    )
+pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
+    let name = rail.me.full_name();
+    html! {
+        aside.rail #rail aria-label="Chats" {
+            header.rail-head {
+                (brand(kit(), Some("/")))
+                details.plus {
+                    summary aria-label="New conversation" title="New conversation" { "+" }
+                    div.menu role="menu" {
+                        a role="menuitem" href="/new/dm" { "New direct message" }
+                        a role="menuitem" href="/new/team" { "New team" }
+                        a role="menuitem" href="/teams" { "Browse public teams" }
+                    }
+                }
+            }
+            nav.rail-list #rail-list aria-label="Conversations" { (render_list(rail, active, csrf)) }
+            footer.rail-foot {
+                span.me {
+                    span.av aria-hidden="true" { (initials(&name)) }
+                    span.nm { (name) }
+                }
+                button.linkbtn #notify-btn type="button" hidden { "Enable notifications" }
+                span.conn #conn role="status" aria-live="polite" {}
+                form method="post" action="/signout" {
+                    (csrf.field())
+                    button.linkbtn type="submit" { "Sign out" }
+                }
+            }
+        }
+    }
 }
 
 /// `GET /app/rail?active=`: the sections, for the script to swap in after changes.
-pub async fn fragment(State(st): State<AppState>, headers: HeaderMap, q: Params) -> Response {
-    let v = match viewer(&st, &headers).await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            return client_error(
-                &headers,
-                Error::Unauthenticated(openglip_domain::AuthFailure::Missing),
-            );
-        }
-        Err(e) => return client_error(&headers, e),
-    };
+pub async fn list_fragment(State(st): State<AppState>, v: Viewer, q: Params) -> Answer {
     let active = q
         .get("active")
         .and_then(|a| a.parse::<i64>().ok())
         .map(ChatId);
-    match load(&st, &v).await {
-        Ok(rail) => client_html(
-            StatusCode::OK,
-            render_list(&rail, active, &v.csrf),
-            v.cookies,
-        ),
-        Err(e) => client_error(&headers, e),
-    }
+    let rail = load(&st, &v).await?;
+    Ok(fragment(render_list(&rail, active, &v.csrf)))
 }

@@ -611,10 +611,16 @@ async fn session_cookies_are_secure_behind_https() {
         "{:?}",
         p.set_cookies
     );
+    // Behind the public URL, a form is ours only when the browser says it comes from there.
+    let fields = [("login", "alice@acme.test"), ("password", PASSWORD)];
+    let s = b.post("/console/signin", &fields).await;
+    assert_eq!(s.status, 403, "another origin than the public URL's");
     let s = b
-        .post(
+        .post_from(
             "/console/signin",
-            &[("login", "alice@acme.test"), ("password", PASSWORD)],
+            "https://chat.example.com",
+            "og_csrf",
+            &fields,
         )
         .await;
     let session = s

@@ -8,7 +8,7 @@ use crate::helpers::*;
 use crate::web::*;
 
 /// A browser signed in to the web client as `email`.
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> Browser {
     let b = app.browser();
     let p = b.get("/").await;
     assert_eq!(p.status, 200);
@@ -19,6 +19,18 @@ async fn signed_in(app: &TestApp, email: &str) -> Browser {
     assert_eq!(p.status, 303, "{}", p.body);
     assert_eq!(p.location.as_deref(), Some("/"));
     b
+}
+
+/// How many posts the chat `chat` holds, as Alice reads it through the API.
+pub(crate) async fn post_count(w: &World, chat: &str) -> usize {
+    let (_, list) = w
+        .app
+        .get(
+            &format!("/team-messaging/v1/chats/{chat}/posts"),
+            &w.alice.token,
+        )
+        .await;
+    list["records"].as_array().unwrap().len()
 }
 
 async fn api_post(w: &World, user: &User, chat: &str, text: &str) -> String {
@@ -125,14 +137,7 @@ async fn people_see_only_the_chats_they_belong_to() {
         assert_ne!(p.status, 200);
     }
     // Nothing was posted by the outsiders.
-    let (_, list) = w
-        .app
-        .get(
-            &format!("/team-messaging/v1/chats/{team}/posts"),
-            &w.alice.token,
-        )
-        .await;
-    assert_eq!(list["records"].as_array().unwrap().len(), 1);
+    assert_eq!(post_count(&w, &team).await, 1);
 }
 
 #[tokio::test]
@@ -164,18 +169,7 @@ async fn forms_need_the_csrf_token_and_this_origin() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    let (_, list) = w
-        .app
-        .get(
-            &format!("/team-messaging/v1/chats/{team}/posts"),
-            &w.alice.token,
-        )
-        .await;
-    assert_eq!(
-        list["records"].as_array().unwrap().len(),
-        0,
-        "nothing was posted"
-    );
+    assert_eq!(post_count(&w, &team).await, 0, "nothing was posted");
 }
 
 #[tokio::test]

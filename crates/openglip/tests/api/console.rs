@@ -840,3 +840,43 @@ async fn the_console_and_admin_apis_name_what_they_did_not_find() {
         "extensionNumber",
     );
 }
+
+#[tokio::test]
+async fn signing_out_of_the_console_and_the_portal_ends_the_session() {
+    let w = World::new().await;
+    for (area, home) in [("/console", "/console"), ("/admin", "/admin/users")] {
+        let b = w.app.browser();
+        b.get(&format!("{area}/signin")).await;
+        let s = b
+            .post(
+                &format!("{area}/signin"),
+                &[("login", "alice@acme.test"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(s.status, 303, "{}", s.body);
+        assert_eq!(b.get(home).await.status, 200);
+        // A forged sign-out is refused and changes nothing.
+        let forged = b
+            .post(
+                &format!("{area}/signout"),
+                &[("_csrf", "forged-token-forged-token")],
+            )
+            .await;
+        assert_eq!(forged.status, 403, "{}", forged.body);
+        assert_eq!(b.get(home).await.status, 200);
+        let out = b.post(&format!("{area}/signout"), &[]).await;
+        assert_eq!(out.status, 303, "{}", out.body);
+        assert_eq!(
+            out.location.as_deref(),
+            Some(format!("{area}/signin").as_str())
+        );
+        let after = b.get(home).await;
+        assert_eq!(after.status, 303, "signed out: {}", after.body);
+        assert!(
+            after
+                .location
+                .unwrap()
+                .starts_with(&format!("{area}/signin?next="))
+        );
+    }
+}

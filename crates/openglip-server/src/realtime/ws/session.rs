@@ -432,8 +432,7 @@ impl Session {
             Some(st.subscription.take())
         });
         if let Some(Some(id)) = sub {
-            hub.unregister(&id);
-            let _ = hub.store().delete_subscription(id).await;
+            hub.remove_subscription(id).await;
         }
     }
 
@@ -470,8 +469,7 @@ impl Session {
             st.subscription.take()
         };
         if let Some(id) = sub {
-            hub.unregister(&id);
-            let _ = hub.store().delete_subscription(id).await;
+            hub.remove_subscription(id).await;
         }
     }
 
@@ -486,8 +484,7 @@ impl Session {
             st.subscription.take()
         };
         if let Some(id) = sub {
-            hub.unregister(&id);
-            let _ = hub.store().delete_subscription(id).await;
+            hub.remove_subscription(id).await;
         }
     }
 }

@@ -1,0 +1,158 @@
+//! A chat's details page: its description, its members (add and remove, for a team's
+//! administrators), and leaving, joining, archiving.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use maud::{Markup, html};
+use openglip_domain::service::Service;
+use openglip_domain::*;
+
+use super::conversation::{kind_label, visible};
+use super::layout::{Answer, app, page};
+use super::names_of;
+use super::rail::{self, chat_title};
+use super::visit::Viewer;
+use crate::initials;
+use openglip_server::AppState;
+
+/// What the viewer may do with the chat.
+struct Rights {
+    manage: bool,
+    member: bool,
+    team: bool,
+    active: bool,
+}
+
+/// `GET /c/{chat}/details`: members (add, remove), favorite, leave, archive.
+pub async fn details_page(
+    State(st): State<AppState>,
+    v: Viewer,
+    Path(chat): Path<String>,
+) -> Answer {
+    let (title, body) = details(&st, &v, &chat).await?;
+    Ok(page(v, &format!("Details · {title}"), body))
+}
+
+async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {
+    let chat = visible(st, v, chat).await?;
+    let rail = rail::load(st, v).await?;
+    let names = names_of(st, v, chat.members.iter().copied().chain([v.ext.id])).await?;
+    let title = chat_title(&chat, v.ext.id, &names);
+    let rights = Rights {
+        manage: Service::can_manage(&v.caller, &chat),
+        member: chat.is_member(v.ext.id),
+        team: chat.kind == ChatType::Team,
+        active: chat.status == ChatStatus::Active,
+    };
+    let pane = html! {
+        header.conv-head {
+            a.back href={ "/c/" (chat.id) } aria-label="Back to the conversation" { "‹" }
+            div.conv-title {
+                h1 { (title) }
+                span.kind { (kind_label(&chat)) }
+            }
+            a.btn.small href={ "/c/" (chat.id) } { "Conversation" }
+        }
+        div.details {
+            @if let Some(d) = chat.description.as_deref().filter(|d| !d.is_empty()) {
+                p.desc { (d) }
+            }
+            @if rights.team && rights.member && rights.active { (add_members(v, &chat)) }
+            h2 { "Members (" (chat.members.len()) ")" }
+            ul.members {
+                @for m in &chat.members { (member(v, &chat, &rights, &names, *m)) }
+            }
+            (actions(v, &chat, &rights, &title))
+        }
+    };
+    let body = app(
+        v,
+        rail::render(&rail, Some(chat.id), &v.csrf),
+        pane,
+        Some(chat.id),
+    );
+    Ok((title, body))
+}
+
+/// The "Add people" form of a team.
+fn add_members(v: &Viewer, chat: &Chat) -> Markup {
+    html! {
+        form.stack.card #add-members method="post" action={ "/c/" (chat.id) "/members/add" } {
+            (v.csrf.field())
+            label for="add-people" { "Add people" }
+            input #add-people name="members" type="text" data-people="emails" autocomplete="off"
+                placeholder="Names or emails, separated by commas" aria-describedby="add-hint";
+            span.hint #add-hint { "Type a name to pick from your company" }
+            button.btn.primary type="submit" { "Add" }
+        }
+    }
+}
+
+/// One member, with "Remove" for those who manage the team.
+fn member(
+    v: &Viewer,
+    chat: &Chat,
+    rights: &Rights,
+    names: &HashMap<ExtensionId, Extension>,
+    m: ExtensionId,
+) -> Markup {
+    let e = names.get(&m);
+    let name = e
+        .map(Extension::full_name)
+        .unwrap_or_else(|| format!("User {m}"));
+    let removable = rights.team && rights.active && rights.manage && m != v.ext.id;
+    html! {
+        li {
+            span.av.bot[e.is_some_and(|e| e.kind == ExtensionType::Bot)] aria-hidden="true" {
+                (initials(&name))
+            }
+            span.nm { (name) @if m == v.ext.id { " (you)" } }
+            span.muted { (e.and_then(|e| e.email.as_deref()).unwrap_or("")) }
+            @if removable {
+                form.inline method="post" action={ "/c/" (chat.id) "/members/remove" } {
+                    (v.csrf.field())
+                    input type="hidden" name="member" value=(m);
+                    button.linkbtn.danger type="submit" {
+                        "Remove" span.sr-only { " " (name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Leave, join, archive or unarchive, as the viewer may.
+fn actions(v: &Viewer, chat: &Chat, rights: &Rights, title: &str) -> Markup {
+    let leave = rights.team && rights.member;
+    let join = rights.team && !rights.member && chat.public;
+    if !(leave || join || rights.manage) {
+        return html! {};
+    }
+    html! {
+        div.row.actions-row {
+            @if leave {
+                form.inline method="post" action={ "/c/" (chat.id) "/leave" }
+                    data-confirm={ "Leave " (title) "?" } {
+                    (v.csrf.field())
+                    button.btn.danger type="submit" { "Leave team" }
+                }
+            }
+            @if join {
+                form.inline method="post" action={ "/c/" (chat.id) "/join" } {
+                    (v.csrf.field())
+                    button.btn.primary type="submit" { "Join team" }
+                }
+            }
+            @if rights.manage {
+                form.inline method="post" action={ "/c/" (chat.id) "/archive" } {
+                    (v.csrf.field())
+                    input type="hidden" name="archived" value=(if rights.active { 1 } else { 0 });
+                    button.btn type="submit" {
+                        (if rights.active { "Archive team" } else { "Unarchive team" })
+                    }
+                }
+            }
+        }
+    }
+}
