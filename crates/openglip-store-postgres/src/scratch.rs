@@ -130,6 +130,17 @@ impl ScratchDatabase {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// Runs statements on the database behind the store's back (tests that break a store on
+    /// purpose, or look at it).
+    pub async fn execute(&self, sql: &str) -> Result<()> {
+        let (sql, url) = (sql.to_string(), self.url.clone());
+        tokio::task::spawn_blocking(move || Conn::open(&config(&url)?)?.batch(&sql))
+            .await
+            .map_err(|e| {
+                Error::Internal(format!("a statement on the scratch database failed: {e}"))
+            })?
+    }
 }
 
 impl Drop for ScratchDatabase {
