@@ -17,7 +17,6 @@ mod chats;
 mod db;
 mod events;
 mod grants;
-mod keyset;
 mod migrate;
 mod password_failures;
 mod platform;
@@ -544,11 +543,11 @@ impl Store for PostgresStore {
 
     fn create_post(&self, new: NewPost) -> BoxFuture<'_, Post> {
         Box::pin(self.write_ev(move |c, now| {
-            let post = posts::create_post(c, now, new)?;
+            let (account, post) = posts::create_post(c, now, new)?;
             events::append(
                 c,
                 now,
-                None,
+                Some(account),
                 &EventPayload::PostAdded { post: post.clone() },
             )?;
             Ok(post)

@@ -14,7 +14,6 @@ mod accounts;
 mod chats;
 mod db;
 mod events;
-mod keyset;
 mod migrate;
 mod password_failures;
 mod platform;

@@ -61,7 +61,14 @@ struct DataDir {
     data_dir: PathBuf,
     /// Keep the data in PostgreSQL instead of SQLite: `postgres://user[:password]@host[:port]/database`
     /// (the database must exist; its tables are made and migrated at start).
-    #[arg(long, env = "OPENGLIP_DATABASE_URL", global = true, value_name = "URL")]
+    /// (`--help` never shows the variable's value: it may hold a password.)
+    #[arg(
+        long,
+        env = "OPENGLIP_DATABASE_URL",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL"
+    )]
     database: Option<String>,
 }
 
