@@ -16,16 +16,15 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
-use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 use openglip_webkit::csrf::{CSRF_FIELD, CSRF_HEADER, check_origin, check_token};
 use openglip_webkit::{Csrf, Kit};
 
 use super::layout::client_error;
 use super::signin_page;
-use crate::{csrf, signed_in};
+use crate::sessions::{account_person, platform_kit};
 use openglip_server::AppState;
 use openglip_server::extract::{FormBody, Params};
 
@@ -33,31 +32,45 @@ use openglip_server::extract::{FormBody, Params};
 pub struct Viewer {
     pub ext: Extension,
     pub caller: Caller,
-    /// The browser's CSRF token, for the page's forms.
+    /// The browser's CSRF token, for the page's forms (the kit sets its cookie when it is new).
     pub csrf: Csrf,
-    /// Cookies to set with the response (a CSRF token issued just now).
-    pub cookies: Vec<HeaderValue>,
     /// The page's script asked: it wants a fragment or JSON, not a page or a redirect.
     pub fetch: bool,
 }
 
 /// The viewer of a request, or `None` when nobody (or a bot) is signed in.
-async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>> {
-    let Some(ext) = signed_in(st, headers, SessionRealm::Account).await? else {
+async fn viewer(
+    st: &AppState,
+    kit: &Kit,
+    csrf: Csrf,
+    headers: &HeaderMap,
+) -> Result<Option<Viewer>> {
+    let Some(ext) = account_person(st, kit, headers).await? else {
         return Ok(None);
     };
     if ext.kind == ExtensionType::Bot {
         return Ok(None);
     }
     let caller = st.platform().web_client_caller(&ext).await?;
-    let (token, cookies) = csrf(st, headers);
     Ok(Some(Viewer {
         ext,
         caller,
-        csrf: Csrf::new(token),
-        cookies,
+        csrf,
         fetch: is_fetch(headers),
     }))
+}
+
+/// The viewer of a request's parts: the kit (installed on every page route), the browser's
+/// CSRF token (issued when new) and the account realm's session.
+async fn viewer_of(parts: &mut Parts, st: &AppState) -> Result<Option<Viewer>, Response> {
+    let kit = Kit::of(parts)?;
+    let csrf = Csrf::from_request_parts(parts, st).await?;
+    let headers = &parts.headers;
+    match viewer(st, &kit, csrf.clone(), headers).await {
+        Ok(None) if !is_fetch(headers) => Err(signin_page(&kit, &csrf, &back_here(parts))),
+        Ok(found) => Ok(found),
+        Err(e) => Err(client_error(is_fetch(headers), e)),
+    }
 }
 
 /// Whether the page's script asked (it wants a fragment or JSON, not a page or a redirect).
@@ -84,12 +97,9 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
-        let headers = &parts.headers;
-        match viewer(st, headers).await {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) if is_fetch(headers) => Err(client_error(true, signed_out())),
-            Ok(None) => Err(signin_page(st, headers, &back_here(parts))),
-            Err(e) => Err(client_error(is_fetch(headers), e)),
+        match viewer_of(parts, st).await? {
+            Some(v) => Ok(v),
+            None => Err(client_error(true, signed_out())),
         }
     }
 }
@@ -101,18 +111,14 @@ impl FromRequestParts<AppState> for ApiViewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
-        match viewer(st, &parts.headers).await {
+        let kit = Kit::of(parts)?;
+        let csrf = Csrf::from_request_parts(parts, st).await?;
+        match viewer(st, &kit, csrf, &parts.headers).await {
             Ok(Some(v)) => Ok(ApiViewer(v)),
             Ok(None) => Err(openglip_server::error::ApiError(signed_out()).into_response()),
             Err(e) => Err(openglip_server::error::ApiError(e).into_response()),
         }
     }
-}
-
-/// The page kit's view of the client, for its CSRF checks: the platform's cookie prefix and
-/// public URL.
-fn kit(st: &AppState) -> Kit {
-    Kit::new("openglip", "og_").public_url(st.config().public_url.as_deref())
 }
 
 /// Why a write is refused before it is read: not from this origin, or without the token.
@@ -122,7 +128,7 @@ fn forged() -> Error {
 
 /// The `Origin` and the token `presented` (field or header) of a write.
 fn check_write(st: &AppState, headers: &HeaderMap, presented: Option<&str>) -> Result<()> {
-    let kit = kit(st);
+    let kit = platform_kit(st.config().public_url.as_deref());
     check_origin(&kit, headers)
         .and_then(|()| check_token(&kit, headers, presented))
         .map_err(|_| forged())
