@@ -6,7 +6,6 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 use openglip_domain::Error;
-use openglip_domain::events::Generation;
 use openglip_webkit::html::FormErrors;
 use openglip_webkit::{Kit, error_page};
 
@@ -27,17 +26,6 @@ pub fn form_errors(e: &Error) -> Option<FormErrors> {
         out.add(&f.name, f.message);
     }
     Some(out)
-}
-
-/// Any domain error as form errors: its fields, or one message on the parameter it names (or
-/// on `fallback`), for a form that shows every error in place (the web client's).
-pub fn form_errors_or(e: &Error, fallback: &str) -> FormErrors {
-    form_errors(e).unwrap_or_else(|| {
-        let mut out = FormErrors::new();
-        let name = openglip_server::error::parameter_in(e, Generation::Current);
-        out.add(name.unwrap_or(fallback), error_message(e));
-        out
-    })
 }
 
 /// The page for an error a form cannot fix: not found, forbidden, the store failing (logged,

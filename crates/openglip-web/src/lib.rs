@@ -17,8 +17,8 @@
 //! is shown in place on the form or as an error page ([`failure`]): a failing store is a 500/503
 //! page, never an empty list.
 //!
-//! The web client (`client/`) is on the kit too; its viewer and actions are its own extractors
-//! (`client::visit`) on the same account realm and CSRF cookie.
+//! The web client (`client/`) stands on the same kit: its `Viewer` and `Action` extractors
+//! build on the account realm's `Visitor`, the kit's `Csrf` and `CsrfForm`.
 
 pub mod authorize;
 pub mod client;

@@ -15,7 +15,6 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::FromRequestParts;
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::Response;
 use openglip_domain::platform::SessionRealm;
@@ -149,28 +148,17 @@ impl FromRequestParts<AppState> for Visitor {
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let kit = Kit::of(parts)?;
-        match account_person(st, &kit, &parts.headers).await {
+        let cookie = <AppState as Sessions<AccountPerson>>::COOKIE;
+        let Some(token) = kit.read_cookie(&parts.headers, cookie) else {
+            return Ok(Visitor(None));
+        };
+        match st.platform().session(SessionRealm::Account, &token).await {
             Ok(found) => Ok(Visitor(found)),
             Err(e) => {
                 tracing::error!(error = %e, "looking up a session failed");
                 Err(Refusal::Unavailable.page(&kit))
             }
         }
-    }
-}
-
-/// The (enabled) person signed in to the account realm in this browser, if any: the
-/// authorization pages' [`Visitor`] and the web client's viewer. A failing store is an error,
-/// never "nobody".
-pub async fn account_person(
-    st: &AppState,
-    kit: &Kit,
-    headers: &HeaderMap,
-) -> Result<Option<Extension>, Error> {
-    let cookie = <AppState as Sessions<AccountPerson>>::COOKIE;
-    match kit.read_cookie(headers, cookie) {
-        Some(token) => st.platform().session(SessionRealm::Account, &token).await,
-        None => Ok(None),
     }
 }
 

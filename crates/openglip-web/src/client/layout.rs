@@ -32,7 +32,8 @@ pub fn kit() -> &'static Kit {
 }
 
 /// A page or fragment of the client as a response: hardened like every page of the kit
-/// (no-store, no framing, nosniff, same-origin referrer) under [`CLIENT_CSP`], with cookies.
+/// (no-store, no framing, nosniff, same-origin referrer) under [`CLIENT_CSP`]. (The kit's layer
+/// sets the CSRF cookie when the token was issued for this request.)
 pub fn respond(status: StatusCode, body: Markup) -> Response {
     Page::new(body)
         .status(status)
@@ -76,7 +77,6 @@ pub fn page(title: &str, body: Markup) -> Response {
     page_with_status(StatusCode::OK, title, body)
 }
 
-/// A page of the app with `status` (a form shown again with its errors: 400).
 pub fn page_with_status(status: StatusCode, title: &str, body: Markup) -> Response {
     respond(status, document(title, body))
 }

@@ -46,12 +46,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
-use openglip_webkit::see_other;
+use openglip_webkit::assets::asset;
+use openglip_webkit::{Csrf, Kit, see_other};
 
 use crate::SignIn;
 use openglip_server::AppState;
-use openglip_webkit::assets::asset;
-use openglip_webkit::{Csrf, Kit};
 use visit::{Action, ApiViewer, Fetched, Viewer};
 
 const CLIENT_JS: &str = include_str!("../assets/client.js");
