@@ -380,21 +380,40 @@ async fn card_submits_reach_the_bot() {
     let rec = Recorder::default();
     let mut config = s.server.bot_config(&s.bot.token, s.dir.path());
     config.listen = Some("127.0.0.1:0".into());
+    config.submit_secret = Some("shared-secret".into());
     let running = start(&rec, config).await;
     let url = format!("http://{}/bot/submit", running.local_addr().unwrap());
-    let r = reqwest::Client::new()
-        .post(url)
-        .json(&serde_json::json!({
-            "type": "button_submit", "user": {"id": s.john.id}, "conversation": {"id": "1"},
-            "card": {"id": "c1"}, "data": {"choice": "yes"}
-        }))
-        .send()
+    let body = serde_json::to_vec(&serde_json::json!({
+        "type": "button_submit", "user": {"id": s.john.id}, "conversation": {"id": "1"},
+        "card": {"id": "c1"}, "data": {"choice": "yes"}
+    }))
+    .unwrap();
+    let post = |signature: Option<String>| {
+        let mut r = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.clone());
+        if let Some(sig) = signature {
+            r = r.header("X-Glip-Signature", sig);
+        }
+        r.send()
+    };
+    // Issue 15: unsigned or wrongly signed submits never reach the bot.
+    assert_eq!(post(None).await.unwrap().status(), 401);
+    let forged = openglip_bot::signature::sign("guess", &body);
+    assert_eq!(post(Some(forged)).await.unwrap().status(), 401);
+    let r = post(Some(openglip_bot::signature::sign("shared-secret", &body)))
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["type"], "dialog");
+    let answer: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(answer["type"], "dialog");
     rec.wait_for("submit \"yes\"").await;
+    assert_eq!(
+        rec.log().iter().filter(|e| e.starts_with("submit")).count(),
+        1,
+        "only the signed submit reached the bot"
+    );
     running.stop().await.unwrap();
 }
 
@@ -614,4 +633,57 @@ async fn a_lost_webhook_subscription_is_made_again() {
     assert_eq!(now.len(), 1);
     assert_ne!(now[0].id, subs[0].id, "a new subscription");
     running.stop().await.unwrap();
+}
+
+/// Issue 15: the same data folder, then a fresh server (its ids start again) and a new bot
+/// token: the bot does not take the new server's posts for ones it handled, and answers; the old
+/// state is kept beside the new one.
+#[tokio::test]
+async fn a_bot_restarted_against_a_fresh_server_answers() {
+    let s = setup().await;
+    let rec = Recorder::default();
+    let running = start(&rec, s.server.bot_config(&s.bot.token, s.dir.path())).await;
+    let chat = s.john.direct_chat(&s.bot.id).await;
+    s.john.expect_text(&chat, &s.bot.id, GREETING, T).await;
+    let one = s.john.say(&chat, "one").await;
+    assert_eq!(
+        s.john.expect_post(&chat, &s.bot.id, &one, T).await.text,
+        "echo 1: one"
+    );
+    running.stop().await.unwrap();
+
+    // A fresh server: the same companies, people and bot, so the same ids.
+    let fresh = setup().await;
+    assert_eq!(fresh.bot.id, s.bot.id, "ids start again");
+    let rec = Recorder::default();
+    let running = start(
+        &rec,
+        fresh.server.bot_config(&fresh.bot.token, s.dir.path()),
+    )
+    .await;
+    let chat = fresh.john.direct_chat(&fresh.bot.id).await;
+    fresh
+        .john
+        .expect_text(&chat, &fresh.bot.id, GREETING, T)
+        .await;
+    let one = fresh.john.say(&chat, "one").await;
+    assert_eq!(
+        fresh
+            .john
+            .expect_post(&chat, &fresh.bot.id, &one, T)
+            .await
+            .text,
+        "echo 1: one"
+    );
+    running.stop().await.unwrap();
+    let files: Vec<String> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("bot-") && f.ends_with(".sqlite")),
+        "the old state is kept: {files:?}"
+    );
 }

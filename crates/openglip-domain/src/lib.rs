@@ -16,6 +16,7 @@ pub mod perm;
 pub mod platform;
 pub mod service;
 pub mod store;
+pub mod store_rules;
 pub mod time;
 pub mod validate;
 

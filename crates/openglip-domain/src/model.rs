@@ -90,12 +90,17 @@ pub struct Extension {
 
 impl Extension {
     pub fn full_name(&self) -> String {
-        match (self.first_name.is_empty(), self.last_name.is_empty()) {
-            (false, false) => format!("{} {}", self.first_name, self.last_name),
-            (false, true) => self.first_name.clone(),
-            (true, false) => self.last_name.clone(),
-            (true, true) => self.extension_number.clone(),
-        }
+        display_name(&self.first_name, &self.last_name, &self.extension_number)
+    }
+}
+
+/// How a person is named: first and last name, either alone, or their extension number.
+pub fn display_name(first: &str, last: &str, number: &str) -> String {
+    match (first.is_empty(), last.is_empty()) {
+        (false, false) => format!("{first} {last}"),
+        (false, true) => first.to_string(),
+        (true, false) => last.to_string(),
+        (true, true) => number.to_string(),
     }
 }
 

@@ -1,21 +1,14 @@
 //! Accounts and extensions (persons and bots), and login lookups.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use openglip_domain::store::NewExtension;
+use openglip_domain::store_rules::{self, FIRST_EXTENSION_NUMBER, LoginLookup};
 use openglip_domain::*;
 
 use crate::chats::{self, ChatInsert};
 use crate::db::{Conn, get, internal, is_unique_violation};
 use crate::rows::{self, ACCOUNT_COLS, EXT_COLS, EXT_N};
-
-/// The first number handed out in an account.
-const FIRST_EXTENSION_NUMBER: u64 = 101;
-
-/// The main number of an account: deterministic and unique (`+1650` and the zero-padded id).
-pub(crate) fn main_number(id: i64) -> String {
-    format!("+1650{id:07}")
-}
 
 fn email_taken() -> Error {
     Error::invalid_because("email", "The email address is already in use")
@@ -38,7 +31,7 @@ pub(crate) fn create_account(
         )?,
         0,
     )?;
-    let number = main_number(id);
+    let number = store_rules::main_number(id);
     c.exec(
         "UPDATE accounts SET main_number = $2 WHERE id = $1",
         &[&id, &number],
@@ -186,16 +179,10 @@ pub(crate) fn next_number(c: &mut Conn, account: AccountId, reserved: bool) -> R
     } else {
         "SELECT extension_number FROM extensions WHERE account_id = $1"
     };
-    let taken: HashSet<u64> = c
-        .map(sql, &[&account.0], |r| get::<String>(r, 0))?
-        .into_iter()
-        .filter_map(|n| n.parse::<u64>().ok())
-        .collect();
-    let mut n = FIRST_EXTENSION_NUMBER;
-    while taken.contains(&n) {
-        n += 1;
-    }
-    Ok(n.to_string())
+    let taken = c.map(sql, &[&account.0], |r| get::<String>(r, 0))?;
+    Ok(store_rules::next_extension_number(
+        taken.iter().map(String::as_str),
+    ))
 }
 
 fn next_free_number(c: &mut Conn, account: AccountId) -> Result<String> {
@@ -252,68 +239,40 @@ fn credentials_row(r: &postgres::Row) -> Result<Credentials> {
     })
 }
 
-/// Digits of a phone number or id as people type them (`+1 (650) 000-0001`), or None.
-fn digits(s: &str) -> Option<String> {
-    let d: String = s
-        .chars()
-        .filter(|ch| !matches!(ch, ' ' | '(' | ')' | '-' | '.' | '+'))
-        .collect();
-    (!d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())).then_some(d)
-}
-
 pub(crate) fn credentials(
     c: &mut Conn,
     login: &str,
     extension_number: Option<&str>,
 ) -> Result<Option<Credentials>> {
-    let login = login.trim();
-    if login.contains('@') {
-        return c.map_opt(
+    match store_rules::login_lookup(login, extension_number) {
+        None => Ok(None),
+        Some(LoginLookup::Email(email)) => c.map_opt(
             &format!(
                 "SELECT {EXT_COLS}, e.password_hash FROM extensions e WHERE lower(e.email) = $1"
             ),
-            &[&login.to_lowercase()],
+            &[&email],
             credentials_row,
-        );
-    }
-    // `number*ext` in one field.
-    let (login, extension_number) = match (
-        extension_number.map(str::trim).filter(|e| !e.is_empty()),
-        login.split_once('*'),
-    ) {
-        (Some(ext), _) => (login, Some(ext)),
-        (None, Some((number, ext))) if !ext.trim().is_empty() => (number, Some(ext.trim())),
-        (None, _) => (login, None),
-    };
-    match extension_number {
-        Some(ext) => {
-            let Some(d) = digits(login) else {
-                return Ok(None);
-            };
-            let account_id: Option<i64> = if d.len() <= 18 { d.parse().ok() } else { None };
-            let full = format!("+{d}");
-            // Ten digits: a North American number without its country code.
-            let national = if d.len() == 10 {
-                format!("+1{d}")
-            } else {
-                full.clone()
-            };
-            c.map_opt(
-                &format!(
-                    "SELECT {EXT_COLS}, e.password_hash FROM extensions e JOIN accounts a ON a.id = e.account_id
-                     WHERE e.extension_number = $1 AND (a.main_number IN ($2, $3) OR a.id = $4::bigint)
-                     ORDER BY (a.main_number IN ($2, $3)) DESC NULLS LAST LIMIT 1"
-                ),
-                &[&ext, &full, &national, &account_id],
-                credentials_row,
-            )
-        }
-        None => {
+        ),
+        Some(LoginLookup::InAccount {
+            extension,
+            full,
+            national,
+            account_id,
+        }) => c.map_opt(
+            &format!(
+                "SELECT {EXT_COLS}, e.password_hash FROM extensions e JOIN accounts a ON a.id = e.account_id
+                 WHERE e.extension_number = $1 AND (a.main_number IN ($2, $3) OR a.id = $4::bigint)
+                 ORDER BY (a.main_number IN ($2, $3)) DESC NULLS LAST LIMIT 1"
+            ),
+            &[&extension, &full, &national, &account_id],
+            credentials_row,
+        ),
+        Some(LoginLookup::Extension(number)) => {
             let mut found = c.map(
                 &format!(
                     "SELECT {EXT_COLS}, e.password_hash FROM extensions e WHERE e.extension_number = $1 LIMIT 2"
                 ),
-                &[&login],
+                &[&number],
                 credentials_row,
             )?;
             Ok(if found.len() == 1 { found.pop() } else { None })

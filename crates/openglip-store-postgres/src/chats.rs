@@ -1,12 +1,12 @@
 //! Chats (teams, the Everyone team and conversations), their members, favorites and paging.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use openglip_domain::store::*;
+use openglip_domain::store_rules::{conversation_key, distinct, keyset};
 use openglip_domain::*;
 
 use crate::db::{Conn, get, internal, is_fk_violation, limit};
-use crate::keyset::keyset;
 use crate::posts;
 use crate::rows::{self, CHAT_COLS};
 
@@ -20,23 +20,6 @@ pub(crate) struct ChatInsert<'a> {
     pub members: &'a [ExtensionId],
 }
 
-/// The identity of a conversation: its sorted, comma-joined member ids.
-pub(crate) fn member_key(members: &[ExtensionId]) -> String {
-    let mut ids: Vec<i64> = members.iter().map(|m| m.0).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-}
-
-fn dedup(members: &[ExtensionId]) -> Vec<ExtensionId> {
-    let mut seen = HashSet::with_capacity(members.len());
-    members
-        .iter()
-        .copied()
-        .filter(|m| seen.insert(*m))
-        .collect()
-}
-
 fn unknown_member(e: postgres::Error) -> Error {
     if is_fk_violation(&e) {
         Error::invalid_because("members", "Unknown person")
@@ -46,8 +29,11 @@ fn unknown_member(e: postgres::Error) -> Error {
 }
 
 pub(crate) fn insert_chat(c: &mut Conn, now: i64, new: ChatInsert<'_>) -> Result<Chat> {
-    let members = dedup(new.members);
-    let key = new.kind.is_conversation().then(|| member_key(&members));
+    let members = distinct(new.members);
+    let key = new
+        .kind
+        .is_conversation()
+        .then(|| conversation_key(&members));
     let row = c
         .one_raw(
             "INSERT INTO chats (account_id, type, name, description, is_public, status, creator_id, member_key,
@@ -142,7 +128,7 @@ pub(crate) fn find_conversation(c: &mut Conn, new: &NewChat) -> Result<Option<Ch
         &[
             &new.account_id.0,
             &new.kind.as_str(),
-            &member_key(&new.members),
+            &conversation_key(&new.members),
         ],
         |r| get::<i64>(r, 0),
     )?;
@@ -377,20 +363,20 @@ pub(crate) fn change_members(
     let Some(kind) = kind else {
         return Err(Error::NotFound(Subject::Chat));
     };
-    // A conversation is its member set (see `member_key`): it never changes members.
+    // A conversation is its member set (see `conversation_key`): it never changes members.
     if ChatType::parse(&kind).is_some_and(ChatType::is_conversation) {
         return Err(Error::forbidden(
             "The members of a conversation cannot change",
         ));
     }
     let mut added = Vec::new();
-    for person in dedup(&change.add) {
+    for person in distinct(&change.add) {
         if add_member(c, now, chat_id, person)? {
             added.push(person);
         }
     }
     let mut removed = Vec::new();
-    for person in dedup(&change.remove) {
+    for person in distinct(&change.remove) {
         let gone = c.exec(
             "DELETE FROM members WHERE chat_id = $1 AND person_id = $2",
             &[&chat_id.0, &person.0],

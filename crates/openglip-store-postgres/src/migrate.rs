@@ -57,10 +57,33 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0006_password_failures",
         sql: include_str!("../migrations/0006_password_failures.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_undeliverable_events",
+        sql: include_str!("../migrations/0007_undeliverable_events.sql"),
+    },
 ];
 
 /// The advisory lock (per database) held while migrating.
 const MIGRATION_LOCK: i64 = 0x6f67_6d69_6772; // "ogmigr"
+
+/// A fingerprint of every migration (versions, names and SQL): databases made by builds with
+/// the same fingerprint have the same schema. FNV-1a, stable across builds and processes.
+pub(crate) fn fingerprint() -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for m in MIGRATIONS {
+        let version = m.version.to_le_bytes();
+        for byte in version
+            .iter()
+            .chain(m.name.as_bytes())
+            .chain(m.sql.as_bytes())
+        {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
 
 /// The newest version this build knows.
 pub(crate) fn latest() -> i64 {

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use openglip_domain::store::*;
+use openglip_domain::store_rules::{ids_json, keyset, mentions_json, values_json};
 use openglip_domain::*;
 
 use crate::db::{Conn, get};
-use crate::keyset::keyset;
-use crate::rows::{self, POST_COLS, full_name, ids_json, mentions_json, values_json};
+use crate::rows::{self, POST_COLS};
 
 /// Names the mentions: persons of `account` by full name, chats of `account` by name. Unknown ids
 /// are dropped; the order and de-duplication of `wanted` are kept.
@@ -50,7 +50,7 @@ pub(crate) fn resolve_mentions(
         let last: String = get(&r, 3)?;
         let number: String = get(&r, 4)?;
         let name = match kind {
-            MentionType::Person => full_name(&first, &last, &number),
+            MentionType::Person => display_name(&first, &last, &number),
             MentionType::Team => first,
         };
         names.insert((kind, get(&r, 1)?), name);
@@ -71,10 +71,16 @@ pub(crate) fn insert_post(
     new: NewPost,
     mentions: Vec<Mention>,
 ) -> Result<Post> {
+    // A new post is a change of its chat (`lastModifiedTime` orders recent chats): both in one
+    // statement.
     let row = c.one(
-        "INSERT INTO posts (chat_id, creator_id, type, text, parent_post_id, mentions, added_person_ids,
-                            removed_person_ids, attachments, activity, title, icon_uri, icon_emoji, created, modified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        "WITH inserted AS (
+             INSERT INTO posts (chat_id, creator_id, type, text, parent_post_id, mentions, added_person_ids,
+                                removed_person_ids, attachments, activity, title, icon_uri, icon_emoji, created,
+                                modified)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id),
+         touched AS (UPDATE chats SET modified = $14, last_activity = $14 WHERE id = $1)
+         SELECT id FROM inserted",
         &[
             &new.chat_id.0,
             &new.creator_id.0,
@@ -93,11 +99,6 @@ pub(crate) fn insert_post(
         ],
     )?;
     let id: i64 = get(&row, 0)?;
-    // A new post is a change of its chat: `lastModifiedTime` orders recent chats.
-    c.exec(
-        "UPDATE chats SET modified = $2, last_activity = $2 WHERE id = $1",
-        &[&new.chat_id.0, &now],
-    )?;
     Ok(Post {
         id: PostId(id),
         chat_id: new.chat_id,
@@ -118,7 +119,8 @@ pub(crate) fn insert_post(
     })
 }
 
-pub(crate) fn create_post(c: &mut Conn, now: i64, new: NewPost) -> Result<Post> {
+/// Checks and inserts a post; returns it with its chat's account (for its event).
+pub(crate) fn create_post(c: &mut Conn, now: i64, new: NewPost) -> Result<(AccountId, Post)> {
     // One indexed lookup answers: does the chat exist, its account and status, is the creator a
     // member, is the parent a post of this chat.
     let check = c.map_opt(
@@ -153,7 +155,7 @@ pub(crate) fn create_post(c: &mut Conn, now: i64, new: NewPost) -> Result<Post> 
         return Err(Error::NotFound(Subject::ParentPost));
     }
     let mentions = resolve_mentions(c, account, &new.mentions)?;
-    insert_post(c, now, new, mentions)
+    Ok((account, insert_post(c, now, new, mentions)?))
 }
 
 pub(crate) fn post(c: &mut Conn, chat: ChatId, id: PostId) -> Result<Option<Post>> {

@@ -5,7 +5,7 @@
 use std::ops::{Deref, DerefMut};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use openglip_domain::Result;
+use openglip_domain::{Error, Result};
 use postgres::Config;
 
 use crate::db::{Conn, on_own_thread};
@@ -72,7 +72,9 @@ impl ReaderPool {
                     Err(e) => {
                         self.lock().open -= 1;
                         self.returned.notify_one();
-                        Err(e)
+                        // The database is down or unreachable: a passing failure (503).
+                        tracing::warn!(error = ?e, "a store reader cannot reach PostgreSQL");
+                        Err(Error::Unavailable)
                     }
                 };
             }

@@ -236,13 +236,16 @@ pub(crate) fn prepare_session(conn: &mut Conn) -> Result<()> {
     conn.batch("SET synchronous_commit = on")
 }
 
-/// Runs the batch in one transaction. On `Err` nothing of the batch was committed.
+/// Runs the batch in one transaction. On `Err` nothing of the batch was committed. Transaction
+/// control travels with its neighbours (`BEGIN`, the lock and the first `SAVEPOINT` in one round
+/// trip; each job's end with the next one's start; the last one's end with `COMMIT`), so a job
+/// costs one round trip besides its own statements.
 fn run_batch(conn: &mut Conn, batch: &mut [Box<dyn Job>], clock: &mut Clock) -> Result<()> {
     let result = conn
-        .batch("BEGIN")
-        .and_then(|()| conn.exec("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]))
-        .and_then(|_| run_jobs(conn, batch, clock))
-        .and_then(|()| conn.batch("COMMIT"));
+        .batch(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SAVEPOINT job"
+        ))
+        .and_then(|()| run_jobs(conn, batch, clock));
     if result.is_err()
         && !conn.is_closed()
         && let Err(e) = conn.batch("ROLLBACK")
@@ -252,9 +255,11 @@ fn run_batch(conn: &mut Conn, batch: &mut [Box<dyn Job>], clock: &mut Clock) -> 
     result
 }
 
+/// Runs each job in the savepoint opened before it, ends the savepoint (kept or rolled back)
+/// and opens the next job's, or commits after the last.
 fn run_jobs(conn: &mut Conn, batch: &mut [Box<dyn Job>], clock: &mut Clock) -> Result<()> {
-    for job in batch.iter_mut() {
-        conn.batch("SAVEPOINT job")?;
+    let last = batch.len().saturating_sub(1);
+    for (i, job) in batch.iter_mut().enumerate() {
         let ok = job.run(conn, clock.tick());
         // After a failed job its savepoint is rolled back, which also clears an error state the
         // job left the transaction in. A job that swallowed an error and claimed success would
@@ -264,7 +269,8 @@ fn run_jobs(conn: &mut Conn, batch: &mut [Box<dyn Job>], clock: &mut Clock) -> R
         } else {
             "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"
         };
-        conn.batch(end)?;
+        let next = if i == last { "COMMIT" } else { "SAVEPOINT job" };
+        conn.batch(&format!("{end}; {next}"))?;
     }
     Ok(())
 }

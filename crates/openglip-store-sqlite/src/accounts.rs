@@ -1,22 +1,15 @@
 //! Accounts and extensions (persons and bots), and login lookups.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use openglip_domain::store::NewExtension;
+use openglip_domain::store_rules::{self, FIRST_EXTENSION_NUMBER, LoginLookup};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::chats::{self, ChatInsert};
 use crate::db::{Db, is_unique_violation, json_ids};
 use crate::rows::{self, ACCOUNT_COLS, EXT_COLS, EXT_N};
-
-/// The first number handed out in an account.
-const FIRST_EXTENSION_NUMBER: u64 = 101;
-
-/// The main number of an account: deterministic and unique (`+1650` and the zero-padded id).
-pub(crate) fn main_number(id: i64) -> String {
-    format!("+1650{id:07}")
-}
 
 fn email_taken() -> Error {
     Error::invalid_because("email", "The email address is already in use")
@@ -37,7 +30,7 @@ pub(crate) fn create_account(
         .execute(params![name, now])
         .db()?;
     let id = c.last_insert_rowid();
-    let number = main_number(id);
+    let number = store_rules::main_number(id);
     c.prepare_cached("UPDATE accounts SET main_number = ?2 WHERE id = ?1")
         .db()?
         .execute(params![id, number])
@@ -196,16 +189,14 @@ fn next_free_number(c: &Connection, account: AccountId) -> Result<String> {
     let mut stmt = c
         .prepare_cached("SELECT extension_number FROM extensions WHERE account_id = ?1")
         .db()?;
-    let taken: HashSet<u64> = stmt
+    let taken = stmt
         .query_map([account.0], |r| r.get::<_, String>(0))
         .db()?
-        .filter_map(|n| n.ok().and_then(|n| n.parse::<u64>().ok()))
-        .collect();
-    let mut n = FIRST_EXTENSION_NUMBER;
-    while taken.contains(&n) {
-        n += 1;
-    }
-    Ok(n.to_string())
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .db()?;
+    Ok(store_rules::next_extension_number(
+        taken.iter().map(String::as_str),
+    ))
 }
 
 // ---- reads ----
@@ -267,71 +258,44 @@ fn credentials_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Credentials> {
     })
 }
 
-/// Digits of a phone number or id as people type them (`+1 (650) 000-0001`), or None.
-fn digits(s: &str) -> Option<String> {
-    let d: String = s
-        .chars()
-        .filter(|ch| !matches!(ch, ' ' | '(' | ')' | '-' | '.' | '+'))
-        .collect();
-    (!d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())).then_some(d)
-}
-
 pub(crate) fn credentials(
     c: &Connection,
     login: &str,
     extension_number: Option<&str>,
 ) -> Result<Option<Credentials>> {
-    let login = login.trim();
-    if login.contains('@') {
-        return c
+    match store_rules::login_lookup(login, extension_number) {
+        None => Ok(None),
+        Some(LoginLookup::Email(email)) => c
             .prepare_cached(&format!(
                 "SELECT {EXT_COLS}, e.password_hash FROM extensions e WHERE e.email = ?1"
             ))
             .db()?
-            .query_row([login.to_lowercase()], credentials_row)
+            .query_row([email], credentials_row)
             .optional()
-            .db();
-    }
-    // `number*ext` in one field.
-    let (login, extension_number) = match (
-        extension_number.map(str::trim).filter(|e| !e.is_empty()),
-        login.split_once('*'),
-    ) {
-        (Some(ext), _) => (login, Some(ext)),
-        (None, Some((number, ext))) if !ext.trim().is_empty() => (number, Some(ext.trim())),
-        (None, _) => (login, None),
-    };
-    match extension_number {
-        Some(ext) => {
-            let Some(d) = digits(login) else {
-                return Ok(None);
-            };
-            let account_id: Option<i64> = if d.len() <= 18 { d.parse().ok() } else { None };
-            let full = format!("+{d}");
-            // Ten digits: a North American number without its country code.
-            let national = if d.len() == 10 {
-                format!("+1{d}")
-            } else {
-                full.clone()
-            };
-            c.prepare_cached(&format!(
+            .db(),
+        Some(LoginLookup::InAccount {
+            extension,
+            full,
+            national,
+            account_id,
+        }) => c
+            .prepare_cached(&format!(
                 "SELECT {EXT_COLS}, e.password_hash FROM extensions e JOIN accounts a ON a.id = e.account_id
                  WHERE e.extension_number = ?1 AND (a.main_number IN (?2, ?3) OR a.id = ?4)
                  ORDER BY (a.main_number IN (?2, ?3)) DESC LIMIT 1"
             ))
             .db()?
-            .query_row(params![ext, full, national, account_id], credentials_row)
+            .query_row(params![extension, full, national, account_id], credentials_row)
             .optional()
-            .db()
-        }
-        None => {
+            .db(),
+        Some(LoginLookup::Extension(number)) => {
             let mut stmt = c
                 .prepare_cached(&format!(
                     "SELECT {EXT_COLS}, e.password_hash FROM extensions e WHERE e.extension_number = ?1 LIMIT 2"
                 ))
                 .db()?;
             let mut found = stmt
-                .query_map([login], credentials_row)
+                .query_map([number], credentials_row)
                 .db()?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .db()?;

@@ -1,13 +1,13 @@
 //! Chats (teams, the Everyone team and conversations), their members, favorites and paging.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use openglip_domain::store::*;
+use openglip_domain::store_rules::{conversation_key, distinct, keyset};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::db::{Db, internal, is_fk_violation, json_ids};
-use crate::keyset::keyset;
 use crate::posts;
 use crate::rows::{self, CHAT_COLS};
 
@@ -21,23 +21,6 @@ pub(crate) struct ChatInsert<'a> {
     pub members: &'a [ExtensionId],
 }
 
-/// The identity of a conversation: its sorted, comma-joined member ids.
-pub(crate) fn member_key(members: &[ExtensionId]) -> String {
-    let mut ids: Vec<i64> = members.iter().map(|m| m.0).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-}
-
-fn dedup(members: &[ExtensionId]) -> Vec<ExtensionId> {
-    let mut seen = HashSet::with_capacity(members.len());
-    members
-        .iter()
-        .copied()
-        .filter(|m| seen.insert(*m))
-        .collect()
-}
-
 fn unknown_member(e: rusqlite::Error) -> Error {
     if is_fk_violation(&e) {
         Error::invalid_because("members", "Unknown person")
@@ -47,8 +30,11 @@ fn unknown_member(e: rusqlite::Error) -> Error {
 }
 
 pub(crate) fn insert_chat(c: &Connection, now: i64, new: ChatInsert<'_>) -> Result<Chat> {
-    let members = dedup(new.members);
-    let key = new.kind.is_conversation().then(|| member_key(&members));
+    let members = distinct(new.members);
+    let key = new
+        .kind
+        .is_conversation()
+        .then(|| conversation_key(&members));
     c.prepare_cached(
         "INSERT INTO chats (account_id, type, name, description, is_public, status, creator_id, member_key,
                             created, modified, last_activity)
@@ -149,7 +135,7 @@ pub(crate) fn find_conversation(c: &Connection, new: &NewChat) -> Result<Option<
             params![
                 new.account_id.0,
                 new.kind.as_str(),
-                member_key(&new.members)
+                conversation_key(&new.members)
             ],
             |r| r.get(0),
         )
@@ -261,9 +247,11 @@ pub(crate) fn list_chats(
     page: PageRequest,
 ) -> Result<Page<Chat>> {
     let types = types_json(&filter.types);
+    let mut conn = c;
     let mut out = keyset(
+        &mut conn,
         page,
-        |cmp, order, cursor, n| {
+        |c, cmp, order, cursor, n| {
             let mut stmt = c
                 .prepare_cached(&format!(
                     "SELECT {CHAT_COLS} FROM members m JOIN chats c ON c.id = m.chat_id
@@ -277,7 +265,7 @@ pub(crate) fn list_chats(
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .db()
         },
-        |cmp, cursor| {
+        |c, cmp, cursor| {
             c.prepare_cached(&format!(
                 "SELECT 1 FROM members m JOIN chats c ON c.id = m.chat_id
                  WHERE m.person_id = ?1 AND m.chat_id {cmp} ?2
@@ -467,14 +455,14 @@ pub(crate) fn change_members(
     let Some(kind) = kind else {
         return Err(Error::NotFound(Subject::Chat));
     };
-    // A conversation is its member set (see `member_key`): it never changes members.
+    // A conversation is its member set (see `conversation_key`): it never changes members.
     if ChatType::parse(&kind).is_some_and(ChatType::is_conversation) {
         return Err(Error::forbidden(
             "The members of a conversation cannot change",
         ));
     }
     let mut added = Vec::new();
-    for person in dedup(&change.add) {
+    for person in distinct(&change.add) {
         if add_member(c, now, chat_id, person)? {
             added.push(person);
         }
@@ -487,7 +475,7 @@ pub(crate) fn change_members(
         let mut unfavorite = c
             .prepare_cached("DELETE FROM favorites WHERE person_id = ?2 AND chat_id = ?1")
             .db()?;
-        for person in dedup(&change.remove) {
+        for person in distinct(&change.remove) {
             if remove.execute(params![chat_id.0, person.0]).db()? == 1 {
                 unfavorite.execute(params![chat_id.0, person.0]).db()?;
                 removed.push(person);

@@ -998,16 +998,14 @@ fn next_number(c: &Connection, account: AccountId) -> Result<String> {
              UNION SELECT extension_number FROM unassigned_extensions WHERE account_id = ?1",
         )
         .db()?;
-    let taken: std::collections::HashSet<u64> = stmt
+    let taken = stmt
         .query_map([account.0], |r| r.get::<_, String>(0))
         .db()?
-        .filter_map(|n| n.ok().and_then(|n| n.parse::<u64>().ok()))
-        .collect();
-    let mut n = 101u64;
-    while taken.contains(&n) {
-        n += 1;
-    }
-    Ok(n.to_string())
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .db()?;
+    Ok(openglip_domain::store_rules::next_extension_number(
+        taken.iter().map(String::as_str),
+    ))
 }
 
 pub(crate) fn reserve_extension(c: &Connection, now: i64, account: AccountId) -> Result<String> {

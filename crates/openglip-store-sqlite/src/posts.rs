@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use openglip_domain::store::*;
+use openglip_domain::store_rules::{ids_json, keyset, mentions_json, values_json};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::db::{Db, json_ids};
-use crate::keyset::keyset;
-use crate::rows::{self, POST_COLS, full_name, ids_json, mentions_json, values_json};
+use crate::rows::{self, POST_COLS};
 
 /// Names the mentions: persons of `account` by full name, chats of `account` by name. Unknown ids
 /// are dropped; the order and de-duplication of `wanted` are kept.
@@ -53,7 +53,7 @@ pub(crate) fn resolve_mentions(
                 let last: String = r.get(3)?;
                 let number: String = r.get(4)?;
                 let name = match kind {
-                    MentionType::Person => full_name(&first, &last, &number),
+                    MentionType::Person => display_name(&first, &last, &number),
                     MentionType::Team => first,
                 };
                 Ok(((kind, r.get::<_, i64>(1)?), name))
@@ -194,9 +194,11 @@ pub(crate) fn list_posts(
         }
     };
     let thread = thread.map(|t| t.0);
+    let mut conn = c;
     keyset(
+        &mut conn,
         page,
-        |cmp, order, cursor, n| {
+        |c, cmp, order, cursor, n| {
             let sql = format!(
                 "SELECT {POST_COLS} FROM posts p WHERE {scope} AND p.id {cmp} ?2 ORDER BY p.id {order} LIMIT ?3"
             );
@@ -207,7 +209,7 @@ pub(crate) fn list_posts(
             };
             rows.db()?.collect::<rusqlite::Result<Vec<_>>>().db()
         },
-        |cmp, cursor| {
+        |c, cmp, cursor| {
             let sql = format!("SELECT 1 FROM posts p WHERE {scope} AND p.id {cmp} ?2 LIMIT ?3");
             let mut stmt = c.prepare_cached(&sql).db()?;
             match thread {

@@ -2,6 +2,7 @@
 //! becomes an error (never a panic).
 
 use openglip_domain::perm::GrantSet;
+use openglip_domain::store_rules;
 use openglip_domain::*;
 use rusqlite::Row;
 use rusqlite::types::Type;
@@ -45,16 +46,6 @@ pub(crate) fn extension(row: &Row<'_>, at: usize) -> rusqlite::Result<Extension>
     })
 }
 
-/// The display name of a person, as `Extension::full_name`.
-pub(crate) fn full_name(first: &str, last: &str, number: &str) -> String {
-    match (first.is_empty(), last.is_empty()) {
-        (false, false) => format!("{first} {last}"),
-        (false, true) => first.to_string(),
-        (true, false) => last.to_string(),
-        (true, true) => number.to_string(),
-    }
-}
-
 /// Columns of an account, table alias `a`.
 pub(crate) const ACCOUNT_COLS: &str = "a.id, a.name, a.main_number, a.created, a.modified";
 
@@ -92,48 +83,13 @@ pub(crate) const POST_COLS: &str = "p.id, p.chat_id, p.creator_id, p.type, p.tex
      p.added_person_ids, p.removed_person_ids, p.attachments, p.activity, p.title, p.icon_uri, p.icon_emoji, \
      p.created, p.modified";
 
-fn json_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<Value>> {
-    let Some(s) = row.get::<_, Option<String>>(idx)? else {
-        return Ok(Vec::new());
-    };
-    match serde_json::from_str::<Value>(&s) {
-        Ok(Value::Array(items)) => Ok(items),
-        Ok(_) => Err(bad(idx, "not a JSON array")),
-        Err(e) => Err(bad(idx, e.to_string())),
-    }
-}
-
-fn ids_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<ExtensionId>> {
-    json_col(row, idx)?
-        .into_iter()
-        .map(|v| {
-            v.as_i64()
-                .map(ExtensionId)
-                .ok_or_else(|| bad(idx, "not an id"))
-        })
-        .collect()
-}
-
-fn mentions_col(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<Mention>> {
-    json_col(row, idx)?
-        .into_iter()
-        .map(|v| {
-            let id = v.get("id").and_then(Value::as_i64);
-            let kind = v
-                .get("type")
-                .and_then(Value::as_str)
-                .and_then(MentionType::parse);
-            let name = v.get("name").and_then(Value::as_str);
-            match (id, kind, name) {
-                (Some(id), Some(kind), Some(name)) => Ok(Mention {
-                    id,
-                    kind,
-                    name: name.to_string(),
-                }),
-                _ => Err(bad(idx, "not a mention")),
-            }
-        })
-        .collect()
+/// A JSON list column, read with the store rules' decoder.
+fn json_col<T>(
+    row: &Row<'_>,
+    idx: usize,
+    parse: fn(Option<&str>) -> Result<T, String>,
+) -> rusqlite::Result<T> {
+    parse(row.get::<_, Option<String>>(idx)?.as_deref()).map_err(|e| bad(idx, e))
 }
 
 pub(crate) fn post(row: &Row<'_>) -> rusqlite::Result<Post> {
@@ -144,10 +100,10 @@ pub(crate) fn post(row: &Row<'_>) -> rusqlite::Result<Post> {
         kind: parse_enum(row, 3, PostType::parse)?,
         text: row.get(4)?,
         parent_post_id: row.get::<_, Option<i64>>(5)?.map(PostId),
-        mentions: mentions_col(row, 6)?,
-        added_person_ids: ids_col(row, 7)?,
-        removed_person_ids: ids_col(row, 8)?,
-        attachments: json_col(row, 9)?,
+        mentions: json_col(row, 6, store_rules::parse_mentions)?,
+        added_person_ids: json_col(row, 7, store_rules::parse_ids)?,
+        removed_person_ids: json_col(row, 8, store_rules::parse_ids)?,
+        attachments: json_col(row, 9, store_rules::json_array)?,
         activity: row.get(10)?,
         title: row.get(11)?,
         icon_uri: row.get(12)?,
@@ -155,28 +111,6 @@ pub(crate) fn post(row: &Row<'_>) -> rusqlite::Result<Post> {
         created: Timestamp(row.get(14)?),
         modified: Timestamp(row.get(15)?),
     })
-}
-
-/// JSON for the `mentions` column; None when there are none.
-pub(crate) fn mentions_json(mentions: &[Mention]) -> Option<String> {
-    if mentions.is_empty() {
-        return None;
-    }
-    let items: Vec<Value> = mentions
-        .iter()
-        .map(|m| serde_json::json!({ "id": m.id, "type": m.kind.as_str(), "name": m.name }))
-        .collect();
-    Some(Value::Array(items).to_string())
-}
-
-/// JSON for an id list column; None when empty.
-pub(crate) fn ids_json(ids: &[ExtensionId]) -> Option<String> {
-    (!ids.is_empty()).then(|| crate::db::json_ids(ids.iter().map(|i| i.0)))
-}
-
-/// JSON for the `attachments` column; None when empty.
-pub(crate) fn values_json(values: &[Value]) -> Option<String> {
-    (!values.is_empty()).then(|| Value::Array(values.to_vec()).to_string())
 }
 
 /// Columns of an app, table alias `a`.

@@ -202,6 +202,23 @@ impl TestApp {
         self.dir.path()
     }
 
+    /// Runs SQL statements on the live database under the running server, whichever store it
+    /// is (the SQLite file, or the PostgreSQL database): for tests that break the store on
+    /// purpose. Panics if they fail.
+    pub async fn execute_sql(&self, sql: &str) {
+        match &self.database {
+            Some(db) => db
+                .execute(sql)
+                .await
+                .expect("SQL on the PostgreSQL database"),
+            None => {
+                rusqlite::Connection::open(self.dir.path().join(openglip_store_sqlite::DB_FILE))
+                    .and_then(|c| c.execute_batch(sql))
+                    .expect("SQL on the SQLite database")
+            }
+        }
+    }
+
     pub fn is_running(&self) -> bool {
         self.running.is_some()
     }

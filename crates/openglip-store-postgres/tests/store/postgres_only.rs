@@ -8,7 +8,7 @@ use openglip_store_postgres::scratch::ScratchDatabase;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nodes_opening_at_once_apply_each_migration_once() {
-    let db = ScratchDatabase::create().await.unwrap();
+    let db = ScratchDatabase::create_empty().await.unwrap();
     let mut opening = Vec::new();
     for _ in 0..4 {
         let url = db.url().to_string();

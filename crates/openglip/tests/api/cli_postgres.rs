@@ -193,4 +193,16 @@ async fn a_wrong_database_url_refuses_to_start() {
     ));
     assert!(e.contains("does not exist"), "{e}");
     assert!(!dir.path().join("openglip.db").exists());
+    // The variable may hold a password: `--help` does not show its value.
+    let help = Command::new(BIN)
+        .args(["serve", "--help"])
+        .env(
+            "OPENGLIP_DATABASE_URL",
+            "postgres://u:hunter2@127.0.0.1:1/db",
+        )
+        .output()
+        .expect("run openglip");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("--database"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
 }

@@ -1,6 +1,7 @@
 //! When the database fails under a page that lists things, the page says so (500, logged),
 //! never an empty list. The failure is a real one: tables the pages read are renamed away in
-//! the live SQLite database, under the running server.
+//! the live database (SQLite, or PostgreSQL under `OPENGLIP_TEST_DATABASE=postgres`), under the
+//! running server.
 
 use crate::helpers::*;
 
@@ -29,8 +30,6 @@ async fn a_failing_store_is_an_error_page_never_an_empty_list() {
     assert!(console.get("/console").await.has("Get started"));
     assert!(portal.get("/admin/outbox").await.has("No mail."));
 
-    let db = rusqlite::Connection::open(w.app.data_dir().join(openglip_store_sqlite::DB_FILE))
-        .expect("the live database");
     for table in [
         "app_details",
         "jwt_credentials",
@@ -38,8 +37,9 @@ async fn a_failing_store_is_an_error_page_never_an_empty_list() {
         "mail_outbox",
         "unassigned_extensions",
     ] {
-        db.execute_batch(&format!("ALTER TABLE {table} RENAME TO gone_{table}"))
-            .expect("rename a table");
+        w.app
+            .execute_sql(&format!("ALTER TABLE {table} RENAME TO gone_{table}"))
+            .await;
     }
     for (b, path) in [
         (&console, "/console"),
