@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use openglip_domain::perm::GrantType;
 use openglip_domain::platform::*;
 use openglip_domain::*;
-use openglip_platform::oauth::PERMANENT_TTL;
+use openglip_platform::oauth::access_token_lifetime;
 use openglip_server::AppState;
 use openglip_server::api::base_url;
 use openglip_server::extract::Params;
@@ -99,10 +99,10 @@ pub async fn dashboard(
                 dt { "Permissions" } dd { (perms.join(", ")) }
                 dt { "Token lifetimes" }
                 dd {
-                    @if app.access_ttl_secs == PERMANENT_TTL {
-                        "access token permanent (does not expire)"
+                    @if let Some(secs) = access_token_lifetime(app) {
+                        "access " (secs) " s"
                     } @else {
-                        "access " (app.access_ttl_secs) " s"
+                        "access token permanent (does not expire)"
                     }
                     @if app.grants.contains(GrantType::RefreshToken) { ", refresh " (app.refresh_ttl_secs) " s" }
                 }
