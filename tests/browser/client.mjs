@@ -3,7 +3,8 @@
 //   replies with an @mention of Alice (picked from completion); Alice, in another chat, sees the
 //   team's unread count go up and, opening it, her name rendered; Alice edits and deletes posts
 //   and Bob sees both; Bob loses the network, Alice posts meanwhile, Bob gets it after
-//   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply.
+//   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply;
+//   Bob, whose session ends while he types, signs in again and finds his message still typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
 //
@@ -53,6 +54,8 @@ async function step(name, fn) {
     }
 }
 
+const refused = [];
+
 async function person(email, viewport = {width: 1280, height: 800}) {
     const context = await browser.newContext({viewport, timezoneId: 'America/New_York', locale: 'en-US'});
     await context.grantPermissions(['notifications'], {origin: SERVER});
@@ -70,6 +73,10 @@ async function person(email, viewport = {width: 1280, height: 800}) {
         Object.defineProperty(Recorded, 'permission', {get: () => Native.permission});
         Recorded.requestPermission = Native.requestPermission.bind(Native);
         window.Notification = Recorded;
+    });
+    // What the content security policy refuses (an inline style, say) is a console error.
+    context.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) refused.push(`${email}: ${msg.text()}`);
     });
     const page = await context.newPage();
     page.on('dialog', (d) => d.accept());
@@ -403,6 +410,33 @@ try {
         assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
         const offline = await (await page.request.get(SERVER + '/offline')).text();
         assert.match(offline, /offline/i);
+    });
+
+    await step('Bounced to sign in (the session ended) while typing: the half-typed message survives', async () => {
+        const page = bob.page;
+        await page.goto(teamUrl);
+        await page.waitForSelector('#composer-text');
+        const typed = 'Half-typed thought about the launch';
+        // Typed and sent at once, before the draft's pause-to-save: the bounce itself must keep it.
+        await page.fill('#composer-text', typed);
+        await bob.context.clearCookies({name: 'og_session'});
+        await Promise.all([
+            page.waitForEvent('load'),
+            page.press('#composer-text', 'Enter'),
+        ]);
+        await page.waitForSelector('#f-login');
+        await shot(page, '14-bounced-to-sign-in');
+        await page.fill('#f-login', BOB);
+        await page.fill('#f-password', PASSWORD);
+        await Promise.all([page.waitForURL(teamUrl), page.click('button[type=submit]')]);
+        await page.waitForSelector('#composer-text');
+        await page.waitForFunction((t) => document.getElementById('composer-text').value === t, typed);
+        assert.equal(await postWith(page, typed).count(), 0, 'the message was not sent while signed out');
+        await shot(page, '15-draft-kept');
+    });
+
+    await step('No page refused anything under its content security policy', async () => {
+        assert.deepEqual(refused, [], refused.join('\n'));
     });
 } catch (_) {
     // reported by step()

@@ -9,6 +9,9 @@
 //      password (Save & Enable); then the agent platform authorizes that user: the
 //      authorization-code flow with PKCE through the sign-in and Access Request pages, the code
 //      exchanged, the API called with the token, the token refreshed.
+// Along the way, the first hour as a new person tries it: no page's content security policy
+// refuses anything (no console error on any page visited), the activation page leads on to
+// signing in, and Disable asks for confirmation.
 // Every page is saved to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots).
 //
 // Environment: OPENGLIP_SERVER, OPENGLIP_DEV_EMAIL, OPENGLIP_DEV_PASSWORD; CHROMIUM (default
@@ -64,7 +67,21 @@ const browser = await chromium.launch({
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
+// What the content security policy refused on any page of a context ("Refused to apply inline
+// style … Content Security Policy", a console error), and the scripts' uncaught errors; checked
+// by the last step. (A 4xx page, such as a form shown again with its errors, is a console error
+// too, but not one of these.)
+const consoleErrors = [];
+function watchConsole(ctx) {
+    ctx.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
+            consoleErrors.push(`${msg.page() ? msg.page().url() : '?'}: ${msg.text()}`);
+        }
+    });
+    ctx.on('weberror', (e) => consoleErrors.push(`page error: ${e.error().message}`));
+}
 const context = await browser.newContext({viewport: {width: 1280, height: 860}});
+watchConsole(context);
 const page = await context.newPage();
 page.setDefaultTimeout(15000);
 
@@ -177,7 +194,21 @@ const steps = [
         await screenshot(p, 'activate-account');
         await p.getByRole('button', {name: 'Activate'}).click();
         await expectHeading(p, "You're all set");
+        // The page leads on to signing in: followed in Priya's own browser (this one is the
+        // administrator's, signed in already), she signs in with her new password.
+        const href = await p.getByRole('link', {name: 'Sign in'}).getAttribute('href');
         await p.close();
+        const own = await browser.newContext({viewport: {width: 1100, height: 820}});
+        watchConsole(own);
+        const q = await own.newPage();
+        await q.goto(new URL(href, state.activation).href);
+        await expectHeading(q, 'Sign in to openglip');
+        await q.getByLabel('Email or phone number').fill('priya@sandbox.example');
+        await q.getByLabel('Password').fill('Priya-Pa55word');
+        await q.getByRole('button', {name: 'Sign in'}).click();
+        await q.locator('#rail-list').waitFor();
+        await screenshot(q, 'activated-signed-in');
+        await own.close();
     }],
     ['admin portal: Unassigned Extensions, Add Unassigned Ext, assign it (Save & Enable)', async () => {
         await page.getByRole('link', {name: 'Unassigned Extensions'}).click();
@@ -200,6 +231,22 @@ const steps = [
         await page.getByText('HR Assistant').waitFor();
         await screenshot(page, 'admin-users-after');
     }],
+    ['admin portal: Disable asks first; Cancel keeps the person, confirming disables them', async () => {
+        await page.getByRole('link', {name: 'Priya Shah'}).first().click();
+        await page.getByRole('heading', {name: 'User profile information'}).waitFor();
+        await page.getByRole('button', {name: 'Disable', exact: true}).first().click();
+        const ask = page.getByRole('dialog', {name: 'Disable Priya Shah?'});
+        await ask.waitFor();
+        await screenshot(page, 'disable-confirmation');
+        await ask.getByRole('button', {name: 'Cancel'}).click();
+        await ask.waitFor({state: 'hidden'});
+        assert.equal(await page.getByText('The user is disabled').count(), 0, 'Cancel disables nobody');
+        await page.getByRole('button', {name: 'Disable', exact: true}).first().click();
+        await ask.getByRole('button', {name: 'Disable', exact: true}).click();
+        await page.getByText('The user is disabled').waitFor();
+        await screenshot(page, 'user-disabled');
+        await page.getByRole('link', {name: 'Users with Extension'}).click();
+    }],
     ['authorize: sign-in page (PKCE, S256)', async () => {
         state.verifier = randomBytes(48).toString('base64url');
         const challenge = createHash('sha256').update(state.verifier).digest('base64url');
@@ -210,6 +257,7 @@ const steps = [
         state.authorizeUrl = `${SERVER}/restapi/oauth/authorize?${q}`;
         // The agent platform's user has no openglip session in their browser.
         state.agent = await browser.newContext({viewport: {width: 1100, height: 820}});
+        watchConsole(state.agent);
         state.agentPage = await state.agent.newPage();
         await state.agentPage.goto(state.authorizeUrl);
         await expectHeading(state.agentPage, 'Sign in');
@@ -290,6 +338,9 @@ const steps = [
         await expectHeading(page, 'Apps');
         await page.getByText('Kore AI Agent').waitFor();
         await screenshot(page, 'admin-apps');
+    }],
+    ['no page refused anything under its content security policy, no script error', async () => {
+        assert.deepEqual(consoleErrors, [], consoleErrors.join('\n'));
     }],
 ];
 

@@ -112,6 +112,15 @@ mod tests {
     }
 
     #[test]
+    fn long_values_wrap_between_words_not_inside_them() {
+        // `break-all` split "Team Messaging" into "Team Messag" / "ing" in the console's
+        // permission list; `overflow-wrap: anywhere` breaks a word only when it alone is too
+        // wide (a long URL or secret).
+        assert!(!CSS.contains("break-all"));
+        assert!(CSS.contains("dl.kv dd { margin: 0; overflow-wrap: anywhere; }"));
+    }
+
+    #[test]
     fn the_stylesheet_styles_every_component() {
         for class in [
             ".topbar",

@@ -21,9 +21,21 @@
 
   const headers = { 'X-CSRF-Token': csrf, 'X-Requested-With': 'fetch' };
 
+  // What must be kept before the page goes away (the composer's draft); see `bounce`.
+  const beforeLeaving = [];
+  window.addEventListener('pagehide', () => beforeLeaving.forEach((keep) => keep()));
+
+  // Signed out meanwhile (the session ended or expired): reload, so the server shows the
+  // sign-in form in the page's place and comes back here afterwards. What was typed is kept
+  // first, so that it is still in the composer after signing in.
+  function bounce() {
+    beforeLeaving.forEach((keep) => keep());
+    location.reload();
+  }
+
   async function get(url) {
     const r = await fetch(url, { headers, credentials: 'same-origin' });
-    if (r.status === 401) location.reload();
+    if (r.status === 401) bounce();
     return r;
   }
 
@@ -31,7 +43,7 @@
     const body = new URLSearchParams(fields);
     body.set('_csrf', csrf);
     const r = await fetch(url, { method: 'POST', headers, body, credentials: 'same-origin' });
-    if (r.status === 401) location.reload();
+    if (r.status === 401) bounce();
     return r;
   }
 
@@ -59,12 +71,23 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
+  // `fn` once calls stop for `ms`; `.now()` runs a pending call at once.
   function debounce(fn, ms) {
     let t = 0;
-    return (...a) => {
+    const later = (...a) => {
       clearTimeout(t);
-      t = setTimeout(() => fn(...a), ms);
+      t = setTimeout(() => {
+        t = 0;
+        fn(...a);
+      }, ms);
     };
+    later.now = () => {
+      if (!t) return;
+      clearTimeout(t);
+      t = 0;
+      fn();
+    };
+    return later;
   }
 
   function say(text) {
@@ -365,14 +388,17 @@
 
   const ta = document.getElementById('composer-text');
   const parentInput = document.getElementById('composer-parent');
-  // Unsent text survives switching chats (per chat and thread, for this tab).
+  // Unsent text survives switching chats and a bounce to sign in (per chat and thread, for
+  // this tab).
   const draftKey = chatId ? `draft:${chatId}:${threadId}` : '';
   const saveDraft = debounce(() => {
+    if (!ta || !draftKey) return;
     try {
       if (ta.value) sessionStorage.setItem(draftKey, ta.value);
       else sessionStorage.removeItem(draftKey);
     } catch (_) { /* storage full or off */ }
   }, 300);
+  beforeLeaving.push(() => saveDraft.now());
   const replying = document.getElementById('replying');
   // Names picked from completion, to turn "@Name" into mention markup when sending.
   const picked = new Map();
@@ -889,7 +915,7 @@
       let token;
       try {
         const r = await fetch('/app/wstoken', { method: 'POST', headers, credentials: 'same-origin' });
-        if (r.status === 401) return location.reload();
+        if (r.status === 401) return bounce();
         if (!r.ok) throw new Error('wstoken ' + r.status);
         token = await r.json();
       } catch (_) {

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use openglip_domain::store::Unread;
 use openglip_domain::*;
 use openglip_webkit::Csrf;
-use openglip_webkit::html::brand;
+use openglip_webkit::html::{Tone, brand, env_tag};
 
 use super::layout::{Answer, fragment, kit};
 use super::visit::{Viewer, names_of};
@@ -29,6 +29,8 @@ pub struct RailChat {
 pub struct Rail {
     pub chats: Vec<RailChat>,
     pub me: Extension,
+    /// The viewer's company is a developer's sandbox (a company of its own): the rail says so.
+    pub sandbox: bool,
 }
 
 /// What a chat is called in the viewer's eyes: a team by its name, a direct chat by the other
@@ -114,9 +116,11 @@ pub async fn load(st: &AppState, v: &Viewer) -> Result<Rail> {
             chat,
         })
         .collect();
+    let (_, env) = st.platform().account(v.ext.account_id).await?;
     Ok(Rail {
         chats,
         me: v.ext.clone(),
+        sandbox: env == openglip_domain::platform::Environment::Sandbox,
     })
 }
 
@@ -234,6 +238,7 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
         aside.rail #rail aria-label="Chats" {
             header.rail-head {
                 (brand(kit(), Some("/")))
+                @if rail.sandbox { (env_tag("Sandbox", Tone::Warn)) }
                 details.plus {
                     summary aria-label="New conversation" title="New conversation" { "+" }
                     div.menu role="menu" {

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use openglip_domain::perm::GrantType;
 use openglip_domain::platform::*;
 use openglip_domain::*;
+use openglip_platform::oauth::access_token_lifetime;
 use openglip_server::AppState;
 use openglip_server::api::base_url;
 use openglip_server::extract::Params;
@@ -98,7 +99,11 @@ pub async fn dashboard(
                 dt { "Permissions" } dd { (perms.join(", ")) }
                 dt { "Token lifetimes" }
                 dd {
-                    "access " (app.access_ttl_secs) " s"
+                    @if let Some(secs) = access_token_lifetime(app) {
+                        "access " (secs) " s"
+                    } @else {
+                        "access token permanent (does not expire)"
+                    }
                     @if app.grants.contains(GrantType::RefreshToken) { ", refresh " (app.refresh_ttl_secs) " s" }
                 }
             }

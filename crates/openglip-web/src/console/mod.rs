@@ -13,6 +13,7 @@ mod credentials;
 mod dashboard;
 mod dev;
 mod sandbox;
+mod undeliverable;
 
 use axum::Router;
 use axum::extract::State;
@@ -40,6 +41,11 @@ pub fn routes() -> Router<AppState> {
         .route("/console/apps", post(apps::create))
         .route("/console/sandbox", get(sandbox::page).post(sandbox::create))
         .route("/console/apps/{id}", get(dashboard::dashboard))
+        .route("/console/apps/{id}/undeliverable", get(undeliverable::page))
+        .route(
+            "/console/apps/{id}/undeliverable/{event}/redeliver",
+            post(undeliverable::redeliver),
+        )
         .route("/console/apps/{id}/secret", post(dashboard::rotate))
         .route(
             "/console/apps/{id}/settings",

@@ -91,6 +91,7 @@ pub async fn activate(
             let said = html! {
                 h1 { "You're all set" }
                 p.sub { "Your account is active. Sign in with " strong { (login) } " and your new password." }
+                div.actions { (Button::primary("Sign in").link("/")) }
             };
             return card(&kit, "Account activated", said).into_response();
         }

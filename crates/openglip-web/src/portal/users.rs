@@ -9,7 +9,7 @@ use openglip_platform::people::{AddedUser, UserChanges, UserForm};
 use openglip_server::AppState;
 use openglip_server::api::base_url;
 use openglip_server::extract::Params;
-use openglip_webkit::html::{Button, Field, FormErrors, Table, Tone, notice};
+use openglip_webkit::html::{Button, ConfirmForm, Field, FormErrors, Table, Tone, notice};
 use openglip_webkit::{CsrfForm, Markup, html};
 
 use super::admin::Admin;
@@ -170,12 +170,10 @@ async fn account_user(st: &AppState, a: &Admin, id: &str) -> Result<Extension, R
     }
 }
 
-/// The buttons of a person's profile: save, and enable, disable or resend as their status allows.
-fn profile_actions(a: &Admin, e: &Extension) -> Markup {
+/// The buttons of a person's profile form: save, and enable or resend as their status allows
+/// (Disable is a form of its own that asks first: [`disable_form`]).
+fn profile_actions(e: &Extension) -> Markup {
     let toggle = match e.status {
-        ExtensionStatus::Enabled if e.id != a.ext.id => {
-            Some(Button::danger("Disable").value("action", "disable"))
-        }
         ExtensionStatus::Disabled => Some(Button::secondary("Enable").value("action", "enable")),
         ExtensionStatus::NotActivated => {
             Some(Button::secondary("Send a new activation link").value("action", "resend"))
@@ -188,6 +186,20 @@ fn profile_actions(a: &Admin, e: &Extension) -> Markup {
             @if let Some(t) = toggle { (t) }
         }
     }
+}
+
+/// Disable, for an enabled person other than the administrator: a form of its own that asks
+/// for confirmation first (the kit's `ConfirmForm`).
+fn disable_form(a: &Admin, e: &Extension, action: &str) -> Markup {
+    if e.status != ExtensionStatus::Enabled || e.id == a.ext.id || e.kind == ExtensionType::Bot {
+        return html! {};
+    }
+    let question = format!("Disable {}?", e.full_name());
+    let form = ConfirmForm::new("disable-user", action, &a.csrf, Button::danger("Disable"))
+        .field("action", "disable")
+        .question(&question)
+        .detail(html! { p { "They can no longer sign in, and their apps' tokens stop working. You can enable them again later." } });
+    html! { div.actions.mt { (form) } }
 }
 
 /// A person's profile page: `message` above, `errors` in place.
@@ -223,9 +235,10 @@ fn profile_page(
                     (Field::password("password", "Set a new password (optional)").autocomplete("new-password")
                         .hint("At least 8 characters; enables a user who is not activated").error(errors.get("password")))
                 }
-                (profile_actions(a, e))
+                (profile_actions(e))
             }
         }
+        (disable_form(a, e, &action))
     };
     a.page("/admin/users", "/admin/users", &e.full_name(), main)
 }

@@ -133,6 +133,12 @@ pub struct SideGroup<'a> {
     pub links: Vec<NavLink<'a>>,
 }
 
+/// The environment tag of a page ("Sandbox" in `Tone::Warn`, "Production" in `Tone::Ok`): the
+/// [`Shell`]'s, and for an app with chrome of its own (the platform's web client).
+pub fn env_tag(label: &str, tone: Tone) -> Markup {
+    html! { span class={ "envtag " (tone.class()) } { (label) } }
+}
+
 /// The chrome of an app's signed-in pages: the top bar (brand, area, sections with the current
 /// one marked, environment tag, who is signed in, sign-out form) and an optional side menu.
 ///
@@ -236,9 +242,7 @@ impl<'a> Shell<'a> {
                     }
                 }
                 div.who {
-                    @if let Some((label, tone)) = self.env {
-                        span class={ "envtag " (tone.class()) } { (label) }
-                    }
+                    @if let Some((label, tone)) = self.env { (env_tag(label, tone)) }
                     @if let Some(name) = self.user { span.user { (name) } }
                     @if let Some((action, csrf)) = self.sign_out {
                         form method="post" action=(action) {

@@ -17,7 +17,7 @@ mod icons;
 mod parts;
 mod table;
 
-pub use chrome::{Document, NavLink, Shell, SideGroup, auth_card, brand};
+pub use chrome::{Document, NavLink, Shell, SideGroup, auth_card, brand, env_tag};
 pub use dialog::{ConfirmForm, Dialog};
 pub use form::{Choice, Choices, Field, FormErrors, hidden};
 pub use icons::Icon;

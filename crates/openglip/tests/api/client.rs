@@ -107,6 +107,39 @@ async fn signing_in_opens_the_rail_and_bad_passwords_are_refused() {
     assert!(b.get("/").await.has("name=\"password\""));
 }
 
+/// A developer's sandbox is a company of its own: its people see "Sandbox" on the rail, the
+/// people of a real company do not.
+#[tokio::test]
+async fn the_rail_labels_a_sandbox_company() {
+    let w = World::new().await;
+    let tag = r#"<span class="envtag warn">Sandbox</span>"#;
+    let alice = signed_in(&w.app, &w.alice.email).await;
+    let home = alice.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(!home.has(tag), "{}", home.body);
+
+    let (sandbox, _) = w
+        .app
+        .state()
+        .platform()
+        .create_sandbox(&w.bob.ext, "sandbox-password")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let b = w.app.browser();
+    b.get("/").await;
+    let login = format!("{}*101", sandbox.main_number);
+    let p = b
+        .post(
+            "/signin",
+            &[("login", &login), ("password", "sandbox-password")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let home = b.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.has(tag), "{}", home.body);
+}
+
 #[tokio::test]
 async fn people_see_only_the_chats_they_belong_to() {
     let w = World::new().await;

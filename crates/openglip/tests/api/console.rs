@@ -328,6 +328,25 @@ async fn console_pages_walk_create_app_sandbox_and_credentials() {
         .await;
     assert_eq!(p.status, 200);
     assert!(p.has("Your new JWT"));
+    // A bot's token is permanent: the page says so, not "access 2147483647 s".
+    let p = b
+        .post(
+            "/console/apps",
+            &[
+                ("type", "Bot"),
+                ("name", "Help Bot"),
+                ("contactEmail", "alice@acme.test"),
+                ("redirectUris", "https://bot.example/oauth"),
+                ("botVisibility", "private"),
+                ("permissions", "TeamMessaging"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let bot = b.get(p.location.as_ref().unwrap()).await;
+    assert_eq!(bot.status, 200, "{}", bot.body);
+    assert!(bot.has("access token permanent"), "{}", bot.body);
+    assert!(!bot.has("2147483647"), "{}", bot.body);
     // Someone else's app is not found.
     let other = w.app.browser();
     other.get("/console/signin").await;
@@ -429,6 +448,10 @@ async fn the_admin_portal_adds_people_with_activation_links_or_passwords() {
         .await;
     assert_eq!(p.status, 200, "{}", p.body);
     assert!(p.has("You're all set"));
+    // The page leads on to signing in: a link to the sign-in of the web client.
+    assert!(p.has(r#"href="/">Sign in</a>"#), "{}", p.body);
+    let signin = b.get("/").await;
+    assert!(signin.has("Sign in to openglip"), "{}", signin.body);
     assert_eq!(b.get(&path).await.status, 404, "a link works once");
     let r = w
         .app
@@ -646,6 +669,24 @@ async fn admin_pages_add_a_user_without_a_phone_and_assign_an_extension() {
         )
         .await;
     assert_eq!(p.status, 200, "{}", p.body);
+    // Disable is a form of its own that asks first: the kit's confirmation dialog, naming Bob;
+    // it posts the same action (the script shows the dialog; without it the form posts).
+    let form = p
+        .body
+        .find(r#"id="disable-user""#)
+        .map(|at| &p.body[at..])
+        .expect("a Disable form of its own");
+    assert!(
+        form.contains(r#"data-confirm="disable-user-confirm""#),
+        "{form}"
+    );
+    assert!(form.contains(r#"name="action" value="disable""#), "{form}");
+    assert!(p.has("Disable Bob Baker?"), "{}", p.body);
+    let profile_form = &p.body[..p.body.find(r#"id="disable-user""#).unwrap()];
+    assert!(
+        !profile_form.contains(r#"value="disable""#),
+        "Disable is not a button of the profile form, which would post at once"
+    );
     let p = b
         .post(
             &format!("/admin/users/{}", w.bob.id()),

@@ -301,3 +301,101 @@ async fn two_filters_on_one_event_lose_nothing_in_a_crash() {
         events.push(n["event"].as_str().unwrap().to_string());
     }
 }
+
+/// The console's page of an app's undeliverable events: each with its time, subscription, event
+/// type and reason, the payload escaped and folded, and Redeliver (kept and said when the
+/// receiver refuses again, gone when it accepts); another developer finds no such app.
+#[tokio::test]
+async fn the_console_page_lists_and_redelivers_undeliverable_events() {
+    let recv = Receiver::start().await;
+    let s = setup(&recv).await;
+    recv.refuse_containing(Some("poison"));
+    s.post("<b>poison</b> pill").await;
+    s.post("after").await;
+    loop {
+        let hit = recv
+            .try_next(Duration::from_secs(10))
+            .await
+            .expect("the later event delivered");
+        if hit.ok() {
+            break;
+        }
+    }
+    let listed = s.undeliverable().await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let event_id = listed[0]["id"].as_str().unwrap().to_string();
+
+    let b = s.w.app.browser();
+    b.get("/console/signin").await;
+    let p = b
+        .post(
+            "/console/signin",
+            &[("login", "alice@acme.test"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let page = format!("/console/apps/{}/undeliverable", s.client_id);
+    let p = b.get(&page).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.has("Undeliverable events"));
+    assert!(p.has(s.sub["id"].as_str().unwrap()), "the subscription");
+    assert!(
+        p.has("PostAdded") && p.has("/team-messaging/v1/posts"),
+        "{}",
+        p.body
+    );
+    assert!(p.has("500"), "why: {}", p.body);
+    // The payload, folded, and escaped: the post's markup is text.
+    assert!(
+        p.has("<details class=\"payload\"><summary>Payload</summary>"),
+        "{}",
+        p.body
+    );
+    assert!(p.has("&lt;b&gt;poison&lt;/b&gt; pill"), "{}", p.body);
+    assert!(!p.has("<b>poison"), "{}", p.body);
+    let action = format!("{page}/{event_id}/redeliver");
+    assert!(p.has(&format!("action=\"{action}\"")), "{}", p.body);
+    assert!(p.has(">Redeliver</button>"), "{}", p.body);
+
+    // Redelivered while the receiver still refuses it: said, and still listed.
+    let p = b.post(&action, &[]).await;
+    assert_eq!(p.status, 502, "{}", p.body);
+    assert!(
+        p.has("did not accept it") && p.has("It stays listed"),
+        "{}",
+        p.body
+    );
+    assert_eq!(recv.next().await.answered, 500);
+    assert_eq!(s.undeliverable().await.len(), 1);
+
+    // Fixed: delivered, and gone from the page.
+    recv.refuse_containing(None);
+    let p = b.post(&action, &[]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(
+        p.location.as_deref(),
+        Some(&*format!("{page}?redelivered=1"))
+    );
+    let hit = recv.next().await;
+    assert!(hit.ok());
+    assert_eq!(text_of(&hit), "<b>poison</b> pill");
+    let p = b.get(&format!("{page}?redelivered=1")).await;
+    assert!(p.has("no longer listed"), "{}", p.body);
+    assert!(
+        p.has("None: every notification was delivered."),
+        "{}",
+        p.body
+    );
+    assert!(s.undeliverable().await.is_empty());
+
+    // Not Bob's app.
+    let bob = s.w.app.browser();
+    bob.get("/console/signin").await;
+    bob.post(
+        "/console/signin",
+        &[("login", "bob@acme.test"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(bob.get(&page).await.status, 404);
+    assert_eq!(bob.post(&action, &[]).await.status, 404);
+}
