@@ -58,6 +58,25 @@ impl BotConfig {
         }
     }
 
+    /// Where a bot program named `name` keeps its data when `BOT_DATA_DIR` is not set: the
+    /// user's state folder (`$XDG_STATE_HOME/<name>`, or `~/.local/state/<name>`), so that
+    /// running it from a checkout leaves nothing in the working tree; `./bot-data` without a
+    /// home folder.
+    pub fn default_data_dir(name: &str) -> PathBuf {
+        let var = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        if let Some(state) = var("XDG_STATE_HOME") {
+            return state.join(name);
+        }
+        match var("HOME") {
+            Some(home) => home.join(".local/state").join(name),
+            None => PathBuf::from("./bot-data"),
+        }
+    }
+
     /// Reads `OPENGLIP_SERVER`, `BOT_TOKEN`, `BOT_CLIENT_ID`, `BOT_CLIENT_SECRET`, `BOT_LISTEN`,
     /// `BOT_PUBLIC_URL`, `BOT_DATA_DIR` and `BOT_TRANSPORT`.
     pub fn from_env() -> Result<BotConfig> {

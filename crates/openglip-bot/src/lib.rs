@@ -21,6 +21,7 @@
 //!   kept in the bot's SQLite database;
 //! - a **test harness** (feature `harness`) that runs bots against a real openglip.
 
+pub mod binding;
 pub mod config;
 pub mod runtime;
 pub mod schedule;

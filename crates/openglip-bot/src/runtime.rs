@@ -153,7 +153,8 @@ pub async fn run<B: Bot>(bot: B, config: BotConfig) -> Result<()> {
 /// main task; returns at once.
 pub async fn start<B: Bot>(bot: B, config: BotConfig) -> Result<RunningBot> {
     config.check()?;
-    let store = Store::open(&config.data_dir.join("bot.sqlite"))?;
+    let store = crate::binding::open_for(&config).await?;
+    tracing::info!(data = %crate::binding::database_path(&config.data_dir).display(), "the bot's state");
     let scheduler = Scheduler::new(store.clone());
     let (install_tx, install_rx) = mpsc::channel(4);
     let (ready_tx, ready_rx) = watch::channel(false);
@@ -410,14 +411,8 @@ async fn main_loop<B: Bot>(
             }
         };
         let bot_id = me.id.to_string();
-        if sh.store.meta("bot_id").await?.as_deref() != Some(bot_id.as_str()) {
-            // Another installation: what we knew is about another bot.
-            sh.store
-                .with(|c| c.execute_batch("DELETE FROM chats; DELETE FROM seen_posts;"))
-                .await?;
-            sh.store.delete_meta("cursor").await?;
-            sh.store.set_meta("bot_id", &bot_id).await?;
-        }
+        // Another bot, or the same id on another server: what we knew is about another bot.
+        crate::binding::bind(&sh.store, &sh.config.server, &bot_id).await?;
         let ctx = Context {
             inner: Arc::new(ContextInner {
                 client: client.clone(),

@@ -615,3 +615,56 @@ async fn a_lost_webhook_subscription_is_made_again() {
     assert_ne!(now[0].id, subs[0].id, "a new subscription");
     running.stop().await.unwrap();
 }
+
+/// Issue 15: the same data folder, then a fresh server (its ids start again) and a new bot
+/// token: the bot does not take the new server's posts for ones it handled, and answers; the old
+/// state is kept beside the new one.
+#[tokio::test]
+async fn a_bot_restarted_against_a_fresh_server_answers() {
+    let s = setup().await;
+    let rec = Recorder::default();
+    let running = start(&rec, s.server.bot_config(&s.bot.token, s.dir.path())).await;
+    let chat = s.john.direct_chat(&s.bot.id).await;
+    s.john.expect_text(&chat, &s.bot.id, GREETING, T).await;
+    let one = s.john.say(&chat, "one").await;
+    assert_eq!(
+        s.john.expect_post(&chat, &s.bot.id, &one, T).await.text,
+        "echo 1: one"
+    );
+    running.stop().await.unwrap();
+
+    // A fresh server: the same companies, people and bot, so the same ids.
+    let fresh = setup().await;
+    assert_eq!(fresh.bot.id, s.bot.id, "ids start again");
+    let rec = Recorder::default();
+    let running = start(
+        &rec,
+        fresh.server.bot_config(&fresh.bot.token, s.dir.path()),
+    )
+    .await;
+    let chat = fresh.john.direct_chat(&fresh.bot.id).await;
+    fresh
+        .john
+        .expect_text(&chat, &fresh.bot.id, GREETING, T)
+        .await;
+    let one = fresh.john.say(&chat, "one").await;
+    assert_eq!(
+        fresh
+            .john
+            .expect_post(&chat, &fresh.bot.id, &one, T)
+            .await
+            .text,
+        "echo 1: one"
+    );
+    running.stop().await.unwrap();
+    let files: Vec<String> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("bot-") && f.ends_with(".sqlite")),
+        "the old state is kept: {files:?}"
+    );
+}

@@ -204,6 +204,8 @@ pub enum Subject {
     UnassignedNumber,
     /// An activation link sent to a person who has no password yet.
     ActivationLink,
+    /// A WebHook notification given up on (undeliverable).
+    UndeliverableEvent,
 }
 
 impl std::fmt::Display for Subject {
@@ -226,6 +228,7 @@ impl std::fmt::Display for Subject {
             Subject::Sandbox => "sandbox",
             Subject::UnassignedNumber => "unassigned extension number",
             Subject::ActivationLink => "activation link",
+            Subject::UndeliverableEvent => "undeliverable notification",
         })
     }
 }
@@ -287,6 +290,9 @@ pub enum Error {
     /// The subscription's WebHook address did not pass the validation handshake (`SUB-525`).
     #[error("WebHook server response is invalid: {0}")]
     WebhookValidationFailed(String),
+    /// A notification delivered again on request was not accepted by the receiver.
+    #[error("The WebHook receiver did not accept the notification: {0}")]
+    WebhookDeliveryFailed(String),
     /// A delivery mode this server does not offer (`SUB-520`-style), naming the supported ones.
     #[error("{0}")]
     UnsupportedTransport(String),

@@ -330,6 +330,21 @@ pub fn clamp_expires_in(requested: Option<i64>, transport: &Transport) -> i64 {
     }
 }
 
+/// A notification a WebHook did not accept within its retry budget: kept with what was posted,
+/// so that the app's developer can see it and deliver it again, while delivery moved on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndeliverableEvent {
+    pub id: i64,
+    pub subscription_id: String,
+    /// The outbox seq of the event (`None`: a renewal reminder).
+    pub seq: Option<i64>,
+    /// The notification as it was posted (its JSON, or the encrypted form).
+    pub body: String,
+    /// The last failure, in words.
+    pub reason: String,
+    pub failed_at: Timestamp,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subscription {
     /// A UUID.

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::error::Result;
-use crate::events::{StoredEvent, Subscription};
+use crate::events::{StoredEvent, Subscription, UndeliverableEvent};
 use crate::ids::*;
 use crate::model::*;
 use crate::perm::PermissionSet;
@@ -182,6 +182,16 @@ pub trait Store: Send + Sync + 'static {
     fn create_app(&self, new: NewApp) -> BoxFuture<'_, App>;
     fn app_by_client_id(&self, client_id: String) -> BoxFuture<'_, Option<App>>;
     fn insert_token(&self, token: TokenRecord) -> BoxFuture<'_, ()>;
+    /// An operator's bot, in one transaction: its app, its bot extension (as `create_extension`)
+    /// and its permanent token (`token`, whose app, extension and account the store fills in).
+    /// Nothing is left behind when any part fails.
+    fn create_bot(
+        &self,
+        account: AccountId,
+        app: NewApp,
+        bot: NewExtension,
+        token: TokenRecord,
+    ) -> BoxFuture<'_, (App, Extension)>;
     /// Resolves an access token hash (including revoked and expired ones; the caller decides).
     fn token_by_access_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>>;
     /// Atomically spends the refresh token `old` and stores `new` in its family.
@@ -318,6 +328,18 @@ pub trait Store: Send + Sync + 'static {
     /// Records that deliveries to a WebHook started failing at `since` (unless already
     /// recorded) and returns when they started; `advance_cursor` clears it.
     fn mark_failing(&self, id: String, since: Timestamp) -> BoxFuture<'_, Option<Timestamp>>;
+    /// Gives up on one notification of a WebHook subscription: records it (with `id` 0 to be
+    /// assigned) and moves the cursor to `cursor` (never back), in one transaction; the failure
+    /// record stays (the receiver is still failing). Returns it with its id.
+    fn give_up_event(
+        &self,
+        event: UndeliverableEvent,
+        cursor: Option<i64>,
+    ) -> BoxFuture<'_, UndeliverableEvent>;
+    /// The notifications given up on, of the subscriptions an app holds, newest first.
+    fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>>;
+    /// Forgets one (it was delivered again). Returns whether it was there.
+    fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

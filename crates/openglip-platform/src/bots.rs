@@ -52,7 +52,8 @@ fn bot_extension(name: String) -> NewExtension {
 
 impl Platform {
     /// Creates a bot extension with its own bot app and a permanent access token (the
-    /// operator's `openglip admin bot create`).
+    /// operator's `openglip admin bot create`), in one store transaction: a failure leaves no
+    /// app without its bot.
     pub async fn create_bot(
         &self,
         account_id: AccountId,
@@ -60,27 +61,38 @@ impl Platform {
     ) -> Result<(Extension, App, String)> {
         self.existing_account(account_id).await?;
         let name = validate::name("name", name, validate::MAX_NAME)?;
-        let app = self
+        let app = NewApp {
+            client_id: secrets::new_id(),
+            client_secret_hash: Some(secrets::hash_client_secret(&secrets::new_token())),
+            account_id,
+            name: name.clone(),
+            kind: AppKind::Bot,
+            public_client: false,
+            grants: GrantSet::default(),
+            permissions: BOT_PERMISSIONS.into_iter().collect(),
+            redirect_uris: vec![],
+            access_ttl_secs: PERMANENT_TTL,
+            refresh_ttl_secs: 0,
+        };
+        let token = secrets::new_token();
+        let record = TokenRecord {
+            access_hash: secrets::hash_token(&token),
+            refresh_hash: None,
+            // Filled in by the store, in the same transaction.
+            app_id: AppId(0),
+            extension_id: ExtensionId(0),
+            account_id,
+            scope: BOT_PERMISSIONS.into_iter().collect(),
+            access_expires: None,
+            refresh_expires: None,
+            family: secrets::new_id(),
+            endpoint_id: secrets::new_id(),
+            created: self.now(),
+        };
+        let (app, ext) = self
             .store
-            .create_app(NewApp {
-                client_id: secrets::new_id(),
-                client_secret_hash: Some(secrets::hash_client_secret(&secrets::new_token())),
-                account_id,
-                name: name.clone(),
-                kind: AppKind::Bot,
-                public_client: false,
-                grants: GrantSet::default(),
-                permissions: BOT_PERMISSIONS.into_iter().collect(),
-                redirect_uris: vec![],
-                access_ttl_secs: PERMANENT_TTL,
-                refresh_ttl_secs: 0,
-            })
+            .create_bot(account_id, app, bot_extension(name), record)
             .await?;
-        let ext = self
-            .store
-            .create_extension(account_id, bot_extension(name))
-            .await?;
-        let token = self.permanent_token(&app, &ext, secrets::new_id()).await?;
         Ok((ext, app, token))
     }
 

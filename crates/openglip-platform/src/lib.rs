@@ -36,6 +36,7 @@ pub mod profiles;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;
+pub mod undeliverable;
 pub mod usage;
 pub mod web_client;
 

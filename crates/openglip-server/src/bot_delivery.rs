@@ -29,8 +29,8 @@ impl HttpBotDelivery {
     }
 
     async fn post(&self, post: BotTokenPost) -> Result<(), String> {
-        let url =
-            check_address(&post.redirect_uri, self.allow_private).map_err(|e| e.to_string())?;
+        let url = check_address(&post.redirect_uri, self.allow_private)
+            .map_err(|e| crate::error::message(&e))?;
         if !self.allow_private {
             let host = url.host_str().unwrap_or("").to_string();
             let port = url.port_or_known_default().unwrap_or(443);
@@ -39,7 +39,9 @@ impl HttpBotDelivery {
                 .map_err(|e| format!("cannot resolve {host}: {e}"))?
                 .collect();
             if addrs.is_empty() || addrs.iter().any(|a| is_private(a.ip())) {
-                return Err(format!("{host} is not a public address"));
+                return Err(format!(
+                    "{host} is not a public address (the server's operator allows private ones with --webhook-allow-private, OPENGLIP_WEBHOOK_ALLOW_PRIVATE)"
+                ));
             }
         }
         let resp = self

@@ -62,6 +62,7 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::Sandbox => "sandbox",
         Subject::UnassignedNumber => "extensionNumber",
         Subject::ActivationLink => "token",
+        Subject::UndeliverableEvent => "eventId",
     }
 }
 
@@ -118,6 +119,8 @@ pub fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
         Error::SignIn(_) => (S::BAD_REQUEST, "OAU-140"),
         Error::InvalidEventFilter(_) => (S::BAD_REQUEST, "SUB-508"),
         Error::WebhookValidationFailed(_) => (S::BAD_REQUEST, "SUB-525"),
+        // openglip's own: the receiver refused a notification delivered again on request.
+        Error::WebhookDeliveryFailed(_) => (S::BAD_GATEWAY, "SUB-529"),
         Error::UnsupportedTransport(_) => (S::BAD_REQUEST, "SUB-523"),
         Error::RateLimited { .. } => (S::TOO_MANY_REQUESTS, "CMN-301"),
         Error::Unavailable => (S::SERVICE_UNAVAILABLE, "CMN-201"),

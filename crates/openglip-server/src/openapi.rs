@@ -1,5 +1,8 @@
-//! `GET /openapi.json`: the OpenAPI 3.0 document of what this server serves, generated from the
-//! operation table and the wire types' schemas.
+//! `GET /openapi.json`: the OpenAPI 3.1 document of what this server serves, generated from the
+//! operation table (paths, path and query parameters, answers: JSON, the 207 `multipart/mixed`
+//! of batch reads, the authorization endpoint's HTML pages and redirects) and the wire types'
+//! schemas, which utoipa writes in OpenAPI 3.1's JSON Schema (an optional field is
+//! `"type": ["string", "null"]`), so the document declares 3.1.
 
 use axum::Json;
 use axum::extract::State;
@@ -7,7 +10,7 @@ use serde_json::{Map, Value, json};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::AppState;
-use crate::ops::{Access, Op};
+use crate::ops::{Access, Answers, Op, QuerySchema};
 
 fn add<T: ToSchema + PartialSchema>(schemas: &mut Map<String, Value>) {
     let mut deps = Vec::new();
@@ -77,6 +80,8 @@ pub fn document(ops: &[Op]) -> Value {
     add::<ConsoleJwt>(&mut schemas);
     add::<ConsoleJwtList>(&mut schemas);
     add::<ConsoleJwtRequest>(&mut schemas);
+    add::<ConsoleUndeliverable>(&mut schemas);
+    add::<ConsoleUndeliverableList>(&mut schemas);
     add::<AdminUser>(&mut schemas);
     add::<AdminNewUser>(&mut schemas);
     add::<AdminUserList>(&mut schemas);
@@ -90,27 +95,26 @@ pub fn document(ops: &[Op]) -> Value {
 
     let mut paths = Map::new();
     for op in ops {
-        let params: Vec<Value> = op
+        let mut params: Vec<Value> = op
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
             .collect();
-        let ok = match op.response {
-            Some(r) => {
-                json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{r}")}}}})
+        params.extend(op.query.iter().map(|q| {
+            let mut p = json!({"name": q.name, "in": "query", "required": false, "description": q.description, "schema": query_schema(q.schema)});
+            if matches!(q.schema, QuerySchema::AnyOf(_)) {
+                p["style"] = json!("form");
+                p["explode"] = json!(true);
             }
-            None => json!({"description": "Success"}),
-        };
+            p
+        }));
         let mut operation = json!({
             "operationId": op.id,
             "summary": op.summary,
             "tags": [op.tag],
             "parameters": params,
-            "responses": {
-                op.status.to_string(): ok,
-                "default": {"description": "RingCentral error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
-            },
+            "responses": responses(op),
             "x-throttling-group": op.group.spec_name(),
         });
         if let Some(p) = op.permission() {
@@ -133,7 +137,7 @@ pub fn document(ops: &[Op]) -> Value {
         entry[op.method.as_str().to_ascii_lowercase()] = operation;
     }
     json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "openglip",
             "description": "A self-hosted server for RingCentral's Team Messaging (Glip) API.",
@@ -157,6 +161,51 @@ pub fn document(ops: &[Op]) -> Value {
             }
         }
     })
+}
+
+/// A query parameter's schema.
+fn query_schema(q: QuerySchema) -> Value {
+    match q {
+        QuerySchema::Text => json!({"type": "string"}),
+        QuerySchema::Count { min, max } => {
+            json!({"type": "integer", "minimum": min, "maximum": max})
+        }
+        QuerySchema::OneOf(words) => json!({"type": "string", "enum": words}),
+        QuerySchema::AnyOf(words) => {
+            json!({"type": "array", "items": {"type": "string", "enum": words}})
+        }
+    }
+}
+
+/// The answers of an operation: its success (JSON, or none), a batch read's 207, the
+/// authorization endpoint's pages and redirect, and RingCentral's error body otherwise.
+fn responses(op: &Op) -> Value {
+    let json_of = |schema: &str| json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}});
+    let error = json!({"description": "RingCentral error", "content": json_of("ErrorBody")});
+    let mut out = Map::new();
+    match op.answers {
+        Answers::PagesAndRedirect => {
+            let html = json!({"text/html": {"schema": {"type": "string"}}});
+            out.insert("200".into(), json!({"description": "The sign-in page, or the Access Request page of the signed-in person", "content": html}));
+            out.insert("302".into(), json!({"description": "Back to the client's redirect URI with code and state, or with error and state", "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}}}));
+            out.insert("400".into(), json!({"description": "An unknown client or a redirect URI that is not registered: a page in words, never a redirect", "content": html}));
+        }
+        Answers::Json | Answers::JsonOrBatch => {
+            let ok = match op.response {
+                Some(r) => json!({"description": "Success", "content": json_of(r)}),
+                None => json!({"description": "Success"}),
+            };
+            out.insert(op.status.to_string(), ok);
+            if op.answers == Answers::JsonOrBatch {
+                out.insert("207".into(), json!({
+                    "description": "Several comma-separated ids: a status part, then one part per id (its JSON, or RingCentral's error)",
+                    "content": {"multipart/mixed": {"schema": {"type": "string"}}}
+                }));
+            }
+        }
+    }
+    out.insert("default".into(), error);
+    Value::Object(out)
 }
 
 pub async fn serve(State(st): State<AppState>) -> Json<Value> {

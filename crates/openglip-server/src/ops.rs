@@ -21,6 +21,41 @@ pub enum Access {
     AccountAdmin,
 }
 
+/// A query parameter an operation reads, as the OpenAPI document describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryParam {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub schema: QuerySchema,
+}
+
+/// The values a query parameter takes.
+#[derive(Debug, Clone, Copy)]
+pub enum QuerySchema {
+    Text,
+    /// An integer in a range.
+    Count {
+        min: u32,
+        max: u32,
+    },
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// Any of these words, the parameter repeated (or comma-separated).
+    AnyOf(&'static [&'static str]),
+}
+
+/// What an operation answers besides its JSON body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answers {
+    Json,
+    /// Several comma-separated ids in the path: 207 with a `multipart/mixed` body (a status part,
+    /// then one JSON part per id), as RingCentral answers batch reads.
+    JsonOrBatch,
+    /// HTML pages (sign-in, Access Request, an error about the client in words) and a redirect
+    /// to the client: the authorization endpoint.
+    PagesAndRedirect,
+}
+
 /// One API operation.
 #[derive(Debug, Clone)]
 pub struct Op {
@@ -37,6 +72,9 @@ pub struct Op {
     /// Wire schema names of the request and response bodies, for the OpenAPI document.
     pub request: Option<&'static str>,
     pub response: Option<&'static str>,
+    /// The query parameters it reads (paging, filters).
+    pub query: Vec<QueryParam>,
+    pub answers: Answers,
 }
 
 impl Op {
@@ -54,6 +92,8 @@ impl Op {
             status: 200,
             request: None,
             response: None,
+            query: Vec::new(),
+            answers: Answers::Json,
         }
     }
     pub fn get(path: impl Into<String>, id: &'static str) -> Op {
@@ -98,6 +138,38 @@ impl Op {
     /// The wire schema of the answer.
     pub fn gives(mut self, schema: &'static str) -> Op {
         self.response = Some(schema);
+        self
+    }
+    /// A query parameter it reads.
+    pub fn query(
+        mut self,
+        name: &'static str,
+        schema: QuerySchema,
+        description: &'static str,
+    ) -> Op {
+        self.query.push(QueryParam {
+            name,
+            description,
+            schema,
+        });
+        self
+    }
+    /// RingCentral's paging by token: `recordCount` (1–250) and `pageToken`.
+    pub fn paged(self) -> Op {
+        self.query(
+            "recordCount",
+            QuerySchema::Count { min: 1, max: 250 },
+            "Records per page (default 30)",
+        )
+        .query(
+            "pageToken",
+            QuerySchema::Text,
+            "The page to read: navigation.prevPageToken or nextPageToken of an earlier page",
+        )
+    }
+    /// What it answers besides its JSON body.
+    pub fn answers(mut self, answers: Answers) -> Op {
+        self.answers = answers;
         self
     }
     /// The app permission the operation requires, when fixed.

@@ -14,11 +14,13 @@ use crate::AppState;
 use crate::api;
 use crate::error::ApiError;
 use crate::gate::gate;
-use crate::ops::{Access, Op};
+use crate::ops::{Access, Answers, Op, QuerySchema};
 use crate::ratelimit::Group;
 
 pub const TM: &str = "/team-messaging/v1";
 pub const GLIP: &str = "/restapi/v1.0/glip";
+/// The chat types the `type` filter of the current API's chat lists takes.
+const CHAT_TYPES: &[&str] = &["Everyone", "Team", "Group", "Personal", "Direct"];
 
 /// What the server serves but does not render: the web pages, made by the pages' crate
 /// (`openglip-web`) and handed in by whoever composes the application (the binary, the
@@ -75,8 +77,8 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::get("/restapi/v1.0", "readAPIVersion").doc(INFO, "Get version info").access(Public).group(NoThrottling).gives("ApiVersionInfo"), meta::version);
     const OAUTH: &str = "OAuth 2.0";
     t.add(Op::post("/restapi/oauth/token", "getToken").doc(OAUTH, "Get a token (authorization_code with PKCE, refresh_token, password, JWT bearer grants)").access(Public).group(Auth).gives("TokenInfo"), crate::oauth::token);
-    t.add_page(Op::get("/restapi/oauth/authorize", "authorize").doc(OAUTH, "Authorize: the sign-in and Access Request pages, then a redirect with code and state").access(Public).group(Auth).status(302), pages.map(|p| &p.authorize_get));
-    t.add_page(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302), pages.map(|p| &p.authorize_post));
+    t.add_page(Op::get("/restapi/oauth/authorize", "authorize").doc(OAUTH, "Authorize: the sign-in and Access Request pages, then a redirect with code and state").access(Public).group(Auth).status(302).answers(Answers::PagesAndRedirect).query("client_id", QuerySchema::Text, "The app's client id").query("response_type", QuerySchema::OneOf(&["code"]), "code").query("redirect_uri", QuerySchema::Text, "One of the app's redirect URIs (optional when it registered one)").query("state", QuerySchema::Text, "Returned with the code").query("scope", QuerySchema::Text, "Permissions, space-separated (a subset of the app's)").query("code_challenge", QuerySchema::Text, "PKCE challenge (RFC 7636)").query("code_challenge_method", QuerySchema::OneOf(&["plain", "S256"]), "PKCE method (default plain)").query("prompt", QuerySchema::Text, "login, none, consent, sso (space-separated)").query("login_hint", QuerySchema::Text, "The login to prefill"), pages.map(|p| &p.authorize_get));
+    t.add_page(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302).answers(Answers::PagesAndRedirect), pages.map(|p| &p.authorize_post));
     t.add(Op::post("/restapi/oauth/revoke", "revokeToken").doc(OAUTH, "Revoke a token").access(Public).group(Auth), crate::oauth::revoke);
     t.add(Op::post("/restapi/oauth/wstoken", "getWsToken").doc(OAUTH, "Get a WebSocket access token (single-use; connect to its uri within expires_in)").access(Token(Some(Permission::WebSocket))).group(Auth).gives("WsToken"), crate::realtime::ws::wstoken);
 
@@ -98,7 +100,7 @@ fn table(pages: Option<&Pages>) -> Table {
     let ext = "/restapi/v1.0/account/{accountId}/extension/{extensionId}";
     const USER: &str = "User Settings";
     t.add(Op::get("/restapi/v1.0/account/{accountId}", "readAccountInfo").doc("Company", "Get account info").access(ra).group(Light).gives("AccountInfo"), account::account);
-    t.add(Op::get("/restapi/v1.0/account/{accountId}/extension", "listExtensions").doc("Extensions", "List the company's extensions (numbered pages; type, status, email and extensionNumber filters)").access(ra).group(Medium).gives("ExtensionList"), account::list_extensions);
+    t.add(Op::get("/restapi/v1.0/account/{accountId}/extension", "listExtensions").doc("Extensions", "List the company's extensions (numbered pages; type, status, email and extensionNumber filters)").access(ra).group(Medium).gives("ExtensionList").query("page", QuerySchema::Count { min: 1, max: u32::MAX }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: account::MAX_PER_PAGE }, "Records per page").query("type", QuerySchema::AnyOf(account::TYPES), "Extension types").query("status", QuerySchema::AnyOf(account::STATUSES), "Extension statuses").query("email", QuerySchema::Text, "E-mail address (repeatable)").query("extensionNumber", QuerySchema::Text, "Extension number"), account::list_extensions);
     t.add(Op::get(ext, "readExtension").doc(USER, "Get extension").access(ra).group(Light).gives("ExtensionInfo"), account::extension);
     t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email; regionalSettings.timezone)").access(ee).gives("ExtensionInfo"), profile::update);
     t.add(Op::get(format!("{ext}/profile-image"), "readUserProfileImageLegacy").doc(USER, "Get the profile image").access(ra), profile::image);
@@ -109,16 +111,16 @@ fn table(pages: Option<&Pages>) -> Table {
     const GPOSTS: &str = "Glip Posts";
     const GGROUPS: &str = "Glip Groups";
     let group = format!("{GLIP}/groups/{{groupId}}");
-    t.add(Op::get(format!("{GLIP}/posts"), "listGlipPosts").doc(GPOSTS, "Get posts (by groupId)").access(tm).group(Light).gives("PostList"), legacy::list_posts);
+    t.add(Op::get(format!("{GLIP}/posts"), "listGlipPosts").doc(GPOSTS, "Get posts (by groupId)").access(tm).group(Light).gives("PostList").query("groupId", QuerySchema::Text, "The group (or a pageToken naming it)").paged(), legacy::list_posts);
     t.add(Op::post(format!("{GLIP}/posts"), "createGlipPost").doc(GPOSTS, "Create a post (groupId in body)").access(tm).group(Light).takes("CreatePostRequest").gives("PostInfo"), legacy::create_post);
-    t.add(Op::get(format!("{GLIP}/groups"), "listGlipGroups").doc(GGROUPS, "Get groups (type filter)").access(tm).gives("GlipGroupList"), legacy::list_groups);
+    t.add(Op::get(format!("{GLIP}/groups"), "listGlipGroups").doc(GGROUPS, "Get groups (type filter)").access(tm).gives("GlipGroupList").query("type", QuerySchema::AnyOf(&["Team", "Group", "PrivateChat", "PersonalChat", "Everyone"]), "Group types").paged(), legacy::list_groups);
     t.add(Op::post(format!("{GLIP}/groups"), "createGlipGroup").doc(GGROUPS, "Create a group (PrivateChat or Team)").access(tm).takes("GlipCreateGroup").gives("GlipGroupInfo"), legacy::create_group);
-    t.add(Op::get(&group, "readGlipGroup").doc(GGROUPS, "Get group(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("GlipGroupInfo"), legacy::read_group);
+    t.add(Op::get(&group, "readGlipGroup").doc(GGROUPS, "Get group(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("GlipGroupInfo").answers(Answers::JsonOrBatch), legacy::read_group);
     t.add(Op::post(format!("{group}/bulk-assign"), "assignGlipGroupMembers").doc(GGROUPS, "Add and remove team members").access(tm).takes("GlipBulkAssign").gives("GlipGroupInfo"), legacy::bulk_assign);
-    t.add(Op::get(format!("{group}/posts"), "listGlipGroupPosts").doc(GPOSTS, "Get posts of a group").access(tm).gives("PostList"), legacy::list_group_posts);
+    t.add(Op::get(format!("{group}/posts"), "listGlipGroupPosts").doc(GPOSTS, "Get posts of a group").access(tm).gives("PostList").paged(), legacy::list_group_posts);
     t.add(Op::post(format!("{group}/posts"), "createGlipGroupPost").doc(GPOSTS, "Create a post in a group").access(tm).takes("CreatePostRequest").gives("PostInfo"), legacy::create_group_post);
     t.add(Op::put(format!("{group}/posts/{{postId}}/text"), "updateGlipPostText").doc(GPOSTS, "Replace a post's text (text/plain body)").access(tm), legacy::update_post_text);
-    t.add(Op::get(format!("{GLIP}/persons/{{personId}}"), "readGlipPerson").doc("Glip Profile", "Get person(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("PersonInfo"), legacy::read_person);
+    t.add(Op::get(format!("{GLIP}/persons/{{personId}}"), "readGlipPerson").doc("Glip Profile", "Get person(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("PersonInfo").answers(Answers::JsonOrBatch), legacy::read_person);
     t.add(Op::get(format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany").doc("Glip Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
 
     // ---- chats, conversations, teams, everyone, recent, favorites, posts: both prefixes ----
@@ -133,18 +135,18 @@ fn table(pages: Option<&Pages>) -> Table {
         let post = format!("{chat}/posts/{{postId}}");
         let card = format!("{prefix}/adaptive-cards/{{cardId}}");
         const CHATS: &str = "Chats";
-        t.add(Op::get(format!("{prefix}/chats"), id!("listChatsNew", "listGlipChats")).doc(CHATS, "List chats").access(tm).gives("ChatList"), chats::list_chats);
+        t.add(Op::get(format!("{prefix}/chats"), id!("listChatsNew", "listGlipChats")).doc(CHATS, "List chats").access(tm).gives("ChatList").query("type", QuerySchema::AnyOf(CHAT_TYPES), "Chat types").paged(), chats::list_chats);
         t.add(Op::get(&chat, id!("readChatNew", "readGlipChat")).doc(CHATS, "Get chat").access(tm).group(Light).gives("ChatInfo"), chats::read_chat);
         t.add(Op::post(format!("{chat}/favorite"), id!("favoriteChatNew", "favoriteGlipChat")).doc(CHATS, "Add chat to favorites").access(tm).status(204), chats::favorite);
         t.add(Op::post(format!("{chat}/unfavorite"), id!("unfavoriteChatNew", "unfavoriteGlipChat")).doc(CHATS, "Remove chat from favorites").access(tm).status(204), chats::unfavorite);
-        t.add(Op::get(format!("{prefix}/recent/chats"), id!("listRecentChatsNew", "listRecentGlipChats")).doc(CHATS, "List recent chats").access(tm).group(Light).gives("ChatList"), chats::recent);
-        t.add(Op::get(format!("{prefix}/favorites"), id!("listFavoriteChatsNew", "listFavoriteGlipChats")).doc(CHATS, "List favorite chats").access(tm).group(Light).gives("ChatList"), chats::favorites);
+        t.add(Op::get(format!("{prefix}/recent/chats"), id!("listRecentChatsNew", "listRecentGlipChats")).doc(CHATS, "List recent chats").access(tm).group(Light).gives("ChatList").query("type", QuerySchema::AnyOf(CHAT_TYPES), "Chat types").query("recordCount", QuerySchema::Count { min: 1, max: 250 }, "How many (default 30)"), chats::recent);
+        t.add(Op::get(format!("{prefix}/favorites"), id!("listFavoriteChatsNew", "listFavoriteGlipChats")).doc(CHATS, "List favorite chats").access(tm).group(Light).gives("ChatList").query("recordCount", QuerySchema::Count { min: 1, max: 250 }, "How many (default 30)"), chats::favorites);
         const CONV: &str = "Conversations";
-        t.add(Op::get(format!("{prefix}/conversations"), id!("listGlipConversationsNew", "listGlipConversations")).doc(CONV, "List conversations").access(tm).gives("ConversationList"), chats::list_conversations);
+        t.add(Op::get(format!("{prefix}/conversations"), id!("listGlipConversationsNew", "listGlipConversations")).doc(CONV, "List conversations").access(tm).gives("ConversationList").paged(), chats::list_conversations);
         t.add(Op::post(format!("{prefix}/conversations"), id!("createGlipConversationNew", "createGlipConversation")).doc(CONV, "Create or open a conversation (idempotent on the member set)").access(tm).takes("MembersRequest").gives("ConversationInfo"), chats::create_conversation);
         t.add(Op::get(format!("{prefix}/conversations/{{chatId}}"), id!("readGlipConversationNew", "readGlipConversation")).doc(CONV, "Get conversation").access(tm).group(Light).gives("ConversationInfo"), chats::read_conversation);
         const TEAMS: &str = "Teams";
-        t.add(Op::get(format!("{prefix}/teams"), id!("listGlipTeamsNew", "listGlipTeams")).doc(TEAMS, "List teams").access(tm).gives("TeamList"), chats::list_teams);
+        t.add(Op::get(format!("{prefix}/teams"), id!("listGlipTeamsNew", "listGlipTeams")).doc(TEAMS, "List teams").access(tm).gives("TeamList").paged(), chats::list_teams);
         t.add(Op::post(format!("{prefix}/teams"), id!("createGlipTeamNew", "createGlipTeam")).doc(TEAMS, "Create team").access(tm).status(201).takes("CreateTeamRequest").gives("TeamInfo"), chats::create_team);
         t.add(Op::get(&team, id!("readGlipTeamNew", "readGlipTeam")).doc(TEAMS, "Get team").access(tm).group(Light).gives("TeamInfo"), chats::read_team);
         t.add(Op::patch(&team, id!("patchGlipTeamNew", "patchGlipTeam")).doc(TEAMS, "Update team").access(tm).takes("PatchTeamRequest").gives("TeamInfo"), chats::patch_team);
@@ -158,17 +160,17 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(format!("{prefix}/everyone"), id!("readGlipEveryoneNew", "readGlipEveryone")).doc(TEAMS, "Get the Everyone team").access(tm).group(Light).gives("EveryoneTeamInfo"), chats::everyone);
         t.add(Op::patch(format!("{prefix}/everyone"), id!("patchGlipEveryoneNew", "patchGlipEveryone")).doc(TEAMS, "Update the Everyone team").access(tm).takes("PatchTeamRequest").gives("EveryoneTeamInfo"), chats::patch_everyone);
         const POSTS: &str = "Posts";
-        t.add(Op::get(format!("{chat}/posts"), id!("readGlipPostsNew", "readGlipPosts")).doc(POSTS, "List posts, newest first").access(tm).gives("PostList"), posts::list);
+        t.add(Op::get(format!("{chat}/posts"), id!("readGlipPostsNew", "readGlipPosts")).doc(POSTS, "List posts, newest first").access(tm).gives("PostList").paged(), posts::list);
         t.add(Op::post(format!("{chat}/posts"), id!("createGlipPostNew", "createGlipChatPost")).doc(POSTS, "Create post").access(tm).status(201).takes("CreatePostRequest").gives("PostInfo"), posts::create);
         t.add(Op::get(&post, id!("readGlipPostNew", "readGlipPost")).doc(POSTS, "Get post").access(tm).group(Light).gives("PostInfo"), posts::read);
         t.add(Op::patch(&post, id!("patchGlipPostNew", "patchGlipPost")).doc(POSTS, "Edit post").access(tm).takes("UpdatePostRequest").gives("PostInfo"), posts::patch);
         t.add(Op::delete(&post, id!("deleteGlipPostNew", "deleteGlipPost")).doc(POSTS, "Delete post").access(tm).status(204), posts::delete);
-        t.add(Op::get(format!("{chat}/threads/{{threadId}}/posts"), id!("readGlipThreadPostsNew", "readGlipThreadPosts")).doc(POSTS, "List posts of a thread").access(tm).gives("PostList"), posts::thread);
+        t.add(Op::get(format!("{chat}/threads/{{threadId}}/posts"), id!("readGlipThreadPostsNew", "readGlipThreadPosts")).doc(POSTS, "List posts of a thread").access(tm).gives("PostList").paged(), posts::thread);
         // Adaptive cards; the legacy paths are not in spec 1.0.46 but RingCentral's bot
         // frameworks call them.
         const CARDS: &str = "Adaptive Cards";
         t.add(Op::post(format!("{chat}/adaptive-cards"), id!("createGlipAdaptiveCardNew", "createGlipAdaptiveCard")).doc(CARDS, "Create adaptive card").access(tm).status(201).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::create);
-        t.add(Op::get(&card, id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard")).doc(CARDS, "Get adaptive card (several comma-separated ids: 207 multipart)").access(tm).gives("AdaptiveCardInfo"), cards::read);
+        t.add(Op::get(&card, id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard")).doc(CARDS, "Get adaptive card (several comma-separated ids: 207 multipart)").access(tm).gives("AdaptiveCardInfo").answers(Answers::JsonOrBatch), cards::read);
         t.add(Op::put(&card, id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard")).doc(CARDS, "Update adaptive card").access(tm).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::update);
         t.add(Op::delete(&card, id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard")).doc(CARDS, "Delete adaptive card").access(tm).status(204), cards::delete);
         if !legacy_prefix {
@@ -187,6 +189,8 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::post("/console/api/apps", "createConsoleApp").doc(CONSOLE, "Create an app (in the sandbox)").access(Developer).status(201).takes("ConsoleAppRequest").gives("ConsoleNewApp"), console::create_app);
     t.add(Op::get(app, "readConsoleApp").doc(CONSOLE, "Get an app").access(Developer).group(Light).gives("ConsoleApp"), console::read_app);
     t.add(Op::post(format!("{app}/secret"), "rotateConsoleAppSecret").doc(CONSOLE, "Issue a new client secret (the old one stops working)").access(Developer).gives("ConsoleClientSecret"), console::rotate_secret);
+    t.add(Op::get(format!("{app}/undeliverable"), "listConsoleUndeliverable").doc(CONSOLE, "WebHook notifications of the app's subscriptions given up on after their retries").access(Developer).group(Light).gives("ConsoleUndeliverableList"), console::list_undeliverable);
+    t.add(Op::post(format!("{app}/undeliverable/{{eventId}}/redeliver"), "redeliverConsoleUndeliverable").doc(CONSOLE, "Deliver a notification given up on once more (forgotten when accepted)").access(Developer).group(Medium).status(204), console::redeliver);
     t.add(Op::get(format!("{app}/usage"), "readConsoleAppUsage").doc(CONSOLE, "API usage and graduation requirements").access(Developer).group(Light).gives("ConsoleAppUsage"), console::usage);
     t.add(Op::post(format!("{app}/production"), "applyForProduction").doc(CONSOLE, "Apply for production (409 while a requirement is not met)").access(Developer).gives("ConsoleProductionDecision"), console::apply_for_production);
     t.add(Op::post(format!("{app}/install"), "installConsoleBot").doc(CONSOLE, "Add a private bot to my sandbox (or company): its token is POSTed to its redirect URI").access(Developer).status(201).gives("ConsoleBotInstall"), console::install_bot);
@@ -201,7 +205,7 @@ fn table(pages: Option<&Pages>) -> Table {
     let user = "/admin/api/users/{extensionId}";
     t.add(Op::post("/admin/api/session", "createAdminSession").doc(ADMIN, "Sign in as an administrator: a session token").access(Public).group(Auth).takes("WebSessionRequest").gives("WebSessionInfo"), session::open_admin);
     t.add(Op::delete("/admin/api/session", "deleteAdminSession").doc(ADMIN, "Sign out").access(AccountAdmin).group(Light).status(204), session::close_admin);
-    t.add(Op::get("/admin/api/users", "listAdminUsers").doc(ADMIN, "List the company's people (search by name, email or extension)").access(AccountAdmin).group(Light).gives("AdminUserList"), portal::list_users);
+    t.add(Op::get("/admin/api/users", "listAdminUsers").doc(ADMIN, "List the company's people (search by name, email or extension)").access(AccountAdmin).group(Light).gives("AdminUserList").query("search", QuerySchema::Text, "Part of a name, e-mail or extension number"), portal::list_users);
     t.add(Op::post("/admin/api/users", "createAdminUser").doc(ADMIN, "Add a person (with a password, or an activation link)").access(AccountAdmin).group(Heavy).status(201).takes("AdminUserRequest").gives("AdminNewUser"), portal::add_user);
     t.add(Op::get(user, "readAdminUser").doc(ADMIN, "Get a person").access(AccountAdmin).group(Light).gives("AdminUser"), portal::read_user);
     t.add(Op::patch(user, "updateAdminUser").doc(ADMIN, "Change a person: names, email, status, administrator role, password").access(AccountAdmin).group(Heavy).takes("AdminUserPatch").gives("AdminUser"), portal::change_user);

@@ -227,6 +227,7 @@ macro_rules! conformance_tests {
                 the_cursor_never_moves_back,
                 failure_record_and_blacklisting,
                 pruning_keeps_what_live_webhooks_need,
+                undeliverable_events_move_the_cursor_and_keep_the_failure,
             }
             tokens {
                 apps_round_trip_and_client_ids_are_unique,
@@ -234,6 +235,7 @@ macro_rules! conformance_tests {
                 rotate_spends_and_reuse_revokes_the_family,
                 expired_refresh_tokens_do_not_rotate,
                 revoke_by_access_or_refresh_hash,
+                a_bot_is_created_whole_or_not_at_all,
             }
         );
     };

@@ -373,3 +373,64 @@ fn jiff_now() -> i64 {
         .unwrap()
         .as_millis() as i64
 }
+
+/// A notification given up on is kept with its body, moves the cursor in the same call, and
+/// leaves the failure record (the receiver is still failing); it is listed per app, newest
+/// first, and forgotten once delivered again.
+pub async fn undeliverable_events_move_the_cursor_and_keep_the_failure<B: Backend>() {
+    let f = fixture::<B>().await;
+    let a = app(&f, "a").await;
+    let other = app(&f, "other").await;
+    f.store
+        .create_subscription(sub("s", &f, f.admin.id, a.id, 0))
+        .await
+        .unwrap();
+    f.store
+        .create_subscription(sub("o", &f, f.admin.id, other.id, 0))
+        .await
+        .unwrap();
+    let t = |ms: i64| Timestamp(NOW + ms);
+    f.store.mark_failing("s".into(), t(0)).await.unwrap();
+    let given_up = |seq: Option<i64>, body: &str| UndeliverableEvent {
+        id: 0,
+        subscription_id: "s".into(),
+        seq,
+        body: body.into(),
+        reason: "The receiver answered HTTP 500".into(),
+        failed_at: t(100),
+    };
+    let first = f
+        .store
+        .give_up_event(given_up(Some(7), "{\"n\":7}"), Some(7))
+        .await
+        .unwrap();
+    let second = f
+        .store
+        .give_up_event(given_up(None, "{\"reminder\":1}"), None)
+        .await
+        .unwrap();
+    assert!(first.id > 0 && second.id > first.id);
+    let got = f.store.subscription("s".into()).await.unwrap().unwrap();
+    assert_eq!(got.cursor, 7, "moved past the given-up event");
+    assert_eq!(
+        f.store.mark_failing("s".into(), t(200)).await.unwrap(),
+        Some(t(0)),
+        "still failing since the first failure"
+    );
+    let listed = f.store.undeliverable_events(a.id).await.unwrap();
+    assert_eq!(listed, vec![second.clone(), first.clone()]);
+    assert_eq!(listed[1].body, "{\"n\":7}");
+    assert!(
+        f.store
+            .undeliverable_events(other.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(f.store.forget_undeliverable(first.id).await.unwrap());
+    assert!(!f.store.forget_undeliverable(first.id).await.unwrap());
+    assert_eq!(
+        f.store.undeliverable_events(a.id).await.unwrap(),
+        vec![second]
+    );
+}

@@ -358,3 +358,75 @@ pub async fn revoke_by_access_or_refresh_hash<B: Backend>() {
 
     assert!(!f.store.revoke_token(hash(77)).await.unwrap());
 }
+
+/// `openglip admin bot create` is one transaction: when its token cannot be stored (here: its
+/// hash is taken), neither the bot app nor the bot extension is left behind.
+pub async fn a_bot_is_created_whole_or_not_at_all<B: Backend>() {
+    let f = fixture::<B>().await;
+    let rest = app(&f, "rest-app").await;
+    f.store
+        .insert_token(record(&rest, &f.admin, 9, None, "fam-9"))
+        .await
+        .unwrap();
+    let new_app = |client_id: &str| NewApp {
+        client_id: client_id.into(),
+        client_secret_hash: Some("secret-hash".into()),
+        account_id: f.account.id,
+        name: "Bot app".into(),
+        kind: AppKind::Bot,
+        public_client: false,
+        grants: GrantSet::default(),
+        permissions: [Permission::TeamMessaging].into_iter().collect(),
+        redirect_uris: vec![],
+        access_ttl_secs: i64::from(i32::MAX),
+        refresh_ttl_secs: 0,
+    };
+    let bot = || NewExtension {
+        kind: ExtensionType::Bot,
+        ..person("Helper", "", None)
+    };
+    let token = |access: u8| TokenRecord {
+        access_expires: None,
+        ..record(&rest, &f.admin, access, None, "bot-family")
+    };
+    let before = f
+        .store
+        .platform()
+        .account_extensions(f.account.id, None)
+        .await
+        .unwrap()
+        .len();
+    let failed = f
+        .store
+        .create_bot(f.account.id, new_app("bot-1"), bot(), token(9))
+        .await;
+    assert!(failed.is_err());
+    assert!(
+        f.store
+            .app_by_client_id("bot-1".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let after = f
+        .store
+        .platform()
+        .account_extensions(f.account.id, None)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), before, "no orphan bot extension");
+
+    let (app, ext) = f
+        .store
+        .create_bot(f.account.id, new_app("bot-2"), bot(), token(10))
+        .await
+        .unwrap();
+    assert_eq!(ext.kind, ExtensionType::Bot);
+    let grant = f
+        .store
+        .token_by_access_hash(hash(10))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((grant.app.id, grant.extension.id), (app.id, ext.id));
+}

@@ -31,7 +31,7 @@ mod writer;
 
 use std::sync::Arc;
 
-use openglip_domain::events::{EventPayload, StoredEvent, Subscription};
+use openglip_domain::events::{EventPayload, StoredEvent, Subscription, UndeliverableEvent};
 use openglip_domain::store::*;
 use openglip_domain::*;
 
@@ -361,6 +361,30 @@ impl Store for PostgresStore {
         Box::pin(self.write(move |c, _| tokens::insert_token(c, &token)))
     }
 
+    fn create_bot(
+        &self,
+        account: AccountId,
+        app: NewApp,
+        bot: NewExtension,
+        token: TokenRecord,
+    ) -> BoxFuture<'_, (App, Extension)> {
+        Box::pin(self.write_ev(move |c, now| {
+            let app = tokens::create_app(c, now, app)?;
+            let ext = accounts::create_extension(c, now, account, bot)?;
+            joined_own_chats(c, now, &ext)?;
+            tokens::insert_token(
+                c,
+                &TokenRecord {
+                    app_id: app.id,
+                    extension_id: ext.id,
+                    account_id: ext.account_id,
+                    ..token
+                },
+            )?;
+            Ok((app, ext))
+        }))
+    }
+
     fn token_by_access_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<TokenGrant>> {
         Box::pin(async move {
             if let Some(hit) = self.inner.tokens.get(&hash) {
@@ -678,6 +702,22 @@ impl Store for PostgresStore {
         Box::pin(self.write(move |c, _| {
             Ok(subscriptions::mark_failing(c, &id, since.millis())?.map(Timestamp))
         }))
+    }
+
+    fn give_up_event(
+        &self,
+        event: UndeliverableEvent,
+        cursor: Option<i64>,
+    ) -> BoxFuture<'_, UndeliverableEvent> {
+        Box::pin(self.write(move |c, _| subscriptions::give_up(c, &event, cursor)))
+    }
+
+    fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>> {
+        Box::pin(self.read(move |c| subscriptions::undeliverable(c, app)))
+    }
+
+    fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
+        Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
     }
 }
 

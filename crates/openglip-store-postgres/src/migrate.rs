@@ -57,6 +57,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0006_password_failures",
         sql: include_str!("../migrations/0006_password_failures.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_undeliverable_events",
+        sql: include_str!("../migrations/0007_undeliverable_events.sql"),
+    },
 ];
 
 /// The advisory lock (per database) held while migrating.

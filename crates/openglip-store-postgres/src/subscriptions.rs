@@ -1,6 +1,8 @@
 //! Subscriptions: who wants which events, delivered how, and how far delivery has got.
 
-use openglip_domain::events::{EventFilter, Subscription, SubscriptionStatus, Transport};
+use openglip_domain::events::{
+    EventFilter, Subscription, SubscriptionStatus, Transport, UndeliverableEvent,
+};
 use openglip_domain::*;
 use postgres::Row;
 
@@ -170,6 +172,58 @@ pub(crate) fn advance(c: &mut Conn, id: &str, seq: i64) -> Result<()> {
         &[&id, &seq],
     )?;
     Ok(())
+}
+
+/// Records a notification given up on and moves the cursor to `cursor`; `failing_since` stays.
+pub(crate) fn give_up(
+    c: &mut Conn,
+    e: &UndeliverableEvent,
+    cursor: Option<i64>,
+) -> Result<UndeliverableEvent> {
+    let row = c.one(
+        "INSERT INTO undeliverable_events (subscription_id, seq, body, reason, failed_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            &e.subscription_id,
+            &e.seq,
+            &e.body,
+            &e.reason,
+            &e.failed_at.millis(),
+        ],
+    )?;
+    let id: i64 = get(&row, 0)?;
+    if let Some(seq) = cursor {
+        c.exec(
+            "UPDATE subscriptions SET cursor = GREATEST(cursor, $2) WHERE id = $1",
+            &[&e.subscription_id, &seq],
+        )?;
+    }
+    Ok(UndeliverableEvent { id, ..e.clone() })
+}
+
+/// The notifications given up on, of the subscriptions of an app, newest first.
+pub(crate) fn undeliverable(c: &mut Conn, app: AppId) -> Result<Vec<UndeliverableEvent>> {
+    c.map(
+        "SELECT u.id, u.subscription_id, u.seq, u.body, u.reason, u.failed_at
+         FROM undeliverable_events u JOIN subscriptions s ON s.id = u.subscription_id
+         WHERE s.app_id = $1 ORDER BY u.id DESC",
+        &[&app.0],
+        |r| {
+            Ok(UndeliverableEvent {
+                id: get(r, 0)?,
+                subscription_id: get(r, 1)?,
+                seq: get(r, 2)?,
+                body: get(r, 3)?,
+                reason: get(r, 4)?,
+                failed_at: Timestamp(get(r, 5)?),
+            })
+        },
+    )
+}
+
+/// Forgets one notification given up on.
+pub(crate) fn forget_undeliverable(c: &mut Conn, id: i64) -> Result<bool> {
+    Ok(c.exec("DELETE FROM undeliverable_events WHERE id = $1", &[&id])? > 0)
 }
 
 pub(crate) fn blacklist(c: &mut Conn, id: &str, at: i64, reason: &str) -> Result<()> {

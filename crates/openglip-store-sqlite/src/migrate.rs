@@ -58,6 +58,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0006_password_failures",
         sql: include_str!("../migrations/0006_password_failures.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_undeliverable_events",
+        sql: include_str!("../migrations/0007_undeliverable_events.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

@@ -1,6 +1,8 @@
 //! Subscriptions: who wants which events, delivered how, and how far delivery has got.
 
-use openglip_domain::events::{EventFilter, Subscription, SubscriptionStatus, Transport};
+use openglip_domain::events::{
+    EventFilter, Subscription, SubscriptionStatus, Transport, UndeliverableEvent,
+};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -186,6 +188,69 @@ pub(crate) fn advance(c: &Connection, id: &str, seq: i64) -> Result<()> {
     .execute(params![id, seq])
     .db()?;
     Ok(())
+}
+
+/// Records a notification given up on and moves the cursor to `cursor`; `failing_since` stays.
+pub(crate) fn give_up(
+    c: &Connection,
+    e: &UndeliverableEvent,
+    cursor: Option<i64>,
+) -> Result<UndeliverableEvent> {
+    c.prepare_cached(
+        "INSERT INTO undeliverable_events (subscription_id, seq, body, reason, failed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .db()?
+    .execute(params![
+        e.subscription_id,
+        e.seq,
+        e.body,
+        e.reason,
+        e.failed_at.millis()
+    ])
+    .db()?;
+    let id = c.last_insert_rowid();
+    if let Some(seq) = cursor {
+        c.prepare_cached("UPDATE subscriptions SET cursor = MAX(cursor, ?2) WHERE id = ?1")
+            .db()?
+            .execute(params![e.subscription_id, seq])
+            .db()?;
+    }
+    Ok(UndeliverableEvent { id, ..e.clone() })
+}
+
+/// The notifications given up on, of the subscriptions of an app, newest first.
+pub(crate) fn undeliverable(c: &Connection, app: AppId) -> Result<Vec<UndeliverableEvent>> {
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT u.id, u.subscription_id, u.seq, u.body, u.reason, u.failed_at
+             FROM undeliverable_events u JOIN subscriptions s ON s.id = u.subscription_id
+             WHERE s.app_id = ?1 ORDER BY u.id DESC",
+        )
+        .db()?;
+    let rows = stmt
+        .query_map([app.0], |r| {
+            Ok(UndeliverableEvent {
+                id: r.get(0)?,
+                subscription_id: r.get(1)?,
+                seq: r.get(2)?,
+                body: r.get(3)?,
+                reason: r.get(4)?,
+                failed_at: Timestamp(r.get(5)?),
+            })
+        })
+        .db()?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().db()
+}
+
+/// Forgets one notification given up on.
+pub(crate) fn forget_undeliverable(c: &Connection, id: i64) -> Result<bool> {
+    let n = c
+        .prepare_cached("DELETE FROM undeliverable_events WHERE id = ?1")
+        .db()?
+        .execute([id])
+        .db()?;
+    Ok(n > 0)
 }
 
 pub(crate) fn blacklist(c: &Connection, id: &str, at: i64, reason: &str) -> Result<()> {

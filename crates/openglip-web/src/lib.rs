@@ -17,14 +17,13 @@
 //! is shown in place on the form or as an error page ([`failure`]): a failing store is a 500/503
 //! page, never an empty list.
 //!
-//! The web client (`client/`) still writes its HTML by hand with the helpers of `handmade`
-//! (re-exported here for it) until it moves onto the kit too.
+//! The web client (`client/`) stands on the same kit: its `Viewer` and `Action` extractors
+//! build on the account realm's `Visitor`, the kit's `Csrf` and `CsrfForm`.
 
 pub mod authorize;
 pub mod client;
 pub mod console;
 pub mod failure;
-mod handmade;
 mod parts;
 pub mod portal;
 pub mod sessions;
@@ -38,7 +37,6 @@ use openglip_server::{AppState, Pages};
 use openglip_webkit::Kit;
 
 pub use failure::error_message;
-pub use handmade::*;
 pub use openglip_server::auth::{ACCOUNT_COOKIE, CONSOLE_COOKIE, cookie, cookie_name};
 pub use openglip_server::extract::Peer;
 pub use signin::SignIn;

@@ -50,10 +50,12 @@ pub struct ConsoleApp {
     pub grants: Vec<String>,
     pub permissions: Vec<String>,
     pub redirect_uris: Vec<String>,
-    /// Seconds.
-    pub access_token_ttl: i64,
+    /// Seconds; `null` when the app's token never expires (a bot's permanent token).
+    pub access_token_ttl: Option<i64>,
     /// Seconds.
     pub refresh_token_ttl: i64,
+    /// The app's token never expires (a bot).
+    pub permanent_token: bool,
     pub creation_time: String,
 }
 
@@ -202,4 +204,24 @@ pub struct ConsoleJwtRequest {
     pub client_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<i64>,
+}
+
+/// A notification a WebHook of the app's subscriptions did not accept within its retry budget
+/// (`GET /console/api/apps/{clientId}/undeliverable`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleUndeliverable {
+    pub id: String,
+    pub subscription_id: String,
+    /// When it was given up on (ISO 8601).
+    pub failed_at: String,
+    /// The last failure, in words.
+    pub reason: String,
+    /// The notification as it was posted: its JSON text, or the encrypted form.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct ConsoleUndeliverableList {
+    pub records: Vec<ConsoleUndeliverable>,
 }

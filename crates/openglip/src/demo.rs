@@ -52,7 +52,13 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
             name: "openglip demo app".into(),
             redirect_uris: vec![],
             grants: vec!["password".into(), "refresh_token".into()],
-            permissions: vec!["TeamMessaging".into(), "ReadAccounts".into()],
+            // Enough to try every kind of client: REST, and notifications by WebSocket or WebHook.
+            permissions: vec![
+                "TeamMessaging".into(),
+                "ReadAccounts".into(),
+                "WebSocket".into(),
+                "SubscriptionWebhook".into(),
+            ],
             public_client: false,
         })
         .await
@@ -123,7 +129,9 @@ pub async fn seed(st: &AppState, data_dir: &Path) -> Result<Value, String> {
     Ok(info)
 }
 
-pub fn how_to_log_in(info: &Value, base: &str) -> String {
+/// What the demo printout says: who is who, where the pages are, how to log in with the app, and
+/// how to start SmartFriend against this server.
+pub fn how_to_log_in(info: &Value, base: &str, data_dir: &Path) -> String {
     let s = |k: &str| info[k].as_str().unwrap_or("").to_string();
     let users: Vec<String> = info["users"]
         .as_array()
@@ -133,15 +141,64 @@ pub fn how_to_log_in(info: &Value, base: &str) -> String {
                 .collect()
         })
         .unwrap_or_default();
+    let admin = users.first().cloned().unwrap_or_default();
+    let data = data_dir.display();
     format!(
-        "Demo company \"Acme Inc\" is ready.\n  people:        {} (password: {})\n  chat:          open {base}/ and sign in as one of them\n  app:           client id {} / secret {}\n  log in, e.g.:  curl -s -u '{}:{}' -d grant_type=password -d username={} -d password={} {base}/restapi/oauth/token",
-        users.join(", "),
-        s("password"),
-        s("clientId"),
-        s("clientSecret"),
-        s("clientId"),
-        s("clientSecret"),
-        users.first().cloned().unwrap_or_default(),
-        s("password"),
+        "Demo company \"Acme Inc\" is ready (account {account}).\n\
+         \x20 people:        {people} (password: {password})\n\
+         \x20 administrator: {admin}\n\
+         \x20 chat:          open {base}/ and sign in as one of them\n\
+         \x20 console:       {base}/console (developer console: apps, sandbox, bots; any of them)\n\
+         \x20 admin portal:  {base}/admin (people, apps, bots of the company; sign in as {admin})\n\
+         \x20 app:           client id {id} / secret {secret} (REST, WebSocket and WebHook subscriptions)\n\
+         \x20 log in, e.g.:  curl -s -u '{id}:{secret}' -d grant_type=password -d username={admin} -d password={password} {base}/restapi/oauth/token\n\
+         \x20 SmartFriend:   BOT_TOKEN=$(openglip admin bot create --data-dir {data} --account-id {account} --name SmartFriend | sed 's/.*\"accessToken\":\"\\([^\"]*\\)\".*/\\1/') \\\n\
+         \x20                OPENGLIP_SERVER={base} cargo run --release -p smartfriend   (then message SmartFriend in the chat)",
+        account = s("accountId"),
+        people = users.join(", "),
+        password = s("password"),
+        id = s("clientId"),
+        secret = s("clientSecret"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15: the printout says who the administrator is, where the console and the admin
+    /// portal are and how to start SmartFriend; the demo app can subscribe to events.
+    #[tokio::test]
+    async fn the_demo_says_who_and_where_and_its_app_can_subscribe() {
+        let app = openglip_testkit::spawn_app().await;
+        let dir = tempfile::tempdir().unwrap();
+        let info = seed(app.state(), dir.path()).await.unwrap();
+        let text = how_to_log_in(&info, "http://127.0.0.1:8080", dir.path());
+        for needed in [
+            "administrator: alice@acme.example",
+            "http://127.0.0.1:8080/console",
+            "http://127.0.0.1:8080/admin",
+            "admin bot create",
+            "smartfriend",
+            "OPENGLIP_SERVER=http://127.0.0.1:8080",
+        ] {
+            assert!(text.contains(needed), "{needed:?} in\n{text}");
+        }
+        let record = app
+            .state()
+            .platform()
+            .app_record(info["clientId"].as_str().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let names: Vec<&str> = record
+            .app
+            .permissions
+            .iter()
+            .map(|p| p.api_name())
+            .collect();
+        for p in ["WebSocket", "SubscriptionWebhook", "TeamMessaging"] {
+            assert!(names.contains(&p), "{p} in {names:?}");
+        }
+    }
 }

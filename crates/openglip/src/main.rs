@@ -11,6 +11,7 @@ use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use serde_json::json;
 
 mod agents;
+mod data_dir;
 mod demo;
 mod okr;
 
@@ -82,7 +83,10 @@ impl DataDir {
 
     /// Opens the store: PostgreSQL with `--database`, else SQLite in the data folder. A wrong
     /// URL or an unreachable database is a message, and nothing starts.
-    fn open_store(&self) -> Result<Arc<dyn openglip_domain::store::Store>, String> {
+    fn open_store(
+        &self,
+        how: data_dir::Use,
+    ) -> Result<Arc<dyn openglip_domain::store::Store>, String> {
         match self.database_url() {
             Some(url) if !openglip_store_postgres::is_postgres_url(url) => Err(format!(
                 "--database takes a PostgreSQL URL (postgres://user@host:5432/database), not {url:?}"
@@ -90,14 +94,8 @@ impl DataDir {
             Some(url) => openglip_store_postgres::PostgresStore::open(url)
                 .map(|s| Arc::new(s) as Arc<dyn openglip_domain::store::Store>)
                 .map_err(|e| format!("cannot open the PostgreSQL database {e}")),
-            None => openglip_store_sqlite::SqliteStore::open(&self.data_dir)
-                .map(|s| Arc::new(s) as Arc<dyn openglip_domain::store::Store>)
-                .map_err(|e| {
-                    format!(
-                        "cannot open the data folder {}: {e}",
-                        self.data_dir.display()
-                    )
-                }),
+            None => data_dir::open_store(&self.data_dir, how)
+                .map(|s| Arc::new(s) as Arc<dyn openglip_domain::store::Store>),
         }
     }
 
@@ -128,11 +126,17 @@ struct ServeArgs {
     #[arg(long, env = "OPENGLIP_PUBLIC_URL")]
     public_url: Option<String>,
     /// Allow WebHook addresses on loopback and private networks, and plain http:// (development).
-    #[arg(long, env = "OPENGLIP_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
-    webhook_allow_private: bool,
+    /// Default: allowed when the server listens on a loopback address (a development machine,
+    /// where the bots run beside it), refused otherwise.
+    #[arg(long, env = "OPENGLIP_WEBHOOK_ALLOW_PRIVATE", action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    webhook_allow_private: Option<bool>,
     /// Seconds a WebHook may keep failing before its subscription is blacklisted.
     #[arg(long, env = "OPENGLIP_WEBHOOK_BLACKLIST_AFTER", default_value_t = 3600)]
     webhook_blacklist_after: u64,
+    /// Seconds one WebHook notification is retried before it is set aside as undeliverable (the
+    /// console lists it and can deliver it again) and the next one goes out.
+    #[arg(long, env = "OPENGLIP_WEBHOOK_EVENT_RETRY_FOR", default_value_t = 60)]
+    webhook_event_retry_for: u64,
     /// Seconds a client may take to send a request's headers; also how long an idle kept-alive
     /// connection stays open.
     #[arg(long, env = "OPENGLIP_HEADER_TIMEOUT", default_value_t = 30)]
@@ -261,8 +265,8 @@ enum BotCmd {
     },
 }
 
-fn open(data: &DataDir, config: ServerConfig) -> Result<AppState, String> {
-    Ok(AppState::new(data.open_store()?, config))
+fn open(data: &DataDir, how: data_dir::Use, config: ServerConfig) -> Result<AppState, String> {
+    Ok(AppState::new(data.open_store(how)?, config))
 }
 
 /// A refusal of the platform in the words the API would answer with (the server's one error
@@ -320,8 +324,11 @@ async fn serve(args: ServeArgs) {
         public_url: args.public_url.clone(),
         rate_limits,
         realtime: openglip_server::realtime::RealtimeConfig {
-            allow_private_webhooks: args.webhook_allow_private,
+            allow_private_webhooks: args
+                .webhook_allow_private
+                .unwrap_or_else(|| listens_on_loopback(&args.listen)),
             blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
+            event_retry_for: std::time::Duration::from_secs(args.webhook_event_retry_for),
             ..Default::default()
         },
         connections: openglip_server::listen::ConnectionLimits {
@@ -330,18 +337,27 @@ async fn serve(args: ServeArgs) {
             max_connections_per_peer: args.max_connections_per_address.max(1),
         },
     };
+    if args.webhook_allow_private.is_none() && config.realtime.allow_private_webhooks {
+        tracing::info!(
+            listen = %args.listen,
+            "listening on loopback: WebHooks and bot servers on this machine are allowed (--webhook-allow-private=false refuses them)"
+        );
+    }
     openglip_server::listen::raise_open_file_limit();
-    let state = open(&args.data, config).unwrap_or_else(|e| fail(e));
+    let state = open(&args.data, data_dir::Use::MayCreate, config).unwrap_or_else(|e| fail(e));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
-        .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
+        .unwrap_or_else(|e| fail(data_dir::listen_error(&args.listen, &e)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
     let mut okr_demo = None;
     if args.demo {
         let info = demo::seed(&state, &args.data.data_dir)
             .await
             .unwrap_or_else(|e| fail(format!("demo seed failed: {e}")));
-        println!("{}", demo::how_to_log_in(&info, &format!("http://{addr}")));
+        println!(
+            "{}",
+            demo::how_to_log_in(&info, &format!("http://{addr}"), &args.data.data_dir)
+        );
         let okr = okr::start_demo(&state, &args.data.data_dir, addr, &info)
             .await
             .unwrap_or_else(|e| fail(format!("demo OKR app failed: {e}")));
@@ -362,6 +378,16 @@ async fn serve(args: ServeArgs) {
     }
     if let Some(okr) = okr_demo {
         okr.stop().await;
+    }
+}
+
+/// Whether `--listen` names a loopback address (only this machine can connect).
+fn listens_on_loopback(listen: &str) -> bool {
+    match listen.parse::<std::net::SocketAddr>() {
+        Ok(a) => a.ip().is_loopback(),
+        Err(_) => listen
+            .rsplit_once(':')
+            .is_some_and(|(host, _)| host == "localhost"),
     }
 }
 
@@ -421,7 +447,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data, cfg())?;
+            let st = open(&data, data_dir::Use::MayCreate, cfg())?;
             let (account, admin) = st
                 .platform()
                 .create_account(NewAccount {
@@ -438,6 +464,8 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 "adminExtensionId": admin.id.to_string(),
                 "mainNumber": account.main_number,
                 "adminExtensionNumber": admin.extension_number,
+                // Where it was written: the folder `openglip serve --data-dir` must be given.
+                "dataDir": std::path::absolute(&data.data_dir).unwrap_or(data.data_dir).display().to_string(),
             }))
         }
         AdminCommand::User {
@@ -453,7 +481,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data, cfg())?;
+            let st = open(&data, data_dir::Use::Existing, cfg())?;
             let ext = st
                 .platform()
                 .create_user(NewUser {
@@ -484,7 +512,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data, cfg())?;
+            let st = open(&data, data_dir::Use::Existing, cfg())?;
             if kind == "bot" {
                 if !grants.is_empty() || !permissions.is_empty() || public {
                     return Err("a bot app's grant (authorization code) and permissions are fixed: leave out --grant, --permission and --public".into());
@@ -518,7 +546,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                     data,
                 },
         } => {
-            let st = open(&data, cfg())?;
+            let st = open(&data, data_dir::Use::Existing, cfg())?;
             let (ext, app, token) = st
                 .platform()
                 .create_bot(AccountId(account_id), &name)

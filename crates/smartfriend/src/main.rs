@@ -6,8 +6,9 @@
 //! - `BOT_LISTEN` (the bot's own HTTP endpoint: install redirect `/bot/oauth`, WebHook
 //!   deliveries `/bot/webhook`) and `BOT_PUBLIC_URL` (how the server reaches it; with it the bot
 //!   receives notifications by WebHook, without it by WebSocket);
-//! - `BOT_DATA_DIR` (default `./bot-data`), `BOT_TRANSPORT` (`auto`, `websocket`, `webhook`),
-//!   `RUST_LOG`.
+//! - `BOT_DATA_DIR` (default `$XDG_STATE_HOME/smartfriend` or `~/.local/state/smartfriend`: the
+//!   bot's state is bound to its server and token, see `openglip_bot::binding`), `BOT_TRANSPORT`
+//!   (`auto`, `websocket`, `webhook`), `RUST_LOG`.
 
 use openglip_bot::BotConfig;
 
@@ -20,7 +21,12 @@ fn main() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let config = match BotConfig::from_env() {
-        Ok(c) => c,
+        Ok(mut c) => {
+            if std::env::var_os("BOT_DATA_DIR").is_none() {
+                c.data_dir = BotConfig::default_data_dir("smartfriend");
+            }
+            c
+        }
         Err(e) => {
             eprintln!("smartfriend: {e}");
             std::process::exit(2);

@@ -21,6 +21,13 @@ pub const DEFAULT_ACCESS_TTL: i64 = 3600;
 pub const DEFAULT_REFRESH_TTL: i64 = 604_800;
 /// What RingCentral reports as the lifetime of permanent (bot) tokens.
 pub const PERMANENT_TTL: i64 = 2_147_483_647;
+
+/// How long an app's access tokens live, in seconds; `None` when they never expire (a bot's
+/// permanent token, whose `expires_in` RingCentral spells as `PERMANENT_TTL`).
+pub fn access_token_lifetime(app: &App) -> Option<i64> {
+    (app.kind == AppKind::Rest && app.access_ttl_secs < PERMANENT_TTL)
+        .then_some(app.access_ttl_secs)
+}
 /// Authorization codes work for a minute (RingCentral's lifetime).
 pub const CODE_TTL_SECS: i64 = 60;
 

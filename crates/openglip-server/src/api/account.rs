@@ -46,7 +46,7 @@ pub async fn extension(
 
 /// RingCentral's extension types and statuses, as a list filter accepts them (openglip has
 /// users and bots, enabled, not activated or disabled: the others match nothing).
-const TYPES: &[&str] = &[
+pub(crate) const TYPES: &[&str] = &[
     "User",
     "Department",
     "Announcement",
@@ -71,7 +71,7 @@ const TYPES: &[&str] = &[
     "TieLine",
     "Unknown",
 ];
-const STATUSES: &[&str] = &[
+pub(crate) const STATUSES: &[&str] = &[
     "Enabled",
     "Disabled",
     "Frozen",
@@ -80,7 +80,7 @@ const STATUSES: &[&str] = &[
 ];
 /// The page size when none is asked for, and the largest.
 const PER_PAGE: u32 = 100;
-const MAX_PER_PAGE: u32 = 1000;
+pub(crate) const MAX_PER_PAGE: u32 = 1000;
 
 /// The values of a repeatable filter, each one of `known`.
 fn one_of(params: &Params, name: &str, known: &[&str]) -> Result<Vec<String>, Error> {

@@ -46,8 +46,9 @@ fn app_info(r: &AppRecord) -> w::ConsoleApp {
             .map(|p| p.api_name().into())
             .collect(),
         redirect_uris: r.app.redirect_uris.clone(),
-        access_token_ttl: r.app.access_ttl_secs,
+        access_token_ttl: openglip_platform::oauth::access_token_lifetime(&r.app),
         refresh_token_ttl: r.app.refresh_ttl_secs,
+        permanent_token: openglip_platform::oauth::access_token_lifetime(&r.app).is_none(),
         creation_time: r.details.created.to_rfc3339(),
     }
 }
@@ -292,5 +293,44 @@ pub async fn revoke_jwt(
     P(id): P<i64>,
 ) -> ApiResult<StatusCode> {
     st.platform().revoke_jwt(&d, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn undeliverable_info(e: &openglip_domain::events::UndeliverableEvent) -> w::ConsoleUndeliverable {
+    w::ConsoleUndeliverable {
+        id: e.id.to_string(),
+        subscription_id: e.subscription_id.clone(),
+        failed_at: e.failed_at.to_rfc3339(),
+        reason: e.reason.clone(),
+        body: e.body.clone(),
+    }
+}
+
+/// `GET /console/api/apps/{clientId}/undeliverable`: the notifications the app's WebHooks did not
+/// accept within their retry budget.
+pub async fn list_undeliverable(
+    State(st): State<AppState>,
+    Developer(d): Developer,
+    P(id): P<String>,
+) -> ApiResult<Json<w::ConsoleUndeliverableList>> {
+    let r = st.platform().developer_app(&d, &id).await?;
+    let events = st.platform().undeliverable_events(&r).await?;
+    Ok(Json(w::ConsoleUndeliverableList {
+        records: events.iter().map(undeliverable_info).collect(),
+    }))
+}
+
+/// `POST /console/api/apps/{clientId}/undeliverable/{eventId}/redeliver`: posts it to its WebHook
+/// once more, now; forgotten when the receiver accepts it (204), kept when it refuses (502
+/// `SUB-529`, with the receiver's answer).
+pub async fn redeliver(
+    State(st): State<AppState>,
+    Developer(d): Developer,
+    P((id, event)): P<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let r = st.platform().developer_app(&d, &id).await?;
+    let e = st.platform().undeliverable_event(&r, &event).await?;
+    crate::realtime::webhook::redeliver(st.hub(), &e).await?;
+    st.platform().delivered_again(&e).await?;
     Ok(StatusCode::NO_CONTENT)
 }

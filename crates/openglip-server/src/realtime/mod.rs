@@ -32,6 +32,19 @@ use crate::auth::now;
 pub struct Delivery {
     pub seq: Option<i64>,
     pub text: Arc<str>,
+    /// Whether it is the last notification of its event for the subscription: a subscription
+    /// whose filters match one event twice gets two, and only after the second may its cursor
+    /// pass the event.
+    pub last_of_event: bool,
+}
+
+impl Delivery {
+    /// The cursor once this notification is accepted: its event's seq if it was the event's last
+    /// notification, else the event before (a crash between two notifications of one event then
+    /// sends both again, never loses the second; receivers de-duplicate by `uuid`).
+    pub fn cursor_after(&self) -> Option<i64> {
+        self.seq.map(|s| if self.last_of_event { s } else { s - 1 })
+    }
 }
 
 /// Where a subscription's notifications go. `deliver` must not block: it queues, or reports
@@ -70,8 +83,12 @@ pub struct RealtimeConfig {
     /// First retry delay; doubles up to `retry_max`.
     pub retry_base: Duration,
     pub retry_max: Duration,
-    /// A WebHook failing for this long (across restarts) is blacklisted.
+    /// A WebHook failing for this long (across restarts), every notification refused, is
+    /// blacklisted.
     pub blacklist_after: Duration,
+    /// One notification refused for this long is given up on: recorded as undeliverable (the
+    /// console lists it and can deliver it again) and delivery moves on to the next one.
+    pub event_retry_for: Duration,
     /// Subscriptions per person and app.
     pub max_subscriptions: usize,
     /// WebSocket (WSG) settings.
@@ -87,6 +104,7 @@ impl Default for RealtimeConfig {
             retry_base: Duration::from_secs(1),
             retry_max: Duration::from_secs(300),
             blacklist_after: Duration::from_secs(3600),
+            event_retry_for: Duration::from_secs(60),
             max_subscriptions: 20,
             ws: ws::WsConfig::default(),
         }
@@ -490,7 +508,11 @@ fn deliveries_for(
         out.push(Delivery {
             seq: Some(ev.seq),
             text,
+            last_of_event: false,
         });
+    }
+    if let Some(last) = out.last_mut() {
+        last.last_of_event = true;
     }
     out
 }
@@ -588,6 +610,10 @@ fn reminders(e: &mut Entry, t: Timestamp) {
             Some(k) => crypto::encrypt(k, env.as_bytes()).into(),
             None => env.into(),
         };
-        sink.deliver(Delivery { seq: None, text });
+        sink.deliver(Delivery {
+            seq: None,
+            text,
+            last_of_event: true,
+        });
     }
 }

@@ -1,14 +1,21 @@
 //! The WebHook transport: address checks (no requests into private networks unless the operator
 //! allows it), the `Validation-Token` handshake, and one delivery worker per subscription that
-//! posts notifications in order, retries with exponential backoff, persists its cursor, survives
-//! restarts (it resumes from the cursor), and blacklists the subscription after sustained failure.
+//! posts notifications in order, retries each with exponential backoff, persists its cursor and
+//! survives restarts (it resumes from the cursor).
+//!
+//! A notification the receiver keeps refusing (a "poisoned" event: RingCentral's own bot
+//! framework answers 500 to a body it cannot parse) is retried for `event_retry_for`, then given
+//! up on: recorded as undeliverable with the body that was posted (the console lists it and can
+//! deliver it again) while the cursor moves past it, and the next notification goes out. Only a
+//! receiver that refuses everything for `blacklist_after` (the failure record is cleared by a
+//! delivery, nothing else) gets its subscription blacklisted.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use openglip_domain::events::Subscription;
+use openglip_domain::events::{Subscription, UndeliverableEvent};
 use openglip_domain::{Error, Result};
 use reqwest::Url;
 use tokio::sync::{Notify, mpsc};
@@ -50,6 +57,9 @@ pub fn is_private(ip: IpAddr) -> bool {
     }
 }
 
+/// Why a private address is refused, naming the setting that allows it.
+const PRIVATE_REFUSED: &str = "addresses in private networks are not allowed (the server's operator allows them with --webhook-allow-private, OPENGLIP_WEBHOOK_ALLOW_PRIVATE; a server listening on loopback allows them by default)";
+
 /// Checks a WebHook address: an absolute `https://` URL (or `http://` when private targets are
 /// allowed), no credentials, and not an address in a private network unless allowed. Host names
 /// are checked again when resolved, on every connection.
@@ -67,7 +77,11 @@ pub fn check_address(address: &str, allow_private: bool) -> Result<Url> {
     match url.scheme() {
         "https" => {}
         "http" if allow_private => {}
-        "http" => return Err(bad("plain http:// is not allowed; use https://")),
+        "http" => {
+            return Err(bad(
+                "plain http:// is not allowed; use https:// (or the server's operator allows it with --webhook-allow-private, OPENGLIP_WEBHOOK_ALLOW_PRIVATE)",
+            ));
+        }
         _ => return Err(bad("the scheme must be https")),
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -83,10 +97,10 @@ pub fn check_address(address: &str, allow_private: bool) -> Result<Url> {
         if let Some(ip) = literal
             && is_private(ip)
         {
-            return Err(bad("addresses in private networks are not allowed"));
+            return Err(bad(PRIVATE_REFUSED));
         }
         if host.eq_ignore_ascii_case("localhost") || host.ends_with(".localhost") {
-            return Err(bad("addresses in private networks are not allowed"));
+            return Err(bad(PRIVATE_REFUSED));
         }
     }
     Ok(url)
@@ -280,7 +294,46 @@ impl Worker {
 
 enum Outcome {
     Delivered,
+    /// Given up on: recorded as undeliverable, the cursor stored past it.
+    GaveUp,
     Stop,
+}
+
+/// Where the worker is: the cursor in memory, the one stored, and the failing streak.
+struct Progress {
+    cursor: i64,
+    saved: i64,
+    last_save: Instant,
+    /// Failed attempts since the last delivery (0: not failing). While failing, the cursor is
+    /// not saved by the worker (a save clears the subscription's failure record).
+    attempt: u32,
+}
+
+impl Progress {
+    /// Moves past `d` as `outcome` says; false when the worker must stop.
+    fn after(&mut self, d: &Delivery, outcome: Outcome) -> bool {
+        match outcome {
+            Outcome::Delivered => {
+                if let Some(c) = d.cursor_after() {
+                    self.cursor = self.cursor.max(c);
+                }
+                true
+            }
+            Outcome::GaveUp => {
+                if let Some(c) = d.cursor_after() {
+                    self.cursor = self.cursor.max(c);
+                    self.saved = self.saved.max(c);
+                }
+                true
+            }
+            Outcome::Stop => false,
+        }
+    }
+
+    /// Whether the cursor should be written now.
+    fn should_save(&self, every: Duration) -> bool {
+        self.cursor != self.saved && self.attempt == 0 && self.last_save.elapsed() >= every
+    }
 }
 
 async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Receiver<Delivery>) {
@@ -292,10 +345,13 @@ async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Rec
         return;
     };
     let me: Arc<dyn Sink> = w.clone();
-    let mut cursor = sub.cursor;
-    let mut saved = cursor;
-    let mut last_save = Instant::now();
-    let mut attempt: u32 = 0;
+    let mut p = Progress {
+        cursor: sub.cursor,
+        saved: sub.cursor,
+        last_save: Instant::now(),
+        attempt: 0,
+    };
+    let token = verification_token.as_deref();
     loop {
         if w.closed.load(Ordering::SeqCst) {
             break;
@@ -304,30 +360,17 @@ async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Rec
         let item = match rx.try_recv() {
             Ok(d) => Some(d),
             Err(_) if w.lagging.load(Ordering::SeqCst) => {
-                match hub.catch_up(&sub.id, &me, cursor, 256).await {
+                match hub.catch_up(&sub.id, &me, p.cursor, 256).await {
                     Ok((items, new_cursor, caught_up)) => {
-                        let progressed = !items.is_empty() || new_cursor > cursor;
+                        let progressed = !items.is_empty() || new_cursor > p.cursor;
                         for d in items {
-                            match send(
-                                &hub,
-                                &sub.id,
-                                &address,
-                                verification_token.as_deref(),
-                                &d,
-                                &w,
-                                &mut attempt,
-                            )
-                            .await
-                            {
-                                Outcome::Delivered => {
-                                    if let Some(seq) = d.seq {
-                                        cursor = cursor.max(seq);
-                                    }
-                                }
-                                Outcome::Stop => return,
+                            let outcome =
+                                send(&hub, &sub.id, &address, token, &d, &w, &mut p.attempt).await;
+                            if !p.after(&d, outcome) {
+                                return;
                             }
                         }
-                        cursor = cursor.max(new_cursor);
+                        p.cursor = p.cursor.max(new_cursor);
                         if caught_up {
                             w.lagging.store(false, Ordering::SeqCst);
                         } else if !progressed {
@@ -346,10 +389,10 @@ async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Rec
                 None
             }
             Err(_) => {
-                if cursor != saved {
-                    save(&hub, &sub.id, cursor).await;
-                    saved = cursor;
-                    last_save = Instant::now();
+                if p.cursor != p.saved && p.attempt == 0 {
+                    save(&hub, &sub.id, p.cursor).await;
+                    p.saved = p.cursor;
+                    p.last_save = Instant::now();
                 }
                 tokio::select! {
                     d = rx.recv() => match d {
@@ -361,33 +404,19 @@ async fn run(hub: Arc<Hub>, sub: Subscription, w: Arc<Worker>, mut rx: mpsc::Rec
             }
         };
         if let Some(d) = item {
-            match send(
-                &hub,
-                &sub.id,
-                &address,
-                verification_token.as_deref(),
-                &d,
-                &w,
-                &mut attempt,
-            )
-            .await
-            {
-                Outcome::Delivered => {
-                    if let Some(seq) = d.seq {
-                        cursor = cursor.max(seq);
-                    }
-                }
-                Outcome::Stop => return,
+            let outcome = send(&hub, &sub.id, &address, token, &d, &w, &mut p.attempt).await;
+            if !p.after(&d, outcome) {
+                return;
             }
         }
-        if cursor != saved && last_save.elapsed() >= CURSOR_EVERY {
-            save(&hub, &sub.id, cursor).await;
-            saved = cursor;
-            last_save = Instant::now();
+        if p.should_save(CURSOR_EVERY) {
+            save(&hub, &sub.id, p.cursor).await;
+            p.saved = p.cursor;
+            p.last_save = Instant::now();
         }
     }
-    if cursor != saved {
-        save(&hub, &sub.id, cursor).await;
+    if p.cursor != p.saved && p.attempt == 0 {
+        save(&hub, &sub.id, p.cursor).await;
     }
 }
 
@@ -398,7 +427,8 @@ async fn save(hub: &Hub, id: &str, cursor: i64) {
 }
 
 /// Delivers one notification, retrying with exponential backoff until it is accepted, the
-/// subscription is closed, or it has failed for longer than the blacklist period.
+/// subscription is closed, the notification has been refused for `event_retry_for` (given up
+/// on), or the receiver has refused everything for `blacklist_after` (blacklisted).
 async fn send(
     hub: &Arc<Hub>,
     id: &str,
@@ -408,6 +438,7 @@ async fn send(
     w: &Worker,
     attempt: &mut u32,
 ) -> Outcome {
+    let first_try = Instant::now();
     loop {
         if w.closed.load(Ordering::SeqCst) {
             return Outcome::Stop;
@@ -418,31 +449,54 @@ async fn send(
                     // A cursor save clears the failure record; make it immediate (also for a
                     // renewal reminder, which moves no cursor: otherwise the next failure, however
                     // much later, would count as the same outage).
-                    save(hub, id, d.seq.unwrap_or(0)).await;
+                    save(hub, id, d.cursor_after().unwrap_or(0)).await;
                 }
                 *attempt = 0;
                 return Outcome::Delivered;
             }
             Err(reason) => {
                 let t = now();
-                let since = hub
-                    .store()
-                    .mark_failing(id.to_string(), t)
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or(t);
+                let since = match hub.store().mark_failing(id.to_string(), t).await {
+                    Ok(since) => since.unwrap_or(t),
+                    Err(e) => {
+                        tracing::warn!(subscription = %id, error = %e, "recording the webhook failure failed");
+                        t
+                    }
+                };
                 let failing_for =
                     Duration::from_millis((t.millis() - since.millis()).max(0) as u64);
                 tracing::warn!(subscription = %id, attempt = *attempt, error = %reason, "webhook delivery failed");
                 if failing_for >= hub.config.blacklist_after {
                     tracing::warn!(subscription = %id, "webhook blacklisted after sustained failure");
-                    let _ = hub
+                    if let Err(e) = hub
                         .store()
                         .blacklist_subscription(id.to_string(), t, reason)
-                        .await;
+                        .await
+                    {
+                        tracing::warn!(subscription = %id, error = %e, "blacklisting failed");
+                    }
                     hub.unregister(id);
                     return Outcome::Stop;
+                }
+                if first_try.elapsed() >= hub.config.event_retry_for {
+                    let given_up = UndeliverableEvent {
+                        id: 0,
+                        subscription_id: id.to_string(),
+                        seq: d.seq,
+                        body: d.text.to_string(),
+                        reason: reason.clone(),
+                        failed_at: t,
+                    };
+                    match hub.store().give_up_event(given_up, d.cursor_after()).await {
+                        Ok(e) => {
+                            tracing::warn!(subscription = %id, undeliverable = e.id, seq = ?d.seq, "webhook notification given up on; delivery moves on");
+                            *attempt += 1;
+                            return Outcome::GaveUp;
+                        }
+                        Err(e) => {
+                            tracing::warn!(subscription = %id, error = %e, "recording an undeliverable notification failed; retrying it");
+                        }
+                    }
                 }
                 let base = hub.config.retry_base.as_millis() as u64;
                 let delay = base
@@ -456,6 +510,28 @@ async fn send(
             }
         }
     }
+}
+
+/// Posts a notification given up on once more, now, to its subscription's WebHook (the
+/// console's "redeliver"): `Ok` once the receiver accepted it.
+pub async fn redeliver(hub: &Hub, event: &UndeliverableEvent) -> Result<()> {
+    let sub = hub
+        .store()
+        .subscription(event.subscription_id.clone())
+        .await?
+        .ok_or(Error::NotFound(openglip_domain::Subject::Subscription))?;
+    let openglip_domain::events::Transport::WebHook {
+        address,
+        verification_token,
+    } = sub.transport
+    else {
+        return Err(Error::NotFound(openglip_domain::Subject::Subscription));
+    };
+    check_address(&address, hub.config.allow_private_webhooks)?;
+    hub.http
+        .post(&address, verification_token.as_deref(), &event.body)
+        .await
+        .map_err(Error::WebhookDeliveryFailed)
 }
 
 #[cfg(test)]

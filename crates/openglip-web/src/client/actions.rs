@@ -8,10 +8,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use openglip_domain::events::Generation;
 use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
 use openglip_domain::*;
 use openglip_webkit::html::FormErrors;
 use openglip_webkit::see_other;
+
+use crate::error_message;
 
 use super::directory::new_team_body;
 use super::layout::{Answer, page_with_status, respond};
@@ -89,7 +92,7 @@ async fn answer_post(st: &AppState, v: &Viewer, status: StatusCode, p: Post) -> 
         return Ok(see_other(&back));
     }
     let item = render_post(st, v, p.chat_id, &p, false).await?;
-    Ok(respond(status, item, vec![]))
+    Ok(respond(status, item))
 }
 
 /// `POST /c/{chat}/posts/{post}/delete`.
@@ -229,22 +232,18 @@ pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action)
         return Err(e.into());
     }
     let body = new_team_body(&st, &v, &form, &form_errors(&e, "name")).await?;
-    Ok(page_with_status(
-        v,
-        StatusCode::BAD_REQUEST,
-        "New team",
-        body,
-    ))
+    Ok(page_with_status(StatusCode::BAD_REQUEST, "New team", body))
 }
 
 /// What was wrong with a form, field by field, to show in place (a message on `fallback` when
 /// the error names no field).
 fn form_errors(e: &Error, fallback: &str) -> FormErrors {
-    let mut out = FormErrors::new();
-    for (field, message) in crate::Errors::from_error(e, fallback).0 {
-        out.add(&field, message);
-    }
-    out
+    crate::failure::form_errors(e).unwrap_or_else(|| {
+        let mut out = FormErrors::new();
+        let name = openglip_server::error::parameter_in(e, Generation::Current);
+        out.add(name.unwrap_or(fallback), error_message(e));
+        out
+    })
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ async fn home(State(st): State<AppState>, v: Viewer) -> Answer {
         }
     };
     let body = app(&v, rail::render(&rail, None, &v.csrf), welcome, None);
-    Ok(page(v, "Chats", body))
+    Ok(page("Chats", body))
 }
 
 /// What a chat is, under its title: "Public team · 3 members", "Direct message", ….
@@ -151,7 +151,7 @@ async fn conversation_page(
     Path(chat): Path<String>,
 ) -> Answer {
     let (title, body) = conversation(&st, &v, &chat).await?;
-    Ok(page(v, &title, body))
+    Ok(page(&title, body))
 }
 
 async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {
@@ -212,7 +212,7 @@ async fn thread_page(
     Path((chat, post)): Path<(String, String)>,
 ) -> Answer {
     let (title, body) = thread(&st, &v, &chat, &post).await?;
-    Ok(page(v, &format!("Thread · {title}"), body))
+    Ok(page(&format!("Thread · {title}"), body))
 }
 
 async fn thread(st: &AppState, v: &Viewer, chat: &str, post: &str) -> Result<(String, Markup)> {

@@ -31,7 +31,7 @@ pub async fn details_page(
     Path(chat): Path<String>,
 ) -> Answer {
     let (title, body) = details(&st, &v, &chat).await?;
-    Ok(page(v, &format!("Details · {title}"), body))
+    Ok(page(&format!("Details · {title}"), body))
 }
 
 async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {

@@ -74,7 +74,7 @@ async fn new_dm_page(State(st): State<AppState>, v: Viewer, q: Params) -> Answer
         }
     };
     let body = own_page(&st, &v, pane).await?;
-    Ok(page(v, "New direct message", body))
+    Ok(page("New direct message", body))
 }
 
 /// People to message, each a form that opens the conversation.
@@ -124,7 +124,7 @@ async fn browse_teams(State(st): State<AppState>, v: Viewer) -> Answer {
         }
     };
     let body = own_page(&st, &v, pane).await?;
-    Ok(page(v, "Public teams", body))
+    Ok(page("Public teams", body))
 }
 
 /// A public team with its "Join" button.
@@ -188,7 +188,7 @@ fn new_team_form(v: &Viewer, form: &Params, errors: &FormErrors) -> Markup {
 /// `GET /new/team`.
 async fn new_team_page(State(st): State<AppState>, v: Viewer) -> Answer {
     let body = new_team_body(&st, &v, &Params(vec![]), &FormErrors::new()).await?;
-    Ok(page(v, "New team", body))
+    Ok(page("New team", body))
 }
 
 /// The new-team page, with what was entered and what was wrong with it.

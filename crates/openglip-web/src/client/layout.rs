@@ -5,8 +5,7 @@
 use std::sync::LazyLock;
 
 use axum::extract::Request;
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -33,21 +32,18 @@ pub fn kit() -> &'static Kit {
 }
 
 /// A page or fragment of the client as a response: hardened like every page of the kit
-/// (no-store, no framing, nosniff, same-origin referrer) under [`CLIENT_CSP`], with cookies.
-pub fn respond(status: StatusCode, body: Markup, cookies: Vec<HeaderValue>) -> Response {
-    let mut resp = Page::new(body)
+/// (no-store, no framing, nosniff, same-origin referrer) under [`CLIENT_CSP`]. (The kit's layer
+/// sets the CSRF cookie when the token was issued for this request.)
+pub fn respond(status: StatusCode, body: Markup) -> Response {
+    Page::new(body)
         .status(status)
         .csp(CLIENT_CSP)
-        .into_response();
-    for c in cookies {
-        resp.headers_mut().append(SET_COOKIE, c);
-    }
-    resp
+        .into_response()
 }
 
 /// A fragment for the script (200).
 pub fn fragment(body: Markup) -> Response {
-    respond(StatusCode::OK, body, vec![])
+    respond(StatusCode::OK, body)
 }
 
 /// The whole document of a client page: the kit's, with the client's stylesheet and script,
@@ -76,13 +72,13 @@ pub fn app(v: &Viewer, rail: Markup, pane: Markup, chat: Option<ChatId>) -> Mark
     }
 }
 
-/// A page of the app (200), setting the viewer's new cookies.
-pub fn page(v: Viewer, title: &str, body: Markup) -> Response {
-    page_with_status(v, StatusCode::OK, title, body)
+/// A page of the app (200).
+pub fn page(title: &str, body: Markup) -> Response {
+    page_with_status(StatusCode::OK, title, body)
 }
 
-pub fn page_with_status(v: Viewer, status: StatusCode, title: &str, body: Markup) -> Response {
-    respond(status, document(title, body), v.cookies)
+pub fn page_with_status(status: StatusCode, title: &str, body: Markup) -> Response {
+    respond(status, document(title, body))
 }
 
 /// What a handler of the client answers: a page, a fragment, a redirect; or a [`Failure`].
@@ -141,5 +137,5 @@ pub fn client_error(fetch: bool, e: Error) -> Response {
             p { a.btn href="/" { "Back to your chats" } }
         },
     );
-    respond(status, document("Error", card), vec![])
+    respond(status, document("Error", card))
 }

@@ -46,9 +46,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
-use openglip_webkit::see_other;
+use openglip_webkit::assets::asset;
+use openglip_webkit::{Csrf, Kit, see_other};
 
-use crate::{SignIn, asset, end_session, kit_and_csrf};
+use crate::SignIn;
 use openglip_server::AppState;
 use visit::{Action, ApiViewer, Fetched, Viewer};
 
@@ -72,11 +73,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn client_js(headers: HeaderMap) -> Response {
-    asset(&headers, "text/javascript; charset=utf-8", CLIENT_JS)
+    asset(
+        &headers,
+        "text/javascript; charset=utf-8",
+        CLIENT_JS.as_bytes(),
+    )
 }
 
 async fn client_css(headers: HeaderMap) -> Response {
-    asset(&headers, "text/css; charset=utf-8", CLIENT_CSS)
+    asset(&headers, "text/css; charset=utf-8", CLIENT_CSS.as_bytes())
 }
 
 // --------------------------------------------------------------------- sign in and sign out
@@ -94,25 +99,23 @@ static SIGN_IN: SignIn = SignIn {
 };
 
 /// The sign-in page; `next` is where to go after (a path of this server).
-pub fn signin_page(st: &AppState, headers: &HeaderMap, next: &str) -> Response {
-    let (kit, csrf, issued) = kit_and_csrf(st, headers);
-    (issued, SIGN_IN.page(&kit, &csrf, Some(next))).into_response()
+pub fn signin_page(kit: &Kit, csrf: &Csrf, next: &str) -> Response {
+    SIGN_IN.page(kit, csrf, Some(next)).into_response()
 }
 
 /// Ends the browser's session and the person's live connections of the web client (other
 /// browsers still signed in reconnect on their own; this one's pages find they are signed out).
 async fn signout(
     State(st): State<AppState>,
+    kit: Kit,
     headers: HeaderMap,
     Action { v, .. }: Action,
 ) -> layout::Answer {
-    let cleared = end_session(&st, &headers, SessionRealm::Account).await?;
+    let cleared = crate::signin::end(&st, &kit, &headers, SessionRealm::Account).await?;
     for s in st.hub().ws.sessions_of(v.ext.id, v.caller.app_id) {
         s.end(st.hub()).await;
     }
-    let mut resp = see_other("/");
-    resp.headers_mut().append(header::SET_COOKIE, cleared);
-    Ok(resp)
+    Ok((cleared, see_other("/")).into_response())
 }
 
 // ------------------------------------------------------------------------------ WebSocket

@@ -210,7 +210,11 @@ async fn offline() -> Page {
 }
 
 async fn offline_js(headers: axum::http::HeaderMap) -> Response {
-    crate::asset(&headers, "text/javascript; charset=utf-8", OFFLINE_JS)
+    openglip_webkit::assets::asset(
+        &headers,
+        "text/javascript; charset=utf-8",
+        OFFLINE_JS.as_bytes(),
+    )
 }
 
 #[cfg(test)]

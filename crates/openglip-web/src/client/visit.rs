@@ -1,33 +1,32 @@
-//! Who is asking, checked before a handler runs, so that a handler starts with its work:
+//! Who is asking, checked before a handler runs, so that a handler starts with its work. They
+//! stand on the platform's page kit (installed on every page route by [`crate::pages`]):
 //!
-//! - [`Viewer`]: the signed-in person (a person, not a bot) with the [`Caller`] they act as and
-//!   their CSRF token. Nobody signed in: a page answers with the sign-in form in its place,
+//! - [`Viewer`]: the signed-in person (a person, not a bot; the account realm's session, the
+//!   kit's [`Visitor`]) with the [`Caller`] they act as and their CSRF token ([`Csrf`]: the kit
+//!   issues the cookie). Nobody signed in: a page answers with the sign-in form in its place,
 //!   coming back to the page afterwards (`next`); the script's `fetch` gets a 401 in
 //!   RingCentral's error body. A store failure is an error page (logged), never "signed out".
 //! - [`ApiViewer`]: the same for the JSON answers of the page's script, always refused as JSON.
-//! - [`Action`]: a state-changing form post (or the script's `fetch` of one): the viewer, the
-//!   CSRF token (the `_csrf` field or the `X-CSRF-Token` header, double-submitted with the
-//!   `og_csrf` cookie, compared in constant time), the `Origin` (this server's; `Origin: null`
-//!   is refused: the client's pages send their real origin under `Referrer-Policy:
-//!   same-origin`), and the person's `Medium` rate limit, as the REST API would count it.
-//! - [`Fetched`]: a `fetch` of the script (`POST /app/wstoken`), checked by its header.
-//!
-//! A refusal is the client's error: a fragment-sized JSON body for the script, a page otherwise.
+//! - [`Action`]: a state-changing form post (or the script's `fetch` of one): the viewer, then
+//!   the kit's [`CsrfForm`] (the `Origin` must be this server's, `Origin: null` is refused: the
+//!   client's pages send their real origin under `Referrer-Policy: same-origin`; the `_csrf`
+//!   field or `X-CSRF-Token` header must match the `og_csrf` cookie, compared in constant
+//!   time), and the person's `Medium` rate limit, as the REST API would count it.
+//! - [`Fetched`]: a `fetch` of the script (`POST /app/wstoken`), the kit's [`CsrfVerified`].
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
-use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
-use openglip_webkit::csrf::{CSRF_FIELD, CSRF_HEADER, check_origin, check_token};
-use openglip_webkit::{Csrf, Kit};
+use openglip_server::AppState;
+use openglip_server::extract::Params;
+use openglip_webkit::csrf::CSRF_HEADER;
+use openglip_webkit::{Csrf, CsrfForm, CsrfVerified, Kit};
 
 use super::layout::client_error;
 use super::signin_page;
-use crate::{csrf, signed_in};
-use openglip_server::AppState;
-use openglip_server::extract::{FormBody, Params};
+use crate::sessions::Visitor;
 
 /// The signed-in person of a client request, and the caller they act as.
 pub struct Viewer {
@@ -35,29 +34,8 @@ pub struct Viewer {
     pub caller: Caller,
     /// The browser's CSRF token, for the page's forms.
     pub csrf: Csrf,
-    /// Cookies to set with the response (a CSRF token issued just now).
-    pub cookies: Vec<HeaderValue>,
     /// The page's script asked: it wants a fragment or JSON, not a page or a redirect.
     pub fetch: bool,
-}
-
-/// The viewer of a request, or `None` when nobody (or a bot) is signed in.
-async fn viewer(st: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>> {
-    let Some(ext) = signed_in(st, headers, SessionRealm::Account).await? else {
-        return Ok(None);
-    };
-    if ext.kind == ExtensionType::Bot {
-        return Ok(None);
-    }
-    let caller = st.platform().web_client_caller(&ext).await?;
-    let (token, cookies) = csrf(st, headers);
-    Ok(Some(Viewer {
-        ext,
-        caller,
-        csrf: Csrf::new(token),
-        cookies,
-        fetch: is_fetch(headers),
-    }))
 }
 
 /// Whether the page's script asked (it wants a fragment or JSON, not a page or a redirect).
@@ -80,16 +58,40 @@ fn back_here(parts: &Parts) -> String {
     }
 }
 
+/// The person signed in to the web client, if any (a bot is nobody here), as the caller of
+/// the account's web client app.
+async fn viewer(parts: &mut Parts, st: &AppState) -> Result<Option<Viewer>, Response> {
+    let fetch = is_fetch(&parts.headers);
+    let Visitor(who) = Visitor::from_request_parts(parts, st).await?;
+    let Some(ext) = who.filter(|e| e.kind != ExtensionType::Bot) else {
+        return Ok(None);
+    };
+    let caller = st
+        .platform()
+        .web_client_caller(&ext)
+        .await
+        .map_err(|e| client_error(fetch, e))?;
+    let csrf = Csrf::from_request_parts(parts, st).await?;
+    Ok(Some(Viewer {
+        ext,
+        caller,
+        csrf,
+        fetch,
+    }))
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
-        let headers = &parts.headers;
-        match viewer(st, headers).await {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) if is_fetch(headers) => Err(client_error(true, signed_out())),
-            Ok(None) => Err(signin_page(st, headers, &back_here(parts))),
-            Err(e) => Err(client_error(is_fetch(headers), e)),
+        match viewer(parts, st).await? {
+            Some(v) => Ok(v),
+            None if is_fetch(&parts.headers) => Err(client_error(true, signed_out())),
+            None => {
+                let kit = Kit::of(parts)?;
+                let csrf = Csrf::from_request_parts(parts, st).await?;
+                Err(signin_page(&kit, &csrf, &back_here(parts)))
+            }
         }
     }
 }
@@ -101,31 +103,11 @@ impl FromRequestParts<AppState> for ApiViewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
-        match viewer(st, &parts.headers).await {
-            Ok(Some(v)) => Ok(ApiViewer(v)),
-            Ok(None) => Err(openglip_server::error::ApiError(signed_out()).into_response()),
-            Err(e) => Err(openglip_server::error::ApiError(e).into_response()),
+        match viewer(parts, st).await? {
+            Some(v) => Ok(ApiViewer(v)),
+            None => Err(openglip_server::error::ApiError(signed_out()).into_response()),
         }
     }
-}
-
-/// The page kit's view of the client, for its CSRF checks: the platform's cookie prefix and
-/// public URL.
-fn kit(st: &AppState) -> Kit {
-    Kit::new("openglip", "og_").public_url(st.config().public_url.as_deref())
-}
-
-/// Why a write is refused before it is read: not from this origin, or without the token.
-fn forged() -> Error {
-    Error::forbidden("This form expired. Reload the page and try again.")
-}
-
-/// The `Origin` and the token `presented` (field or header) of a write.
-fn check_write(st: &AppState, headers: &HeaderMap, presented: Option<&str>) -> Result<()> {
-    let kit = kit(st);
-    check_origin(&kit, headers)
-        .and_then(|()| check_token(&kit, headers, presented))
-        .map_err(|_| forged())
 }
 
 /// A `fetch` of the page's script checked by its `X-CSRF-Token` header and `Origin`.
@@ -135,10 +117,8 @@ impl FromRequestParts<AppState> for Fetched {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
-        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-        check_write(st, &parts.headers, sent)
-            .map(|()| Fetched)
-            .map_err(|e| openglip_server::error::ApiError(e).into_response())
+        CsrfVerified::from_request_parts(parts, st).await?;
+        Ok(Fetched)
     }
 }
 
@@ -155,18 +135,13 @@ impl FromRequest<AppState> for Action {
     async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let v = Viewer::from_request_parts(&mut parts, st).await?;
-        let headers = parts.headers.clone();
-        let refuse = |e: Error| client_error(v.fetch, e);
-        let FormBody(form) = FormBody::from_request(Request::from_parts(parts, body), st)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let presented = match headers.get(CSRF_HEADER) {
-            Some(h) => h.to_str().ok(),
-            None => form.get(CSRF_FIELD),
-        };
-        check_write(st, &headers, presented).map_err(refuse)?;
-        throttle(st, &v).map_err(refuse)?;
-        Ok(Action { v, form })
+        let req = Request::from_parts(parts, body);
+        let CsrfForm(pairs) = CsrfForm::<Vec<(String, String)>>::from_request(req, st).await?;
+        throttle(st, &v).map_err(|e| client_error(v.fetch, e))?;
+        Ok(Action {
+            v,
+            form: Params(pairs),
+        })
     }
 }
 

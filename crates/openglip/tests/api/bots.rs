@@ -169,6 +169,9 @@ async fn a_private_bot_gets_its_token_posted_joins_and_is_removed() {
         .await;
     assert_eq!(s, 201, "{app}");
     assert_eq!(app["environment"], "Sandbox");
+    // Its token is permanent: no lifetime of 2147483647 s to show (issue 15).
+    assert_eq!(app["accessTokenTtl"], Value::Null, "{app}");
+    assert_eq!(app["permanentToken"], true, "{app}");
     let client_id = app["clientId"].as_str().unwrap().to_string();
     let (_, admin_session, admin_token) = sandbox(&w, &dev).await;
 
@@ -489,4 +492,42 @@ async fn a_bot_renames_itself_and_sets_its_avatar() {
         .json(&json!({"contact": {"firstName": "B"}}));
     let (s, b) = send(r).await;
     assert_rc_error(s, &b, 403, "CMN-401");
+}
+
+/// Issue 15: "Add to RingCentral" clicked again after the bot server was not running (its token
+/// could not be delivered) reuses the company's bot of that app, and says why delivery failed.
+#[tokio::test]
+async fn a_retried_install_reuses_its_bot() {
+    let w = World::new().await;
+    let dev = console(&w, "alice@acme.test").await;
+    let down = format!(
+        "http://127.0.0.1:{}/bot/oauth",
+        openglip_testkit::free_port()
+    );
+    let (s, app) = w
+        .app
+        .post(
+            "/console/api/apps",
+            &dev,
+            json!({
+                "type": "Bot", "name": "Retry Bot", "contactEmail": "alice@acme.test",
+                "redirectUris": [down],
+            }),
+        )
+        .await;
+    assert_eq!(s, 201, "{app}");
+    let client_id = app["clientId"].as_str().unwrap().to_string();
+    sandbox(&w, &dev).await;
+    let path = format!("/console/api/apps/{client_id}/install");
+    let install = || w.app.post(&path, &dev, json!({}));
+    let (s, first) = install().await;
+    assert_eq!(s, 201, "{first}");
+    assert_eq!(first["tokenDelivered"], false, "{first}");
+    assert!(first["deliveryError"].as_str().is_some(), "{first}");
+    let (s, again) = install().await;
+    assert!(s == 200 || s == 201, "{again}");
+    assert_eq!(
+        again["extensionId"], first["extensionId"],
+        "the same bot user"
+    );
 }

@@ -553,3 +553,167 @@ fn serve_refuses_bad_settings_with_a_json_error() {
     let (e, _) = fails_with_logs(dir.path(), &["serve", "--listen", "not an address"]);
     assert!(e.contains("listen"), "{e}");
 }
+
+/// Issue 15: a start-up error says why and where — a file where the data folder should be, a
+/// folder that cannot be made, a port in use, a mistyped flag — and admin commands refuse a
+/// folder with no openglip data (except creating the first account, which says where it wrote).
+#[test]
+fn start_up_errors_name_the_cause_and_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let (e, _) = fails_with_logs(&file, &["serve", "--listen", "127.0.0.1:0"]);
+    assert!(
+        e.contains("is not a folder") && e.contains(&file.display().to_string()),
+        "{e}"
+    );
+    let under = file.join("data");
+    let (e, _) = fails_with_logs(&under, &["serve", "--listen", "127.0.0.1:0"]);
+    assert!(
+        e.contains("cannot create the data folder") && e.contains(&under.display().to_string()),
+        "{e}"
+    );
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let (e, _) = fails_with_logs(&dir.path().join("data"), &["serve", "--listen", &address]);
+    assert!(
+        e.contains("in use") && e.contains(&address) && e.contains("--listen"),
+        "{e}"
+    );
+
+    let out = run(dir.path(), &["serve", "--lisen", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--lisen") && stderr.contains("--listen"),
+        "{stderr}"
+    );
+
+    // An admin command pointed at a folder without openglip data creates nothing there.
+    let empty = dir.path().join("elsewhere");
+    let e = fails(
+        &empty,
+        &[
+            "admin",
+            "user",
+            "create",
+            "--account-id",
+            "1",
+            "--email",
+            "bob@acme.test",
+            "--first-name",
+            "Bob",
+            "--last-name",
+            "Baker",
+        ],
+    );
+    assert!(
+        e.contains("no openglip data") && e.contains(&empty.display().to_string()),
+        "{e}"
+    );
+    assert!(!empty.exists(), "nothing made at {}", empty.display());
+    // Creating the first account says where it wrote.
+    let made = ok(
+        &empty,
+        &[
+            "admin",
+            "account",
+            "create",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "alice@acme.test",
+            "--admin-password",
+            "long-enough-password",
+        ],
+    );
+    let written = made["dataDir"].as_str().unwrap();
+    assert_eq!(
+        std::fs::canonicalize(written).unwrap(),
+        std::fs::canonicalize(&empty).unwrap()
+    );
+}
+
+/// Issue 15: a server listening on loopback accepts WebHooks on this machine (the bots beside it)
+/// without `--webhook-allow-private`; told otherwise, it refuses them with a message that names
+/// the setting.
+#[tokio::test]
+async fn a_loopback_server_takes_loopback_webhooks_and_names_the_setting_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(
+        data,
+        &[
+            "admin",
+            "account",
+            "create",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "alice@acme.test",
+            "--admin-password",
+            "long-enough-password",
+        ],
+    );
+    let app = ok(
+        data,
+        &[
+            "admin",
+            "app",
+            "create",
+            "--account-id",
+            "1",
+            "--name",
+            "Hooks",
+            "--grant",
+            "password",
+            "--permission",
+            "TeamMessaging",
+            "--permission",
+            "SubscriptionWebhook",
+        ],
+    );
+    let recv = crate::helpers::Receiver::start().await;
+    let http = reqwest::Client::new();
+    let subscribe = |server: &Server, token: &str| {
+        http.post(server.url("/restapi/v1.0/subscription"))
+            .bearer_auth(token)
+            .json(&json!({
+                "eventFilters": ["/team-messaging/v1/posts"],
+                "deliveryMode": {"transportType": "WebHook", "address": recv.url},
+            }))
+            .send()
+    };
+
+    let server = Server::start(data);
+    let (_, t) = login(
+        &http,
+        &server,
+        &app,
+        "alice@acme.test",
+        "long-enough-password",
+    )
+    .await;
+    let token = s(&t, "access_token").to_string();
+    let r = subscribe(&server, &token).await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    drop(server);
+
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--webhook-allow-private=false",
+    ])
+    .arg("--data-dir")
+    .arg(data)
+    .env_remove("OPENGLIP_DATA_DIR")
+    .env_remove("OPENGLIP_WEBHOOK_ALLOW_PRIVATE");
+    let server = Server::spawn(cmd);
+    let r = subscribe(&server, &token).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("--webhook-allow-private"), "{body}");
+}

@@ -86,6 +86,7 @@ async fn the_console_api_registers_apps_and_rotates_secrets() {
     assert_eq!(s, 201, "{app}");
     assert_eq!(app["environment"], "Sandbox");
     assert_eq!(app["accessTokenTtl"], 1800);
+    assert_eq!(app["permanentToken"], false);
     assert_eq!(app["refreshTokenTtl"], 604_800);
     assert_eq!(app["sandboxAccountId"], Value::Null);
     let id = app["clientId"].as_str().unwrap().to_string();

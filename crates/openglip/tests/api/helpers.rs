@@ -154,6 +154,8 @@ struct Behaviour {
     fail_next: usize,
     /// Answer every delivery 503.
     fail_all: bool,
+    /// Answer 500 to every delivery whose body contains this (a body the bot cannot handle).
+    refuse_containing: Option<String>,
 }
 
 struct Shared {
@@ -191,6 +193,13 @@ async fn receive(
             (Some(_), Handshake::Slow(d)) => (200, true, Some(d), 0),
             (Some(_), Handshake::Big(n)) => (200, true, None, n),
             (None, _) if b.fail_all => (503, false, None, 0),
+            (None, _)
+                if b.refuse_containing
+                    .as_deref()
+                    .is_some_and(|p| String::from_utf8_lossy(&body).contains(p)) =>
+            {
+                (500, false, None, 0)
+            }
             (None, _) if b.fail_next > 0 => {
                 b.fail_next -= 1;
                 (503, false, None, 0)
@@ -239,6 +248,7 @@ impl Receiver {
                 handshake: Handshake::Echo,
                 fail_next: 0,
                 fail_all: false,
+                refuse_containing: None,
             }),
             hits: tx,
         });
@@ -267,6 +277,10 @@ impl Receiver {
     /// Answer the next `n` deliveries 503.
     pub fn fail_next(&self, n: usize) {
         self.shared.behaviour.lock().unwrap().fail_next = n;
+    }
+    /// Answer 500 to deliveries whose body contains `text` (`None`: accept them again).
+    pub fn refuse_containing(&self, text: Option<&str>) {
+        self.shared.behaviour.lock().unwrap().refuse_containing = text.map(str::to_string);
     }
     /// Answer every delivery 503 (until told otherwise).
     pub fn fail_all(&self, on: bool) {

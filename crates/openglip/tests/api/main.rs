@@ -32,6 +32,7 @@ mod ratelimit;
 mod slow_clients;
 mod subscriptions;
 mod teams;
+mod undeliverable;
 mod web;
 mod webhooks;
 mod websocket;
