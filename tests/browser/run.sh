@@ -5,7 +5,9 @@
 # contexts, live updates, a bot) and the OKR app's Glip integration (okr.mjs: the reference
 # document walked against `serve --demo`). Each starts its own server on a free port with a fresh data
 # folder provisioned with the CLI; screenshots go to ci-artifacts/screenshots/. Stops what it
-# started. Without /usr/bin/chromium it says so and skips (`.ci/run` installs chromium).
+# started. agents.mjs walks the AI agent channel guide's steps 1-4 with the agent app of
+# `serve --demo` as the agent platform. Without /usr/bin/chromium it says so and skips
+# (`.ci/run` installs chromium).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -50,7 +52,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# `run.sh client`, `run.sh walkthrough` or `run.sh okr` runs one of them.
+# `run.sh client`, `run.sh walkthrough`, `run.sh okr` or `run.sh agents` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -115,4 +117,24 @@ OKR_URL="http://127.0.0.1:$((port + 1))" PLATFORM_URL="http://127.0.0.1:$port" D
   OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
   timeout 300 node tests/browser/okr.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
+# 4. The AI agent channel guide, steps 1-4, with the agent app of `serve --demo` (two ports after
+#    the platform's, or another free one, which the demo prints) as the agent platform.
+if [ "$only" = all ] || [ "$only" = agents ]; then
+data=$(mktemp -d); dirs+=("$data")
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+OPENGLIP_RATE_LIMITS=off "$bin" serve --demo --data-dir "$data" --listen "127.0.0.1:$port" >"$data/demo.out" 2>"$data/server.log" &
+pids+=("$!")
+for _ in $(seq 1 150); do
+  grep -q 'openglip listening' "$data/demo.out" 2>/dev/null && break
+  sleep 0.2
+done
+agents_url=$(sed -n 's/^Agent app: \(http[^ ]*\)\/ .*/\1/p' "$data/demo.out")
+if [ -z "$agents_url" ]; then
+  status=1; echo "the demo's agent app did not start" >&2; cat "$data/demo.out" >&2; tail -50 "$data/server.log" >&2
+else
+  PLATFORM_URL="http://127.0.0.1:$port" AGENTS_URL="$agents_url" OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+    timeout 300 node tests/browser/agents.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
+fi
+fi
+
 exit "$status"

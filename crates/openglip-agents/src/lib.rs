@@ -16,19 +16,34 @@
 //!   turns.
 //! - [`service`]: service nodes' HTTP calls. [`template`]: `{{slot}}` templates.
 //! - [`testing`]: conversation tests (`say` / `expect`). [`flights`]: the sample agent's airline.
+//!
+//! Around it, the app: [`store`] (its SQLite database: accounts, agents and versions,
+//! conversations and transcripts, channels), [`rules`] (what makes an account, an agent, a
+//! draft, a publication, a channel's settings), [`talk`] (a kept turn of a conversation),
+//! [`channel`] (the RingCentral Glip channel: authorize, subscribe, answer, catch up),
+//! [`pages`] (on the page kit), [`api`] (the JSON API under `/api/v1`), [`app`] ([`Config`], [`App`], [`serve`]).
 
 pub mod agent;
+pub mod api;
+pub mod app;
+pub mod channel;
 pub mod dialog;
 pub mod engine;
 pub mod entities;
+pub mod error;
 pub mod flights;
 pub mod matching;
+pub mod pages;
+pub mod rules;
 pub mod service;
+pub mod store;
+pub mod talk;
 pub mod template;
 pub mod testing;
 pub mod text;
 
 pub use agent::Agent;
+pub use app::{App, Config, serve};
 pub use dialog::DialogError;
 pub use engine::{Frame, Reply, Session, Turn};
 pub use service::{HttpServices, ServiceCall, ServiceOutcome, Services};

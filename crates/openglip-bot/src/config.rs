@@ -30,6 +30,9 @@ pub struct BotConfig {
     pub listen: Option<String>,
     /// The URL the server reaches that endpoint at (`BOT_PUBLIC_URL`).
     pub public_url: Option<String>,
+    /// The shared secret Adaptive Card submits are signed with (`BOT_SUBMIT_SECRET`,
+    /// `X-Glip-Signature`); without it, submits are refused.
+    pub submit_secret: Option<String>,
     /// Where the bot keeps its database (`BOT_DATA_DIR`, default `./bot-data`).
     pub data_dir: PathBuf,
     /// `BOT_TRANSPORT`: `auto` (default), `websocket` or `webhook`.
@@ -50,6 +53,7 @@ impl BotConfig {
             client_secret: None,
             listen: None,
             public_url: None,
+            submit_secret: None,
             data_dir: PathBuf::from("./bot-data"),
             transport: Transport::Auto,
             webhook_expires_in: 7 * 86_400,
@@ -78,7 +82,7 @@ impl BotConfig {
     }
 
     /// Reads `OPENGLIP_SERVER`, `BOT_TOKEN`, `BOT_CLIENT_ID`, `BOT_CLIENT_SECRET`, `BOT_LISTEN`,
-    /// `BOT_PUBLIC_URL`, `BOT_DATA_DIR` and `BOT_TRANSPORT`.
+    /// `BOT_PUBLIC_URL`, `BOT_SUBMIT_SECRET`, `BOT_DATA_DIR` and `BOT_TRANSPORT`.
     pub fn from_env() -> Result<BotConfig> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let server = var("OPENGLIP_SERVER").ok_or_else(|| {
@@ -90,6 +94,7 @@ impl BotConfig {
         c.client_secret = var("BOT_CLIENT_SECRET");
         c.listen = var("BOT_LISTEN");
         c.public_url = var("BOT_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        c.submit_secret = var("BOT_SUBMIT_SECRET");
         if let Some(d) = var("BOT_DATA_DIR") {
             c.data_dir = PathBuf::from(d);
         }

@@ -25,6 +25,7 @@ pub mod binding;
 pub mod config;
 pub mod runtime;
 pub mod schedule;
+pub mod signature;
 pub mod store;
 
 #[cfg(feature = "harness")]

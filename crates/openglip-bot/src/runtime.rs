@@ -320,8 +320,29 @@ async fn oauth_post<B: Bot>(
     StatusCode::OK.into_response()
 }
 
-/// Adaptive Card submits.
-async fn submit<B: Bot>(State(sh): State<Arc<Shared<B>>>, body: axum::body::Bytes) -> Response {
+/// Adaptive Card submits, verified by their `X-Glip-Signature` (see `signature`).
+async fn submit<B: Bot>(
+    State(sh): State<Arc<Shared<B>>>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(secret) = &sh.config.submit_secret else {
+        tracing::warn!(
+            "a card submit was refused: set BOT_SUBMIT_SECRET (the app's shared secret) to accept signed submits"
+        );
+        return (
+            StatusCode::UNAUTHORIZED,
+            "card submits need BOT_SUBMIT_SECRET",
+        )
+            .into_response();
+    };
+    let signature = headers
+        .get("x-glip-signature")
+        .and_then(|v| v.to_str().ok());
+    if !crate::signature::verify(secret, &body, signature) {
+        tracing::warn!("a card submit with a missing or wrong X-Glip-Signature was refused");
+        return (StatusCode::UNAUTHORIZED, "bad X-Glip-Signature").into_response();
+    }
     let Ok(raw) = serde_json::from_slice::<serde_json::Value>(&body) else {
         return (StatusCode::BAD_REQUEST, "not JSON").into_response();
     };

@@ -380,21 +380,40 @@ async fn card_submits_reach_the_bot() {
     let rec = Recorder::default();
     let mut config = s.server.bot_config(&s.bot.token, s.dir.path());
     config.listen = Some("127.0.0.1:0".into());
+    config.submit_secret = Some("shared-secret".into());
     let running = start(&rec, config).await;
     let url = format!("http://{}/bot/submit", running.local_addr().unwrap());
-    let r = reqwest::Client::new()
-        .post(url)
-        .json(&serde_json::json!({
-            "type": "button_submit", "user": {"id": s.john.id}, "conversation": {"id": "1"},
-            "card": {"id": "c1"}, "data": {"choice": "yes"}
-        }))
-        .send()
+    let body = serde_json::to_vec(&serde_json::json!({
+        "type": "button_submit", "user": {"id": s.john.id}, "conversation": {"id": "1"},
+        "card": {"id": "c1"}, "data": {"choice": "yes"}
+    }))
+    .unwrap();
+    let post = |signature: Option<String>| {
+        let mut r = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.clone());
+        if let Some(sig) = signature {
+            r = r.header("X-Glip-Signature", sig);
+        }
+        r.send()
+    };
+    // Issue 15: unsigned or wrongly signed submits never reach the bot.
+    assert_eq!(post(None).await.unwrap().status(), 401);
+    let forged = openglip_bot::signature::sign("guess", &body);
+    assert_eq!(post(Some(forged)).await.unwrap().status(), 401);
+    let r = post(Some(openglip_bot::signature::sign("shared-secret", &body)))
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["type"], "dialog");
+    let answer: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(answer["type"], "dialog");
     rec.wait_for("submit \"yes\"").await;
+    assert_eq!(
+        rec.log().iter().filter(|e| e.starts_with("submit")).count(),
+        1,
+        "only the signed submit reached the bot"
+    );
     running.stop().await.unwrap();
 }
 

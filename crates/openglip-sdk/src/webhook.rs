@@ -1,6 +1,9 @@
 //! A WebHook receiver: an axum router for the address of a WebHook subscription. It answers the
 //! creation handshake (echoing `Validation-Token`), checks `Verification-Token` on deliveries,
-//! and yields the notifications on an [`EventStream`], like a WebSocket subscription.
+//! decrypts the deliveries of encrypted subscriptions (`deliveryMode.encryption: true`: the body
+//! is base64 of AES-128-ECB with PKCS#7 padding, under the subscription's `encryptionKey`; give
+//! the key to [`DecryptionKeys::add`] once the subscription is made), and yields the
+//! notifications on an [`EventStream`], like a WebSocket subscription.
 //!
 //! ```no_run
 //! # async fn f(client: openglip_sdk::Client) -> openglip_sdk::Result<()> {
@@ -16,7 +19,14 @@
 //! # Ok(()) }
 //! ```
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use aes::Aes128;
+use aes::cipher::block_padding::Pkcs7;
+use aes::cipher::{BlockDecryptMut, KeyInit};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -29,17 +39,60 @@ use tokio::sync::mpsc;
 
 use crate::events::{EventStream, Incoming, Notification};
 
+/// The keys of the encrypted subscriptions a receiver gets deliveries for. Cheap to clone; keys
+/// added after the router is made (a subscription's key is known once it is created) count at
+/// once.
+#[derive(Clone, Default)]
+pub struct DecryptionKeys(Arc<Mutex<Vec<[u8; 16]>>>);
+
+impl DecryptionKeys {
+    pub fn new() -> DecryptionKeys {
+        DecryptionKeys::default()
+    }
+
+    /// Adds a subscription's `deliveryMode.encryptionKey` (base64 of 16 bytes).
+    pub fn add(&self, key_base64: &str) -> crate::Result<()> {
+        let bytes = STANDARD
+            .decode(key_base64.trim())
+            .ok()
+            .and_then(|b| <[u8; 16]>::try_from(b).ok())
+            .ok_or_else(|| {
+                crate::Error::Decode("an encryption key is base64 of 16 bytes".into())
+            })?;
+        let mut keys = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if !keys.contains(&bytes) {
+            keys.push(bytes);
+        }
+        Ok(())
+    }
+
+    /// The notification JSON an encrypted body holds, under one of the keys.
+    fn decrypt(&self, body: &[u8]) -> Option<serde_json::Value> {
+        let text = std::str::from_utf8(body).ok()?.trim();
+        let cipher = STANDARD.decode(text).ok()?;
+        let keys = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        keys.iter().find_map(|k| {
+            let plain = ecb::Decryptor::<Aes128>::new(k.into())
+                .decrypt_padded_vec_mut::<Pkcs7>(&cipher)
+                .ok()?;
+            serde_json::from_slice(&plain).ok()
+        })
+    }
+}
+
 /// Receives WebHook deliveries.
 #[derive(Clone)]
 pub struct WebhookReceiver {
     verification_token: Option<String>,
     capacity: usize,
+    keys: DecryptionKeys,
 }
 
 #[derive(Clone)]
 struct St {
     verification_token: Option<String>,
     tx: mpsc::Sender<Incoming>,
+    keys: DecryptionKeys,
 }
 
 impl WebhookReceiver {
@@ -49,7 +102,14 @@ impl WebhookReceiver {
         WebhookReceiver {
             verification_token,
             capacity: 1024,
+            keys: DecryptionKeys::default(),
         }
+    }
+
+    /// Decrypts the deliveries of encrypted subscriptions with these keys.
+    pub fn decrypting(mut self, keys: DecryptionKeys) -> Self {
+        self.keys = keys;
+        self
     }
 
     pub fn capacity(mut self, n: usize) -> Self {
@@ -65,6 +125,7 @@ impl WebhookReceiver {
         let st = St {
             verification_token: self.verification_token,
             tx,
+            keys: self.keys,
         };
         (
             Router::new().route(path, post(receive)).with_state(st),
@@ -100,8 +161,19 @@ async fn receive(State(st): State<St>, headers: HeaderMap, body: Bytes) -> Respo
             return (StatusCode::UNAUTHORIZED, "bad Verification-Token").into_response();
         }
     }
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        return (StatusCode::BAD_REQUEST, "not JSON").into_response();
+    let v = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(v) => v,
+        // An encrypted subscription's delivery: base64 of the encrypted notification.
+        Err(_) => match st.keys.decrypt(&body) {
+            Some(v) => v,
+            None => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    "not JSON, and not a notification encrypted with a known key",
+                )
+                    .into_response();
+            }
+        },
     };
     let Some(n) = Notification::from_json(v) else {
         return (StatusCode::BAD_REQUEST, "not a notification").into_response();

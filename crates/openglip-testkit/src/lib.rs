@@ -13,7 +13,8 @@
 //! provisioning (`openglip_server::admin`, as `openglip admin` does): companies with an
 //! administrator, people with the password [`PASSWORD`], apps with grants and permissions
 //! ([`Client`]), and tokens from the password grant ([`User`]). [`Browser`] drives the pages
-//! (cookies, forms with their CSRF token, the authorization-code flow).
+//! (cookies, forms with their CSRF token, the authorization-code flow). [`boundaries`] checks
+//! that an app's normal dependencies reach no platform crate.
 //!
 //! ```no_run
 //! # async fn f() {
@@ -27,6 +28,7 @@
 //! # }
 //! ```
 
+pub mod boundaries;
 mod browser;
 mod provision;
 mod requests;

@@ -324,9 +324,10 @@ async fn serve(args: ServeArgs) {
         public_url: args.public_url.clone(),
         rate_limits,
         realtime: openglip_server::realtime::RealtimeConfig {
+            // On loopback by default; the demo's agent app takes WebHooks on loopback over http.
             allow_private_webhooks: args
                 .webhook_allow_private
-                .unwrap_or_else(|| listens_on_loopback(&args.listen)),
+                .unwrap_or_else(|| listens_on_loopback(&args.listen) || args.demo),
             blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
             event_retry_for: std::time::Duration::from_secs(args.webhook_event_retry_for),
             ..Default::default()
@@ -350,6 +351,7 @@ async fn serve(args: ServeArgs) {
         .unwrap_or_else(|e| fail(data_dir::listen_error(&args.listen, &e)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
     let mut okr_demo = None;
+    let mut agents_demo = None;
     if args.demo {
         let info = demo::seed(&state, &args.data.data_dir)
             .await
@@ -363,6 +365,14 @@ async fn serve(args: ServeArgs) {
             .unwrap_or_else(|e| fail(format!("demo OKR app failed: {e}")));
         println!("{}", okr::how_to_try(&okr, &info));
         okr_demo = Some(okr);
+        let agents = agents::start_demo(&args.data.data_dir, addr, &info)
+            .await
+            .unwrap_or_else(|e| fail(format!("demo agent app failed: {e}")));
+        println!(
+            "{}",
+            agents::how_to_try(&agents, &info, &format!("http://{addr}"))
+        );
+        agents_demo = Some(agents);
     }
     tracing::info!(address = %addr, data = %args.data.describe(), "openglip listening");
     println!("openglip listening on http://{addr}");
@@ -378,6 +388,9 @@ async fn serve(args: ServeArgs) {
     }
     if let Some(okr) = okr_demo {
         okr.stop().await;
+    }
+    if let Some(agents) = agents_demo {
+        agents.stop().await;
     }
 }
 

@@ -1,87 +1,32 @@
-//! The agent app talks to the platform only through its public API: following the resolved
-//! dependency graph of `cargo metadata` from `openglip-agents` along normal dependencies (not
-//! dev or build ones) reaches no server, store, platform or domain crate.
+//! The agent app talks to the platform only through its public API: its normal dependencies
+//! (followed through every workspace crate, with the features they turn on) reach no server,
+//! store, platform or domain crate. Dev-dependencies may start the platform for tests.
 
-use std::collections::{BTreeSet, HashMap};
-use std::process::Command;
+use std::collections::BTreeSet;
 
-use serde_json::Value;
+use openglip_testkit::boundaries::Workspace;
 
-const FORBIDDEN: [&str; 4] = [
+const FORBIDDEN: [&str; 6] = [
     "openglip-server",
+    "openglip-web",
     "openglip-store-sqlite",
+    "openglip-store-postgres",
     "openglip-platform",
     "openglip-domain",
 ];
 
 #[test]
 fn the_agent_app_depends_on_no_server_store_platform_or_domain_crate() {
-    // The resolved graph for this machine only (other platforms' crates need not be fetched).
-    let rustc = Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .expect("rustc runs");
-    let host = String::from_utf8_lossy(&rustc.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        .expect("rustc names its host");
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--filter-platform",
-        ])
-        .arg(host)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: HashMap<&str, &str> = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+    let packages = Workspace::load(env!("CARGO_MANIFEST_DIR"));
+    let ours: BTreeSet<String> = packages
+        .normal_deps("openglip-agents", &BTreeSet::new())
+        .into_iter()
+        .map(|(n, ..)| n)
+        .filter(|n| n.starts_with("openglip"))
         .collect();
-    let nodes: HashMap<&str, &Value> = meta["resolve"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| (n["id"].as_str().unwrap(), n))
-        .collect();
-    let start = names
-        .iter()
-        .find(|(_, n)| **n == "openglip-agents")
-        .map(|(id, _)| *id)
-        .expect("openglip-agents in the workspace");
-    let mut reached = BTreeSet::new();
-    let mut todo = vec![start];
-    while let Some(id) = todo.pop() {
-        if !reached.insert(names[id]) {
-            continue;
-        }
-        for dep in nodes[id]["deps"].as_array().unwrap() {
-            let normal = dep["dep_kinds"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|k| k["kind"].is_null());
-            if normal {
-                todo.push(dep["pkg"].as_str().unwrap());
-            }
-        }
-    }
-    assert!(
-        reached.len() > 10,
-        "the walk found the dependencies: {reached:?}"
+    assert_eq!(
+        ours,
+        BTreeSet::from(["openglip-bot", "openglip-sdk", "openglip-webkit"].map(String::from))
     );
-    for f in FORBIDDEN {
-        assert!(!reached.contains(f), "openglip-agents reaches {f}");
-    }
+    packages.assert_reaches_none("openglip-agents", &FORBIDDEN);
 }

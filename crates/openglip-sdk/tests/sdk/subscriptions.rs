@@ -241,3 +241,59 @@ async fn websocket_sessions_recover_after_a_network_outage() {
     w.bob.send_text(&chat, "and after").await.unwrap();
     assert_eq!(next_post(&mut events).await.0, "and after");
 }
+
+/// Issue 15: the receiver decrypts the deliveries of an encrypted subscription with its key, and
+/// refuses an encrypted body it has no key for.
+#[tokio::test]
+async fn the_webhook_receiver_decrypts_encrypted_deliveries() {
+    use openglip_sdk::webhook::DecryptionKeys;
+    let w = World::new().await;
+    let token = openglip_sdk::auth::random_token(16);
+    let keys = DecryptionKeys::new();
+    let (router, mut events) = WebhookReceiver::new(Some(token.clone()))
+        .decrypting(keys.clone())
+        .router("/hook");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let sub = w
+        .alice
+        .create_subscription(&SubscriptionRequest {
+            event_filters: Some(vec!["/team-messaging/v1/posts".into()]),
+            delivery_mode: Some(DeliveryModeRequest {
+                transport_type: Some("WebHook".into()),
+                address: Some(address.clone()),
+                verification_token: Some(token.clone()),
+                encryption: Some(serde_json::json!(true)),
+            }),
+            expires_in: Some(3600.into()),
+        })
+        .await
+        .unwrap();
+    let key = sub.delivery_mode.encryption_key.clone().expect("a key");
+    keys.add(&key).unwrap();
+    assert!(keys.add("not a key").is_err());
+
+    let chat = w
+        .bob
+        .create_conversation(&[Member::Id(w.alice_id.clone())])
+        .await
+        .unwrap()
+        .id;
+    w.bob.send_text(&chat, "secret words").await.unwrap();
+    assert_eq!(
+        next_post(&mut events).await,
+        ("secret words".into(), w.bob_id.clone())
+    );
+
+    // An encrypted body under another key is refused (the server retries it).
+    let r = reqwest::Client::new()
+        .post(&address)
+        .header("Verification-Token", &token)
+        .body("OPu5otG1drB6dWFGfVTzTA==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}

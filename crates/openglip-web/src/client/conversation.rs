@@ -9,11 +9,10 @@ use maud::{Markup, html};
 use openglip_domain::store::{Direction, PageRequest};
 use openglip_domain::*;
 
-use super::layout::{Answer, app, fragment, page};
-use super::names_of;
+use super::layout::{Answer, fragment, page};
 use super::posts::{PAGE_POSTS, PostCtx, load_posts, posts_html, render_post, timeline};
-use super::rail::{self, Rail, chat_title};
-use super::visit::Viewer;
+use super::rail::{self, Rail, app, chat_title};
+use super::visit::{Viewer, names_of};
 use openglip_server::AppState;
 use openglip_server::api::{chat_id, post_id};
 use openglip_server::error;

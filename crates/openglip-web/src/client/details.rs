@@ -9,10 +9,9 @@ use openglip_domain::service::Service;
 use openglip_domain::*;
 
 use super::conversation::{kind_label, visible};
-use super::layout::{Answer, app, page};
-use super::names_of;
-use super::rail::{self, chat_title};
-use super::visit::Viewer;
+use super::layout::{Answer, page};
+use super::rail::{self, app, chat_title};
+use super::visit::{Viewer, names_of};
 use crate::initials;
 use openglip_server::AppState;
 

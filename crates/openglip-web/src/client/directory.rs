@@ -11,8 +11,8 @@ use maud::{Markup, html};
 use openglip_domain::*;
 use openglip_webkit::html::{Field, FormErrors};
 
-use super::layout::{Answer, app, fragment, page};
-use super::rail;
+use super::layout::{Answer, fragment, page};
+use super::rail::{self, app};
 use super::visit::{ApiViewer, Viewer};
 use crate::initials;
 use openglip_server::AppState;

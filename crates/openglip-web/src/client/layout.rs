@@ -5,16 +5,16 @@
 use std::sync::LazyLock;
 
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use openglip_domain::{ChatId, Error};
+use openglip_domain::Error;
+use openglip_webkit::csrf::CSRF_HEADER;
 use openglip_webkit::html::{Document, auth_card};
 use openglip_webkit::{Kit, Page};
 
 use super::pwa;
-use super::visit::{Viewer, is_fetch};
 use crate::error_message;
 
 /// The client's content security policy: the kit's, but images of bot cards may come from any
@@ -23,12 +23,18 @@ pub const CLIENT_CSP: &str = "default-src 'self'; img-src 'self' data: https:; s
      connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'self'";
 
-/// The page kit as the client's pages render it (the product's brand and footer).
+/// The platform's page kit as the client's pages render it (the product's brand and footer).
 pub fn kit() -> &'static Kit {
-    static KIT: LazyLock<Kit> = LazyLock::new(|| {
-        Kit::new("openglip", "og_").footer("openglip · RingCentral-compatible team messaging")
-    });
+    static KIT: LazyLock<Kit> = LazyLock::new(|| crate::sessions::platform_kit(None));
     &KIT
+}
+
+/// Whether the page's script asked (it wants a fragment or JSON, not a page or a redirect).
+pub fn is_fetch(headers: &HeaderMap) -> bool {
+    headers.contains_key(CSRF_HEADER)
+        || headers
+            .get("x-requested-with")
+            .is_some_and(|v| v.as_bytes() == b"fetch")
 }
 
 /// A page or fragment of the client as a response: hardened like every page of the kit
@@ -58,18 +64,6 @@ pub fn document(title: &str, body: Markup) -> Markup {
         .skip_to("#composer-text", "Skip to the message box")
         .without_footer()
         .render(body)
-}
-
-/// The app around a pane: the rail, and the pane in `<main>`. `chat` is the open one
-/// (`ChatId(0)` for a page of its own that is not a chat: new team, directory).
-pub fn app(v: &Viewer, rail: Markup, pane: Markup, chat: Option<ChatId>) -> Markup {
-    html! {
-        div.app.has-chat[chat.is_some()] #app data-me=(v.ext.id) data-csrf=(v.csrf.token())
-            data-chat=(chat.map(|c| c.to_string()).unwrap_or_default()) {
-            (rail)
-            main #main .pane { (pane) }
-        }
-    }
 }
 
 /// A page of the app (200).

@@ -37,31 +37,21 @@ mod rail;
 pub mod render;
 mod visit;
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use openglip_domain::platform::SessionRealm;
-use openglip_domain::*;
-use openglip_webkit::assets::asset;
-use openglip_webkit::{Csrf, Kit, see_other};
+use openglip_webkit::{Kit, see_other};
 
-use crate::SignIn;
 use openglip_server::AppState;
-use visit::{Action, ApiViewer, Fetched, Viewer};
-
-const CLIENT_JS: &str = include_str!("../assets/client.js");
-const CLIENT_CSS: &str = include_str!("../assets/client.css");
+use visit::{Action, ApiViewer, Fetched, SIGN_IN};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/signin", SIGN_IN.post_route())
         .route("/signout", post(signout))
-        .route("/assets/client.js", get(client_js))
-        .route("/assets/client.css", get(client_css))
         .route("/app/wstoken", post(wstoken))
         .route("/app/rail", get(rail::list_fragment))
         .route("/c/{chat}/details", get(details::details_page))
@@ -72,36 +62,7 @@ pub fn routes() -> Router<AppState> {
         .layer(axum::middleware::from_fn(layout::answer_failures))
 }
 
-async fn client_js(headers: HeaderMap) -> Response {
-    asset(
-        &headers,
-        "text/javascript; charset=utf-8",
-        CLIENT_JS.as_bytes(),
-    )
-}
-
-async fn client_css(headers: HeaderMap) -> Response {
-    asset(&headers, "text/css; charset=utf-8", CLIENT_CSS.as_bytes())
-}
-
 // --------------------------------------------------------------------- sign in and sign out
-
-/// The web client's sign-in: people (bots have no business in a chat client).
-static SIGN_IN: SignIn = SignIn {
-    title: "Sign in to openglip",
-    subtitle: "Chat with your team: direct messages, teams and bots.",
-    action: "/signin",
-    home: "/",
-    realm: SessionRealm::Account,
-    refuse: |ext| {
-        (ext.kind == ExtensionType::Bot).then_some("Bots do not sign in to the web client.")
-    },
-};
-
-/// The sign-in page; `next` is where to go after (a path of this server).
-pub fn signin_page(kit: &Kit, csrf: &Csrf, next: &str) -> Response {
-    SIGN_IN.page(kit, csrf, Some(next)).into_response()
-}
 
 /// Ends the browser's session and the person's live connections of the web client (other
 /// browsers still signed in reconnect on their own; this one's pages find they are signed out).
@@ -141,26 +102,4 @@ async fn wstoken(
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
-}
-
-/// People of the viewer's company by id, for names (unknown ones and other companies' are left
-/// out).
-pub async fn names_of(
-    st: &AppState,
-    v: &Viewer,
-    ids: impl IntoIterator<Item = ExtensionId>,
-) -> Result<HashMap<ExtensionId, Extension>> {
-    let mut ids: Vec<ExtensionId> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(st
-        .service()
-        .people(&v.caller, ids)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect())
 }

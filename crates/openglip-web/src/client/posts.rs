@@ -9,9 +9,8 @@ use maud::{Markup, html};
 use openglip_domain::store::{Direction, PageRequest};
 use openglip_domain::*;
 
-use super::names_of;
 use super::render;
-use super::visit::Viewer;
+use super::visit::{Viewer, names_of};
 use crate::initials;
 use openglip_server::AppState;
 

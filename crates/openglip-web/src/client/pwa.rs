@@ -1,6 +1,7 @@
-//! The installable-app parts of the web client: the web app manifest, the icons, the service
-//! worker and the offline page it falls back to.
+//! The web client's static parts and what makes it installable: its stylesheet and script, the
+//! web app manifest, the icons, the service worker and the offline page it falls back to.
 //!
+//! - `GET /assets/client.css`, `GET /assets/client.js`: embedded, revalidated by `ETag`.
 //! - `GET /manifest.webmanifest`: name, colours, start URL and icons (`no-cache`).
 //! - `GET /assets/icons/…` and `GET /favicon.ico`: the icons, drawn by `scripts/make-icons.py`
 //!   and embedded here (cached for a day).
@@ -19,11 +20,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
-use openglip_webkit::Page;
+use openglip_webkit::assets::asset;
 use openglip_webkit::html::{Document, auth_card};
+use openglip_webkit::{Kit, Page};
 use sha2::{Digest, Sha256};
 
-use super::layout::kit;
 use openglip_server::AppState;
 
 /// The brand colour (`--brand` in `openglip.css`): the icon's square and the browser's chrome.
@@ -31,6 +32,8 @@ pub const THEME_COLOR: &str = "#0a63d6";
 /// The page background (`--bg` in `openglip.css`): the splash screen while the app starts.
 pub const BACKGROUND_COLOR: &str = "#f4f6f9";
 
+const CLIENT_JS: &str = include_str!("../assets/client.js");
+const CLIENT_CSS: &str = include_str!("../assets/client.css");
 const SW_JS: &str = include_str!("../assets/sw.js");
 const OFFLINE_JS: &str = include_str!("../assets/offline.js");
 const ICON_SVG: &str = include_str!("../assets/icons/icon.svg");
@@ -45,6 +48,8 @@ const ICON_CACHE: &str = "public, max-age=86400";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/assets/client.js", get(client_js))
+        .route("/assets/client.css", get(client_css))
         .route("/manifest.webmanifest", get(manifest))
         .route("/sw.js", get(service_worker))
         .route("/offline", get(offline))
@@ -69,6 +74,20 @@ pub fn head_tags() -> Markup {
         link rel="apple-touch-icon" href="/assets/icons/icon-192.png";
         meta name="mobile-web-app-capable" content="yes";
     }
+}
+
+// ------------------------------------------------------------------- stylesheet and script
+
+async fn client_js(headers: axum::http::HeaderMap) -> Response {
+    asset(
+        &headers,
+        "text/javascript; charset=utf-8",
+        CLIENT_JS.as_bytes(),
+    )
+}
+
+async fn client_css(headers: axum::http::HeaderMap) -> Response {
+    asset(&headers, "text/css; charset=utf-8", CLIENT_CSS.as_bytes())
 }
 
 // ---------------------------------------------------------------------------------- manifest
@@ -150,12 +169,14 @@ fn service_worker_js() -> &'static str {
         let mut d = Sha256::new();
         for part in [
             SW_JS.as_bytes(),
-            super::CLIENT_CSS.as_bytes(),
-            super::CLIENT_JS.as_bytes(),
+            CLIENT_CSS.as_bytes(),
+            CLIENT_JS.as_bytes(),
             openglip_webkit::assets::CSS.as_bytes(),
             openglip_webkit::assets::JS.as_bytes(),
             OFFLINE_JS.as_bytes(),
-            offline_document().0.as_bytes(),
+            offline_document(&crate::sessions::platform_kit(None))
+                .0
+                .as_bytes(),
             ICON_SVG.as_bytes(),
             ICON_192,
         ] {
@@ -190,23 +211,23 @@ async fn service_worker() -> Response {
 // ------------------------------------------------------------------------------ offline page
 
 /// The offline shell: the same for everyone (it is kept by the service worker), no personal data.
-fn offline_document() -> Markup {
+fn offline_document(kit: &Kit) -> Markup {
     let card = auth_card(
-        kit(),
+        kit,
         html! {
             h1 { "You're offline" }
             p.sub { "openglip will reconnect when your network is back." }
             p { a.btn.primary href="/" { "Try again" } }
         },
     );
-    Document::new(kit(), "Offline")
+    Document::new(kit, "Offline")
         .body_class("offline-page")
         .script("/assets/offline.js")
         .render(card)
 }
 
-async fn offline() -> Page {
-    Page::new(offline_document())
+async fn offline(kit: Kit) -> Page {
+    Page::new(offline_document(&kit))
 }
 
 async fn offline_js(headers: axum::http::HeaderMap) -> Response {
@@ -293,7 +314,7 @@ mod tests {
 
     #[test]
     fn the_offline_page_has_no_inline_script_or_style() {
-        let doc = offline_document().into_string();
+        let doc = offline_document(&crate::sessions::platform_kit(None)).into_string();
         assert!(doc.contains("You're offline"));
         assert!(!doc.contains("style=\""));
         assert!(!doc.contains("<style"));

@@ -1,4 +1,4 @@
-//! The left rail: the viewer's chats in sections (Favorites, Direct Messages, Teams, Groups,
+//! The app around a pane ([`app`]) and its left rail: the viewer's chats in sections (Favorites, Direct Messages, Teams, Groups,
 //! Personal), most recent first, with unread counts; and chat titles as people read them.
 
 use std::collections::{HashMap, HashSet};
@@ -11,8 +11,7 @@ use openglip_webkit::Csrf;
 use openglip_webkit::html::brand;
 
 use super::layout::{Answer, fragment, kit};
-use super::names_of;
-use super::visit::Viewer;
+use super::visit::{Viewer, names_of};
 use crate::initials;
 use openglip_server::AppState;
 use openglip_server::extract::Params;
@@ -130,6 +129,18 @@ fn section_of(c: &RailChat) -> &'static str {
         ChatType::Team | ChatType::Everyone => "teams",
         ChatType::Group => "groups",
         ChatType::Personal => "personal",
+    }
+}
+
+/// The app around a pane: the rail, and the pane in `<main>`. `chat` is the open one
+/// (`ChatId(0)` for a page of its own that is not a chat: new team, directory).
+pub fn app(v: &Viewer, rail: Markup, pane: Markup, chat: Option<ChatId>) -> Markup {
+    html! {
+        div.app.has-chat[chat.is_some()] #app data-me=(v.ext.id) data-csrf=(v.csrf.token())
+            data-chat=(chat.map(|c| c.to_string()).unwrap_or_default()) {
+            (rail)
+            main #main .pane { (pane) }
+        }
     }
 }
 

@@ -13,19 +13,24 @@
 //!   field or `X-CSRF-Token` header must match the `og_csrf` cookie, compared in constant
 //!   time), and the person's `Medium` rate limit, as the REST API would count it.
 //! - [`Fetched`]: a `fetch` of the script (`POST /app/wstoken`), the kit's [`CsrfVerified`].
+//!
+//! Also here: the client's [`SIGN_IN`] (the shared sign-in flow, for people, not bots), which a
+//! page shows in place when nobody is signed in, and [`names_of`], the viewer's colleagues by id.
+
+use std::collections::HashMap;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::Method;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
+use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 use openglip_server::AppState;
 use openglip_server::extract::Params;
-use openglip_webkit::csrf::CSRF_HEADER;
 use openglip_webkit::{Csrf, CsrfForm, CsrfVerified, Kit};
 
-use super::layout::client_error;
-use super::signin_page;
+use super::layout::{client_error, is_fetch};
+use crate::SignIn;
 use crate::sessions::Visitor;
 
 /// The signed-in person of a client request, and the caller they act as.
@@ -36,14 +41,6 @@ pub struct Viewer {
     pub csrf: Csrf,
     /// The page's script asked: it wants a fragment or JSON, not a page or a redirect.
     pub fetch: bool,
-}
-
-/// Whether the page's script asked (it wants a fragment or JSON, not a page or a redirect).
-pub fn is_fetch(headers: &HeaderMap) -> bool {
-    headers.contains_key(CSRF_HEADER)
-        || headers
-            .get("x-requested-with")
-            .is_some_and(|v| v.as_bytes() == b"fetch")
 }
 
 fn signed_out() -> Error {
@@ -94,6 +91,23 @@ impl FromRequestParts<AppState> for Viewer {
             }
         }
     }
+}
+
+/// The web client's sign-in: people (bots have no business in a chat client).
+pub static SIGN_IN: SignIn = SignIn {
+    title: "Sign in to openglip",
+    subtitle: "Chat with your team: direct messages, teams and bots.",
+    action: "/signin",
+    home: "/",
+    realm: SessionRealm::Account,
+    refuse: |ext| {
+        (ext.kind == ExtensionType::Bot).then_some("Bots do not sign in to the web client.")
+    },
+};
+
+/// The sign-in page; `next` is where to go after (a path of this server).
+fn signin_page(kit: &Kit, csrf: &Csrf, next: &str) -> Response {
+    SIGN_IN.page(kit, csrf, Some(next)).into_response()
 }
 
 /// The viewer of a JSON answer for the script: refusals are RingCentral's error body.
@@ -161,4 +175,26 @@ fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
         }),
         None => Ok(()),
     }
+}
+
+/// People of the viewer's company by id, for names (unknown ones and other companies' are left
+/// out).
+pub async fn names_of(
+    st: &AppState,
+    v: &Viewer,
+    ids: impl IntoIterator<Item = ExtensionId>,
+) -> Result<HashMap<ExtensionId, Extension>> {
+    let mut ids: Vec<ExtensionId> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(st
+        .service()
+        .people(&v.caller, ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect())
 }

@@ -14,10 +14,10 @@ use jiff::Timestamp;
 use maud::{Markup, html};
 use serde_json::Value;
 
-use super::MAX_AC_DEPTH;
-use super::MAX_TEXT_CHARS;
 use super::cards::{Att, img, label, link_out, unless_empty};
-use super::markdown::{Flavor, md_unwrapped};
+use super::limits::{MAX_AC_DEPTH, MAX_TEXT_CHARS};
+use super::markdown::md_unwrapped;
+use super::out::Flavor;
 use super::values::{arr_of, clip, http_url, image_src, is_true, pick, scalar_of, str_of};
 
 /// What a card's submit buttons say here, where they cannot be answered.

@@ -12,9 +12,10 @@ use maud::{Markup, PreEscaped, html};
 use serde_json::Value;
 
 use super::inline::LINK_REL;
-use super::markdown::{Flavor, md_unwrapped};
+use super::limits::{MAX_ATT_HTML, MAX_LABEL_CHARS, MAX_NODES, MAX_TEXT_CHARS};
+use super::markdown::md_unwrapped;
+use super::out::Flavor;
 use super::values::{arr_of, clip, hex_color, http_url, is_true, scalar_of, str_of};
-use super::{MAX_ATT_HTML, MAX_LABEL_CHARS, MAX_NODES, MAX_TEXT_CHARS};
 
 /// The attachments of one post being rendered, and what they have used of their budget.
 #[derive(Default)]

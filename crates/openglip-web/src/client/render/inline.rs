@@ -9,9 +9,9 @@ use std::borrow::Cow;
 use maud::{PreEscaped, html};
 use openglip_domain::MentionType;
 
-use super::markdown::{Ctx, Flavor, Out};
+use super::limits::{MAX_INLINE_DEPTH, MAX_URL_LEN};
+use super::out::{Ctx, Flavor, Out};
 use super::values::{link_url, starts_ci};
-use super::{MAX_INLINE_DEPTH, MAX_URL_LEN};
 
 /// What every link of a message carries.
 pub(super) const LINK_REL: &str = "noopener noreferrer nofollow";

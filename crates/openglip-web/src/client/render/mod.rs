@@ -80,7 +80,9 @@
 mod adaptive;
 mod cards;
 mod inline;
+mod limits;
 mod markdown;
+mod out;
 mod values;
 
 #[cfg(test)]
@@ -90,30 +92,10 @@ use maud::{Markup, PreEscaped};
 use openglip_domain::Mention;
 use serde_json::Value;
 
-use markdown::{Ctx, Flavor, render_text};
+use limits::{MAX_MESSAGE_CHARS, NOBODY};
+use markdown::render_text;
+use out::{Ctx, Flavor};
 use values::{clip, truncate};
-
-/// Message text beyond this is cut before rendering (posts are validated to far less).
-const MAX_MESSAGE_CHARS: usize = 64 * 1024;
-/// Nesting of quotes and lists.
-const MAX_BLOCK_DEPTH: usize = 8;
-/// Nesting of emphasis.
-const MAX_INLINE_DEPTH: usize = 16;
-/// Nesting of adaptive-card elements (containers, columns, shown cards, fallbacks).
-const MAX_AC_DEPTH: usize = 12;
-/// Attachment HTML beyond which nothing more is rendered.
-const MAX_ATT_HTML: usize = 512 * 1024;
-/// Attachment elements (card elements, fields, facts, choices, actions) beyond which nothing more
-/// is rendered.
-const MAX_NODES: usize = 5_000;
-/// Markdown text of one attachment field.
-const MAX_TEXT_CHARS: usize = 20_000;
-/// A title, name or label of an attachment.
-const MAX_LABEL_CHARS: usize = 1_000;
-const MAX_URL_LEN: usize = 4_096;
-const MAX_DATA_URL_LEN: usize = 256 * 1024;
-/// The reader id used where nobody is "me".
-const NOBODY: i64 = i64::MIN;
 
 /// A message's text (RingCentral mini-markdown with mention markup) as HTML: inline elements and
 /// `<p>`, `<blockquote>`, `<ul>/<ol>` blocks. `me` is the reader's extension id (their mentions

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{MAX_DATA_URL_LEN, MAX_URL_LEN};
+use super::limits::{MAX_DATA_URL_LEN, MAX_URL_LEN};
 
 /// `s` cut to `max_chars` characters, with "…" when cut.
 pub(super) fn clip(s: &str, max_chars: usize) -> Cow<'_, str> {

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::super::{MAX_AC_DEPTH, MAX_ATT_HTML, MAX_DATA_URL_LEN};
+use super::super::limits::{MAX_AC_DEPTH, MAX_ATT_HTML, MAX_DATA_URL_LEN};
 use super::*;
 
 // ------------------------------------------------------------------ adaptive cards
