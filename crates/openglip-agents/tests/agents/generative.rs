@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use openglip_agents::{App, Config};
+use openglip_agents::App;
 use openglip_testkit::Browser;
 use serde_json::{Value, json};
 
@@ -78,14 +78,7 @@ struct Running {
 }
 
 async fn start() -> Running {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = App::open(Config::new("http://127.0.0.1:9", &base, dir.path())).unwrap();
-    let serving = app.clone();
-    tokio::spawn(
-        async move { openglip_agents::serve(listener, serving, std::future::pending()).await },
-    );
+    let (base, app, dir) = super::api::start().await;
     app.create_account("owner@agents.test", "Owner", "owner-password")
         .await
         .unwrap();
