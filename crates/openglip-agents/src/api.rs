@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1`: agents, their dialog definitions, publishing, talking to an
-//! agent, utterance testing, the channel, sessions and transcripts. Bearer tokens are issued to
+//! agent, utterance testing, the channel, the optional generative step, sessions and transcripts. Bearer tokens are issued to
 //! the app's accounts by `POST /api/v1/session` (the same sessions as the pages', hashed in the
 //! store). Every operation is listed once in [`OPERATIONS`], from which both the router and
 //! `/api/v1/openapi.json` are made. Errors are RingCentral's error body (`crate::error`).
@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::channel;
 use crate::error::{Error, Result};
+use crate::generative::GenerativeForm;
 use crate::rules::Template;
 use crate::store::accounts::Account;
 use crate::store::agents::AgentRow;
@@ -121,6 +122,20 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "get",
+        "/agents/{agentId}/generative",
+        "getGenerative",
+        "The optional generative step: enabled, url, model, timeoutMs, apiKeySet (the key is never returned).",
+        None,
+    ),
+    op(
+        "put",
+        "/agents/{agentId}/generative",
+        "saveGenerative",
+        "Sets the generative step (an OpenAI-compatible chat-completions endpoint); an empty or absent apiKey keeps the saved one.",
+        Some("GenerativeSettings"),
+    ),
+    op(
+        "get",
         "/agents/{agentId}/sessions",
         "listSessions",
         "The agent's conversations (channel, chat, person, turns).",
@@ -148,6 +163,8 @@ fn handler(id: &str) -> MethodRouter<App> {
         "getChannel" => get(get_channel),
         "saveChannel" => put(save_channel),
         "enableChannel" => post(enable_channel),
+        "getGenerative" => get(get_generative),
+        "saveGenerative" => put(save_generative),
         "listSessions" => get(list_sessions),
         "getTranscript" => get(transcript),
         other => unreachable!("no handler for {other}"),
@@ -208,6 +225,7 @@ pub fn openapi_document(server: &str) -> Value {
                 "Dialog": s(json!({"source": {"type": "string", "description": "The dialog file, YAML or JSON (docs/agents.md)"}}), &["source"]),
                 "Utterance": s(json!({"text": {"type": "string"}}), &["text"]),
                 "ChannelSettings": s(json!({"appKey": {"type": "string"}, "appSecret": {"type": "string"}, "environment": {"type": "string", "enum": ["sandbox", "production"]}, "sandboxUrl": {"type": "string"}, "productionUrl": {"type": "string"}}), &["appKey", "appSecret", "environment"]),
+                "GenerativeSettings": s(json!({"enabled": {"type": "boolean"}, "url": {"type": "string", "description": "Base URL; calls go to {url}/chat/completions"}, "model": {"type": "string"}, "apiKey": {"type": "string", "writeOnly": true}, "timeoutMs": {"type": "integer", "minimum": 1, "maximum": 60000}}), &["enabled"]),
                 "Enable": s(json!({"enabled": {"type": "boolean"}}), &["enabled"]),
             },
         },
@@ -445,6 +463,55 @@ async fn enable_channel(
     get_channel(State(app), s, Path(id)).await
 }
 
+async fn get_generative(
+    State(app): State<App>,
+    _: ApiSession<Account>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>> {
+    app.store().agent(id).await?;
+    let g = app.store().generative(id).await?;
+    Ok(Json(json!({
+        "enabled": g.enabled,
+        "url": g.url,
+        "model": g.model,
+        "timeoutMs": g.timeout_ms,
+        "apiKeySet": !g.api_key.is_empty(),
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GenerativeBody {
+    enabled: bool,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    api_key: String,
+    timeout_ms: Option<u32>,
+}
+
+async fn save_generative(
+    State(app): State<App>,
+    s: ApiSession<Account>,
+    Path(id): Path<i64>,
+    Body(b): Body<GenerativeBody>,
+) -> Result<Json<Value>> {
+    app.save_generative(
+        id,
+        GenerativeForm {
+            enabled: b.enabled,
+            url: b.url,
+            model: b.model,
+            api_key: b.api_key,
+            timeout_ms: b.timeout_ms,
+        },
+    )
+    .await?;
+    get_generative(State(app), s, Path(id)).await
+}
+
 async fn list_sessions(
     State(app): State<App>,
     _: ApiSession<Account>,
@@ -486,7 +553,7 @@ async fn transcript(
         .transcript(&key)
         .await?
         .into_iter()
-        .map(|t| json!({"time": t.at, "said": t.said, "answer": t.answer, "version": t.version}))
+        .map(|t| json!({"time": t.at, "said": t.said, "answer": t.answer, "version": t.version, "generative": t.generative}))
         .collect();
     Ok(Json(json!({"records": records})))
 }

@@ -71,6 +71,8 @@ pub(crate) struct Inner {
     /// Service nodes' calls; relative URLs go to the app itself.
     pub services: HttpServices,
     pub channels: Channels,
+    /// Calls of the generative step (each with its agent's timeout).
+    pub chat: reqwest::Client,
     /// One lock per conversation, so that its turns run one at a time, in order.
     pub turn_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -98,6 +100,7 @@ impl App {
                 flights: Flights::default(),
                 services,
                 channels: Channels::default(),
+                chat: reqwest::Client::new(),
                 turn_locks: Mutex::new(HashMap::new()),
             }),
         })

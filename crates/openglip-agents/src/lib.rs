@@ -16,6 +16,8 @@
 //!   turns.
 //! - [`service`]: service nodes' HTTP calls. [`template`]: `{{slot}}` templates.
 //! - [`testing`]: conversation tests (`say` / `expect`). [`flights`]: the sample agent's airline.
+//! - [`generative`]: the optional generative step (an OpenAI-compatible chat-completions
+//!   endpoint per agent, off by default) for what the tasks do not answer.
 //!
 //! Around it, the app: [`store`] (its SQLite database: accounts, agents and versions,
 //! conversations and transcripts, channels), [`rules`] (what makes an account, an agent, a
@@ -32,6 +34,7 @@ pub mod engine;
 pub mod entities;
 pub mod error;
 pub mod flights;
+pub mod generative;
 pub mod matching;
 pub mod pages;
 pub mod rules;

@@ -91,6 +91,13 @@ pub struct Reply {
     pub task: Option<String>,
     /// The agent handed the conversation to a person.
     pub handoff: bool,
+    /// The fallback answered (no task matched): where the optional generative step may answer
+    /// instead.
+    pub fallback: bool,
+    /// What the optional generative step did this turn ("answered by MODEL", or "failed: …;
+    /// the fallback answered"); `None` when it was not asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generative: Option<String>,
     /// The intent matching done this turn, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matching: Option<MatchReport>,
@@ -188,6 +195,7 @@ impl Agent {
                     .map(|c| format!("\"{}\"", c.title))
                     .collect();
                 reply.matching = Some(report);
+                reply.fallback = true;
                 let text = if suggestions.is_empty() {
                     let all: Vec<String> = self
                         .task_titles()

@@ -173,6 +173,7 @@ async fn agent_page(
         .await
         .or_page(&kit)?;
     let conversations = app.store().conversations(id).await.or_page(&kit)?;
+    let generative = app.store().generative(id).await.or_page(&kit)?;
     let report = match utterance.filter(|u| !u.trim().is_empty()) {
         None => None,
         Some(u) => Some((u, app.draft(id).await.map(|(_, a)| a.test_utterance(u)))),
@@ -186,7 +187,14 @@ async fn agent_page(
             }
             " Stream id " code { (row.stream_id) }
         }
-        p { a.btn.secondary href=(format!("{base}/channels/glip")) { "Channels > Digital > RingCentral Glip" } }
+        p {
+            a.btn.secondary href=(format!("{base}/channels/glip")) { "Channels > Digital > RingCentral Glip" }
+            " "
+            a.btn.secondary href=(format!("{base}/generative")) { "Generative answers" }
+            " "
+            @if generative.enabled { (pill(Tone::Ok, &format!("Generative answers on: {}", generative.model))) }
+            @else { (pill(Tone::Neutral, "Generative answers off")) }
+        }
         @if let Some(n) = editor.notice { (notice(Tone::Ok, html! { (n) })) }
         section aria-labelledby="dialog" {
             h2 #dialog { "Dialog tasks" }
@@ -213,6 +221,7 @@ async fn agent_page(
                 @for t in &talk {
                     li { strong { "You: " } (t.said) }
                     @for line in t.answer.lines() { li.agent { strong { (row.name) ": " } (line) } }
+                    @if let Some(g) = &t.generative { li.note { small { "Generative step: " (g) } } }
                 }
             }
             form.stack method="post" action=(format!("{base}/talk")) {

@@ -1,12 +1,13 @@
 //! The app's pages, on the page kit: its own accounts (the first to sign up owns the app;
 //! cookies `agents_*`, apart from the platform's), the agents ([`agents`]: list, the dialog
 //! editor with errors at their lines, **Publish**, **Talk to agent**, utterance testing,
-//! transcripts) and their channel ([`channel`]: **Channels > Digital > RingCentral Glip**,
-//! **Configurations**). Every handler takes its session and, for a form, the kit's verified
+//! transcripts), their optional [`generative`] answers, and their channel ([`channel`]:
+//! **Channels > Digital > RingCentral Glip**, **Configurations**). Every handler takes its session and, for a form, the kit's verified
 //! `CsrfForm` before it does anything; bad input comes back on the page, nothing saved.
 
 pub mod agents;
 pub mod channel;
+pub mod generative;
 
 use std::time::SystemTime;
 
@@ -44,6 +45,7 @@ pub fn router(app: App) -> Router {
         .route("/signout", post(sign_out))
         .merge(agents::routes())
         .merge(channel::routes())
+        .merge(generative::routes())
         .merge(crate::api::routes());
     let flights = crate::flights::router(app.inner.flights.clone());
     app.kit().apply(pages).with_state(app).merge(flights)

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, now};
-use crate::engine::Session;
+use crate::engine::{Reply, Session};
 use crate::error::{Error, Result};
 
 /// Where a conversation happens: `channel` (`glip`, or `talk` for the Talk to agent panel), the
@@ -25,6 +25,8 @@ pub struct TranscriptTurn {
     pub said: String,
     pub answer: String,
     pub version: Option<i64>,
+    /// What the generative step did in this turn (`None`: it was not asked).
+    pub generative: Option<String>,
 }
 
 /// A conversation in the transcripts list.
@@ -57,23 +59,25 @@ impl Store {
         .await
     }
 
-    /// Saves a turn: the new state and the transcript's line, together; and, when the turn
+    /// Saves a turn: the new state and the transcript's line (the reply's text and what the
+    /// generative step did), together; and, when the turn
     /// answers a channel's event, that the event is handled.
     pub async fn record_turn(
         &self,
         key: &ConversationKey,
         session: &Session,
         said: &str,
-        answer: &str,
+        reply: &Reply,
         version: Option<i64>,
         event_id: Option<&str>,
     ) -> Result<()> {
         let k = key.clone();
         let state = serde_json::to_string(session).map_err(|e| Error::Store(e.to_string()))?;
-        let (said, answer, event) = (
+        let (said, answer, event, generative) = (
             said.to_string(),
-            answer.to_string(),
+            reply.text(),
             event_id.map(str::to_string),
+            reply.generative.clone(),
         );
         self.write(move |tx| {
             let t = now();
@@ -83,8 +87,8 @@ impl Store {
                 params![k.agent_id, k.channel, k.chat_id, k.person_id, state, t],
             )?;
             tx.execute(
-                "INSERT INTO transcript_turns (agent_id, channel, chat_id, person_id, at, said, answer, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![k.agent_id, k.channel, k.chat_id, k.person_id, t, said, answer, version],
+                "INSERT INTO transcript_turns (agent_id, channel, chat_id, person_id, at, said, answer, version, generative) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![k.agent_id, k.channel, k.chat_id, k.person_id, t, said, answer, version, generative],
             )?;
             if let Some(e) = event {
                 tx.execute(
@@ -140,12 +144,12 @@ impl Store {
         let k = key.clone();
         self.read(move |c| {
             let mut st = c.prepare(
-                "SELECT id, at, said, answer, version FROM transcript_turns
+                "SELECT id, at, said, answer, version, generative FROM transcript_turns
                  WHERE agent_id = ?1 AND channel = ?2 AND chat_id = ?3 AND person_id = ?4 ORDER BY id",
             )?;
             let rows = st
                 .query_map(params![k.agent_id, k.channel, k.chat_id, k.person_id], |r| {
-                    Ok(TranscriptTurn { id: r.get(0)?, at: r.get(1)?, said: r.get(2)?, answer: r.get(3)?, version: r.get(4)? })
+                    Ok(TranscriptTurn { id: r.get(0)?, at: r.get(1)?, said: r.get(2)?, answer: r.get(3)?, version: r.get(4)?, generative: r.get(5)? })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)

@@ -6,11 +6,13 @@
 //! - [`agents`]: agents, their drafts and published versions.
 //! - [`conversations`]: dialog state per conversation, transcripts, events already handled.
 //! - [`channels`]: the RingCentral Glip channel of each agent, and authorize requests.
+//! - [`generative`]: each agent's optional generative step (endpoint, model, key).
 
 pub mod accounts;
 pub mod agents;
 pub mod channels;
 pub mod conversations;
+pub mod generative;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -23,7 +25,10 @@ use crate::error::{Error, Result};
 pub const FILE: &str = "agents.sqlite";
 
 /// The schema, in order; the database's `user_version` counts those applied. Append only.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_generative.sql"),
+];
 
 /// A handle on the database. Cheap to clone.
 #[derive(Clone)]

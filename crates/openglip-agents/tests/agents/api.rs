@@ -5,7 +5,9 @@
 use openglip_agents::{App, Config};
 use serde_json::{Value, json};
 
-async fn start() -> (String, App, tempfile::TempDir) {
+/// The agent app on a loopback port (a closed port stands for the platform), with its data in a
+/// temporary folder.
+pub(crate) async fn start() -> (String, App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

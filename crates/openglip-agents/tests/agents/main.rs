@@ -4,4 +4,5 @@ mod api;
 mod boundaries;
 mod channel;
 mod conversations;
+mod generative;
 mod pages;
