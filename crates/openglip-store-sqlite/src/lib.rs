@@ -11,9 +11,11 @@
 //!   each inside a read transaction (a consistent snapshot), never through the writer.
 
 mod accounts;
+mod activations;
 mod chats;
 mod db;
 mod events;
+mod grants;
 mod migrate;
 mod password_failures;
 mod platform;
@@ -23,6 +25,7 @@ mod reads;
 mod rows;
 mod subscriptions;
 mod tokens;
+mod usage;
 mod writer;
 
 use std::path::{Path, PathBuf};

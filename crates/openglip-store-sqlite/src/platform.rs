@@ -10,13 +10,11 @@ use openglip_domain::store::{BoxFuture, NewApp, NewExtension};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::db::{Db, is_unique_violation};
+use crate::db::Db;
 use crate::rows::{self, ACCOUNT_COLS, APP_COLS, EXT_COLS, EXT_N};
-use crate::{SqliteStore, accounts, chats, events, password_failures, tokens};
-
-fn bits(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(0)
-}
+use crate::{
+    SqliteStore, accounts, activations, chats, events, grants, password_failures, tokens, usage,
+};
 
 const DETAIL_COLS: &str =
     "d.developer_id, d.description, d.contact_email, d.stage, d.public_bot, d.created";
@@ -60,22 +58,6 @@ fn app_record_by_id(c: &Connection, id: AppId) -> Result<Option<AppRecord>> {
 fn extension_by_id(c: &Connection, id: ExtensionId) -> Result<Extension> {
     accounts::extension(c, id)?.ok_or(Error::NotFound(Subject::Extension))
 }
-
-fn jwt_row(r: &Row<'_>) -> rusqlite::Result<JwtCredential> {
-    let ids: Option<String> = r.get(4)?;
-    Ok(JwtCredential {
-        id: r.get(0)?,
-        owner: ExtensionId(r.get(1)?),
-        label: r.get(2)?,
-        hash: r.get(3)?,
-        client_ids: ids.and_then(|s| serde_json::from_str::<Vec<String>>(&s).ok()),
-        created: Timestamp(r.get(5)?),
-        expires: r.get::<_, Option<i64>>(6)?.map(Timestamp),
-        revoked: r.get(7)?,
-    })
-}
-
-const JWT_COLS: &str = "id, owner_id, label, hash, client_ids, created, expires, revoked";
 
 fn bot_install_row(r: &Row<'_>) -> rusqlite::Result<BotInstall> {
     Ok(BotInstall {
@@ -311,36 +293,23 @@ impl PlatformStore for SqliteStore {
         body: String,
     ) -> BoxFuture<'_, ()> {
         Box::pin(self.write(move |c, now| {
-            let ext = extension_by_id(c, extension)?;
-            c.prepare_cached(
-                "INSERT INTO activations (hash, extension_id, expires, used) VALUES (?1, ?2, ?3, 0)",
+            activations::create_activation(
+                c,
+                now,
+                extension,
+                hash,
+                expires,
+                activations::Letter {
+                    to: &to,
+                    subject: &subject,
+                    body: &body,
+                },
             )
-            .db()?
-            .execute(params![hash, extension.0, expires.millis()])
-            .db()?;
-            c.prepare_cached(
-                "INSERT INTO mail_outbox (account_id, recipient, subject, body, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .db()?
-            .execute(params![ext.account_id.0, to, subject, body, now])
-            .db()?;
-            Ok(())
         }))
     }
 
     fn activation(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<Extension>> {
-        Box::pin(self.read(move |c| {
-            c.prepare_cached(&format!(
-                "SELECT {EXT_COLS} FROM activations v JOIN extensions e ON e.id = v.extension_id
-                 WHERE v.hash = ?1 AND v.used = 0 AND v.expires > ?2 AND e.status = 'NotActivated'"
-            ))
-            .db()?
-            .query_row(params![hash, crate::db::now_ms()], |r| {
-                rows::extension(r, 0)
-            })
-            .optional()
-            .db()
-        }))
+        Box::pin(self.read(move |c| activations::activation(c, hash)))
     }
 
     fn redeem_activation(
@@ -378,27 +347,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn outbox(&self, account: AccountId, limit: usize) -> BoxFuture<'_, Vec<Mail>> {
-        Box::pin(self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached(
-                    "SELECT id, account_id, recipient, subject, body, created FROM mail_outbox
-                     WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2",
-                )
-                .db()?;
-            stmt.query_map(params![account.0, limit as i64], |r| {
-                Ok(Mail {
-                    id: r.get(0)?,
-                    account_id: AccountId(r.get(1)?),
-                    to: r.get(2)?,
-                    subject: r.get(3)?,
-                    body: r.get(4)?,
-                    created: Timestamp(r.get(5)?),
-                })
-            })
-            .db()?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .db()
-        }))
+        Box::pin(self.read(move |c| activations::outbox(c, account, limit)))
     }
 
     // ---- apps ----
@@ -529,70 +478,17 @@ impl PlatformStore for SqliteStore {
     // ---- usage ----
 
     fn add_usage(&self, deltas: Vec<UsageDelta>) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, now| {
-            for d in deltas {
-                let r = c
-                    .prepare_cached(
-                        "INSERT INTO app_usage (app_id, grp, calls, errors, last_call) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (app_id, grp) DO UPDATE SET calls = calls + ?3, errors = errors + ?4, last_call = ?5",
-                    )
-                    .db()?
-                    .execute(params![d.app_id.0, d.group, d.calls as i64, d.errors as i64, now]);
-                match r {
-                    Ok(_) => {}
-                    // The app was deleted meanwhile: its usage no longer matters.
-                    Err(e) if crate::db::is_fk_violation(&e) => {}
-                    Err(e) => return Err(crate::db::internal(e)),
-                }
-            }
-            Ok(())
-        }))
+        Box::pin(self.write(move |c, now| usage::add_usage(c, now, deltas)))
     }
 
     fn usage(&self, app: AppId) -> BoxFuture<'_, Vec<UsageRow>> {
-        Box::pin(self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached(
-                    "SELECT grp, calls, errors, last_call FROM app_usage WHERE app_id = ?1 ORDER BY grp",
-                )
-                .db()?;
-            stmt.query_map([app.0], |r| {
-                Ok(UsageRow {
-                    group: r.get(0)?,
-                    calls: r.get(1)?,
-                    errors: r.get(2)?,
-                    last_call: Timestamp(r.get(3)?),
-                })
-            })
-            .db()?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .db()
-        }))
+        Box::pin(self.read(move |c| usage::usage(c, app)))
     }
 
     // ---- web sessions ----
 
     fn create_session(&self, s: WebSession) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, now| {
-            // Expired sessions go when new ones come.
-            c.prepare_cached("DELETE FROM web_sessions WHERE expires <= ?1")
-                .db()?
-                .execute([now])
-                .db()?;
-            c.prepare_cached(
-                "INSERT INTO web_sessions (id_hash, realm, extension_id, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .db()?
-            .execute(params![
-                s.id_hash,
-                s.realm.as_str(),
-                s.extension_id.0,
-                s.created.millis(),
-                s.expires.millis()
-            ])
-            .db()?;
-            Ok(())
-        }))
+        Box::pin(self.write(move |c, now| grants::create_session(c, now, &s)))
     }
 
     fn session(
@@ -600,123 +496,21 @@ impl PlatformStore for SqliteStore {
         id_hash: [u8; 32],
         now: Timestamp,
     ) -> BoxFuture<'_, Option<(WebSession, Extension)>> {
-        Box::pin(self.read(move |c| {
-            c.prepare_cached(&format!(
-                "SELECT s.realm, s.created, s.expires, {EXT_COLS} FROM web_sessions s
-                 JOIN extensions e ON e.id = s.extension_id WHERE s.id_hash = ?1 AND s.expires > ?2"
-            ))
-            .db()?
-            .query_row(params![id_hash, now.millis()], |r| {
-                let realm: String = r.get(0)?;
-                let ext = rows::extension(r, 3)?;
-                Ok((
-                    WebSession {
-                        id_hash,
-                        realm: SessionRealm::parse(&realm).unwrap_or(SessionRealm::Account),
-                        extension_id: ext.id,
-                        created: Timestamp(r.get(1)?),
-                        expires: Timestamp(r.get(2)?),
-                    },
-                    ext,
-                ))
-            })
-            .optional()
-            .db()
-        }))
+        Box::pin(self.read(move |c| grants::session(c, id_hash, now)))
     }
 
     fn delete_session(&self, id_hash: [u8; 32]) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, _| {
-            c.prepare_cached("DELETE FROM web_sessions WHERE id_hash = ?1")
-                .db()?
-                .execute([id_hash])
-                .db()?;
-            Ok(())
-        }))
+        Box::pin(self.write(move |c, _| grants::delete_session(c, id_hash)))
     }
 
     // ---- authorization codes and consents ----
 
     fn insert_code(&self, code: AuthCode) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, now| {
-            // Codes live a minute; a day later nobody will present them again.
-            c.prepare_cached("DELETE FROM auth_codes WHERE expires < ?1")
-                .db()?
-                .execute([now - 86_400_000])
-                .db()?;
-            c.prepare_cached(
-                "INSERT INTO auth_codes (code_hash, app_id, extension_id, account_id, redirect_uri, code_challenge,
-                                         challenge_method, scope, family, created, expires, used)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)",
-            )
-            .db()?
-            .execute(params![
-                code.code_hash,
-                code.app_id.0,
-                code.extension_id.0,
-                code.account_id.0,
-                code.redirect_uri,
-                code.code_challenge,
-                code.challenge_method,
-                code.scope.bits(),
-                code.family,
-                code.created.millis(),
-                code.expires.millis()
-            ])
-            .db()?;
-            Ok(())
-        }))
+        Box::pin(self.write(move |c, now| grants::insert_code(c, now, &code)))
     }
 
     fn redeem_code(&self, hash: [u8; 32]) -> BoxFuture<'_, CodeRedemption> {
-        Box::pin(self.write(move |c, _| {
-            let found = c
-                .prepare_cached(
-                    "SELECT app_id, extension_id, account_id, redirect_uri, code_challenge, challenge_method, scope,
-                            family, created, expires, used
-                     FROM auth_codes WHERE code_hash = ?1",
-                )
-                .db()?
-                .query_row([hash], |r| {
-                    Ok((
-                        AuthCode {
-                            code_hash: hash,
-                            app_id: AppId(r.get(0)?),
-                            extension_id: ExtensionId(r.get(1)?),
-                            account_id: AccountId(r.get(2)?),
-                            redirect_uri: r.get(3)?,
-                            code_challenge: r.get(4)?,
-                            challenge_method: r.get(5)?,
-                            scope: PermissionSet::from_bits(bits(r.get(6)?)),
-                            family: r.get(7)?,
-                            created: Timestamp(r.get(8)?),
-                            expires: Timestamp(r.get(9)?),
-                        },
-                        r.get::<_, bool>(10)?,
-                    ))
-                })
-                .optional()
-                .db()?;
-            let Some((code, used)) = found else {
-                return Ok(CodeRedemption::Unknown);
-            };
-            if used {
-                let n = c
-                    .prepare_cached(
-                        "UPDATE tokens SET state = 'revoked' WHERE family = ?1 AND state <> 'revoked'",
-                    )
-                    .db()?
-                    .execute([&code.family])
-                    .db()?;
-                tracing::warn!(family = %code.family, revoked = n, "authorization code reused; its tokens revoked");
-                return Ok(CodeRedemption::Reused);
-            }
-            c.prepare_cached("UPDATE auth_codes SET used = 1 WHERE code_hash = ?1")
-                .db()?
-                .execute([hash])
-                .db()?;
-            Ok(CodeRedemption::Redeemed(code))
-        }))
+        Box::pin(self.write(move |c, _| grants::redeem_code(c, hash)))
     }
 
     fn grant_consent(
@@ -725,104 +519,29 @@ impl PlatformStore for SqliteStore {
         extension: ExtensionId,
         scope: PermissionSet,
     ) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, now| {
-            c.prepare_cached(
-                "INSERT INTO consents (app_id, extension_id, scope, created) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (app_id, extension_id) DO UPDATE SET scope = ?3, created = ?4",
-            )
-            .db()?
-            .execute(params![app.0, extension.0, scope.bits(), now])
-            .db()?;
-            Ok(())
-        }))
+        Box::pin(self.write(move |c, now| grants::grant_consent(c, now, app, extension, scope)))
     }
 
     fn consent(&self, app: AppId, extension: ExtensionId) -> BoxFuture<'_, Option<PermissionSet>> {
-        Box::pin(self.read(move |c| {
-            c.prepare_cached("SELECT scope FROM consents WHERE app_id = ?1 AND extension_id = ?2")
-                .db()?
-                .query_row(params![app.0, extension.0], |r| {
-                    Ok(PermissionSet::from_bits(bits(r.get(0)?)))
-                })
-                .optional()
-                .db()
-        }))
+        Box::pin(self.read(move |c| grants::consent(c, app, extension)))
     }
 
     // ---- JWT credentials ----
 
     fn create_jwt(&self, jwt: JwtCredential) -> BoxFuture<'_, JwtCredential> {
-        Box::pin(self.write(move |c, now| {
-            let ids = jwt
-                .client_ids
-                .as_ref()
-                .map(|v| serde_json::Value::from(v.clone()).to_string());
-            c.prepare_cached(
-                "INSERT INTO jwt_credentials (owner_id, label, hash, client_ids, created, expires, revoked)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
-            )
-            .db()?
-            .execute(params![
-                jwt.owner.0,
-                jwt.label,
-                jwt.hash,
-                ids,
-                now,
-                jwt.expires.map(Timestamp::millis)
-            ])
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    Error::Internal("JWT hash collision".into())
-                } else {
-                    crate::db::internal(e)
-                }
-            })?;
-            Ok(JwtCredential {
-                id: c.last_insert_rowid(),
-                created: Timestamp(now),
-                revoked: false,
-                ..jwt
-            })
-        }))
+        Box::pin(self.write(move |c, now| grants::create_jwt(c, now, jwt)))
     }
 
     fn jwt_by_hash(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<JwtCredential>> {
-        Box::pin(self.read(move |c| {
-            c.prepare_cached(&format!(
-                "SELECT {JWT_COLS} FROM jwt_credentials WHERE hash = ?1"
-            ))
-            .db()?
-            .query_row([hash], jwt_row)
-            .optional()
-            .db()
-        }))
+        Box::pin(self.read(move |c| grants::jwt_by_hash(c, hash)))
     }
 
     fn jwts_of(&self, owner: ExtensionId) -> BoxFuture<'_, Vec<JwtCredential>> {
-        Box::pin(self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "SELECT {JWT_COLS} FROM jwt_credentials WHERE owner_id = ?1 AND revoked = 0 ORDER BY id DESC"
-                ))
-                .db()?;
-            stmt.query_map([owner.0], jwt_row)
-                .db()?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .db()
-        }))
+        Box::pin(self.read(move |c| grants::jwts_of(c, owner)))
     }
 
     fn revoke_jwt(&self, owner: ExtensionId, id: i64) -> BoxFuture<'_, bool> {
-        Box::pin(self.write(move |c, _| {
-            let n = c
-                .prepare_cached(
-                    "UPDATE jwt_credentials SET revoked = 1 WHERE id = ?1 AND owner_id = ?2 AND revoked = 0",
-                )
-                .db()?
-                .execute(params![id, owner.0])
-                .db()?;
-            Ok(n > 0)
-        }))
+        Box::pin(self.write(move |c, _| grants::revoke_jwt(c, owner, id)))
     }
 
     // ---- installed apps and bots ----

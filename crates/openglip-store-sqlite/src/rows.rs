@@ -23,6 +23,11 @@ fn bits(row: &Row<'_>, idx: usize) -> rusqlite::Result<u32> {
     u32::try_from(v).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(idx, v))
 }
 
+/// Permission bits stored as an integer; a value out of range reads as no permissions.
+pub(crate) fn stored_bits(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(0)
+}
+
 /// Columns of an extension, table alias `e`.
 pub(crate) const EXT_COLS: &str = "e.id, e.account_id, e.extension_number, e.type, e.status, e.first_name, \
      e.last_name, e.email, e.is_admin, e.avatar, e.created, e.modified, e.time_zone";
