@@ -23,6 +23,7 @@
 
 pub mod binding;
 pub mod config;
+mod endpoint;
 pub mod runtime;
 pub mod schedule;
 pub mod signature;
