@@ -19,6 +19,8 @@ pub mod store;
 pub mod store_rules;
 pub mod time;
 pub mod validate;
+pub mod webhook_payload;
+pub mod webhooks;
 
 pub use error::{
     AuthFailure, Error, FieldError, FieldErrors, JwtProblem, OAuthFailure, Result, SignInFailure,

@@ -338,3 +338,17 @@ fn timezone_info(name: &str) -> w::TimezoneInfo {
         bias,
     }
 }
+
+/// An incoming webhook (`TMWebhookInfo`, the same in both generations); `uri` only when the URL
+/// is known, in the answer that makes it.
+pub fn webhook_info(hook: &webhooks::Webhook, uri: Option<String>) -> w::WebhookInfo {
+    w::WebhookInfo {
+        id: hook.id.clone(),
+        creator_id: hook.creator_id.to_string(),
+        group_ids: vec![hook.chat_id.to_string()],
+        creation_time: ts(hook.created),
+        last_modified_time: ts(hook.modified),
+        uri,
+        status: hook.status.as_str().to_string(),
+    }
+}

@@ -59,6 +59,10 @@ pub fn document(ops: &[Op]) -> Value {
     add::<AdaptiveCardRequest>(&mut schemas);
     add::<AdaptiveCardShortInfo>(&mut schemas);
     add::<AdaptiveCardInfo>(&mut schemas);
+    add::<WebhookInfo>(&mut schemas);
+    add::<WebhookList>(&mut schemas);
+    add::<WebhookPostResult>(&mut schemas);
+    add::<IncomingWebhookMessage>(&mut schemas);
     add::<SubscriptionRequest>(&mut schemas);
     add::<SubscriptionInfo>(&mut schemas);
     add::<SubscriptionList>(&mut schemas);

@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, cards, chats, legacy, meta, posts, profile};
+    use api::{account, cards, chats, legacy, meta, posts, profile, webhooks};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -81,6 +81,10 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add_page(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302).answers(Answers::PagesAndRedirect), pages.map(|p| &p.authorize_post));
     t.add(Op::post("/restapi/oauth/revoke", "revokeToken").doc(OAUTH, "Revoke a token").access(Public).group(Auth), crate::oauth::revoke);
     t.add(Op::post("/restapi/oauth/wstoken", "getWsToken").doc(OAUTH, "Get a WebSocket access token (single-use; connect to its uri within expires_in)").access(Token(Some(Permission::WebSocket))).group(Auth).gives("WsToken"), crate::realtime::ws::wstoken);
+
+    // ---- an incoming webhook's URL (no token: the URL's secret; counted per webhook too) ----
+    t.add(Op::post(format!("{}/{{key}}", webhooks::URL_PATH), "postIncomingWebhook").doc("Incoming Webhooks", "Post a message through an incoming webhook's URL (text, attachments incl. Adaptive Cards; or the legacy icon, activity, title, body)").access(Public).group(Medium).takes("IncomingWebhookMessage").gives("WebhookPostResult"), webhooks::post);
+    t.add(Op::post("/webhook/{key}", "postIncomingWebhookV1").doc("Incoming Webhooks", "The same, at the version-less URL of older integrations").access(Public).group(Medium).takes("IncomingWebhookMessage").gives("WebhookPostResult"), webhooks::post);
 
     // ---- subscriptions (the permission depends on the transport; checked by the handler) ----
     use api::subscriptions as subs;
@@ -173,6 +177,16 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(&card, id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard")).doc(CARDS, "Get adaptive card (several comma-separated ids: 207 multipart)").access(tm).gives("AdaptiveCardInfo").answers(Answers::JsonOrBatch), cards::read);
         t.add(Op::put(&card, id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard")).doc(CARDS, "Update adaptive card").access(tm).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::update);
         t.add(Op::delete(&card, id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard")).doc(CARDS, "Delete adaptive card").access(tm).status(204), cards::delete);
+        // Incoming webhooks (`groupId` in both generations' paths).
+        const HOOKS: &str = "Incoming Webhooks";
+        let hook = format!("{prefix}/webhooks/{{webhookId}}");
+        t.add(Op::get(format!("{prefix}/groups/{{groupId}}/webhooks"), id!("listGlipGroupWebhooksNew", "listGlipGroupWebhooks")).doc(HOOKS, "List webhooks in group").access(tm).group(Medium).gives("WebhookList"), webhooks::list_of_chat);
+        t.add(Op::post(format!("{prefix}/groups/{{groupId}}/webhooks"), id!("createGlipGroupWebhookNew", "createGlipGroupWebhook")).doc(HOOKS, "Create webhook in group (the answer alone carries its URL, which holds its secret)").access(tm).group(Medium).gives("WebhookInfo"), webhooks::create);
+        t.add(Op::get(format!("{prefix}/webhooks"), id!("listGlipWebhooksNew", "listGlipWebhooks")).doc(HOOKS, "List webhooks of the caller's chats").access(tm).group(Medium).gives("WebhookList"), webhooks::list_mine);
+        t.add(Op::get(&hook, id!("readGlipWebhookNew", "readGlipWebhook")).doc(HOOKS, "Get webhook(s) (comma-separated ids)").access(tm).group(Medium).gives("WebhookList"), webhooks::read);
+        t.add(Op::delete(&hook, id!("deleteGlipWebhookNew", "deleteGlipWebhook")).doc(HOOKS, "Delete webhook").access(tm).group(Medium), webhooks::delete);
+        t.add(Op::post(format!("{hook}/activate"), id!("activateGlipWebhookNew", "activateGlipWebhook")).doc(HOOKS, "Activate webhook").access(tm).group(Medium), webhooks::activate);
+        t.add(Op::post(format!("{hook}/suspend"), id!("suspendGlipWebhookNew", "suspendGlipWebhook")).doc(HOOKS, "Suspend webhook").access(tm).group(Medium), webhooks::suspend);
         if !legacy_prefix {
             t.add(Op::get(format!("{prefix}/persons/{{personId}}"), "readGlipPersonNew").doc("Profile", "Get person").access(tm).group(Light).gives("PersonInfo"), chats::person);
             t.add(Op::get(format!("{prefix}/companies/{{companyId}}"), "readGlipCompanyNew").doc("Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);

@@ -24,6 +24,7 @@ pub mod platform;
 pub mod posts;
 pub mod subscriptions;
 pub mod tokens;
+pub mod webhooks;
 
 /// Transactions and jobs a store's writer has run (group commit: fewer transactions than jobs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +237,9 @@ macro_rules! conformance_tests {
                 expired_refresh_tokens_do_not_rotate,
                 revoke_by_access_or_refresh_hash,
                 a_bot_is_created_whole_or_not_at_all,
+            }
+            webhooks {
+                webhooks_round_trip_and_list_by_chat_and_member,
             }
         );
     };

@@ -27,6 +27,7 @@ mod rows;
 pub mod scratch;
 mod subscriptions;
 mod tokens;
+mod webhooks;
 mod writer;
 
 use std::sync::Arc;
@@ -718,6 +719,10 @@ impl Store for PostgresStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
     }
 }
 

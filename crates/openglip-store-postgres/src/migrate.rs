@@ -62,6 +62,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0007_undeliverable_events",
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_webhooks",
+        sql: include_str!("../migrations/0009_webhooks.sql"),
+    },
 ];
 
 /// The advisory lock (per database) held while migrating.

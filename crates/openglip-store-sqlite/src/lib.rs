@@ -26,6 +26,7 @@ mod rows;
 mod subscriptions;
 mod tokens;
 mod usage;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -650,6 +651,10 @@ impl Store for SqliteStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
     }
 }
 

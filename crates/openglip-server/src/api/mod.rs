@@ -12,6 +12,7 @@ pub mod posts;
 pub mod profile;
 pub mod session;
 pub mod subscriptions;
+pub mod webhooks;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;

@@ -1,5 +1,5 @@
 //! A chat's details page: its description, its members (add and remove, for a team's
-//! administrators), and leaving, joining, archiving.
+//! administrators), its incoming webhooks (`hooks`), and leaving, joining, archiving.
 
 use std::collections::HashMap;
 
@@ -9,6 +9,7 @@ use openglip_domain::service::Service;
 use openglip_domain::*;
 
 use super::conversation::{kind_label, visible};
+use super::hooks::{self, Fresh};
 use super::layout::{Answer, page};
 use super::rail::{self, app, chat_title};
 use super::visit::{Viewer, names_of};
@@ -29,11 +30,17 @@ pub async fn details_page(
     v: Viewer,
     Path(chat): Path<String>,
 ) -> Answer {
-    let (title, body) = details(&st, &v, &chat).await?;
+    let (title, body) = details(&st, &v, &chat, None).await?;
     Ok(page(&format!("Details · {title}"), body))
 }
 
-async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {
+/// The page's title and body; `fresh`: a webhook just made, whose URL is shown this once.
+pub(super) async fn details(
+    st: &AppState,
+    v: &Viewer,
+    chat: &str,
+    fresh: Option<&Fresh>,
+) -> Result<(String, Markup)> {
     let chat = visible(st, v, chat).await?;
     let rail = rail::load(st, v).await?;
     let names = names_of(st, v, chat.members.iter().copied().chain([v.ext.id])).await?;
@@ -43,6 +50,11 @@ async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Marku
         member: chat.is_member(v.ext.id),
         team: chat.kind == ChatType::Team,
         active: chat.status == ChatStatus::Active,
+    };
+    let webhooks = if rights.member {
+        Some(hooks::section(st, v, &chat, &names, fresh).await?)
+    } else {
+        None
     };
     let pane = html! {
         header.conv-head {
@@ -62,6 +74,7 @@ async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Marku
             ul.members {
                 @for m in &chat.members { (member(v, &chat, &rights, &names, *m)) }
             }
+            @if let Some(w) = webhooks { (w) }
             (actions(v, &chat, &rights, &title))
         }
     };

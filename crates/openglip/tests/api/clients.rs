@@ -115,6 +115,38 @@ async fn ringcentral_python_sdk_scenario() {
     .await;
 }
 
+/// Incoming webhooks through the JavaScript SDK (`tests/clients/js/webhooks.mjs`): both
+/// formats, suspended, unknown id, malformed payload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_js_sdk_incoming_webhooks() {
+    let root = repo_root().join("tests/clients/js");
+    assert!(
+        root.join("node_modules/@ringcentral/sdk").exists(),
+        "the JavaScript SDK is not installed: run `scripts/test` (it installs tests/clients/js/node_modules)"
+    );
+    let s = setup().await;
+    run("node", root.join("webhooks.mjs"), vec![], s).await;
+}
+
+/// The same with the Python SDK (`tests/clients/python/webhooks.py`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_python_sdk_incoming_webhooks() {
+    let root = repo_root().join("tests/clients/python");
+    let deps = root.join(".deps");
+    assert!(
+        deps.join("ringcentral").exists(),
+        "the Python SDK is not installed: run `scripts/test` (it installs tests/clients/python/.deps)"
+    );
+    let s = setup().await;
+    run(
+        "python3",
+        root.join("webhooks.py"),
+        vec![("PYTHONPATH", deps.display().to_string())],
+        s,
+    )
+    .await;
+}
+
 /// For the WebSocket scenarios: the app also has the `WebSocket` permission, and the subscriber
 /// (John) shares a team with Bob, who causes the events.
 async fn ws_setup() -> Setup {

@@ -21,6 +21,7 @@ mod crash;
 mod directory;
 mod event_bodies;
 mod helpers;
+mod incoming_webhooks;
 mod legacy_groups;
 mod meta;
 mod okr;
