@@ -7,6 +7,7 @@ mod authorization;
 mod bad_input;
 mod bots;
 mod cards;
+mod catch_up;
 mod chatbot;
 mod chats;
 mod cli;
