@@ -11,6 +11,7 @@ mod catch_up;
 mod chatbot;
 mod chats;
 mod cli;
+mod cli_filesystems;
 mod cli_postgres;
 mod client;
 mod client_access;
