@@ -5,6 +5,7 @@
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
 pub mod cards;
+pub mod directory_search;
 pub mod error;
 pub mod events;
 pub mod ids;
@@ -15,6 +16,7 @@ pub mod outbox;
 pub mod paging;
 pub mod perm;
 pub mod platform;
+pub mod presence;
 pub mod service;
 pub mod store;
 pub mod store_rules;

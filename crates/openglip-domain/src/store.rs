@@ -351,6 +351,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Incoming webhooks (`crate::webhooks`).
     fn webhooks(&self) -> &dyn crate::webhooks::WebhookStore;
+
+    /// What people set of their presence by hand (`crate::presence`).
+    fn presence(&self) -> &dyn crate::presence::PresenceStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

@@ -63,6 +63,10 @@ pub fn document(ops: &[Op]) -> Value {
     add::<WebhookList>(&mut schemas);
     add::<WebhookPostResult>(&mut schemas);
     add::<IncomingWebhookMessage>(&mut schemas);
+    add::<PresenceInfo>(&mut schemas);
+    add::<PresenceInfoRequest>(&mut schemas);
+    add::<SearchDirectoryEntriesRequest>(&mut schemas);
+    add::<DirectoryResource>(&mut schemas);
     add::<SubscriptionRequest>(&mut schemas);
     add::<SubscriptionInfo>(&mut schemas);
     add::<SubscriptionList>(&mut schemas);

@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, cards, chats, legacy, meta, posts, profile, webhooks};
+    use api::{account, cards, chats, legacy, meta, posts, presence, profile, webhooks};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -107,6 +107,11 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::get("/restapi/v1.0/account/{accountId}/extension", "listExtensions").doc("Extensions", "List the company's extensions (numbered pages; type, status, email and extensionNumber filters)").access(ra).group(Medium).gives("ExtensionList").query("page", QuerySchema::Count { min: 1, max: u32::MAX }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: account::MAX_PER_PAGE }, "Records per page").query("type", QuerySchema::AnyOf(account::TYPES), "Extension types").query("status", QuerySchema::AnyOf(account::STATUSES), "Extension statuses").query("email", QuerySchema::Text, "E-mail address (repeatable)").query("extensionNumber", QuerySchema::Text, "Extension number"), account::list_extensions);
     t.add(Op::get(ext, "readExtension").doc(USER, "Get extension").access(ra).group(Light).gives("ExtensionInfo"), account::extension);
     t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email; regionalSettings.timezone)").access(ee).gives("ExtensionInfo"), profile::update);
+    let rp = Token(Some(Permission::ReadPresence));
+    let ep = Token(Some(Permission::EditPresence));
+    t.add(Op::get(format!("{ext}/presence"), "readUserPresenceStatus").doc("Presence", "Get user presence status (from the web client's live connections and the status the person set)").access(rp).group(Light).gives("PresenceInfo"), presence::read);
+    t.add(Op::put(format!("{ext}/presence"), "updateUserPresenceStatus").doc("Presence", "Update user presence status (userStatus, dndStatus, message)").access(ep).group(Medium).takes("PresenceInfoRequest").gives("PresenceInfo"), presence::update);
+    t.add(Op::post("/restapi/v1.0/account/{accountId}/directory/entries/search", "searchDirectoryEntries").doc("Company Directory", "Search the company directory (searchString over searchFields, extensionType, orderBy, numbered pages)").access(ra).group(Heavy).takes("SearchDirectoryEntriesRequest").gives("DirectoryResource"), presence::search_directory);
     t.add(Op::get(format!("{ext}/profile-image"), "readUserProfileImageLegacy").doc(USER, "Get the profile image").access(ra), profile::image);
     t.add(Op::put(format!("{ext}/profile-image"), "updateUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
     t.add(Op::post(format!("{ext}/profile-image"), "createUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);

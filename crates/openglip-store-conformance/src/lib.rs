@@ -23,6 +23,7 @@ pub mod events;
 pub mod membership;
 pub mod platform;
 pub mod posts;
+pub mod presence;
 pub mod subscriptions;
 pub mod tokens;
 pub mod webhooks;
@@ -245,6 +246,9 @@ macro_rules! conformance_tests {
             }
             webhooks {
                 webhooks_round_trip_and_list_by_chat_and_member,
+            }
+            presence {
+                presence_settings_round_trip,
             }
         );
     };

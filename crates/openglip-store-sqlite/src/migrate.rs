@@ -69,6 +69,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0009_webhooks.sql"),
     },
     Migration {
+        version: 10,
+        name: "0010_presence",
+        sql: include_str!("../migrations/0010_presence.sql"),
+    },
+    Migration {
         version: 20,
         name: "0020_membership_steps",
         sql: include_str!("../migrations/0020_membership_steps.sql"),

@@ -20,6 +20,7 @@ pub mod error;
 pub mod event;
 pub mod oauth;
 pub mod post;
+pub mod presence;
 pub mod subscription;
 pub mod webhook;
 pub mod wsg;
@@ -33,6 +34,7 @@ pub use error::*;
 pub use event::*;
 pub use oauth::*;
 pub use post::*;
+pub use presence::*;
 pub use subscription::*;
 pub use webhook::*;
 

@@ -9,6 +9,7 @@ pub mod legacy;
 pub mod meta;
 pub mod portal;
 pub mod posts;
+pub mod presence;
 pub mod profile;
 pub mod session;
 pub mod subscriptions;

@@ -30,6 +30,7 @@ mod okr;
 mod page_failures;
 mod people;
 mod posts;
+mod presence;
 mod pwa;
 mod ratelimit;
 mod slow_clients;
