@@ -62,6 +62,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0007_undeliverable_events",
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_teamwork",
+        sql: include_str!("../migrations/0011_teamwork.sql"),
+    },
 ];
 
 /// The advisory lock (per database) held while migrating.
