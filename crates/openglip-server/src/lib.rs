@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod bot_delivery;
+pub mod cluster;
 pub mod convert;
 pub mod error;
 pub mod extract;
@@ -111,6 +112,15 @@ pub async fn serve(
     pages: Pages,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if let Some(cc) = &state.config().realtime.cluster
+        && state.hub().cluster().is_none()
+    {
+        let cluster = cluster::Cluster::connect(cc.clone())
+            .await
+            .map_err(std::io::Error::other)?;
+        tracing::info!(node = %cc.node, nats = %cc.nats_url, prefix = %cc.prefix, "joined the cluster");
+        state.hub().set_cluster(cluster);
+    }
     state
         .hub()
         .start()

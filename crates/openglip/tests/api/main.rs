@@ -15,6 +15,7 @@ mod client;
 mod client_access;
 mod client_escaping;
 mod clients;
+mod cluster;
 mod compat;
 mod console;
 mod crash;
