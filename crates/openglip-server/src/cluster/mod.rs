@@ -20,6 +20,7 @@
 
 pub mod jetstream;
 pub mod leases;
+mod limits;
 pub mod nats;
 mod relay;
 
@@ -28,6 +29,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use openglip_domain::{AppId, ExtensionId};
 use serde_json::json;
 
 use crate::realtime::Hub;
@@ -107,6 +109,8 @@ pub struct Cluster {
     consumed: AtomicU64,
     /// The WebHook subscriptions this node delivers.
     held: Mutex<HashMap<String, Held>>,
+    /// The rate limits' bucket, made at the first throttled request.
+    limits_bucket: tokio::sync::OnceCell<()>,
 }
 
 impl Cluster {
@@ -127,6 +131,7 @@ impl Cluster {
             published: AtomicI64::new(0),
             consumed: AtomicU64::new(0),
             held: Mutex::new(HashMap::new()),
+            limits_bucket: tokio::sync::OnceCell::new(),
         };
         c.js.ensure_stream(json!({
             "name": c.stream,
@@ -159,6 +164,40 @@ impl Cluster {
         tokio::spawn(async move { relay::consume_loop(c, h).await });
         let (c, h) = (self.clone(), hub.clone());
         tokio::spawn(async move { leases::lease_loop(c, h).await });
+        let (c, h) = (self.clone(), hub.clone());
+        tokio::spawn(async move { c.sign_outs(h).await });
+    }
+
+    /// Tells the other nodes that a person signed out of the web client through `app`: they end
+    /// that person's WebSocket sessions too (core NATS: a node that is down has none).
+    pub fn announce_sign_out(&self, extension: ExtensionId, app: AppId) {
+        let body = json!({ "node": self.config.node, "extension": extension, "app": app });
+        self.js.nats.publish(
+            &format!("{}.signout", self.config.prefix),
+            Vec::new(),
+            body.to_string().into_bytes(),
+        );
+    }
+
+    async fn sign_outs(self: Arc<Self>, hub: Arc<Hub>) {
+        let mut sub = self
+            .js
+            .nats
+            .subscribe(&format!("{}.signout", self.config.prefix));
+        while let Some(m) = sub.next().await {
+            let Ok(v) = serde_json::from_slice::<serde_json::Value>(&m.payload) else {
+                continue;
+            };
+            if v["node"].as_str() == Some(self.config.node.as_str()) {
+                continue;
+            }
+            let (Some(e), Some(a)) = (v["extension"].as_i64(), v["app"].as_i64()) else {
+                continue;
+            };
+            for s in hub.ws.sessions_of(ExtensionId(e), AppId(a)) {
+                s.end(&hub).await;
+            }
+        }
     }
 
     /// How many WebHook subscriptions this node delivers now.

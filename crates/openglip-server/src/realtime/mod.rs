@@ -195,6 +195,17 @@ impl Hub {
         let _ = self.feed_tx.send(f);
     }
 
+    /// Ends the WebSocket sessions of a person through an app (signing out of the web client)
+    /// on this node and, in a cluster, on every other node.
+    pub async fn end_sessions_of(self: &Arc<Self>, extension: ExtensionId, app: AppId) {
+        if let Some(c) = self.cluster() {
+            c.announce_sign_out(extension, app);
+        }
+        for s in self.ws.sessions_of(extension, app) {
+            s.end(self).await;
+        }
+    }
+
     /// Puts a new (or reactivated) WebHook subscription in service: its worker here, or, in a
     /// cluster, here if this node takes its lease (otherwise the holder's lease round finds it).
     pub async fn adopt_webhook(self: &Arc<Self>, sub: Subscription) -> Result<()> {

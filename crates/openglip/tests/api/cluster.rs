@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use openglip_server::{RateLimitConfig, ServerConfig};
 use openglip_testkit::{TestCluster, spawn_cluster, test_config};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
@@ -106,7 +107,11 @@ async fn post(app: &TestApp, user: &User, chat: &str, text: &str) -> String {
 
 /// A world on the first node of a three-node cluster; the other two beside it.
 async fn three_nodes() -> (World, TestApp, TestApp, TestCluster) {
-    let mut c = spawn_cluster(3, test_config()).await;
+    three_nodes_with(test_config()).await
+}
+
+async fn three_nodes_with(config: ServerConfig) -> (World, TestApp, TestApp, TestCluster) {
+    let mut c = spawn_cluster(3, config).await;
     let nc = c.nodes.pop().unwrap();
     let nb = c.nodes.pop().unwrap();
     let na = c.nodes.pop().unwrap();
@@ -256,6 +261,81 @@ async fn the_node_delivering_a_webhook_dies_under_load_and_another_takes_over() 
     // A surviving node now delivers it.
     let (nb, nc) = (delivered_by(&b).await, delivered_by(&c).await);
     assert_eq!(nb.unwrap_or(0) + nc.unwrap_or(0), 1, "{nb:?} {nc:?}");
+    drop((b, c));
+    drop(w);
+    cluster.finish().await;
+}
+
+#[tokio::test]
+async fn rate_limits_are_counted_once_for_all_nodes() {
+    let mut config = test_config();
+    config.rate_limits =
+        RateLimitConfig::parse("light=40,medium=9,heavy=10,auth=50,window=60,penalty=60").unwrap();
+    let (w, b, c, cluster) = three_nodes_with(config).await;
+    let nodes = [&w.app, &b, &c];
+    // Nine Medium requests, three per node, use the whole budget; the tenth is refused wherever
+    // it goes.
+    for i in 0..9 {
+        let r = nodes[i % 3]
+            .req(
+                reqwest::Method::GET,
+                "/team-messaging/v1/chats",
+                &w.alice.token,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "request {i}");
+        let remaining = r.headers()["x-rate-limit-remaining"].to_str().unwrap();
+        assert_eq!(remaining, (8 - i).to_string(), "request {i}");
+    }
+    for n in nodes {
+        let r = n
+            .req(
+                reqwest::Method::GET,
+                "/team-messaging/v1/chats",
+                &w.alice.token,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 429);
+    }
+    // Another person has a budget of their own.
+    let (s, _) = nodes[0].get("/team-messaging/v1/chats", &w.bob.token).await;
+    assert_eq!(s, 200);
+    drop((b, c));
+    drop(w);
+    cluster.finish().await;
+}
+
+#[tokio::test]
+async fn a_token_revoked_through_one_node_is_refused_by_the_others_within_a_second() {
+    let (w, b, c, cluster) = three_nodes().await;
+    // Both other nodes have resolved (and cached) the token.
+    for n in [&b, &c] {
+        let (s, _) = n
+            .get("/restapi/v1.0/account/~/extension/~", &w.alice.token)
+            .await;
+        assert_eq!(s, 200);
+    }
+    let r = w
+        .app
+        .http
+        .post(w.app.url("/restapi/oauth/revoke"))
+        .basic_auth(&w.client.client_id, w.client.secret.as_deref())
+        .form(&[("token", w.alice.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for n in [&w.app, &b, &c] {
+        let (s, _) = n
+            .get("/restapi/v1.0/account/~/extension/~", &w.alice.token)
+            .await;
+        assert_eq!(s, 401);
+    }
     drop((b, c));
     drop(w);
     cluster.finish().await;
