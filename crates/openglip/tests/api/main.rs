@@ -18,6 +18,7 @@ mod client_access;
 mod client_escaping;
 mod clients;
 mod clients_teamwork;
+mod cluster;
 mod compat;
 mod console;
 mod crash;
