@@ -16,6 +16,7 @@ mod cli_postgres;
 mod client;
 mod client_access;
 mod client_escaping;
+mod client_rounded;
 mod clients;
 mod clients_teamwork;
 mod cluster;
