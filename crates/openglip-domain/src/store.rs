@@ -354,6 +354,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// What people set of their presence by hand (`crate::presence`).
     fn presence(&self) -> &dyn crate::presence::PresenceStore;
+    /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
+    fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

@@ -64,6 +64,9 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::ActivationLink => "token",
         Subject::UndeliverableEvent => "eventId",
         Subject::Webhook => "webhookId",
+        Subject::Task => "taskId",
+        Subject::Note => "noteId",
+        Subject::CalendarEvent => "eventId",
     }
 }
 

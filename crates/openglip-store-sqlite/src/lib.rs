@@ -25,6 +25,7 @@ mod readers;
 mod reads;
 mod rows;
 mod subscriptions;
+mod teamwork;
 mod tokens;
 mod usage;
 mod webhooks;
@@ -668,6 +669,10 @@ impl Store for SqliteStore {
     }
 
     fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
+        self
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
         self
     }
 }

@@ -22,6 +22,7 @@ pub mod oauth;
 pub mod post;
 pub mod presence;
 pub mod subscription;
+pub mod teamwork;
 pub mod webhook;
 pub mod wsg;
 
@@ -36,6 +37,7 @@ pub use oauth::*;
 pub use post::*;
 pub use presence::*;
 pub use subscription::*;
+pub use teamwork::*;
 pub use webhook::*;
 
 use serde::{Deserialize, Serialize};
