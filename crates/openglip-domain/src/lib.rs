@@ -12,6 +12,7 @@ pub mod events;
 pub mod ids;
 pub mod membership_history;
 pub mod mentions;
+pub mod message_cards;
 pub mod model;
 pub mod notes;
 pub mod outbox;

@@ -76,6 +76,8 @@ pub fn document(ops: &[Op]) -> Value {
     add::<WebhookPostResult>(&mut schemas);
     add::<IncomingWebhookMessage>(&mut schemas);
     add::<PresenceInfo>(&mut schemas);
+    add::<GlipMessageAttachmentInfo>(&mut schemas);
+    add::<GlipPreferencesInfo>(&mut schemas);
     add::<PresenceInfoRequest>(&mut schemas);
     add::<SearchDirectoryEntriesRequest>(&mut schemas);
     add::<DirectoryResource>(&mut schemas);

@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, calendar, cards, chats, legacy, meta, notes, posts, presence, profile, tasks, webhooks};
+    use api::{account, calendar, cards, chats, glip, legacy, meta, notes, posts, presence, profile, tasks, webhooks};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -130,6 +130,12 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::post(format!("{group}/posts"), "createGlipGroupPost").doc(GPOSTS, "Create a post in a group").access(tm).takes("CreatePostRequest").gives("PostInfo"), legacy::create_group_post);
     t.add(Op::put(format!("{group}/posts/{{postId}}/text"), "updateGlipPostText").doc(GPOSTS, "Replace a post's text (text/plain body)").access(tm), legacy::update_post_text);
     t.add(Op::get(format!("{GLIP}/persons/{{personId}}"), "readGlipPerson").doc("Glip Profile", "Get person(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("PersonInfo").answers(Answers::JsonOrBatch), legacy::read_person);
+    const GCARDS: &str = "Glip Cards";
+    t.add(Op::post(format!("{GLIP}/cards"), "createGlipCard").doc(GCARDS, "Create a message card (Card, Event or Note) in a group (groupId)").access(tm).takes("GlipMessageAttachmentInfo").gives("GlipMessageAttachmentInfo").query("groupId", QuerySchema::Text, "The group to post the card into"), glip::create_card);
+    t.add(Op::get(format!("{GLIP}/cards/{{cardId}}"), "readGlipCard").doc(GCARDS, "Get a message card").access(tm).gives("GlipMessageAttachmentInfo"), glip::read_card);
+    t.add(Op::put(format!("{GLIP}/cards/{{cardId}}"), "updateGlipCard").doc(GCARDS, "Replace a message card (its creator)").access(tm).takes("GlipMessageAttachmentInfo").gives("GlipMessageAttachmentInfo"), glip::update_card);
+    t.add(Op::delete(format!("{GLIP}/cards/{{cardId}}"), "deleteGlipCard").doc(GCARDS, "Delete a message card (its creator)").access(tm), glip::delete_card);
+    t.add(Op::get(format!("{GLIP}/preferences"), "readGlipPreferences").doc("Glip Profile", "Get preferences (the web client's: every chat type in one rail)").access(tm).gives("GlipPreferencesInfo"), glip::preferences);
     t.add(Op::get(format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany").doc("Glip Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
 
     // ---- chats, conversations, teams, everyone, recent, favorites, posts: both prefixes ----

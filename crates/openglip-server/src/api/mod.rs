@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod cards;
 pub mod chats;
 pub mod console;
+pub mod glip;
 pub mod legacy;
 pub mod meta;
 pub mod notes;

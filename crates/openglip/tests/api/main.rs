@@ -25,6 +25,7 @@ mod console;
 mod crash;
 mod directory;
 mod event_bodies;
+mod glip_extras;
 mod helpers;
 mod incoming_webhooks;
 mod legacy_groups;
