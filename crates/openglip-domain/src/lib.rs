@@ -20,6 +20,7 @@ pub mod paging;
 pub mod perm;
 pub mod platform;
 pub mod presence;
+pub mod removal;
 pub mod service;
 pub mod store;
 pub mod store_rules;

@@ -356,6 +356,9 @@ pub trait Store: Send + Sync + 'static {
     fn presence(&self) -> &dyn crate::presence::PresenceStore;
     /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
     fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
+
+    /// Removing people (`crate::removal`).
+    fn removals(&self) -> &dyn crate::removal::RemovalStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

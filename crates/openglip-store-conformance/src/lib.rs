@@ -24,6 +24,7 @@ pub mod membership;
 pub mod platform;
 pub mod posts;
 pub mod presence;
+pub mod removal;
 pub mod subscriptions;
 pub mod teamwork;
 pub mod tokens;
@@ -258,6 +259,9 @@ macro_rules! conformance_tests {
             }
             presence {
                 presence_settings_round_trip,
+            }
+            removal {
+                removing_a_person_keeps_their_posts_and_ends_their_access,
             }
         );
     };

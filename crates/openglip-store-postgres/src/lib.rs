@@ -24,6 +24,7 @@ mod posts;
 mod presence;
 mod readers;
 mod reads;
+mod removal;
 mod rows;
 pub mod scratch;
 mod subscriptions;
@@ -742,6 +743,10 @@ impl Store for PostgresStore {
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
+    }
+
+    fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
         self
     }
 }

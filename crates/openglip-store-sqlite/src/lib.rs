@@ -23,6 +23,7 @@ mod posts;
 mod presence;
 mod readers;
 mod reads;
+mod removal;
 mod rows;
 mod subscriptions;
 mod teamwork;
@@ -673,6 +674,10 @@ impl Store for SqliteStore {
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
+    }
+
+    fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
         self
     }
 }

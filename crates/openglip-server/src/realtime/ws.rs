@@ -229,6 +229,20 @@ impl Registry {
         sessions.iter().any(|s| s.is_live())
     }
 
+    /// The apps through which the person has WebSocket sessions here (to end them all).
+    pub fn apps_of(&self, extension: openglip_domain::ExtensionId) -> Vec<openglip_domain::AppId> {
+        let mut apps: Vec<openglip_domain::AppId> = self
+            .lock()
+            .sessions
+            .values()
+            .filter(|s| s.caller.extension_id == extension)
+            .map(|s| s.caller.app_id)
+            .collect();
+        apps.sort_unstable();
+        apps.dedup();
+        apps
+    }
+
     /// Number of sessions (live or waiting for recovery).
     pub fn session_count(&self) -> usize {
         self.lock().sessions.len()

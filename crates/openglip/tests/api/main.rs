@@ -25,6 +25,7 @@ mod console;
 mod crash;
 mod directory;
 mod event_bodies;
+mod extension_delete;
 mod glip_extras;
 mod helpers;
 mod incoming_webhooks;
