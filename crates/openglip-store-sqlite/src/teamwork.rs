@@ -7,7 +7,7 @@ use openglip_domain::events::EventPayload;
 use openglip_domain::notes::{self, NewNote, Note, NoteChange, NoteFilter, NoteStatus, NoteWrite};
 use openglip_domain::store::*;
 use openglip_domain::store_rules::keyset;
-use openglip_domain::tasks::{self, NewTask, Task, TaskContent, TaskFilter};
+use openglip_domain::tasks::{self, NewTask, Task, TaskChange, TaskContent, TaskFilter};
 use openglip_domain::teamwork::TeamworkStore;
 use openglip_domain::*;
 use rusqlite::types::Type;
@@ -268,7 +268,11 @@ fn list_tasks(c: &Connection, f: &TaskFilter, page: PageRequest) -> Result<Page<
     )
 }
 
-fn update_task(c: &Connection, now: i64, id: TaskId, content: TaskContent) -> Result<Task> {
+/// Applies `change` to the task as it is now: the writer runs one job at a time, so changes at
+/// the same moment are applied one after the other.
+fn update_task(c: &Connection, now: i64, id: TaskId, change: TaskChange) -> Result<Task> {
+    let mut content = task(c, id)?.ok_or(Error::NotFound(Subject::Task))?.content;
+    change.apply(&mut content)?;
     let n = c
         .prepare_cached("UPDATE tasks SET status = ?2, content = ?3, modified = ?4 WHERE id = ?1")
         .db()?
@@ -623,8 +627,8 @@ impl TeamworkStore for SqliteStore {
     fn list_tasks(&self, filter: TaskFilter, page: PageRequest) -> BoxFuture<'_, Page<Task>> {
         Box::pin(self.read(move |c| list_tasks(c, &filter, page)))
     }
-    fn update_task(&self, id: TaskId, content: TaskContent) -> BoxFuture<'_, Task> {
-        Box::pin(self.write_ev(move |c, now| update_task(c, now, id, content)))
+    fn update_task(&self, id: TaskId, change: TaskChange) -> BoxFuture<'_, Task> {
+        Box::pin(self.write_ev(move |c, now| update_task(c, now, id, change)))
     }
     fn delete_task(&self, id: TaskId) -> BoxFuture<'_, ()> {
         Box::pin(self.write_ev(move |c, now| delete_task(c, now, id)))

@@ -3,7 +3,8 @@
 //! A task has a subject, people it is assigned to (each with their own status), a condition
 //! that says when it is complete, dates, a colour, a section, a description, a recurrence and
 //! file attachments. Its status is `Pending`, `InProgress` or `Completed`, derived by
-//! [`complete`] from how it was completed:
+//! [`complete`] from how it was completed ([`TaskChange`]: applied by the store to the task as
+//! it is when it writes):
 //!
 //! - `Simple`: one completion completes it for everyone;
 //! - `AllAssignees`: each assignee completes their part; it is in progress until all have;
@@ -22,8 +23,10 @@ use crate::model::*;
 use crate::teamwork::{Color, Ending};
 use crate::time::Timestamp;
 
+mod change;
 mod input;
 
+pub use change::*;
 pub use input::*;
 
 pub const MAX_SUBJECT: usize = 250;
