@@ -33,6 +33,7 @@ mod writer;
 use std::sync::Arc;
 
 use openglip_domain::events::{EventPayload, StoredEvent, Subscription, UndeliverableEvent};
+use openglip_domain::membership_history::MembershipStep;
 use openglip_domain::store::*;
 use openglip_domain::*;
 
@@ -87,7 +88,8 @@ struct Inner {
 /// A short-lived cache of `token_by_access_hash`. Emptied after every committed job that
 /// changes what a token resolves through (revocation, rotation, an extension's or app's status
 /// or rights: the store's `write_auth` calls); entries also expire after [`TOKEN_CACHE_TTL`],
-/// which bounds staleness for changes made by another process (`openglip admin`, other nodes).
+/// which bounds staleness for changes made by another process (`openglip admin`, other nodes):
+/// under a second, so that a token revoked through one node is refused by every node within one.
 #[derive(Default)]
 struct TokenCache {
     generation: std::sync::atomic::AtomicU64,
@@ -96,7 +98,7 @@ struct TokenCache {
     >,
 }
 
-const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_millis(900);
 const TOKEN_CACHE_MAX: usize = 50_000;
 
 impl TokenCache {
@@ -650,6 +652,14 @@ impl Store for PostgresStore {
 
     fn member_chat_ids(&self, member: ExtensionId) -> BoxFuture<'_, Vec<ChatId>> {
         Box::pin(self.read(move |c| events::member_chat_ids(c, member)))
+    }
+
+    fn membership_steps(
+        &self,
+        member: ExtensionId,
+        after: i64,
+    ) -> BoxFuture<'_, Vec<MembershipStep>> {
+        Box::pin(self.read(move |c| events::membership_steps(c, member, after)))
     }
 
     fn prune_events(&self, older_than: Timestamp) -> BoxFuture<'_, u64> {

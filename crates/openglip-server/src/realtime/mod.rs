@@ -8,7 +8,9 @@
 //! generation; each subscription gets a small envelope around it, which its [`Sink`] takes
 //! without blocking: a WebSocket session's outgoing queue, or a WebHook worker's queue. A WebHook
 //! worker that falls behind (or starts after a restart) reads the outbox itself from its
-//! persisted cursor, through [`Hub::catch_up`], until it reaches the hub's position.
+//! persisted cursor, through [`Hub::catch_up`], until it reaches the hub's position. A catch-up
+//! decides who hears a chat's event by the membership when the event happened, replayed from the
+//! store (`openglip_domain::membership_history`), not by today's.
 
 pub mod crypto;
 pub mod render;
@@ -16,15 +18,31 @@ pub mod webhook;
 pub mod ws;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use openglip_domain::events::{FilterKind, Generation, StoredEvent, Subscription, Transport};
+use openglip_domain::membership_history::MembershipHistory;
 use openglip_domain::store::Store;
 use openglip_domain::*;
 use serde_json::value::RawValue;
 
 use crate::auth::now;
+use crate::cluster::Cluster;
+use tokio::sync::mpsc;
+
+/// What a cluster's stream hands the hub (see `crate::cluster`).
+#[derive(Debug)]
+pub enum Fed {
+    /// Events may have been missed (a new consumer, a reconnection, an unreadable message): the
+    /// next one is routed only after the outbox was read up to it.
+    Reset,
+    /// The event the stream holds at `stream_seq`.
+    Event {
+        stream_seq: u64,
+        event: Box<StoredEvent>,
+    },
+}
 
 /// One notification ready to send: its event seq (None for renewal reminders, which are not
 /// events) and the exact text to send.
@@ -93,6 +111,8 @@ pub struct RealtimeConfig {
     pub max_subscriptions: usize,
     /// WebSocket (WSG) settings.
     pub ws: ws::WsConfig,
+    /// Several nodes on PostgreSQL and NATS (`--nats`); None for a single process.
+    pub cluster: Option<crate::cluster::ClusterConfig>,
 }
 
 impl Default for RealtimeConfig {
@@ -107,6 +127,7 @@ impl Default for RealtimeConfig {
             event_retry_for: Duration::from_secs(60),
             max_subscriptions: 20,
             ws: ws::WsConfig::default(),
+            cluster: None,
         }
     }
 }
@@ -139,18 +160,74 @@ pub struct Hub {
     pub http: webhook::Client,
     /// WebSocket access tokens and sessions.
     pub ws: ws::Registry,
+    /// The cluster this node is part of (`--nats`), set once before [`Hub::start`].
+    cluster: OnceLock<Arc<Cluster>>,
+    feed_tx: mpsc::UnboundedSender<Fed>,
+    feed_rx: Mutex<Option<mpsc::UnboundedReceiver<Fed>>>,
 }
 
 impl Hub {
     pub fn new(store: Arc<dyn Store>, config: RealtimeConfig) -> Arc<Hub> {
         let http = webhook::Client::new(&config);
+        let (feed_tx, feed_rx) = mpsc::unbounded_channel();
         Arc::new(Hub {
             store,
             config,
             routing: Mutex::new(Routing::default()),
             http,
             ws: ws::Registry::default(),
+            cluster: OnceLock::new(),
+            feed_tx,
+            feed_rx: Mutex::new(Some(feed_rx)),
         })
+    }
+
+    /// Makes this hub a cluster node's: events also come from the cluster's stream, and WebHook
+    /// subscriptions are delivered by whichever node holds their lease. Before [`Hub::start`].
+    pub fn set_cluster(&self, cluster: Arc<Cluster>) {
+        let _ = self.cluster.set(cluster);
+    }
+
+    /// The cluster, when this node is part of one.
+    pub fn cluster(&self) -> Option<&Arc<Cluster>> {
+        self.cluster.get()
+    }
+
+    /// Hands the hub an event from the cluster's stream (or tells it some may have been missed).
+    pub fn feed(&self, f: Fed) {
+        let _ = self.feed_tx.send(f);
+    }
+
+    /// Ends the WebSocket sessions of a person through an app (signing out of the web client)
+    /// on this node and, in a cluster, on every other node.
+    pub async fn end_sessions_of(self: &Arc<Self>, extension: ExtensionId, app: AppId) {
+        if let Some(c) = self.cluster() {
+            c.announce_sign_out(extension, app);
+        }
+        for s in self.ws.sessions_of(extension, app) {
+            s.end(self).await;
+        }
+    }
+
+    /// Puts a new (or reactivated) WebHook subscription in service: its worker here, or, in a
+    /// cluster, here if this node takes its lease (otherwise the holder's lease round finds it).
+    pub async fn adopt_webhook(self: &Arc<Self>, sub: Subscription) -> Result<()> {
+        match self.cluster() {
+            None => {
+                let sink = webhook::Worker::start(self.clone(), sub.clone());
+                self.register(sub, Some(sink), true).await
+            }
+            Some(c) => {
+                match c.acquire(&sub.id).await {
+                    Ok(true) => crate::cluster::leases::start_worker(self, sub).await,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(subscription = %sub.id, error = %e, "taking a new WebHook subscription's lease failed; a node takes it within seconds");
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -171,6 +248,20 @@ impl Hub {
     pub async fn start(self: &Arc<Self>) -> Result<()> {
         let start = self.store.last_event_seq().await?;
         self.lock().position = start;
+        let feed = self
+            .feed_rx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(c) = self.cluster() {
+            // WebHooks go to lease holders; WebSocket sessions of other nodes are theirs.
+            c.start(self);
+            let hub = self.clone();
+            tokio::spawn(async move { hub.dispatch_loop(start, feed).await });
+            let hub = self.clone();
+            tokio::spawn(async move { hub.timer_loop().await });
+            return Ok(());
+        }
         let t = now();
         for sub in self.store.all_subscriptions().await? {
             let live = sub.is_live(t);
@@ -187,18 +278,55 @@ impl Hub {
             }
         }
         let hub = self.clone();
-        tokio::spawn(async move { hub.dispatch_loop(start).await });
+        tokio::spawn(async move { hub.dispatch_loop(start, feed).await });
         let hub = self.clone();
         tokio::spawn(async move { hub.timer_loop().await });
         Ok(())
     }
 
-    async fn dispatch_loop(self: Arc<Self>, mut cursor: i64) {
+    /// Routes committed events in `seq` order: woken by this process's commits, by the
+    /// cluster's stream (whose events are routed as they come while its sequence has no gap),
+    /// and every second (writes by other processes, such as `openglip admin`), reading the
+    /// outbox whenever an event did not come straight from the stream.
+    async fn dispatch_loop(
+        self: Arc<Self>,
+        mut cursor: i64,
+        mut feed: Option<mpsc::UnboundedReceiver<Fed>>,
+    ) {
+        // The stream sequence routed last, while the stream has been followed without a gap.
+        let mut stream_pos: Option<u64> = None;
         loop {
+            // After reading the outbox: the stream position it covers, if it covers the event.
+            let mut covers: Option<(u64, i64)> = None;
             tokio::select! {
                 _ = self.store.wait_for_events(cursor) => {}
-                // Writes by other processes (`openglip admin`) are not signalled: poll.
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                f = recv(&mut feed) => match f {
+                    Fed::Reset => {
+                        stream_pos = None;
+                        continue;
+                    }
+                    Fed::Event { stream_seq, event } => {
+                        if stream_pos.is_some_and(|p| p + 1 == stream_seq) {
+                            stream_pos = Some(stream_seq);
+                            if event.seq > cursor {
+                                let mut r = self.lock();
+                                route(&mut r, &event);
+                                r.position = event.seq;
+                                cursor = event.seq;
+                            }
+                            continue;
+                        }
+                        // A gap: the outbox has the event (it was published after its commit).
+                        covers = Some((stream_seq, event.seq));
+                    }
+                },
+            }
+            if let Some((_, seq)) = covers
+                && seq <= cursor
+            {
+                stream_pos = covers.map(|c| c.0);
+                continue;
             }
             loop {
                 let batch = match self.store.events_after(cursor, 512).await {
@@ -223,6 +351,9 @@ impl Hub {
                 if batch.len() < 512 {
                     break;
                 }
+            }
+            if let Some((sseq, seq)) = covers {
+                stream_pos = (cursor >= seq).then_some(sseq);
             }
         }
     }
@@ -359,7 +490,11 @@ impl Hub {
         // Every event up to here is committed, so a read that comes back short has seen them all
         // (this matters when some are gone: pruned, or unreadable by this build).
         let seen_to = self.position();
+        let Some(owner) = self.owner_of(sub_id) else {
+            return Ok((Vec::new(), cursor, false));
+        };
         let events = self.store.events_after(cursor, limit).await?;
+        let history = self.history_for(&events, owner, cursor).await?;
         let mut r = self.lock();
         let position = r.position;
         let mut out = Vec::new();
@@ -374,7 +509,7 @@ impl Hub {
         };
         let sub = entry.sub.clone();
         for ev in events.iter().filter(|e| e.seq <= position) {
-            if ev.seq > sub.cursor && audience_includes(&r, ev, sub.owner) {
+            if ev.seq > sub.cursor && audience_at(&history, ev, sub.owner) {
                 out.extend(deliveries_for(&sub, ev, &mut HashMap::new()));
             }
             last = ev.seq;
@@ -401,7 +536,11 @@ impl Hub {
             // Read before the outbox: a short batch has then seen every event up to here, but not
             // necessarily those the dispatcher routed (and skipped, as lagging) after the read.
             let seen_to = self.position();
+            let Some(owner) = self.owner_of(sub_id) else {
+                return Ok(());
+            };
             let events = self.store.events_after(cursor, BATCH).await?;
+            let history = self.history_for(&events, owner, cursor).await?;
             let mut r = self.lock();
             let position = r.position;
             let Some(entry) = r.subs.get(sub_id) else {
@@ -413,7 +552,7 @@ impl Hub {
             let mut bodies = HashMap::new();
             for ev in events.iter().filter(|e| e.seq <= position) {
                 if ev.seq > sub.cursor
-                    && audience_includes(&r, ev, sub.owner)
+                    && audience_at(&history, ev, sub.owner)
                     && let Some(s) = &sink
                 {
                     for d in deliveries_for(&sub, ev, &mut bodies) {
@@ -437,11 +576,48 @@ impl Hub {
         }
     }
 
+    fn owner_of(&self, sub_id: &str) -> Option<ExtensionId> {
+        self.lock().subs.get(sub_id).map(|e| e.sub.owner)
+    }
+
+    /// Who `owner` was in, at each of `events` (read from the outbox after `cursor`): from the
+    /// store, not the routing's view, which is today's (`membership_history`). Not read when no
+    /// event needs it.
+    async fn history_for(
+        &self,
+        events: &[StoredEvent],
+        owner: ExtensionId,
+        cursor: i64,
+    ) -> Result<MembershipHistory> {
+        if events
+            .iter()
+            .all(|e| e.payload.explicit_audience().is_some())
+        {
+            return Ok(MembershipHistory::default());
+        }
+        // Today's chats first, then the steps since: a change committed between the two reads
+        // shows as a step, which keeps the answer consistent.
+        let now = self.store.member_chat_ids(owner).await?;
+        let steps = self.store.membership_steps(owner, cursor).await?;
+        Ok(MembershipHistory::new(now, steps))
+    }
+
     /// Marks a sink as behind: the hub stops pushing until it catches up.
     pub fn set_lagging(&self, sub_id: &str) {
         if let Some(e) = self.lock().subs.get_mut(sub_id) {
             e.lagging = true;
         }
+    }
+}
+
+/// The next item of the cluster's feed; never, without one.
+async fn recv(feed: &mut Option<mpsc::UnboundedReceiver<Fed>>) -> Fed {
+    match feed {
+        Some(rx) => match rx.recv().await {
+            Some(f) => f,
+            None => std::future::pending().await,
+        },
+        None => std::future::pending().await,
     }
 }
 
@@ -464,14 +640,14 @@ fn remove_owner_index(r: &mut Routing, sub: &Subscription) {
     }
 }
 
-/// Whether `owner` is in the audience of `ev` (by the routing's current membership view).
-fn audience_includes(r: &Routing, ev: &StoredEvent, owner: ExtensionId) -> bool {
+/// Whether `owner` was in the audience of `ev` when it happened.
+fn audience_at(history: &MembershipHistory, ev: &StoredEvent, owner: ExtensionId) -> bool {
     match ev.payload.explicit_audience() {
         Some(persons) => persons.contains(&owner),
         None => ev
             .payload
             .chat_id()
-            .is_some_and(|c| r.members_of.get(&c).is_some_and(|m| m.contains(&owner))),
+            .is_some_and(|c| history.member_at(c, ev.seq)),
     }
 }
 

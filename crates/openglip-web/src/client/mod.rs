@@ -75,9 +75,7 @@ async fn signout(
     Action { v, .. }: Action,
 ) -> layout::Answer {
     let cleared = crate::signin::end(&st, &kit, &headers, SessionRealm::Account).await?;
-    for s in st.hub().ws.sessions_of(v.ext.id, v.caller.app_id) {
-        s.end(st.hub()).await;
-    }
+    st.hub().end_sessions_of(v.ext.id, v.caller.app_id).await;
     Ok((cleared, see_other("/")).into_response())
 }
 
