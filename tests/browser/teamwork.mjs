@@ -96,7 +96,7 @@ try {
         await Promise.all([page.waitForURL(`${SERVER}/c/${chat}/tasks`), page.click('#new-task button[type=submit]')]);
         const item = page.locator('#task-list li.task', {hasText: 'Rehearse the demo'});
         await item.waitFor();
-        assert.match(await item.innerText(), /Pending/);
+        assert.match(await item.innerText(), /Pending/i);
         assert.match(await item.innerText(), /due 2026-12-30/);
         assert.match(await item.innerText(), /Assigned to Bob/);
         await shot(page, '01-tasks');
@@ -105,7 +105,7 @@ try {
     await step('the task is posted into the conversation as its card, live for Bob', async () => {
         const card = bob.page.locator('#timeline .att-task', {hasText: 'Rehearse the demo'});
         await card.waitFor({timeout: 15000});
-        assert.match(await card.innerText(), /Pending/);
+        assert.match(await card.innerText(), /Pending/i);
         await shot(bob.page, '02-task-card');
     });
 
@@ -118,7 +118,7 @@ try {
         await shot(page, '03-task-completed');
         await alice.page.goto(`${SERVER}/c/${chat}`);
         const card = alice.page.locator('#timeline .att-task', {hasText: 'Rehearse the demo'});
-        assert.match(await card.innerText(), /Completed/);
+        assert.match(await card.innerText(), /Completed/i);
     });
 
     await step('Alice writes a draft note; Bob does not see it', async () => {

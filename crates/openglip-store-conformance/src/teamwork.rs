@@ -105,6 +105,13 @@ pub async fn tasks_round_trip_with_their_card_post<B: Backend>() {
         .unwrap();
     assert_eq!(post.attachments, vec![tasks::card(&task)]);
     assert_eq!(post.creator_id, f.admin.id);
+    // The card names its assignees: the post mentions them.
+    let named: Vec<(i64, &str)> = post
+        .mentions
+        .iter()
+        .map(|m| (m.id, m.name.as_str()))
+        .collect();
+    assert_eq!(named, [(pat.id.0, "Pat Lee")]);
     let read = f.store.teamwork().task(task.id).await.unwrap().unwrap();
     assert_eq!(read, task);
 

@@ -62,21 +62,38 @@ fn member_check(c: &Connection, chat: ChatId, person: ExtensionId) -> Result<()>
     }
 }
 
-/// Posts an item's card into its chat (`PostAdded`); returns the post's id.
+/// The people a card names (a task's assignees), as the mentions of its post: clients show their
+/// names, and the people see that the post is about them.
+fn card_mentions(people: &[ExtensionId]) -> Vec<(MentionType, i64)> {
+    people.iter().map(|p| (MentionType::Person, p.0)).collect()
+}
+
+/// The account of a chat.
+fn account_of(c: &Connection, chat: ChatId) -> Result<AccountId> {
+    c.prepare_cached("SELECT account_id FROM chats WHERE id = ?1")
+        .db()?
+        .query_row([chat.0], |r| r.get(0))
+        .map(AccountId)
+        .db()
+}
+
+/// Posts an item's card into its chat (`PostAdded`), naming `people`; returns the post's id.
 fn post_card(
     c: &Connection,
     now: i64,
     chat: ChatId,
     creator: ExtensionId,
     card: Value,
+    people: &[ExtensionId],
 ) -> Result<PostId> {
+    let wanted = card_mentions(people);
     let new = NewPost {
         chat_id: chat,
         creator_id: creator,
         kind: PostType::TextMessage,
         text: String::new(),
         parent_post_id: None,
-        mentions: vec![],
+        mentions: wanted.clone(),
         added_person_ids: vec![],
         removed_person_ids: vec![],
         attachments: vec![card],
@@ -85,22 +102,27 @@ fn post_card(
         icon_uri: None,
         icon_emoji: None,
     };
-    let post = posts::insert_post(c, now, new, vec![])?;
+    let mentions = posts::resolve_mentions(c, account_of(c, chat)?, &wanted)?;
+    let post = posts::insert_post(c, now, new, mentions)?;
     let id = post.id;
     events::append(c, now, None, &EventPayload::PostAdded { post })?;
     Ok(id)
 }
 
-/// Replaces the card of an item's post (`PostChanged`), if the post is still there.
+/// Replaces the card of an item's post (`PostChanged`), and the people it names, if the post is
+/// still there.
 fn change_card(
     c: &Connection,
     now: i64,
     chat: ChatId,
     post: Option<PostId>,
     card: Value,
+    people: &[ExtensionId],
 ) -> Result<()> {
     let Some(id) = post else { return Ok(()) };
-    match posts::update_attachments(c, now, chat, id, vec![card]) {
+    let changed = posts::update_post(c, now, chat, id, String::new(), card_mentions(people))
+        .and_then(|_| posts::update_attachments(c, now, chat, id, vec![card]));
+    match changed {
         Ok(post) => events::append(c, now, None, &EventPayload::PostChanged { post }).map(|_| ()),
         Err(Error::NotFound(_)) => Ok(()),
         Err(e) => Err(e),
@@ -130,6 +152,10 @@ fn remove_card(c: &Connection, now: i64, chat: ChatId, post: Option<PostId>) -> 
 
 const TASK_COLS: &str =
     "t.id, t.chat_id, t.creator_id, t.post_id, t.content, t.created, t.modified";
+
+fn assignee_ids(task: &Task) -> Vec<ExtensionId> {
+    task.content.assignees.iter().map(|a| a.id).collect()
+}
 
 fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
     Ok(Task {
@@ -193,7 +219,14 @@ fn create_task(c: &Connection, now: i64, new: NewTask) -> Result<Task> {
         content: new.content,
     };
     write_assignees(c, task.id, &task.content)?;
-    let post = post_card(c, now, task.chat_id, task.creator_id, tasks::card(&task))?;
+    let post = post_card(
+        c,
+        now,
+        task.chat_id,
+        task.creator_id,
+        tasks::card(&task),
+        &assignee_ids(&task),
+    )?;
     c.prepare_cached("UPDATE tasks SET post_id = ?2 WHERE id = ?1")
         .db()?
         .execute(params![task.id.0, post.0])
@@ -288,7 +321,14 @@ fn update_task(c: &Connection, now: i64, id: TaskId, change: TaskChange) -> Resu
     }
     write_assignees(c, id, &content)?;
     let task = task(c, id)?.ok_or(Error::NotFound(Subject::Task))?;
-    change_card(c, now, task.chat_id, task.post_id, tasks::card(&task))?;
+    change_card(
+        c,
+        now,
+        task.chat_id,
+        task.post_id,
+        tasks::card(&task),
+        &assignee_ids(&task),
+    )?;
     Ok(task)
 }
 
@@ -464,9 +504,16 @@ fn change_note(
     let mut after = note(c, now, id)?.ok_or(Error::NotFound(Subject::Note))?;
     if shows && after.status == NoteStatus::Active {
         match after.post_id {
-            Some(post) => change_card(c, now, after.chat_id, Some(post), notes::card(&after))?,
+            Some(post) => change_card(c, now, after.chat_id, Some(post), notes::card(&after), &[])?,
             None => {
-                let post = post_card(c, now, after.chat_id, after.creator_id, notes::card(&after))?;
+                let post = post_card(
+                    c,
+                    now,
+                    after.chat_id,
+                    after.creator_id,
+                    notes::card(&after),
+                    &[],
+                )?;
                 c.prepare_cached("UPDATE notes SET post_id = ?2 WHERE id = ?1")
                     .db()?
                     .execute(params![id.0, post.0])
@@ -540,6 +587,7 @@ fn create_event(c: &Connection, now: i64, new: NewEvent) -> Result<CalendarEvent
             chat,
             event.creator_id,
             openglip_domain::calendar::card(&event),
+            &[],
         )?;
         c.prepare_cached("UPDATE calendar_events SET post_id = ?2 WHERE id = ?1")
             .db()?
@@ -600,6 +648,7 @@ fn update_event(
             chat,
             event.post_id,
             openglip_domain::calendar::card(&event),
+            &[],
         )?;
     }
     Ok(event)
