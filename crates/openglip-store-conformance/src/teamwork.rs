@@ -103,7 +103,7 @@ pub async fn tasks_round_trip_with_their_card_post<B: Backend>() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(post.attachments, vec![tasks::card(&task)]);
+    assert_eq!(post.attachments, vec![tasks::card(&task, &post.mentions)]);
     assert_eq!(post.creator_id, f.admin.id);
     // The card names its assignees: the post mentions them.
     let named: Vec<(i64, &str)> = post
@@ -129,7 +129,8 @@ pub async fn tasks_round_trip_with_their_card_post<B: Backend>() {
     assert_eq!(done.content.status, TaskStatus::Completed);
     assert!(done.modified >= task.modified);
     let post = f.store.post(team.id, post.id).await.unwrap().unwrap();
-    assert_eq!(post.attachments, vec![tasks::card(&done)]);
+    assert_eq!(post.attachments, vec![tasks::card(&done, &post.mentions)]);
+    assert_eq!(post.attachments[0]["fields"][2]["value"], "Pat Lee");
 
     f.store.teamwork().delete_task(task.id).await.unwrap();
     assert!(f.store.teamwork().task(task.id).await.unwrap().is_none());

@@ -62,23 +62,23 @@ fn account_of(c: &mut Conn, chat: ChatId) -> Result<AccountId> {
     Ok(AccountId(get(&row, 0)?))
 }
 
-/// Posts an item's card into its chat (`PostAdded`), naming `people`; returns the post's id.
+/// Posts an item's card into its chat (`PostAdded`), mentioning the people it names (resolved:
+/// `resolve_mentions`); returns the post's id.
 fn post_card(
     c: &mut Conn,
     now: i64,
     chat: ChatId,
     creator: ExtensionId,
     card: Value,
-    people: &[ExtensionId],
+    mentions: Vec<Mention>,
 ) -> Result<PostId> {
-    let wanted = card_mentions(people);
     let new = NewPost {
         chat_id: chat,
         creator_id: creator,
         kind: PostType::TextMessage,
         text: String::new(),
         parent_post_id: None,
-        mentions: wanted.clone(),
+        mentions: mentions.iter().map(|m| (m.kind, m.id)).collect(),
         added_person_ids: vec![],
         removed_person_ids: vec![],
         attachments: vec![card],
@@ -87,8 +87,6 @@ fn post_card(
         icon_uri: None,
         icon_emoji: None,
     };
-    let account = account_of(c, chat)?;
-    let mentions = posts::resolve_mentions(c, account, &wanted)?;
     let post = posts::insert_post(c, now, new, mentions)?;
     let id = post.id;
     events::append(c, now, None, &EventPayload::PostAdded { post })?;
@@ -141,6 +139,12 @@ const TASK_COLS: &str =
 
 fn assignee_ids(task: &Task) -> Vec<ExtensionId> {
     task.content.assignees.iter().map(|a| a.id).collect()
+}
+
+/// The assignees' names, as mentions of the task's card post.
+fn task_names(c: &mut Conn, task: &Task) -> Result<Vec<Mention>> {
+    let account = account_of(c, task.chat_id)?;
+    posts::resolve_mentions(c, account, &card_mentions(&assignee_ids(task)))
 }
 
 fn task_row(r: &Row) -> Result<Task> {
@@ -197,13 +201,14 @@ fn create_task(c: &mut Conn, now: i64, new: NewTask) -> Result<Task> {
         content: new.content,
     };
     write_assignees(c, task.id, &task.content)?;
+    let names = task_names(c, &task)?;
     let post = post_card(
         c,
         now,
         task.chat_id,
         task.creator_id,
-        tasks::card(&task),
-        &assignee_ids(&task),
+        tasks::card(&task, &names),
+        names,
     )?;
     c.exec(
         "UPDATE tasks SET post_id = $2 WHERE id = $1",
@@ -290,12 +295,13 @@ fn update_task(c: &mut Conn, now: i64, id: TaskId, change: TaskChange) -> Result
     }
     write_assignees(c, id, &content)?;
     let task = task(c, id)?.ok_or(Error::NotFound(Subject::Task))?;
+    let names = task_names(c, &task)?;
     change_card(
         c,
         now,
         task.chat_id,
         task.post_id,
-        tasks::card(&task),
+        tasks::card(&task, &names),
         &assignee_ids(&task),
     )?;
     Ok(task)
@@ -467,7 +473,7 @@ fn change_note(
                     after.chat_id,
                     after.creator_id,
                     notes::card(&after),
-                    &[],
+                    vec![],
                 )?;
                 c.exec(
                     "UPDATE notes SET post_id = $2 WHERE id = $1",
@@ -535,7 +541,14 @@ fn create_event(c: &mut Conn, now: i64, new: NewEvent) -> Result<CalendarEvent> 
         content: new.content,
     };
     if let Some(chat) = event.chat_id {
-        let post = post_card(c, now, chat, event.creator_id, calendar::card(&event), &[])?;
+        let post = post_card(
+            c,
+            now,
+            chat,
+            event.creator_id,
+            calendar::card(&event),
+            vec![],
+        )?;
         c.exec(
             "UPDATE calendar_events SET post_id = $2 WHERE id = $1",
             &[&event.id.0, &post.0],

@@ -77,23 +77,23 @@ fn account_of(c: &Connection, chat: ChatId) -> Result<AccountId> {
         .db()
 }
 
-/// Posts an item's card into its chat (`PostAdded`), naming `people`; returns the post's id.
+/// Posts an item's card into its chat (`PostAdded`), mentioning the people it names (resolved:
+/// `resolve_mentions`); returns the post's id.
 fn post_card(
     c: &Connection,
     now: i64,
     chat: ChatId,
     creator: ExtensionId,
     card: Value,
-    people: &[ExtensionId],
+    mentions: Vec<Mention>,
 ) -> Result<PostId> {
-    let wanted = card_mentions(people);
     let new = NewPost {
         chat_id: chat,
         creator_id: creator,
         kind: PostType::TextMessage,
         text: String::new(),
         parent_post_id: None,
-        mentions: wanted.clone(),
+        mentions: mentions.iter().map(|m| (m.kind, m.id)).collect(),
         added_person_ids: vec![],
         removed_person_ids: vec![],
         attachments: vec![card],
@@ -102,7 +102,6 @@ fn post_card(
         icon_uri: None,
         icon_emoji: None,
     };
-    let mentions = posts::resolve_mentions(c, account_of(c, chat)?, &wanted)?;
     let post = posts::insert_post(c, now, new, mentions)?;
     let id = post.id;
     events::append(c, now, None, &EventPayload::PostAdded { post })?;
@@ -155,6 +154,12 @@ const TASK_COLS: &str =
 
 fn assignee_ids(task: &Task) -> Vec<ExtensionId> {
     task.content.assignees.iter().map(|a| a.id).collect()
+}
+
+/// The assignees' names, as mentions of the task's card post.
+fn task_names(c: &Connection, task: &Task) -> Result<Vec<Mention>> {
+    let account = account_of(c, task.chat_id)?;
+    posts::resolve_mentions(c, account, &card_mentions(&assignee_ids(task)))
 }
 
 fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
@@ -219,13 +224,14 @@ fn create_task(c: &Connection, now: i64, new: NewTask) -> Result<Task> {
         content: new.content,
     };
     write_assignees(c, task.id, &task.content)?;
+    let names = task_names(c, &task)?;
     let post = post_card(
         c,
         now,
         task.chat_id,
         task.creator_id,
-        tasks::card(&task),
-        &assignee_ids(&task),
+        tasks::card(&task, &names),
+        names,
     )?;
     c.prepare_cached("UPDATE tasks SET post_id = ?2 WHERE id = ?1")
         .db()?
@@ -321,12 +327,13 @@ fn update_task(c: &Connection, now: i64, id: TaskId, change: TaskChange) -> Resu
     }
     write_assignees(c, id, &content)?;
     let task = task(c, id)?.ok_or(Error::NotFound(Subject::Task))?;
+    let names = task_names(c, &task)?;
     change_card(
         c,
         now,
         task.chat_id,
         task.post_id,
-        tasks::card(&task),
+        tasks::card(&task, &names),
         &assignee_ids(&task),
     )?;
     Ok(task)
@@ -512,7 +519,7 @@ fn change_note(
                     after.chat_id,
                     after.creator_id,
                     notes::card(&after),
-                    &[],
+                    vec![],
                 )?;
                 c.prepare_cached("UPDATE notes SET post_id = ?2 WHERE id = ?1")
                     .db()?
@@ -587,7 +594,7 @@ fn create_event(c: &Connection, now: i64, new: NewEvent) -> Result<CalendarEvent
             chat,
             event.creator_id,
             openglip_domain::calendar::card(&event),
-            &[],
+            vec![],
         )?;
         c.prepare_cached("UPDATE calendar_events SET post_id = ?2 WHERE id = ?1")
             .db()?
