@@ -167,13 +167,14 @@ try {
         await shot(page, '07-conversation-cards');
     });
 
-    await step('a task without a subject is refused with a message, nothing added', async () => {
+    await step('a task without a subject is refused with a message in place, nothing added', async () => {
         const page = alice.page;
         await page.goto(`${SERVER}/c/${chat}/tasks`);
         const before = await page.locator('#task-list li.task').count();
         await page.evaluate(() => document.getElementById('task-subject').removeAttribute('required'));
         const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#new-task button[type=submit]')]);
         assert.equal(res.status(), 400);
+        await page.locator('#new-task [role=alert]').waitFor();
         await shot(page, '08-task-refused');
         await page.goto(`${SERVER}/c/${chat}/tasks`);
         assert.equal(await page.locator('#task-list li.task').count(), before);

@@ -811,13 +811,22 @@ async fn the_web_client_tabs_show_items_escaped_and_act_on_them() {
             &format!("/c/{team}/events"),
             &[
                 ("_csrf", &csrf),
-                ("title", "x"),
+                ("title", SCRIPT),
                 ("start", "soon"),
                 ("end", "2026-12-08T11:00"),
             ],
         )
         .await;
     assert_eq!(bad.status, 400, "{}", bad.body);
+    // Shown again on the tab, with why and what was typed (escaped).
+    assert!(bad.body.contains("role=\"alert\""), "{}", bad.body);
+    assert!(bad.body.contains("startTime"), "{}", bad.body);
+    assert!(
+        bad.body.contains(&format!("value=\"{SCRIPT_TEXT}\"")),
+        "{}",
+        bad.body
+    );
+    assert!(!bad.body.contains(SCRIPT));
     let (_, events) = w
         .app
         .get(&format!("{TM}/groups/{team}/events"), &w.alice.token)
