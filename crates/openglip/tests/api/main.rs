@@ -18,6 +18,7 @@ mod client_access;
 mod client_escaping;
 mod clients;
 mod cluster;
+mod cluster_nats;
 mod compat;
 mod console;
 mod crash;
