@@ -26,6 +26,7 @@ mod reads;
 mod rows;
 pub mod scratch;
 mod subscriptions;
+mod teamwork;
 mod tokens;
 mod writer;
 
@@ -728,6 +729,10 @@ impl Store for PostgresStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
     }
 }
 
