@@ -4,7 +4,9 @@
 //   team's unread count go up and, opening it, her name rendered; Alice edits and deletes posts
 //   and Bob sees both; Bob loses the network, Alice posts meanwhile, Bob gets it after
 //   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply;
-//   Bob, whose session ends while he types, signs in again and finds his message still typed.
+//   Alice starts a group chat with Bob and Carol (a wrong address explained in place) and renames
+//   the team; Bob, whose session ends while he types, signs in again and finds his message still
+//   typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
 //
@@ -361,6 +363,44 @@ try {
         const rail = await (await page.request.get(SERVER + '/app/rail', {headers: {'x-requested-with': 'fetch'}})).text();
         const dm = rail.slice(rail.indexOf(`data-name="${BOT_NAME}"`));
         assert.doesNotMatch(dm.slice(0, dm.indexOf('</li>')), /class="badge/, 'the bot\'s reply stays unread');
+    });
+
+    await step('Alice starts a group chat with Bob and Carol ("+" → New group chat); a wrong address is explained in place', async () => {
+        const page = alice.page;
+        await page.click('.plus summary');
+        await Promise.all([page.waitForURL(/\/new\/group$/), page.click('text=New group chat')]);
+        await page.fill('#f-members', 'bob@acme.example, nobody@acme.example');
+        await page.click('button:has-text("Start group chat")');
+        await page.locator('#f-members-err', {hasText: 'Nobody in your company has the e-mail address nobody@acme.example.'}).waitFor();
+        assert.equal(await page.getAttribute('#f-members', 'aria-invalid'), 'true');
+        assert.equal(await page.inputValue('#f-members'), 'bob@acme.example, nobody@acme.example', 'what was typed stays');
+        assert.equal(await page.locator('text=Parameter [').count(), 0, 'no API words on a page');
+        await shot(page, '16-group-chat-error');
+        await page.fill('#f-members', 'bob@acme.example, carol@acme.example');
+        await Promise.all([page.waitForURL(/\/c\/\d+$/), page.click('button:has-text("Start group chat")')]);
+        await page.locator('#conv-title', {hasText: 'Bob'}).waitFor();
+        await page.locator('#conv-title', {hasText: 'Carol'}).waitFor();
+        await live(page);
+        await page.fill('#composer-text', 'A group of three');
+        await page.press('#composer-text', 'Enter');
+        await postWith(page, 'A group of three').waitFor();
+        await page.locator('#rail-list [data-section=groups] a.chat').first().waitFor();
+        await shot(page, '17-group-chat');
+    });
+
+    await step('Alice renames the team from its details (an empty name is refused in place)', async () => {
+        const page = alice.page;
+        await page.goto(teamUrl + '/details');
+        await page.click('#team-settings summary');
+        await page.fill('#team-settings #f-name', '');
+        await page.click('#team-settings button:has-text("Save")');
+        await page.locator('#team-settings #f-name-err', {hasText: 'Enter a name.'}).waitFor();
+        await page.fill('#team-settings #f-name', `${TEAM} 2026`);
+        await Promise.all([page.waitForURL(/\/details$/), page.click('#team-settings button:has-text("Save")')]);
+        await page.locator('.conv-title h1', {hasText: `${TEAM} 2026`}).waitFor();
+        await shot(page, '18-team-renamed');
+        await page.goto(teamUrl);
+        await page.locator('#conv-title', {hasText: `${TEAM} 2026`}).waitFor();
     });
 
     await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {
