@@ -206,6 +206,12 @@ pub enum Subject {
     ActivationLink,
     /// A WebHook notification given up on (undeliverable).
     UndeliverableEvent,
+    /// A task of a chat.
+    Task,
+    /// A note of a chat.
+    Note,
+    /// A calendar event.
+    CalendarEvent,
 }
 
 impl std::fmt::Display for Subject {
@@ -229,6 +235,9 @@ impl std::fmt::Display for Subject {
             Subject::UnassignedNumber => "unassigned extension number",
             Subject::ActivationLink => "activation link",
             Subject::UndeliverableEvent => "undeliverable notification",
+            Subject::Task => "task",
+            Subject::Note => "note",
+            Subject::CalendarEvent => "event",
         })
     }
 }

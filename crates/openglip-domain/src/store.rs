@@ -348,6 +348,9 @@ pub trait Store: Send + Sync + 'static {
     fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>>;
     /// Forgets one (it was delivered again). Returns whether it was there.
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
+
+    /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
+    fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

@@ -63,6 +63,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
     Migration {
+        version: 11,
+        name: "0011_teamwork",
+        sql: include_str!("../migrations/0011_teamwork.sql"),
+    },
+    Migration {
         version: 20,
         name: "0020_membership_steps",
         sql: include_str!("../migrations/0020_membership_steps.sql"),

@@ -24,6 +24,7 @@ mod readers;
 mod reads;
 mod rows;
 mod subscriptions;
+mod teamwork;
 mod tokens;
 mod usage;
 mod writer;
@@ -659,6 +660,10 @@ impl Store for SqliteStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
     }
 }
 

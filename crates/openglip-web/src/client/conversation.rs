@@ -101,6 +101,7 @@ fn conv_head(v: &Viewer, rail: &Rail, chat: &Chat, title: &str, back: &str) -> M
             }
             a.btn.small href={ "/c/" (chat.id) "/details" } { "Details" }
         }
+        (super::teamwork::tabs(chat.id, None))
     }
 }
 
