@@ -5,7 +5,7 @@
 //   and Bob sees both; Bob loses the network, Alice posts meanwhile, Bob gets it after
 //   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply;
 //   Alice starts a group chat with Bob and Carol (a wrong address explained in place) and renames
-//   the team; Bob, whose session ends while he types, signs in again and finds his message still
+//   the team; Bob edits his profile and uploads a picture; Bob, whose session ends while he types, signs in again and finds his message still
 //   typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
@@ -401,6 +401,33 @@ try {
         await shot(page, '18-team-renamed');
         await page.goto(teamUrl);
         await page.locator('#conv-title', {hasText: `${TEAM} 2026`}).waitFor();
+    });
+
+    await step('Bob edits his profile and uploads a picture; Alice sees it beside his name', async () => {
+        const page = bob.page;
+        await Promise.all([page.waitForURL(/\/me$/), page.click('.rail-foot a.me')]);
+        await page.fill('#f-time_zone', 'Mars/Olympus');
+        await page.click('button:has-text("Save")');
+        await page.locator('#f-time_zone-err', {hasText: 'is not an IANA time zone'}).waitFor();
+        assert.equal(await page.locator('text=Parameter [').count(), 0, 'no API words on a page');
+        await page.fill('#f-time_zone', 'Europe/Berlin');
+        await Promise.all([page.waitForURL(/\/me\?saved=1$/), page.click('button:has-text("Save")')]);
+        // A 48×48 PNG drawn by the page itself.
+        const png = await page.evaluate(() => {
+            const c = document.createElement('canvas');
+            c.width = c.height = 48;
+            const g = c.getContext('2d');
+            g.fillStyle = '#1f7a4d'; g.fillRect(0, 0, 48, 48);
+            g.fillStyle = '#ffd54a'; g.beginPath(); g.arc(24, 24, 14, 0, Math.PI * 2); g.fill();
+            return c.toDataURL('image/png').split(',')[1];
+        });
+        await page.setInputFiles('#f-image', {name: 'bob.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64')});
+        await Promise.all([page.waitForURL(/\/me\?saved=1$/), page.click('button:has-text("Upload picture")')]);
+        await page.locator('.profile-picture img.av').waitFor();
+        await page.locator('.rail-foot a.me img.av').waitFor();
+        await shot(page, '19-profile');
+        const loaded = await page.locator('.rail-foot a.me img.av').evaluate((img) => img.complete && img.naturalWidth === 48);
+        assert.ok(loaded, 'the picture is served and shown');
     });
 
     await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {
