@@ -5,7 +5,7 @@
 //   and Bob sees both; Bob loses the network, Alice posts meanwhile, Bob gets it after
 //   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply;
 //   Alice starts a group chat with Bob and Carol (a wrong address explained in place) and renames
-//   the team; Bob edits his profile and uploads a picture; Bob, whose session ends while he types, signs in again and finds his message still
+//   the team; Bob edits his profile and uploads a picture; dark mode follows the system; Bob, whose session ends while he types, signs in again and finds his message still
 //   typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
@@ -403,7 +403,7 @@ try {
         await page.locator('#conv-title', {hasText: `${TEAM} 2026`}).waitFor();
     });
 
-    await step('Bob edits his profile and uploads a picture; Alice sees it beside his name', async () => {
+    await step('Bob edits his profile (a wrong time zone explained in place) and uploads a picture, shown in his rail', async () => {
         const page = bob.page;
         await Promise.all([page.waitForURL(/\/me$/), page.click('.rail-foot a.me')]);
         await page.fill('#f-time_zone', 'Mars/Olympus');
@@ -428,6 +428,25 @@ try {
         await shot(page, '19-profile');
         const loaded = await page.locator('.rail-foot a.me img.av').evaluate((img) => img.complete && img.naturalWidth === 48);
         assert.ok(loaded, 'the picture is served and shown');
+    });
+
+    await step('Dark mode follows the system: Bob\'s browser prefers dark, Alice\'s light', async () => {
+        const dark = await browser.newContext({viewport: {width: 1280, height: 800}, colorScheme: 'dark', timezoneId: 'America/New_York', locale: 'en-US'});
+        try {
+            const page = await dark.newPage();
+            await signIn(page, BOB);
+            await page.goto(teamUrl);
+            await page.locator('#timeline li.post').first().waitFor();
+            const luminance = (p) => p.evaluate(() => {
+                const [r, g, b] = getComputedStyle(document.querySelector('.pane')).backgroundColor.match(/\d+/g).map(Number);
+                return (r + g + b) / 3;
+            });
+            assert.ok(await luminance(page) < 60, 'a dark pane in dark mode');
+            assert.ok(await luminance(alice.page) > 200, 'a light pane in light mode');
+            await shot(page, '20-dark-mode');
+        } finally {
+            await dark.close();
+        }
     });
 
     await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {

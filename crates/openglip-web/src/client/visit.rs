@@ -106,6 +106,7 @@ pub static SIGN_IN: SignIn = SignIn {
     refuse: |ext| {
         (ext.kind == ExtensionType::Bot).then_some("Bots do not sign in to the web client.")
     },
+    forgot: Some("/forgot"),
 };
 
 /// The sign-in page; `next` is where to go after (a path of this server).

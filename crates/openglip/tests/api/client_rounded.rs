@@ -328,3 +328,94 @@ async fn people_edit_their_own_name_time_zone_and_picture() {
     let p = eve.get(&format!("/app/avatar/{}", w.bob.id())).await;
     assert_eq!(p.status, 404);
 }
+
+#[tokio::test]
+async fn forgot_password_sends_a_link_through_the_mail_outbox() {
+    let w = World::new().await;
+    let b = w.app.browser();
+    let p = b.get("/").await;
+    assert!(
+        p.has("href=\"/forgot\""),
+        "the sign-in form offers it: {}",
+        p.body
+    );
+    let p = b.get("/forgot").await;
+    assert_eq!(p.status, 200);
+    let p = b.post("/forgot", &[("email", "not an address")]).await;
+    assert_eq!(p.status, 400);
+    assert!(
+        p.has("Enter the e-mail address you sign in with."),
+        "{}",
+        p.body
+    );
+
+    // Known or not, the same answer; only Bob's address gets mail.
+    let admin = crate::console::admin_portal(&w, "alice@acme.test").await;
+    let (_, before) = w.app.get("/admin/api/outbox", &admin).await;
+    let mails = before["records"].as_array().unwrap().len();
+    let p = b.post("/forgot", &[("email", "nobody@acme.test")]).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.has("Check your e-mail"));
+    let p = b.post("/forgot", &[("email", " Bob@Acme.test ")]).await;
+    assert_eq!(p.status, 200);
+    assert!(p.has("Check your e-mail"));
+    let (_, mail) = w.app.get("/admin/api/outbox", &admin).await;
+    let records = mail["records"].as_array().unwrap();
+    assert_eq!(records.len(), mails + 1, "{mail}");
+    assert_eq!(records[0]["to"], "bob@acme.test");
+    let body = records[0]["body"].as_str().unwrap();
+    let path = body
+        .split_once("/activate?token=")
+        .map(|(_, rest)| {
+            format!(
+                "/activate?token={}",
+                rest.split_whitespace().next().unwrap()
+            )
+        })
+        .unwrap();
+
+    // The link opens the page to choose a new password; afterwards the old one is refused.
+    let p = b.get(&path).await;
+    assert_eq!(p.status, 200);
+    assert!(p.has("Choose a new password"), "{}", p.body);
+    let token = p.input("token");
+    let p = b
+        .post(
+            "/activate",
+            &[
+                ("token", &token),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    let p = b
+        .post(
+            "/activate",
+            &[
+                ("token", &token),
+                ("password", "a-brand-new-password"),
+                ("confirm", "a-brand-new-password"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.has("Your password is changed."), "{}", p.body);
+    assert_eq!(
+        w.app
+            .password_grant(&w.client, "bob@acme.test", PASSWORD)
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        w.app
+            .password_grant(&w.client, "bob@acme.test", "a-brand-new-password")
+            .await
+            .status(),
+        200
+    );
+    // The link is spent.
+    assert_eq!(b.get(&path).await.status, 404);
+}
