@@ -5,7 +5,8 @@
 //   and Bob sees both; Bob loses the network, Alice posts meanwhile, Bob gets it after
 //   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply;
 //   Alice starts a group chat with Bob and Carol (a wrong address explained in place) and renames
-//   the team; Bob edits his profile and uploads a picture; dark mode follows the system; Bob, whose session ends while he types, signs in again and finds his message still
+//   the team; Bob edits his profile and uploads a picture; dark mode follows the system; Carol
+//   resets a forgotten password through the mail outbox; Bob, whose session ends while he types, signs in again and finds his message still
 //   typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
@@ -446,6 +447,38 @@ try {
             await shot(page, '20-dark-mode');
         } finally {
             await dark.close();
+        }
+    });
+
+    await step('Carol forgot her password: a link through the mail outbox (read by Alice, the administrator) lets her choose a new one', async () => {
+        const carol = await browser.newContext({viewport: {width: 1280, height: 800}});
+        try {
+            const page = await carol.newPage();
+            await page.goto(SERVER + '/');
+            await Promise.all([page.waitForURL(/\/forgot$/), page.click('text=Forgot your password?')]);
+            await page.fill('#f-email', 'carol@acme.example');
+            await page.click('button:has-text("Send me a link")');
+            await page.locator('h1', {hasText: 'Check your e-mail'}).waitFor();
+            await shot(page, '21-forgot-password');
+            // The server sends no mail itself: the administrator's outbox shows it.
+            await alice.page.goto(SERVER + '/admin/outbox');
+            const mail = alice.page.locator('.card', {hasText: 'carol@acme.example'}).first();
+            await mail.waitFor();
+            const link = (await mail.locator('pre').innerText()).match(/https?:\/\/\S+\/activate\?token=\S+/)[0];
+            await page.goto(link);
+            await page.locator('h1', {hasText: 'Choose a new password'}).waitFor();
+            await page.fill('input[name=password]', 'Carol-new-Pa55');
+            await page.fill('input[name=confirm]', 'Carol-new-Pa55');
+            await page.click('button:has-text("Set password")');
+            await page.locator('text=Your password is changed.').waitFor();
+            await shot(page, '22-new-password-set');
+            await page.goto(SERVER + '/');
+            await page.fill('#f-login', 'carol@acme.example');
+            await page.fill('#f-password', 'Carol-new-Pa55');
+            await Promise.all([page.waitForURL(SERVER + '/'), page.click('button[type=submit]')]);
+            await page.waitForSelector('#rail-list');
+        } finally {
+            await carol.close();
         }
     });
 
