@@ -240,6 +240,7 @@ macro_rules! conformance_tests {
             }
             teamwork {
                 tasks_round_trip_with_their_card_post,
+                changes_at_the_same_moment_are_all_kept,
                 items_are_refused_whole_outside_their_chat,
                 task_filters_and_pages,
                 notes_drafts_locks_and_publishing,
