@@ -820,7 +820,11 @@ async fn the_web_client_tabs_show_items_escaped_and_act_on_them() {
     assert_eq!(bad.status, 400, "{}", bad.body);
     // Shown again on the tab, with why and what was typed (escaped).
     assert!(bad.body.contains("role=\"alert\""), "{}", bad.body);
-    assert!(bad.body.contains("startTime"), "{}", bad.body);
+    assert!(
+        bad.body.contains("Enter when it starts and when it ends"),
+        "{}",
+        bad.body
+    );
     assert!(
         bad.body.contains(&format!("value=\"{SCRIPT_TEXT}\"")),
         "{}",
