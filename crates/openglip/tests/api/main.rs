@@ -20,6 +20,7 @@ mod client_rounded;
 mod clients;
 mod clients_teamwork;
 mod cluster;
+mod cluster_nats;
 mod compat;
 mod console;
 mod crash;
