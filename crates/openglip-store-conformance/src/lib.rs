@@ -23,9 +23,11 @@ pub mod events;
 pub mod membership;
 pub mod platform;
 pub mod posts;
+pub mod presence;
 pub mod subscriptions;
 pub mod teamwork;
 pub mod tokens;
+pub mod webhooks;
 
 /// Transactions and jobs a store's writer has run (group commit: fewer transactions than jobs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,6 +253,12 @@ macro_rules! conformance_tests {
                 expired_refresh_tokens_do_not_rotate,
                 revoke_by_access_or_refresh_hash,
                 a_bot_is_created_whole_or_not_at_all,
+            }
+            webhooks {
+                webhooks_round_trip_and_list_by_chat_and_member,
+            }
+            presence {
+                presence_settings_round_trip,
             }
         );
     };
