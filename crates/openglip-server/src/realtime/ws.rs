@@ -262,6 +262,23 @@ impl Registry {
         self.lock().sessions.values().cloned().collect()
     }
 
+    /// Whether the person has a live connection of the web client (its first-party app) now:
+    /// what makes them present (`presenceStatus`).
+    pub fn web_client_online(&self, extension: openglip_domain::ExtensionId) -> bool {
+        let sessions: Vec<Arc<Session>> = self
+            .lock()
+            .sessions
+            .values()
+            .filter(|s| {
+                s.caller.extension_id == extension
+                    && s.caller.client_id
+                        == openglip_platform::web_client::web_client_id(s.caller.account_id)
+            })
+            .cloned()
+            .collect();
+        sessions.iter().any(|s| s.is_live())
+    }
+
     /// Number of sessions (live or waiting for recovery).
     pub fn session_count(&self) -> usize {
         self.lock().sessions.len()
