@@ -248,6 +248,15 @@ impl Registry {
         self.lock().sessions.entry(session.key).or_insert(session);
     }
 
+    /// The session here bound to subscription `id`, if any.
+    pub fn session_of_subscription(&self, id: &str) -> Option<Arc<Session>> {
+        self.lock()
+            .sessions
+            .values()
+            .find(|s| s.subscription().as_deref() == Some(id))
+            .cloned()
+    }
+
     /// Every session (live or waiting for recovery).
     pub fn sessions(&self) -> Vec<Arc<Session>> {
         self.lock().sessions.values().cloned().collect()
