@@ -4,6 +4,7 @@
 //! Invariant: this crate does no I/O. Time, persistence and entropy come from the callers
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
+pub mod audit;
 pub mod cards;
 pub mod error;
 pub mod events;
@@ -18,6 +19,7 @@ pub mod service;
 pub mod store;
 pub mod store_rules;
 pub mod time;
+pub mod transfer;
 pub mod validate;
 
 pub use error::{

@@ -340,6 +340,26 @@ pub trait Store: Send + Sync + 'static {
     fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>>;
     /// Forgets one (it was delivered again). Returns whether it was there.
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
+
+    // ---- the audit log ----
+
+    /// The audit log's part of the port (`crate::audit`).
+    fn audit(&self) -> &dyn crate::audit::AuditStore;
+
+    /// The store's connections and writer, for metrics: read from memory, never fails.
+    fn pool_stats(&self) -> PoolStats;
+}
+
+/// What a store's reading connections and writer are doing (`Store::pool_stats`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub readers_open: usize,
+    pub readers_in_use: usize,
+    pub readers_max: usize,
+    /// Write transactions committed (or attempted) since the store opened.
+    pub writer_batches: u64,
+    /// Mutating calls run since the store opened.
+    pub writer_jobs: u64,
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

@@ -166,6 +166,23 @@ impl Hub {
         self.lock().position
     }
 
+    /// Live subscriptions registered: WebHook, WebSocket, and the WebHooks catching up from the
+    /// outbox (for metrics).
+    pub fn subscription_counts(&self) -> (usize, usize, usize) {
+        let r = self.lock();
+        let mut counts = (0, 0, 0);
+        for e in r.subs.values() {
+            match e.sub.transport {
+                Transport::WebHook { .. } => {
+                    counts.0 += 1;
+                    counts.2 += usize::from(e.lagging);
+                }
+                _ => counts.1 += 1,
+            }
+        }
+        counts
+    }
+
     /// Starts routing: loads the WebHook subscriptions (each resumes from its cursor) and runs
     /// the dispatcher and the renewal-reminder timer until the process ends.
     pub async fn start(self: &Arc<Self>) -> Result<()> {

@@ -219,18 +219,30 @@ impl Client {
         if let Some(t) = verification_token {
             req = req.header("Verification-Token", t);
         }
-        let resp = req
+        let started = std::time::Instant::now();
+        let answer = req
             .send()
             .await
-            .map_err(|e| format!("I/O operation is failed. Details: [{}]", short(&e)))?;
-        if resp.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "The receiver answered HTTP {}",
-                resp.status().as_u16()
-            ))
+            .map_err(|e| format!("I/O operation is failed. Details: [{}]", short(&e)))
+            .and_then(|resp| {
+                if resp.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "The receiver answered HTTP {}",
+                        resp.status().as_u16()
+                    ))
+                }
+            });
+        let m = &*crate::metrics::DELIVERY;
+        m.webhook_latency
+            .observe(started.elapsed().as_micros() as u64);
+        match answer {
+            Ok(()) => &m.webhook_ok,
+            Err(_) => &m.webhook_failed,
         }
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        answer
     }
 }
 

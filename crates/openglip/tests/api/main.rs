@@ -1,9 +1,12 @@
 //! The integration tests: one binary (one link step), one module per area. Every test starts the
 //! real server on a random loopback port with a fresh SQLite database in a temporary folder.
 
+mod access_log;
 mod agents_cli;
+mod audit;
 mod auth;
 mod authorization;
+mod backup;
 mod bad_input;
 mod bots;
 mod cards;
@@ -16,6 +19,7 @@ mod client_access;
 mod client_escaping;
 mod clients;
 mod compat;
+mod config_file;
 mod console;
 mod crash;
 mod directory;

@@ -128,8 +128,17 @@ async fn metrics_are_prometheus_text_and_count_requests() {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':'),
             "{line}"
         );
+        // A histogram's series are its name with `_bucket`, `_sum` or `_count`.
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|suffix| {
+                let base = name.strip_suffix(suffix)?;
+                text.contains(&format!("# TYPE {base} histogram"))
+                    .then_some(base)
+            })
+            .unwrap_or(name);
         assert!(
-            text.contains(&format!("# TYPE {name} ")),
+            text.contains(&format!("# TYPE {family} ")),
             "{name} has no TYPE"
         );
     }
@@ -170,6 +179,31 @@ async fn metrics_are_prometheus_text_and_count_requests() {
         ) > 0.0,
         "{text}"
     );
+    // The histogram counts every call, and its last bucket holds them all.
+    let count = sample(
+        &text,
+        r#"openglip_http_request_duration_seconds_count{operation="readExtension"}"#,
+    );
+    assert_eq!(count, ok0 + err0 + 2.0, "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            r#"openglip_http_request_duration_seconds_bucket{operation="readExtension",le="+Inf"}"#
+        ),
+        count
+    );
+    // The store's pool and writer, and the hub: no subscriptions yet, nothing left to route.
+    assert_eq!(sample(&text, r#"openglip_db_readers{state="max"}"#), 4.0);
+    assert!(
+        sample(&text, "openglip_db_writer_jobs_total") > 0.0,
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, r#"openglip_subscriptions{transport="WebHook"}"#),
+        0.0
+    );
+    assert!(text.contains("openglip_outbox_lag_events "), "{text}");
+    assert!(text.contains("openglip_websocket_connections "), "{text}");
 }
 
 // ------------------------------------------------------------------------------------ OpenAPI
