@@ -18,6 +18,7 @@ mod chats;
 mod db;
 mod events;
 mod grants;
+pub mod import;
 mod migrate;
 mod password_failures;
 mod platform;

@@ -44,6 +44,7 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("password_failures", CopyRule::Copy),
     ("undeliverable_events", CopyRule::Copy),
     ("audit_events", CopyRule::Copy),
+    ("membership_steps", CopyRule::Copy),
     (
         "schema_migrations",
         CopyRule::Skip("the target records its own migrations"),
@@ -121,12 +122,20 @@ impl Export {
         size: usize,
         mut each: impl FnMut(&Rows) -> Result<()>,
     ) -> Result<()> {
+        // Rows in the order they were written (a `WITHOUT ROWID` table in its key's order).
+        let without_rowid: bool = self
+            .conn
+            .query_row(
+                "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master
+                 WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .db()?;
+        let order = if without_rowid { "" } else { " ORDER BY rowid" };
         let mut stmt = self
             .conn
-            .prepare(&format!(
-                "SELECT * FROM \"{}\" ORDER BY rowid",
-                ident(table)?
-            ))
+            .prepare(&format!("SELECT * FROM \"{}\"{order}", ident(table)?))
             .db()?;
         let columns: Vec<String> = stmt.column_names().map(String::from).collect();
         let n = columns.len();

@@ -15,6 +15,7 @@ mod backup;
 mod config;
 mod data_dir;
 mod demo;
+mod migrate;
 mod okr;
 
 #[derive(Parser)]
@@ -200,6 +201,16 @@ enum AdminCommand {
         to: PathBuf,
         #[command(flatten)]
         data: DataDir,
+    },
+    /// Copy an SQLite installation into an empty PostgreSQL database (stop the server first),
+    /// in one transaction, checking every table's row count → {"from","to","rows","tables"}.
+    Migrate {
+        /// The SQLite data folder (the one `openglip serve --data-dir` used).
+        #[arg(long, value_name = "DATA_DIR")]
+        from: PathBuf,
+        /// The PostgreSQL database: `postgres://user[:password]@host[:port]/database`, empty.
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
 }
 
@@ -483,6 +494,7 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
     let cfg = ServerConfig::default;
     match cmd {
         AdminCommand::Backup { to, data } => backup::run(&data, &to),
+        AdminCommand::Migrate { from, to } => migrate::run(from, to).await,
         AdminCommand::Account {
             cmd:
                 AccountCmd::Create {

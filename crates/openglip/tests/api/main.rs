@@ -29,6 +29,7 @@ mod event_bodies;
 mod helpers;
 mod legacy_groups;
 mod meta;
+mod migrate;
 mod okr;
 mod page_failures;
 mod people;
