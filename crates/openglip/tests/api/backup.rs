@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::access_log::provision;
 use crate::cli::{BIN, Server, fails, login, ok, s};
+use crate::cli_filesystems::Mounted;
 
 /// Posts `text` into the company's everyone chat as Alice; returns the post's id.
 async fn post(http: &reqwest::Client, server: &Server, token: &str, text: &str) -> String {
@@ -191,6 +192,41 @@ async fn a_failed_backup_leaves_nothing_under_the_target_name() {
         ],
     );
     assert!(e.contains("live database"), "{e}");
+}
+
+#[tokio::test]
+async fn a_backup_to_a_full_or_read_only_disk_says_so_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    provision(&data);
+    let _server = Server::start(&data);
+    // A disk smaller than the database (mounting needs root; else nothing is checked).
+    let Some(full) = Mounted::tmpfs("size=64k") else {
+        eprintln!("cannot mount a tmpfs here: the full-disk backup is not checked");
+        return;
+    };
+    std::fs::write(full.path().join("b.db"), b"the previous backup").unwrap();
+    let target = full.path().join("b.db");
+    let e = fails(
+        &data,
+        &["admin", "backup", "--to", target.to_str().unwrap()],
+    );
+    assert!(e.contains("the disk is full"), "{e}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"the previous backup");
+    let left: Vec<_> = std::fs::read_dir(full.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["b.db"], "the partial copy is removed");
+
+    let read_only = Mounted::tmpfs("size=1m,ro").unwrap();
+    let target = read_only.path().join("b.db");
+    let e = fails(
+        &data,
+        &["admin", "backup", "--to", target.to_str().unwrap()],
+    );
+    assert!(e.contains("cannot write the backup"), "{e}");
+    assert!(!target.exists());
 }
 
 #[test]
