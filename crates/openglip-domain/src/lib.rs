@@ -5,6 +5,7 @@
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
 pub mod audit;
+pub mod calendar;
 pub mod cards;
 pub mod error;
 pub mod events;
@@ -12,6 +13,7 @@ pub mod ids;
 pub mod membership_history;
 pub mod mentions;
 pub mod model;
+pub mod notes;
 pub mod outbox;
 pub mod paging;
 pub mod perm;
@@ -19,6 +21,8 @@ pub mod platform;
 pub mod service;
 pub mod store;
 pub mod store_rules;
+pub mod tasks;
+pub mod teamwork;
 pub mod time;
 pub mod transfer;
 pub mod validate;

@@ -356,6 +356,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The store's connections and writer, for metrics: read from memory, never fails.
     fn pool_stats(&self) -> PoolStats;
+
+    /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
+    fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).

@@ -45,6 +45,10 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("undeliverable_events", CopyRule::Copy),
     ("audit_events", CopyRule::Copy),
     ("membership_steps", CopyRule::Copy),
+    ("tasks", CopyRule::Copy),
+    ("task_assignees", CopyRule::Copy),
+    ("notes", CopyRule::Copy),
+    ("calendar_events", CopyRule::Copy),
     (
         "schema_migrations",
         CopyRule::Skip("the target records its own migrations"),

@@ -27,6 +27,7 @@ mod readers;
 mod reads;
 mod rows;
 mod subscriptions;
+mod teamwork;
 mod tokens;
 mod usage;
 mod writer;
@@ -678,6 +679,10 @@ impl Store for SqliteStore {
             writer_batches: w.batches,
             writer_jobs: w.jobs,
         }
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
     }
 }
 

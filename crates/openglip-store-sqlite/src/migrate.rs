@@ -64,6 +64,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
     Migration {
+        version: 11,
+        name: "0011_teamwork",
+        sql: include_str!("../migrations/0011_teamwork.sql"),
+    },
+    Migration {
         version: 16,
         name: "0016_audit_log",
         sql: include_str!("../migrations/0016_audit_log.sql"),

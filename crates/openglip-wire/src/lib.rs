@@ -21,6 +21,7 @@ pub mod event;
 pub mod oauth;
 pub mod post;
 pub mod subscription;
+pub mod teamwork;
 pub mod wsg;
 
 pub use account::*;
@@ -33,6 +34,7 @@ pub use event::*;
 pub use oauth::*;
 pub use post::*;
 pub use subscription::*;
+pub use teamwork::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -2,16 +2,19 @@
 //! for the console's and the admin portal's APIs and sessions, the `Platform`), convert.
 
 pub mod account;
+pub mod calendar;
 pub mod cards;
 pub mod chats;
 pub mod console;
 pub mod legacy;
 pub mod meta;
+pub mod notes;
 pub mod portal;
 pub mod posts;
 pub mod profile;
 pub mod session;
 pub mod subscriptions;
+pub mod tasks;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
