@@ -169,6 +169,12 @@ async fn an_sqlite_installation_moves_to_postgres_and_serves_the_same_data() {
     // A target that is not PostgreSQL, and a folder without data.
     let out = migrate(&data, "mysql://root@localhost/openglip");
     assert!(String::from_utf8_lossy(&out.stderr).contains("PostgreSQL URL"));
+    // A server that does not answer: said, with the URL but never its password.
+    let out = migrate(&data, "postgres://postgres:s3cret@127.0.0.1:1/openglip");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open the target"), "{stderr}");
+    assert!(!stderr.contains("s3cret"), "{stderr}");
     let empty = ScratchDatabase::create().await.unwrap();
     let out = migrate(&dir.path().join("nothing-here"), empty.url());
     let stderr = String::from_utf8_lossy(&out.stderr);
