@@ -51,6 +51,12 @@ impl Platform {
             .await
     }
 
+    /// Every company's events and those of none that `filter` selects, newest first: the
+    /// operator's view (`openglip admin audit`), which no HTTP route offers.
+    pub async fn operator_audit_log(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>> {
+        self.store.audit().audit_events(filter).await
+    }
+
     /// The app's fresh client secret, shown again to its developer within its quarter of an
     /// hour: returned, and recorded as revealed. `None` when there is none to show.
     pub async fn reveal_secret(&self, developer: &Extension, app: &App) -> Result<Option<String>> {

@@ -11,6 +11,7 @@ use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use serde_json::json;
 
 mod agents;
+mod audit;
 mod backup;
 mod config;
 mod data_dir;
@@ -207,6 +208,24 @@ enum AdminCommand {
         /// The backup file (an older backup there is replaced once the new one is complete).
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// The audit log of every company (and events of none: failed sign-ins under unknown
+    /// logins, reused tokens), newest first → {"records":[…]}.
+    Audit {
+        /// Only this company's events.
+        #[arg(long)]
+        account_id: Option<i64>,
+        /// Only events of this kind (sign_in, sign_in_failed, token_granted, user_disabled, …).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only events from this date (YYYY-MM-DD) or time (RFC 3339) on.
+        #[arg(long)]
+        since: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
         #[command(flatten)]
         data: DataDir,
     },
@@ -521,6 +540,22 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
     match cmd {
         AdminCommand::Backup { to, data } => backup::run(&data, &to),
         AdminCommand::Migrate { from, to } => migrate::run(from, to).await,
+        AdminCommand::Audit {
+            account_id,
+            kind,
+            since,
+            limit,
+            data,
+        } => {
+            audit::run(audit::Asked {
+                account_id,
+                kind,
+                since,
+                limit,
+                data,
+            })
+            .await
+        }
         AdminCommand::Account {
             cmd:
                 AccountCmd::Create {

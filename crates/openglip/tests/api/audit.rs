@@ -136,3 +136,36 @@ async fn security_and_admin_events_are_shown_filtered_and_exported_to_administra
     assert_ne!(nobody.status, 200);
     assert!(!nobody.body.contains("records"), "{}", nobody.body);
 }
+
+/// The operator's view (`openglip admin audit`): every company's events and those of none.
+#[tokio::test]
+async fn the_operator_reads_every_event_with_admin_audit() {
+    use crate::cli::{Server, fails, login, ok};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let app = crate::access_log::provision(data);
+    let server = Server::start(data);
+    let http = reqwest::Client::new();
+    let (status, _) = login(&http, &server, &app, "nobody@acme.test", "whatever-it-is").await;
+    assert_eq!(status, 400);
+    drop(server);
+
+    let all = ok(data, &["admin", "audit"]);
+    let records = all["records"].as_array().unwrap();
+    let events: Vec<&str> = records
+        .iter()
+        .map(|r| r["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        ["sign_in_failed", "app_created", "account_created"],
+        "{all}"
+    );
+    assert!(records[0]["accountId"].is_null(), "{all}");
+    assert_eq!(records[0]["target"], "nobody@acme.test");
+    assert_eq!(records[0]["detail"], "unknown login");
+    let only = ok(data, &["admin", "audit", "--kind", "app_created"]);
+    assert_eq!(only["records"].as_array().unwrap().len(), 1, "{only}");
+    let e = fails(data, &["admin", "audit", "--kind", "nonsense"]);
+    assert!(e.contains("sign_in_failed"), "{e}");
+}
