@@ -92,6 +92,9 @@ pub struct Delivery {
     pub webhook_failed: AtomicU64,
     /// How long each WebHook attempt took.
     pub webhook_latency: Histogram,
+    /// From an event's commit to its WebHook notification accepted (retries and catching up
+    /// included).
+    pub event_latency: Histogram,
 }
 
 /// The process's real-time delivery counters.
@@ -231,6 +234,10 @@ fn render_delivery(s: &mut String, snap: &Snapshot) {
     s.push_str("# TYPE openglip_webhook_delivery_duration_seconds histogram\n");
     d.webhook_latency
         .render(s, "openglip_webhook_delivery_duration_seconds", "");
+    s.push_str("# HELP openglip_webhook_event_latency_seconds From an event's commit to its WebHook notification accepted.\n");
+    s.push_str("# TYPE openglip_webhook_event_latency_seconds histogram\n");
+    d.event_latency
+        .render(s, "openglip_webhook_event_latency_seconds", "");
     if let Some(lag) = snap.outbox_lag {
         let _ = writeln!(
             s,

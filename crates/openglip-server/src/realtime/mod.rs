@@ -50,6 +50,9 @@ pub enum Fed {
 pub struct Delivery {
     pub seq: Option<i64>,
     pub text: Arc<str>,
+    /// When its event was committed (None for renewal reminders): a WebHook's delivery latency
+    /// in the metrics is measured from it.
+    pub committed: Option<Timestamp>,
     /// Whether it is the last notification of its event for the subscription: a subscription
     /// whose filters match one event twice gets two, and only after the second may its cursor
     /// pass the event.
@@ -701,6 +704,7 @@ fn deliveries_for(
         out.push(Delivery {
             seq: Some(ev.seq),
             text,
+            committed: Some(ev.created),
             last_of_event: false,
         });
     }
@@ -806,6 +810,7 @@ fn reminders(e: &mut Entry, t: Timestamp) {
         sink.deliver(Delivery {
             seq: None,
             text,
+            committed: None,
             last_of_event: true,
         });
     }

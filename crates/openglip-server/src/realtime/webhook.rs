@@ -457,6 +457,10 @@ async fn send(
         }
         match hub.http.post(address, token, &d.text).await {
             Ok(()) => {
+                if let Some(c) = d.committed {
+                    let ms = (now().millis() - c.millis()).max(0) as u64;
+                    crate::metrics::DELIVERY.event_latency.observe(ms * 1000);
+                }
                 if *attempt > 0 {
                     // A cursor save clears the failure record; make it immediate (also for a
                     // renewal reminder, which moves no cursor: otherwise the next failure, however

@@ -279,6 +279,11 @@ async fn metrics_show_websockets_subscriptions_and_webhook_deliveries() {
         sample(&text, "openglip_webhook_delivery_duration_seconds_count") >= 2.0,
         "{text}"
     );
+    // From commit to accepted: once per notification accepted, retries included.
+    assert!(
+        sample(&text, "openglip_webhook_event_latency_seconds_count") >= 1.0,
+        "{text}"
+    );
     assert!(
         sample(&text, "openglip_websocket_connections") >= 1.0,
         "{text}"
