@@ -23,6 +23,7 @@ mod migrate;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
@@ -30,6 +31,7 @@ pub mod scratch;
 mod subscriptions;
 mod teamwork;
 mod tokens;
+mod webhooks;
 mod writer;
 
 use std::sync::Arc;
@@ -747,6 +749,14 @@ impl Store for PostgresStore {
             writer_batches: w.batches,
             writer_jobs: w.jobs,
         }
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
+        self
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {

@@ -49,6 +49,8 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("task_assignees", CopyRule::Copy),
     ("notes", CopyRule::Copy),
     ("calendar_events", CopyRule::Copy),
+    ("webhooks", CopyRule::Copy),
+    ("presence", CopyRule::Copy),
     (
         "schema_migrations",
         CopyRule::Skip("the target records its own migrations"),

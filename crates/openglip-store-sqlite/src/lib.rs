@@ -23,6 +23,7 @@ mod migrate;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
@@ -30,6 +31,7 @@ mod subscriptions;
 mod teamwork;
 mod tokens;
 mod usage;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -679,6 +681,14 @@ impl Store for SqliteStore {
             writer_batches: w.batches,
             writer_jobs: w.jobs,
         }
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
+        self
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {

@@ -13,6 +13,7 @@ mod activate;
 mod admin;
 mod apps;
 mod audit;
+mod forgot;
 mod unassigned;
 mod user_form;
 mod users;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(audit::list))
         .route("/admin/audit/export", get(audit::export))
         .route("/activate", get(activate::page).post(activate::activate))
+        .route("/forgot", get(forgot::page).post(forgot::send))
 }
 
 // ---------------------------------------------------------------------------------- sign in
@@ -65,6 +67,7 @@ static SIGN_IN: SignIn = SignIn {
     home: "/admin/users",
     realm: SessionRealm::Account,
     refuse: |ext| (!ext.is_admin).then_some("Only administrators can sign in to the admin portal."),
+    forgot: Some("/forgot"),
 };
 
 async fn signin_page(kit: Kit, csrf: Csrf, p: Params) -> Response {
