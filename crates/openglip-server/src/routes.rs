@@ -314,9 +314,13 @@ pub fn router(state: AppState, pages: Pages) -> Router {
         .merge(pages.routes)
         // The WebSocket gateway (`uri` of `/restapi/oauth/wstoken`); authenticated by its token.
         .route("/ws", get(crate::realtime::ws::upgrade))
+        // Every matched route leaves its template on the answer for the access log.
+        .route_layer(middleware::from_fn(crate::access_log::mark_route))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT))
+        // One log line per request, with its `X-Request-Id` (tunnelled requests too).
+        .layer(middleware::from_fn(crate::access_log::log_request))
         .with_state(state);
     // `ClientRequest` frames run through the same application (without this layer, so a
     // tunnelled request cannot open a WebSocket).

@@ -16,6 +16,7 @@ use openglip_domain::store::*;
 use openglip_domain::*;
 
 pub mod accounts;
+pub mod audit;
 mod backends;
 pub mod chats;
 pub mod concurrency;
@@ -192,6 +193,10 @@ macro_rules! conformance_tests {
                 duplicate_email_and_number_are_invalid_and_leave_nothing_behind,
                 extensions_by_ids_and_by_email,
                 credentials_lookups,
+            }
+            audit {
+                events_round_trip_newest_first_and_survive_reopening,
+                filters_and_pages_select_what_they_say,
             }
             chats {
                 teams_page_in_both_directions_with_exact_flags,

@@ -494,6 +494,8 @@ pub async fn upgrade(
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
+            // Counted as open until the connection ends.
+            let _open = crate::metrics::WebSocketOpen::new();
             let hub = st.hub().clone();
             // In a cluster, the token and the session may be another node's.
             let resumed = match hub.cluster() {
