@@ -13,6 +13,7 @@ pub mod membership_history;
 pub mod mentions;
 pub mod model;
 pub mod notes;
+pub mod notify;
 pub mod outbox;
 pub mod paging;
 pub mod perm;

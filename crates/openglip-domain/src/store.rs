@@ -351,6 +351,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
     fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
+
+    /// People's notification levels of chats (`crate::notify`).
+    fn notify(&self) -> &dyn crate::notify::NotifyStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

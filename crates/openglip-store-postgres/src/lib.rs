@@ -18,6 +18,7 @@ mod db;
 mod events;
 mod grants;
 mod migrate;
+mod notify;
 mod password_failures;
 mod platform;
 mod posts;
@@ -732,6 +733,10 @@ impl Store for PostgresStore {
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
+    }
+
+    fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
 }

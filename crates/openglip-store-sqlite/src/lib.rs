@@ -17,6 +17,7 @@ mod db;
 mod events;
 mod grants;
 mod migrate;
+mod notify;
 mod password_failures;
 mod platform;
 mod posts;
@@ -663,6 +664,10 @@ impl Store for SqliteStore {
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
+    }
+
+    fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
 }
