@@ -206,6 +206,8 @@ pub enum Subject {
     ActivationLink,
     /// A WebHook notification given up on (undeliverable).
     UndeliverableEvent,
+    /// An incoming webhook (a URL that posts into a chat).
+    Webhook,
     /// A task of a chat.
     Task,
     /// A note of a chat.
@@ -235,6 +237,7 @@ impl std::fmt::Display for Subject {
             Subject::UnassignedNumber => "unassigned extension number",
             Subject::ActivationLink => "activation link",
             Subject::UndeliverableEvent => "undeliverable notification",
+            Subject::Webhook => "webhook",
             Subject::Task => "task",
             Subject::Note => "note",
             Subject::CalendarEvent => "event",

@@ -6,11 +6,13 @@
 
 pub mod calendar;
 pub mod cards;
+pub mod directory_search;
 pub mod error;
 pub mod events;
 pub mod ids;
 pub mod membership_history;
 pub mod mentions;
+pub mod message_cards;
 pub mod model;
 pub mod notes;
 pub mod notify;
@@ -18,6 +20,7 @@ pub mod outbox;
 pub mod paging;
 pub mod perm;
 pub mod platform;
+pub mod presence;
 pub mod service;
 pub mod store;
 pub mod store_rules;
@@ -25,6 +28,8 @@ pub mod tasks;
 pub mod teamwork;
 pub mod time;
 pub mod validate;
+pub mod webhook_payload;
+pub mod webhooks;
 
 pub use error::{
     AuthFailure, Error, FieldError, FieldErrors, JwtProblem, OAuthFailure, Result, SignInFailure,

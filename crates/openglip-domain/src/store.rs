@@ -349,6 +349,11 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets one (it was delivered again). Returns whether it was there.
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
 
+    /// Incoming webhooks (`crate::webhooks`).
+    fn webhooks(&self) -> &dyn crate::webhooks::WebhookStore;
+
+    /// What people set of their presence by hand (`crate::presence`).
+    fn presence(&self) -> &dyn crate::presence::PresenceStore;
     /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
     fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
 

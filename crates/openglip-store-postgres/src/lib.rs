@@ -22,6 +22,7 @@ mod notify;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
@@ -29,6 +30,7 @@ pub mod scratch;
 mod subscriptions;
 mod teamwork;
 mod tokens;
+mod webhooks;
 mod writer;
 
 use std::sync::Arc;
@@ -730,6 +732,14 @@ impl Store for PostgresStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
+        self
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {

@@ -21,6 +21,7 @@ mod notify;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
@@ -28,6 +29,7 @@ mod subscriptions;
 mod teamwork;
 mod tokens;
 mod usage;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -661,6 +663,14 @@ impl Store for SqliteStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
+        self
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {

@@ -18,10 +18,13 @@ pub mod chat;
 pub mod console;
 pub mod error;
 pub mod event;
+pub mod glip;
 pub mod oauth;
 pub mod post;
+pub mod presence;
 pub mod subscription;
 pub mod teamwork;
+pub mod webhook;
 pub mod wsg;
 
 pub use account::*;
@@ -31,10 +34,13 @@ pub use chat::*;
 pub use console::*;
 pub use error::*;
 pub use event::*;
+pub use glip::*;
 pub use oauth::*;
 pub use post::*;
+pub use presence::*;
 pub use subscription::*;
 pub use teamwork::*;
+pub use webhook::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -6,15 +6,18 @@ pub mod calendar;
 pub mod cards;
 pub mod chats;
 pub mod console;
+pub mod glip;
 pub mod legacy;
 pub mod meta;
 pub mod notes;
 pub mod portal;
 pub mod posts;
+pub mod presence;
 pub mod profile;
 pub mod session;
 pub mod subscriptions;
 pub mod tasks;
+pub mod webhooks;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;

@@ -30,6 +30,7 @@ mod actions;
 mod conversation;
 mod details;
 mod directory;
+mod hooks;
 mod layout;
 mod posts;
 mod profile;
