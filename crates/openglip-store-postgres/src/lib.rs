@@ -20,6 +20,7 @@ mod events;
 mod grants;
 pub mod import;
 mod migrate;
+mod notify;
 mod password_failures;
 mod platform;
 mod posts;
@@ -765,6 +766,10 @@ impl Store for PostgresStore {
     }
 
     fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
+        self
+    }
+
+    fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
 }

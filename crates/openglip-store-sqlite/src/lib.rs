@@ -20,6 +20,7 @@ mod events;
 pub mod export;
 mod grants;
 mod migrate;
+mod notify;
 mod password_failures;
 mod platform;
 mod posts;
@@ -697,6 +698,10 @@ impl Store for SqliteStore {
     }
 
     fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
+        self
+    }
+
+    fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
 }
