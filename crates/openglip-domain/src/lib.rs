@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod paging;
 pub mod perm;
 pub mod platform;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod store_rules;

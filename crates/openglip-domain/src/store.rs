@@ -340,6 +340,9 @@ pub trait Store: Send + Sync + 'static {
     fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>>;
     /// Forgets one (it was delivered again). Returns whether it was there.
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
+
+    /// The search part of the port: full-text search of posts (`crate::search`).
+    fn search(&self) -> &dyn crate::search::SearchStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

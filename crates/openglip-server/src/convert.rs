@@ -1,6 +1,7 @@
 //! Domain entities to wire shapes. Each generation has its own functions; nothing else in the
 //! server builds these structs.
 
+use openglip_domain::search;
 use openglip_domain::*;
 use openglip_wire as w;
 
@@ -125,6 +126,22 @@ pub fn post_info(p: &Post) -> w::PostInfo {
         is_parent: p.parent_post_id.is_none(),
         parent_post_id: p.parent_post_id.map(|i| i.to_string()),
         thread_id: p.thread_id().to_string(),
+    }
+}
+
+/// A search hit: the post, its chat, and the highlight as an HTML fragment (the kit's escaping
+/// templates: the snippet's text escaped, each match in `<mark>`).
+pub fn search_post_info(hit: &search::SearchHit) -> w::SearchPostInfo {
+    let parts = &hit.highlight.parts;
+    let highlight = maud::html! {
+        @for (text, matched) in parts {
+            @if *matched { mark { (text) } } @else { (text) }
+        }
+    };
+    w::SearchPostInfo {
+        post: post_info(&hit.post),
+        chat_id: hit.post.chat_id.to_string(),
+        highlight: highlight.into_string(),
     }
 }
 

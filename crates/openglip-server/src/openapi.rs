@@ -54,6 +54,7 @@ pub fn document(ops: &[Op]) -> Value {
     add::<MembersRequest>(&mut schemas);
     add::<PostInfo>(&mut schemas);
     add::<PostList>(&mut schemas);
+    add::<SearchPostList>(&mut schemas);
     add::<CreatePostRequest>(&mut schemas);
     add::<UpdatePostRequest>(&mut schemas);
     add::<AdaptiveCardRequest>(&mut schemas);

@@ -179,6 +179,9 @@ fn table(pages: Option<&Pages>) -> Table {
         }
     }
 
+    // ---- search: an openglip extension (docs/API-COMPAT.md), on the current prefix only ----
+    t.add(Op::get(format!("{TM}/search/posts"), "searchPostsOpenglip").doc("Search (openglip extension)", "Search the posts of the caller's chats: every word as a prefix, best match first, with a highlight").access(tm).group(Medium).gives("SearchPostList").query("q", QuerySchema::Text, "The words to find (letters and digits; everything else separates words); required").query("chatId", QuerySchema::Text, "Only posts of this chat (one the caller is a member of)").query("creatorId", QuerySchema::Text, "Only posts by this person").query("since", QuerySchema::Text, "Only posts created at or after this instant (ISO 8601)").query("until", QuerySchema::Text, "Only posts created before this instant (ISO 8601)").paged(), api::search::posts);
+
     // ---- the developer console's JSON API (a console session) ----
     use api::{console, portal, session};
     const CONSOLE: &str = "Developer Console";

@@ -17,11 +17,13 @@ use openglip_domain::*;
 
 pub mod accounts;
 mod backends;
+pub mod bench;
 pub mod chats;
 pub mod concurrency;
 pub mod events;
 pub mod platform;
 pub mod posts;
+pub mod search;
 pub mod subscriptions;
 pub mod tokens;
 
@@ -221,6 +223,12 @@ macro_rules! conformance_tests {
                 mentions_are_named_and_unknown_ones_dropped,
                 list_posts_pages_and_threads,
                 update_and_delete_posts,
+            }
+            search {
+                words_prefixes_edits_and_deletes_are_searchable_at_once,
+                only_the_chats_a_person_is_in_now_are_searched,
+                filters_by_chat_author_and_time,
+                best_matches_first_and_pages_by_position,
             }
             subscriptions {
                 create_read_list_update_delete,

@@ -25,6 +25,7 @@ mod readers;
 mod reads;
 mod rows;
 pub mod scratch;
+mod search;
 mod subscriptions;
 mod tokens;
 mod writer;
@@ -718,6 +719,10 @@ impl Store for PostgresStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn search(&self) -> &dyn openglip_domain::search::SearchStore {
+        self
     }
 }
 

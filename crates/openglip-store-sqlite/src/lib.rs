@@ -23,6 +23,7 @@ mod posts;
 mod readers;
 mod reads;
 mod rows;
+mod search;
 mod subscriptions;
 mod tokens;
 mod usage;
@@ -650,6 +651,10 @@ impl Store for SqliteStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn search(&self) -> &dyn openglip_domain::search::SearchStore {
+        self
     }
 }
 

@@ -63,6 +63,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0007_undeliverable_events",
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
+    Migration {
+        version: 13,
+        name: "0013_search",
+        sql: include_str!("../migrations/0013_search.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod portal;
 pub mod posts;
 pub mod profile;
+pub mod search;
 pub mod session;
 pub mod subscriptions;
 

@@ -24,7 +24,7 @@ async fn open_creates_the_folder_and_keeps_the_database_in_wal_mode() {
     let store = SqliteStore::open(&data).unwrap();
     assert_eq!(store.account(id).await.unwrap().unwrap().name, "Acme");
     assert_eq!(
-        count(&store, "SELECT count(*) FROM schema_migrations").await,
+        count(&store, "SELECT max(version) FROM schema_migrations").await,
         openglip_store_sqlite::SCHEMA_VERSION,
         "each version of this build applied, once"
     );
@@ -35,4 +35,10 @@ async fn open_creates_the_folder_and_keeps_the_database_in_wal_mode() {
     assert_eq!(mode, "wal");
     // The conformance suite's writer counters are the store's own.
     assert_eq!(Backend::writer(&store).jobs, store.writer_stats().jobs);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark (100,000 posts): run with --run-ignored only --no-capture"]
+async fn search_latency_on_100k_posts() {
+    openglip_store_conformance::bench::search_latency_on_100k_posts::<SqliteStore>().await
 }
