@@ -8,6 +8,7 @@ pub mod cards;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod membership_history;
 pub mod mentions;
 pub mod model;
 pub mod outbox;

@@ -21,6 +21,7 @@ pub mod bench;
 pub mod chats;
 pub mod concurrency;
 pub mod events;
+pub mod membership;
 pub mod platform;
 pub mod posts;
 pub mod search;
@@ -210,6 +211,10 @@ macro_rules! conformance_tests {
                 membership_changes_tell_joiners_leavers_and_members,
                 reading_the_outbox_in_order_and_waiting_for_it,
                 the_outbox_survives_reopening,
+            }
+            membership {
+                joins_and_leaves_are_recorded_with_their_events,
+                steps_go_with_the_events_they_came_with,
             }
             platform {
                 a_code_is_spent_once_and_reuse_revokes_its_family,
