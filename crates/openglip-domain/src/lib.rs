@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod ids;
 pub mod membership_history;
 pub mod mentions;

@@ -351,6 +351,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The search part of the port: full-text search of posts (`crate::search`).
     fn search(&self) -> &dyn crate::search::SearchStore;
+
+    /// The data export part of the port: tasks, their queue and datasets (`crate::export`).
+    fn exports(&self) -> &dyn crate::export::ExportStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

@@ -1,8 +1,8 @@
 //! Domain entities to wire shapes. Each generation has its own functions; nothing else in the
 //! server builds these structs.
 
-use openglip_domain::search;
 use openglip_domain::*;
+use openglip_domain::{export, search};
 use openglip_wire as w;
 
 fn ts(t: Timestamp) -> String {
@@ -353,5 +353,45 @@ fn timezone_info(name: &str) -> w::TimezoneInfo {
         name: name.to_string(),
         description: None,
         bias,
+    }
+}
+
+/// A data export task; `base` is the API prefix it was asked under (`…/data-export`), so that
+/// its `uri` and the datasets' links use the same generation.
+pub fn export_task(t: &export::ExportTask, base: &str) -> w::DataExportTask {
+    let uri = format!("{base}/{}", t.id);
+    w::DataExportTask {
+        id: t.id.to_string(),
+        creation_time: ts(t.created),
+        last_modified_time: ts(t.modified),
+        status: t.status.as_str().to_string(),
+        creator: w::DataExportCreatorInfo {
+            id: t.creator_id.to_string(),
+        },
+        specific: w::DataExportSpecificInfo {
+            time_from: ts(t.time_from),
+            time_to: ts(t.time_to),
+            contacts: (!t.contacts.is_empty()).then(|| {
+                t.contacts
+                    .iter()
+                    .map(|c| w::DataExportTaskContactInfo {
+                        id: Some(w::IdOrString::Str(c.to_string())),
+                        email: None,
+                    })
+                    .collect()
+            }),
+            chat_ids: (!t.chats.is_empty()).then(|| ids(&t.chats)),
+        },
+        datasets: (t.status == export::ExportStatus::Completed).then(|| {
+            t.datasets
+                .iter()
+                .map(|d| w::ExportTaskResultInfo {
+                    id: d.id.to_string(),
+                    uri: format!("{uri}/datasets/{}", d.id),
+                    size: d.size,
+                })
+                .collect()
+        }),
+        uri,
     }
 }

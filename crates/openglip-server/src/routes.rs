@@ -173,6 +173,13 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(&card, id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard")).doc(CARDS, "Get adaptive card (several comma-separated ids: 207 multipart)").access(tm).gives("AdaptiveCardInfo").answers(Answers::JsonOrBatch), cards::read);
         t.add(Op::put(&card, id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard")).doc(CARDS, "Update adaptive card").access(tm).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::update);
         t.add(Op::delete(&card, id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard")).doc(CARDS, "Delete adaptive card").access(tm).status(204), cards::delete);
+        // Data export: account administrators only (the service says so to others).
+        const EXPORT: &str = "Data Export";
+        let export = format!("{prefix}/data-export");
+        t.add(Op::post(&export, id!("createDataExportTaskNew", "createDataExportTask")).doc(EXPORT, "Create a data export task (administrators; 202, built in the background)").access(tm).group(Heavy).status(202).takes("CreateDataExportTaskRequest").gives("DataExportTask"), api::exports::create);
+        t.add(Op::get(&export, id!("listDataExportTasksNew", "listDataExportTasks")).doc(EXPORT, "List data export tasks").access(tm).gives("DataExportTaskList").query("status", QuerySchema::OneOf(&["Accepted", "InProgress", "Completed", "Failed", "Expired"]), "Only tasks of this status").query("page", QuerySchema::Count { min: 1, max: 1_000_000 }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: 1000 }, "Tasks per page (default 100)"), api::exports::list);
+        t.add(Op::get(format!("{export}/{{taskId}}"), id!("readDataExportTaskNew", "readDataExportTask")).doc(EXPORT, "Get a data export task (datasets' links once Completed)").access(tm).gives("DataExportTask"), api::exports::read);
+        t.add(Op::get(format!("{export}/{{taskId}}/datasets/{{datasetId}}"), id!("readDataExportTaskDatasetNew", "readDataExportTaskDataset")).doc(EXPORT, "Download a dataset (a ZIP archive of JSON files)").access(tm).group(Heavy), api::exports::dataset);
         if !legacy_prefix {
             t.add(Op::get(format!("{prefix}/persons/{{personId}}"), "readGlipPersonNew").doc("Profile", "Get person").access(tm).group(Light).gives("PersonInfo"), chats::person);
             t.add(Op::get(format!("{prefix}/companies/{{companyId}}"), "readGlipCompanyNew").doc("Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);

@@ -21,6 +21,7 @@ pub mod bench;
 pub mod chats;
 pub mod concurrency;
 pub mod events;
+pub mod exports;
 pub mod membership;
 pub mod platform;
 pub mod posts;
@@ -215,6 +216,11 @@ macro_rules! conformance_tests {
             membership {
                 joins_and_leaves_are_recorded_with_their_events,
                 steps_go_with_the_events_they_came_with,
+            }
+            exports {
+                tasks_are_kept_limited_per_company_and_listed_newest_first,
+                workers_claim_the_oldest_and_take_over_when_a_lease_ends,
+                a_task_reads_its_chats_and_time_range,
             }
             platform {
                 a_code_is_spent_once_and_reuse_revokes_its_family,

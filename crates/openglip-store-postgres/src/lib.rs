@@ -16,6 +16,7 @@ mod accounts;
 mod chats;
 mod db;
 mod events;
+mod exports;
 mod grants;
 mod migrate;
 mod password_failures;
@@ -731,6 +732,10 @@ impl Store for PostgresStore {
     }
 
     fn search(&self) -> &dyn openglip_domain::search::SearchStore {
+        self
+    }
+
+    fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
         self
     }
 }

@@ -68,6 +68,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0013_search.sql"),
     },
     Migration {
+        version: 14,
+        name: "0014_data_export",
+        sql: include_str!("../migrations/0014_data_export.sql"),
+    },
+    Migration {
         version: 20,
         name: "0020_membership_steps",
         sql: include_str!("../migrations/0020_membership_steps.sql"),

@@ -15,6 +15,7 @@ mod activations;
 mod chats;
 mod db;
 mod events;
+mod exports;
 mod grants;
 mod migrate;
 mod password_failures;
@@ -663,6 +664,10 @@ impl Store for SqliteStore {
     }
 
     fn search(&self) -> &dyn openglip_domain::search::SearchStore {
+        self
+    }
+
+    fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
         self
     }
 }

@@ -21,6 +21,7 @@ mod clients;
 mod compat;
 mod console;
 mod crash;
+mod data_export;
 mod directory;
 mod event_bodies;
 mod helpers;
