@@ -336,6 +336,91 @@ impl Service {
 mod tests {
     use super::*;
 
+    fn chat(id: i64, kind: ChatType, members: &[i64]) -> Chat {
+        Chat {
+            id: ChatId(id),
+            account_id: AccountId(1),
+            kind,
+            name: None,
+            description: None,
+            public: false,
+            status: ChatStatus::Active,
+            creator_id: Some(ExtensionId(members[0])),
+            members: members.iter().copied().map(ExtensionId).collect(),
+            created: Timestamp(0),
+            modified: Timestamp(0),
+        }
+    }
+
+    fn post(id: i64, chat: i64, by: i64, mentions: &[i64]) -> Post {
+        Post {
+            id: PostId(id),
+            chat_id: ChatId(chat),
+            creator_id: ExtensionId(by),
+            kind: PostType::TextMessage,
+            text: String::new(),
+            parent_post_id: None,
+            mentions: mentions
+                .iter()
+                .map(|m| Mention {
+                    id: *m,
+                    kind: MentionType::Person,
+                    name: String::new(),
+                })
+                .collect(),
+            added_person_ids: vec![],
+            removed_person_ids: vec![],
+            attachments: vec![],
+            activity: None,
+            title: None,
+            icon_uri: None,
+            icon_emoji: None,
+            created: Timestamp(0),
+            modified: Timestamp(0),
+        }
+    }
+
+    #[test]
+    fn contacts_keep_what_they_wrote_what_names_them_and_their_direct_chats() {
+        let data = ExportData {
+            chats: vec![
+                chat(10, ChatType::Team, &[1, 2, 3]),
+                chat(11, ChatType::Direct, &[2, 7]),
+                chat(12, ChatType::Team, &[1, 3]),
+            ],
+            posts: vec![
+                post(100, 10, 7, &[]),  // by the contact
+                post(101, 10, 1, &[7]), // mentions the contact
+                post(102, 10, 1, &[]),  // neither
+                post(103, 11, 2, &[]),  // in a direct chat with the contact
+                post(104, 12, 3, &[]),  // neither, in a chat without the contact
+            ],
+            people: vec![],
+        };
+        let mut task = ExportTask {
+            id: 1,
+            account_id: AccountId(1),
+            creator_id: ExtensionId(1),
+            status: ExportStatus::InProgress,
+            time_from: Timestamp(0),
+            time_to: Timestamp(1),
+            contacts: vec![ExtensionId(7)],
+            chats: vec![],
+            datasets: vec![],
+            failure: None,
+            created: Timestamp(0),
+            modified: Timestamp(0),
+        };
+        let kept = select(&task, data.clone());
+        let ids: Vec<i64> = kept.posts.iter().map(|p| p.id.0).collect();
+        assert_eq!(ids, [100, 101, 103]);
+        let chats: Vec<i64> = kept.chats.iter().map(|c| c.id.0).collect();
+        assert_eq!(chats, [10, 11]);
+        // Without contacts, everything read is kept.
+        task.contacts.clear();
+        assert_eq!(select(&task, data).posts.len(), 5);
+    }
+
     #[test]
     fn statuses_are_ringcentrals_words() {
         for s in ["Accepted", "InProgress", "Completed", "Failed", "Expired"] {

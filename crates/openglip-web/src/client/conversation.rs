@@ -220,7 +220,7 @@ async fn conversation(
         (conv_head(v, &rail, &chat, &title, "/"))
         (timeline(&ctx, &posts, more, &base))
         @if jumped {
-            p.newer { a href={ "/c/" (chat.id) } { "Newer messages: go to the latest" } }
+            p.newer #newer { a href={ "/c/" (chat.id) } { "Newer messages: go to the latest" } }
         }
         @if member {
             (composer(v, &chat, &title, None))
