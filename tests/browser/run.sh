@@ -52,7 +52,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# `run.sh client`, `run.sh walkthrough`, `run.sh okr` or `run.sh agents` runs one of them.
+# `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents` or `run.sh teamwork` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -135,6 +135,21 @@ else
   PLATFORM_URL="http://127.0.0.1:$port" AGENTS_URL="$agents_url" OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
     timeout 300 node tests/browser/agents.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
+fi
+
+# 5. A chat's Tasks, Notes and Events tabs: Alice and Bob in two browser contexts.
+if [ "$only" = all ] || [ "$only" = teamwork ]; then
+data=$(mktemp -d); dirs+=("$data")
+pw='Chat-Pa55word'
+account=$("$bin" admin account create --data-dir "$data" --name "Acme Rockets" --admin-email alice@acme.example \
+  --admin-password "$pw" --admin-first-name Alice --admin-last-name Adams)
+account_id=$(printf '%s' "$account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])')
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email bob@acme.example \
+  --first-name Bob --last-name Brown --password "$pw" >/dev/null
+start_server "$data"; pids+=("$pid")
+OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
+  OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/teamwork.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
 
 exit "$status"

@@ -50,3 +50,15 @@ id_type!(
     /// A registered OAuth application.
     AppId
 );
+id_type!(
+    /// A task of a chat.
+    TaskId
+);
+id_type!(
+    /// A note of a chat.
+    NoteId
+);
+id_type!(
+    /// A calendar event (of a person, or of a chat).
+    EventId
+);

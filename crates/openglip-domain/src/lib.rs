@@ -4,6 +4,7 @@
 //! Invariant: this crate does no I/O. Time, persistence and entropy come from the callers
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
+pub mod calendar;
 pub mod cards;
 pub mod error;
 pub mod events;
@@ -12,6 +13,7 @@ pub mod ids;
 pub mod membership_history;
 pub mod mentions;
 pub mod model;
+pub mod notes;
 pub mod outbox;
 pub mod paging;
 pub mod perm;
@@ -20,6 +22,8 @@ pub mod search;
 pub mod service;
 pub mod store;
 pub mod store_rules;
+pub mod tasks;
+pub mod teamwork;
 pub mod time;
 pub mod validate;
 

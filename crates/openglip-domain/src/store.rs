@@ -354,6 +354,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// The data export part of the port: tasks, their queue and datasets (`crate::export`).
     fn exports(&self) -> &dyn crate::export::ExportStore;
+    /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
+    fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

@@ -5,6 +5,8 @@ use openglip_domain::*;
 use openglip_domain::{export, search};
 use openglip_wire as w;
 
+pub mod teamwork;
+
 fn ts(t: Timestamp) -> String {
     t.to_rfc3339()
 }

@@ -65,6 +65,9 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::UndeliverableEvent => "eventId",
         Subject::ExportTask => "taskId",
         Subject::ExportDataset => "datasetId",
+        Subject::Task => "taskId",
+        Subject::Note => "noteId",
+        Subject::CalendarEvent => "eventId",
     }
 }
 

@@ -62,6 +62,18 @@ pub fn document(ops: &[Op]) -> Value {
     add::<UpdatePostRequest>(&mut schemas);
     add::<AdaptiveCardRequest>(&mut schemas);
     add::<AdaptiveCardShortInfo>(&mut schemas);
+    add::<TaskInfo>(&mut schemas);
+    add::<TaskList>(&mut schemas);
+    add::<TaskRequest>(&mut schemas);
+    add::<CompleteTaskRequest>(&mut schemas);
+    add::<NoteInfo>(&mut schemas);
+    add::<NoteList>(&mut schemas);
+    add::<NoteRequest>(&mut schemas);
+    add::<EventInfo>(&mut schemas);
+    add::<EventList>(&mut schemas);
+    add::<GlipEventInfo>(&mut schemas);
+    add::<GlipEventList>(&mut schemas);
+    add::<EventRequest>(&mut schemas);
     add::<AdaptiveCardInfo>(&mut schemas);
     add::<SubscriptionRequest>(&mut schemas);
     add::<SubscriptionInfo>(&mut schemas);

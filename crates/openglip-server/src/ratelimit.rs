@@ -118,11 +118,13 @@ impl RateLimitConfig {
     }
 }
 
-#[derive(Debug)]
-struct Bucket {
-    window_start: Instant,
-    count: u32,
-    blocked_until: Option<Instant>,
+/// One key's count: its window's start, the requests counted in it, and the end of a penalty,
+/// in milliseconds of a clock (the limiter's own, or the wall clock when nodes share counts).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub struct Window {
+    pub start: u64,
+    pub count: u32,
+    pub blocked_until: Option<u64>,
 }
 
 /// The outcome of one check, with what the headers should say.
@@ -136,11 +138,56 @@ pub struct Decision {
     pub retry_after: Option<u64>,
 }
 
+impl RateLimitConfig {
+    /// Counts one request at `now` (ms) in `w`: the rule of the usage plan, the same whether the
+    /// count lives in this process or is shared by several nodes.
+    pub fn step(&self, w: &mut Window, group: Group, limit: u32, now: u64) -> Decision {
+        let window = self.window.as_millis() as u64;
+        let penalty = self.penalty.as_millis() as u64;
+        let refused = Decision {
+            group,
+            limit,
+            remaining: 0,
+            window_secs: self.window.as_secs(),
+            retry_after: Some(self.penalty.as_secs().max(1)),
+        };
+        if let Some(until) = w.blocked_until {
+            if until > now {
+                // Every request during the penalty restarts it.
+                w.blocked_until = Some(now + penalty);
+                return refused;
+            }
+            *w = Window {
+                start: now,
+                count: 0,
+                blocked_until: None,
+            };
+        }
+        if now.saturating_sub(w.start) >= window {
+            w.start = now;
+            w.count = 0;
+        }
+        if w.count >= limit {
+            w.blocked_until = Some(now + penalty);
+            return refused;
+        }
+        w.count += 1;
+        Decision {
+            remaining: limit - w.count,
+            retry_after: None,
+            ..refused
+        }
+    }
+}
+
 const SHARDS: usize = 16;
 
+/// The counts of this process.
 pub struct RateLimiter {
     config: RateLimitConfig,
-    shards: Vec<Mutex<HashMap<String, Bucket>>>,
+    shards: Vec<Mutex<HashMap<String, Window>>>,
+    /// The zero of the windows' clock.
+    origin: Instant,
 }
 
 impl RateLimiter {
@@ -148,6 +195,7 @@ impl RateLimiter {
         RateLimiter {
             config,
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            origin: Instant::now(),
         }
     }
 
@@ -170,58 +218,20 @@ impl RateLimiter {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         full_key.hash(&mut h);
         let shard = &self.shards[(h.finish() as usize) % SHARDS];
+        let now = now.saturating_duration_since(self.origin).as_millis() as u64;
         let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 50_000 {
-            let window = self.config.window + self.config.penalty;
-            map.retain(|_, b| {
-                now.duration_since(b.window_start) < window
-                    || b.blocked_until.is_some_and(|u| u > now)
+            let keep = (self.config.window + self.config.penalty).as_millis() as u64;
+            map.retain(|_, w| {
+                now.saturating_sub(w.start) < keep || w.blocked_until.is_some_and(|u| u > now)
             });
         }
-        let window_secs = self.config.window.as_secs();
-        let b = map.entry(full_key).or_insert(Bucket {
-            window_start: now,
+        let w = map.entry(full_key).or_insert(Window {
+            start: now,
             count: 0,
             blocked_until: None,
         });
-        if let Some(until) = b.blocked_until {
-            if until > now {
-                // Every request during the penalty restarts it.
-                b.blocked_until = Some(now + self.config.penalty);
-                return Some(Decision {
-                    group,
-                    limit,
-                    remaining: 0,
-                    window_secs,
-                    retry_after: Some(self.config.penalty.as_secs().max(1)),
-                });
-            }
-            b.blocked_until = None;
-            b.window_start = now;
-            b.count = 0;
-        }
-        if now.duration_since(b.window_start) >= self.config.window {
-            b.window_start = now;
-            b.count = 0;
-        }
-        if b.count >= limit {
-            b.blocked_until = Some(now + self.config.penalty);
-            return Some(Decision {
-                group,
-                limit,
-                remaining: 0,
-                window_secs,
-                retry_after: Some(self.config.penalty.as_secs().max(1)),
-            });
-        }
-        b.count += 1;
-        Some(Decision {
-            group,
-            limit,
-            remaining: limit - b.count,
-            window_secs,
-            retry_after: None,
-        })
+        Some(self.config.step(w, group, limit, now))
     }
 }
 

@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, cards, chats, legacy, meta, posts, profile};
+    use api::{account, calendar, cards, chats, legacy, meta, notes, posts, profile, tasks};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -180,6 +180,49 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(&export, id!("listDataExportTasksNew", "listDataExportTasks")).doc(EXPORT, "List data export tasks").access(tm).gives("DataExportTaskList").query("status", QuerySchema::OneOf(&["Accepted", "InProgress", "Completed", "Failed", "Expired"]), "Only tasks of this status").query("page", QuerySchema::Count { min: 1, max: 1_000_000 }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: 1000 }, "Tasks per page (default 100)"), api::exports::list);
         t.add(Op::get(format!("{export}/{{taskId}}"), id!("readDataExportTaskNew", "readDataExportTask")).doc(EXPORT, "Get a data export task (datasets' links once Completed)").access(tm).gives("DataExportTask"), api::exports::read);
         t.add(Op::get(format!("{export}/{{taskId}}/datasets/{{datasetId}}"), id!("readDataExportTaskDatasetNew", "readDataExportTaskDataset")).doc(EXPORT, "Download a dataset (a ZIP archive of JSON files)").access(tm).group(Heavy), api::exports::dataset);
+        // Tasks, notes and calendar events (`api::tasks`, `api::notes`, `api::calendar`).
+        const TASKS: &str = "Tasks";
+        let task = format!("{prefix}/tasks/{{taskId}}");
+        t.add(Op::get(format!("{chat}/tasks"), id!("listChatTasksNew", "listChatTasks")).doc(TASKS, "List chat tasks (filters and paging)").access(tm).group(Heavy).gives("TaskList").query("creationTimeFrom", QuerySchema::Text, "Created at or after (ISO 8601)").query("creationTimeTo", QuerySchema::Text, "Created at or before (ISO 8601)").query("creatorId", QuerySchema::Text, "Creators (comma-separated or repeated)").query("status", QuerySchema::AnyOf(&["Pending", "InProgress", "Completed"]), "Task statuses").query("assignmentStatus", QuerySchema::OneOf(&["Unassigned", "Assigned"]), "Assigned or not").query("assigneeId", QuerySchema::Text, "Assignees (comma-separated or repeated)").query("assigneeStatus", QuerySchema::OneOf(&["Pending", "Completed"]), "Status of the assignees named").paged(), tasks::list);
+        t.add(Op::post(format!("{chat}/tasks"), id!("createTaskNew", "createTask")).doc(TASKS, "Create task (posted into the chat as its card)").access(tm).status(201).takes("TaskRequest").gives("TaskInfo"), tasks::create);
+        t.add(Op::get(&task, id!("readTaskNew", "readTask")).doc(TASKS, "Get task(s) (comma-separated ids: 207 multipart)").access(tm).gives("TaskInfo").answers(Answers::JsonOrBatch), tasks::read);
+        t.add(Op::patch(&task, id!("patchTaskNew", "patchTask")).doc(TASKS, "Update task (answers a TaskList of the one task, as RingCentral's spec says)").access(tm).takes("TaskRequest").gives("TaskList"), tasks::patch);
+        t.add(Op::delete(&task, id!("deleteTaskNew", "deleteTask")).doc(TASKS, "Delete task (its creator or an account administrator)").access(tm).status(204), tasks::delete);
+        t.add(Op::post(format!("{task}/complete"), id!("completeTaskNew", "completeTask")).doc(TASKS, "Complete task (Simple, AllAssignees or Percentage)").access(tm).status(204).takes("CompleteTaskRequest"), tasks::complete);
+        const NOTES: &str = "Notes";
+        let note = format!("{prefix}/notes/{{noteId}}");
+        t.add(Op::get(format!("{chat}/notes"), id!("listChatNotesNew", "listChatNotes")).doc(NOTES, "List notes (drafts only to their creator)").access(tm).group(Heavy).gives("NoteList").query("creationTimeFrom", QuerySchema::Text, "Created at or after (ISO 8601)").query("creationTimeTo", QuerySchema::Text, "Created at or before (ISO 8601)").query("creatorId", QuerySchema::Text, "Creators (comma-separated or repeated)").query("status", QuerySchema::OneOf(&["Active", "Draft"]), "Note status").paged(), notes::list);
+        t.add(Op::post(format!("{chat}/notes"), id!("createChatNoteNew", "createChatNote")).doc(NOTES, "Create note (a draft)").access(tm).takes("NoteRequest").gives("NoteInfo"), notes::create);
+        t.add(Op::get(&note, id!("readUserNoteNew", "readUserNote")).doc(NOTES, "Get note(s) with body (comma-separated ids: 207 multipart)").access(tm).gives("NoteInfo").answers(Answers::JsonOrBatch), notes::read);
+        t.add(Op::patch(&note, id!("patchNoteNew", "patchNote")).doc(NOTES, "Update note (not while another person holds its lock)").access(tm).takes("NoteRequest").gives("NoteInfo").query("releaseLock", QuerySchema::OneOf(&["true", "false"]), "Let go of one's lock"), notes::patch);
+        t.add(Op::delete(&note, id!("deleteNoteNew", "deleteNote")).doc(NOTES, "Delete note (its creator or an account administrator)").access(tm).status(204), notes::delete);
+        t.add(Op::post(format!("{note}/lock"), id!("lockNoteNew", "lockNote")).doc(NOTES, "Lock note (five hours)").access(tm).group(Light).status(204), notes::lock);
+        t.add(Op::post(format!("{note}/unlock"), id!("unlockNoteNew", "unlockNote")).doc(NOTES, "Unlock note").access(tm).group(Light).status(204), notes::unlock);
+        if legacy_prefix {
+            t.add(Op::post(format!("{note}/publish"), "publishNote").doc(NOTES, "Publish note (posted into the chat as its card)").access(tm).status(204), notes::publish_legacy);
+        } else {
+            t.add(Op::post(format!("{note}/publish"), "publishNoteNew").doc(NOTES, "Publish note (posted into the chat as its card)").access(tm).gives("NoteInfo"), notes::publish);
+        }
+        const EVENTS: &str = "Calendar Events";
+        let events = format!("{prefix}/events");
+        let event = format!("{events}/{{eventId}}");
+        let group_events = format!("{prefix}/groups/{{groupId}}/events");
+        if legacy_prefix {
+            t.add(Op::get(&events, "readGlipEvents").doc(EVENTS, "List my events").access(tm).gives("GlipEventList").paged(), calendar::list_legacy);
+            t.add(Op::post(&events, "createEvent").doc(EVENTS, "Create event").access(tm).takes("EventRequest").gives("GlipEventInfo"), calendar::create_legacy);
+            t.add(Op::get(&event, "readEvent").doc(EVENTS, "Get event(s) (comma-separated ids: 207 multipart)").access(tm).gives("GlipEventInfo").answers(Answers::JsonOrBatch), calendar::read_legacy);
+            t.add(Op::put(&event, "updateEvent").doc(EVENTS, "Update event (its creator)").access(tm).takes("EventRequest").gives("GlipEventInfo"), calendar::update_legacy);
+            t.add(Op::get(&group_events, "listGroupEvents").doc(EVENTS, "List a group's events").access(tm).gives("GlipEventList").paged(), calendar::group_list_legacy);
+            t.add(Op::post(&group_events, "createEventbyGroupId").doc(EVENTS, "Create event in a group (posted there as its card)").access(tm).takes("EventRequest").gives("GlipEventInfo"), calendar::group_create_legacy);
+        } else {
+            t.add(Op::get(&events, "readGlipEventsNew").doc(EVENTS, "List my events").access(tm).gives("EventList").paged(), calendar::list);
+            t.add(Op::post(&events, "createEventNew").doc(EVENTS, "Create event").access(tm).takes("EventRequest").gives("EventInfo"), calendar::create);
+            t.add(Op::get(&event, "readEventNew").doc(EVENTS, "Get event(s) (comma-separated ids: 207 multipart)").access(tm).gives("EventInfo").answers(Answers::JsonOrBatch), calendar::read);
+            t.add(Op::put(&event, "updateEventNew").doc(EVENTS, "Update event (its creator)").access(tm).takes("EventRequest").gives("EventInfo"), calendar::update);
+            t.add(Op::get(&group_events, "listGroupEventsNew").doc(EVENTS, "List a group's events").access(tm).gives("EventList").paged(), calendar::group_list);
+            t.add(Op::post(&group_events, "createEventByGroupIdNew").doc(EVENTS, "Create event in a group (posted there as its card)").access(tm).takes("EventRequest").gives("EventInfo"), calendar::group_create);
+        }
+        t.add(Op::delete(&event, id!("deleteEventNew", "deleteEvent")).doc(EVENTS, "Delete event (its creator)").access(tm), calendar::delete);
         if !legacy_prefix {
             t.add(Op::get(format!("{prefix}/persons/{{personId}}"), "readGlipPersonNew").doc("Profile", "Get person").access(tm).group(Light).gives("PersonInfo"), chats::person);
             t.add(Op::get(format!("{prefix}/companies/{{companyId}}"), "readGlipCompanyNew").doc("Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);

@@ -19,7 +19,7 @@ pub async fn reopening_keeps_data_and_migrations<B: Backend>() {
         assert_eq!(
             count(&store, "SELECT max(version) FROM schema_migrations").await,
             B::SCHEMA_VERSION,
-            "each version of this build applied, once"
+            "the newest version of this build applied (versions are unique: applied once)"
         );
         assert_eq!(
             count(

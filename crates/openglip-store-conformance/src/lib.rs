@@ -27,6 +27,7 @@ pub mod platform;
 pub mod posts;
 pub mod search;
 pub mod subscriptions;
+pub mod teamwork;
 pub mod tokens;
 
 /// Transactions and jobs a store's writer has run (group commit: fewer transactions than jobs).
@@ -247,6 +248,14 @@ macro_rules! conformance_tests {
                 failure_record_and_blacklisting,
                 pruning_keeps_what_live_webhooks_need,
                 undeliverable_events_move_the_cursor_and_keep_the_failure,
+            }
+            teamwork {
+                tasks_round_trip_with_their_card_post,
+                items_are_refused_whole_outside_their_chat,
+                task_filters_and_pages,
+                notes_drafts_locks_and_publishing,
+                events_of_people_and_of_chats,
+                deleting_a_chat_deletes_its_items,
             }
             tokens {
                 apps_round_trip_and_client_ids_are_unique,

@@ -28,6 +28,7 @@ mod rows;
 pub mod scratch;
 mod search;
 mod subscriptions;
+mod teamwork;
 mod tokens;
 mod writer;
 
@@ -89,7 +90,8 @@ struct Inner {
 /// A short-lived cache of `token_by_access_hash`. Emptied after every committed job that
 /// changes what a token resolves through (revocation, rotation, an extension's or app's status
 /// or rights: the store's `write_auth` calls); entries also expire after [`TOKEN_CACHE_TTL`],
-/// which bounds staleness for changes made by another process (`openglip admin`, other nodes).
+/// which bounds staleness for changes made by another process (`openglip admin`, other nodes):
+/// under a second, so that a token revoked through one node is refused by every node within one.
 #[derive(Default)]
 struct TokenCache {
     generation: std::sync::atomic::AtomicU64,
@@ -98,7 +100,7 @@ struct TokenCache {
     >,
 }
 
-const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_millis(900);
 const TOKEN_CACHE_MAX: usize = 50_000;
 
 impl TokenCache {
@@ -736,6 +738,10 @@ impl Store for PostgresStore {
     }
 
     fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
+        self
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
         self
     }
 }

@@ -63,6 +63,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
     Migration {
+        version: 11,
+        name: "0011_teamwork",
+        sql: include_str!("../migrations/0011_teamwork.sql"),
+    },
+    Migration {
         version: 13,
         name: "0013_search",
         sql: include_str!("../migrations/0013_search.sql"),

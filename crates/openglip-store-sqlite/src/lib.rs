@@ -26,6 +26,7 @@ mod reads;
 mod rows;
 mod search;
 mod subscriptions;
+mod teamwork;
 mod tokens;
 mod usage;
 mod writer;
@@ -668,6 +669,10 @@ impl Store for SqliteStore {
     }
 
     fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
+        self
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
         self
     }
 }

@@ -30,12 +30,14 @@
 
 pub mod boundaries;
 mod browser;
+mod cluster;
 mod provision;
 mod requests;
 mod server;
 mod wait;
 
 pub use browser::{Browser, Page, input_value, unescape};
+pub use cluster::{NATS_VAR, TestCluster, nats_url, spawn_cluster};
 pub use provision::{ALL_PERMISSIONS, Client, PASSWORD, User};
 pub use requests::send;
 pub use server::{

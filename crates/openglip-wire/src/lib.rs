@@ -22,6 +22,7 @@ pub mod export;
 pub mod oauth;
 pub mod post;
 pub mod subscription;
+pub mod teamwork;
 pub mod wsg;
 
 pub use account::*;
@@ -35,6 +36,7 @@ pub use export::*;
 pub use oauth::*;
 pub use post::*;
 pub use subscription::*;
+pub use teamwork::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

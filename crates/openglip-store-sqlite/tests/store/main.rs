@@ -26,7 +26,7 @@ async fn open_creates_the_folder_and_keeps_the_database_in_wal_mode() {
     assert_eq!(
         count(&store, "SELECT max(version) FROM schema_migrations").await,
         openglip_store_sqlite::SCHEMA_VERSION,
-        "each version of this build applied, once"
+        "the newest version of this build applied (versions are unique: applied once)"
     );
     let mode = rusqlite::Connection::open(store.path())
         .unwrap()

@@ -1,5 +1,6 @@
 //! What people do in the client: post, reply, edit, delete, mark read, favorite, start a
-//! direct message, create a team, add and remove members, join, leave, archive. Each is a form
+//! direct message or a group chat, create a team, rename it, add and remove members, join,
+//! leave, archive. Each is a form
 //! post that redirects back (no script needed); sent by the script (`X-CSRF-Token`), it answers
 //! with the fragment to show, or 204.
 
@@ -16,7 +17,8 @@ use openglip_webkit::see_other;
 
 use crate::error_message;
 
-use super::directory::new_team_body;
+use super::details::details_body;
+use super::directory::{new_group_body, new_team_body};
 use super::layout::{Answer, page_with_status, respond};
 use super::posts::render_post;
 use super::visit::{Action, Viewer};
@@ -31,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/posts", post(create_post))
         .route("/new/dm", post(start_dm))
         .route("/new/team", post(create_team))
+        .route("/new/group", post(start_group))
+        .route("/c/{chat}/settings", post(team_settings))
         .route("/c/{chat}/posts/{post}/edit", post(edit_post))
         .route("/c/{chat}/posts/{post}/delete", post(delete_post))
         .route("/c/{chat}/{action}", post(chat_action))
@@ -209,6 +213,64 @@ pub async fn start_dm(State(st): State<AppState>, Action { v, form }: Action) ->
     }
     let (c, _) = st.service().conversation(&v.caller, &people).await?;
     Ok(see_other(&format!("/c/{}", c.id)))
+}
+
+/// `POST /new/group` (`members`: names, e-mails or ids): the group chat of the viewer and
+/// those people (the one there is, if they already have it), or the form again with the error
+/// in place.
+pub async fn start_group(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
+    let r = async {
+        let people = member_inputs("members", form.get("members").unwrap_or(""))?;
+        st.service().conversation(&v.caller, &people).await
+    }
+    .await;
+    let e = match r {
+        Ok((c, _)) => return Ok(see_other(&format!("/c/{}", c.id))),
+        Err(e) => e,
+    };
+    if error::status_and_code(&e).0.is_server_error() {
+        return Err(e.into());
+    }
+    let body = new_group_body(&st, &v, &form, &form_errors(&e, "members")).await?;
+    Ok(page_with_status(
+        StatusCode::BAD_REQUEST,
+        "New group chat",
+        body,
+    ))
+}
+
+/// `POST /c/{chat}/settings` (`name`, `description`): renames a team (its administrators
+/// only); back to its details, or the details again with the error in place.
+pub async fn team_settings(
+    State(st): State<AppState>,
+    Path(chat): Path<String>,
+    Action { v, form }: Action,
+) -> Answer {
+    let id = chat_id(&chat)?;
+    let r = st
+        .service()
+        .patch_team(
+            &v.caller,
+            id,
+            Some(form.get("name").unwrap_or("").to_string()),
+            Some(form.get("description").unwrap_or("").to_string()),
+            None,
+        )
+        .await;
+    let e = match r {
+        Ok(c) => return Ok(see_other(&format!("/c/{}/details", c.id))),
+        Err(e) => e,
+    };
+    if e.fields().is_none() {
+        return Err(e.into());
+    }
+    let (title, body) =
+        details_body(&st, &v, &chat, Some((&form, &form_errors(&e, "name")))).await?;
+    Ok(page_with_status(
+        StatusCode::BAD_REQUEST,
+        &format!("Details · {title}"),
+        body,
+    ))
 }
 
 /// `POST /new/team` (`name`, `description`, `public`, `members`): the team, or the form again

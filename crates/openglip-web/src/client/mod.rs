@@ -13,8 +13,8 @@
 //! - [`visit`]: who is asking, as extractors ([`visit::Viewer`], [`visit::Action`]): a handler
 //!   starts with its work;
 //! - [`layout`]: the document, the app around a pane, responses, errors;
-//! - [`rail`], [`conversation`] (and [`posts`]), [`details`], [`directory`], [`search`]: the
-//!   pages and fragments; [`actions`]: the form posts; [`render`]: message text and attachments;
+//! - [`rail`], [`conversation`] (and [`posts`]), [`details`], [`directory`], [`search`],
+//!   [`teamwork`] (a chat's Tasks, Notes and Events tabs): the pages and fragments; [`actions`]: the form posts; [`render`]: message text and attachments;
 //!   [`pwa`]: the installable app.
 //!
 //! The browser acts as the signed-in person through a first-party app of their account
@@ -36,6 +36,7 @@ pub mod pwa;
 mod rail;
 pub mod render;
 mod search;
+mod teamwork;
 mod visit;
 
 use axum::Router;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .merge(conversation::routes())
         .merge(directory::routes())
         .merge(actions::routes())
+        .merge(teamwork::routes())
         .merge(pwa::routes())
         .layer(axum::middleware::from_fn(layout::answer_failures))
 }
@@ -75,9 +77,7 @@ async fn signout(
     Action { v, .. }: Action,
 ) -> layout::Answer {
     let cleared = crate::signin::end(&st, &kit, &headers, SessionRealm::Account).await?;
-    for s in st.hub().ws.sessions_of(v.ext.id, v.caller.app_id) {
-        s.end(st.hub()).await;
-    }
+    st.hub().end_sessions_of(v.ext.id, v.caller.app_id).await;
     Ok((cleared, see_other("/")).into_response())
 }
 

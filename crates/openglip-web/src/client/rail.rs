@@ -243,6 +243,7 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
                     summary aria-label="New conversation" title="New conversation" { "+" }
                     div.menu role="menu" {
                         a role="menuitem" href="/new/dm" { "New direct message" }
+                        a role="menuitem" href="/new/group" { "New group chat" }
                         a role="menuitem" href="/new/team" { "New team" }
                         a role="menuitem" href="/teams" { "Browse public teams" }
                     }

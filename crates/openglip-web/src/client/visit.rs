@@ -151,7 +151,9 @@ impl FromRequest<AppState> for Action {
         let v = Viewer::from_request_parts(&mut parts, st).await?;
         let req = Request::from_parts(parts, body);
         let CsrfForm(pairs) = CsrfForm::<Vec<(String, String)>>::from_request(req, st).await?;
-        throttle(st, &v).map_err(|e| client_error(v.fetch, e))?;
+        throttle(st, &v)
+            .await
+            .map_err(|e| client_error(v.fetch, e))?;
         Ok(Action {
             v,
             form: Params(pairs),
@@ -161,12 +163,11 @@ impl FromRequest<AppState> for Action {
 
 /// Counts a change made in the client against the person's `Medium` rate limit, as the same
 /// change through the REST API would be (the web client app and the person are the key).
-fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
+async fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
     let key = format!("{}:{}", v.caller.app_id, v.caller.extension_id);
     match st
-        .0
-        .limiter
-        .check(&key, openglip_server::ratelimit::Group::Medium)
+        .check_rate(&key, openglip_server::ratelimit::Group::Medium)
+        .await
         .and_then(|d| d.retry_after.map(|retry| (d.group, retry)))
     {
         Some((group, retry)) => Err(Error::RateLimited {
