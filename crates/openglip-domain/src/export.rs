@@ -3,8 +3,8 @@
 //! builds the datasets; the task answers its status and, once `Completed`, links to download them.
 //!
 //! The rules, here: only account administrators (everyone else: RingCentral's "user needs to
-//! have [Glip Data Export] permission" refusal); `timeTo` defaults to now and `timeFrom` to a day
-//! before it, `timeFrom` before `timeTo`, at most six months apart; at most 30 contacts (persons
+//! have [Glip Data Export] permission" refusal); `timeTo` defaults to now (rounded up to the next
+//! second) and `timeFrom` to a day before it, `timeFrom` before `timeTo`, at most six months apart; at most 30 contacts (persons
 //! of the company, by id or e-mail) and 10 chats (of the company); no more than two tasks of a
 //! company are waiting or running at once. What a task collects: the posts of the company's chats
 //! (or the chats named) created in `[timeFrom, timeTo)`, and with contacts only those a contact
@@ -16,11 +16,15 @@
 //! restart) is claimed again once its lease ends, and built again from the start. One task is
 //! built at a time per worker.
 
+use crate::calendar::{CalendarEvent, EventFilter};
 use crate::error::{Error, Result, Subject};
 use crate::ids::*;
 use crate::model::*;
+use crate::notes::{Note, NoteFilter, NoteStatus};
 use crate::service::{MemberInput, Service};
 use crate::store::BoxFuture;
+use crate::store::{Direction, PageRequest};
+use crate::tasks::{Task, TaskFilter};
 use crate::time::Timestamp;
 
 /// The longest time range: six months (of 31 days).
@@ -107,7 +111,8 @@ pub struct NewExport {
     pub chats: Vec<ChatId>,
 }
 
-/// What a task collects (see the module's rules), read in one snapshot.
+/// What a task collects (see the module's rules). The chats and posts are read in one
+/// snapshot; the chats' tasks, published notes and events created in the range after them.
 #[derive(Debug, Clone, Default)]
 pub struct ExportData {
     pub chats: Vec<Chat>,
@@ -115,6 +120,9 @@ pub struct ExportData {
     pub posts: Vec<Post>,
     /// The chats' members, the posts' authors and the people they add or remove.
     pub people: Vec<Extension>,
+    pub tasks: Vec<Task>,
+    pub notes: Vec<Note>,
+    pub events: Vec<CalendarEvent>,
 }
 
 /// The storage part of data export, reached by `Store::exports()`.
@@ -173,7 +181,11 @@ impl Service {
         now: Timestamp,
     ) -> Result<ExportTask> {
         administrators_only(caller)?;
-        let time_to = input.time_to.unwrap_or(now);
+        // "Now", rounded up to the next whole second: a post acknowledged just before the
+        // request (its time assigned by the store, maybe in the same millisecond) is in.
+        let time_to = input
+            .time_to
+            .unwrap_or(Timestamp((now.0.div_euclid(1000) + 1) * 1000));
         let time_from = input
             .time_from
             .unwrap_or(Timestamp(time_to.0 - DEFAULT_RANGE_MS));
@@ -305,7 +317,31 @@ pub fn select(task: &ExportTask, data: ExportData) -> ExportData {
     ExportData {
         chats,
         posts,
-        people: data.people,
+        ..data
+    }
+}
+
+/// Every page of a keyset listing, newest first.
+async fn all_pages<T, F, Fut>(mut list: F, id: impl Fn(&T) -> i64) -> Result<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<crate::store::Page<T>>>,
+{
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = list(PageRequest {
+            cursor,
+            direction: Direction::Older,
+            limit: 250,
+        })
+        .await?;
+        cursor = page.items.last().map(&id);
+        let more = page.has_older && cursor.is_some();
+        out.extend(page.items);
+        if !more {
+            return Ok(out);
+        }
     }
 }
 
@@ -315,6 +351,45 @@ impl Service {
     pub async fn export_contents(&self, task: &ExportTask) -> Result<ExportData> {
         let data = self.store().exports().export_data(task.clone()).await?;
         let mut data = select(task, data);
+        let in_range = |t: Timestamp| t >= task.time_from && t < task.time_to;
+        let contact = |id: ExtensionId| task.contacts.is_empty() || task.contacts.contains(&id);
+        let teamwork = self.store().teamwork();
+        for chat in data.chats.iter().map(|c| c.id).collect::<Vec<_>>() {
+            let filter = TaskFilter {
+                chat_id: Some(chat),
+                created_from: Some(task.time_from),
+                created_to: Some(task.time_to),
+                ..Default::default()
+            };
+            let tasks = all_pages(|p| teamwork.list_tasks(filter.clone(), p), |t| t.id.0).await?;
+            data.tasks.extend(tasks.into_iter().filter(|t| {
+                contact(t.creator_id) || t.content.assignees.iter().any(|a| contact(a.id))
+            }));
+            let filter = NoteFilter {
+                chat_id: chat,
+                viewer: task.creator_id,
+                created_from: Some(task.time_from),
+                created_to: Some(task.time_to),
+                creators: Vec::new(),
+                status: Some(NoteStatus::Active),
+            };
+            let notes = all_pages(|p| teamwork.list_notes(filter.clone(), p), |n| n.id.0).await?;
+            data.notes
+                .extend(notes.into_iter().filter(|n| contact(n.creator_id)));
+            let events = all_pages(
+                |p| teamwork.list_events(EventFilter::Chat(chat), p),
+                |e| e.id.0,
+            )
+            .await?;
+            data.events.extend(
+                events
+                    .into_iter()
+                    .filter(|e| in_range(e.created) && contact(e.creator_id)),
+            );
+        }
+        data.tasks.sort_by_key(|t| t.id.0);
+        data.notes.sort_by_key(|n| n.id.0);
+        data.events.sort_by_key(|e| e.id.0);
         let mut ids: Vec<ExtensionId> = data
             .chats
             .iter()
@@ -395,7 +470,7 @@ mod tests {
                 post(103, 11, 2, &[]),  // in a direct chat with the contact
                 post(104, 12, 3, &[]),  // neither, in a chat without the contact
             ],
-            people: vec![],
+            ..Default::default()
         };
         let mut task = ExportTask {
             id: 1,

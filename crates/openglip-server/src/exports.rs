@@ -82,8 +82,9 @@ fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, String> {
 
 /// The archive of a task: `chats.json` (the chats as the chats API shows them), `members.json`
 /// (who is in each), `posts.json` (the posts, oldest first, as the posts API shows them),
-/// `people.json` (everyone they name, as persons), and `export.json` (what was asked and how
-/// many of each).
+/// `people.json` (everyone they name, as persons), `tasks.json`, `notes.json` (published ones,
+/// with their bodies) and `events.json` (as the current API shows them), and `export.json`
+/// (what was asked and how many of each).
 pub fn dataset(task: &ExportTask, data: &ExportData) -> Result<Vec<u8>, String> {
     let chats: Vec<w::ChatInfo> = data.chats.iter().map(convert::chat_info).collect();
     let members: Vec<w::ExportChatMembers> = data
@@ -96,7 +97,30 @@ pub fn dataset(task: &ExportTask, data: &ExportData) -> Result<Vec<u8>, String> 
         .collect();
     let posts: Vec<w::PostInfo> = data.posts.iter().map(convert::post_info).collect();
     let people: Vec<w::PersonInfo> = data.people.iter().map(convert::person_info).collect();
-    let names = ["chats.json", "members.json", "posts.json", "people.json"];
+    let tasks: Vec<w::TaskInfo> = data
+        .tasks
+        .iter()
+        .map(convert::teamwork::task_info)
+        .collect();
+    let notes: Vec<w::NoteInfo> = data
+        .notes
+        .iter()
+        .map(|n| convert::teamwork::note_info(n, true))
+        .collect();
+    let events: Vec<w::EventInfo> = data
+        .events
+        .iter()
+        .map(convert::teamwork::event_info)
+        .collect();
+    let names = [
+        "chats.json",
+        "members.json",
+        "posts.json",
+        "people.json",
+        "tasks.json",
+        "notes.json",
+        "events.json",
+    ];
     let manifest = w::ExportManifest {
         task_id: task.id.to_string(),
         time_from: task.time_from.to_rfc3339(),
@@ -112,5 +136,8 @@ pub fn dataset(task: &ExportTask, data: &ExportData) -> Result<Vec<u8>, String> 
         (names[1], json(&members)?),
         (names[2], json(&posts)?),
         (names[3], json(&people)?),
+        (names[4], json(&tasks)?),
+        (names[5], json(&notes)?),
+        (names[6], json(&events)?),
     ])
 }

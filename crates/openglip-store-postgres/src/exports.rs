@@ -160,7 +160,7 @@ fn data(c: &mut Conn, t: &ExportTask) -> Result<ExportData> {
     Ok(ExportData {
         chats,
         posts,
-        people: Vec::new(),
+        ..Default::default()
     })
 }
 

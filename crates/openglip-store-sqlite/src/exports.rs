@@ -212,7 +212,7 @@ fn data(c: &Connection, t: &ExportTask) -> Result<ExportData> {
     Ok(ExportData {
         chats,
         posts,
-        people: Vec::new(),
+        ..Default::default()
     })
 }
 

@@ -467,7 +467,8 @@ def _():
     archive = zipfile.ZipFile(io.BytesIO(res.content))
     eq(archive.testzip(), None, "every CRC checks")
     names = sorted(archive.namelist())
-    eq(names, ["chats.json", "export.json", "members.json", "people.json", "posts.json"], "files")
+    eq(names, ["chats.json", "events.json", "export.json", "members.json", "notes.json",
+               "people.json", "posts.json", "tasks.json"], "files")
     posts = json.loads(archive.read("posts.json"))
     assert len(posts) >= 70, len(posts)
     assert all(p["groupId"] == state["group_id"] for p in posts), "only the chat asked"

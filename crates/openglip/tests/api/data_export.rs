@@ -74,6 +74,15 @@ async fn an_administrator_exports_chats_posts_and_members_as_a_zip() {
     let team = w.team("Ops", false, &[&w.bob]).await;
     post_text(&w, &w.bob, &team, "first").await;
     post_text(&w, &w.alice, &team, "second").await;
+    let (s, t) = w
+        .app
+        .post(
+            &format!("{TM}/chats/{team}/tasks"),
+            &w.alice.token,
+            json!({"subject": "Ship it", "assignees": [{"id": w.bob.id()}]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{t}");
     post_text(
         &w,
         &w.carol,
@@ -109,12 +118,18 @@ async fn an_administrator_exports_chats_posts_and_members_as_a_zip() {
         names,
         [
             "chats.json",
+            "events.json",
             "export.json",
             "members.json",
+            "notes.json",
             "people.json",
-            "posts.json"
+            "posts.json",
+            "tasks.json"
         ]
     );
+    let tasks = files["tasks.json"].as_array().unwrap();
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert_eq!(tasks[0]["subject"], "Ship it");
     let posts = texts(&files["posts.json"]);
     for t in ["first", "second", "carol's"] {
         assert!(posts.contains(&t), "{t} in {posts:?}");
