@@ -96,7 +96,7 @@ try {
         await Promise.all([page.waitForURL(`${SERVER}/c/${chat}/tasks`), page.click('#new-task button[type=submit]')]);
         const item = page.locator('#task-list li.task', {hasText: 'Rehearse the demo'});
         await item.waitFor();
-        assert.match(await item.innerText(), /Pending/);
+        assert.match(await item.innerText(), /Pending/i);
         assert.match(await item.innerText(), /due 2026-12-30/);
         assert.match(await item.innerText(), /Assigned to Bob/);
         await shot(page, '01-tasks');
@@ -105,7 +105,7 @@ try {
     await step('the task is posted into the conversation as its card, live for Bob', async () => {
         const card = bob.page.locator('#timeline .att-task', {hasText: 'Rehearse the demo'});
         await card.waitFor({timeout: 15000});
-        assert.match(await card.innerText(), /Pending/);
+        assert.match(await card.innerText(), /Pending/i);
         await shot(bob.page, '02-task-card');
     });
 
@@ -118,7 +118,7 @@ try {
         await shot(page, '03-task-completed');
         await alice.page.goto(`${SERVER}/c/${chat}`);
         const card = alice.page.locator('#timeline .att-task', {hasText: 'Rehearse the demo'});
-        assert.match(await card.innerText(), /Completed/);
+        assert.match(await card.innerText(), /Completed/i);
     });
 
     await step('Alice writes a draft note; Bob does not see it', async () => {
@@ -167,13 +167,14 @@ try {
         await shot(page, '07-conversation-cards');
     });
 
-    await step('a task without a subject is refused with a message, nothing added', async () => {
+    await step('a task without a subject is refused with a message in place, nothing added', async () => {
         const page = alice.page;
         await page.goto(`${SERVER}/c/${chat}/tasks`);
         const before = await page.locator('#task-list li.task').count();
         await page.evaluate(() => document.getElementById('task-subject').removeAttribute('required'));
         const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('#new-task button[type=submit]')]);
         assert.equal(res.status(), 400);
+        await page.locator('#new-task [role=alert]').waitFor();
         await shot(page, '08-task-refused');
         await page.goto(`${SERVER}/c/${chat}/tasks`);
         assert.equal(await page.locator('#task-list li.task').count(), before);

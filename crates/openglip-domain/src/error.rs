@@ -210,6 +210,8 @@ pub enum Subject {
     ExportTask,
     /// A dataset of a data export task.
     ExportDataset,
+    /// An incoming webhook (a URL that posts into a chat).
+    Webhook,
     /// A task of a chat.
     Task,
     /// A note of a chat.
@@ -241,6 +243,7 @@ impl std::fmt::Display for Subject {
             Subject::UndeliverableEvent => "undeliverable notification",
             Subject::ExportTask => "data export task",
             Subject::ExportDataset => "dataset",
+            Subject::Webhook => "webhook",
             Subject::Task => "task",
             Subject::Note => "note",
             Subject::CalendarEvent => "event",

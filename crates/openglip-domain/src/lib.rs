@@ -6,18 +6,21 @@
 
 pub mod calendar;
 pub mod cards;
+pub mod directory_search;
 pub mod error;
 pub mod events;
 pub mod export;
 pub mod ids;
 pub mod membership_history;
 pub mod mentions;
+pub mod message_cards;
 pub mod model;
 pub mod notes;
 pub mod outbox;
 pub mod paging;
 pub mod perm;
 pub mod platform;
+pub mod presence;
 pub mod search;
 pub mod service;
 pub mod store;
@@ -26,6 +29,8 @@ pub mod tasks;
 pub mod teamwork;
 pub mod time;
 pub mod validate;
+pub mod webhook_payload;
+pub mod webhooks;
 
 pub use error::{
     AuthFailure, Error, FieldError, FieldErrors, JwtProblem, OAuthFailure, Result, SignInFailure,

@@ -354,6 +354,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// The data export part of the port: tasks, their queue and datasets (`crate::export`).
     fn exports(&self) -> &dyn crate::export::ExportStore;
+    /// Incoming webhooks (`crate::webhooks`).
+    fn webhooks(&self) -> &dyn crate::webhooks::WebhookStore;
+
+    /// What people set of their presence by hand (`crate::presence`).
+    fn presence(&self) -> &dyn crate::presence::PresenceStore;
     /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
     fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
 }
@@ -420,9 +425,11 @@ pub trait PlatformStore: Send + Sync {
         subject: String,
         body: String,
     ) -> BoxFuture<'_, ()>;
-    /// The extension a live (unused, unexpired) activation link belongs to.
+    /// The extension a live (unused, unexpired) activation link belongs to: a person not
+    /// activated yet, or an enabled one (a "forgot password" link); never a disabled one.
     fn activation(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<Extension>>;
-    /// Spends the link, sets the password and enables the extension.
+    /// Spends the link (and the person's other links), sets the password and enables the
+    /// extension (a disabled one's link does not work).
     fn redeem_activation(
         &self,
         hash: [u8; 32],

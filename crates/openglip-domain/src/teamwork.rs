@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::ids::*;
 use crate::notes::{NewNote, Note, NoteChange, NoteFilter, NoteWrite};
 use crate::store::{BoxFuture, Page, PageRequest};
-use crate::tasks::{NewTask, Task, TaskContent, TaskFilter};
+use crate::tasks::{NewTask, Task, TaskChange, TaskFilter};
 use crate::time::Timestamp;
 
 /// The colours of a task or an event (RingCentral's enum; `Black` by default).
@@ -190,8 +190,10 @@ pub trait TeamworkStore: Send + Sync {
     fn task(&self, id: TaskId) -> BoxFuture<'_, Option<Task>>;
     /// Tasks of a chat that the filter accepts, newest first.
     fn list_tasks(&self, filter: TaskFilter, page: PageRequest) -> BoxFuture<'_, Page<Task>>;
-    /// Replaces what a task says (its card post changes: `PostChanged`). `NotFound(Task)`.
-    fn update_task(&self, id: TaskId, content: TaskContent) -> BoxFuture<'_, Task>;
+    /// Applies a change to the task as it is in the writing transaction (`TaskChange::apply`,
+    /// whose refusal changes nothing), so that changes at the same moment are all kept; its
+    /// card post changes (`PostChanged`). `NotFound(Task)`.
+    fn update_task(&self, id: TaskId, change: TaskChange) -> BoxFuture<'_, Task>;
     /// Deletes a task and its card post (`PostRemoved`). `NotFound(Task)`.
     fn delete_task(&self, id: TaskId) -> BoxFuture<'_, ()>;
 

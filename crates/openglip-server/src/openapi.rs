@@ -75,6 +75,16 @@ pub fn document(ops: &[Op]) -> Value {
     add::<GlipEventList>(&mut schemas);
     add::<EventRequest>(&mut schemas);
     add::<AdaptiveCardInfo>(&mut schemas);
+    add::<WebhookInfo>(&mut schemas);
+    add::<WebhookList>(&mut schemas);
+    add::<WebhookPostResult>(&mut schemas);
+    add::<IncomingWebhookMessage>(&mut schemas);
+    add::<PresenceInfo>(&mut schemas);
+    add::<GlipMessageAttachmentInfo>(&mut schemas);
+    add::<GlipPreferencesInfo>(&mut schemas);
+    add::<PresenceInfoRequest>(&mut schemas);
+    add::<SearchDirectoryEntriesRequest>(&mut schemas);
+    add::<DirectoryResource>(&mut schemas);
     add::<SubscriptionRequest>(&mut schemas);
     add::<SubscriptionInfo>(&mut schemas);
     add::<SubscriptionList>(&mut schemas);

@@ -48,6 +48,8 @@ pub struct RateLimitConfig {
     pub medium: u32,
     pub heavy: u32,
     pub auth: u32,
+    /// Posts through one incoming webhook's URL per window (whoever sends them).
+    pub webhook: u32,
     pub window: Duration,
     pub penalty: Duration,
 }
@@ -60,6 +62,7 @@ impl Default for RateLimitConfig {
             medium: 2000,
             heavy: 500,
             auth: 300,
+            webhook: 120,
             window: Duration::from_secs(60),
             penalty: Duration::from_secs(60),
         }
@@ -74,7 +77,8 @@ impl RateLimitConfig {
         }
     }
 
-    /// Parses `off`, `on`, or a list like `light=50,medium=40,heavy=10,auth=5,window=60,penalty=60`.
+    /// Parses `off`, `on`, or a list like
+    /// `light=50,medium=40,heavy=10,auth=5,webhook=120,window=60,penalty=60`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
         match s.to_ascii_lowercase().as_str() {
@@ -99,6 +103,7 @@ impl RateLimitConfig {
                 "medium" => c.medium = n,
                 "heavy" => c.heavy = n,
                 "auth" => c.auth = n,
+                "webhook" => c.webhook = n,
                 "window" => c.window = Duration::from_secs(n.into()),
                 "penalty" => c.penalty = Duration::from_secs(n.into()),
                 other => return Err(format!("unknown rate-limit key {other:?}")),
@@ -211,6 +216,20 @@ impl RateLimiter {
         }
         let limit = self.config.limit(group)?;
         self.check_at(key, group, limit, Instant::now())
+    }
+
+    /// Counts one post through the incoming webhook `id` against the `webhook` limit (a bucket
+    /// per webhook, whoever posts). None when limits are off.
+    pub fn check_webhook(&self, id: &str) -> Option<Decision> {
+        if !self.config.enabled {
+            return None;
+        }
+        self.check_at(
+            &format!("webhook:{id}"),
+            Group::Medium,
+            self.config.webhook,
+            Instant::now(),
+        )
     }
 
     fn check_at(&self, key: &str, group: Group, limit: u32, now: Instant) -> Option<Decision> {

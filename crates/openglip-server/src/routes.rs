@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, calendar, cards, chats, legacy, meta, notes, posts, profile, tasks};
+    use api::{account, calendar, cards, chats, glip, legacy, meta, notes, posts, presence, profile, tasks, webhooks};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -81,6 +81,10 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add_page(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302).answers(Answers::PagesAndRedirect), pages.map(|p| &p.authorize_post));
     t.add(Op::post("/restapi/oauth/revoke", "revokeToken").doc(OAUTH, "Revoke a token").access(Public).group(Auth), crate::oauth::revoke);
     t.add(Op::post("/restapi/oauth/wstoken", "getWsToken").doc(OAUTH, "Get a WebSocket access token (single-use; connect to its uri within expires_in)").access(Token(Some(Permission::WebSocket))).group(Auth).gives("WsToken"), crate::realtime::ws::wstoken);
+
+    // ---- an incoming webhook's URL (no token: the URL's secret; counted per webhook too) ----
+    t.add(Op::post(format!("{}/{{key}}", webhooks::URL_PATH), "postIncomingWebhook").doc("Incoming Webhooks", "Post a message through an incoming webhook's URL (text, attachments incl. Adaptive Cards; or the legacy icon, activity, title, body)").access(Public).group(Medium).takes("IncomingWebhookMessage").gives("WebhookPostResult"), webhooks::post);
+    t.add(Op::post("/webhook/{key}", "postIncomingWebhookV1").doc("Incoming Webhooks", "The same, at the version-less URL of older integrations").access(Public).group(Medium).takes("IncomingWebhookMessage").gives("WebhookPostResult"), webhooks::post);
 
     // ---- subscriptions (the permission depends on the transport; checked by the handler) ----
     use api::subscriptions as subs;
@@ -103,6 +107,11 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::get("/restapi/v1.0/account/{accountId}/extension", "listExtensions").doc("Extensions", "List the company's extensions (numbered pages; type, status, email and extensionNumber filters)").access(ra).group(Medium).gives("ExtensionList").query("page", QuerySchema::Count { min: 1, max: u32::MAX }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: account::MAX_PER_PAGE }, "Records per page").query("type", QuerySchema::AnyOf(account::TYPES), "Extension types").query("status", QuerySchema::AnyOf(account::STATUSES), "Extension statuses").query("email", QuerySchema::Text, "E-mail address (repeatable)").query("extensionNumber", QuerySchema::Text, "Extension number"), account::list_extensions);
     t.add(Op::get(ext, "readExtension").doc(USER, "Get extension").access(ra).group(Light).gives("ExtensionInfo"), account::extension);
     t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email; regionalSettings.timezone)").access(ee).gives("ExtensionInfo"), profile::update);
+    let rp = Token(Some(Permission::ReadPresence));
+    let ep = Token(Some(Permission::EditPresence));
+    t.add(Op::get(format!("{ext}/presence"), "readUserPresenceStatus").doc("Presence", "Get user presence status (from the web client's live connections and the status the person set)").access(rp).group(Light).gives("PresenceInfo"), presence::read);
+    t.add(Op::put(format!("{ext}/presence"), "updateUserPresenceStatus").doc("Presence", "Update user presence status (userStatus, dndStatus, message)").access(ep).group(Medium).takes("PresenceInfoRequest").gives("PresenceInfo"), presence::update);
+    t.add(Op::post("/restapi/v1.0/account/{accountId}/directory/entries/search", "searchDirectoryEntries").doc("Company Directory", "Search the company directory (searchString over searchFields, extensionType, orderBy, numbered pages)").access(ra).group(Heavy).takes("SearchDirectoryEntriesRequest").gives("DirectoryResource"), presence::search_directory);
     t.add(Op::get(format!("{ext}/profile-image"), "readUserProfileImageLegacy").doc(USER, "Get the profile image").access(ra), profile::image);
     t.add(Op::put(format!("{ext}/profile-image"), "updateUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
     t.add(Op::post(format!("{ext}/profile-image"), "createUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
@@ -121,6 +130,12 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::post(format!("{group}/posts"), "createGlipGroupPost").doc(GPOSTS, "Create a post in a group").access(tm).takes("CreatePostRequest").gives("PostInfo"), legacy::create_group_post);
     t.add(Op::put(format!("{group}/posts/{{postId}}/text"), "updateGlipPostText").doc(GPOSTS, "Replace a post's text (text/plain body)").access(tm), legacy::update_post_text);
     t.add(Op::get(format!("{GLIP}/persons/{{personId}}"), "readGlipPerson").doc("Glip Profile", "Get person(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("PersonInfo").answers(Answers::JsonOrBatch), legacy::read_person);
+    const GCARDS: &str = "Glip Cards";
+    t.add(Op::post(format!("{GLIP}/cards"), "createGlipCard").doc(GCARDS, "Create a message card (Card, Event or Note) in a group (groupId)").access(tm).takes("GlipMessageAttachmentInfo").gives("GlipMessageAttachmentInfo").query("groupId", QuerySchema::Text, "The group to post the card into"), glip::create_card);
+    t.add(Op::get(format!("{GLIP}/cards/{{cardId}}"), "readGlipCard").doc(GCARDS, "Get a message card").access(tm).gives("GlipMessageAttachmentInfo"), glip::read_card);
+    t.add(Op::put(format!("{GLIP}/cards/{{cardId}}"), "updateGlipCard").doc(GCARDS, "Replace a message card (its creator)").access(tm).takes("GlipMessageAttachmentInfo").gives("GlipMessageAttachmentInfo"), glip::update_card);
+    t.add(Op::delete(format!("{GLIP}/cards/{{cardId}}"), "deleteGlipCard").doc(GCARDS, "Delete a message card (its creator)").access(tm), glip::delete_card);
+    t.add(Op::get(format!("{GLIP}/preferences"), "readGlipPreferences").doc("Glip Profile", "Get preferences (the web client's: every chat type in one rail)").access(tm).gives("GlipPreferencesInfo"), glip::preferences);
     t.add(Op::get(format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany").doc("Glip Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
 
     // ---- chats, conversations, teams, everyone, recent, favorites, posts: both prefixes ----
@@ -180,6 +195,16 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(&export, id!("listDataExportTasksNew", "listDataExportTasks")).doc(EXPORT, "List data export tasks").access(tm).gives("DataExportTaskList").query("status", QuerySchema::OneOf(&["Accepted", "InProgress", "Completed", "Failed", "Expired"]), "Only tasks of this status").query("page", QuerySchema::Count { min: 1, max: 1_000_000 }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: 1000 }, "Tasks per page (default 100)"), api::exports::list);
         t.add(Op::get(format!("{export}/{{taskId}}"), id!("readDataExportTaskNew", "readDataExportTask")).doc(EXPORT, "Get a data export task (datasets' links once Completed)").access(tm).gives("DataExportTask"), api::exports::read);
         t.add(Op::get(format!("{export}/{{taskId}}/datasets/{{datasetId}}"), id!("readDataExportTaskDatasetNew", "readDataExportTaskDataset")).doc(EXPORT, "Download a dataset (a ZIP archive of JSON files)").access(tm).group(Heavy), api::exports::dataset);
+        // Incoming webhooks (`groupId` in both generations' paths).
+        const HOOKS: &str = "Incoming Webhooks";
+        let hook = format!("{prefix}/webhooks/{{webhookId}}");
+        t.add(Op::get(format!("{prefix}/groups/{{groupId}}/webhooks"), id!("listGlipGroupWebhooksNew", "listGlipGroupWebhooks")).doc(HOOKS, "List webhooks in group").access(tm).group(Medium).gives("WebhookList"), webhooks::list_of_chat);
+        t.add(Op::post(format!("{prefix}/groups/{{groupId}}/webhooks"), id!("createGlipGroupWebhookNew", "createGlipGroupWebhook")).doc(HOOKS, "Create webhook in group (the answer alone carries its URL, which holds its secret)").access(tm).group(Medium).gives("WebhookInfo"), webhooks::create);
+        t.add(Op::get(format!("{prefix}/webhooks"), id!("listGlipWebhooksNew", "listGlipWebhooks")).doc(HOOKS, "List webhooks of the caller's chats").access(tm).group(Medium).gives("WebhookList"), webhooks::list_mine);
+        t.add(Op::get(&hook, id!("readGlipWebhookNew", "readGlipWebhook")).doc(HOOKS, "Get webhook(s) (comma-separated ids)").access(tm).group(Medium).gives("WebhookList"), webhooks::read);
+        t.add(Op::delete(&hook, id!("deleteGlipWebhookNew", "deleteGlipWebhook")).doc(HOOKS, "Delete webhook").access(tm).group(Medium), webhooks::delete);
+        t.add(Op::post(format!("{hook}/activate"), id!("activateGlipWebhookNew", "activateGlipWebhook")).doc(HOOKS, "Activate webhook").access(tm).group(Medium), webhooks::activate);
+        t.add(Op::post(format!("{hook}/suspend"), id!("suspendGlipWebhookNew", "suspendGlipWebhook")).doc(HOOKS, "Suspend webhook").access(tm).group(Medium), webhooks::suspend);
         // Tasks, notes and calendar events (`api::tasks`, `api::notes`, `api::calendar`).
         const TASKS: &str = "Tasks";
         let task = format!("{prefix}/tasks/{{taskId}}");

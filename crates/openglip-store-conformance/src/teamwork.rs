@@ -61,6 +61,14 @@ fn names(events: &[openglip_domain::events::StoredEvent]) -> Vec<&'static str> {
     events.iter().map(|e| e.payload.name()).collect()
 }
 
+fn complete_by(who: &[ExtensionId]) -> TaskChange {
+    TaskChange::Complete {
+        done: true,
+        who: who.to_vec(),
+        percentage: None,
+    }
+}
+
 fn task_filter(chat: ChatId) -> TaskFilter {
     TaskFilter {
         chat_id: Some(chat),
@@ -95,13 +103,23 @@ pub async fn tasks_round_trip_with_their_card_post<B: Backend>() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(post.attachments, vec![tasks::card(&task)]);
+    assert_eq!(post.attachments, vec![tasks::card(&task, &post.mentions)]);
     assert_eq!(post.creator_id, f.admin.id);
+    // The card names its assignees: the post mentions them.
+    let named: Vec<(i64, &str)> = post
+        .mentions
+        .iter()
+        .map(|m| (m.id, m.name.as_str()))
+        .collect();
+    assert_eq!(named, [(pat.id.0, "Pat Lee")]);
     let read = f.store.teamwork().task(task.id).await.unwrap().unwrap();
     assert_eq!(read, task);
 
-    let mut changed = task.content.clone();
-    complete(&mut changed, true, &[pat.id], None);
+    let changed = TaskChange::Complete {
+        done: true,
+        who: vec![pat.id],
+        percentage: None,
+    };
     let done = f
         .store
         .teamwork()
@@ -111,7 +129,8 @@ pub async fn tasks_round_trip_with_their_card_post<B: Backend>() {
     assert_eq!(done.content.status, TaskStatus::Completed);
     assert!(done.modified >= task.modified);
     let post = f.store.post(team.id, post.id).await.unwrap().unwrap();
-    assert_eq!(post.attachments, vec![tasks::card(&done)]);
+    assert_eq!(post.attachments, vec![tasks::card(&done, &post.mentions)]);
+    assert_eq!(post.attachments[0]["fields"][2]["value"], "Pat Lee");
 
     f.store.teamwork().delete_task(task.id).await.unwrap();
     assert!(f.store.teamwork().task(task.id).await.unwrap().is_none());
@@ -130,6 +149,63 @@ pub async fn tasks_round_trip_with_their_card_post<B: Backend>() {
         count(&f.store, "SELECT count(*) FROM task_assignees").await,
         0
     );
+}
+
+/// Assignees completing their parts at the same moment: every part is kept, and a refused change
+/// (a due date before the start) changes nothing.
+pub async fn changes_at_the_same_moment_are_all_kept<B: Backend>() {
+    let f = fixture::<B>().await;
+    let mut people = Vec::new();
+    for name in ["Pat", "Kim", "Lou", "Max", "Ned", "Oda"] {
+        people.push(f.add_person(name, "Lee").await.id);
+    }
+    let team = f.team(f.admin.id, "T", &people).await;
+    let mut c = content("Together", &people);
+    c.completeness = Completeness::AllAssignees;
+    c.start_date = Some(Timestamp(1_700_000_000_000));
+    let task = f
+        .store
+        .teamwork()
+        .create_task(NewTask {
+            chat_id: team.id,
+            creator_id: f.admin.id,
+            content: c,
+        })
+        .await
+        .unwrap();
+    let mut parts = Vec::new();
+    for p in &people {
+        let store = f.store.clone();
+        let change = complete_by(&[*p]);
+        parts.push(tokio::spawn(async move {
+            store.teamwork().update_task(task.id, change).await
+        }));
+    }
+    for part in parts {
+        part.await.unwrap().unwrap();
+    }
+    let done = f.store.teamwork().task(task.id).await.unwrap().unwrap();
+    assert_eq!(done.content.status, TaskStatus::Completed);
+    assert!(
+        done.content
+            .assignees
+            .iter()
+            .all(|a| a.status == AssigneeStatus::Completed)
+    );
+
+    let early = TaskEdit {
+        due_date: Some(Timestamp(1_600_000_000_000)),
+        subject: Some("Changed".into()),
+        ..Default::default()
+    };
+    let r = f
+        .store
+        .teamwork()
+        .update_task(task.id, TaskChange::Edit(early))
+        .await;
+    assert_eq!(r.unwrap_err().parameter_name(), Some("dueDate"));
+    let same = f.store.teamwork().task(task.id).await.unwrap().unwrap();
+    assert_eq!(same, done);
 }
 
 pub async fn items_are_refused_whole_outside_their_chat<B: Backend>() {
@@ -234,14 +310,18 @@ pub async fn task_filters_and_pages<B: Backend>() {
         made.push(t);
     }
     // T3: Pat done, Kim not (AllAssignees).
-    let mut c3 = made[3].content.clone();
-    c3.completeness = Completeness::AllAssignees;
-    complete(&mut c3, true, &[pat.id], None);
-    w.update_task(made[3].id, c3).await.unwrap();
+    let all = TaskEdit {
+        completeness: Some(Completeness::AllAssignees),
+        ..Default::default()
+    };
+    w.update_task(made[3].id, TaskChange::Edit(all))
+        .await
+        .unwrap();
+    w.update_task(made[3].id, complete_by(&[pat.id]))
+        .await
+        .unwrap();
     // T4: completed.
-    let mut c4 = made[4].content.clone();
-    complete(&mut c4, true, &[], None);
-    w.update_task(made[4].id, c4).await.unwrap();
+    w.update_task(made[4].id, complete_by(&[])).await.unwrap();
 
     let list = |filter: TaskFilter| async move {
         let page = w.list_tasks(filter, first_page(50)).await.unwrap();

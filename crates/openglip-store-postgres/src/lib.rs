@@ -22,6 +22,7 @@ mod migrate;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
@@ -30,6 +31,7 @@ mod search;
 mod subscriptions;
 mod teamwork;
 mod tokens;
+mod webhooks;
 mod writer;
 
 use std::sync::Arc;
@@ -738,6 +740,14 @@ impl Store for PostgresStore {
     }
 
     fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
+        self
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
         self
     }
 

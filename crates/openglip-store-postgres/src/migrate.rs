@@ -63,6 +63,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
     Migration {
+        version: 9,
+        name: "0009_webhooks",
+        sql: include_str!("../migrations/0009_webhooks.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "0010_presence",
+        sql: include_str!("../migrations/0010_presence.sql"),
+    },
+    Migration {
         version: 11,
         name: "0011_teamwork",
         sql: include_str!("../migrations/0011_teamwork.sql"),

@@ -21,6 +21,7 @@ mod migrate;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
@@ -29,6 +30,7 @@ mod subscriptions;
 mod teamwork;
 mod tokens;
 mod usage;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -669,6 +671,14 @@ impl Store for SqliteStore {
     }
 
     fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
+        self
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
         self
     }
 

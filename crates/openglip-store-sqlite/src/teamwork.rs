@@ -7,7 +7,7 @@ use openglip_domain::events::EventPayload;
 use openglip_domain::notes::{self, NewNote, Note, NoteChange, NoteFilter, NoteStatus, NoteWrite};
 use openglip_domain::store::*;
 use openglip_domain::store_rules::keyset;
-use openglip_domain::tasks::{self, NewTask, Task, TaskContent, TaskFilter};
+use openglip_domain::tasks::{self, NewTask, Task, TaskChange, TaskContent, TaskFilter};
 use openglip_domain::teamwork::TeamworkStore;
 use openglip_domain::*;
 use rusqlite::types::Type;
@@ -62,13 +62,30 @@ fn member_check(c: &Connection, chat: ChatId, person: ExtensionId) -> Result<()>
     }
 }
 
-/// Posts an item's card into its chat (`PostAdded`); returns the post's id.
+/// The people a card names (a task's assignees), as the mentions of its post: clients show their
+/// names, and the people see that the post is about them.
+fn card_mentions(people: &[ExtensionId]) -> Vec<(MentionType, i64)> {
+    people.iter().map(|p| (MentionType::Person, p.0)).collect()
+}
+
+/// The account of a chat.
+fn account_of(c: &Connection, chat: ChatId) -> Result<AccountId> {
+    c.prepare_cached("SELECT account_id FROM chats WHERE id = ?1")
+        .db()?
+        .query_row([chat.0], |r| r.get(0))
+        .map(AccountId)
+        .db()
+}
+
+/// Posts an item's card into its chat (`PostAdded`), mentioning the people it names (resolved:
+/// `resolve_mentions`); returns the post's id.
 fn post_card(
     c: &Connection,
     now: i64,
     chat: ChatId,
     creator: ExtensionId,
     card: Value,
+    mentions: Vec<Mention>,
 ) -> Result<PostId> {
     let new = NewPost {
         chat_id: chat,
@@ -76,7 +93,7 @@ fn post_card(
         kind: PostType::TextMessage,
         text: String::new(),
         parent_post_id: None,
-        mentions: vec![],
+        mentions: mentions.iter().map(|m| (m.kind, m.id)).collect(),
         added_person_ids: vec![],
         removed_person_ids: vec![],
         attachments: vec![card],
@@ -85,22 +102,26 @@ fn post_card(
         icon_uri: None,
         icon_emoji: None,
     };
-    let post = posts::insert_post(c, now, new, vec![])?;
+    let post = posts::insert_post(c, now, new, mentions)?;
     let id = post.id;
     events::append(c, now, None, &EventPayload::PostAdded { post })?;
     Ok(id)
 }
 
-/// Replaces the card of an item's post (`PostChanged`), if the post is still there.
+/// Replaces the card of an item's post (`PostChanged`), and the people it names, if the post is
+/// still there.
 fn change_card(
     c: &Connection,
     now: i64,
     chat: ChatId,
     post: Option<PostId>,
     card: Value,
+    people: &[ExtensionId],
 ) -> Result<()> {
     let Some(id) = post else { return Ok(()) };
-    match posts::update_attachments(c, now, chat, id, vec![card]) {
+    let changed = posts::update_post(c, now, chat, id, String::new(), card_mentions(people))
+        .and_then(|_| posts::update_attachments(c, now, chat, id, vec![card]));
+    match changed {
         Ok(post) => events::append(c, now, None, &EventPayload::PostChanged { post }).map(|_| ()),
         Err(Error::NotFound(_)) => Ok(()),
         Err(e) => Err(e),
@@ -130,6 +151,16 @@ fn remove_card(c: &Connection, now: i64, chat: ChatId, post: Option<PostId>) -> 
 
 const TASK_COLS: &str =
     "t.id, t.chat_id, t.creator_id, t.post_id, t.content, t.created, t.modified";
+
+fn assignee_ids(task: &Task) -> Vec<ExtensionId> {
+    task.content.assignees.iter().map(|a| a.id).collect()
+}
+
+/// The assignees' names, as mentions of the task's card post.
+fn task_names(c: &Connection, task: &Task) -> Result<Vec<Mention>> {
+    let account = account_of(c, task.chat_id)?;
+    posts::resolve_mentions(c, account, &card_mentions(&assignee_ids(task)))
+}
 
 fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
     Ok(Task {
@@ -193,7 +224,15 @@ fn create_task(c: &Connection, now: i64, new: NewTask) -> Result<Task> {
         content: new.content,
     };
     write_assignees(c, task.id, &task.content)?;
-    let post = post_card(c, now, task.chat_id, task.creator_id, tasks::card(&task))?;
+    let names = task_names(c, &task)?;
+    let post = post_card(
+        c,
+        now,
+        task.chat_id,
+        task.creator_id,
+        tasks::card(&task, &names),
+        names,
+    )?;
     c.prepare_cached("UPDATE tasks SET post_id = ?2 WHERE id = ?1")
         .db()?
         .execute(params![task.id.0, post.0])
@@ -268,7 +307,11 @@ fn list_tasks(c: &Connection, f: &TaskFilter, page: PageRequest) -> Result<Page<
     )
 }
 
-fn update_task(c: &Connection, now: i64, id: TaskId, content: TaskContent) -> Result<Task> {
+/// Applies `change` to the task as it is now: the writer runs one job at a time, so changes at
+/// the same moment are applied one after the other.
+fn update_task(c: &Connection, now: i64, id: TaskId, change: TaskChange) -> Result<Task> {
+    let mut content = task(c, id)?.ok_or(Error::NotFound(Subject::Task))?.content;
+    change.apply(&mut content)?;
     let n = c
         .prepare_cached("UPDATE tasks SET status = ?2, content = ?3, modified = ?4 WHERE id = ?1")
         .db()?
@@ -284,7 +327,15 @@ fn update_task(c: &Connection, now: i64, id: TaskId, content: TaskContent) -> Re
     }
     write_assignees(c, id, &content)?;
     let task = task(c, id)?.ok_or(Error::NotFound(Subject::Task))?;
-    change_card(c, now, task.chat_id, task.post_id, tasks::card(&task))?;
+    let names = task_names(c, &task)?;
+    change_card(
+        c,
+        now,
+        task.chat_id,
+        task.post_id,
+        tasks::card(&task, &names),
+        &assignee_ids(&task),
+    )?;
     Ok(task)
 }
 
@@ -460,9 +511,16 @@ fn change_note(
     let mut after = note(c, now, id)?.ok_or(Error::NotFound(Subject::Note))?;
     if shows && after.status == NoteStatus::Active {
         match after.post_id {
-            Some(post) => change_card(c, now, after.chat_id, Some(post), notes::card(&after))?,
+            Some(post) => change_card(c, now, after.chat_id, Some(post), notes::card(&after), &[])?,
             None => {
-                let post = post_card(c, now, after.chat_id, after.creator_id, notes::card(&after))?;
+                let post = post_card(
+                    c,
+                    now,
+                    after.chat_id,
+                    after.creator_id,
+                    notes::card(&after),
+                    vec![],
+                )?;
                 c.prepare_cached("UPDATE notes SET post_id = ?2 WHERE id = ?1")
                     .db()?
                     .execute(params![id.0, post.0])
@@ -536,6 +594,7 @@ fn create_event(c: &Connection, now: i64, new: NewEvent) -> Result<CalendarEvent
             chat,
             event.creator_id,
             openglip_domain::calendar::card(&event),
+            vec![],
         )?;
         c.prepare_cached("UPDATE calendar_events SET post_id = ?2 WHERE id = ?1")
             .db()?
@@ -596,6 +655,7 @@ fn update_event(
             chat,
             event.post_id,
             openglip_domain::calendar::card(&event),
+            &[],
         )?;
     }
     Ok(event)
@@ -623,8 +683,8 @@ impl TeamworkStore for SqliteStore {
     fn list_tasks(&self, filter: TaskFilter, page: PageRequest) -> BoxFuture<'_, Page<Task>> {
         Box::pin(self.read(move |c| list_tasks(c, &filter, page)))
     }
-    fn update_task(&self, id: TaskId, content: TaskContent) -> BoxFuture<'_, Task> {
-        Box::pin(self.write_ev(move |c, now| update_task(c, now, id, content)))
+    fn update_task(&self, id: TaskId, change: TaskChange) -> BoxFuture<'_, Task> {
+        Box::pin(self.write_ev(move |c, now| update_task(c, now, id, change)))
     }
     fn delete_task(&self, id: TaskId) -> BoxFuture<'_, ()> {
         Box::pin(self.write_ev(move |c, now| delete_task(c, now, id)))

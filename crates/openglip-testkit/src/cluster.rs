@@ -43,8 +43,13 @@ fn unique_prefix() -> String {
     format!("t{:x}{:x}", t, std::process::id())
 }
 
-/// Starts `n` nodes with `config` on one fresh PostgreSQL database and NATS.
+/// Starts `n` nodes with `config` on one fresh PostgreSQL database and the tests' NATS.
 pub async fn spawn_cluster(n: usize, config: ServerConfig) -> TestCluster {
+    spawn_cluster_on(n, config, &nats_url()).await
+}
+
+/// Starts `n` nodes with `config` on one fresh PostgreSQL database and the NATS at `nats_url`.
+pub async fn spawn_cluster_on(n: usize, config: ServerConfig, nats_url: &str) -> TestCluster {
     let database = Arc::new(
         ScratchDatabase::create()
             .await
@@ -53,7 +58,7 @@ pub async fn spawn_cluster(n: usize, config: ServerConfig) -> TestCluster {
     let mut c = TestCluster {
         nodes: Vec::new(),
         prefix: unique_prefix(),
-        nats_url: nats_url(),
+        nats_url: nats_url.to_string(),
         config,
         database,
     };

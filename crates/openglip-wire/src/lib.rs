@@ -19,10 +19,13 @@ pub mod console;
 pub mod error;
 pub mod event;
 pub mod export;
+pub mod glip;
 pub mod oauth;
 pub mod post;
+pub mod presence;
 pub mod subscription;
 pub mod teamwork;
+pub mod webhook;
 pub mod wsg;
 
 pub use account::*;
@@ -33,10 +36,13 @@ pub use console::*;
 pub use error::*;
 pub use event::*;
 pub use export::*;
+pub use glip::*;
 pub use oauth::*;
 pub use post::*;
+pub use presence::*;
 pub use subscription::*;
 pub use teamwork::*;
+pub use webhook::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -119,7 +119,8 @@ struct ServeArgs {
     /// the next port with the reference example, and print how to log in and try it.
     #[arg(long)]
     demo: bool,
-    /// Rate limits: `on` (default, generous), `off`, or `light=50,medium=40,heavy=10,auth=5,window=60,penalty=60`.
+    /// Rate limits: `on` (default, generous), `off`, or `light=50,medium=40,heavy=10,auth=5,webhook=120,window=60,penalty=60`
+    /// (`webhook`: posts through one incoming webhook URL per window).
     #[arg(long, env = "OPENGLIP_RATE_LIMITS", default_value = "on")]
     rate_limits: String,
     /// The URL clients reach this server at, used in `uri` fields (default: from the request's Host).

@@ -223,76 +223,56 @@ impl Service {
         Ok(ids)
     }
 
-    /// Applies `input` to `content` (a new task's defaults, or a task's current state).
-    async fn apply_task_input(
-        &self,
-        chat: &Chat,
-        content: &mut TaskContent,
-        input: TaskInput,
-    ) -> Result<()> {
-        if let Some(s) = input.subject {
-            content.subject = validate::name("subject", &s, MAX_SUBJECT)?;
-        }
-        if let Some(raw) = input.assignees {
-            let ids = self.assignees(chat, &raw).await?;
-            let before = std::mem::take(&mut content.assignees);
-            content.assignees = ids
-                .into_iter()
-                .map(|id| Assignee {
-                    id,
-                    status: before
-                        .iter()
-                        .find(|a| a.id == id)
-                        .map_or(AssigneeStatus::Pending, |a| a.status),
-                })
-                .collect();
-        }
-        if let Some(c) = input.completeness_condition {
-            content.completeness = one_of(
-                "completenessCondition",
-                &c,
-                Completeness::parse,
-                &Completeness::NAMES,
-            )?;
-        }
-        content.percentage = match content.completeness {
-            Completeness::Percentage => Some(content.percentage.unwrap_or(0)),
-            _ => None,
+    /// What `input` sets, checked: assignees must be members of `chat`.
+    async fn task_edit(&self, chat: &Chat, input: TaskInput) -> Result<TaskEdit> {
+        let assignees = match input.assignees {
+            Some(raw) => Some(self.assignees(chat, &raw).await?),
+            None => None,
         };
-        if let Some(d) = input.start_date {
-            content.start_date = Some(date_time("startDate", &d)?);
-        }
-        if let Some(d) = input.due_date {
-            content.due_date = Some(date_time("dueDate", &d)?);
-        }
-        if let (Some(start), Some(due)) = (content.start_date, content.due_date)
-            && due < start
-        {
-            return Err(Error::invalid_because(
-                "dueDate",
-                "Parameter [dueDate] value is invalid: the due date is before the start date.",
-            ));
-        }
-        if let Some(c) = input.color {
-            content.color = one_of("color", &c, Color::parse, &Color::ALL.map(Color::as_str))?;
-        }
-        if let Some(s) = input.section {
-            let s = validate::text("section", s.trim(), MAX_SECTION)?;
-            content.section = (!s.is_empty()).then_some(s);
-        }
-        if let Some(d) = input.description {
-            let d = validate::text("description", &d, MAX_DESCRIPTION)?;
-            content.description = (!d.is_empty()).then_some(d);
-        }
-        if let Some(r) = input.recurrence {
-            let r = recurrence(&r)?;
-            content.recurrence = (r != TaskRecurrence::default()).then_some(r);
-        }
-        if let Some(files_in) = input.attachments {
-            content.attachments = files(&files_in)?;
-        }
-        derive_status(content);
-        Ok(())
+        let time = |param: &str, v: Option<String>| v.map(|d| date_time(param, &d)).transpose();
+        Ok(TaskEdit {
+            subject: input
+                .subject
+                .map(|s| validate::name("subject", &s, MAX_SUBJECT))
+                .transpose()?,
+            assignees,
+            completeness: input
+                .completeness_condition
+                .map(|c| {
+                    one_of(
+                        "completenessCondition",
+                        &c,
+                        Completeness::parse,
+                        &Completeness::NAMES,
+                    )
+                })
+                .transpose()?,
+            start_date: time("startDate", input.start_date)?,
+            due_date: time("dueDate", input.due_date)?,
+            color: input
+                .color
+                .map(|c| one_of("color", &c, Color::parse, &Color::ALL.map(Color::as_str)))
+                .transpose()?,
+            section: input
+                .section
+                .map(|s| {
+                    validate::text("section", s.trim(), MAX_SECTION)
+                        .map(|s| (!s.is_empty()).then_some(s))
+                })
+                .transpose()?,
+            description: input
+                .description
+                .map(|d| {
+                    validate::text("description", &d, MAX_DESCRIPTION)
+                        .map(|d| (!d.is_empty()).then_some(d))
+                })
+                .transpose()?,
+            recurrence: input
+                .recurrence
+                .map(|r| recurrence(&r).map(|r| (r != TaskRecurrence::default()).then_some(r)))
+                .transpose()?,
+            attachments: input.attachments.map(|f| files(&f)).transpose()?,
+        })
     }
 
     /// Creates a task in a chat the caller belongs to, and posts its card there.
@@ -323,7 +303,7 @@ impl Service {
             recurrence: None,
             attachments: vec![],
         };
-        self.apply_task_input(&chat, &mut content, input).await?;
+        self.task_edit(&chat, input).await?.apply(&mut content)?;
         self.store()
             .teamwork()
             .create_task(NewTask {
@@ -350,9 +330,11 @@ impl Service {
     pub async fn update_task(&self, caller: &Caller, id: TaskId, input: TaskInput) -> Result<Task> {
         let task = self.task(caller, id).await?;
         let chat = self.member_chat(caller, task.chat_id).await?;
-        let mut content = task.content.clone();
-        self.apply_task_input(&chat, &mut content, input).await?;
-        self.store().teamwork().update_task(task.id, content).await
+        let edit = self.task_edit(&chat, input).await?;
+        self.store()
+            .teamwork()
+            .update_task(task.id, TaskChange::Edit(edit))
+            .await
     }
 
     /// Completes a task, or part of it, or takes the completion back (any member of its chat).
@@ -386,26 +368,16 @@ impl Service {
                 });
             }
         };
-        let mut content = task.content.clone();
         let who = match input.assignees {
             Some(raw) => person_ids("assignees", &raw)?,
             None => vec![caller.extension_id],
         };
-        if content.completeness == Completeness::AllAssignees
-            && !content.assignees.is_empty()
-            && let Some(other) = who
-                .iter()
-                .find(|w| !content.assignees.iter().any(|a| a.id == **w))
-        {
-            return Err(Error::invalid_because(
-                "assignees",
-                format!(
-                    "Parameter [assignees] value is invalid: person [{other}] is not an assignee of this task."
-                ),
-            ));
-        }
-        complete(&mut content, done, &who, percentage);
-        self.store().teamwork().update_task(task.id, content).await
+        let change = TaskChange::Complete {
+            done,
+            who,
+            percentage,
+        };
+        self.store().teamwork().update_task(task.id, change).await
     }
 
     /// Deletes a task and its post: its creator, or an account administrator.

@@ -3,7 +3,8 @@
 //! A task has a subject, people it is assigned to (each with their own status), a condition
 //! that says when it is complete, dates, a colour, a section, a description, a recurrence and
 //! file attachments. Its status is `Pending`, `InProgress` or `Completed`, derived by
-//! [`complete`] from how it was completed:
+//! [`complete`] from how it was completed ([`TaskChange`]: applied by the store to the task as
+//! it is when it writes):
 //!
 //! - `Simple`: one completion completes it for everyone;
 //! - `AllAssignees`: each assignee completes their part; it is in progress until all have;
@@ -22,8 +23,10 @@ use crate::model::*;
 use crate::teamwork::{Color, Ending};
 use crate::time::Timestamp;
 
+mod change;
 mod input;
 
+pub use change::*;
 pub use input::*;
 
 pub const MAX_SUBJECT: usize = 250;
@@ -242,8 +245,9 @@ impl TaskFilter {
 
 /// The card of a task, the attachment of its post: RingCentral's attachment of type `Task`
 /// with the subject as title, the description as text, and status, due date and section as
-/// fields.
-pub fn card(task: &Task) -> Value {
+/// fields. `names`: the assignees' names, as the store resolves the mentions of the post (an
+/// assignee without one is "User N").
+pub fn card(task: &Task, names: &[Mention]) -> Value {
     let c = &task.content;
     let mut fields = vec![json!({"title": "Status", "value": status_words(c), "style": "Short"})];
     if let Some(due) = c.due_date {
@@ -253,7 +257,12 @@ pub fn card(task: &Task) -> Value {
         let names: Vec<String> = c
             .assignees
             .iter()
-            .map(|a| format!("![:Person]({})", a.id))
+            .map(|a| {
+                names
+                    .iter()
+                    .find(|m| m.kind == MentionType::Person && m.id == a.id.0)
+                    .map_or_else(|| format!("User {}", a.id), |m| m.name.clone())
+            })
             .collect();
         fields.push(json!({"title": "Assignees", "value": names.join(", "), "style": "Long"}));
     }
@@ -462,7 +471,12 @@ mod tests {
                 ..content(Completeness::Simple, &[1])
             },
         };
-        let c = card(&task);
+        let names = [Mention {
+            id: 1,
+            kind: MentionType::Person,
+            name: "Pat Lee".into(),
+        }];
+        let c = card(&task, &names);
         assert_eq!(
             (c["type"].as_str(), c["id"].as_str()),
             (Some("Task"), Some("9"))
@@ -470,6 +484,7 @@ mod tests {
         assert_eq!(c["title"], "Ship");
         assert_eq!(c["text"], "details");
         assert_eq!(c["fields"][1]["value"], "2025-12-07 10:00 UTC");
-        assert_eq!(c["fields"][2]["value"], "![:Person](1)");
+        assert_eq!(c["fields"][2]["value"], "Pat Lee");
+        assert_eq!(card(&task, &[])["fields"][2]["value"], "User 1");
     }
 }

@@ -277,6 +277,17 @@ impl JetStream {
         }
     }
 
+    /// Writes `value` whatever the key holds: the new revision.
+    pub async fn kv_put(&self, bucket: &str, key: &str, value: Vec<u8>) -> Result<u64, NatsError> {
+        match self
+            .publish(&format!("$KV.{bucket}.{key}"), Vec::new(), value)
+            .await?
+        {
+            Ok(ack) => Ok(ack.seq),
+            Err((c, d)) => Err(NatsError::Protocol(format!("writing {bucket}: {d} ({c})"))),
+        }
+    }
+
     /// Deletes the key if its revision is still `expected`.
     pub async fn kv_delete_if(
         &self,

@@ -23,6 +23,7 @@ pub mod leases;
 mod limits;
 pub mod nats;
 mod relay;
+pub mod wsc;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -111,6 +112,8 @@ pub struct Cluster {
     held: Mutex<HashMap<String, Held>>,
     /// The rate limits' bucket, made at the first throttled request.
     limits_bucket: tokio::sync::OnceCell<()>,
+    /// The WebSocket tokens' and sessions' buckets (`wsc`), made when first needed.
+    ws_buckets: tokio::sync::OnceCell<()>,
 }
 
 impl Cluster {
@@ -132,6 +135,7 @@ impl Cluster {
             consumed: AtomicU64::new(0),
             held: Mutex::new(HashMap::new()),
             limits_bucket: tokio::sync::OnceCell::new(),
+            ws_buckets: tokio::sync::OnceCell::new(),
         };
         c.js.ensure_stream(json!({
             "name": c.stream,
@@ -166,6 +170,8 @@ impl Cluster {
         tokio::spawn(async move { leases::lease_loop(c, h).await });
         let (c, h) = (self.clone(), hub.clone());
         tokio::spawn(async move { c.sign_outs(h).await });
+        let (c, h) = (self.clone(), hub.clone());
+        tokio::spawn(async move { c.sessions_loop(h).await });
     }
 
     /// Tells the other nodes that a person signed out of the web client through `app`: they end

@@ -549,13 +549,13 @@ impl Hub {
             let sub = entry.sub.clone();
             let sink = entry.sink.clone();
             let mut last = cursor;
-            let mut bodies = HashMap::new();
             for ev in events.iter().filter(|e| e.seq <= position) {
                 if ev.seq > sub.cursor
                     && audience_at(&history, ev, sub.owner)
                     && let Some(s) = &sink
                 {
-                    for d in deliveries_for(&sub, ev, &mut bodies) {
+                    // A body is rendered for its event: one map per event, never shared by two.
+                    for d in deliveries_for(&sub, ev, &mut HashMap::new()) {
                         s.deliver(d);
                     }
                 }

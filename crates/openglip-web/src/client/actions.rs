@@ -1,16 +1,17 @@
 //! What people do in the client: post, reply, edit, delete, mark read, favorite, start a
 //! direct message or a group chat, create a team, rename it, add and remove members, join,
-//! leave, archive. Each is a form
+//! leave, archive, add, suspend, activate and delete a chat's incoming webhooks. Each is a form
 //! post that redirects back (no script needed); sent by the script (`X-CSRF-Token`), it answers
 //! with the fragment to show, or 204.
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use openglip_domain::events::Generation;
 use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
+use openglip_domain::webhooks::WebhookStatus;
 use openglip_domain::*;
 use openglip_webkit::html::FormErrors;
 use openglip_webkit::see_other;
@@ -19,11 +20,13 @@ use crate::error_message;
 
 use super::details::details_body;
 use super::directory::{new_group_body, new_team_body};
+use super::hooks;
 use super::layout::{Answer, page_with_status, respond};
 use super::posts::render_post;
 use super::visit::{Action, Viewer};
 use openglip_server::AppState;
 use openglip_server::api::chats::member_id;
+use openglip_server::api::webhooks::make;
 use openglip_server::api::{chat_id, post_id};
 use openglip_server::error;
 
@@ -39,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/posts/{post}/delete", post(delete_post))
         .route("/c/{chat}/{action}", post(chat_action))
         .route("/c/{chat}/members/{action}", post(members))
+        .route("/c/{chat}/webhooks", post(create_webhook))
+        .route("/c/{chat}/webhooks/{id}/{action}", post(change_webhook))
 }
 
 /// Done: 204 for the script, back to `to` for a form.
@@ -264,8 +269,14 @@ pub async fn team_settings(
     if e.fields().is_none() {
         return Err(e.into());
     }
-    let (title, body) =
-        details_body(&st, &v, &chat, Some((&form, &form_errors(&e, "name")))).await?;
+    let (title, body) = details_body(
+        &st,
+        &v,
+        &chat,
+        Some((&form, &form_errors(&e, "name"))),
+        None,
+    )
+    .await?;
     Ok(page_with_status(
         StatusCode::BAD_REQUEST,
         &format!("Details · {title}"),
@@ -306,6 +317,46 @@ fn form_errors(e: &Error, fallback: &str) -> FormErrors {
         out.add(name.unwrap_or(fallback), error_message(e));
         out
     })
+}
+
+/// `POST /c/{chat}/webhooks`: a new webhook; the details page with its URL (this once).
+async fn create_webhook(
+    State(st): State<AppState>,
+    Path(chat): Path<String>,
+    headers: HeaderMap,
+    Action { v, .. }: Action,
+) -> Answer {
+    let (hook, uri) = make(&st, &v.caller, chat_id(&chat)?, &headers).await?;
+    let fresh = hooks::Fresh { id: hook.id, uri };
+    let (title, body) = details_body(&st, &v, &chat, None, Some(&fresh)).await?;
+    Ok(page_with_status(
+        StatusCode::CREATED,
+        &format!("Details · {title}"),
+        body,
+    ))
+}
+
+/// `POST /c/{chat}/webhooks/{id}/suspend|activate|delete`, then back to the details page.
+async fn change_webhook(
+    State(st): State<AppState>,
+    Path((chat, id, action)): Path<(String, String, String)>,
+    Action { v, .. }: Action,
+) -> Answer {
+    let chat = chat_id(&chat)?;
+    let svc = st.service();
+    match action.as_str() {
+        "suspend" => {
+            svc.set_webhook_status(&v.caller, &id, WebhookStatus::Suspended)
+                .await?;
+        }
+        "activate" => {
+            svc.set_webhook_status(&v.caller, &id, WebhookStatus::Active)
+                .await?;
+        }
+        "delete" => svc.delete_webhook(&v.caller, &id).await?,
+        _ => return Err(Error::InvalidUri.into()),
+    }
+    Ok(see_other(&format!("/c/{chat}/details#webhooks")))
 }
 
 #[cfg(test)]

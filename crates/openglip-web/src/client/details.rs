@@ -1,6 +1,6 @@
 //! A chat's details page: its description, its name and description (renamed by a team's
-//! administrators), its members (add and remove, for a team's administrators), and leaving,
-//! joining, archiving.
+//! administrators), its members (add and remove, for a team's administrators), its incoming
+//! webhooks (`hooks`), and leaving, joining, archiving.
 
 use std::collections::HashMap;
 
@@ -11,6 +11,7 @@ use openglip_domain::*;
 use openglip_webkit::html::{Field, FormErrors};
 
 use super::conversation::{kind_label, visible};
+use super::hooks::{self, Fresh};
 use super::layout::{Answer, page};
 use super::rail::{self, app, chat_title};
 use super::visit::{Viewer, names_of};
@@ -32,17 +33,18 @@ pub async fn details_page(
     v: Viewer,
     Path(chat): Path<String>,
 ) -> Answer {
-    let (title, body) = details_body(&st, &v, &chat, None).await?;
+    let (title, body) = details_body(&st, &v, &chat, None, None).await?;
     Ok(page(&format!("Details · {title}"), body))
 }
 
 /// The details page's title and body; `settings`: the team settings form as it was posted,
-/// with its errors.
+/// with its errors; `fresh`: a webhook just made, whose URL is shown this once.
 pub async fn details_body(
     st: &AppState,
     v: &Viewer,
     chat: &str,
     settings: Option<(&Params, &FormErrors)>,
+    fresh: Option<&Fresh>,
 ) -> Result<(String, Markup)> {
     let chat = visible(st, v, chat).await?;
     let rail = rail::load(st, v).await?;
@@ -53,6 +55,11 @@ pub async fn details_body(
         member: chat.is_member(v.ext.id),
         team: chat.kind == ChatType::Team,
         active: chat.status == ChatStatus::Active,
+    };
+    let webhooks = if rights.member {
+        Some(hooks::section(st, v, &chat, &names, fresh).await?)
+    } else {
+        None
     };
     let pane = html! {
         header.conv-head {
@@ -73,6 +80,7 @@ pub async fn details_body(
             ul.members {
                 @for m in &chat.members { (member(v, &chat, &rights, &names, *m)) }
             }
+            @if let Some(w) = webhooks { (w) }
             (actions(v, &chat, &rights, &title))
         }
     };

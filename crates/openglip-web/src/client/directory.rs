@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The header of a page of its own (not a chat): back home, a title and what it is for.
-fn head(title: &str, about: &str, extra: Markup) -> Markup {
+pub(super) fn head(title: &str, about: &str, extra: Markup) -> Markup {
     html! {
         header.conv-head {
             a.back href="/" aria-label="Back" { "‹" }
@@ -42,7 +42,7 @@ fn head(title: &str, about: &str, extra: Markup) -> Markup {
 }
 
 /// A page of the app that is not a chat: the rail, and `pane`.
-async fn own_page(st: &AppState, v: &Viewer, pane: Markup) -> Result<Markup> {
+pub(super) async fn own_page(st: &AppState, v: &Viewer, pane: Markup) -> Result<Markup> {
     let rail = rail::load(st, v).await?;
     Ok(app(
         v,

@@ -30,8 +30,10 @@ mod actions;
 mod conversation;
 mod details;
 mod directory;
+mod hooks;
 mod layout;
 mod posts;
+mod profile;
 pub mod pwa;
 mod rail;
 pub mod render;
@@ -60,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/details", get(details::details_page))
         .merge(conversation::routes())
         .merge(directory::routes())
+        .merge(profile::routes())
         .merge(actions::routes())
         .merge(teamwork::routes())
         .merge(pwa::routes())

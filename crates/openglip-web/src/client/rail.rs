@@ -256,9 +256,10 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
             }
             nav.rail-list #rail-list aria-label="Conversations" { (render_list(rail, active, csrf)) }
             footer.rail-foot {
-                span.me {
-                    span.av aria-hidden="true" { (initials(&name)) }
+                a.me href="/me" title="Your profile" {
+                    (super::profile::avatar_of(&rail.me, ""))
                     span.nm { (name) }
+                    span.sr-only { " (your profile)" }
                 }
                 button.linkbtn #notify-btn type="button" hidden { "Enable notifications" }
                 span.conn #conn role="status" aria-live="polite" {}

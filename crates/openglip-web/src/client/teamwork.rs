@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use openglip_domain::calendar::{CalendarEvent, EventFilter, EventInput};
@@ -18,12 +19,13 @@ use openglip_domain::*;
 use openglip_webkit::see_other;
 
 use super::conversation::{kind_label, visible};
-use super::layout::{Answer, page};
+use super::layout::{Answer, page_with_status};
 use super::rail::{self, app, chat_title};
 use super::visit::{Action, Viewer, names_of};
 use openglip_server::AppState;
 use openglip_server::api::chat_id;
 use openglip_server::error;
+use openglip_server::extract::Params;
 
 /// How many items a tab shows (the newest).
 const SHOWN: usize = 100;
@@ -42,6 +44,50 @@ fn newest() -> PageRequest {
         cursor: None,
         direction: Direction::Older,
         limit: SHOWN,
+    }
+}
+
+/// What a refused form said, to show it again with what was wrong (none: a plain page).
+#[derive(Default)]
+struct Entered<'a> {
+    form: Option<&'a Params>,
+    problem: Option<String>,
+}
+
+impl<'a> Entered<'a> {
+    /// The form as sent and why it was refused, or the error itself when no form can fix it
+    /// (not found, forbidden, the store failing).
+    fn refused(form: &'a Params, e: Error) -> Result<Entered<'a>> {
+        let (status, _) = openglip_server::error::status_and_code(&e);
+        if status.is_server_error()
+            || matches!(
+                e,
+                Error::NotFound(_) | Error::Forbidden(_) | Error::Unauthenticated(_)
+            )
+        {
+            return Err(e);
+        }
+        Ok(Entered {
+            form: Some(form),
+            problem: Some(crate::error_message(&e)),
+        })
+    }
+    fn value(&self, name: &str) -> &str {
+        self.form.and_then(|f| f.get(name)).unwrap_or("")
+    }
+    fn checked(&self, name: &str, value: &str) -> bool {
+        self.form.is_some_and(|f| f.all(name).contains(&value))
+    }
+    fn status(&self) -> StatusCode {
+        if self.problem.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        }
+    }
+    /// The message above a form that was refused.
+    fn problem(&self) -> Markup {
+        html! { @if let Some(p) = &self.problem { p.error role="alert" { (p) } } }
     }
 }
 
@@ -64,7 +110,14 @@ impl Tab {
 }
 
 /// The page around a tab: the rail, the chat's head with its tabs, the tab.
-async fn tab_page(st: &AppState, v: &Viewer, chat: &Chat, tab: Tab, body: Markup) -> Answer {
+async fn tab_page(
+    st: &AppState,
+    v: &Viewer,
+    chat: &Chat,
+    tab: Tab,
+    status: StatusCode,
+    body: Markup,
+) -> Answer {
     let rail = rail::load(st, v).await?;
     let names = names_of(st, v, chat.members.iter().copied().chain([v.ext.id])).await?;
     let title = chat_title(chat, v.ext.id, &names);
@@ -86,7 +139,11 @@ async fn tab_page(st: &AppState, v: &Viewer, chat: &Chat, tab: Tab, body: Markup
         pane,
         Some(chat.id),
     );
-    Ok(page(&format!("{} · {title}", tab.name()), body))
+    Ok(page_with_status(
+        status,
+        &format!("{} · {title}", tab.name()),
+        body,
+    ))
 }
 
 /// The tab links of a chat (`current`: the one shown).
@@ -122,19 +179,23 @@ fn when(t: Timestamp, day_only: bool) -> String {
 // ------------------------------------------------------------------------------------ tasks
 
 async fn tasks_page(State(st): State<AppState>, v: Viewer, Path(chat): Path<String>) -> Answer {
-    let chat = visible(&st, &v, &chat).await?;
+    tasks_tab(&st, &v, &chat, Entered::default()).await
+}
+
+async fn tasks_tab(st: &AppState, v: &Viewer, chat: &str, entered: Entered<'_>) -> Answer {
+    let chat = visible(st, v, chat).await?;
     let filter = openglip_domain::tasks::filter(chat.id, &TaskQuery::default())?;
     let list = st.service().list_tasks(&v.caller, filter, newest()).await?;
-    let names = names_of(&st, &v, chat.members.iter().copied()).await?;
+    let names = names_of(st, v, chat.members.iter().copied()).await?;
     let body = html! {
         h2 { "Tasks" }
         @if list.items.is_empty() { p.muted { "No tasks yet." } }
         ul.items #task-list {
-            @for t in &list.items { (task_item(&v, &chat, &names, t)) }
+            @for t in &list.items { (task_item(v, &chat, &names, t)) }
         }
-        (new_task_form(&v, &chat, &names))
+        (new_task_form(v, &chat, &names, &entered))
     };
-    tab_page(&st, &v, &chat, Tab::Tasks, body).await
+    tab_page(st, v, &chat, Tab::Tasks, entered.status(), body).await
 }
 
 fn task_item(v: &Viewer, chat: &Chat, names: &HashMap<ExtensionId, Extension>, t: &Task) -> Markup {
@@ -166,26 +227,34 @@ fn task_item(v: &Viewer, chat: &Chat, names: &HashMap<ExtensionId, Extension>, t
     }
 }
 
-fn new_task_form(v: &Viewer, chat: &Chat, names: &HashMap<ExtensionId, Extension>) -> Markup {
+fn new_task_form(
+    v: &Viewer,
+    chat: &Chat,
+    names: &HashMap<ExtensionId, Extension>,
+    entered: &Entered,
+) -> Markup {
     html! {
         form.stack.card #new-task method="post" action={ "/c/" (chat.id) "/tasks" } {
             (v.csrf.field())
             h3 { "New task" }
+            (entered.problem())
             label for="task-subject" { "Subject" }
-            input #task-subject name="subject" type="text" required maxlength="250";
+            input #task-subject name="subject" type="text" required maxlength="250"
+                value=(entered.value("subject"));
             fieldset.people-pick {
                 legend { "Assignees" }
                 @for m in &chat.members {
                     label.check {
-                        input type="checkbox" name="assignee" value=(m);
+                        input type="checkbox" name="assignee" value=(m)
+                            checked[entered.checked("assignee", &m.to_string())];
                         " " (name_of(names, *m))
                     }
                 }
             }
             label for="task-due" { "Due date" }
-            input #task-due name="due" type="date";
+            input #task-due name="due" type="date" value=(entered.value("due"));
             label for="task-description" { "Description" }
-            textarea #task-description name="description" rows="3" {}
+            textarea #task-description name="description" rows="3" { (entered.value("description")) }
             button.btn.primary type="submit" { "Add task" }
         }
     }
@@ -215,8 +284,10 @@ async fn create_task(
         description: opt("description"),
         ..Default::default()
     };
-    st.service().create_task(&v.caller, chat, input).await?;
-    Ok(see_other(&format!("/c/{chat}/tasks")))
+    match st.service().create_task(&v.caller, chat, input).await {
+        Ok(_) => Ok(see_other(&format!("/c/{chat}/tasks"))),
+        Err(e) => tasks_tab(&st, &v, &chat.to_string(), Entered::refused(&form, e)?).await,
+    }
 }
 
 async fn complete_task(
@@ -238,28 +309,34 @@ async fn complete_task(
 // ------------------------------------------------------------------------------------ notes
 
 async fn notes_page(State(st): State<AppState>, v: Viewer, Path(chat): Path<String>) -> Answer {
-    let chat = visible(&st, &v, &chat).await?;
+    notes_tab(&st, &v, &chat, Entered::default()).await
+}
+
+async fn notes_tab(st: &AppState, v: &Viewer, chat: &str, entered: Entered<'_>) -> Answer {
+    let chat = visible(st, v, chat).await?;
     let filter = openglip_domain::notes::filter(chat.id, v.ext.id, &NoteQuery::default())?;
     let list = st.service().list_notes(&v.caller, filter, newest()).await?;
-    let names = names_of(&st, &v, chat.members.iter().copied()).await?;
+    let names = names_of(st, v, chat.members.iter().copied()).await?;
     let body = html! {
         h2 { "Notes" }
         @if list.items.is_empty() { p.muted { "No notes yet." } }
         ul.items #note-list {
-            @for n in &list.items { (note_item(&v, &chat, &names, n)) }
+            @for n in &list.items { (note_item(v, &chat, &names, n)) }
         }
         form.stack.card #new-note method="post" action={ "/c/" (chat.id) "/notes" } {
             (v.csrf.field())
             h3 { "New note" }
             p.hint { "A note is a draft only you see until you publish it." }
+            (entered.problem())
             label for="note-title" { "Title" }
-            input #note-title name="title" type="text" required maxlength="250";
+            input #note-title name="title" type="text" required maxlength="250"
+                value=(entered.value("title"));
             label for="note-body" { "Text" }
-            textarea #note-body name="body" rows="5" {}
+            textarea #note-body name="body" rows="5" { (entered.value("body")) }
             button.btn.primary type="submit" { "Save draft" }
         }
     };
-    tab_page(&st, &v, &chat, Tab::Notes, body).await
+    tab_page(st, v, &chat, Tab::Notes, entered.status(), body).await
 }
 
 fn note_item(v: &Viewer, chat: &Chat, names: &HashMap<ExtensionId, Extension>, n: &Note) -> Markup {
@@ -294,15 +371,19 @@ async fn create_note(
     Action { v, form }: Action,
 ) -> Answer {
     let chat = chat_id(&chat)?;
-    st.service()
+    let made = st
+        .service()
         .create_note(
             &v.caller,
             chat,
             Some(form.get("title").unwrap_or("").to_string()),
             form.get("body").map(str::to_string),
         )
-        .await?;
-    Ok(see_other(&format!("/c/{chat}/notes")))
+        .await;
+    match made {
+        Ok(_) => Ok(see_other(&format!("/c/{chat}/notes"))),
+        Err(e) => notes_tab(&st, &v, &chat.to_string(), Entered::refused(&form, e)?).await,
+    }
 }
 
 async fn publish_note(
@@ -319,7 +400,11 @@ async fn publish_note(
 // ----------------------------------------------------------------------------------- events
 
 async fn events_page(State(st): State<AppState>, v: Viewer, Path(chat): Path<String>) -> Answer {
-    let chat = visible(&st, &v, &chat).await?;
+    events_tab(&st, &v, &chat, Entered::default()).await
+}
+
+async fn events_tab(st: &AppState, v: &Viewer, chat: &str, entered: Entered<'_>) -> Answer {
+    let chat = visible(st, v, chat).await?;
     let list = st
         .service()
         .list_events(&v.caller, EventFilter::Chat(chat.id), newest())
@@ -333,19 +418,26 @@ async fn events_page(State(st): State<AppState>, v: Viewer, Path(chat): Path<Str
         form.stack.card #new-event method="post" action={ "/c/" (chat.id) "/events" } {
             (v.csrf.field())
             h3 { "New event" }
+            (entered.problem())
             label for="event-title" { "Title" }
-            input #event-title name="title" type="text" required maxlength="250";
+            input #event-title name="title" type="text" required maxlength="250"
+                value=(entered.value("title"));
             label for="event-start" { "Starts (UTC)" }
-            input #event-start name="start" type="datetime-local" required;
+            input #event-start name="start" type="datetime-local" required
+                value=(entered.value("start"));
             label for="event-end" { "Ends (UTC)" }
-            input #event-end name="end" type="datetime-local" required;
-            label.check { input type="checkbox" name="allDay" value="1"; " All day" }
+            input #event-end name="end" type="datetime-local" required
+                value=(entered.value("end"));
+            label.check {
+                input type="checkbox" name="allDay" value="1" checked[entered.checked("allDay", "1")];
+                " All day"
+            }
             label for="event-location" { "Location" }
-            input #event-location name="location" type="text";
+            input #event-location name="location" type="text" value=(entered.value("location"));
             button.btn.primary type="submit" { "Add event" }
         }
     };
-    tab_page(&st, &v, &chat, Tab::Events, body).await
+    tab_page(st, v, &chat, Tab::Events, entered.status(), body).await
 }
 
 fn event_item(e: &CalendarEvent) -> Markup {
@@ -384,8 +476,12 @@ async fn create_event(
         location: opt("location"),
         ..Default::default()
     };
-    st.service()
+    match st
+        .service()
         .create_event(&v.caller, Some(chat), input)
-        .await?;
-    Ok(see_other(&format!("/c/{chat}/events")))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/c/{chat}/events"))),
+        Err(e) => events_tab(&st, &v, &chat.to_string(), Entered::refused(&form, e)?).await,
+    }
 }

@@ -24,33 +24,44 @@ struct Ws {
 }
 
 impl Ws {
+    /// A new session on `app` for `user`, subscribed to posts.
     async fn subscribe(app: &TestApp, user: &User) -> Ws {
-        let (s, b) = app
-            .post("/restapi/oauth/wstoken", &user.token, json!({}))
-            .await;
-        assert_eq!(s, 200, "{b}");
-        let url = format!(
-            "{}?access_token={}",
-            b["uri"].as_str().unwrap(),
-            b["ws_access_token"].as_str().unwrap()
+        let token = wstoken(app, user).await;
+        let (mut ws, _) = Ws::connect(app, &token, None).await;
+        ws.subscribe_posts().await;
+        ws
+    }
+
+    /// Connects to `app`'s gateway with `token` (and `wsc`); the `ConnectionDetails` frame.
+    async fn connect(app: &TestApp, token: &str, wsc: Option<&str>) -> (Ws, Value) {
+        let mut url = format!(
+            "{}/ws?access_token={token}",
+            app.base.replacen("http", "ws", 1)
         );
+        if let Some(wsc) = wsc {
+            url.push_str(&format!("&wsc={wsc}"));
+        }
         let (socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
         let mut ws = Ws { socket };
         let first = ws.frame().await.expect("ConnectionDetails");
         assert_eq!(first[0]["type"], "ConnectionDetails", "{first}");
+        (ws, first)
+    }
+
+    async fn subscribe_posts(&mut self) {
         let req = json!([
             {"type": "ClientRequest", "messageId": "s1", "method": "POST", "path": "/restapi/v1.0/subscription/"},
             {"eventFilters": ["/team-messaging/v1/posts"], "deliveryMode": {"transportType": "WebSocket"}}
         ]);
-        ws.socket
+        self.socket
             .send(Message::Text(req.to_string().into()))
             .await
             .unwrap();
         loop {
-            let f = ws.frame().await.expect("the subscription's answer");
+            let f = self.frame().await.expect("the subscription's answer");
             if f[0]["messageId"] == "s1" {
                 assert_eq!(f[0]["status"], 200, "{f}");
-                return ws;
+                return;
             }
         }
     }
@@ -91,6 +102,15 @@ impl Ws {
             }
         }
     }
+}
+
+/// A `wstoken` for `user` from `app`.
+async fn wstoken(app: &TestApp, user: &User) -> String {
+    let (s, b) = app
+        .post("/restapi/oauth/wstoken", &user.token, json!({}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b["ws_access_token"].as_str().unwrap().to_string()
 }
 
 async fn post(app: &TestApp, user: &User, chat: &str, text: &str) -> String {
@@ -336,6 +356,49 @@ async fn a_token_revoked_through_one_node_is_refused_by_the_others_within_a_seco
             .await;
         assert_eq!(s, 401);
     }
+    drop((b, c));
+    drop(w);
+    cluster.finish().await;
+}
+
+#[tokio::test]
+async fn a_websocket_client_whose_node_died_recovers_on_another_node_with_wsc() {
+    let (w, b, c, cluster) = three_nodes().await;
+    let team = w.team("Recover", false, &[&w.bob]).await;
+    // Bob's session on node A.
+    let token = wstoken(&w.app, &w.bob).await;
+    let (mut ws, details) = Ws::connect(&w.app, &token, None).await;
+    let wsc = details[0]["wsc"]["token"].as_str().unwrap().to_string();
+    ws.subscribe_posts().await;
+    let p1 = post(&b, &w.alice, &team, "one").await;
+    assert_eq!(ws.posts(1).await, std::slice::from_ref(&p1));
+    // Node A shares its sessions' progress every 250 ms; then it dies.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut w = w;
+    w.app.stop();
+    drop(ws);
+    let p2 = post(&b, &w.alice, &team, "two").await;
+    let p3 = post(&b, &w.alice, &team, "three").await;
+
+    // Bob comes back through node C with the same token and session.
+    let (mut ws, details) = Ws::connect(&c, &token, Some(&wsc)).await;
+    assert_eq!(details[1]["recoveryState"], "Successful", "{details}");
+    let mut got = Vec::new();
+    while got.len() < 2 {
+        for id in ws.posts(1).await {
+            if id != p1 && !got.contains(&id) {
+                got.push(id);
+            }
+        }
+    }
+    assert_eq!(got, [p2, p3], "what was missed, in order");
+    let p4 = post(&b, &w.alice, &team, "four").await;
+    assert_eq!(ws.posts(1).await, [p4], "and what comes next");
+
+    // A token issued by one node opens a session on another.
+    let token = wstoken(&b, &w.carol).await;
+    let (_, details) = Ws::connect(&c, &token, None).await;
+    assert!(details[0]["wsc"]["token"].is_string(), "{details}");
     drop((b, c));
     drop(w);
     cluster.finish().await;
