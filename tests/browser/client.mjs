@@ -6,8 +6,9 @@
 //   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply;
 //   Alice starts a group chat with Bob and Carol (a wrong address explained in place) and renames
 //   the team; Bob edits his profile and uploads a picture; dark mode follows the system; Carol
-//   resets a forgotten password through the mail outbox; Bob, whose session ends while he types, signs in again and finds his message still
-//   typed.
+//   resets a forgotten password through the mail outbox; Bob searches from the rail and opens an
+//   old message in its conversation, marked; Bob, whose session ends while he types, signs in
+//   again and finds his message still typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
 //
@@ -517,6 +518,41 @@ try {
         await page.evaluate(() => (document.getElementById('scroller').scrollTop = 0));
         await page.waitForFunction((n) => document.querySelectorAll('#timeline li.post').length > n, before);
         await shot(page, '12-long-conversation');
+    });
+
+    await step('Bob searches from the rail: matches highlighted; the old message opens in its conversation, marked', async () => {
+        const page = bob.page;
+        await page.goto(teamUrl);
+        await page.fill('#rail-search-q', 'launch mon');
+        await Promise.all([page.waitForURL(/\/app\/search\?/), page.press('#rail-search-q', 'Enter')]);
+        const hit = page.locator('#results li.result', {hasText: 'moved to'});
+        await hit.waitFor();
+        assert.equal(await page.locator('#results li.result').count(), 1);
+        assert.deepEqual(await hit.locator('mark').allInnerTexts(), ['launch', 'Monday']);
+        assert.match(await hit.locator('.in').innerText(), new RegExp(TEAM));
+        await shot(page, '13-search-results');
+        // The message is older than the conversation's first page (1,000 posts came after it).
+        await Promise.all([page.waitForURL(/\/c\/\d+\?at=\d+#p-\d+$/), hit.locator('a.hit').click()]);
+        const found = page.locator('#timeline li.post.found');
+        await found.waitFor();
+        assert.match(await found.locator('.text').innerText(), /the launch moved to Monday/);
+        await page.waitForFunction(() => {
+            const li = document.querySelector('#timeline li.post.found');
+            const box = document.getElementById('scroller').getBoundingClientRect();
+            const r = li.getBoundingClientRect();
+            return r.top >= box.top && r.bottom <= box.bottom;
+        });
+        await page.locator('.newer a').waitFor();
+        await shot(page, '13b-search-opened-at-message');
+        // Words edited away and deleted messages are not found; syntax is said, in place.
+        for (const gone of ['Friday', 'mistake']) {
+            await page.fill('#rail-search-q', gone);
+            await Promise.all([page.waitForURL(/\/app\/search\?/), page.press('#rail-search-q', 'Enter')]);
+            await page.locator('#conv-title + .kind', {hasText: `No messages match “${gone}”`}).waitFor();
+        }
+        await page.fill('#search-q', '"*() &');
+        await Promise.all([page.waitForURL(/\/app\/search\?/), page.press('#search-q', 'Enter')]);
+        assert.match(await page.locator('.search-error').innerText(), /letters or digits/);
     });
 
     await step('The app is installable: manifest, service worker, offline shell', async () => {

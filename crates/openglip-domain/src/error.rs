@@ -206,6 +206,10 @@ pub enum Subject {
     ActivationLink,
     /// A WebHook notification given up on (undeliverable).
     UndeliverableEvent,
+    /// A data export task.
+    ExportTask,
+    /// A dataset of a data export task.
+    ExportDataset,
     /// An incoming webhook (a URL that posts into a chat).
     Webhook,
     /// A task of a chat.
@@ -237,6 +241,8 @@ impl std::fmt::Display for Subject {
             Subject::UnassignedNumber => "unassigned extension number",
             Subject::ActivationLink => "activation link",
             Subject::UndeliverableEvent => "undeliverable notification",
+            Subject::ExportTask => "data export task",
+            Subject::ExportDataset => "dataset",
             Subject::Webhook => "webhook",
             Subject::Task => "task",
             Subject::Note => "note",

@@ -357,6 +357,11 @@ pub trait Store: Send + Sync + 'static {
     /// The store's connections and writer, for metrics: read from memory, never fails.
     fn pool_stats(&self) -> PoolStats;
 
+    /// The search part of the port: full-text search of posts (`crate::search`).
+    fn search(&self) -> &dyn crate::search::SearchStore;
+
+    /// The data export part of the port: tasks, their queue and datasets (`crate::export`).
+    fn exports(&self) -> &dyn crate::export::ExportStore;
     /// Incoming webhooks (`crate::webhooks`).
     fn webhooks(&self) -> &dyn crate::webhooks::WebhookStore;
 

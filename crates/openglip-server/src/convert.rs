@@ -2,6 +2,7 @@
 //! server builds these structs.
 
 use openglip_domain::*;
+use openglip_domain::{export, search};
 use openglip_wire as w;
 
 pub mod teamwork;
@@ -127,6 +128,22 @@ pub fn post_info(p: &Post) -> w::PostInfo {
         is_parent: p.parent_post_id.is_none(),
         parent_post_id: p.parent_post_id.map(|i| i.to_string()),
         thread_id: p.thread_id().to_string(),
+    }
+}
+
+/// A search hit: the post, its chat, and the highlight as an HTML fragment (the kit's escaping
+/// templates: the snippet's text escaped, each match in `<mark>`).
+pub fn search_post_info(hit: &search::SearchHit) -> w::SearchPostInfo {
+    let parts = &hit.highlight.parts;
+    let highlight = maud::html! {
+        @for (text, matched) in parts {
+            @if *matched { mark { (text) } } @else { (text) }
+        }
+    };
+    w::SearchPostInfo {
+        post: post_info(&hit.post),
+        chat_id: hit.post.chat_id.to_string(),
+        highlight: highlight.into_string(),
     }
 }
 
@@ -338,6 +355,46 @@ fn timezone_info(name: &str) -> w::TimezoneInfo {
         name: name.to_string(),
         description: None,
         bias,
+    }
+}
+
+/// A data export task; `base` is the API prefix it was asked under (`…/data-export`), so that
+/// its `uri` and the datasets' links use the same generation.
+pub fn export_task(t: &export::ExportTask, base: &str) -> w::DataExportTask {
+    let uri = format!("{base}/{}", t.id);
+    w::DataExportTask {
+        id: t.id.to_string(),
+        creation_time: ts(t.created),
+        last_modified_time: ts(t.modified),
+        status: t.status.as_str().to_string(),
+        creator: w::DataExportCreatorInfo {
+            id: t.creator_id.to_string(),
+        },
+        specific: w::DataExportSpecificInfo {
+            time_from: ts(t.time_from),
+            time_to: ts(t.time_to),
+            contacts: (!t.contacts.is_empty()).then(|| {
+                t.contacts
+                    .iter()
+                    .map(|c| w::DataExportTaskContactInfo {
+                        id: Some(w::IdOrString::Str(c.to_string())),
+                        email: None,
+                    })
+                    .collect()
+            }),
+            chat_ids: (!t.chats.is_empty()).then(|| ids(&t.chats)),
+        },
+        datasets: (t.status == export::ExportStatus::Completed).then(|| {
+            t.datasets
+                .iter()
+                .map(|d| w::ExportTaskResultInfo {
+                    id: d.id.to_string(),
+                    uri: format!("{uri}/datasets/{}", d.id),
+                    size: d.size,
+                })
+                .collect()
+        }),
+        uri,
     }
 }
 

@@ -63,6 +63,8 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::UnassignedNumber => "extensionNumber",
         Subject::ActivationLink => "token",
         Subject::UndeliverableEvent => "eventId",
+        Subject::ExportTask => "taskId",
+        Subject::ExportDataset => "datasetId",
         Subject::Webhook => "webhookId",
         Subject::Task => "taskId",
         Subject::Note => "noteId",

@@ -12,6 +12,7 @@ pub mod bot_delivery;
 pub mod cluster;
 pub mod convert;
 pub mod error;
+pub mod exports;
 pub mod extract;
 pub mod gate;
 pub mod listen;
@@ -22,6 +23,7 @@ pub mod ops;
 pub mod ratelimit;
 pub mod realtime;
 pub mod routes;
+pub mod zip;
 
 /// Random tokens, hashes and passwords: the platform's (`openglip_platform::secrets`).
 pub use openglip_platform::secrets;
@@ -52,6 +54,9 @@ pub struct ServerConfig {
     pub realtime: realtime::RealtimeConfig,
     /// Timeouts and the per-address cap of client connections (slow clients).
     pub connections: listen::ConnectionLimits,
+    /// How long the data export worker holds a task it claimed before another worker may take
+    /// it over (`None`: `openglip_domain::export::LEASE_MS`); tests shorten it.
+    pub export_lease: Option<Duration>,
 }
 
 pub struct Inner {
@@ -62,6 +67,8 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     pub ops: Vec<ops::Op>,
     pub hub: Arc<realtime::Hub>,
+    /// Wakes this process's data export worker (`exports`).
+    pub exports_wake: tokio::sync::Notify,
 }
 
 /// How often the API usage counted in memory is written to the store.
@@ -84,6 +91,7 @@ impl AppState {
             metrics: metrics::Metrics::new(ops.iter().map(|o| o.id)),
             config,
             ops,
+            exports_wake: tokio::sync::Notify::new(),
         }))
     }
     /// The messaging rules: chats, posts, people as the REST API sees them.
@@ -147,6 +155,7 @@ pub async fn serve(
         .await
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     flush_usage_regularly(state.clone());
+    exports::start(state.clone());
     let limits = state.config().connections.clone();
     let app = routes::router(state, pages);
     listen::serve_router(listener, app, limits, shutdown).await

@@ -54,6 +54,10 @@ pub fn document(ops: &[Op]) -> Value {
     add::<MembersRequest>(&mut schemas);
     add::<PostInfo>(&mut schemas);
     add::<PostList>(&mut schemas);
+    add::<SearchPostList>(&mut schemas);
+    add::<DataExportTask>(&mut schemas);
+    add::<DataExportTaskList>(&mut schemas);
+    add::<CreateDataExportTaskRequest>(&mut schemas);
     add::<CreatePostRequest>(&mut schemas);
     add::<UpdatePostRequest>(&mut schemas);
     add::<AdaptiveCardRequest>(&mut schemas);

@@ -189,6 +189,13 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(&card, id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard")).doc(CARDS, "Get adaptive card (several comma-separated ids: 207 multipart)").access(tm).gives("AdaptiveCardInfo").answers(Answers::JsonOrBatch), cards::read);
         t.add(Op::put(&card, id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard")).doc(CARDS, "Update adaptive card").access(tm).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::update);
         t.add(Op::delete(&card, id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard")).doc(CARDS, "Delete adaptive card").access(tm).status(204), cards::delete);
+        // Data export: account administrators only (the service says so to others).
+        const EXPORT: &str = "Data Export";
+        let export = format!("{prefix}/data-export");
+        t.add(Op::post(&export, id!("createDataExportTaskNew", "createDataExportTask")).doc(EXPORT, "Create a data export task (administrators; 202, built in the background)").access(tm).group(Heavy).status(202).takes("CreateDataExportTaskRequest").gives("DataExportTask"), api::exports::create);
+        t.add(Op::get(&export, id!("listDataExportTasksNew", "listDataExportTasks")).doc(EXPORT, "List data export tasks").access(tm).gives("DataExportTaskList").query("status", QuerySchema::OneOf(&["Accepted", "InProgress", "Completed", "Failed", "Expired"]), "Only tasks of this status").query("page", QuerySchema::Count { min: 1, max: 1_000_000 }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: 1000 }, "Tasks per page (default 100)"), api::exports::list);
+        t.add(Op::get(format!("{export}/{{taskId}}"), id!("readDataExportTaskNew", "readDataExportTask")).doc(EXPORT, "Get a data export task (datasets' links once Completed)").access(tm).gives("DataExportTask"), api::exports::read);
+        t.add(Op::get(format!("{export}/{{taskId}}/datasets/{{datasetId}}"), id!("readDataExportTaskDatasetNew", "readDataExportTaskDataset")).doc(EXPORT, "Download a dataset (a ZIP archive of JSON files)").access(tm).group(Heavy), api::exports::dataset);
         // Incoming webhooks (`groupId` in both generations' paths).
         const HOOKS: &str = "Incoming Webhooks";
         let hook = format!("{prefix}/webhooks/{{webhookId}}");
@@ -247,6 +254,9 @@ fn table(pages: Option<&Pages>) -> Table {
             t.add(Op::get(format!("{prefix}/companies/{{companyId}}"), "readGlipCompanyNew").doc("Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
         }
     }
+
+    // ---- search: an openglip extension (docs/API-COMPAT.md), on the current prefix only ----
+    t.add(Op::get(format!("{TM}/search/posts"), "searchPostsOpenglip").doc("Search (openglip extension)", "Search the posts of the caller's chats: every word as a prefix, best match first, with a highlight").access(tm).group(Medium).gives("SearchPostList").query("q", QuerySchema::Text, "The words to find (letters and digits; everything else separates words); required").query("chatId", QuerySchema::Text, "Only posts of this chat (one the caller is a member of)").query("creatorId", QuerySchema::Text, "Only posts by this person").query("since", QuerySchema::Text, "Only posts created at or after this instant (ISO 8601)").query("until", QuerySchema::Text, "Only posts created before this instant (ISO 8601)").paged(), api::search::posts);
 
     // ---- the developer console's JSON API (a console session) ----
     use api::{console, portal, session};

@@ -18,15 +18,18 @@ use openglip_domain::*;
 pub mod accounts;
 pub mod audit;
 mod backends;
+pub mod bench;
 pub mod chats;
 pub mod concurrency;
 pub mod events;
+pub mod exports;
 pub mod membership;
 pub mod notify;
 pub mod platform;
 pub mod posts;
 pub mod presence;
 pub mod removal;
+pub mod search;
 pub mod subscriptions;
 pub mod teamwork;
 pub mod tokens;
@@ -227,6 +230,11 @@ macro_rules! conformance_tests {
             notify {
                 levels_are_kept_per_person_and_chat,
             }
+            exports {
+                tasks_are_kept_limited_per_company_and_listed_newest_first,
+                workers_claim_the_oldest_and_take_over_when_a_lease_ends,
+                a_task_reads_its_chats_and_time_range,
+            }
             platform {
                 a_code_is_spent_once_and_reuse_revokes_its_family,
                 removing_a_bot_records_delete_revokes_and_leaves_its_chats,
@@ -239,6 +247,12 @@ macro_rules! conformance_tests {
                 mentions_are_named_and_unknown_ones_dropped,
                 list_posts_pages_and_threads,
                 update_and_delete_posts,
+            }
+            search {
+                words_prefixes_edits_and_deletes_are_searchable_at_once,
+                only_the_chats_a_person_is_in_now_are_searched,
+                filters_by_chat_author_and_time,
+                best_matches_first_and_pages_by_position,
             }
             subscriptions {
                 create_read_list_update_delete,

@@ -175,7 +175,11 @@ fn load_members(c: &mut Conn, chats: &mut [Chat]) -> Result<()> {
 }
 
 /// Chats of a query, with their members.
-fn chats_with_members(c: &mut Conn, sql: &str, params: crate::db::Params<'_>) -> Result<Vec<Chat>> {
+pub(crate) fn chats_with_members(
+    c: &mut Conn,
+    sql: &str,
+    params: crate::db::Params<'_>,
+) -> Result<Vec<Chat>> {
     let mut chats = c.map(sql, params, rows::chat)?;
     load_members(c, &mut chats)?;
     Ok(chats)

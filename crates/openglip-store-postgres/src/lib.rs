@@ -17,6 +17,7 @@ mod audit;
 mod chats;
 mod db;
 mod events;
+mod exports;
 mod grants;
 pub mod import;
 mod migrate;
@@ -30,6 +31,7 @@ mod reads;
 mod removal;
 mod rows;
 pub mod scratch;
+mod search;
 mod subscriptions;
 mod teamwork;
 mod tokens;
@@ -751,6 +753,14 @@ impl Store for PostgresStore {
             writer_batches: w.batches,
             writer_jobs: w.jobs,
         }
+    }
+
+    fn search(&self) -> &dyn openglip_domain::search::SearchStore {
+        self
+    }
+
+    fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
+        self
     }
 
     fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {

@@ -78,6 +78,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_teamwork.sql"),
     },
     Migration {
+        version: 13,
+        name: "0013_search",
+        sql: include_str!("../migrations/0013_search.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "0014_data_export",
+        sql: include_str!("../migrations/0014_data_export.sql"),
+    },
+    Migration {
         version: 16,
         name: "0016_audit_log",
         sql: include_str!("../migrations/0016_audit_log.sql"),

@@ -162,7 +162,7 @@ pub(crate) fn find_or_create_conversation(
 }
 
 /// Fills in the members of `chats` with one query.
-fn load_members(c: &Connection, chats: &mut [Chat]) -> Result<()> {
+pub(crate) fn load_members(c: &Connection, chats: &mut [Chat]) -> Result<()> {
     match chats {
         [] => Ok(()),
         [one] => {

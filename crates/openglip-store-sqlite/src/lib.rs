@@ -18,6 +18,7 @@ mod chats;
 mod db;
 mod events;
 pub mod export;
+mod exports;
 mod grants;
 mod migrate;
 mod notify;
@@ -29,6 +30,7 @@ mod readers;
 mod reads;
 mod removal;
 mod rows;
+mod search;
 mod subscriptions;
 mod teamwork;
 mod tokens;
@@ -683,6 +685,14 @@ impl Store for SqliteStore {
             writer_batches: w.batches,
             writer_jobs: w.jobs,
         }
+    }
+
+    fn search(&self) -> &dyn openglip_domain::search::SearchStore {
+        self
+    }
+
+    fn exports(&self) -> &dyn openglip_domain::export::ExportStore {
+        self
     }
 
     fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {

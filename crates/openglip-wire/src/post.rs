@@ -81,3 +81,24 @@ pub struct CreatePostRequest {
 pub struct UpdatePostRequest {
     pub text: Option<String>,
 }
+
+/// A post found by a search (openglip's extension `GET /team-messaging/v1/search/posts`): the
+/// post as the posts API shows it, the chat it is in, and the highlight.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPostInfo {
+    #[serde(flatten)]
+    pub post: PostInfo,
+    /// The chat the post is in (the same as `groupId`).
+    pub chat_id: String,
+    /// An HTML fragment: a snippet of the post's text (the whole text when it is short),
+    /// escaped, with each matching word in `<mark>…</mark>` and `…` where text was left out.
+    pub highlight: String,
+}
+
+/// A page of search results, best match first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct SearchPostList {
+    pub records: Vec<SearchPostInfo>,
+    pub navigation: Navigation,
+}

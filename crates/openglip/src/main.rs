@@ -420,6 +420,7 @@ async fn serve(args: ServeArgs) {
             body_read_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
             max_connections_per_peer: args.max_connections_per_address.max(1),
         },
+        export_lease: None,
     };
     if args.webhook_allow_private.is_none() && config.realtime.allow_private_webhooks {
         tracing::info!(

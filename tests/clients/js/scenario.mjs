@@ -383,6 +383,61 @@ step('GET /team-messaging/v1/chats/999999999 (404 error)', async () => {
     isStr(body.errors[0].message, 'errors[0].message');
 });
 
+step('GET /team-messaging/v1/search/posts (openglip extension)', async () => {
+    const res = await platform.get('/team-messaging/v1/search/posts', {q: 'nice meet', chatId: state.groupId, recordCount: 5});
+    const page = await res.json();
+    assert.ok(page.records.length > 0, 'the reply is found');
+    for (const r of page.records) {
+        assert.equal(r.chatId, state.groupId);
+        assert.match(r.highlight, /<mark>Nice<\/mark> to <mark>meet<\/mark>/);
+        isTime(r.creationTime, 'record.creationTime');
+    }
+});
+
+// The files of a ZIP archive of stored entries (what openglip's datasets are): name -> text.
+function unzipStored(buf) {
+    const files = {};
+    let at = 0;
+    while (buf.readUInt32LE(at) === 0x04034b50) {
+        assert.equal(buf.readUInt16LE(at + 8), 0, 'a stored entry');
+        const size = buf.readUInt32LE(at + 18);
+        const nameLen = buf.readUInt16LE(at + 26);
+        const extra = buf.readUInt16LE(at + 28);
+        const name = buf.subarray(at + 30, at + 30 + nameLen).toString('utf8');
+        const start = at + 30 + nameLen + extra;
+        files[name] = buf.subarray(start, start + size).toString('utf8');
+        at = start + size;
+    }
+    return files;
+}
+
+step('POST /team-messaging/v1/data-export, poll until Completed, download the dataset', async () => {
+    const created = await platform.post('/team-messaging/v1/data-export', {chatIds: [state.groupId]});
+    assert.equal(created.status, 202);
+    let task = await created.json();
+    isId(task.id, 'task.id');
+    assert.deepEqual(task.specific.chatIds, [state.groupId]);
+    for (let i = 0; i < 100 && task.status !== 'Completed'; i++) {
+        assert.ok(['Accepted', 'InProgress'].includes(task.status), `status ${task.status}`);
+        await new Promise((r) => setTimeout(r, 200));
+        task = await (await platform.get(`/team-messaging/v1/data-export/${task.id}`)).json();
+    }
+    assert.equal(task.status, 'Completed');
+    assert.equal(task.datasets.length, 1);
+    const uri = task.datasets[0].uri;
+    const res = await platform.get(uri.slice(uri.indexOf('/team-messaging/')));
+    assert.equal(res.headers.get('content-type'), 'application/zip');
+    const buf = Buffer.from(await res.arrayBuffer());
+    assert.equal(buf.length, task.datasets[0].size, 'the size the task announced');
+    const files = unzipStored(buf);
+    const posts = JSON.parse(files['posts.json']);
+    assert.ok(posts.length >= 70, 'the group\'s posts');
+    assert.ok(posts.every((p) => p.groupId === state.groupId), 'only the chat asked');
+    const list = await (await platform.get('/team-messaging/v1/data-export')).json();
+    assert.ok(list.tasks.some((t) => t.id === task.id), 'listed');
+    assert.equal(list.paging.totalElements, list.tasks.length);
+});
+
 step('platform.logout() revokes the token', async () => {
     const {access_token: token} = await platform.auth().data();
     const res = await platform.logout();

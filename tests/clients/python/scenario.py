@@ -435,6 +435,46 @@ def _():
     is_str(body["errors"][0].get("message"), "errors[0].message")
 
 
+@step("GET /team-messaging/v1/search/posts (openglip extension)")
+def _():
+    page = platform.get("/team-messaging/v1/search/posts",
+                        {"q": "nice meet", "chatId": state["group_id"], "recordCount": 5}).json_dict()
+    assert page["records"], "the reply is found"
+    for r in page["records"]:
+        eq(r.get("chatId"), state["group_id"], "record.chatId")
+        assert "<mark>Nice</mark> to <mark>meet</mark>" in r.get("highlight", ""), r.get("highlight")
+        is_time(r.get("creationTime"), "record.creationTime")
+
+
+@step("POST /team-messaging/v1/data-export, poll until Completed, download the dataset")
+def _():
+    import io
+    import zipfile
+    res = platform.post("/team-messaging/v1/data-export", {"chatIds": [state["group_id"]]})
+    eq(res.response().status_code, 202, "status")
+    task = res.json_dict()
+    is_id(task.get("id"), "task.id")
+    for _ in range(100):
+        if task["status"] == "Completed":
+            break
+        assert task["status"] in ("Accepted", "InProgress"), task["status"]
+        time.sleep(0.2)
+        task = platform.get(f"/team-messaging/v1/data-export/{task['id']}").json_dict()
+    eq(task["status"], "Completed", "status")
+    uri = task["datasets"][0]["uri"]
+    res = platform.get(uri[uri.index("/team-messaging/"):]).response()
+    eq(res.headers.get("content-type"), "application/zip", "content type")
+    archive = zipfile.ZipFile(io.BytesIO(res.content))
+    eq(archive.testzip(), None, "every CRC checks")
+    names = sorted(archive.namelist())
+    eq(names, ["chats.json", "events.json", "export.json", "members.json", "notes.json",
+               "people.json", "posts.json", "tasks.json"], "files")
+    posts = json.loads(archive.read("posts.json"))
+    assert len(posts) >= 70, len(posts)
+    assert all(p["groupId"] == state["group_id"] for p in posts), "only the chat asked"
+    return f"{len(posts)} posts, {task['datasets'][0]['size']} bytes"
+
+
 @step("platform.logout() revokes the token")
 def _():
     token = platform.auth().access_token()

@@ -8,3 +8,9 @@ mod postgres_only;
 use openglip_store_postgres::PostgresStore;
 
 openglip_store_conformance::conformance_tests!(PostgresStore);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark (100,000 posts): run with --run-ignored only --no-capture"]
+async fn search_latency_on_100k_posts() {
+    openglip_store_conformance::bench::search_latency_on_100k_posts::<PostgresStore>().await
+}

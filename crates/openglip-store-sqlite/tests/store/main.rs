@@ -36,3 +36,9 @@ async fn open_creates_the_folder_and_keeps_the_database_in_wal_mode() {
     // The conformance suite's writer counters are the store's own.
     assert_eq!(Backend::writer(&store).jobs, store.writer_stats().jobs);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark (100,000 posts): run with --run-ignored only --no-capture"]
+async fn search_latency_on_100k_posts() {
+    openglip_store_conformance::bench::search_latency_on_100k_posts::<SqliteStore>().await
+}

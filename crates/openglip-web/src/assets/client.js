@@ -13,6 +13,9 @@
   const chatId = app && app.dataset.chat && app.dataset.chat !== '0' ? app.dataset.chat : '';
   const timeline = document.getElementById('timeline');
   const scroller = document.getElementById('scroller');
+  // Opened at an older message (a search result): the timeline stops there, on purpose; newer
+  // posts are one link away, so none are added here, live or on catching up.
+  const jumped = !!document.getElementById('newer');
   const composer = document.getElementById('composer');
   const threadId = composer ? composer.dataset.thread || '' : '';
   const conn = document.getElementById('conn');
@@ -218,7 +221,17 @@
         continue;
       }
       if (old) {
+        if (old.classList.contains('found')) {
+          // The message a search result opened stays marked.
+          li.classList.add('found');
+          li.setAttribute('aria-current', 'true');
+        }
         if (old.outerHTML !== li.outerHTML) old.replaceWith(li);
+        continue;
+      }
+      if (jumped) {
+        // One's own new message goes where the newest are, and takes the reader there.
+        if (li.dataset.author === String(me)) location.assign(`/c/${chatId}#${li.id}`);
         continue;
       }
       const id = postId(li);
@@ -888,7 +901,7 @@
   // it ran is newer than that.
   async function catchUp() {
     refreshRail();
-    if (!chatId || !timeline) return;
+    if (!chatId || !timeline || jumped) return;
     if (threadId) {
       // A thread page: its replies come from the server again.
       timeline.querySelectorAll('li.post').forEach((li) => showPost(li.dataset.id));

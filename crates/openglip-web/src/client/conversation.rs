@@ -68,7 +68,12 @@ pub fn kind_label(chat: &Chat) -> String {
 
 /// A chat's title: the rail's when it lists the chat (it holds the newest 250), else worked
 /// out (a public team the viewer is not in, an old conversation).
-async fn title_of(st: &AppState, v: &Viewer, rail: &Rail, chat: &Chat) -> Result<String> {
+pub(super) async fn title_of(
+    st: &AppState,
+    v: &Viewer,
+    rail: &Rail,
+    chat: &Chat,
+) -> Result<String> {
     if let Some(c) = rail.chats.iter().find(|c| c.chat.id == chat.id) {
         return Ok(c.title.clone());
     }
@@ -146,19 +151,33 @@ pub async fn visible(st: &AppState, v: &Viewer, chat: &str) -> Result<Chat> {
 }
 
 /// `GET /c/{chat}`: the conversation, its newest posts, the composer.
+/// With `?at={post}` (a search result), opened at that message, which is marked: the page of
+/// posts up to it, older ones above.
 async fn conversation_page(
     State(st): State<AppState>,
     v: Viewer,
     Path(chat): Path<String>,
+    q: Params,
 ) -> Answer {
-    let (title, body) = conversation(&st, &v, &chat).await?;
+    let at = q
+        .get("at")
+        .map(|a| error::id::<PostId>(Subject::Post, a))
+        .transpose()?;
+    let (title, body) = conversation(&st, &v, &chat, at).await?;
     Ok(page(&title, body))
 }
 
-async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {
+async fn conversation(
+    st: &AppState,
+    v: &Viewer,
+    chat: &str,
+    at: Option<PostId>,
+) -> Result<(String, Markup)> {
     let chat = visible(st, v, chat).await?;
     let member = chat.is_member(v.ext.id);
     let rail = rail::load(st, v).await?;
+    // Whether the timeline stops before the newest posts (opened at an older message).
+    let mut jumped = false;
     let (posts, more) = if member {
         // Opening a chat reads it (a write only when there was something unread; the rail does
         // not count the open chat).
@@ -176,16 +195,35 @@ async fn conversation(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, 
             direction: Direction::Older,
             limit: PAGE_POSTS,
         };
-        load_posts(st, v, &chat, None, newest).await?
+        let (posts, more) = load_posts(st, v, &chat, None, newest).await?;
+        match at {
+            // Older than the newest page: the page that ends with it (newer posts come back with
+            // the conversation opened plainly, the link under the timeline).
+            Some(at) if posts.first().is_some_and(|p| p.id > at) => {
+                let upto = PageRequest {
+                    cursor: Some(at.0 + 1),
+                    direction: Direction::Older,
+                    limit: PAGE_POSTS,
+                };
+                let (older, more) = load_posts(st, v, &chat, None, upto).await?;
+                jumped = true;
+                (older, more)
+            }
+            _ => (posts, more),
+        }
     } else {
         (vec![], false)
     };
     let title = title_of(st, v, &rail, &chat).await?;
-    let ctx = PostCtx::load(st, v, chat.clone(), &posts, false).await?;
+    let mut ctx = PostCtx::load(st, v, chat.clone(), &posts, false).await?;
+    ctx.found = at;
     let base = format!("/c/{}/posts", chat.id);
     let pane = html! {
         (conv_head(v, &rail, &chat, &title, "/"))
         (timeline(&ctx, &posts, more, &base))
+        @if jumped {
+            p.newer #newer { a href={ "/c/" (chat.id) } { "Newer messages: go to the latest" } }
+        }
         @if member {
             (composer(v, &chat, &title, None))
         } @else {

@@ -13,8 +13,8 @@
 //! - [`visit`]: who is asking, as extractors ([`visit::Viewer`], [`visit::Action`]): a handler
 //!   starts with its work;
 //! - [`layout`]: the document, the app around a pane, responses, errors;
-//! - [`rail`], [`conversation`] (and [`posts`]), [`details`], [`directory`], [`teamwork`] (a
-//!   chat's Tasks, Notes and Events tabs): the pages and fragments; [`actions`]: the form posts; [`render`]: message text and attachments;
+//! - [`rail`], [`conversation`] (and [`posts`]), [`details`], [`directory`], [`search`],
+//!   [`teamwork`] (a chat's Tasks, Notes and Events tabs): the pages and fragments; [`actions`]: the form posts; [`render`]: message text and attachments;
 //!   [`pwa`]: the installable app.
 //!
 //! The browser acts as the signed-in person through a first-party app of their account
@@ -37,6 +37,7 @@ mod profile;
 pub mod pwa;
 mod rail;
 pub mod render;
+mod search;
 mod teamwork;
 mod visit;
 
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signout", post(signout))
         .route("/app/wstoken", post(wstoken))
         .route("/app/rail", get(rail::list_fragment))
+        .route("/app/search", get(search::search_page))
         .route("/c/{chat}/details", get(details::details_page))
         .merge(conversation::routes())
         .merge(directory::routes())

@@ -25,6 +25,8 @@ pub struct PostCtx {
     pub parents: HashMap<PostId, Post>,
     /// Inside a thread's page (replies need no "in reply to").
     pub in_thread: bool,
+    /// The message a search result opened the conversation at: marked.
+    pub found: Option<PostId>,
 }
 
 impl PostCtx {
@@ -75,6 +77,7 @@ impl PostCtx {
             chat,
             parents,
             in_thread,
+            found: None,
         })
     }
 
@@ -156,7 +159,8 @@ pub fn post_html(ctx: &PostCtx, p: &Post) -> Markup {
         .iter()
         .any(|m| m.kind == MentionType::Person && m.id == ctx.me.0);
     html! {
-        li.post.mine[mine].reply[reply.is_some()].mentions-me[mentions_me] id={ "p-" (p.id) }
+        li.post.mine[mine].reply[reply.is_some()].mentions-me[mentions_me].found[ctx.found == Some(p.id)]
+            id={ "p-" (p.id) } aria-current=[(ctx.found == Some(p.id)).then_some("true")]
             data-id=(p.id) data-author=(p.creator_id) data-parent=[p.parent_post_id]
             data-text=[mine.then_some(&p.text)] {
             span.av.bot[is_bot] aria-hidden="true" { (initials(&author_name)) }

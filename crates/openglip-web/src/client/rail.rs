@@ -260,6 +260,11 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
                     }
                 }
             }
+            form.rail-search method="get" action="/app/search" role="search" {
+                label.sr-only for="rail-search-q" { "Search messages" }
+                input #rail-search-q type="search" name="q" placeholder="Search messages"
+                    autocomplete="off" required;
+            }
             nav.rail-list #rail-list aria-label="Conversations" { (render_list(rail, active, csrf)) }
             footer.rail-foot {
                 a.me href="/me" title="Your profile" {

@@ -286,6 +286,24 @@ async fn markup_in_every_field_is_shown_as_text_on_every_page() {
         &search.body,
         &[&format!("value=\"{BREAKOUT_TEXT}\"")],
     );
+    // The message search: what was typed, the snippet, the author and the chat, as text.
+    let messages = alice
+        .get(&format!(
+            "/app/search?q={}",
+            "%22%3E%3Cimg%20src%3Dx%20onerror%3D1%3E"
+        ))
+        .await;
+    assert_eq!(messages.status, 200);
+    assert_shows(
+        "the message search",
+        &messages.body,
+        &[
+            &format!("value=\"{BREAKOUT_TEXT}\""),
+            "&lt;<mark>img</mark> <mark>src</mark>=<mark>x</mark> <mark>onerror</mark>=<mark>1</mark>&gt;",
+            &mallory_name,
+            &format!("<b>Team {SCRIPT_TEXT}</b>"),
+        ],
+    );
     let found = alice.get("/new/dm?q=mallory&fragment=1").await;
     assert_shows("the directory's results", &found.body, &[&mallory_name]);
 
