@@ -1,9 +1,12 @@
 //! The integration tests: one binary (one link step), one module per area. Every test starts the
 //! real server on a random loopback port with a fresh SQLite database in a temporary folder.
 
+mod access_log;
 mod agents_cli;
+mod audit;
 mod auth;
 mod authorization;
+mod backup;
 mod bad_input;
 mod bots;
 mod cards;
@@ -22,15 +25,19 @@ mod clients_teamwork;
 mod cluster;
 mod cluster_nats;
 mod compat;
+mod config_file;
 mod console;
 mod crash;
 mod directory;
 mod event_bodies;
+mod extension_delete;
 mod glip_extras;
 mod helpers;
 mod incoming_webhooks;
 mod legacy_groups;
 mod meta;
+mod migrate;
+mod notes_events;
 mod okr;
 mod page_failures;
 mod people;
@@ -42,6 +49,7 @@ mod slow_clients;
 mod subscriptions;
 mod teams;
 mod teamwork;
+mod teamwork_client;
 mod undeliverable;
 mod web;
 mod webhooks;
