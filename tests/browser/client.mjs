@@ -7,8 +7,9 @@
 //   Alice starts a group chat with Bob and Carol (a wrong address explained in place) and renames
 //   the team; Bob edits his profile and uploads a picture; dark mode follows the system; Carol
 //   resets a forgotten password through the mail outbox; Bob searches from the rail and opens an
-//   old message in its conversation, marked; Bob, whose session ends while he types, signs in
-//   again and finds his message still typed.
+//   old message in its conversation, marked; Bob sets a chat's notifications (all messages, then
+//   muted); Bob, whose session ends while he types, signs in again and finds his message still
+//   typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
 //
@@ -481,6 +482,46 @@ try {
         } finally {
             await carol.close();
         }
+    });
+
+    await step('Bob chooses the team\'s notifications: all messages tell him, muted tells him nothing', async () => {
+        const page = bob.page;
+        const teamId = teamUrl.split('/').pop();
+        const teamLink = page.locator(`#rail-list a.chat[data-chat="${teamId}"]`);
+        const noted = (text) => page.evaluate((t) => window.__notes.some((n) => (n.body || '').includes(t)), text);
+        const toPersonal = async () => {
+            const personal = page.locator('#rail-list [data-section=personal] a.chat').first();
+            await Promise.all([page.waitForURL(/\/c\/\d+$/), personal.click()]);
+            await live(page);
+        };
+        const choose = async (level) => {
+            await page.goto(teamUrl + '/details');
+            await page.check(`#notifications input[value=${level}]`);
+            await Promise.all([page.waitForURL(/\/details$/), page.click('button:has-text("Save notifications")')]);
+            assert.equal(await teamLink.getAttribute('data-notify'), level);
+        };
+        await alice.page.goto(teamUrl);
+        await live(alice.page);
+        await choose('all');
+        await toPersonal();
+        await alice.page.fill('#composer-text', 'Everyone: the standup moved to ten');
+        await alice.page.press('#composer-text', 'Enter');
+        await page.waitForFunction(() => window.__notes.some((n) => (n.body || '').includes('standup moved')), null, {timeout: 10000});
+
+        await choose('muted');
+        await shot(page, '23-notifications-muted');
+        await toPersonal();
+        await teamLink.locator('.mute').waitFor();
+        const before = await teamLink.locator('.badge [aria-hidden=true]').innerText().catch(() => '0');
+        await alice.page.fill('#composer-text', 'Everyone: lunch at noon');
+        await alice.page.press('#composer-text', 'Enter');
+        await page.waitForFunction(([id, b]) => {
+            const el = document.querySelector(`#rail-list a.chat[data-chat="${id}"] .badge [aria-hidden=true]`);
+            return el && el.textContent !== b;
+        }, [teamId, before], {timeout: 10000});
+        // (Recorded notes start afresh with each page: only this page's are looked at.)
+        assert.equal(await noted('lunch at noon'), false, 'a muted chat raised a notification');
+        await choose('mentions');
     });
 
     await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {

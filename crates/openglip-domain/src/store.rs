@@ -373,8 +373,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Removing people (`crate::removal`).
     fn removals(&self) -> &dyn crate::removal::RemovalStore;
-    /// People's notification levels of chats (`crate::notify`).
 
+    /// People's notification levels of chats (`crate::notify`).
     fn notify(&self) -> &dyn crate::notify::NotifyStore;
 }
 

@@ -41,6 +41,7 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("unassigned_extensions", CopyRule::Copy),
     ("profile_images", CopyRule::Copy),
     ("chat_reads", CopyRule::Copy),
+    ("chat_notifications", CopyRule::Copy),
     ("password_failures", CopyRule::Copy),
     ("undeliverable_events", CopyRule::Copy),
     ("audit_events", CopyRule::Copy),

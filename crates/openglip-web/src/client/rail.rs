@@ -174,7 +174,7 @@ fn chat_link(c: &RailChat, active: Option<ChatId>) -> Markup {
                     span.av aria-hidden="true" { (initials(&c.title)) }
                 }
                 span.nm { (c.title) }
-                @if muted { span.mute title="Muted" { "🔕" span.sr-only { " (muted)" } } }
+                @if muted { span.mute title="No notifications from this chat" { "Muted" } }
                 @if let Some(u) = unread {
                     span.badge.strong[!muted && (u.mentioned || c.chat.kind == ChatType::Direct)] {
                         span aria-hidden="true" {

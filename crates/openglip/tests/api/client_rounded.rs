@@ -455,13 +455,13 @@ async fn each_person_sets_a_chats_notification_level() {
     assert_eq!(p.status, 303, "{}", p.body);
     let home = bob.get("/").await;
     assert!(home.has("data-notify=\"muted\""), "{}", home.body);
-    assert!(home.has("(muted)"), "the rail says it is muted");
+    assert!(home.has(">Muted</span>"), "the rail says it is muted");
     let details = bob.get(&format!("/c/{team}/details")).await;
     assert!(details.has("value=\"muted\" checked"), "{}", details.body);
     // Alice's level is her own.
     let home = alice.get("/").await;
     assert!(home.has("data-notify=\"mentions\""), "{}", home.body);
-    assert!(!home.has("(muted)"));
+    assert!(!home.has(">Muted</span>"));
 
     // A level that is none of the three, or a chat Bob is not in: refused, nothing changes.
     let p = bob
