@@ -206,6 +206,8 @@ pub enum Subject {
     ActivationLink,
     /// A WebHook notification given up on (undeliverable).
     UndeliverableEvent,
+    /// An uploaded file.
+    File,
 }
 
 impl std::fmt::Display for Subject {
@@ -229,6 +231,7 @@ impl std::fmt::Display for Subject {
             Subject::UnassignedNumber => "unassigned extension number",
             Subject::ActivationLink => "activation link",
             Subject::UndeliverableEvent => "undeliverable notification",
+            Subject::File => "file",
         })
     }
 }

@@ -50,3 +50,7 @@ id_type!(
     /// A registered OAuth application.
     AppId
 );
+id_type!(
+    /// An uploaded file's record (its bytes are a blob, named by their content hash).
+    FileId
+);

@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod ids;
 pub mod mentions;
 pub mod model;

@@ -340,6 +340,10 @@ pub trait Store: Send + Sync + 'static {
     fn undeliverable_events(&self, app: AppId) -> BoxFuture<'_, Vec<UndeliverableEvent>>;
     /// Forgets one (it was delivered again). Returns whether it was there.
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
+
+    /// The files part of the port: file records, their posts, and the blobs they name
+    /// (`crate::files`).
+    fn files(&self) -> &dyn crate::files::FileStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

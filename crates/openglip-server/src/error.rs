@@ -63,6 +63,7 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::UnassignedNumber => "extensionNumber",
         Subject::ActivationLink => "token",
         Subject::UndeliverableEvent => "eventId",
+        Subject::File => "fileId",
     }
 }
 

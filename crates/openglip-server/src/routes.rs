@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, cards, chats, legacy, meta, posts, profile};
+    use api::{account, cards, chats, files, legacy, meta, posts, profile};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -122,6 +122,11 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::put(format!("{group}/posts/{{postId}}/text"), "updateGlipPostText").doc(GPOSTS, "Replace a post's text (text/plain body)").access(tm), legacy::update_post_text);
     t.add(Op::get(format!("{GLIP}/persons/{{personId}}"), "readGlipPerson").doc("Glip Profile", "Get person(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("PersonInfo").answers(Answers::JsonOrBatch), legacy::read_person);
     t.add(Op::get(format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany").doc("Glip Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
+
+    // ---- files (the upload reads its own body, within --max-upload-size) ----
+    const FILES: &str = "Posts";
+    t.add(Op::post(format!("{TM}/files"), "createGlipFileNew").doc(FILES, "Upload file(s): multipart (a body part per file) or the bare body; with groupId, posted into that chat").access(tm).group(Heavy).gives("AddFileResponse").uploads().query("groupId", QuerySchema::Text, "The chat to post the file(s) into").query("name", QuerySchema::Text, "The file's name (else the part's file name)"), files::upload.layer(DefaultBodyLimit::disable()));
+    t.add(Op::get(format!("{TM}/files/{{fileId}}"), "readGlipFileContent").doc(FILES, "A file's content (its contentUri; an openglip extension): for its uploader and the members of a chat it is posted in").access(tm).group(Light).answers(Answers::File), files::content);
 
     // ---- chats, conversations, teams, everyone, recent, favorites, posts: both prefixes ----
     for (prefix, legacy_prefix) in [(TM, false), (GLIP, true)] {

@@ -20,6 +20,7 @@ mod backends;
 pub mod chats;
 pub mod concurrency;
 pub mod events;
+pub mod files;
 pub mod platform;
 pub mod posts;
 pub mod subscriptions;
@@ -208,6 +209,11 @@ macro_rules! conformance_tests {
                 membership_changes_tell_joiners_leavers_and_members,
                 reading_the_outbox_in_order_and_waiting_for_it,
                 the_outbox_survives_reopening,
+            }
+            files {
+                files_round_trip_and_post_with_their_event,
+                a_refused_post_records_no_file,
+                cleanup_forgets_unattached_files_and_unused_blobs,
             }
             platform {
                 a_code_is_spent_once_and_reuse_revokes_its_family,

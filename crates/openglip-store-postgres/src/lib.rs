@@ -16,6 +16,7 @@ mod accounts;
 mod chats;
 mod db;
 mod events;
+mod files;
 mod grants;
 mod migrate;
 mod password_failures;
@@ -718,6 +719,10 @@ impl Store for PostgresStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn files(&self) -> &dyn openglip_domain::files::FileStore {
+        self
     }
 }
 

@@ -62,6 +62,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0007_undeliverable_events",
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_files",
+        sql: include_str!("../migrations/0008_files.sql"),
+    },
 ];
 
 /// The advisory lock (per database) held while migrating.

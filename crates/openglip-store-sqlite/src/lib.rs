@@ -15,6 +15,7 @@ mod activations;
 mod chats;
 mod db;
 mod events;
+mod files;
 mod grants;
 mod migrate;
 mod password_failures;
@@ -650,6 +651,10 @@ impl Store for SqliteStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn files(&self) -> &dyn openglip_domain::files::FileStore {
+        self
     }
 }
 

@@ -63,6 +63,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0007_undeliverable_events",
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_files",
+        sql: include_str!("../migrations/0008_files.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

@@ -32,12 +32,14 @@ pub mod boundaries;
 mod browser;
 mod provision;
 mod requests;
+mod s3;
 mod server;
 mod wait;
 
 pub use browser::{Browser, Page, input_value, unescape};
 pub use provision::{ALL_PERMISSIONS, Client, PASSWORD, User};
 pub use requests::send;
+pub use s3::MotoServer;
 pub use server::{
     TEST_DATABASE_VAR, TestApp, free_port, on_postgres, spawn_app, spawn_app_with, test_config,
     test_realtime,

@@ -13,6 +13,7 @@ use serde_json::json;
 mod agents;
 mod data_dir;
 mod demo;
+mod files;
 mod okr;
 
 #[derive(Parser)]
@@ -154,6 +155,8 @@ struct ServeArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "OPENGLIP_LOG_FORMAT", default_value = "text")]
     log_format: String,
+    #[command(flatten)]
+    files: files::FileArgs,
 }
 
 #[derive(Subcommand)]
@@ -336,6 +339,15 @@ async fn serve(args: ServeArgs) {
             header_read_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
             body_read_timeout: std::time::Duration::from_secs(args.body_timeout.max(1)),
             max_connections_per_peer: args.max_connections_per_address.max(1),
+        },
+        files: openglip_server::FilesConfig {
+            max_upload_size: args.files.max_upload_size,
+            blobs: Some(
+                args.files
+                    .blobs(&args.data.data_dir)
+                    .await
+                    .unwrap_or_else(|e| fail(e)),
+            ),
         },
     };
     if args.webhook_allow_private.is_none() && config.realtime.allow_private_webhooks {

@@ -5,6 +5,7 @@ pub mod account;
 pub mod cards;
 pub mod chats;
 pub mod console;
+pub mod files;
 pub mod legacy;
 pub mod meta;
 pub mod portal;

@@ -30,6 +30,7 @@ mod actions;
 mod conversation;
 mod details;
 mod directory;
+mod files;
 mod layout;
 mod posts;
 pub mod pwa;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(conversation::routes())
         .merge(directory::routes())
         .merge(actions::routes())
+        .merge(files::routes())
         .merge(pwa::routes())
         .layer(axum::middleware::from_fn(layout::answer_failures))
 }

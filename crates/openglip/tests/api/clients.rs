@@ -13,12 +13,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-struct Setup {
+pub struct Setup {
     app: TestApp,
     env: Vec<(&'static str, String)>,
 }
 
-async fn setup() -> Setup {
+pub async fn setup() -> Setup {
     // Rate limits stay on (generous defaults), so the clients see the headers they would see.
     let app = spawn_app_with(ServerConfig {
         public_url: None,
@@ -54,7 +54,12 @@ async fn setup() -> Setup {
     Setup { app, env }
 }
 
-async fn run(program: &str, script: PathBuf, extra_env: Vec<(&'static str, String)>, setup: Setup) {
+pub async fn run(
+    program: &str,
+    script: PathBuf,
+    extra_env: Vec<(&'static str, String)>,
+    setup: Setup,
+) {
     assert!(script.exists(), "missing {}", script.display());
     let mut cmd = tokio::process::Command::new(program);
     cmd.arg(&script)
