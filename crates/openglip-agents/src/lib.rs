@@ -8,6 +8,8 @@
 //!   [`Agent`], with every error at its line.
 //! - [`matching`]: which task a message starts — commands, patterns, then token similarity
 //!   with a threshold and an ambiguity margin, ties broken by priority — and why.
+//! - [`semantic`]: optional matching by meaning, with a sentence-embedding model
+//!   (all-MiniLM-L6-v2 through `openglip-embed`), where the words did not decide.
 //! - [`entities`]: values in what people write (numbers, dates, times, e-mail addresses, phone
 //!   numbers, cities and airports, custom lists, free text).
 //! - [`engine`]: a turn of a conversation: slots, confirmations, messages, service calls,
@@ -38,6 +40,7 @@ pub mod generative;
 pub mod matching;
 pub mod pages;
 pub mod rules;
+pub mod semantic;
 pub mod service;
 pub mod store;
 pub mod talk;

@@ -13,6 +13,9 @@
 //!    agent's `threshold`; a second task within `ambiguity_margin` of it makes the match
 //!    ambiguous, unless the two differ in priority (the higher wins).
 //!
+//! Where the app has a sentence-embedding model, [`crate::semantic`] may decide after the third
+//! layer, by meaning, what the words did not (it fills [`Candidate::semantic`]).
+//!
 //! [`MatchReport`] keeps every task's score and the reason for the decision, for the utterance
 //! testing panel.
 
@@ -138,6 +141,8 @@ pub enum Method {
     Command,
     Pattern,
     Similarity,
+    /// By meaning: the cosine of sentence embeddings ([`crate::semantic`]).
+    Semantic,
 }
 
 /// A task's score for a message.
@@ -153,6 +158,13 @@ pub struct Candidate {
     pub by: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub captures: BTreeMap<String, String>,
+    /// The best cosine of the message with one of the task's examples, when semantic matching
+    /// ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<f64>,
+    /// The example that gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semantic_by: Option<String>,
 }
 
 /// What matching decided.
@@ -382,6 +394,8 @@ fn candidate(
         method,
         by,
         captures,
+        semantic: None,
+        semantic_by: None,
     }
 }
 

@@ -140,25 +140,28 @@ impl App {
     /// Publishes the draft: from now on it answers people in the channel.
     pub async fn publish(&self, id: i64, by: Option<i64>) -> Result<i64> {
         let row = self.store().agent(id).await?;
-        dialog::load(&row.draft).map_err(Error::Dialog)?;
-        self.store().publish(id, &row.draft, by).await
+        let agent = dialog::load(&row.draft).map_err(Error::Dialog)?;
+        let version = self.store().publish(id, &row.draft, by).await?;
+        // Semantic matching: the examples are embedded now, not at the first message.
+        self.prepare(agent).await?;
+        Ok(version)
     }
 
     /// The draft, loaded (what the Talk to agent panel and utterance testing use).
     pub async fn draft(&self, id: i64) -> Result<(AgentRow, Agent)> {
         let row = self.store().agent(id).await?;
         let agent = dialog::load(&row.draft).map_err(Error::Dialog)?;
-        Ok((row, agent))
+        Ok((row, self.prepare(agent).await?))
     }
 
     /// The published version, loaded (what answers in the channel).
     pub async fn published(&self, id: i64) -> Result<Option<(i64, Agent)>> {
         match self.store().published(id).await? {
             None => Ok(None),
-            Some(v) => Ok(Some((
-                v.version,
-                dialog::load(&v.source).map_err(Error::Dialog)?,
-            ))),
+            Some(v) => {
+                let agent = dialog::load(&v.source).map_err(Error::Dialog)?;
+                Ok(Some((v.version, self.prepare(agent).await?)))
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod ids;
+pub mod membership_history;
 pub mod mentions;
 pub mod model;
 pub mod outbox;

@@ -300,8 +300,16 @@ pub trait Store: Send + Sync + 'static {
     fn wait_for_events(&self, after: i64) -> BoxFuture<'_, i64>;
     /// The chats `member` belongs to now.
     fn member_chat_ids(&self, member: ExtensionId) -> BoxFuture<'_, Vec<ChatId>>;
-    /// Deletes events no live WebHook subscription still needs and older than `older_than`.
-    /// Returns how many were deleted.
+    /// The joins and leaves of `member` recorded with events after `after`, in seq order: with
+    /// [`Store::member_chat_ids`] (read first), who they were in at any later event
+    /// (`membership_history::MembershipHistory`).
+    fn membership_steps(
+        &self,
+        member: ExtensionId,
+        after: i64,
+    ) -> BoxFuture<'_, Vec<crate::membership_history::MembershipStep>>;
+    /// Deletes events no live WebHook subscription still needs and older than `older_than`
+    /// (and the membership steps older than every event left). Returns how many were deleted.
     fn prune_events(&self, older_than: Timestamp) -> BoxFuture<'_, u64>;
 
     // ---- subscriptions ----

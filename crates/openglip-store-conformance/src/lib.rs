@@ -21,6 +21,7 @@ pub mod chats;
 pub mod concurrency;
 pub mod events;
 pub mod files;
+pub mod membership;
 pub mod platform;
 pub mod posts;
 pub mod subscriptions;
@@ -214,6 +215,10 @@ macro_rules! conformance_tests {
                 files_round_trip_and_post_with_their_event,
                 a_refused_post_records_no_file,
                 cleanup_forgets_unattached_files_and_unused_blobs,
+            }
+            membership {
+                joins_and_leaves_are_recorded_with_their_events,
+                steps_go_with_the_events_they_came_with,
             }
             platform {
                 a_code_is_spent_once_and_reuse_revokes_its_family,

@@ -4,6 +4,7 @@
 use std::cell::Cell;
 
 use openglip_domain::events::{EventPayload, StoredEvent};
+use openglip_domain::membership_history::{MembershipStep, steps_of};
 use openglip_domain::*;
 
 use crate::db::{Conn, get, limit};
@@ -46,8 +47,39 @@ pub(crate) fn append(
         &[&account, &chat, &now, &json],
     )?;
     let seq: i64 = get(&row, 0)?;
+    record_steps(c, seq, payload)?;
     LAST_APPENDED.with(|cell| cell.set(cell.get().max(seq)));
     Ok(seq)
+}
+
+/// The membership steps of a `GroupJoined`/`GroupLeft` event (`membership_history`).
+fn record_steps(c: &mut Conn, seq: i64, payload: &EventPayload) -> Result<()> {
+    for (chat, person, joined) in steps_of(payload) {
+        c.exec(
+            "INSERT INTO membership_steps (person_id, seq, chat_id, joined) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[&person.0, &seq, &chat.0, &joined],
+        )?;
+    }
+    Ok(())
+}
+
+/// The joins and leaves of `member` recorded with events after `after`, in seq order.
+pub(crate) fn membership_steps(
+    c: &mut Conn,
+    member: ExtensionId,
+    after: i64,
+) -> Result<Vec<MembershipStep>> {
+    c.map(
+        "SELECT seq, chat_id, joined FROM membership_steps WHERE person_id = $1 AND seq > $2 ORDER BY seq",
+        &[&member.0, &after],
+        |r| {
+            Ok(MembershipStep {
+                seq: get(r, 0)?,
+                chat: ChatId(get(r, 1)?),
+                joined: get(r, 2)?,
+            })
+        },
+    )
 }
 
 pub(crate) fn events_after(c: &mut Conn, after: i64, n: usize) -> Result<Vec<StoredEvent>> {
@@ -87,10 +119,16 @@ pub(crate) fn member_chat_ids(c: &mut Conn, member: ExtensionId) -> Result<Vec<C
 
 /// Deletes events with `seq < before` created before `older_than` (ms). Returns how many.
 pub(crate) fn prune(c: &mut Conn, before: i64, older_than: i64) -> Result<u64> {
-    c.exec(
+    let n = c.exec(
         "DELETE FROM events WHERE seq < $1 AND created < $2",
         &[&before, &older_than],
-    )
+    )?;
+    // A step older than every event left can no longer decide anything (seqs are never reused).
+    c.exec(
+        "DELETE FROM membership_steps WHERE seq < COALESCE((SELECT MIN(seq) FROM events), 9223372036854775807)",
+        &[],
+    )?;
+    Ok(n)
 }
 
 /// The members of a chat now (for membership-change events).

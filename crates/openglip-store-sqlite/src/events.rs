@@ -4,6 +4,7 @@
 use std::cell::Cell;
 
 use openglip_domain::events::{EventPayload, StoredEvent};
+use openglip_domain::membership_history::{MembershipStep, steps_of};
 use openglip_domain::*;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -50,8 +51,45 @@ pub(crate) fn append(
     .execute(params![account, chat.map(|c| c.0), now, json])
     .db()?;
     let seq = c.last_insert_rowid();
+    record_steps(c, seq, payload)?;
     LAST_APPENDED.with(|cell| cell.set(cell.get().max(seq)));
     Ok(seq)
+}
+
+/// The membership steps of a `GroupJoined`/`GroupLeft` event (`membership_history`).
+fn record_steps(c: &Connection, seq: i64, payload: &EventPayload) -> Result<()> {
+    for (chat, person, joined) in steps_of(payload) {
+        c.prepare_cached(
+            "INSERT OR IGNORE INTO membership_steps (person_id, seq, chat_id, joined) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .db()?
+        .execute(params![person.0, seq, chat.0, joined])
+        .db()?;
+    }
+    Ok(())
+}
+
+/// The joins and leaves of `member` recorded with events after `after`, in seq order.
+pub(crate) fn membership_steps(
+    c: &Connection,
+    member: ExtensionId,
+    after: i64,
+) -> Result<Vec<MembershipStep>> {
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT seq, chat_id, joined FROM membership_steps WHERE person_id = ?1 AND seq > ?2 ORDER BY seq",
+        )
+        .db()?;
+    let rows = stmt
+        .query_map(params![member.0, after], |r| {
+            Ok(MembershipStep {
+                seq: r.get(0)?,
+                chat: ChatId(r.get(1)?),
+                joined: r.get(2)?,
+            })
+        })
+        .db()?;
+    rows.map(|r| r.map_err(internal)).collect()
 }
 
 pub(crate) fn events_after(c: &Connection, after: i64, limit: usize) -> Result<Vec<StoredEvent>> {
@@ -107,6 +145,13 @@ pub(crate) fn prune(c: &Connection, before: i64, older_than: i64) -> Result<u64>
         .db()?
         .execute(params![before, older_than])
         .db()?;
+    // A step older than every event left can no longer decide anything (seqs are never reused).
+    c.prepare_cached(
+        "DELETE FROM membership_steps WHERE seq < COALESCE((SELECT MIN(seq) FROM events), 9223372036854775807)",
+    )
+    .db()?
+    .execute([])
+    .db()?;
     Ok(n as u64)
 }
 

@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use openglip_domain::events::{EventPayload, StoredEvent, Subscription, UndeliverableEvent};
+use openglip_domain::membership_history::MembershipStep;
 use openglip_domain::store::*;
 use openglip_domain::*;
 use rusqlite::Connection;
@@ -582,6 +583,14 @@ impl Store for SqliteStore {
 
     fn member_chat_ids(&self, member: ExtensionId) -> BoxFuture<'_, Vec<ChatId>> {
         Box::pin(self.read(move |c| events::member_chat_ids(c, member)))
+    }
+
+    fn membership_steps(
+        &self,
+        member: ExtensionId,
+        after: i64,
+    ) -> BoxFuture<'_, Vec<MembershipStep>> {
+        Box::pin(self.read(move |c| events::membership_steps(c, member, after)))
     }
 
     fn prune_events(&self, older_than: Timestamp) -> BoxFuture<'_, u64> {

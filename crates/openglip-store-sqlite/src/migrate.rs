@@ -68,6 +68,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0008_files",
         sql: include_str!("../migrations/0008_files.sql"),
     },
+    Migration {
+        version: 20,
+        name: "0020_membership_steps",
+        sql: include_str!("../migrations/0020_membership_steps.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

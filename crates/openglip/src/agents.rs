@@ -44,6 +44,10 @@ pub struct ServeArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "OPENGLIP_AGENTS_LOG_FORMAT", default_value = "text")]
     log_format: String,
+    /// A sentence-embedding model's folder (`model.safetensors`, `config.json`,
+    /// `tokenizer.json` of all-MiniLM-L6-v2): semantic matching where the words do not decide.
+    #[arg(long, env = "OPENGLIP_AGENTS_MODEL_DIR")]
+    model_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -82,6 +86,10 @@ pub struct TestArgs {
     /// The agent app's data folder, to find an agent by name (its published version).
     #[arg(long, env = "OPENGLIP_AGENTS_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// A sentence-embedding model's folder: the agent matches by meaning too, as the app does
+    /// with `serve --model-dir`.
+    #[arg(long, env = "OPENGLIP_AGENTS_MODEL_DIR")]
+    model_dir: Option<PathBuf>,
 }
 
 /// `openglip agents …`.
@@ -101,7 +109,12 @@ pub async fn run(cmd: AgentsCommand) {
                         },
                 },
         } => {
-            let app = open(&data_dir, "http://127.0.0.1:8080", "http://127.0.0.1:8082");
+            let app = open(
+                &data_dir,
+                "http://127.0.0.1:8080",
+                "http://127.0.0.1:8082",
+                None,
+            );
             let name = name.unwrap_or_else(|| email.clone());
             let a = app
                 .create_account(&email, &name, &password)
@@ -115,8 +128,9 @@ pub async fn run(cmd: AgentsCommand) {
     }
 }
 
-fn open(data_dir: &Path, platform_url: &str, public_url: &str) -> App {
-    let config = Config::new(platform_url, public_url, data_dir);
+fn open(data_dir: &Path, platform_url: &str, public_url: &str, model_dir: Option<&Path>) -> App {
+    let config =
+        Config::new(platform_url, public_url, data_dir).model_dir(model_dir.map(Path::to_path_buf));
     App::open(config).unwrap_or_else(|e| crate::fail(e))
 }
 
@@ -127,7 +141,12 @@ async fn serve(args: ServeArgs) {
         .unwrap_or_else(|e| crate::fail(format!("cannot listen on {}: {e}", args.listen)));
     let addr = listener.local_addr().unwrap_or_else(|e| crate::fail(e));
     let public = args.public_url.unwrap_or_else(|| format!("http://{addr}"));
-    let app = open(&args.data_dir, &args.platform_url, &public);
+    let app = open(
+        &args.data_dir,
+        &args.platform_url,
+        &public,
+        args.model_dir.as_deref(),
+    );
     println!("openglip Agents listening on {public}");
     if let Err(e) = openglip_agents::serve(listener, app, crate::shutdown_signal()).await {
         crate::fail(format!("agent app error: {e}"));
@@ -140,7 +159,13 @@ async fn test(args: TestArgs) -> i32 {
         .unwrap_or_else(|e| crate::fail(format!("cannot read {}: {e}", args.file.display())));
     let file = TestFile::parse(&text)
         .unwrap_or_else(|e| crate::fail(format!("{}: {e}", args.file.display())));
-    let agent = find_agent(&file, &args.file, args.data_dir.as_deref()).await;
+    let agent = find_agent(
+        &file,
+        &args.file,
+        args.data_dir.as_deref(),
+        args.model_dir.as_deref(),
+    )
+    .await;
     // The sample agent's airline, on a loopback port, for the agent's relative service URLs.
     let base = match &agent.def.settings.service_base_url {
         Some(url) => url.clone(),
@@ -162,7 +187,12 @@ async fn test(args: TestArgs) -> i32 {
 }
 
 /// The agent a test file names: a dialog file beside it, or an agent of the app by name.
-async fn find_agent(file: &TestFile, tests_path: &Path, data_dir: Option<&Path>) -> Agent {
+async fn find_agent(
+    file: &TestFile,
+    tests_path: &Path,
+    data_dir: Option<&Path>,
+    model_dir: Option<&Path>,
+) -> Agent {
     if file.names_a_file() {
         let path = tests_path
             .parent()
@@ -170,10 +200,22 @@ async fn find_agent(file: &TestFile, tests_path: &Path, data_dir: Option<&Path>)
             .join(&file.agent);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| crate::fail(format!("cannot read {}: {e}", path.display())));
-        return Agent::from_yaml(&text).unwrap_or_else(|errors| {
+        let agent = Agent::from_yaml(&text).unwrap_or_else(|errors| {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
             crate::fail(format!("{}: {}", path.display(), list.join("; ")))
         });
+        return match model_dir {
+            None => agent,
+            Some(dir) => {
+                let model =
+                    openglip_agents::semantic::SemanticModel::load(dir).unwrap_or_else(|e| {
+                        crate::fail(format!(
+                            "the sentence-embedding model could not be loaded: {e}"
+                        ))
+                    });
+                agent.with_semantic(&std::sync::Arc::new(model))
+            }
+        };
     }
     let Some(dir) = data_dir else {
         crate::fail(format!(
@@ -181,7 +223,12 @@ async fn find_agent(file: &TestFile, tests_path: &Path, data_dir: Option<&Path>)
             file.agent
         ))
     };
-    let app = open(dir, "http://127.0.0.1:8080", "http://127.0.0.1:8082");
+    let app = open(
+        dir,
+        "http://127.0.0.1:8080",
+        "http://127.0.0.1:8082",
+        model_dir,
+    );
     let row = app
         .store()
         .agent_by_name(&file.agent)
@@ -244,7 +291,9 @@ pub async fn start_demo(
     };
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let url = format!("http://{addr}");
-    let config = Config::new(&format!("http://{platform}"), &url, data_dir.join("agents"));
+    // Semantic matching when a model folder is given (as `agents serve` reads it).
+    let config = Config::new(&format!("http://{platform}"), &url, data_dir.join("agents"))
+        .model_dir(std::env::var_os("OPENGLIP_AGENTS_MODEL_DIR").map(PathBuf::from));
     let app = App::open(config).map_err(|e| e.to_string())?;
     let owner = demo["users"][0]["email"].as_str().unwrap_or_default();
     let password = demo["password"].as_str().unwrap_or_default();

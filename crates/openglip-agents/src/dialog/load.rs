@@ -124,6 +124,18 @@ impl Checker<'_> {
                 "`ambiguity_margin` must be from 0 to below 1",
             );
         }
+        if !(s.semantic_threshold > 0.0 && s.semantic_threshold <= 1.0) {
+            self.error(
+                self.line_with("semantic_threshold:", 1),
+                "`semantic_threshold` must be above 0 and at most 1",
+            );
+        }
+        if !(0.0..1.0).contains(&s.semantic_margin) {
+            self.error(
+                self.line_with("semantic_margin:", 1),
+                "`semantic_margin` must be from 0 to below 1",
+            );
+        }
         if s.max_failures == 0 {
             self.error(
                 self.line_with("max_failures:", 1),

@@ -56,6 +56,15 @@ pub struct Settings {
     pub idle_minutes: u32,
     /// Where relative service URLs point (default: the agent app itself).
     pub service_base_url: Option<String>,
+    /// Semantic matching, when the app has a sentence-embedding model (`--model-dir`): where the
+    /// words of the examples do not decide, their meaning may (`false`: never for this agent).
+    pub semantic: bool,
+    /// The least cosine (0..1] between the message and an example for semantic matching to
+    /// start its task.
+    pub semantic_threshold: f64,
+    /// Two tasks whose cosines are closer than this are ambiguous, unless their priorities
+    /// differ.
+    pub semantic_margin: f64,
 }
 
 impl Default for Settings {
@@ -68,6 +77,9 @@ impl Default for Settings {
             fallback: "Sorry, I didn't understand that.".into(),
             idle_minutes: 30,
             service_base_url: None,
+            semantic: true,
+            semantic_threshold: 0.55,
+            semantic_margin: 0.1,
         }
     }
 }

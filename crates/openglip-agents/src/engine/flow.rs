@@ -333,7 +333,7 @@ impl Agent {
         if strict
             && report
                 .matched()
-                .is_some_and(|c| c.method == Method::Similarity)
+                .is_some_and(|c| matches!(c.method, Method::Similarity | Method::Semantic))
         {
             return false;
         }

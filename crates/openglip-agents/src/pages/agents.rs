@@ -178,6 +178,8 @@ async fn agent_page(
         None => None,
         Some(u) => Some((u, app.draft(id).await.map(|(_, a)| a.test_utterance(u)))),
     };
+    let semantic = app.semantic_model().is_some()
+        && crate::dialog::load(&row.draft).is_ok_and(|a| a.def.settings.semantic);
     let base = format!("/agents/{id}");
     let main = html! {
         p {
@@ -236,6 +238,11 @@ async fn agent_page(
         }
         section aria-labelledby="utterances" {
             h2 #utterances { "Utterance testing" }
+            p {
+                @if semantic { "Semantic matching is on: where the words do not decide, the meaning may (the Semantic column)." }
+                @else if app.semantic_model().is_some() { "Semantic matching is off for this agent (" code { "semantic: false" } ")." }
+                @else { "Matching by words only: the app has no sentence-embedding model (" code { "--model-dir" } ")." }
+            }
             form.stack method="get" action=(base) {
                 (Field::text("utterance", "Utterance").value(utterance.unwrap_or("")))
                 div.actions { (Button::secondary("Test")) }
@@ -245,8 +252,12 @@ async fn agent_page(
                     Err(e) => (notice(Tone::Bad, html! { (e.to_string()) })),
                     Ok(r) => {
                         p { "\"" (u) "\": " strong { (decision_words(&r.decision)) } " — " (r.reason) }
-                        (Table::new(&["Task", "How", "Score", "By"]).caption("Scores").rows(r.candidates.iter().map(|c| html! {
-                            tr { td { (c.title) } td { (format!("{:?}", c.method).to_lowercase()) } td { (format!("{:.2}", c.score)) } td { (c.by) } }
+                        (Table::new(&["Task", "How", "Score", "By", "Semantic", "By meaning"]).caption("Scores").rows(r.candidates.iter().map(|c| html! {
+                            tr {
+                                td { (c.title) } td { (format!("{:?}", c.method).to_lowercase()) } td { (format!("{:.2}", c.score)) } td { (c.by) }
+                                td { @match c.semantic { Some(s) => (format!("{s:.2}")), None => "—" } }
+                                td { (c.semantic_by.as_deref().unwrap_or("")) }
+                            }
                         })))
                     }
                 }

@@ -26,7 +26,15 @@ fn the_agent_app_depends_on_no_server_store_platform_or_domain_crate() {
         .collect();
     assert_eq!(
         ours,
-        BTreeSet::from(["openglip-bot", "openglip-sdk", "openglip-webkit"].map(String::from))
+        BTreeSet::from(
+            [
+                "openglip-bot",
+                "openglip-embed",
+                "openglip-sdk",
+                "openglip-webkit"
+            ]
+            .map(String::from)
+        )
     );
     packages.assert_reaches_none("openglip-agents", &FORBIDDEN);
 }

@@ -6,3 +6,4 @@ mod channel;
 mod conversations;
 mod generative;
 mod pages;
+mod semantic;

@@ -20,16 +20,19 @@
 
 use axum::Extension as Ext;
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, BodyDataStream, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::TryStreamExt;
+use futures_util::{Stream, StreamExt, TryStreamExt};
 use openglip_blobs::{BlobStore, StageError, Staged};
 use openglip_domain::files::{FileRecord, Upload, file_name, shown_inline, sniff};
 use openglip_domain::{Caller, ChatId, Error, FileId, Subject, Timestamp};
 use openglip_wire::{AddFileInfo, AddFileResponse};
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use super::{P, base_url};
 use crate::AppState;
@@ -39,6 +42,46 @@ use crate::extract::Params;
 /// A request's `multipart/*` overhead allowed over the limit before `Content-Length` alone
 /// refuses it (boundaries, part headers, a `json` part).
 const MULTIPART_SLACK: u64 = 64 * 1024;
+
+/// How much of a refused upload's body is still read (and thrown away) before the refusal is
+/// answered: enough that a client still sending a body a little over the limit reads the 413
+/// instead of a reset connection; past it, the connection is simply closed.
+const DRAIN_CAP: u64 = 8 * 1024 * 1024;
+
+/// The request body, shared between the reader that stages it (directly, or through the
+/// multipart reader) and [`SharedBody::drain`] after a refusal.
+#[derive(Clone)]
+struct SharedBody(Arc<Mutex<BodyDataStream>>);
+
+impl Stream for SharedBody {
+    type Item = Result<Bytes, axum::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let mut inner = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        inner.poll_next_unpin(cx)
+    }
+}
+
+impl SharedBody {
+    /// Reads and discards what is left of the body, up to [`DRAIN_CAP`] bytes and for at most
+    /// a few seconds.
+    async fn drain(&self) {
+        let mut rest = self.clone();
+        let mut left = DRAIN_CAP;
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async move {
+            while let Some(Ok(chunk)) = rest.next().await {
+                if chunk.len() as u64 >= left {
+                    break;
+                }
+                left -= chunk.len() as u64;
+            }
+        })
+        .await;
+    }
+}
 
 /// One file of an upload, staged.
 struct Part {
@@ -99,12 +142,13 @@ fn media_type(headers: &HeaderMap) -> Result<Option<String>, Error> {
 /// Stages every file of the body (see the module's documentation).
 async fn stage_parts(
     blobs: &dyn BlobStore,
-    mut req: Request,
+    mut head: Parts,
+    body: SharedBody,
     limit: u64,
 ) -> Result<Vec<Part>, ApiError> {
-    let mime = media_type(req.headers())?;
-    let declared_len = req
-        .headers()
+    let mime = media_type(&head.headers)?;
+    let declared_len = head
+        .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
@@ -115,15 +159,16 @@ async fn stage_parts(
             }
             if mime.as_deref() == Some("multipart/mixed") {
                 // The same framing; axum's reader only takes the form-data spelling.
-                let ct = req.headers()[header::CONTENT_TYPE]
+                let ct = head.headers[header::CONTENT_TYPE]
                     .to_str()
                     .unwrap_or("")
                     .replacen("multipart/mixed", "multipart/form-data", 1)
                     .replacen("Multipart/Mixed", "multipart/form-data", 1);
                 let value = HeaderValue::from_str(&ct)
                     .map_err(|_| Error::UnsupportedMediaType("multipart/mixed".into()))?;
-                req.headers_mut().insert(header::CONTENT_TYPE, value);
+                head.headers.insert(header::CONTENT_TYPE, value);
             }
+            let req = Request::from_parts(head, Body::from_stream(body));
             let mut form = Multipart::from_request(req, &()).await.map_err(|_| {
                 Error::invalid_because(
                     "body",
@@ -178,7 +223,6 @@ async fn stage_parts(
                 return Err(too_large(limit));
             }
             let declared = declared.map(str::to_string);
-            let body = req.into_body().into_data_stream();
             let staged = blobs
                 .staging()
                 .stage(body, limit)
@@ -233,6 +277,24 @@ pub async fn receive(
     name: Option<&str>,
     req: Request,
 ) -> ApiResult<Vec<FileRecord>> {
+    let (head, body) = req.into_parts();
+    let body = SharedBody(Arc::new(Mutex::new(body.into_data_stream())));
+    let received = receive_body(st, c, chat, name, head, body.clone()).await;
+    if received.is_err() {
+        // What the client is still sending is read first, so that it reads the refusal.
+        body.drain().await;
+    }
+    received
+}
+
+async fn receive_body(
+    st: &AppState,
+    c: &Caller,
+    chat: Option<ChatId>,
+    name: Option<&str>,
+    head: Parts,
+    body: SharedBody,
+) -> ApiResult<Vec<FileRecord>> {
     let query_name = name.filter(|n| !n.trim().is_empty());
     if let Some(n) = query_name {
         file_name(Some(n))?;
@@ -240,8 +302,8 @@ pub async fn receive(
     st.service().upload_target(c, chat).await?;
     let blobs = blobs(st)?;
     let limit = st.config().files.max_upload_size;
-    let prefix = format!("{}/team-messaging/v1/files/", base_url(st, req.headers()));
-    let parts = stage_parts(blobs.as_ref(), req, limit).await?;
+    let prefix = format!("{}/team-messaging/v1/files/", base_url(st, &head.headers));
+    let parts = stage_parts(blobs.as_ref(), head, body, limit).await?;
     if parts.is_empty() || parts.iter().all(|p| p.staged.size == 0) {
         return Err(ApiError(Error::MissingParameter("body".into())));
     }

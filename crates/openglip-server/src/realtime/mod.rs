@@ -8,7 +8,9 @@
 //! generation; each subscription gets a small envelope around it, which its [`Sink`] takes
 //! without blocking: a WebSocket session's outgoing queue, or a WebHook worker's queue. A WebHook
 //! worker that falls behind (or starts after a restart) reads the outbox itself from its
-//! persisted cursor, through [`Hub::catch_up`], until it reaches the hub's position.
+//! persisted cursor, through [`Hub::catch_up`], until it reaches the hub's position. A catch-up
+//! decides who hears a chat's event by the membership when the event happened, replayed from the
+//! store (`openglip_domain::membership_history`), not by today's.
 
 pub mod crypto;
 pub mod render;
@@ -20,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use openglip_domain::events::{FilterKind, Generation, StoredEvent, Subscription, Transport};
+use openglip_domain::membership_history::MembershipHistory;
 use openglip_domain::store::Store;
 use openglip_domain::*;
 use serde_json::value::RawValue;
@@ -359,7 +362,11 @@ impl Hub {
         // Every event up to here is committed, so a read that comes back short has seen them all
         // (this matters when some are gone: pruned, or unreadable by this build).
         let seen_to = self.position();
+        let Some(owner) = self.owner_of(sub_id) else {
+            return Ok((Vec::new(), cursor, false));
+        };
         let events = self.store.events_after(cursor, limit).await?;
+        let history = self.history_for(&events, owner, cursor).await?;
         let mut r = self.lock();
         let position = r.position;
         let mut out = Vec::new();
@@ -374,7 +381,7 @@ impl Hub {
         };
         let sub = entry.sub.clone();
         for ev in events.iter().filter(|e| e.seq <= position) {
-            if ev.seq > sub.cursor && audience_includes(&r, ev, sub.owner) {
+            if ev.seq > sub.cursor && audience_at(&history, ev, sub.owner) {
                 out.extend(deliveries_for(&sub, ev, &mut HashMap::new()));
             }
             last = ev.seq;
@@ -401,7 +408,11 @@ impl Hub {
             // Read before the outbox: a short batch has then seen every event up to here, but not
             // necessarily those the dispatcher routed (and skipped, as lagging) after the read.
             let seen_to = self.position();
+            let Some(owner) = self.owner_of(sub_id) else {
+                return Ok(());
+            };
             let events = self.store.events_after(cursor, BATCH).await?;
+            let history = self.history_for(&events, owner, cursor).await?;
             let mut r = self.lock();
             let position = r.position;
             let Some(entry) = r.subs.get(sub_id) else {
@@ -413,7 +424,7 @@ impl Hub {
             let mut bodies = HashMap::new();
             for ev in events.iter().filter(|e| e.seq <= position) {
                 if ev.seq > sub.cursor
-                    && audience_includes(&r, ev, sub.owner)
+                    && audience_at(&history, ev, sub.owner)
                     && let Some(s) = &sink
                 {
                     for d in deliveries_for(&sub, ev, &mut bodies) {
@@ -435,6 +446,32 @@ impl Hub {
             }
             cursor = last;
         }
+    }
+
+    fn owner_of(&self, sub_id: &str) -> Option<ExtensionId> {
+        self.lock().subs.get(sub_id).map(|e| e.sub.owner)
+    }
+
+    /// Who `owner` was in, at each of `events` (read from the outbox after `cursor`): from the
+    /// store, not the routing's view, which is today's (`membership_history`). Not read when no
+    /// event needs it.
+    async fn history_for(
+        &self,
+        events: &[StoredEvent],
+        owner: ExtensionId,
+        cursor: i64,
+    ) -> Result<MembershipHistory> {
+        if events
+            .iter()
+            .all(|e| e.payload.explicit_audience().is_some())
+        {
+            return Ok(MembershipHistory::default());
+        }
+        // Today's chats first, then the steps since: a change committed between the two reads
+        // shows as a step, which keeps the answer consistent.
+        let now = self.store.member_chat_ids(owner).await?;
+        let steps = self.store.membership_steps(owner, cursor).await?;
+        Ok(MembershipHistory::new(now, steps))
     }
 
     /// Marks a sink as behind: the hub stops pushing until it catches up.
@@ -464,14 +501,14 @@ fn remove_owner_index(r: &mut Routing, sub: &Subscription) {
     }
 }
 
-/// Whether `owner` is in the audience of `ev` (by the routing's current membership view).
-fn audience_includes(r: &Routing, ev: &StoredEvent, owner: ExtensionId) -> bool {
+/// Whether `owner` was in the audience of `ev` when it happened.
+fn audience_at(history: &MembershipHistory, ev: &StoredEvent, owner: ExtensionId) -> bool {
     match ev.payload.explicit_audience() {
         Some(persons) => persons.contains(&owner),
         None => ev
             .payload
             .chat_id()
-            .is_some_and(|c| r.members_of.get(&c).is_some_and(|m| m.contains(&owner))),
+            .is_some_and(|c| history.member_at(c, ev.seq)),
     }
 }
 

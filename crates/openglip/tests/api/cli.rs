@@ -42,7 +42,7 @@ pub(crate) fn fails(data: &Path, args: &[&str]) -> String {
 
 /// Runs a command that must fail; returns the error message of the JSON on the last line of
 /// stderr (`serve` logs to stderr before it), and how many lines stderr had.
-fn fails_with_logs(data: &Path, args: &[&str]) -> (String, usize) {
+pub(crate) fn fails_with_logs(data: &Path, args: &[&str]) -> (String, usize) {
     let out = run(data, args);
     assert!(!out.status.success(), "{args:?} succeeded");
     assert!(

@@ -276,6 +276,16 @@ async fn bad_uploads_are_clear_errors_and_store_nothing() {
     )
     .await;
     assert_rc_error(s, &b, 413, "CMN-101");
+    // Far over it: the client still reads the refusal (what it sends is read and thrown away).
+    let (s, b) = upload(
+        &w.app,
+        &w.alice.token,
+        &q,
+        Some("application/octet-stream"),
+        vec![1; 3_000_000],
+    )
+    .await;
+    assert_rc_error(s, &b, 413, "CMN-101");
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         (0..20).map(|_| Ok(vec![2u8; 100])).collect();
     let r = w
