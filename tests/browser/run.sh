@@ -7,7 +7,8 @@
 # folder provisioned with the CLI; screenshots go to ci-artifacts/screenshots/. Stops what it
 # started. agents.mjs walks the AI agent channel guide's steps 1-4 with the agent app of
 # `serve --demo` as the agent platform. Without /usr/bin/chromium it says so and skips
-# (`.ci/run` installs chromium).
+# (`.ci/run` installs chromium). files.mjs: files in the web client (attach, paste, drop,
+# previews and the lightbox).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -52,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# `run.sh client`, `run.sh walkthrough`, `run.sh okr` or `run.sh agents` runs one of them.
+# `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents` or `run.sh files` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -135,6 +136,21 @@ else
   PLATFORM_URL="http://127.0.0.1:$port" AGENTS_URL="$agents_url" OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
     timeout 300 node tests/browser/agents.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
+fi
+
+# 5. Files in the web client: attach, paste, drop, previews, the lightbox (files.mjs).
+if [ "$only" = all ] || [ "$only" = files ]; then
+data=$(mktemp -d); dirs+=("$data")
+pw='Files-Pa55word'
+account=$("$bin" admin account create --data-dir "$data" --name "Acme Files" --admin-email alice@files.example \
+  --admin-password "$pw" --admin-first-name Alice --admin-last-name Adams)
+account_id=$(printf '%s' "$account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])')
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email bob@files.example \
+  --first-name Bob --last-name Brown --password "$pw" >/dev/null
+start_server "$data"; pids+=("$pid")
+OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@files.example BOB_EMAIL=bob@files.example PASSWORD="$pw" \
+  OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/files.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
 
 exit "$status"

@@ -135,12 +135,20 @@
         setTimeout(() => li.remove(), 1500);
         return;
       }
+      // In words for people; the server's own message otherwise.
       let message = 'The upload failed (' + xhr.status + ').';
+      let body = null;
       try {
-        message = JSON.parse(xhr.responseText).message || message;
+        body = JSON.parse(xhr.responseText);
       } catch (_) {
         // Not RingCentral's error body: keep the status.
       }
+      const param = body && body.errors && body.errors[0] && body.errors[0].parameterName;
+      if (xhr.status === 413) message = 'This file is too large to upload here.';
+      else if (xhr.status === 400 && param === 'body') message = 'This file is empty.';
+      else if (xhr.status === 401) message = 'You are signed out: sign in again, then attach the file.';
+      else if (xhr.status === 403 || xhr.status === 404) message = 'You cannot post files in this chat.';
+      else if (body && body.message) message = body.message;
       li.classList.add('failed');
       state.textContent = message;
       state.setAttribute('role', 'alert');

@@ -129,7 +129,7 @@ fn composer(v: &Viewer, chat: &Chat, title: &str, parent: Option<PostId>) -> Mar
                     autocomplete="off" aria-describedby="composer-hint" aria-autocomplete="list"
                     aria-controls="mention-list" maxlength="10000" {}
                 // Files: the attach button, paste and drop (`assets/files.js`).
-                button.btn.attach #attach type="button" aria-label="Attach files" title="Attach files" hidden { "\u{1F4CE}" }
+                button.btn.attach #attach type="button" title="Attach files (or paste or drop them)" hidden { "Attach" }
                 input #attach-input type="file" multiple hidden;
                 button.btn.primary.send type="submit" { "Send" }
             }

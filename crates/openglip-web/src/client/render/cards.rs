@@ -132,7 +132,7 @@ impl Att {
         } else {
             html! {
                 a.att.att-file href=(href) download=(name) {
-                    span.att-file-icon aria-hidden="true" { "\u{1F4C4}" }
+                    span.att-file-icon aria-hidden="true" {}
                     span.att-file-name { (name) }
                     span.att-file-size data-size-of=(href) {}
                 }
