@@ -424,3 +424,154 @@ async fn bad_uploads_are_clear_errors_and_store_nothing() {
     assert_eq!(posts[0]["attachments"].as_array().unwrap().len(), 2);
     assert_eq!(blobs_on_disk(&w.app), 2);
 }
+
+/// The cleanup pass, run at a chosen time: a deleted post's file and its bytes go once no record
+/// names them; content still named by another record stays; and an upload of the same content
+/// holding its hash's lock is never undone by a pass that runs meanwhile.
+#[tokio::test]
+async fn cleanup_removes_what_nothing_names_and_never_a_blob_being_uploaded() {
+    let w = World::new().await;
+    let team = w.team("Cleanup", false, &[&w.bob]).await;
+    let up = |body: &'static [u8], name: &'static str| {
+        let w = &w;
+        let team = team.clone();
+        async move {
+            let (s, b) = upload(
+                &w.app,
+                &w.alice.token,
+                &format!("?groupId={team}&name={name}"),
+                Some("application/octet-stream"),
+                body.to_vec(),
+            )
+            .await;
+            assert_eq!(s, 200, "{b}");
+            b[0]["id"].as_str().unwrap().parse::<i64>().unwrap()
+        }
+    };
+    let gone = up(b"content only the deleted post has", "gone.bin").await;
+    let kept = up(b"content two posts have", "kept.bin").await;
+    up(b"content two posts have", "kept-too.bin").await;
+    let st = w.app.state();
+    let store = st.store().clone();
+    let record = |id: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .files()
+                .file(openglip_domain::FileId(id))
+                .await
+                .unwrap()
+        }
+    };
+    let gone_hash = record(gone).await.unwrap().hash;
+    let kept_hash = record(kept).await.unwrap().hash;
+    assert_eq!(blobs_on_disk(&w.app), 2, "two contents, three files");
+
+    // Delete the post of `gone` and of one of the two `kept` files.
+    let posts = posts_of(&w, &team).await;
+    for p in &posts {
+        let id = p["attachments"][0]["id"].as_str().unwrap();
+        if id == gone.to_string() || id == kept.to_string() {
+            let (s, _) = w
+                .app
+                .delete(
+                    &format!(
+                        "/team-messaging/v1/chats/{team}/posts/{}",
+                        p["id"].as_str().unwrap()
+                    ),
+                    &w.alice.token,
+                )
+                .await;
+            assert_eq!(s, 204);
+        }
+    }
+    let blobs = st.config().files.blobs.clone().unwrap();
+    let now = openglip_domain::Timestamp(jiff::Timestamp::now().as_millisecond());
+    // Right away nothing goes: the grace periods have not passed.
+    let done = openglip_blobs::cleanup(&store, blobs.as_ref(), &st.0.blob_locks, now, 100)
+        .await
+        .unwrap();
+    assert_eq!((done.files, done.blobs), (0, 0));
+
+    // Two days later: both unattached records go, and the bytes only nothing names.
+    let later = now.plus_seconds(2 * 24 * 3600);
+    // Meanwhile an upload of `gone`'s content holds its hash's lock (between storing the bytes
+    // and recording them): the pass waits for it, and then finds the blob named again.
+    let held = st.0.blob_locks.lock(gone_hash).await;
+    let pass = {
+        let store = store.clone();
+        let blobs = blobs.clone();
+        let st = st.clone();
+        tokio::spawn(async move {
+            openglip_blobs::cleanup(&store, blobs.as_ref(), &st.0.blob_locks, later, 100).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!pass.is_finished(), "the pass waits for the upload's lock");
+    // The upload records the same content again (as `receive` does under the lock).
+    let chat = openglip_domain::ChatId(team.parse().unwrap());
+    let (again, _) = store
+        .files()
+        .post_files(
+            openglip_domain::store::NewPost {
+                chat_id: chat,
+                creator_id: w.alice.ext.id,
+                kind: openglip_domain::PostType::TextMessage,
+                text: String::new(),
+                parent_post_id: None,
+                mentions: vec![],
+                added_person_ids: vec![],
+                removed_person_ids: vec![],
+                attachments: vec![],
+                activity: None,
+                title: None,
+                icon_uri: None,
+                icon_emoji: None,
+            },
+            vec![openglip_domain::files::NewFile {
+                account_id: w.acme.id,
+                uploader_id: w.alice.ext.id,
+                name: "again.bin".into(),
+                content_type: "application/octet-stream".into(),
+                size: 33,
+                hash: gone_hash,
+                content_prefix: "x".into(),
+            }],
+            vec![],
+        )
+        .await
+        .unwrap();
+    drop(held);
+    let done = pass.await.unwrap().unwrap();
+    assert_eq!(done.files, 2, "the two records attached to no post");
+    assert_eq!(
+        done.blobs, 0,
+        "the re-uploaded content is named again, and used just now"
+    );
+    assert!(record(gone).await.is_none());
+    assert!(record(kept).await.is_none());
+    assert!(blobs.get(gone_hash).await.unwrap().is_some());
+    assert!(
+        blobs.get(kept_hash).await.unwrap().is_some(),
+        "still named by kept-too.bin"
+    );
+
+    // Once the re-upload's post is deleted too, its bytes go.
+    let (s, _) = w
+        .app
+        .delete(
+            &format!("/team-messaging/v1/chats/{team}/posts/{}", again.id),
+            &w.alice.token,
+        )
+        .await;
+    assert_eq!(s, 204);
+    let much_later = later.plus_seconds(2 * 24 * 3600);
+    let done = openglip_blobs::cleanup(&store, blobs.as_ref(), &st.0.blob_locks, much_later, 100)
+        .await
+        .unwrap();
+    assert_eq!(done.files, 1);
+    assert_eq!(done.blobs, 1);
+    assert!(blobs.get(gone_hash).await.unwrap().is_none());
+    assert!(blobs.get(kept_hash).await.unwrap().is_some());
+    assert_eq!(blobs_on_disk(&w.app), 1);
+}
