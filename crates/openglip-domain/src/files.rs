@@ -146,6 +146,9 @@ pub trait FileStore: Send + Sync {
     fn forget_unattached_files(&self, before: Timestamp) -> BoxFuture<'_, u64>;
     /// Blobs no record names, last used before `before` (at most `limit`).
     fn unused_blobs(&self, before: Timestamp, limit: usize) -> BoxFuture<'_, Vec<ContentHash>>;
+    /// Marks a blob used now (made known when it is not): an upload whose bytes were stored but
+    /// whose records were refused leaves them to the cleanup pass this way.
+    fn touch_blob(&self, hash: ContentHash, size: u64) -> BoxFuture<'_, ()>;
     /// Forgets the blob if still no record names it and it was last used before `before`:
     /// `true` when forgotten (its bytes may then be deleted).
     fn forget_blob(&self, hash: ContentHash, before: Timestamp) -> BoxFuture<'_, bool>;

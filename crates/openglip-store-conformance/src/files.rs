@@ -178,4 +178,19 @@ pub async fn cleanup_forgets_unattached_files_and_unused_blobs<B: Backend>() {
     );
     assert!(files.forget_blob(ContentHash([7; 32]), far).await.unwrap());
     assert_eq!(count(&f.store, "SELECT count(*) FROM blobs").await, 0);
+
+    // Bytes stored for an upload whose records were refused are made known, unused.
+    files.touch_blob(ContentHash([9; 32]), 5).await.unwrap();
+    files.touch_blob(ContentHash([9; 32]), 5).await.unwrap();
+    assert_eq!(
+        files.unused_blobs(far, 10).await.unwrap(),
+        vec![ContentHash([9; 32])]
+    );
+    assert!(
+        files
+            .unused_blobs(Timestamp(0), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

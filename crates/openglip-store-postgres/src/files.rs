@@ -57,15 +57,21 @@ fn file(c: &mut Conn, id: FileId) -> Result<Option<FileRecord>> {
     }
 }
 
-/// Records one file, and marks its blob as used now.
-fn insert(c: &mut Conn, now: i64, new: NewFile) -> Result<FileRecord> {
-    let size = i64::try_from(new.size).map_err(|_| Error::internal("file size out of range"))?;
-    let hash = new.hash.hex();
+/// Marks a blob used now.
+fn touch(c: &mut Conn, now: i64, hash: &str, size: i64) -> Result<()> {
     c.exec(
         "INSERT INTO blobs (hash, size, touched) VALUES ($1, $2, $3)
          ON CONFLICT (hash) DO UPDATE SET touched = excluded.touched",
         &[&hash, &size, &now],
     )?;
+    Ok(())
+}
+
+/// Records one file, and marks its blob as used now.
+fn insert(c: &mut Conn, now: i64, new: NewFile) -> Result<FileRecord> {
+    let size = i64::try_from(new.size).map_err(|_| Error::internal("file size out of range"))?;
+    let hash = new.hash.hex();
+    touch(c, now, &hash, size)?;
     let row = c.one(
         "INSERT INTO files (account_id, uploader_id, name, content_type, size, hash, content_uri, created)
          VALUES ($1, $2, $3, $4, $5, $6, '', $7) RETURNING id",
@@ -194,6 +200,14 @@ impl FileStore for PostgresStore {
                 .iter()
                 .filter_map(|h| ContentHash::from_hex(h))
                 .collect())
+        }))
+    }
+
+    fn touch_blob(&self, hash: ContentHash, size: u64) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, now| {
+            let size =
+                i64::try_from(size).map_err(|_| Error::internal("blob size out of range"))?;
+            touch(c, now, &hash.hex(), size)
         }))
     }
 

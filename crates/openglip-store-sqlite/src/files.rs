@@ -60,16 +60,22 @@ fn file(c: &Connection, id: FileId) -> Result<Option<FileRecord>> {
     }
 }
 
-/// Records one file, and marks its blob as used now.
-fn insert(c: &Connection, now: i64, new: NewFile) -> Result<FileRecord> {
-    let size = i64::try_from(new.size).map_err(|_| Error::internal("file size out of range"))?;
+/// Marks a blob used now.
+fn touch(c: &Connection, now: i64, hash: ContentHash, size: i64) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO blobs (hash, size, touched) VALUES (?1, ?2, ?3)
          ON CONFLICT (hash) DO UPDATE SET touched = excluded.touched",
     )
     .db()?
-    .execute(params![new.hash.hex(), size, now])
+    .execute(params![hash.hex(), size, now])
     .db()?;
+    Ok(())
+}
+
+/// Records one file, and marks its blob as used now.
+fn insert(c: &Connection, now: i64, new: NewFile) -> Result<FileRecord> {
+    let size = i64::try_from(new.size).map_err(|_| Error::internal("file size out of range"))?;
+    touch(c, now, new.hash, size)?;
     c.prepare_cached(
         "INSERT INTO files (account_id, uploader_id, name, content_type, size, hash, content_uri, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7)",
@@ -215,6 +221,14 @@ impl FileStore for SqliteStore {
                 .iter()
                 .filter_map(|h| ContentHash::from_hex(h))
                 .collect())
+        }))
+    }
+
+    fn touch_blob(&self, hash: ContentHash, size: u64) -> BoxFuture<'_, ()> {
+        Box::pin(self.write(move |c, now| {
+            let size =
+                i64::try_from(size).map_err(|_| Error::internal("blob size out of range"))?;
+            touch(c, now, hash, size)
         }))
     }
 

@@ -330,8 +330,24 @@ async fn receive_body(
             .await
             .map_err(|e| Error::internal(format!("storing an upload: {e}")))?;
     }
-    let (records, _post) = st.service().record_uploads(c, chat, uploads).await?;
-    Ok(records)
+    match st.service().record_uploads(c, chat, uploads).await {
+        Ok((records, _post)) => Ok(records),
+        Err(refused) => {
+            // The bytes are stored but nothing names them: made known to the store, unused,
+            // the cleanup pass removes them (a crash just before this leaves them behind).
+            for part in &parts {
+                if let Err(e) = st
+                    .store()
+                    .files()
+                    .touch_blob(part.staged.hash, part.staged.size)
+                    .await
+                {
+                    tracing::warn!(error = %e, "an unrecorded upload's blob could not be noted");
+                }
+            }
+            Err(refused.into())
+        }
+    }
 }
 
 /// `GET /team-messaging/v1/files/{fileId}`: the content of a file the caller may read.

@@ -575,3 +575,49 @@ async fn cleanup_removes_what_nothing_names_and_never_a_blob_being_uploaded() {
     assert!(blobs.get(kept_hash).await.unwrap().is_some());
     assert_eq!(blobs_on_disk(&w.app), 1);
 }
+
+/// Refused after its bytes were stored (more files than a post takes): the answer is 400, no
+/// record or post is kept, and the bytes are known to the store as unused, for the cleanup pass.
+#[tokio::test]
+async fn bytes_of_a_refused_upload_are_left_to_the_cleanup() {
+    let w = World::new().await;
+    let team = w.team("Many", false, &[&w.bob]).await;
+    let names: Vec<String> = (0..26).map(|i| format!("f{i}.txt")).collect();
+    let bodies: Vec<Vec<u8>> = (0..26)
+        .map(|i| format!("file number {i}").into_bytes())
+        .collect();
+    let parts: Vec<(&str, &str, &[u8])> = names
+        .iter()
+        .zip(&bodies)
+        .map(|(n, b)| (n.as_str(), "text/plain", b.as_slice()))
+        .collect();
+    let (s, b) = upload(
+        &w.app,
+        &w.alice.token,
+        &format!("?groupId={team}"),
+        Some("multipart/form-data; boundary=M"),
+        multipart("M", &parts),
+    )
+    .await;
+    assert_rc_error(s, &b, 400, "CMN-101");
+    assert!(
+        posts_of(&w, &team)
+            .await
+            .iter()
+            .all(|p| p["attachments"].is_null())
+    );
+    let far = openglip_domain::Timestamp(i64::MAX / 2);
+    let unused = w
+        .app
+        .state()
+        .store()
+        .files()
+        .unused_blobs(far, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        unused.len(),
+        26,
+        "every stored content is known, and unused"
+    );
+}
