@@ -4,7 +4,10 @@
 //   team's unread count go up and, opening it, her name rendered; Alice edits and deletes posts
 //   and Bob sees both; Bob loses the network, Alice posts meanwhile, Bob gets it after
 //   reconnecting; Alice starts a direct message with a bot (SmartFriend) and gets its reply;
-//   Bob, whose session ends while he types, signs in again and finds his message still typed.
+//   Alice starts a group chat with Bob and Carol (a wrong address explained in place) and renames
+//   the team; Bob edits his profile and uploads a picture; dark mode follows the system; Carol
+//   resets a forgotten password through the mail outbox; Bob, whose session ends while he types, signs in again and finds his message still
+//   typed.
 // Then the load time of a conversation with 1,000 posts is measured (reported, not asserted).
 // Screenshots go to $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named client-*.
 //
@@ -361,6 +364,122 @@ try {
         const rail = await (await page.request.get(SERVER + '/app/rail', {headers: {'x-requested-with': 'fetch'}})).text();
         const dm = rail.slice(rail.indexOf(`data-name="${BOT_NAME}"`));
         assert.doesNotMatch(dm.slice(0, dm.indexOf('</li>')), /class="badge/, 'the bot\'s reply stays unread');
+    });
+
+    await step('Alice starts a group chat with Bob and Carol ("+" → New group chat); a wrong address is explained in place', async () => {
+        const page = alice.page;
+        await page.click('.plus summary');
+        await Promise.all([page.waitForURL(/\/new\/group$/), page.click('text=New group chat')]);
+        await page.fill('#f-members', 'bob@acme.example, nobody@acme.example');
+        await page.click('button:has-text("Start group chat")');
+        await page.locator('#f-members-err', {hasText: 'Nobody in your company has the e-mail address nobody@acme.example.'}).waitFor();
+        assert.equal(await page.getAttribute('#f-members', 'aria-invalid'), 'true');
+        assert.equal(await page.inputValue('#f-members'), 'bob@acme.example, nobody@acme.example', 'what was typed stays');
+        assert.equal(await page.locator('text=Parameter [').count(), 0, 'no API words on a page');
+        await shot(page, '16-group-chat-error');
+        await page.fill('#f-members', 'bob@acme.example, carol@acme.example');
+        await Promise.all([page.waitForURL(/\/c\/\d+$/), page.click('button:has-text("Start group chat")')]);
+        await page.locator('#conv-title', {hasText: 'Bob'}).waitFor();
+        await page.locator('#conv-title', {hasText: 'Carol'}).waitFor();
+        await live(page);
+        await page.fill('#composer-text', 'A group of three');
+        await page.press('#composer-text', 'Enter');
+        await postWith(page, 'A group of three').waitFor();
+        await page.locator('#rail-list [data-section=groups] a.chat').first().waitFor();
+        await shot(page, '17-group-chat');
+    });
+
+    await step('Alice renames the team from its details (an empty name is refused in place)', async () => {
+        const page = alice.page;
+        await page.goto(teamUrl + '/details');
+        await page.click('#team-settings summary');
+        await page.fill('#team-settings #f-name', '');
+        await page.click('#team-settings button:has-text("Save")');
+        await page.locator('#team-settings #f-name-err', {hasText: 'Enter a name.'}).waitFor();
+        await page.fill('#team-settings #f-name', `${TEAM} 2026`);
+        await Promise.all([page.waitForURL(/\/details$/), page.click('#team-settings button:has-text("Save")')]);
+        await page.locator('.conv-title h1', {hasText: `${TEAM} 2026`}).waitFor();
+        await shot(page, '18-team-renamed');
+        await page.goto(teamUrl);
+        await page.locator('#conv-title', {hasText: `${TEAM} 2026`}).waitFor();
+    });
+
+    await step('Bob edits his profile (a wrong time zone explained in place) and uploads a picture, shown in his rail', async () => {
+        const page = bob.page;
+        await Promise.all([page.waitForURL(/\/me$/), page.click('.rail-foot a.me')]);
+        await page.fill('#f-time_zone', 'Mars/Olympus');
+        await page.click('button:has-text("Save")');
+        await page.locator('#f-time_zone-err', {hasText: 'is not an IANA time zone'}).waitFor();
+        assert.equal(await page.locator('text=Parameter [').count(), 0, 'no API words on a page');
+        await page.fill('#f-time_zone', 'Europe/Berlin');
+        await Promise.all([page.waitForURL(/\/me\?saved=1$/), page.click('button:has-text("Save")')]);
+        // A 48×48 PNG drawn by the page itself.
+        const png = await page.evaluate(() => {
+            const c = document.createElement('canvas');
+            c.width = c.height = 48;
+            const g = c.getContext('2d');
+            g.fillStyle = '#1f7a4d'; g.fillRect(0, 0, 48, 48);
+            g.fillStyle = '#ffd54a'; g.beginPath(); g.arc(24, 24, 14, 0, Math.PI * 2); g.fill();
+            return c.toDataURL('image/png').split(',')[1];
+        });
+        await page.setInputFiles('#f-image', {name: 'bob.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64')});
+        await Promise.all([page.waitForURL(/\/me\?saved=1$/), page.click('button:has-text("Upload picture")')]);
+        await page.locator('.profile-picture img.av').waitFor();
+        await page.locator('.rail-foot a.me img.av').waitFor();
+        await shot(page, '19-profile');
+        const loaded = await page.locator('.rail-foot a.me img.av').evaluate((img) => img.complete && img.naturalWidth === 48);
+        assert.ok(loaded, 'the picture is served and shown');
+    });
+
+    await step('Dark mode follows the system: Bob\'s browser prefers dark, Alice\'s light', async () => {
+        const dark = await browser.newContext({viewport: {width: 1280, height: 800}, colorScheme: 'dark', timezoneId: 'America/New_York', locale: 'en-US'});
+        try {
+            const page = await dark.newPage();
+            await signIn(page, BOB);
+            await page.goto(teamUrl);
+            await page.locator('#timeline li.post').first().waitFor();
+            const luminance = (p) => p.evaluate(() => {
+                const [r, g, b] = getComputedStyle(document.querySelector('.pane')).backgroundColor.match(/\d+/g).map(Number);
+                return (r + g + b) / 3;
+            });
+            assert.ok(await luminance(page) < 60, 'a dark pane in dark mode');
+            assert.ok(await luminance(alice.page) > 200, 'a light pane in light mode');
+            await shot(page, '20-dark-mode');
+        } finally {
+            await dark.close();
+        }
+    });
+
+    await step('Carol forgot her password: a link through the mail outbox (read by Alice, the administrator) lets her choose a new one', async () => {
+        const carol = await browser.newContext({viewport: {width: 1280, height: 800}});
+        try {
+            const page = await carol.newPage();
+            await page.goto(SERVER + '/');
+            await Promise.all([page.waitForURL(/\/forgot$/), page.click('text=Forgot your password?')]);
+            await page.fill('#f-email', 'carol@acme.example');
+            await page.click('button:has-text("Send me a link")');
+            await page.locator('h1', {hasText: 'Check your e-mail'}).waitFor();
+            await shot(page, '21-forgot-password');
+            // The server sends no mail itself: the administrator's outbox shows it.
+            await alice.page.goto(SERVER + '/admin/outbox');
+            const mail = alice.page.locator('.card', {hasText: 'carol@acme.example'}).first();
+            await mail.waitFor();
+            const link = (await mail.locator('pre').innerText()).match(/https?:\/\/\S+\/activate\?token=\S+/)[0];
+            await page.goto(link);
+            await page.locator('h1', {hasText: 'Choose a new password'}).waitFor();
+            await page.fill('input[name=password]', 'Carol-new-Pa55');
+            await page.fill('input[name=confirm]', 'Carol-new-Pa55');
+            await page.click('button:has-text("Set password")');
+            await page.locator('text=Your password is changed.').waitFor();
+            await shot(page, '22-new-password-set');
+            await page.goto(SERVER + '/');
+            await page.fill('#f-login', 'carol@acme.example');
+            await page.fill('#f-password', 'Carol-new-Pa55');
+            await Promise.all([page.waitForURL(SERVER + '/'), page.click('button[type=submit]')]);
+            await page.waitForSelector('#rail-list');
+        } finally {
+            await carol.close();
+        }
     });
 
     await step('The conversation opens fast with 1,000 posts in it (measured)', async () => {

@@ -113,6 +113,7 @@ impl App {
             })?)),
         };
         let store = Store::open(&config.data_dir)?;
+        let flights = Flights::stored(store.clone());
         let kit = Kit::new("openglip Agents", &config.cookie_prefix)
             .public_url(Some(&config.public_url))
             .json_errors(crate::pages::refusal_body);
@@ -122,7 +123,7 @@ impl App {
                 config,
                 store,
                 kit,
-                flights: Flights::default(),
+                flights,
                 services,
                 channels: Channels::default(),
                 chat: reqwest::Client::new(),

@@ -1,7 +1,8 @@
 //! The small flights endpoint the sample agent's service nodes call: the agent app serves it at
 //! `/flights/bookings` (and `openglip agents test` serves it on a loopback port for the
-//! conversation tests). It is the sample's airline: bookings live in memory, made with a random
-//! reference like `TA-7KQ2PX`, looked up, and cancelled.
+//! conversation tests). It is the sample's airline: bookings made with a random reference like
+//! `TA-7KQ2PX`, looked up, and cancelled; kept in the app's database (so a booking outlives a
+//! restart), or in memory for the conversation tests' throwaway endpoint.
 //!
 //! - `POST /flights/bookings` `{from, to, date, passengers}` → 201 with the booking; 400 with
 //!   RingCentral's error shape when a field is wrong.
@@ -20,6 +21,9 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::error::Error;
+use crate::store::Store;
+
 /// A booking.
 #[derive(Debug, Clone, Serialize)]
 pub struct Booking {
@@ -32,10 +36,67 @@ pub struct Booking {
     pub status: String,
 }
 
-/// The bookings made since the app started.
-#[derive(Clone, Default)]
+/// Where the bookings are kept. Cheap to clone.
+#[derive(Clone)]
 pub struct Flights {
-    bookings: Arc<Mutex<HashMap<String, Booking>>>,
+    kept: Kept,
+}
+
+#[derive(Clone)]
+enum Kept {
+    /// The app's database.
+    Stored(Store),
+    /// This process's memory (`serve_local`: conversation tests).
+    Memory(Arc<Mutex<HashMap<String, Booking>>>),
+}
+
+impl Flights {
+    /// Bookings kept in the app's database.
+    pub fn stored(store: Store) -> Flights {
+        Flights {
+            kept: Kept::Stored(store),
+        }
+    }
+
+    /// Bookings kept in memory, gone with the process.
+    pub fn in_memory() -> Flights {
+        Flights {
+            kept: Kept::Memory(Arc::default()),
+        }
+    }
+
+    async fn insert(&self, b: Booking) -> Result<(), Error> {
+        match &self.kept {
+            Kept::Stored(store) => store.insert_booking(b).await,
+            Kept::Memory(all) => {
+                lock(all).insert(b.reference.clone(), b);
+                Ok(())
+            }
+        }
+    }
+
+    async fn get(&self, reference: String) -> Result<Option<Booking>, Error> {
+        match &self.kept {
+            Kept::Stored(store) => store.booking(reference).await,
+            Kept::Memory(all) => Ok(lock(all).get(&reference).cloned()),
+        }
+    }
+
+    async fn cancel(&self, reference: String) -> Result<Option<Booking>, Error> {
+        match &self.kept {
+            Kept::Stored(store) => store.cancel_booking(reference).await,
+            Kept::Memory(all) => Ok(lock(all).get_mut(&reference).map(|b| {
+                b.status = "cancelled".into();
+                b.clone()
+            })),
+        }
+    }
+}
+
+fn lock(
+    all: &Mutex<HashMap<String, Booking>>,
+) -> std::sync::MutexGuard<'_, HashMap<String, Booking>> {
+    all.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[derive(Deserialize)]
@@ -62,7 +123,7 @@ pub fn router(flights: Flights) -> Router {
 pub async fn serve_local() -> std::io::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    let app = router(Flights::default());
+    let app = router(Flights::in_memory());
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             eprintln!("the flights endpoint stopped: {e}");
@@ -139,9 +200,10 @@ async fn create(State(f): State<Flights>, body: Option<Json<NewBooking>>) -> Res
         passengers: passengers as u32,
         status: "confirmed".into(),
     };
-    let mut all = f.bookings.lock().expect("bookings lock");
-    all.insert(booking.reference.clone(), booking.clone());
-    (StatusCode::CREATED, Json(booking)).into_response()
+    match f.insert(booking.clone()).await {
+        Ok(()) => (StatusCode::CREATED, Json(booking)).into_response(),
+        Err(e) => unavailable(e),
+    }
 }
 
 fn not_found(reference: &str) -> Response {
@@ -153,21 +215,29 @@ fn not_found(reference: &str) -> Response {
     )
 }
 
+/// The bookings could not be read or written: 503, never a booking that was not kept.
+fn unavailable(e: Error) -> Response {
+    tracing::error!(error = %e, "the flights endpoint's bookings");
+    refusal(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "CMN-201",
+        "The bookings are unavailable; try again later.".into(),
+        None,
+    )
+}
+
 async fn show(State(f): State<Flights>, Path(reference): Path<String>) -> Response {
-    let all = f.bookings.lock().expect("bookings lock");
-    match all.get(&reference.to_uppercase()) {
-        Some(b) => Json(b.clone()).into_response(),
-        None => not_found(&reference),
+    match f.get(reference.to_uppercase()).await {
+        Ok(Some(b)) => Json(b).into_response(),
+        Ok(None) => not_found(&reference),
+        Err(e) => unavailable(e),
     }
 }
 
 async fn cancel(State(f): State<Flights>, Path(reference): Path<String>) -> Response {
-    let mut all = f.bookings.lock().expect("bookings lock");
-    match all.get_mut(&reference.to_uppercase()) {
-        Some(b) => {
-            b.status = "cancelled".into();
-            Json(b.clone()).into_response()
-        }
-        None => not_found(&reference),
+    match f.cancel(reference.to_uppercase()).await {
+        Ok(Some(b)) => Json(b).into_response(),
+        Ok(None) => not_found(&reference),
+        Err(e) => unavailable(e),
     }
 }

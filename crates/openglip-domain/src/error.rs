@@ -208,6 +208,14 @@ pub enum Subject {
     UndeliverableEvent,
     /// An uploaded file.
     File,
+    /// An incoming webhook (a URL that posts into a chat).
+    Webhook,
+    /// A task of a chat.
+    Task,
+    /// A note of a chat.
+    Note,
+    /// A calendar event.
+    CalendarEvent,
 }
 
 impl std::fmt::Display for Subject {
@@ -232,6 +240,10 @@ impl std::fmt::Display for Subject {
             Subject::ActivationLink => "activation link",
             Subject::UndeliverableEvent => "undeliverable notification",
             Subject::File => "file",
+            Subject::Webhook => "webhook",
+            Subject::Task => "task",
+            Subject::Note => "note",
+            Subject::CalendarEvent => "event",
         })
     }
 }
@@ -244,6 +256,9 @@ pub enum Error {
         name: String,
         /// A more specific explanation, shown instead of the generic text when present.
         detail: Option<String>,
+        /// What to tell a person who filled in a form, when the API's words would not do
+        /// ([`Error::for_people`]; pages show it through [`Error::fields`]).
+        for_people: Option<String>,
     },
     #[error("Mandatory parameter [{0}] not specified")]
     MissingParameter(String),
@@ -310,17 +325,52 @@ pub enum Error {
     Internal(String),
 }
 
+/// An API detail ("Parameter [timeZone] value is invalid: [Mars/Base] is not an IANA time zone
+/// …") as a sentence for people: without the parameter's name, starting with a capital, ending
+/// with a full stop.
+fn people_words(detail: &str) -> String {
+    let rest = match detail.strip_prefix("Parameter [") {
+        Some(r) => r
+            .split_once("] value is invalid")
+            .map_or(detail, |(_, after)| {
+                after.trim_start_matches([':', '.', ' '])
+            }),
+        None => detail,
+    };
+    let mut out: String = match rest.chars().next() {
+        None => return "This value is not accepted: check it and try again.".into(),
+        Some(first) => first.to_uppercase().chain(rest.chars().skip(1)).collect(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
 impl Error {
     pub fn invalid(name: impl Into<String>) -> Self {
         Error::InvalidParameter {
             name: name.into(),
             detail: None,
+            for_people: None,
         }
     }
     pub fn invalid_because(name: impl Into<String>, detail: impl Into<String>) -> Self {
         Error::InvalidParameter {
             name: name.into(),
             detail: Some(detail.into()),
+            for_people: None,
+        }
+    }
+    /// The same error, told to a person filling a form in `words` (the API keeps its own).
+    pub fn for_people(self, words: impl Into<String>) -> Self {
+        match self {
+            Error::InvalidParameter { name, detail, .. } => Error::InvalidParameter {
+                name,
+                detail,
+                for_people: Some(words.into()),
+            },
+            other => other,
         }
     }
     /// What the request named exists, but cannot be used this way, and why.
@@ -351,15 +401,32 @@ impl Error {
 
     /// The fields this error is about, each with its message for people, when it is about what
     /// was entered (a form shows them in place); `None` for every other error (not found,
-    /// forbidden, the store failing…), which a form cannot fix.
+    /// forbidden, the store failing…), which a form cannot fix. The messages are written for
+    /// the person at the form, beside the field they are about — "This is required.", "Nobody
+    /// in your company has the e-mail address …" — never the API's "Parameter [members] value
+    /// is invalid".
     pub fn fields(&self) -> Option<Vec<FieldError>> {
         let one = |name: &str| {
             Some(vec![FieldError {
                 name: name.to_string(),
                 message: match self {
                     Error::InvalidParameter {
+                        for_people: Some(p),
+                        ..
+                    } => p.clone(),
+                    Error::InvalidParameter {
                         detail: Some(d), ..
-                    } => d.clone(),
+                    } => people_words(d),
+                    Error::InvalidParameter { .. } => {
+                        "This value is not accepted: check it and try again.".into()
+                    }
+                    Error::MissingParameter(_) => "This is required.".into(),
+                    Error::TooLong { max, .. } => {
+                        format!("This can be at most {max} characters long.")
+                    }
+                    Error::OutOfRange { min, max, .. } => {
+                        format!("Enter a number from {min} to {max}.")
+                    }
                     other => other.to_string(),
                 },
             }])
@@ -380,5 +447,52 @@ impl Error {
             Error::NotFound(s) | Error::InvalidSubject { subject: s, .. } => Some(*s),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(e: Error) -> String {
+        e.fields().unwrap()[0].message.clone()
+    }
+
+    #[test]
+    fn form_fields_are_told_in_words_for_people() {
+        assert_eq!(
+            message(Error::MissingParameter("members".into())),
+            "This is required."
+        );
+        assert_eq!(
+            message(Error::TooLong {
+                name: "name".into(),
+                max: 250
+            }),
+            "This can be at most 250 characters long."
+        );
+        assert_eq!(
+            message(Error::invalid("name")),
+            "This value is not accepted: check it and try again."
+        );
+        assert_eq!(
+            message(Error::invalid_because(
+                "timeZone",
+                "Parameter [timeZone] value is invalid: [Mars/Base] is not an IANA time zone"
+            )),
+            "[Mars/Base] is not an IANA time zone."
+        );
+        let e = Error::invalid_because(
+            "members",
+            "Parameter [members] value is invalid: no person with e-mail [x@y.test] in this company",
+        )
+        .for_people("Nobody in your company has the e-mail address x@y.test.");
+        // The API keeps its words; the form gets the person's.
+        assert!(e.to_string().contains("Parameter [members]"));
+        assert_eq!(
+            message(e),
+            "Nobody in your company has the e-mail address x@y.test."
+        );
+        assert!(Error::NotFound(Subject::Chat).fields().is_none());
     }
 }

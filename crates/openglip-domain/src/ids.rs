@@ -54,3 +54,15 @@ id_type!(
     /// An uploaded file's record (its bytes are a blob, named by their content hash).
     FileId
 );
+id_type!(
+    /// A task of a chat.
+    TaskId
+);
+id_type!(
+    /// A note of a chat.
+    NoteId
+);
+id_type!(
+    /// A calendar event (of a person, or of a chat).
+    EventId
+);

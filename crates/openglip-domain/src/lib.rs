@@ -4,23 +4,32 @@
 //! Invariant: this crate does no I/O. Time, persistence and entropy come from the callers
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
+pub mod calendar;
 pub mod cards;
+pub mod directory_search;
 pub mod error;
 pub mod events;
 pub mod files;
 pub mod ids;
 pub mod membership_history;
 pub mod mentions;
+pub mod message_cards;
 pub mod model;
+pub mod notes;
 pub mod outbox;
 pub mod paging;
 pub mod perm;
 pub mod platform;
+pub mod presence;
 pub mod service;
 pub mod store;
 pub mod store_rules;
+pub mod tasks;
+pub mod teamwork;
 pub mod time;
 pub mod validate;
+pub mod webhook_payload;
+pub mod webhooks;
 
 pub use error::{
     AuthFailure, Error, FieldError, FieldErrors, JwtProblem, OAuthFailure, Result, SignInFailure,

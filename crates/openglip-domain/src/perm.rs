@@ -10,16 +10,22 @@ pub enum Permission {
     SubscriptionWebhook,
     WebSocket,
     ReadClientInfo,
+    /// Read another's and one's own presence.
+    ReadPresence,
+    /// Set one's own presence (`userStatus`, Do Not Disturb, message).
+    EditPresence,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 8] = [
         Permission::TeamMessaging,
         Permission::ReadAccounts,
         Permission::EditExtensions,
         Permission::SubscriptionWebhook,
         Permission::WebSocket,
         Permission::ReadClientInfo,
+        Permission::ReadPresence,
+        Permission::EditPresence,
     ];
 
     /// The API name, as in tokens' `scope` and the specs' `x-app-permission`.
@@ -31,6 +37,8 @@ impl Permission {
             Permission::SubscriptionWebhook => "SubscriptionWebhook",
             Permission::WebSocket => "WebSocket",
             Permission::ReadClientInfo => "ReadClientInfo",
+            Permission::ReadPresence => "ReadPresence",
+            Permission::EditPresence => "EditPresence",
         }
     }
 
@@ -43,6 +51,8 @@ impl Permission {
             Permission::SubscriptionWebhook => "Webhook Subscriptions",
             Permission::WebSocket => "WebSocket Subscriptions",
             Permission::ReadClientInfo => "Read Client Info",
+            Permission::ReadPresence => "Read Presence",
+            Permission::EditPresence => "Edit Presence",
         }
     }
 

@@ -165,7 +165,11 @@ impl Service {
             return Err(Error::invalid_because(
                 param,
                 format!("At most {} members", validate::MAX_MEMBERS),
-            ));
+            )
+            .for_people(format!(
+                "A conversation can have at most {} people.",
+                validate::MAX_MEMBERS
+            )));
         }
         let mut ids = Vec::with_capacity(members.len());
         let mut by_id = Vec::new();
@@ -185,7 +189,10 @@ impl Service {
                                 format!(
                                     "Parameter [{param}] value is invalid: no person with e-mail [{raw}] in this company"
                                 ),
-                            ));
+                            )
+                            .for_people(format!(
+                                "Nobody in your company has the e-mail address {raw}."
+                            )));
                         }
                     }
                 }
@@ -201,6 +208,9 @@ impl Service {
                     return Err(Error::invalid_because(
                         param,
                         format!("Parameter [{param}] value is invalid: unknown person [{id}]"),
+                    )
+                    .for_people(
+                        "Someone you named is not in your company: pick people from the suggestions.",
                     ));
                 }
             }

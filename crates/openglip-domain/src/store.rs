@@ -352,6 +352,13 @@ pub trait Store: Send + Sync + 'static {
     /// The files part of the port: file records, their posts, and the blobs they name
     /// (`crate::files`).
     fn files(&self) -> &dyn crate::files::FileStore;
+    /// Incoming webhooks (`crate::webhooks`).
+    fn webhooks(&self) -> &dyn crate::webhooks::WebhookStore;
+
+    /// What people set of their presence by hand (`crate::presence`).
+    fn presence(&self) -> &dyn crate::presence::PresenceStore;
+    /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
+    fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same
@@ -416,9 +423,11 @@ pub trait PlatformStore: Send + Sync {
         subject: String,
         body: String,
     ) -> BoxFuture<'_, ()>;
-    /// The extension a live (unused, unexpired) activation link belongs to.
+    /// The extension a live (unused, unexpired) activation link belongs to: a person not
+    /// activated yet, or an enabled one (a "forgot password" link); never a disabled one.
     fn activation(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<Extension>>;
-    /// Spends the link, sets the password and enables the extension.
+    /// Spends the link (and the person's other links), sets the password and enables the
+    /// extension (a disabled one's link does not work).
     fn redeem_activation(
         &self,
         hash: [u8; 32],

@@ -30,7 +30,7 @@ pub fn email(param: &str, raw: &str) -> Result<String> {
 pub fn name(param: &str, raw: &str, max: usize) -> Result<String> {
     let n = raw.trim();
     if n.is_empty() {
-        return Err(Error::invalid(param));
+        return Err(Error::invalid(param).for_people("Enter a name."));
     }
     if n.chars().count() > max {
         return Err(Error::TooLong {

@@ -58,6 +58,11 @@ struct Args {
     /// Data folder (default: a new temporary one, removed afterwards).
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Server processes: more than one makes a cluster (needs `OPENGLIP_DATABASE_URL` and
+    /// `OPENGLIP_NATS_URL` in the environment; a fresh NATS prefix per run). Senders, WebSocket
+    /// subscribers and WebHook subscriptions are spread over the nodes in turn.
+    #[arg(long, default_value_t = 1)]
+    nodes: usize,
 }
 
 const PASSWORD: &str = "load-test-password";
@@ -90,9 +95,13 @@ fn admin(bin: &Path, data: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("admin prints JSON")
 }
 
-fn start(bin: &Path, data: &Path) -> Server {
+fn start(bin: &Path, data: &Path, prefix: &str) -> Server {
     use std::io::BufRead;
-    let mut child = Command::new(bin)
+    let mut cmd = Command::new(bin);
+    if !prefix.is_empty() {
+        cmd.env("OPENGLIP_NATS_PREFIX", prefix);
+    }
+    let mut child = cmd
         .args([
             "serve",
             "--listen",
@@ -331,7 +340,22 @@ async fn main() {
         );
         emails.push(email);
     }
-    let server = start(&bin, &data);
+    assert!(
+        args.nodes <= 1
+            || (std::env::var("OPENGLIP_NATS_URL").is_ok()
+                && std::env::var("OPENGLIP_DATABASE_URL").is_ok()),
+        "--nodes needs OPENGLIP_DATABASE_URL and OPENGLIP_NATS_URL"
+    );
+    let prefix = if args.nodes > 1 {
+        format!("load{}", std::process::id())
+    } else {
+        String::new()
+    };
+    let servers: Vec<Server> = (0..args.nodes.max(1))
+        .map(|_| start(&bin, &data, &prefix))
+        .collect();
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+    let server = &servers[0];
     let base = server.base.clone();
     let pid = server.child.id();
     let http = reqwest::Client::new();
@@ -342,7 +366,7 @@ async fn main() {
 
     if args.idle_connections > 0 {
         idle(&args, &http, &base, &tokens[0], pid).await;
-        drop(server);
+        drop(servers);
         if args.data_dir.is_none() {
             let _ = std::fs::remove_dir_all(&data);
         }
@@ -401,7 +425,7 @@ async fn main() {
     // WebSocket subscribers.
     let sub_tokens = &tokens[args.senders..args.senders + args.ws_subscribers];
     for (i, token) in sub_tokens.iter().enumerate() {
-        let mut ws = ws_connect(&http, &base, token, true).await;
+        let mut ws = ws_connect(&http, &bases[i % bases.len()], token, true).await;
         let rec = ws_received.clone();
         tokio::spawn(async move {
             while let Some(Ok(m)) = ws.next().await {
@@ -472,7 +496,10 @@ async fn main() {
             .enumerate()
         {
             let r = http
-                .post(format!("{base}/restapi/v1.0/subscription"))
+                .post(format!(
+                    "{}/restapi/v1.0/subscription",
+                    bases[i % bases.len()]
+                ))
                 .bearer_auth(token)
                 .json(&subscription(
                     "WebHook",
@@ -492,14 +519,17 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss = rss_kib(pid);
 
-    let url = format!("{base}/team-messaging/v1/chats/{chat}/posts");
+    let urls: Vec<String> = bases
+        .iter()
+        .map(|b| format!("{b}/team-messaging/v1/chats/{chat}/posts"))
+        .collect();
     let per_sender = args.posts.div_ceil(args.senders);
     let interval =
         (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (s, token) in tokens[..args.senders].iter().cloned().enumerate() {
-        let url = url.clone();
+        let url = urls[s % urls.len()].clone();
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder()
                 .pool_max_idle_per_host(1)
@@ -563,6 +593,7 @@ async fn main() {
     let lost = (expected_ws - ws.keys.len().min(expected_ws))
         + (expected_hooks - hooks.keys.len().min(expected_hooks));
     let report = json!({
+        "nodes": args.nodes.max(1),
         "senders": args.senders,
         "rateTarget": args.rate,
         "posts": post_lat.len(),
@@ -576,7 +607,7 @@ async fn main() {
         "serverRssKiB": {"idle": idle_rss, "afterRun": busy_rss},
     });
     println!("{}", serde_json::to_string_pretty(&report).unwrap());
-    drop(server);
+    drop(servers);
     if args.data_dir.is_none() {
         let _ = std::fs::remove_dir_all(&data);
     }

@@ -13,6 +13,9 @@ use crate::{Platform, secrets};
 /// Activation links work this long.
 pub const ACTIVATION_TTL_SECS: i64 = 7 * 86_400;
 
+/// How long a "forgot password" link works.
+pub const RESET_TTL_SECS: i64 = 3_600;
+
 /// The Add User form.
 #[derive(Debug, Clone, Default)]
 pub struct UserForm {
@@ -163,6 +166,39 @@ impl Platform {
             )
             .await?;
         Ok(link)
+    }
+
+    /// "Forgot your password?": for an enabled person (not a bot) with this e-mail address, a
+    /// link to choose a new password, recorded with its mail in the outbox as activation links
+    /// are (it opens the same page, and works for [`RESET_TTL_SECS`]). For any other address
+    /// nothing happens, and the answer is the same, so that it does not tell which addresses
+    /// exist. A malformed address is refused.
+    pub async fn send_password_reset(&self, email: &str, base_url: &str) -> Result<()> {
+        let address = validate::email("email", email.trim())
+            .map_err(|e| e.for_people("Enter the e-mail address you sign in with."))?;
+        let Some(ext) = self.store.extension_by_email(address).await? else {
+            return Ok(());
+        };
+        if ext.kind != ExtensionType::User || ext.status != ExtensionStatus::Enabled {
+            return Ok(());
+        }
+        let token = secrets::new_token();
+        let link = format!("{base_url}/activate?token={token}");
+        let company = self.existing_account(ext.account_id).await?.name;
+        self.store
+            .platform()
+            .create_activation(
+                ext.id,
+                secrets::hash_token(&token),
+                self.now().plus_seconds(RESET_TTL_SECS),
+                ext.email.clone().unwrap_or_default(),
+                format!("Choose a new password for {company}"),
+                format!(
+                    "Hello {},\n\nSomeone (we hope you) asked to reset your {company} password. Choose a new one here:\n\n{link}\n\nThe link works for one hour. If you did not ask, ignore this mail: your password stays as it is.\n",
+                    ext.first_name
+                ),
+            )
+            .await
     }
 
     /// Applies an administrator's changes to a person of their account. Every field is checked
@@ -339,8 +375,11 @@ impl Platform {
             errors.add("confirm", "The passwords do not match.");
         }
         errors.check()?;
-        if self.activation(token).await?.is_none() {
-            return Err(Error::NotFound(Subject::ActivationLink));
+        // A disabled person's link (a reset asked before they were disabled) does not
+        // enable them again.
+        match self.activation(token).await? {
+            Some(ext) if ext.status != ExtensionStatus::Disabled => {}
+            _ => return Err(Error::NotFound(Subject::ActivationLink)),
         }
         let hashed = secrets::hash_password_async(password.to_string()).await;
         self.store

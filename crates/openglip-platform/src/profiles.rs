@@ -44,6 +44,26 @@ pub fn time_zone(name: &str) -> Result<String> {
     zone.iana_name().map(str::to_string).ok_or_else(refuse)
 }
 
+/// What an image's first bytes say it is (PNG, JPEG, GIF or WebP); anything else is refused:
+/// the type served with the image is this one, never what the upload claimed.
+pub fn image_type(bytes: &[u8]) -> Result<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok("image/png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Ok("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Ok("image/gif")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Ok("image/webp")
+    } else {
+        Err(Error::invalid_because(
+            "image",
+            "Parameter [image] value is invalid: a PNG, JPEG, GIF or WebP image is expected",
+        )
+        .for_people("Choose a PNG, JPEG, GIF or WebP picture."))
+    }
+}
+
 /// Whether `caller` may change `ext`: themselves, or an administrator of its account.
 pub fn may_edit(caller: &Caller, ext: &Extension) -> Result<()> {
     if ext.id == caller.extension_id || (caller.is_admin && ext.account_id == caller.account_id) {
@@ -105,6 +125,26 @@ impl Platform {
             .platform()
             .set_profile_image(ext.id, content_type.to_string(), bytes, uri)
             .await
+    }
+
+    /// An uploaded profile image for `ext`, checked (not empty, at most
+    /// [`MAX_PROFILE_IMAGE`], a PNG, JPEG, GIF or WebP by its bytes) and stored, served at `uri`.
+    pub async fn upload_profile_image(
+        &self,
+        caller: &Caller,
+        ext: &Extension,
+        bytes: Vec<u8>,
+        uri: String,
+    ) -> Result<Extension> {
+        may_edit(caller, ext)?;
+        if bytes.is_empty() {
+            return Err(Error::MissingParameter("image".into()));
+        }
+        if bytes.len() > MAX_PROFILE_IMAGE {
+            return Err(Error::PayloadTooLarge(MAX_PROFILE_IMAGE));
+        }
+        let kind = image_type(&bytes)?;
+        self.set_profile_image(caller, ext, kind, bytes, uri).await
     }
 
     /// The profile image of an extension: (content type, bytes).

@@ -4,6 +4,8 @@
 use openglip_domain::*;
 use openglip_wire as w;
 
+pub mod teamwork;
+
 fn ts(t: Timestamp) -> String {
     t.to_rfc3339()
 }
@@ -336,5 +338,63 @@ fn timezone_info(name: &str) -> w::TimezoneInfo {
         name: name.to_string(),
         description: None,
         bias,
+    }
+}
+
+/// An incoming webhook (`TMWebhookInfo`, the same in both generations); `uri` only when the URL
+/// is known, in the answer that makes it.
+pub fn webhook_info(hook: &webhooks::Webhook, uri: Option<String>) -> w::WebhookInfo {
+    w::WebhookInfo {
+        id: hook.id.clone(),
+        creator_id: hook.creator_id.to_string(),
+        group_ids: vec![hook.chat_id.to_string()],
+        creation_time: ts(hook.created),
+        last_modified_time: ts(hook.modified),
+        uri,
+        status: hook.status.as_str().to_string(),
+    }
+}
+
+/// A person's presence (`GetPresenceInfo`), at `uri`.
+pub fn presence_info(p: &presence::Presence, base: &str) -> w::PresenceInfo {
+    let ext = format!(
+        "{base}/restapi/v1.0/account/{}/extension/{}",
+        p.extension.account_id, p.extension.id
+    );
+    w::PresenceInfo {
+        uri: format!("{ext}/presence"),
+        extension: w::PresenceExtension {
+            id: p.extension.id.0,
+            uri: ext,
+            extension_number: p.extension.extension_number.clone(),
+        },
+        presence_status: p.presence_status.as_str().to_string(),
+        user_status: p.user_status.as_str().to_string(),
+        dnd_status: p.dnd_status.clone(),
+        message: p.message.clone(),
+        allow_see_my_presence: true,
+        ring_on_monitored_call: false,
+        pick_up_calls_on_hold: false,
+        telephony_status: "NoCall".into(),
+        meeting_status: "Disconnected".into(),
+    }
+}
+
+/// One entry of the directory (`ContactResource`): people by first and last name, bots by name.
+pub fn contact(e: &Extension, account: &Account) -> w::ContactResource {
+    let user = e.kind == ExtensionType::User;
+    w::ContactResource {
+        id: e.id.to_string(),
+        kind: e.kind.as_str().to_string(),
+        status: e.status.as_str().to_string(),
+        extension_number: e.extension_number.clone(),
+        first_name: user.then(|| e.first_name.clone()),
+        last_name: user.then(|| e.last_name.clone()),
+        name: (!user).then(|| e.full_name()),
+        email: e.email.clone(),
+        account: w::DirectoryAccount {
+            id: account.id.to_string(),
+            company_name: account.name.clone(),
+        },
     }
 }

@@ -64,6 +64,10 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::ActivationLink => "token",
         Subject::UndeliverableEvent => "eventId",
         Subject::File => "fileId",
+        Subject::Webhook => "webhookId",
+        Subject::Task => "taskId",
+        Subject::Note => "noteId",
+        Subject::CalendarEvent => "eventId",
     }
 }
 

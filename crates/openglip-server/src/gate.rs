@@ -93,7 +93,7 @@ pub async fn gate(
         if op.group != Group::NoThrottling
             && let Some(bucket) = who.bucket
         {
-            decision = state.0.limiter.check(&bucket, op.group);
+            decision = state.check_rate(&bucket, op.group).await;
         }
         if let Some(d) = decision
             && let Some(retry) = d.retry_after

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod bot_delivery;
+pub mod cluster;
 pub mod convert;
 pub mod error;
 pub mod extract;
@@ -137,6 +138,25 @@ impl AppState {
     pub fn hub(&self) -> &Arc<realtime::Hub> {
         &self.0.hub
     }
+    /// Counts one request of `key` (an app and user, or an address) in `group`: in the count
+    /// every node shares when this node is part of a cluster (its own count while NATS cannot
+    /// answer), else in this process's. None when limits are off or the group is not throttled.
+    pub async fn check_rate(
+        &self,
+        key: &str,
+        group: ratelimit::Group,
+    ) -> Option<ratelimit::Decision> {
+        let Some(c) = self.hub().cluster() else {
+            return self.0.limiter.check(key, group);
+        };
+        match c.rate_check(self.0.limiter.config(), key, group).await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(error = %e, "shared rate limits unavailable; counting on this node");
+                self.0.limiter.check(key, group)
+            }
+        }
+    }
 }
 
 /// Serves the API and the `pages` (from `openglip-web`) on an already-bound listener until
@@ -147,6 +167,15 @@ pub async fn serve(
     pages: Pages,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if let Some(cc) = &state.config().realtime.cluster
+        && state.hub().cluster().is_none()
+    {
+        let cluster = cluster::Cluster::connect(cc.clone())
+            .await
+            .map_err(std::io::Error::other)?;
+        tracing::info!(node = %cc.node, nats = %cc.nats_url, prefix = %cc.prefix, "joined the cluster");
+        state.hub().set_cluster(cluster);
+    }
     state
         .hub()
         .start()

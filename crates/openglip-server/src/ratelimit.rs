@@ -48,6 +48,8 @@ pub struct RateLimitConfig {
     pub medium: u32,
     pub heavy: u32,
     pub auth: u32,
+    /// Posts through one incoming webhook's URL per window (whoever sends them).
+    pub webhook: u32,
     pub window: Duration,
     pub penalty: Duration,
 }
@@ -60,6 +62,7 @@ impl Default for RateLimitConfig {
             medium: 2000,
             heavy: 500,
             auth: 300,
+            webhook: 120,
             window: Duration::from_secs(60),
             penalty: Duration::from_secs(60),
         }
@@ -74,7 +77,8 @@ impl RateLimitConfig {
         }
     }
 
-    /// Parses `off`, `on`, or a list like `light=50,medium=40,heavy=10,auth=5,window=60,penalty=60`.
+    /// Parses `off`, `on`, or a list like
+    /// `light=50,medium=40,heavy=10,auth=5,webhook=120,window=60,penalty=60`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
         match s.to_ascii_lowercase().as_str() {
@@ -99,6 +103,7 @@ impl RateLimitConfig {
                 "medium" => c.medium = n,
                 "heavy" => c.heavy = n,
                 "auth" => c.auth = n,
+                "webhook" => c.webhook = n,
                 "window" => c.window = Duration::from_secs(n.into()),
                 "penalty" => c.penalty = Duration::from_secs(n.into()),
                 other => return Err(format!("unknown rate-limit key {other:?}")),
@@ -118,11 +123,13 @@ impl RateLimitConfig {
     }
 }
 
-#[derive(Debug)]
-struct Bucket {
-    window_start: Instant,
-    count: u32,
-    blocked_until: Option<Instant>,
+/// One key's count: its window's start, the requests counted in it, and the end of a penalty,
+/// in milliseconds of a clock (the limiter's own, or the wall clock when nodes share counts).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub struct Window {
+    pub start: u64,
+    pub count: u32,
+    pub blocked_until: Option<u64>,
 }
 
 /// The outcome of one check, with what the headers should say.
@@ -136,11 +143,56 @@ pub struct Decision {
     pub retry_after: Option<u64>,
 }
 
+impl RateLimitConfig {
+    /// Counts one request at `now` (ms) in `w`: the rule of the usage plan, the same whether the
+    /// count lives in this process or is shared by several nodes.
+    pub fn step(&self, w: &mut Window, group: Group, limit: u32, now: u64) -> Decision {
+        let window = self.window.as_millis() as u64;
+        let penalty = self.penalty.as_millis() as u64;
+        let refused = Decision {
+            group,
+            limit,
+            remaining: 0,
+            window_secs: self.window.as_secs(),
+            retry_after: Some(self.penalty.as_secs().max(1)),
+        };
+        if let Some(until) = w.blocked_until {
+            if until > now {
+                // Every request during the penalty restarts it.
+                w.blocked_until = Some(now + penalty);
+                return refused;
+            }
+            *w = Window {
+                start: now,
+                count: 0,
+                blocked_until: None,
+            };
+        }
+        if now.saturating_sub(w.start) >= window {
+            w.start = now;
+            w.count = 0;
+        }
+        if w.count >= limit {
+            w.blocked_until = Some(now + penalty);
+            return refused;
+        }
+        w.count += 1;
+        Decision {
+            remaining: limit - w.count,
+            retry_after: None,
+            ..refused
+        }
+    }
+}
+
 const SHARDS: usize = 16;
 
+/// The counts of this process.
 pub struct RateLimiter {
     config: RateLimitConfig,
-    shards: Vec<Mutex<HashMap<String, Bucket>>>,
+    shards: Vec<Mutex<HashMap<String, Window>>>,
+    /// The zero of the windows' clock.
+    origin: Instant,
 }
 
 impl RateLimiter {
@@ -148,6 +200,7 @@ impl RateLimiter {
         RateLimiter {
             config,
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            origin: Instant::now(),
         }
     }
 
@@ -165,63 +218,39 @@ impl RateLimiter {
         self.check_at(key, group, limit, Instant::now())
     }
 
+    /// Counts one post through the incoming webhook `id` against the `webhook` limit (a bucket
+    /// per webhook, whoever posts). None when limits are off.
+    pub fn check_webhook(&self, id: &str) -> Option<Decision> {
+        if !self.config.enabled {
+            return None;
+        }
+        self.check_at(
+            &format!("webhook:{id}"),
+            Group::Medium,
+            self.config.webhook,
+            Instant::now(),
+        )
+    }
+
     fn check_at(&self, key: &str, group: Group, limit: u32, now: Instant) -> Option<Decision> {
         let full_key = format!("{}:{key}", group.as_str());
         let mut h = std::collections::hash_map::DefaultHasher::new();
         full_key.hash(&mut h);
         let shard = &self.shards[(h.finish() as usize) % SHARDS];
+        let now = now.saturating_duration_since(self.origin).as_millis() as u64;
         let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 50_000 {
-            let window = self.config.window + self.config.penalty;
-            map.retain(|_, b| {
-                now.duration_since(b.window_start) < window
-                    || b.blocked_until.is_some_and(|u| u > now)
+            let keep = (self.config.window + self.config.penalty).as_millis() as u64;
+            map.retain(|_, w| {
+                now.saturating_sub(w.start) < keep || w.blocked_until.is_some_and(|u| u > now)
             });
         }
-        let window_secs = self.config.window.as_secs();
-        let b = map.entry(full_key).or_insert(Bucket {
-            window_start: now,
+        let w = map.entry(full_key).or_insert(Window {
+            start: now,
             count: 0,
             blocked_until: None,
         });
-        if let Some(until) = b.blocked_until {
-            if until > now {
-                // Every request during the penalty restarts it.
-                b.blocked_until = Some(now + self.config.penalty);
-                return Some(Decision {
-                    group,
-                    limit,
-                    remaining: 0,
-                    window_secs,
-                    retry_after: Some(self.config.penalty.as_secs().max(1)),
-                });
-            }
-            b.blocked_until = None;
-            b.window_start = now;
-            b.count = 0;
-        }
-        if now.duration_since(b.window_start) >= self.config.window {
-            b.window_start = now;
-            b.count = 0;
-        }
-        if b.count >= limit {
-            b.blocked_until = Some(now + self.config.penalty);
-            return Some(Decision {
-                group,
-                limit,
-                remaining: 0,
-                window_secs,
-                retry_after: Some(self.config.penalty.as_secs().max(1)),
-            });
-        }
-        b.count += 1;
-        Some(Decision {
-            group,
-            limit,
-            remaining: limit - b.count,
-            window_secs,
-            retry_after: None,
-        })
+        Some(self.config.step(w, group, limit, now))
     }
 }
 

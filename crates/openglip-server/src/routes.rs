@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, cards, chats, files, legacy, meta, posts, profile};
+    use api::{account, calendar, cards, chats, files, glip, legacy, meta, notes, posts, presence, profile, tasks, webhooks};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -81,6 +81,10 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add_page(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302).answers(Answers::PagesAndRedirect), pages.map(|p| &p.authorize_post));
     t.add(Op::post("/restapi/oauth/revoke", "revokeToken").doc(OAUTH, "Revoke a token").access(Public).group(Auth), crate::oauth::revoke);
     t.add(Op::post("/restapi/oauth/wstoken", "getWsToken").doc(OAUTH, "Get a WebSocket access token (single-use; connect to its uri within expires_in)").access(Token(Some(Permission::WebSocket))).group(Auth).gives("WsToken"), crate::realtime::ws::wstoken);
+
+    // ---- an incoming webhook's URL (no token: the URL's secret; counted per webhook too) ----
+    t.add(Op::post(format!("{}/{{key}}", webhooks::URL_PATH), "postIncomingWebhook").doc("Incoming Webhooks", "Post a message through an incoming webhook's URL (text, attachments incl. Adaptive Cards; or the legacy icon, activity, title, body)").access(Public).group(Medium).takes("IncomingWebhookMessage").gives("WebhookPostResult"), webhooks::post);
+    t.add(Op::post("/webhook/{key}", "postIncomingWebhookV1").doc("Incoming Webhooks", "The same, at the version-less URL of older integrations").access(Public).group(Medium).takes("IncomingWebhookMessage").gives("WebhookPostResult"), webhooks::post);
 
     // ---- subscriptions (the permission depends on the transport; checked by the handler) ----
     use api::subscriptions as subs;
@@ -103,6 +107,11 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::get("/restapi/v1.0/account/{accountId}/extension", "listExtensions").doc("Extensions", "List the company's extensions (numbered pages; type, status, email and extensionNumber filters)").access(ra).group(Medium).gives("ExtensionList").query("page", QuerySchema::Count { min: 1, max: u32::MAX }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: account::MAX_PER_PAGE }, "Records per page").query("type", QuerySchema::AnyOf(account::TYPES), "Extension types").query("status", QuerySchema::AnyOf(account::STATUSES), "Extension statuses").query("email", QuerySchema::Text, "E-mail address (repeatable)").query("extensionNumber", QuerySchema::Text, "Extension number"), account::list_extensions);
     t.add(Op::get(ext, "readExtension").doc(USER, "Get extension").access(ra).group(Light).gives("ExtensionInfo"), account::extension);
     t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email; regionalSettings.timezone)").access(ee).gives("ExtensionInfo"), profile::update);
+    let rp = Token(Some(Permission::ReadPresence));
+    let ep = Token(Some(Permission::EditPresence));
+    t.add(Op::get(format!("{ext}/presence"), "readUserPresenceStatus").doc("Presence", "Get user presence status (from the web client's live connections and the status the person set)").access(rp).group(Light).gives("PresenceInfo"), presence::read);
+    t.add(Op::put(format!("{ext}/presence"), "updateUserPresenceStatus").doc("Presence", "Update user presence status (userStatus, dndStatus, message)").access(ep).group(Medium).takes("PresenceInfoRequest").gives("PresenceInfo"), presence::update);
+    t.add(Op::post("/restapi/v1.0/account/{accountId}/directory/entries/search", "searchDirectoryEntries").doc("Company Directory", "Search the company directory (searchString over searchFields, extensionType, orderBy, numbered pages)").access(ra).group(Heavy).takes("SearchDirectoryEntriesRequest").gives("DirectoryResource"), presence::search_directory);
     t.add(Op::get(format!("{ext}/profile-image"), "readUserProfileImageLegacy").doc(USER, "Get the profile image").access(ra), profile::image);
     t.add(Op::put(format!("{ext}/profile-image"), "updateUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
     t.add(Op::post(format!("{ext}/profile-image"), "createUserProfileImage").doc(USER, "Upload a profile image (multipart field image)").access(ee).group(Heavy).status(204), profile::upload);
@@ -121,6 +130,12 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::post(format!("{group}/posts"), "createGlipGroupPost").doc(GPOSTS, "Create a post in a group").access(tm).takes("CreatePostRequest").gives("PostInfo"), legacy::create_group_post);
     t.add(Op::put(format!("{group}/posts/{{postId}}/text"), "updateGlipPostText").doc(GPOSTS, "Replace a post's text (text/plain body)").access(tm), legacy::update_post_text);
     t.add(Op::get(format!("{GLIP}/persons/{{personId}}"), "readGlipPerson").doc("Glip Profile", "Get person(s) (comma-separated ids answer 207 multipart/mixed)").access(tm).group(Light).gives("PersonInfo").answers(Answers::JsonOrBatch), legacy::read_person);
+    const GCARDS: &str = "Glip Cards";
+    t.add(Op::post(format!("{GLIP}/cards"), "createGlipCard").doc(GCARDS, "Create a message card (Card, Event or Note) in a group (groupId)").access(tm).takes("GlipMessageAttachmentInfo").gives("GlipMessageAttachmentInfo").query("groupId", QuerySchema::Text, "The group to post the card into"), glip::create_card);
+    t.add(Op::get(format!("{GLIP}/cards/{{cardId}}"), "readGlipCard").doc(GCARDS, "Get a message card").access(tm).gives("GlipMessageAttachmentInfo"), glip::read_card);
+    t.add(Op::put(format!("{GLIP}/cards/{{cardId}}"), "updateGlipCard").doc(GCARDS, "Replace a message card (its creator)").access(tm).takes("GlipMessageAttachmentInfo").gives("GlipMessageAttachmentInfo"), glip::update_card);
+    t.add(Op::delete(format!("{GLIP}/cards/{{cardId}}"), "deleteGlipCard").doc(GCARDS, "Delete a message card (its creator)").access(tm), glip::delete_card);
+    t.add(Op::get(format!("{GLIP}/preferences"), "readGlipPreferences").doc("Glip Profile", "Get preferences (the web client's: every chat type in one rail)").access(tm).gives("GlipPreferencesInfo"), glip::preferences);
     t.add(Op::get(format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany").doc("Glip Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
 
     // ---- files (the upload reads its own body, within --max-upload-size) ----
@@ -178,6 +193,59 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(&card, id!("getGlipAdaptiveCardNew", "getGlipAdaptiveCard")).doc(CARDS, "Get adaptive card (several comma-separated ids: 207 multipart)").access(tm).gives("AdaptiveCardInfo").answers(Answers::JsonOrBatch), cards::read);
         t.add(Op::put(&card, id!("updateGlipAdaptiveCardNew", "updateGlipAdaptiveCard")).doc(CARDS, "Update adaptive card").access(tm).takes("AdaptiveCardRequest").gives("AdaptiveCardShortInfo"), cards::update);
         t.add(Op::delete(&card, id!("deleteGlipAdaptiveCardNew", "deleteGlipAdaptiveCard")).doc(CARDS, "Delete adaptive card").access(tm).status(204), cards::delete);
+        // Incoming webhooks (`groupId` in both generations' paths).
+        const HOOKS: &str = "Incoming Webhooks";
+        let hook = format!("{prefix}/webhooks/{{webhookId}}");
+        t.add(Op::get(format!("{prefix}/groups/{{groupId}}/webhooks"), id!("listGlipGroupWebhooksNew", "listGlipGroupWebhooks")).doc(HOOKS, "List webhooks in group").access(tm).group(Medium).gives("WebhookList"), webhooks::list_of_chat);
+        t.add(Op::post(format!("{prefix}/groups/{{groupId}}/webhooks"), id!("createGlipGroupWebhookNew", "createGlipGroupWebhook")).doc(HOOKS, "Create webhook in group (the answer alone carries its URL, which holds its secret)").access(tm).group(Medium).gives("WebhookInfo"), webhooks::create);
+        t.add(Op::get(format!("{prefix}/webhooks"), id!("listGlipWebhooksNew", "listGlipWebhooks")).doc(HOOKS, "List webhooks of the caller's chats").access(tm).group(Medium).gives("WebhookList"), webhooks::list_mine);
+        t.add(Op::get(&hook, id!("readGlipWebhookNew", "readGlipWebhook")).doc(HOOKS, "Get webhook(s) (comma-separated ids)").access(tm).group(Medium).gives("WebhookList"), webhooks::read);
+        t.add(Op::delete(&hook, id!("deleteGlipWebhookNew", "deleteGlipWebhook")).doc(HOOKS, "Delete webhook").access(tm).group(Medium), webhooks::delete);
+        t.add(Op::post(format!("{hook}/activate"), id!("activateGlipWebhookNew", "activateGlipWebhook")).doc(HOOKS, "Activate webhook").access(tm).group(Medium), webhooks::activate);
+        t.add(Op::post(format!("{hook}/suspend"), id!("suspendGlipWebhookNew", "suspendGlipWebhook")).doc(HOOKS, "Suspend webhook").access(tm).group(Medium), webhooks::suspend);
+        // Tasks, notes and calendar events (`api::tasks`, `api::notes`, `api::calendar`).
+        const TASKS: &str = "Tasks";
+        let task = format!("{prefix}/tasks/{{taskId}}");
+        t.add(Op::get(format!("{chat}/tasks"), id!("listChatTasksNew", "listChatTasks")).doc(TASKS, "List chat tasks (filters and paging)").access(tm).group(Heavy).gives("TaskList").query("creationTimeFrom", QuerySchema::Text, "Created at or after (ISO 8601)").query("creationTimeTo", QuerySchema::Text, "Created at or before (ISO 8601)").query("creatorId", QuerySchema::Text, "Creators (comma-separated or repeated)").query("status", QuerySchema::AnyOf(&["Pending", "InProgress", "Completed"]), "Task statuses").query("assignmentStatus", QuerySchema::OneOf(&["Unassigned", "Assigned"]), "Assigned or not").query("assigneeId", QuerySchema::Text, "Assignees (comma-separated or repeated)").query("assigneeStatus", QuerySchema::OneOf(&["Pending", "Completed"]), "Status of the assignees named").paged(), tasks::list);
+        t.add(Op::post(format!("{chat}/tasks"), id!("createTaskNew", "createTask")).doc(TASKS, "Create task (posted into the chat as its card)").access(tm).status(201).takes("TaskRequest").gives("TaskInfo"), tasks::create);
+        t.add(Op::get(&task, id!("readTaskNew", "readTask")).doc(TASKS, "Get task(s) (comma-separated ids: 207 multipart)").access(tm).gives("TaskInfo").answers(Answers::JsonOrBatch), tasks::read);
+        t.add(Op::patch(&task, id!("patchTaskNew", "patchTask")).doc(TASKS, "Update task (answers a TaskList of the one task, as RingCentral's spec says)").access(tm).takes("TaskRequest").gives("TaskList"), tasks::patch);
+        t.add(Op::delete(&task, id!("deleteTaskNew", "deleteTask")).doc(TASKS, "Delete task (its creator or an account administrator)").access(tm).status(204), tasks::delete);
+        t.add(Op::post(format!("{task}/complete"), id!("completeTaskNew", "completeTask")).doc(TASKS, "Complete task (Simple, AllAssignees or Percentage)").access(tm).status(204).takes("CompleteTaskRequest"), tasks::complete);
+        const NOTES: &str = "Notes";
+        let note = format!("{prefix}/notes/{{noteId}}");
+        t.add(Op::get(format!("{chat}/notes"), id!("listChatNotesNew", "listChatNotes")).doc(NOTES, "List notes (drafts only to their creator)").access(tm).group(Heavy).gives("NoteList").query("creationTimeFrom", QuerySchema::Text, "Created at or after (ISO 8601)").query("creationTimeTo", QuerySchema::Text, "Created at or before (ISO 8601)").query("creatorId", QuerySchema::Text, "Creators (comma-separated or repeated)").query("status", QuerySchema::OneOf(&["Active", "Draft"]), "Note status").paged(), notes::list);
+        t.add(Op::post(format!("{chat}/notes"), id!("createChatNoteNew", "createChatNote")).doc(NOTES, "Create note (a draft)").access(tm).takes("NoteRequest").gives("NoteInfo"), notes::create);
+        t.add(Op::get(&note, id!("readUserNoteNew", "readUserNote")).doc(NOTES, "Get note(s) with body (comma-separated ids: 207 multipart)").access(tm).gives("NoteInfo").answers(Answers::JsonOrBatch), notes::read);
+        t.add(Op::patch(&note, id!("patchNoteNew", "patchNote")).doc(NOTES, "Update note (not while another person holds its lock)").access(tm).takes("NoteRequest").gives("NoteInfo").query("releaseLock", QuerySchema::OneOf(&["true", "false"]), "Let go of one's lock"), notes::patch);
+        t.add(Op::delete(&note, id!("deleteNoteNew", "deleteNote")).doc(NOTES, "Delete note (its creator or an account administrator)").access(tm).status(204), notes::delete);
+        t.add(Op::post(format!("{note}/lock"), id!("lockNoteNew", "lockNote")).doc(NOTES, "Lock note (five hours)").access(tm).group(Light).status(204), notes::lock);
+        t.add(Op::post(format!("{note}/unlock"), id!("unlockNoteNew", "unlockNote")).doc(NOTES, "Unlock note").access(tm).group(Light).status(204), notes::unlock);
+        if legacy_prefix {
+            t.add(Op::post(format!("{note}/publish"), "publishNote").doc(NOTES, "Publish note (posted into the chat as its card)").access(tm).status(204), notes::publish_legacy);
+        } else {
+            t.add(Op::post(format!("{note}/publish"), "publishNoteNew").doc(NOTES, "Publish note (posted into the chat as its card)").access(tm).gives("NoteInfo"), notes::publish);
+        }
+        const EVENTS: &str = "Calendar Events";
+        let events = format!("{prefix}/events");
+        let event = format!("{events}/{{eventId}}");
+        let group_events = format!("{prefix}/groups/{{groupId}}/events");
+        if legacy_prefix {
+            t.add(Op::get(&events, "readGlipEvents").doc(EVENTS, "List my events").access(tm).gives("GlipEventList").paged(), calendar::list_legacy);
+            t.add(Op::post(&events, "createEvent").doc(EVENTS, "Create event").access(tm).takes("EventRequest").gives("GlipEventInfo"), calendar::create_legacy);
+            t.add(Op::get(&event, "readEvent").doc(EVENTS, "Get event(s) (comma-separated ids: 207 multipart)").access(tm).gives("GlipEventInfo").answers(Answers::JsonOrBatch), calendar::read_legacy);
+            t.add(Op::put(&event, "updateEvent").doc(EVENTS, "Update event (its creator)").access(tm).takes("EventRequest").gives("GlipEventInfo"), calendar::update_legacy);
+            t.add(Op::get(&group_events, "listGroupEvents").doc(EVENTS, "List a group's events").access(tm).gives("GlipEventList").paged(), calendar::group_list_legacy);
+            t.add(Op::post(&group_events, "createEventbyGroupId").doc(EVENTS, "Create event in a group (posted there as its card)").access(tm).takes("EventRequest").gives("GlipEventInfo"), calendar::group_create_legacy);
+        } else {
+            t.add(Op::get(&events, "readGlipEventsNew").doc(EVENTS, "List my events").access(tm).gives("EventList").paged(), calendar::list);
+            t.add(Op::post(&events, "createEventNew").doc(EVENTS, "Create event").access(tm).takes("EventRequest").gives("EventInfo"), calendar::create);
+            t.add(Op::get(&event, "readEventNew").doc(EVENTS, "Get event(s) (comma-separated ids: 207 multipart)").access(tm).gives("EventInfo").answers(Answers::JsonOrBatch), calendar::read);
+            t.add(Op::put(&event, "updateEventNew").doc(EVENTS, "Update event (its creator)").access(tm).takes("EventRequest").gives("EventInfo"), calendar::update);
+            t.add(Op::get(&group_events, "listGroupEventsNew").doc(EVENTS, "List a group's events").access(tm).gives("EventList").paged(), calendar::group_list);
+            t.add(Op::post(&group_events, "createEventByGroupIdNew").doc(EVENTS, "Create event in a group (posted there as its card)").access(tm).takes("EventRequest").gives("EventInfo"), calendar::group_create);
+        }
+        t.add(Op::delete(&event, id!("deleteEventNew", "deleteEvent")).doc(EVENTS, "Delete event (its creator)").access(tm), calendar::delete);
         if !legacy_prefix {
             t.add(Op::get(format!("{prefix}/persons/{{personId}}"), "readGlipPersonNew").doc("Profile", "Get person").access(tm).group(Light).gives("PersonInfo"), chats::person);
             t.add(Op::get(format!("{prefix}/companies/{{companyId}}"), "readGlipCompanyNew").doc("Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);

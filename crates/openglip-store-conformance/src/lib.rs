@@ -24,8 +24,11 @@ pub mod files;
 pub mod membership;
 pub mod platform;
 pub mod posts;
+pub mod presence;
 pub mod subscriptions;
+pub mod teamwork;
 pub mod tokens;
+pub mod webhooks;
 
 /// Transactions and jobs a store's writer has run (group commit: fewer transactions than jobs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +243,15 @@ macro_rules! conformance_tests {
                 pruning_keeps_what_live_webhooks_need,
                 undeliverable_events_move_the_cursor_and_keep_the_failure,
             }
+            teamwork {
+                tasks_round_trip_with_their_card_post,
+                changes_at_the_same_moment_are_all_kept,
+                items_are_refused_whole_outside_their_chat,
+                task_filters_and_pages,
+                notes_drafts_locks_and_publishing,
+                events_of_people_and_of_chats,
+                deleting_a_chat_deletes_its_items,
+            }
             tokens {
                 apps_round_trip_and_client_ids_are_unique,
                 insert_and_lookup_tokens,
@@ -247,6 +259,12 @@ macro_rules! conformance_tests {
                 expired_refresh_tokens_do_not_rotate,
                 revoke_by_access_or_refresh_hash,
                 a_bot_is_created_whole_or_not_at_all,
+            }
+            webhooks {
+                webhooks_round_trip_and_list_by_chat_and_member,
+            }
+            presence {
+                presence_settings_round_trip,
             }
         );
     };

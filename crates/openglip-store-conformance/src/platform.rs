@@ -203,6 +203,38 @@ pub async fn sandbox_accounts_unassigned_numbers_and_activation<B: Backend>() {
         .unwrap();
     assert_eq!(done.status, ExtensionStatus::Enabled);
     assert!(p.activation([3; 32]).await.unwrap().is_none());
+    // A "forgot password" link of an enabled person works the same; a disabled person's not.
+    let link = |hash: [u8; 32]| {
+        p.create_activation(
+            ext.id,
+            hash,
+            Timestamp::from_millis(i64::MAX / 2),
+            "new@acme.test".into(),
+            "s".into(),
+            "b".into(),
+        )
+    };
+    link([4; 32]).await.unwrap();
+    assert_eq!(p.activation([4; 32]).await.unwrap().unwrap().id, ext.id);
+    let again = p.redeem_activation([4; 32], "phc2".into()).await.unwrap();
+    assert_eq!(again.unwrap().status, ExtensionStatus::Enabled);
+    link([5; 32]).await.unwrap();
+    p.update_extension(
+        ext.id,
+        ExtensionPatch {
+            status: Some(ExtensionStatus::Disabled),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(p.activation([5; 32]).await.unwrap().is_none());
+    assert!(
+        p.redeem_activation([5; 32], "phc3".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         p.outbox(f.account.id, 10).await.unwrap()[0].to,
         "new@acme.test"

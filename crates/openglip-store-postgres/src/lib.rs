@@ -22,12 +22,15 @@ mod migrate;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
 pub mod scratch;
 mod subscriptions;
+mod teamwork;
 mod tokens;
+mod webhooks;
 mod writer;
 
 use std::sync::Arc;
@@ -88,7 +91,8 @@ struct Inner {
 /// A short-lived cache of `token_by_access_hash`. Emptied after every committed job that
 /// changes what a token resolves through (revocation, rotation, an extension's or app's status
 /// or rights: the store's `write_auth` calls); entries also expire after [`TOKEN_CACHE_TTL`],
-/// which bounds staleness for changes made by another process (`openglip admin`, other nodes).
+/// which bounds staleness for changes made by another process (`openglip admin`, other nodes):
+/// under a second, so that a token revoked through one node is refused by every node within one.
 #[derive(Default)]
 struct TokenCache {
     generation: std::sync::atomic::AtomicU64,
@@ -97,7 +101,7 @@ struct TokenCache {
     >,
 }
 
-const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_millis(900);
 const TOKEN_CACHE_MAX: usize = 50_000;
 
 impl TokenCache {
@@ -731,6 +735,18 @@ impl Store for PostgresStore {
     }
 
     fn files(&self) -> &dyn openglip_domain::files::FileStore {
+        self
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
+        self
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
         self
     }
 }

@@ -68,6 +68,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0008_files.sql"),
     },
     Migration {
+        version: 9,
+        name: "0009_webhooks",
+        sql: include_str!("../migrations/0009_webhooks.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "0010_presence",
+        sql: include_str!("../migrations/0010_presence.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "0011_teamwork",
+        sql: include_str!("../migrations/0011_teamwork.sql"),
+    },
+    Migration {
         version: 20,
         name: "0020_membership_steps",
         sql: include_str!("../migrations/0020_membership_steps.sql"),

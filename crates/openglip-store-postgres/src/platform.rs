@@ -317,7 +317,7 @@ impl PlatformStore for PostgresStore {
             c.map_opt(
                 &format!(
                     "SELECT {EXT_COLS} FROM activations v JOIN extensions e ON e.id = v.extension_id
-                     WHERE v.hash = $1 AND NOT v.used AND v.expires > $2 AND e.status = 'NotActivated'"
+                     WHERE v.hash = $1 AND NOT v.used AND v.expires > $2 AND e.status IN ('NotActivated', 'Enabled')"
                 ),
                 &[&hash.as_slice(), &now_ms()],
                 |r| rows::extension(r, 0),
@@ -333,7 +333,7 @@ impl PlatformStore for PostgresStore {
         Box::pin(self.write_auth(move |c, now| {
             let id = c.map_opt(
                 "SELECT v.extension_id FROM activations v JOIN extensions e ON e.id = v.extension_id
-                 WHERE v.hash = $1 AND NOT v.used AND v.expires > $2 AND e.status = 'NotActivated'",
+                 WHERE v.hash = $1 AND NOT v.used AND v.expires > $2 AND e.status IN ('NotActivated', 'Enabled')",
                 &[&hash.as_slice(), &now],
                 |r| get::<i64>(r, 0),
             )?;

@@ -50,7 +50,7 @@ pub(crate) fn create_activation(
 pub(crate) fn activation(c: &Connection, hash: [u8; 32]) -> Result<Option<Extension>> {
     c.prepare_cached(&format!(
         "SELECT {EXT_COLS} FROM activations v JOIN extensions e ON e.id = v.extension_id
-         WHERE v.hash = ?1 AND v.used = 0 AND v.expires > ?2 AND e.status = 'NotActivated'"
+         WHERE v.hash = ?1 AND v.used = 0 AND v.expires > ?2 AND e.status IN ('NotActivated', 'Enabled')"
     ))
     .db()?
     .query_row(params![hash, crate::db::now_ms()], |r| {

@@ -21,12 +21,15 @@ mod migrate;
 mod password_failures;
 mod platform;
 mod posts;
+mod presence;
 mod readers;
 mod reads;
 mod rows;
 mod subscriptions;
+mod teamwork;
 mod tokens;
 mod usage;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -663,6 +666,18 @@ impl Store for SqliteStore {
     }
 
     fn files(&self) -> &dyn openglip_domain::files::FileStore {
+        self
+    }
+
+    fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
+        self
+    }
+
+    fn presence(&self) -> &dyn openglip_domain::presence::PresenceStore {
+        self
+    }
+
+    fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
         self
     }
 }

@@ -321,7 +321,7 @@ impl PlatformStore for SqliteStore {
             let id: Option<i64> = c
                 .prepare_cached(
                     "SELECT v.extension_id FROM activations v JOIN extensions e ON e.id = v.extension_id
-                     WHERE v.hash = ?1 AND v.used = 0 AND v.expires > ?2 AND e.status = 'NotActivated'",
+                     WHERE v.hash = ?1 AND v.used = 0 AND v.expires > ?2 AND e.status IN ('NotActivated', 'Enabled')",
                 )
                 .db()?
                 .query_row(params![hash, now], |r| r.get(0))

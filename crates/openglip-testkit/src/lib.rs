@@ -30,6 +30,7 @@
 
 pub mod boundaries;
 mod browser;
+mod cluster;
 mod provision;
 mod requests;
 mod s3;
@@ -37,6 +38,7 @@ mod server;
 mod wait;
 
 pub use browser::{Browser, Page, input_value, unescape};
+pub use cluster::{NATS_VAR, TestCluster, nats_url, spawn_cluster, spawn_cluster_on};
 pub use provision::{ALL_PERMISSIONS, Client, PASSWORD, User};
 pub use requests::send;
 pub use s3::MotoServer;

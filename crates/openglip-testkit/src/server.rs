@@ -69,14 +69,22 @@ pub fn on_postgres() -> bool {
 /// `OPENGLIP_TEST_DATABASE=postgres`, a fresh PostgreSQL database).
 pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
     let database = if on_postgres() {
-        Some(
+        Some(Arc::new(
             ScratchDatabase::create()
                 .await
                 .expect("a scratch PostgreSQL database (OPENGLIP_POSTGRES)"),
-        )
+        ))
     } else {
         None
     };
+    spawn_on(config, database).await
+}
+
+/// Starts a server with `config` on `database` (None: SQLite in a fresh data folder).
+pub(crate) async fn spawn_on(
+    config: ServerConfig,
+    database: Option<Arc<ScratchDatabase>>,
+) -> TestApp {
     let mut app = TestApp {
         base: String::new(),
         http: reqwest::Client::new(),
@@ -136,8 +144,9 @@ pub struct TestApp {
     pub http: reqwest::Client,
     addr: SocketAddr,
     dir: tempfile::TempDir,
-    /// The PostgreSQL database, when the tests run on PostgreSQL; dropped after the server.
-    database: Option<ScratchDatabase>,
+    /// The PostgreSQL database, when the tests run on PostgreSQL (shared by a cluster's nodes);
+    /// dropped after the last server using it.
+    database: Option<Arc<ScratchDatabase>>,
     config: ServerConfig,
     running: Option<Running>,
 }
@@ -179,7 +188,7 @@ impl TestApp {
             let listener = TcpListener::from_std(std_listener).expect("a listener");
             whole_app(
                 self.dir.path(),
-                self.database.as_ref(),
+                self.database.as_deref(),
                 self.config.clone(),
                 listener,
             )

@@ -135,6 +135,8 @@ pub struct SignIn {
     pub realm: SessionRealm,
     /// Who may not sign in here, with the reason shown (403).
     pub refuse: fn(&Extension) -> Option<&'static str>,
+    /// Where "Forgot your password?" leads, if the form offers it.
+    pub forgot: Option<&'static str>,
 }
 
 const EXTENSION_HINT: &str =
@@ -160,6 +162,9 @@ impl SignIn {
                     (hidden("next", next))
                     (credential_fields(&form.login, &form.extension, EXTENSION_HINT))
                     (Button::primary("Sign in").wide())
+                }
+                @if let Some(forgot) = self.forgot {
+                    p.mt { a href=(forgot) { "Forgot your password?" } }
                 }
             },
         );

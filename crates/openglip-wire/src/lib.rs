@@ -19,9 +19,13 @@ pub mod console;
 pub mod error;
 pub mod event;
 pub mod file;
+pub mod glip;
 pub mod oauth;
 pub mod post;
+pub mod presence;
 pub mod subscription;
+pub mod teamwork;
+pub mod webhook;
 pub mod wsg;
 
 pub use account::*;
@@ -32,9 +36,13 @@ pub use console::*;
 pub use error::*;
 pub use event::*;
 pub use file::*;
+pub use glip::*;
 pub use oauth::*;
 pub use post::*;
+pub use presence::*;
 pub use subscription::*;
+pub use teamwork::*;
+pub use webhook::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -120,7 +120,8 @@ struct ServeArgs {
     /// the next port with the reference example, and print how to log in and try it.
     #[arg(long)]
     demo: bool,
-    /// Rate limits: `on` (default, generous), `off`, or `light=50,medium=40,heavy=10,auth=5,window=60,penalty=60`.
+    /// Rate limits: `on` (default, generous), `off`, or `light=50,medium=40,heavy=10,auth=5,webhook=120,window=60,penalty=60`
+    /// (`webhook`: posts through one incoming webhook URL per window).
     #[arg(long, env = "OPENGLIP_RATE_LIMITS", default_value = "on")]
     rate_limits: String,
     /// The URL clients reach this server at, used in `uri` fields (default: from the request's Host).
@@ -157,6 +158,14 @@ struct ServeArgs {
     log_format: String,
     #[command(flatten)]
     files: files::FileArgs,
+    /// Run as one of several nodes: the NATS server (with JetStream) they share,
+    /// `nats://host:4222`. Needs `--database` (the nodes share the PostgreSQL database).
+    #[arg(long, env = "OPENGLIP_NATS_URL")]
+    nats: Option<String>,
+    /// Names the NATS stream, subjects and buckets of this installation, so that two can share
+    /// one NATS server.
+    #[arg(long, env = "OPENGLIP_NATS_PREFIX", default_value = "openglip")]
+    nats_prefix: String,
 }
 
 #[derive(Subcommand)]
@@ -323,6 +332,16 @@ async fn serve(args: ServeArgs) {
     init_logs(&args.log_format);
     let rate_limits = RateLimitConfig::parse(&args.rate_limits)
         .unwrap_or_else(|e| fail(format!("--rate-limits: {e}")));
+    let cluster = match args.nats.as_deref().filter(|u| !u.is_empty()) {
+        None => None,
+        Some(_) if args.data.database_url().is_none() => fail(
+            "--nats needs --database postgres://…: the nodes of a cluster share one PostgreSQL database",
+        ),
+        Some(url) => Some(
+            openglip_server::cluster::ClusterConfig::new(url, &args.nats_prefix)
+                .unwrap_or_else(|e| fail(e)),
+        ),
+    };
     let config = ServerConfig {
         public_url: args.public_url.clone(),
         rate_limits,
@@ -333,6 +352,7 @@ async fn serve(args: ServeArgs) {
                 .unwrap_or_else(|| listens_on_loopback(&args.listen) || args.demo),
             blacklist_after: std::time::Duration::from_secs(args.webhook_blacklist_after),
             event_retry_for: std::time::Duration::from_secs(args.webhook_event_retry_for),
+            cluster: cluster.clone(),
             ..Default::default()
         },
         connections: openglip_server::listen::ConnectionLimits {
@@ -358,6 +378,13 @@ async fn serve(args: ServeArgs) {
     }
     openglip_server::listen::raise_open_file_limit();
     let state = open(&args.data, data_dir::Use::MayCreate, config).unwrap_or_else(|e| fail(e));
+    if let Some(cc) = cluster {
+        // Refuse to start, saying why, rather than serve without the other nodes' events.
+        let c = openglip_server::cluster::Cluster::connect(cc)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        state.hub().set_cluster(c);
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .unwrap_or_else(|e| fail(data_dir::listen_error(&args.listen, &e)));

@@ -7,9 +7,11 @@
 //! - [`conversations`]: dialog state per conversation, transcripts, events already handled.
 //! - [`channels`]: the RingCentral Glip channel of each agent, and authorize requests.
 //! - [`generative`]: each agent's optional generative step (endpoint, model, key).
+//! - [`bookings`]: the sample airline's bookings (`crate::flights`).
 
 pub mod accounts;
 pub mod agents;
+pub mod bookings;
 pub mod channels;
 pub mod conversations;
 pub mod generative;
@@ -28,6 +30,7 @@ pub const FILE: &str = "agents.sqlite";
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_generative.sql"),
+    include_str!("../../migrations/0003_bookings.sql"),
 ];
 
 /// A handle on the database. Cheap to clone.

@@ -363,11 +363,31 @@ async fn the_channel_guide_end_to_end_with_a_restart_and_a_refresh() {
     .await;
 
     pat.send_text(&dm, "yes").await.unwrap();
-    answer(
+    let booked = answer(
         &pat,
         &dm,
         &travel_id,
         r"booking reference is TA-[A-Z0-9]{6}",
+    )
+    .await;
+    let reference = regex::Regex::new(r"TA-[A-Z0-9]{6}")
+        .unwrap()
+        .find(&booked)
+        .unwrap()
+        .as_str()
+        .to_string();
+    // The booking outlives another restart of the agent app (its airline keeps it).
+    agents.stop.take().unwrap().send(()).unwrap();
+    agents.task.take().unwrap().await.unwrap();
+    agents.restart().await;
+    pat.send_text(&dm, &format!("check booking {reference}"))
+        .await
+        .unwrap();
+    answer(
+        &pat,
+        &dm,
+        &travel_id,
+        &format!(r"Booking {reference}: 2 seat\(s\) from Boston to Denver on .*, confirmed"),
     )
     .await;
 

@@ -30,6 +30,10 @@ pub fn member_id(param: &str, raw: &str) -> Result<MemberInput, Error> {
                 param,
                 format!("Parameter [{param}] value is invalid: unknown person [{raw}]"),
             )
+            .for_people(format!(
+                "Pick \"{}\" from the suggestions as you type, or enter an e-mail address.",
+                raw.trim()
+            ))
         })
 }
 

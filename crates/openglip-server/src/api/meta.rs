@@ -38,7 +38,13 @@ pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        st.0.metrics.render(),
+        {
+            let mut text = st.0.metrics.render();
+            if let Some(c) = st.hub().cluster() {
+                text.push_str(&c.render_metrics());
+            }
+            text
+        },
     )
 }
 
@@ -63,6 +69,15 @@ pub async fn healthz() -> impl IntoResponse {
 /// `GET /readyz`: the database answers and holds this build's schema (readiness): 200, else 503
 /// saying which, so a proxy sends no traffic to a node that cannot serve it.
 pub async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
+    if let Some(c) = st.hub().cluster()
+        && !c.is_connected()
+    {
+        tracing::warn!("not ready: NATS is not reachable");
+        return probe(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: NATS is not reachable\n",
+        );
+    }
     match st.store().ready().await {
         Ok(true) => probe(StatusCode::OK, "ready\n"),
         Ok(false) => {

@@ -13,7 +13,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use openglip_domain::{Caller, Error, Extension, Subject};
-use openglip_platform::profiles::{MAX_PROFILE_IMAGE, ProfileChanges, may_edit};
+use openglip_platform::profiles::{ProfileChanges, may_edit};
 use openglip_wire::{ExtensionInfo, ExtensionUpdateRequest};
 
 use super::{P, account_id, base_url, extension_id};
@@ -104,21 +104,6 @@ impl<S: Send + Sync> FromRequest<S> for ImageUpload {
     }
 }
 
-/// What an image's first bytes say it is.
-fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
 pub async fn upload(
     State(st): State<AppState>,
     Ext(c): Ext<Caller>,
@@ -127,18 +112,6 @@ pub async fn upload(
     ImageUpload(bytes): ImageUpload,
 ) -> ApiResult<Response> {
     let ext = editable(&st, &c, &account_id, &extension_id).await?;
-    if bytes.is_empty() {
-        return Err(ApiError(Error::MissingParameter("image".into())));
-    }
-    if bytes.len() > MAX_PROFILE_IMAGE {
-        return Err(ApiError(Error::PayloadTooLarge(MAX_PROFILE_IMAGE)));
-    }
-    let kind = sniff(&bytes).ok_or_else(|| {
-        ApiError(Error::invalid_because(
-            "image",
-            "Parameter [image] value is invalid: a PNG, JPEG, GIF or WebP image is expected",
-        ))
-    })?;
     let uri = format!(
         "{}/restapi/v1.0/account/{}/extension/{}/profile-image",
         base_url(&st, &headers),
@@ -146,7 +119,7 @@ pub async fn upload(
         ext.id
     );
     st.platform()
-        .set_profile_image(&c, &ext, kind, bytes.to_vec(), uri)
+        .upload_profile_image(&c, &ext, bytes.to_vec(), uri)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -209,7 +182,10 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(&data[..], PNG);
-        assert_eq!(sniff(&data), Some("image/png"));
+        assert_eq!(
+            openglip_platform::profiles::image_type(&data).unwrap(),
+            "image/png"
+        );
         // A quoted boundary is the same boundary.
         let quoted = upload("multipart/form-data; boundary=\"XyZ\"", body).await;
         assert_eq!(&quoted.unwrap()[..], PNG);

@@ -181,7 +181,9 @@ async fn activate(
         return Ok(());
     }
     let sink = match (&sub.transport, ws) {
-        (Transport::WebHook { .. }, _) => webhook::Worker::start(st.hub().clone(), sub.clone()),
+        // A worker that reads the outbox from its cursor itself (see `Hub::catch_up`), here or,
+        // in a cluster, on the node that takes the subscription's lease.
+        (Transport::WebHook { .. }, _) => return Ok(st.hub().adopt_webhook(sub.clone()).await?),
         (Transport::WebSocket, Some(session)) => {
             if let Some(old) = session.0.bound()
                 && old != sub.id

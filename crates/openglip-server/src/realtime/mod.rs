@@ -18,7 +18,7 @@ pub mod webhook;
 pub mod ws;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use openglip_domain::events::{FilterKind, Generation, StoredEvent, Subscription, Transport};
@@ -28,6 +28,21 @@ use openglip_domain::*;
 use serde_json::value::RawValue;
 
 use crate::auth::now;
+use crate::cluster::Cluster;
+use tokio::sync::mpsc;
+
+/// What a cluster's stream hands the hub (see `crate::cluster`).
+#[derive(Debug)]
+pub enum Fed {
+    /// Events may have been missed (a new consumer, a reconnection, an unreadable message): the
+    /// next one is routed only after the outbox was read up to it.
+    Reset,
+    /// The event the stream holds at `stream_seq`.
+    Event {
+        stream_seq: u64,
+        event: Box<StoredEvent>,
+    },
+}
 
 /// One notification ready to send: its event seq (None for renewal reminders, which are not
 /// events) and the exact text to send.
@@ -96,6 +111,8 @@ pub struct RealtimeConfig {
     pub max_subscriptions: usize,
     /// WebSocket (WSG) settings.
     pub ws: ws::WsConfig,
+    /// Several nodes on PostgreSQL and NATS (`--nats`); None for a single process.
+    pub cluster: Option<crate::cluster::ClusterConfig>,
 }
 
 impl Default for RealtimeConfig {
@@ -110,6 +127,7 @@ impl Default for RealtimeConfig {
             event_retry_for: Duration::from_secs(60),
             max_subscriptions: 20,
             ws: ws::WsConfig::default(),
+            cluster: None,
         }
     }
 }
@@ -142,18 +160,74 @@ pub struct Hub {
     pub http: webhook::Client,
     /// WebSocket access tokens and sessions.
     pub ws: ws::Registry,
+    /// The cluster this node is part of (`--nats`), set once before [`Hub::start`].
+    cluster: OnceLock<Arc<Cluster>>,
+    feed_tx: mpsc::UnboundedSender<Fed>,
+    feed_rx: Mutex<Option<mpsc::UnboundedReceiver<Fed>>>,
 }
 
 impl Hub {
     pub fn new(store: Arc<dyn Store>, config: RealtimeConfig) -> Arc<Hub> {
         let http = webhook::Client::new(&config);
+        let (feed_tx, feed_rx) = mpsc::unbounded_channel();
         Arc::new(Hub {
             store,
             config,
             routing: Mutex::new(Routing::default()),
             http,
             ws: ws::Registry::default(),
+            cluster: OnceLock::new(),
+            feed_tx,
+            feed_rx: Mutex::new(Some(feed_rx)),
         })
+    }
+
+    /// Makes this hub a cluster node's: events also come from the cluster's stream, and WebHook
+    /// subscriptions are delivered by whichever node holds their lease. Before [`Hub::start`].
+    pub fn set_cluster(&self, cluster: Arc<Cluster>) {
+        let _ = self.cluster.set(cluster);
+    }
+
+    /// The cluster, when this node is part of one.
+    pub fn cluster(&self) -> Option<&Arc<Cluster>> {
+        self.cluster.get()
+    }
+
+    /// Hands the hub an event from the cluster's stream (or tells it some may have been missed).
+    pub fn feed(&self, f: Fed) {
+        let _ = self.feed_tx.send(f);
+    }
+
+    /// Ends the WebSocket sessions of a person through an app (signing out of the web client)
+    /// on this node and, in a cluster, on every other node.
+    pub async fn end_sessions_of(self: &Arc<Self>, extension: ExtensionId, app: AppId) {
+        if let Some(c) = self.cluster() {
+            c.announce_sign_out(extension, app);
+        }
+        for s in self.ws.sessions_of(extension, app) {
+            s.end(self).await;
+        }
+    }
+
+    /// Puts a new (or reactivated) WebHook subscription in service: its worker here, or, in a
+    /// cluster, here if this node takes its lease (otherwise the holder's lease round finds it).
+    pub async fn adopt_webhook(self: &Arc<Self>, sub: Subscription) -> Result<()> {
+        match self.cluster() {
+            None => {
+                let sink = webhook::Worker::start(self.clone(), sub.clone());
+                self.register(sub, Some(sink), true).await
+            }
+            Some(c) => {
+                match c.acquire(&sub.id).await {
+                    Ok(true) => crate::cluster::leases::start_worker(self, sub).await,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(subscription = %sub.id, error = %e, "taking a new WebHook subscription's lease failed; a node takes it within seconds");
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -174,6 +248,20 @@ impl Hub {
     pub async fn start(self: &Arc<Self>) -> Result<()> {
         let start = self.store.last_event_seq().await?;
         self.lock().position = start;
+        let feed = self
+            .feed_rx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(c) = self.cluster() {
+            // WebHooks go to lease holders; WebSocket sessions of other nodes are theirs.
+            c.start(self);
+            let hub = self.clone();
+            tokio::spawn(async move { hub.dispatch_loop(start, feed).await });
+            let hub = self.clone();
+            tokio::spawn(async move { hub.timer_loop().await });
+            return Ok(());
+        }
         let t = now();
         for sub in self.store.all_subscriptions().await? {
             let live = sub.is_live(t);
@@ -190,18 +278,55 @@ impl Hub {
             }
         }
         let hub = self.clone();
-        tokio::spawn(async move { hub.dispatch_loop(start).await });
+        tokio::spawn(async move { hub.dispatch_loop(start, feed).await });
         let hub = self.clone();
         tokio::spawn(async move { hub.timer_loop().await });
         Ok(())
     }
 
-    async fn dispatch_loop(self: Arc<Self>, mut cursor: i64) {
+    /// Routes committed events in `seq` order: woken by this process's commits, by the
+    /// cluster's stream (whose events are routed as they come while its sequence has no gap),
+    /// and every second (writes by other processes, such as `openglip admin`), reading the
+    /// outbox whenever an event did not come straight from the stream.
+    async fn dispatch_loop(
+        self: Arc<Self>,
+        mut cursor: i64,
+        mut feed: Option<mpsc::UnboundedReceiver<Fed>>,
+    ) {
+        // The stream sequence routed last, while the stream has been followed without a gap.
+        let mut stream_pos: Option<u64> = None;
         loop {
+            // After reading the outbox: the stream position it covers, if it covers the event.
+            let mut covers: Option<(u64, i64)> = None;
             tokio::select! {
                 _ = self.store.wait_for_events(cursor) => {}
-                // Writes by other processes (`openglip admin`) are not signalled: poll.
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                f = recv(&mut feed) => match f {
+                    Fed::Reset => {
+                        stream_pos = None;
+                        continue;
+                    }
+                    Fed::Event { stream_seq, event } => {
+                        if stream_pos.is_some_and(|p| p + 1 == stream_seq) {
+                            stream_pos = Some(stream_seq);
+                            if event.seq > cursor {
+                                let mut r = self.lock();
+                                route(&mut r, &event);
+                                r.position = event.seq;
+                                cursor = event.seq;
+                            }
+                            continue;
+                        }
+                        // A gap: the outbox has the event (it was published after its commit).
+                        covers = Some((stream_seq, event.seq));
+                    }
+                },
+            }
+            if let Some((_, seq)) = covers
+                && seq <= cursor
+            {
+                stream_pos = covers.map(|c| c.0);
+                continue;
             }
             loop {
                 let batch = match self.store.events_after(cursor, 512).await {
@@ -226,6 +351,9 @@ impl Hub {
                 if batch.len() < 512 {
                     break;
                 }
+            }
+            if let Some((sseq, seq)) = covers {
+                stream_pos = (cursor >= seq).then_some(sseq);
             }
         }
     }
@@ -421,13 +549,13 @@ impl Hub {
             let sub = entry.sub.clone();
             let sink = entry.sink.clone();
             let mut last = cursor;
-            let mut bodies = HashMap::new();
             for ev in events.iter().filter(|e| e.seq <= position) {
                 if ev.seq > sub.cursor
                     && audience_at(&history, ev, sub.owner)
                     && let Some(s) = &sink
                 {
-                    for d in deliveries_for(&sub, ev, &mut bodies) {
+                    // A body is rendered for its event: one map per event, never shared by two.
+                    for d in deliveries_for(&sub, ev, &mut HashMap::new()) {
                         s.deliver(d);
                     }
                 }
@@ -479,6 +607,17 @@ impl Hub {
         if let Some(e) = self.lock().subs.get_mut(sub_id) {
             e.lagging = true;
         }
+    }
+}
+
+/// The next item of the cluster's feed; never, without one.
+async fn recv(feed: &mut Option<mpsc::UnboundedReceiver<Fed>>) -> Fed {
+    match feed {
+        Some(rx) => match rx.recv().await {
+            Some(f) => f,
+            None => std::future::pending().await,
+        },
+        None => std::future::pending().await,
     }
 }
 

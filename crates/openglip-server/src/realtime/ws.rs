@@ -212,6 +212,64 @@ impl Registry {
             .collect()
     }
 
+    /// Whether `token` is a `wstoken` this node knows.
+    pub(crate) fn knows_token(&self, token: &str) -> bool {
+        self.lock().tokens.contains_key(&secrets::hash_token(token))
+    }
+
+    /// Adopts a `wstoken` another node of the cluster issued (and the session it opened).
+    pub(crate) fn adopt_token(
+        &self,
+        token: &str,
+        caller: Caller,
+        ttl: Duration,
+        opened: Option<[u8; 32]>,
+    ) {
+        let mut t = self.lock();
+        t.tokens
+            .entry(secrets::hash_token(token))
+            .or_insert(TokenEntry {
+                caller,
+                expires: Instant::now() + ttl,
+                opened,
+            });
+    }
+
+    /// The session `token` opened, if it was redeemed here.
+    pub(crate) fn opened_by(&self, token: &str) -> Option<[u8; 32]> {
+        self.lock()
+            .tokens
+            .get(&secrets::hash_token(token))
+            .and_then(|e| e.opened)
+    }
+
+    /// Adopts a session taken over from another node (unless one with its key is here).
+    pub(crate) fn adopt_session(&self, session: Arc<Session>) {
+        self.lock().sessions.entry(session.key).or_insert(session);
+    }
+
+    /// Every session (live or waiting for recovery).
+    pub fn sessions(&self) -> Vec<Arc<Session>> {
+        self.lock().sessions.values().cloned().collect()
+    }
+
+    /// Whether the person has a live connection of the web client (its first-party app) now:
+    /// what makes them present (`presenceStatus`).
+    pub fn web_client_online(&self, extension: openglip_domain::ExtensionId) -> bool {
+        let sessions: Vec<Arc<Session>> = self
+            .lock()
+            .sessions
+            .values()
+            .filter(|s| {
+                s.caller.extension_id == extension
+                    && s.caller.client_id
+                        == openglip_platform::web_client::web_client_id(s.caller.account_id)
+            })
+            .cloned()
+            .collect();
+        sessions.iter().any(|s| s.is_live())
+    }
+
     /// Number of sessions (live or waiting for recovery).
     pub fn session_count(&self) -> usize {
         self.lock().sessions.len()
@@ -359,7 +417,11 @@ pub async fn wstoken(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ttl = st.hub().config.ws.token_ttl;
-    let token = st.hub().ws.issue(c, ttl);
+    let token = st.hub().ws.issue(c.clone(), ttl);
+    if let Some(cluster) = st.hub().cluster() {
+        // Good on every node: the proxy may send the connection elsewhere.
+        cluster.share_wstoken(st.hub(), &token, &c).await;
+    }
     let body = w::WsToken {
         ws_access_token: token,
         uri: gateway_uri(&crate::api::base_url(&st, &headers)),
@@ -410,6 +472,14 @@ pub async fn upgrade(
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             let hub = st.hub().clone();
+            // In a cluster, the token and the session may be another node's.
+            let resumed = match hub.cluster() {
+                Some(c) => {
+                    c.prepare_ws(&hub, access_token.as_deref(), wsc.as_deref())
+                        .await
+                }
+                None => None,
+            };
             let opened = hub
                 .ws
                 .open(&hub.config.ws, access_token.as_deref(), wsc.as_deref());
@@ -418,6 +488,10 @@ pub async fn upgrade(
                 Ok(o) => {
                     if let Some(old) = &o.ended {
                         old.end(&hub).await;
+                    }
+                    if let Some(c) = hub.cluster() {
+                        c.opened_ws(&hub, access_token.as_deref(), resumed.as_ref(), &o.session)
+                            .await;
                     }
                     conn::run(socket, st, router, origin, o).await
                 }

@@ -734,6 +734,22 @@
     if (f && !confirm(f.dataset.confirm)) e.preventDefault();
   });
 
+  // Copy buttons (a new webhook's URL): the value of the field the button names. Without the
+  // script, the field is read-only text to select.
+  document.addEventListener('click', async (e) => {
+    const b = e.target.closest('button[data-copy]');
+    if (!b) return;
+    const field = document.getElementById(b.dataset.copy);
+    if (!field) return;
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+      toast('Copied');
+    } catch (_) {
+      toast('Press Ctrl+C (⌘C) to copy the selected URL');
+    }
+  });
+
   // ------------------------------------------------------------ desktop notifications
 
   const notifyBtn = document.getElementById('notify-btn');

@@ -30,6 +30,8 @@ pub fn permission_text(p: Permission) -> &'static str {
         }
         Permission::WebSocket => "Be notified of new messages and chat changes over a WebSocket",
         Permission::ReadClientInfo => "Read information about the application",
+        Permission::ReadPresence => "See whether you and your colleagues are available",
+        Permission::EditPresence => "Set your availability (status, do not disturb, message)",
     }
 }
 

@@ -1,27 +1,32 @@
 //! What people do in the client: post, reply, edit, delete, mark read, favorite, start a
-//! direct message, create a team, add and remove members, join, leave, archive. Each is a form
+//! direct message or a group chat, create a team, rename it, add and remove members, join,
+//! leave, archive, add, suspend, activate and delete a chat's incoming webhooks. Each is a form
 //! post that redirects back (no script needed); sent by the script (`X-CSRF-Token`), it answers
 //! with the fragment to show, or 204.
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use openglip_domain::events::Generation;
 use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
+use openglip_domain::webhooks::WebhookStatus;
 use openglip_domain::*;
 use openglip_webkit::html::FormErrors;
 use openglip_webkit::see_other;
 
 use crate::error_message;
 
-use super::directory::new_team_body;
+use super::details::details_body;
+use super::directory::{new_group_body, new_team_body};
+use super::hooks;
 use super::layout::{Answer, page_with_status, respond};
 use super::posts::render_post;
 use super::visit::{Action, Viewer};
 use openglip_server::AppState;
 use openglip_server::api::chats::member_id;
+use openglip_server::api::webhooks::make;
 use openglip_server::api::{chat_id, post_id};
 use openglip_server::error;
 
@@ -31,10 +36,14 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/posts", post(create_post))
         .route("/new/dm", post(start_dm))
         .route("/new/team", post(create_team))
+        .route("/new/group", post(start_group))
+        .route("/c/{chat}/settings", post(team_settings))
         .route("/c/{chat}/posts/{post}/edit", post(edit_post))
         .route("/c/{chat}/posts/{post}/delete", post(delete_post))
         .route("/c/{chat}/{action}", post(chat_action))
         .route("/c/{chat}/members/{action}", post(members))
+        .route("/c/{chat}/webhooks", post(create_webhook))
+        .route("/c/{chat}/webhooks/{id}/{action}", post(change_webhook))
 }
 
 /// Done: 204 for the script, back to `to` for a form.
@@ -211,6 +220,70 @@ pub async fn start_dm(State(st): State<AppState>, Action { v, form }: Action) ->
     Ok(see_other(&format!("/c/{}", c.id)))
 }
 
+/// `POST /new/group` (`members`: names, e-mails or ids): the group chat of the viewer and
+/// those people (the one there is, if they already have it), or the form again with the error
+/// in place.
+pub async fn start_group(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
+    let r = async {
+        let people = member_inputs("members", form.get("members").unwrap_or(""))?;
+        st.service().conversation(&v.caller, &people).await
+    }
+    .await;
+    let e = match r {
+        Ok((c, _)) => return Ok(see_other(&format!("/c/{}", c.id))),
+        Err(e) => e,
+    };
+    if error::status_and_code(&e).0.is_server_error() {
+        return Err(e.into());
+    }
+    let body = new_group_body(&st, &v, &form, &form_errors(&e, "members")).await?;
+    Ok(page_with_status(
+        StatusCode::BAD_REQUEST,
+        "New group chat",
+        body,
+    ))
+}
+
+/// `POST /c/{chat}/settings` (`name`, `description`): renames a team (its administrators
+/// only); back to its details, or the details again with the error in place.
+pub async fn team_settings(
+    State(st): State<AppState>,
+    Path(chat): Path<String>,
+    Action { v, form }: Action,
+) -> Answer {
+    let id = chat_id(&chat)?;
+    let r = st
+        .service()
+        .patch_team(
+            &v.caller,
+            id,
+            Some(form.get("name").unwrap_or("").to_string()),
+            Some(form.get("description").unwrap_or("").to_string()),
+            None,
+        )
+        .await;
+    let e = match r {
+        Ok(c) => return Ok(see_other(&format!("/c/{}/details", c.id))),
+        Err(e) => e,
+    };
+    if e.fields().is_none() {
+        return Err(e.into());
+    }
+    let (title, body) = details_body(
+        &st,
+        &v,
+        &chat,
+        Some((&form, &form_errors(&e, "name"))),
+        None,
+    )
+    .await?;
+    Ok(page_with_status(
+        StatusCode::BAD_REQUEST,
+        &format!("Details · {title}"),
+        body,
+    ))
+}
+
 /// `POST /new/team` (`name`, `description`, `public`, `members`): the team, or the form again
 /// with the error in place.
 pub async fn create_team(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
@@ -244,6 +317,46 @@ fn form_errors(e: &Error, fallback: &str) -> FormErrors {
         out.add(name.unwrap_or(fallback), error_message(e));
         out
     })
+}
+
+/// `POST /c/{chat}/webhooks`: a new webhook; the details page with its URL (this once).
+async fn create_webhook(
+    State(st): State<AppState>,
+    Path(chat): Path<String>,
+    headers: HeaderMap,
+    Action { v, .. }: Action,
+) -> Answer {
+    let (hook, uri) = make(&st, &v.caller, chat_id(&chat)?, &headers).await?;
+    let fresh = hooks::Fresh { id: hook.id, uri };
+    let (title, body) = details_body(&st, &v, &chat, None, Some(&fresh)).await?;
+    Ok(page_with_status(
+        StatusCode::CREATED,
+        &format!("Details · {title}"),
+        body,
+    ))
+}
+
+/// `POST /c/{chat}/webhooks/{id}/suspend|activate|delete`, then back to the details page.
+async fn change_webhook(
+    State(st): State<AppState>,
+    Path((chat, id, action)): Path<(String, String, String)>,
+    Action { v, .. }: Action,
+) -> Answer {
+    let chat = chat_id(&chat)?;
+    let svc = st.service();
+    match action.as_str() {
+        "suspend" => {
+            svc.set_webhook_status(&v.caller, &id, WebhookStatus::Suspended)
+                .await?;
+        }
+        "activate" => {
+            svc.set_webhook_status(&v.caller, &id, WebhookStatus::Active)
+                .await?;
+        }
+        "delete" => svc.delete_webhook(&v.caller, &id).await?,
+        _ => return Err(Error::InvalidUri.into()),
+    }
+    Ok(see_other(&format!("/c/{chat}/details#webhooks")))
 }
 
 #[cfg(test)]

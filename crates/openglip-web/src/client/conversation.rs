@@ -36,6 +36,7 @@ async fn home(State(st): State<AppState>, v: Viewer) -> Answer {
             p { "Pick a chat on the left, or start one." }
             p.row {
                 a.btn.primary href="/new/dm" { "New direct message" }
+                a.btn href="/new/group" { "New group chat" }
                 a.btn href="/new/team" { "New team" }
             }
         }
@@ -100,6 +101,7 @@ fn conv_head(v: &Viewer, rail: &Rail, chat: &Chat, title: &str, back: &str) -> M
             }
             a.btn.small href={ "/c/" (chat.id) "/details" } { "Details" }
         }
+        (super::teamwork::tabs(chat.id, None))
     }
 }
 

@@ -1,5 +1,6 @@
-//! A chat's details page: its description, its members (add and remove, for a team's
-//! administrators), and leaving, joining, archiving.
+//! A chat's details page: its description, its name and description (renamed by a team's
+//! administrators), its members (add and remove, for a team's administrators), its incoming
+//! webhooks (`hooks`), and leaving, joining, archiving.
 
 use std::collections::HashMap;
 
@@ -7,13 +8,16 @@ use axum::extract::{Path, State};
 use maud::{Markup, html};
 use openglip_domain::service::Service;
 use openglip_domain::*;
+use openglip_webkit::html::{Field, FormErrors};
 
 use super::conversation::{kind_label, visible};
+use super::hooks::{self, Fresh};
 use super::layout::{Answer, page};
 use super::rail::{self, app, chat_title};
 use super::visit::{Viewer, names_of};
 use crate::initials;
 use openglip_server::AppState;
+use openglip_server::extract::Params;
 
 /// What the viewer may do with the chat.
 struct Rights {
@@ -29,11 +33,19 @@ pub async fn details_page(
     v: Viewer,
     Path(chat): Path<String>,
 ) -> Answer {
-    let (title, body) = details(&st, &v, &chat).await?;
+    let (title, body) = details_body(&st, &v, &chat, None, None).await?;
     Ok(page(&format!("Details · {title}"), body))
 }
 
-async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Markup)> {
+/// The details page's title and body; `settings`: the team settings form as it was posted,
+/// with its errors; `fresh`: a webhook just made, whose URL is shown this once.
+pub async fn details_body(
+    st: &AppState,
+    v: &Viewer,
+    chat: &str,
+    settings: Option<(&Params, &FormErrors)>,
+    fresh: Option<&Fresh>,
+) -> Result<(String, Markup)> {
     let chat = visible(st, v, chat).await?;
     let rail = rail::load(st, v).await?;
     let names = names_of(st, v, chat.members.iter().copied().chain([v.ext.id])).await?;
@@ -43,6 +55,11 @@ async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Marku
         member: chat.is_member(v.ext.id),
         team: chat.kind == ChatType::Team,
         active: chat.status == ChatStatus::Active,
+    };
+    let webhooks = if rights.member {
+        Some(hooks::section(st, v, &chat, &names, fresh).await?)
+    } else {
+        None
     };
     let pane = html! {
         header.conv-head {
@@ -57,11 +74,13 @@ async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Marku
             @if let Some(d) = chat.description.as_deref().filter(|d| !d.is_empty()) {
                 p.desc { (d) }
             }
+            @if rights.manage && rights.active { (team_settings(v, &chat, settings)) }
             @if rights.team && rights.member && rights.active { (add_members(v, &chat)) }
             h2 { "Members (" (chat.members.len()) ")" }
             ul.members {
                 @for m in &chat.members { (member(v, &chat, &rights, &names, *m)) }
             }
+            @if let Some(w) = webhooks { (w) }
             (actions(v, &chat, &rights, &title))
         }
     };
@@ -72,6 +91,37 @@ async fn details(st: &AppState, v: &Viewer, chat: &str) -> Result<(String, Marku
         Some(chat.id),
     );
     Ok((title, body))
+}
+
+/// The team's name and description, for its administrators to change (the values and errors
+/// of a failed attempt, if any).
+fn team_settings(v: &Viewer, chat: &Chat, posted: Option<(&Params, &FormErrors)>) -> Markup {
+    let none = FormErrors::new();
+    let (name, description, errors) = match posted {
+        Some((form, errors)) => (
+            form.get("name").unwrap_or(""),
+            form.get("description").unwrap_or(""),
+            errors,
+        ),
+        None => (
+            chat.name.as_deref().unwrap_or(""),
+            chat.description.as_deref().unwrap_or(""),
+            &none,
+        ),
+    };
+    html! {
+        details.card #team-settings open[posted.is_some()] {
+            summary { "Rename team" }
+            form.stack method="post" action={ "/c/" (chat.id) "/settings" } novalidate {
+                (v.csrf.field())
+                (Field::text("name", "Team name").value(name).required().error(errors.get("name")))
+                (Field::text("description", "Description (optional)")
+                    .value(description)
+                    .error(errors.get("description")))
+                button.btn.primary type="submit" { "Save" }
+            }
+        }
+    }
 }
 
 /// The "Add people" form of a team.

@@ -1,6 +1,6 @@
 //! Starting conversations: "New direct message" (the company's people and bots, searched as
-//! one types), "Public teams" to join, and "New team"; and the people the script completes
-//! names from (`/app/people`, JSON).
+//! one types), "New group chat" (several people, no name), "Public teams" to join, and "New
+//! team"; and the people the script completes names from (`/app/people`, JSON).
 
 use axum::Router;
 use axum::extract::State;
@@ -22,12 +22,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/new/dm", get(new_dm_page))
         .route("/new/team", get(new_team_page))
+        .route("/new/group", get(new_group_page))
         .route("/teams", get(browse_teams))
         .route("/app/people", get(people))
 }
 
 /// The header of a page of its own (not a chat): back home, a title and what it is for.
-fn head(title: &str, about: &str, extra: Markup) -> Markup {
+pub(super) fn head(title: &str, about: &str, extra: Markup) -> Markup {
     html! {
         header.conv-head {
             a.back href="/" aria-label="Back" { "‹" }
@@ -41,7 +42,7 @@ fn head(title: &str, about: &str, extra: Markup) -> Markup {
 }
 
 /// A page of the app that is not a chat: the rail, and `pane`.
-async fn own_page(st: &AppState, v: &Viewer, pane: Markup) -> Result<Markup> {
+pub(super) async fn own_page(st: &AppState, v: &Viewer, pane: Markup) -> Result<Markup> {
     let rail = rail::load(st, v).await?;
     Ok(app(
         v,
@@ -148,12 +149,6 @@ fn joinable(v: &Viewer, t: &Chat) -> Markup {
 
 /// The new-team form, with the values and errors of a failed attempt.
 fn new_team_form(v: &Viewer, form: &Params, errors: &FormErrors) -> Markup {
-    let members = form.get("members").unwrap_or("");
-    let members_error = errors.get("members");
-    let described = match members_error {
-        Some(_) => "f-members-hint f-members-err",
-        None => "f-members-hint",
-    };
     html! {
         (head("New team", "A place for a group of people to work together", html! {}))
         div.details {
@@ -168,21 +163,67 @@ fn new_team_form(v: &Viewer, form: &Params, errors: &FormErrors) -> Markup {
                     .error(errors.get("description")))
                 (Field::checkbox("public", "Public: anyone in the company can find and join it")
                     .checked(form.get("public").is_some()))
-                // The people picker of the script completes names into this field.
-                div.field.invalid[members_error.is_some()] {
-                    label for="f-members" { "Members" }
-                    input #f-members name="members" type="text" value=(members)
-                        data-people="emails" autocomplete="off"
-                        aria-invalid=[members_error.map(|_| "true")] aria-describedby=(described);
-                    span.hint #f-members-hint {
-                        "Names or emails, separated by commas; type a name to pick from your company"
-                    }
-                    @if let Some(e) = members_error { span.error #f-members-err { (e) } }
-                }
+                (members_field(form, errors, "Members"))
                 button.btn.primary type="submit" { "Create team" }
             }
         }
     }
+}
+
+/// The `members` field with its label, hint and error: the script's people picker completes
+/// names into it.
+fn members_field(form: &Params, errors: &FormErrors, label: &str) -> Markup {
+    let members = form.get("members").unwrap_or("");
+    let members_error = errors.get("members");
+    let described = match members_error {
+        Some(_) => "f-members-hint f-members-err",
+        None => "f-members-hint",
+    };
+    html! {
+        div.field.invalid[members_error.is_some()] {
+            label for="f-members" { (label) }
+            input #f-members name="members" type="text" value=(members)
+                data-people="emails" autocomplete="off"
+                aria-invalid=[members_error.map(|_| "true")] aria-describedby=(described);
+            span.hint #f-members-hint {
+                "Names or emails, separated by commas; type a name to pick from your company"
+            }
+            @if let Some(e) = members_error { span.error #f-members-err role="alert" { (e) } }
+        }
+    }
+}
+
+// -------------------------------------------------------------------------- group chats
+
+/// The new-group-chat form, with the values and errors of a failed attempt.
+fn new_group_form(v: &Viewer, form: &Params, errors: &FormErrors) -> Markup {
+    html! {
+        (head("New group chat", "A conversation with several people, without a name", html! {}))
+        div.details {
+            form.stack.card method="post" action="/new/group" novalidate {
+                (v.csrf.field())
+                (members_field(form, errors, "People"))
+                p.muted { "With one person, this is your direct message with them." }
+                button.btn.primary type="submit" { "Start group chat" }
+            }
+        }
+    }
+}
+
+/// `GET /new/group`.
+async fn new_group_page(State(st): State<AppState>, v: Viewer) -> Answer {
+    let body = new_group_body(&st, &v, &Params(vec![]), &FormErrors::new()).await?;
+    Ok(page("New group chat", body))
+}
+
+/// The new-group-chat page, with what was entered and what was wrong with it.
+pub async fn new_group_body(
+    st: &AppState,
+    v: &Viewer,
+    form: &Params,
+    errors: &FormErrors,
+) -> Result<Markup> {
+    own_page(st, v, new_group_form(v, form, errors)).await
 }
 
 /// `GET /new/team`.

@@ -13,8 +13,8 @@
 //! - [`visit`]: who is asking, as extractors ([`visit::Viewer`], [`visit::Action`]): a handler
 //!   starts with its work;
 //! - [`layout`]: the document, the app around a pane, responses, errors;
-//! - [`rail`], [`conversation`] (and [`posts`]), [`details`], [`directory`]: the pages and
-//!   fragments; [`actions`]: the form posts; [`render`]: message text and attachments;
+//! - [`rail`], [`conversation`] (and [`posts`]), [`details`], [`directory`], [`teamwork`] (a
+//!   chat's Tasks, Notes and Events tabs): the pages and fragments; [`actions`]: the form posts; [`render`]: message text and attachments;
 //!   [`pwa`]: the installable app.
 //!
 //! The browser acts as the signed-in person through a first-party app of their account
@@ -31,11 +31,14 @@ mod conversation;
 mod details;
 mod directory;
 mod files;
+mod hooks;
 mod layout;
 mod posts;
+mod profile;
 pub mod pwa;
 mod rail;
 pub mod render;
+mod teamwork;
 mod visit;
 
 use axum::Router;
@@ -58,8 +61,10 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/details", get(details::details_page))
         .merge(conversation::routes())
         .merge(directory::routes())
+        .merge(profile::routes())
         .merge(actions::routes())
         .merge(files::routes())
+        .merge(teamwork::routes())
         .merge(pwa::routes())
         .layer(axum::middleware::from_fn(layout::answer_failures))
 }
@@ -75,9 +80,7 @@ async fn signout(
     Action { v, .. }: Action,
 ) -> layout::Answer {
     let cleared = crate::signin::end(&st, &kit, &headers, SessionRealm::Account).await?;
-    for s in st.hub().ws.sessions_of(v.ext.id, v.caller.app_id) {
-        s.end(st.hub()).await;
-    }
+    st.hub().end_sessions_of(v.ext.id, v.caller.app_id).await;
     Ok((cleared, see_other("/")).into_response())
 }
 

@@ -243,6 +243,7 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
                     summary aria-label="New conversation" title="New conversation" { "+" }
                     div.menu role="menu" {
                         a role="menuitem" href="/new/dm" { "New direct message" }
+                        a role="menuitem" href="/new/group" { "New group chat" }
                         a role="menuitem" href="/new/team" { "New team" }
                         a role="menuitem" href="/teams" { "Browse public teams" }
                     }
@@ -250,9 +251,10 @@ pub fn render(rail: &Rail, active: Option<ChatId>, csrf: &Csrf) -> Markup {
             }
             nav.rail-list #rail-list aria-label="Conversations" { (render_list(rail, active, csrf)) }
             footer.rail-foot {
-                span.me {
-                    span.av aria-hidden="true" { (initials(&name)) }
+                a.me href="/me" title="Your profile" {
+                    (super::profile::avatar_of(&rail.me, ""))
                     span.nm { (name) }
+                    span.sr-only { " (your profile)" }
                 }
                 button.linkbtn #notify-btn type="button" hidden { "Enable notifications" }
                 span.conn #conn role="status" aria-live="polite" {}

@@ -13,13 +13,15 @@
 //!   field or `X-CSRF-Token` header must match the `og_csrf` cookie, compared in constant
 //!   time), and the person's `Medium` rate limit, as the REST API would count it.
 //! - [`Fetched`]: a `fetch` of the script (`POST /app/wstoken`), the kit's [`CsrfVerified`].
+//! - [`Upload`]: a `multipart/form-data` form with a file (the profile picture): the same
+//!   checks as [`Action`], the token read from the form's `_csrf` part, before anything is done.
 //!
 //! Also here: the client's [`SIGN_IN`] (the shared sign-in flow, for people, not bots), which a
 //! page shows in place when nobody is signed in, and [`names_of`], the viewer's colleagues by id.
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -27,6 +29,7 @@ use openglip_domain::platform::SessionRealm;
 use openglip_domain::*;
 use openglip_server::AppState;
 use openglip_server::extract::Params;
+use openglip_webkit::csrf::{CSRF_FIELD, CSRF_HEADER, check_origin, check_token};
 use openglip_webkit::{Csrf, CsrfForm, CsrfVerified, Kit};
 
 use super::layout::{client_error, is_fetch};
@@ -103,6 +106,7 @@ pub static SIGN_IN: SignIn = SignIn {
     refuse: |ext| {
         (ext.kind == ExtensionType::Bot).then_some("Bots do not sign in to the web client.")
     },
+    forgot: Some("/forgot"),
 };
 
 /// The sign-in page; `next` is where to go after (a path of this server).
@@ -151,7 +155,9 @@ impl FromRequest<AppState> for Action {
         let v = Viewer::from_request_parts(&mut parts, st).await?;
         let req = Request::from_parts(parts, body);
         let CsrfForm(pairs) = CsrfForm::<Vec<(String, String)>>::from_request(req, st).await?;
-        throttle(st, &v).map_err(|e| client_error(v.fetch, e))?;
+        throttle(st, &v)
+            .await
+            .map_err(|e| client_error(v.fetch, e))?;
         Ok(Action {
             v,
             form: Params(pairs),
@@ -159,14 +165,77 @@ impl FromRequest<AppState> for Action {
     }
 }
 
+/// A file posted with a `multipart/form-data` form of the client: checked as an [`Action`] is
+/// (who, `Origin`, the CSRF token of its `_csrf` part or `X-CSRF-Token`, the rate limit), then
+/// the bytes of its `file` part (empty when it has none). A body over the server's limit is
+/// "too large".
+pub struct Upload {
+    pub v: Viewer,
+    pub file: Vec<u8>,
+}
+
+/// The name of the file part [`Upload`] reads.
+pub const UPLOAD_FIELD: &str = "image";
+
+impl FromRequest<AppState> for Upload {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let v = Viewer::from_request_parts(&mut parts, st).await?;
+        let kit = Kit::of(&parts)?;
+        let headers = parts.headers.clone();
+        check_origin(&kit, &headers).map_err(|r| r.answer(&kit, &headers))?;
+        let unreadable = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                Error::PayloadTooLarge(openglip_server::BODY_LIMIT)
+            } else {
+                Error::MissingParameter(UPLOAD_FIELD.into())
+            }
+        };
+        let fetch = v.fetch;
+        let mut form = Multipart::from_request(Request::from_parts(parts, body), st)
+            .await
+            .map_err(|_| client_error(fetch, Error::MissingParameter(UPLOAD_FIELD.into())))?;
+        let (mut token, mut file) = (None, Vec::new());
+        loop {
+            let field = form
+                .next_field()
+                .await
+                .map_err(|e| client_error(fetch, unreadable(e)))?;
+            let Some(field) = field else { break };
+            match field.name() {
+                Some(CSRF_FIELD) => token = field.text().await.ok(),
+                Some(UPLOAD_FIELD) => {
+                    file = field
+                        .bytes()
+                        .await
+                        .map_err(|e| client_error(fetch, unreadable(e)))?
+                        .to_vec()
+                }
+                _ => {}
+            }
+        }
+        let header = headers
+            .get(CSRF_HEADER)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string);
+        check_token(&kit, &headers, header.or(token).as_deref())
+            .map_err(|r| r.answer(&kit, &headers))?;
+        throttle(st, &v)
+            .await
+            .map_err(|e| client_error(v.fetch, e))?;
+        Ok(Upload { v, file })
+    }
+}
+
 /// Counts a change made in the client against the person's `Medium` rate limit, as the same
 /// change through the REST API would be (the web client app and the person are the key).
-fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
+async fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
     let key = format!("{}:{}", v.caller.app_id, v.caller.extension_id);
     match st
-        .0
-        .limiter
-        .check(&key, openglip_server::ratelimit::Group::Medium)
+        .check_rate(&key, openglip_server::ratelimit::Group::Medium)
+        .await
         .and_then(|d| d.retry_after.map(|retry| (d.group, retry)))
     {
         Some((group, retry)) => Err(Error::RateLimited {

@@ -79,6 +79,7 @@ static SIGN_IN: SignIn = SignIn {
     home: "/console",
     realm: SessionRealm::Console,
     refuse: |_| None,
+    forgot: None,
 };
 
 async fn signin_page(

@@ -1,4 +1,6 @@
-//! The activation page (`/activate?token=`): a person added without a password sets one.
+//! The activation page (`/activate?token=`): a person added without a password sets one; the
+//! same link, asked for with "Forgot your password?" (`forgot.rs`), lets an active person choose
+//! a new one.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -20,17 +22,27 @@ fn card(kit: &Kit, title: &str, inner: Markup) -> Page {
 /// The form of `ext`'s activation link `token`, `errors` in place.
 fn form(kit: &Kit, csrf: &Csrf, token: &str, ext: &Extension, errors: &FormErrors) -> Response {
     let login = ext.email.as_deref().unwrap_or(&ext.extension_number);
+    let reset = ext.status == ExtensionStatus::Enabled;
+    let title = if reset {
+        "Choose a new password"
+    } else {
+        "Activate your account"
+    };
     let page = card(
         kit,
-        "Activate your account",
+        title,
         html! {
-            h1 { "Activate your account" }
-            p.sub { "Welcome, " (ext.first_name) ". Set a password to finish: you sign in with " strong { (login) } "." }
+            h1 { (title) }
+            @if reset {
+                p.sub { "Hello " (ext.first_name) ". Choose a new password: you sign in with " strong { (login) } "." }
+            } @else {
+                p.sub { "Welcome, " (ext.first_name) ". Set a password to finish: you sign in with " strong { (login) } "." }
+            }
             form.stack.mt method="post" action="/activate" novalidate {
                 (csrf.field())
                 (hidden("token", token))
                 (new_password_fields("Password", errors))
-                (Button::primary("Activate").wide())
+                (Button::primary(if reset { "Set password" } else { "Activate" }).wide())
             }
         },
     );
@@ -45,7 +57,7 @@ async fn person(st: &AppState, kit: &Kit, token: &str) -> Result<Extension, Resp
             kit,
             StatusCode::NOT_FOUND,
             "This link does not work",
-            "The activation link is unknown, used or expired. Ask your administrator for a new one.",
+            "The link is unknown, used or expired. Ask for a new one with \"Forgot your password?\" when you sign in, or ask your administrator.",
         )),
         Err(e) => Err(failure_page(kit, e)),
     }
@@ -88,9 +100,14 @@ pub async fn activate(
     {
         Ok(done) => {
             let login = done.email.as_deref().unwrap_or(&done.extension_number);
+            let what = if ext.status == ExtensionStatus::Enabled {
+                "Your password is changed."
+            } else {
+                "Your account is active."
+            };
             let said = html! {
                 h1 { "You're all set" }
-                p.sub { "Your account is active. Sign in with " strong { (login) } " and your new password." }
+                p.sub { (what) " Sign in with " strong { (login) } " and your new password." }
                 div.actions { (Button::primary("Sign in").link("/")) }
             };
             return card(&kit, "Account activated", said).into_response();

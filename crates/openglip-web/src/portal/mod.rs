@@ -11,6 +11,7 @@
 mod activate;
 mod admin;
 mod apps;
+mod forgot;
 mod unassigned;
 mod user_form;
 mod users;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/apps/{client_id}/remove", post(apps::remove_app))
         .route("/admin/outbox", get(apps::outbox))
         .route("/activate", get(activate::page).post(activate::activate))
+        .route("/forgot", get(forgot::page).post(forgot::send))
 }
 
 // ---------------------------------------------------------------------------------- sign in
@@ -61,6 +63,7 @@ static SIGN_IN: SignIn = SignIn {
     home: "/admin/users",
     realm: SessionRealm::Account,
     refuse: |ext| (!ext.is_admin).then_some("Only administrators can sign in to the admin portal."),
+    forgot: Some("/forgot"),
 };
 
 async fn signin_page(kit: Kit, csrf: Csrf, p: Params) -> Response {

@@ -13,12 +13,12 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-pub struct Setup {
-    app: TestApp,
-    env: Vec<(&'static str, String)>,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) env: Vec<(&'static str, String)>,
 }
 
-pub async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     // Rate limits stay on (generous defaults), so the clients see the headers they would see.
     let app = spawn_app_with(ServerConfig {
         public_url: None,
@@ -34,7 +34,12 @@ pub async fn setup() -> Setup {
         .client(
             &acme,
             &["password", "refresh_token"],
-            &["TeamMessaging", "ReadAccounts"],
+            &[
+                "TeamMessaging",
+                "ReadAccounts",
+                "ReadPresence",
+                "EditPresence",
+            ],
         )
         .await;
     let env = vec![
@@ -54,7 +59,7 @@ pub async fn setup() -> Setup {
     Setup { app, env }
 }
 
-pub async fn run(
+pub(crate) async fn run(
     program: &str,
     script: PathBuf,
     extra_env: Vec<(&'static str, String)>,
@@ -114,6 +119,70 @@ async fn ringcentral_python_sdk_scenario() {
     run(
         "python3",
         root.join("scenario.py"),
+        vec![("PYTHONPATH", deps.display().to_string())],
+        s,
+    )
+    .await;
+}
+
+/// Incoming webhooks through the JavaScript SDK (`tests/clients/js/webhooks.mjs`): both
+/// formats, suspended, unknown id, malformed payload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_js_sdk_incoming_webhooks() {
+    let root = repo_root().join("tests/clients/js");
+    assert!(
+        root.join("node_modules/@ringcentral/sdk").exists(),
+        "the JavaScript SDK is not installed: run `scripts/test` (it installs tests/clients/js/node_modules)"
+    );
+    let s = setup().await;
+    run("node", root.join("webhooks.mjs"), vec![], s).await;
+}
+
+/// The same with the Python SDK (`tests/clients/python/webhooks.py`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_python_sdk_incoming_webhooks() {
+    let root = repo_root().join("tests/clients/python");
+    let deps = root.join(".deps");
+    assert!(
+        deps.join("ringcentral").exists(),
+        "the Python SDK is not installed: run `scripts/test` (it installs tests/clients/python/.deps)"
+    );
+    let s = setup().await;
+    run(
+        "python3",
+        root.join("webhooks.py"),
+        vec![("PYTHONPATH", deps.display().to_string())],
+        s,
+    )
+    .await;
+}
+
+/// Presence and the directory's search through the JavaScript SDK
+/// (`tests/clients/js/presence.mjs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_js_sdk_presence_and_directory() {
+    let root = repo_root().join("tests/clients/js");
+    assert!(
+        root.join("node_modules/@ringcentral/sdk").exists(),
+        "the JavaScript SDK is not installed: run `scripts/test` (it installs tests/clients/js/node_modules)"
+    );
+    let s = setup().await;
+    run("node", root.join("presence.mjs"), vec![], s).await;
+}
+
+/// The same with the Python SDK (`tests/clients/python/presence.py`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_python_sdk_presence_and_directory() {
+    let root = repo_root().join("tests/clients/python");
+    let deps = root.join(".deps");
+    assert!(
+        deps.join("ringcentral").exists(),
+        "the Python SDK is not installed: run `scripts/test` (it installs tests/clients/python/.deps)"
+    );
+    let s = setup().await;
+    run(
+        "python3",
+        root.join("presence.py"),
         vec![("PYTHONPATH", deps.display().to_string())],
         s,
     )

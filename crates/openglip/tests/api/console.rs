@@ -371,7 +371,7 @@ fn input_attr(html: &str, id: &str) -> String {
 }
 
 /// An admin portal session for `login` (an administrator).
-async fn admin_portal(w: &World, login: &str) -> String {
+pub(crate) async fn admin_portal(w: &World, login: &str) -> String {
     signed_in(w, "/admin/api/session", login).await
 }
 

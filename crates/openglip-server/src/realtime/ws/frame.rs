@@ -33,8 +33,9 @@ pub struct Frame {
 /// Something waiting to be written.
 #[derive(Debug, Clone)]
 pub enum Out {
-    /// A `ServerNotification` around this envelope (JSON, or a base64 string when encrypted).
-    Note(Arc<str>),
+    /// A `ServerNotification` around this envelope (JSON, or a base64 string when encrypted),
+    /// and the subscription's outbox cursor once it is written (None for a renewal reminder).
+    Note(Arc<str>, Option<i64>),
     Frame(Frame),
 }
 
@@ -65,7 +66,7 @@ impl Out {
             })
         };
         match self {
-            Out::Note(text) => {
+            Out::Note(text, _) => {
                 let meta = Meta {
                     message_id: Some(new_uuid().into()),
                     status: Some(200),
@@ -93,7 +94,7 @@ impl Out {
     }
 
     pub fn is_note(&self) -> bool {
-        matches!(self, Out::Note(_))
+        matches!(self, Out::Note(..))
     }
 
     /// Whether the writer pauses after this frame.
@@ -104,7 +105,7 @@ impl Out {
     /// Whether rendering consumes a `wsc.sequence` number.
     pub fn has_wsc(&self) -> bool {
         match self {
-            Out::Note(_) => true,
+            Out::Note(..) => true,
             Out::Frame(f) => f.wsc,
         }
     }
@@ -211,13 +212,13 @@ mod tests {
 
     #[test]
     fn notes_splice_json_and_quote_ciphertext() {
-        let f = Out::Note("{\"a\":1}".into()).render("tok", 7);
+        let f = Out::Note("{\"a\":1}".into(), None).render("tok", 7);
         let v: Value = serde_json::from_str(&f).unwrap();
         assert_eq!(v[0]["type"], "ServerNotification");
         assert_eq!(v[0]["wsc"]["sequence"], 7);
         assert_eq!(v[0]["wsc"]["token"], "tok");
         assert_eq!(v[1]["a"], 1);
-        let f = Out::Note("QUJD".into()).render("tok", 8);
+        let f = Out::Note("QUJD".into(), None).render("tok", 8);
         let v: Value = serde_json::from_str(&f).unwrap();
         assert_eq!(v[1], "QUJD");
     }

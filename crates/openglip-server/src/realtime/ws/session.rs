@@ -46,7 +46,7 @@ struct Live {
 /// answer (which tells the client the subscription id) is written before them.
 struct Held {
     request: u64,
-    notes: Vec<Arc<str>>,
+    notes: Vec<(Arc<str>, Option<i64>)>,
 }
 
 /// The frames waiting to be written, each numbered so that the writer removes exactly the one it
@@ -101,6 +101,9 @@ struct State {
     closed: bool,
     /// Incremented by every detach and attach: tells a recovery timer whether it is stale.
     epoch: u64,
+    /// The subscription's outbox cursor as of the last notification written (None: none yet),
+    /// from which another node can replay what the client missed (see `crate::cluster::wsc`).
+    written: Option<i64>,
 }
 
 pub struct Session {
@@ -150,7 +153,76 @@ impl Session {
                 overflowed: false,
                 closed: false,
                 epoch: 0,
+                written: None,
             }),
+        }
+    }
+
+    /// A session another node served, taken over for the connection that recovers it here (see
+    /// `crate::cluster::wsc`): its `wsc` token, who it is, its subscription and the outbox cursor
+    /// of the last notification written to the client.
+    pub(crate) fn resumed(
+        token: String,
+        caller: Caller,
+        config: WsConfig,
+        subscription: String,
+        written: Option<i64>,
+    ) -> Session {
+        let mut s = Session::new(caller, config);
+        s.key = secrets::hash_token(&token);
+        s.token = token;
+        {
+            let mut st = s.lock();
+            st.subscription = Some(subscription);
+            st.bind_gen = 1;
+            st.written = written;
+        }
+        s
+    }
+
+    /// The hub's sink for the bound subscription (for a session taken over from another node,
+    /// whose subscription was bound there).
+    pub(crate) fn sink(self: &Arc<Self>) -> Option<Arc<dyn Sink>> {
+        let st = self.lock();
+        Some(Arc::new(SessionSink {
+            session: self.clone(),
+            sub: st.subscription.clone()?,
+            generation: st.bind_gen,
+        }))
+    }
+
+    /// The bound subscription and the cursor of the last notification written, for the other
+    /// nodes of a cluster.
+    pub fn progress(&self) -> Option<(String, Option<i64>)> {
+        let st = self.lock();
+        if st.closed {
+            return None;
+        }
+        Some((st.subscription.clone()?, st.written))
+    }
+
+    /// The registry's key, in hex (how the cluster names the session).
+    pub fn key_hex(&self) -> String {
+        self.key.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Another node took the session over: forgotten here and unregistered from this node's hub,
+    /// its subscription kept (the other node delivers it now).
+    pub async fn hand_over(self: &Arc<Self>, hub: &Arc<Hub>) {
+        hub.ws.remove(self);
+        let sub = {
+            let mut st = self.lock();
+            st.closed = true;
+            st.queue.clear();
+            st.notes = 0;
+            st.held = None;
+            if let Some(l) = st.live.take() {
+                l.handle.stop.notify_one();
+            }
+            st.subscription.take()
+        };
+        if let Some(id) = sub {
+            hub.unregister(&id);
         }
     }
 
@@ -241,14 +313,14 @@ impl Session {
     }
 
     /// Queues a notification of subscription `sub` (from the hub, through the session's sink).
-    fn push_note(&self, sub: &str, text: Arc<str>) {
+    fn push_note(&self, sub: &str, text: Arc<str>, cursor: Option<i64>) {
         let mut st = self.lock();
         if st.closed || st.overflowed || st.subscription.as_deref() != Some(sub) {
             return;
         }
         if let Some(h) = st.held.as_mut() {
             if h.notes.len() < self.config.send_queue.max(1) {
-                h.notes.push(text);
+                h.notes.push((text, cursor));
                 return;
             }
             // A burst larger than the queue while the subscription was being created.
@@ -266,12 +338,12 @@ impl Session {
                 st.overflowed = true;
                 return;
             }
-            st.queue.push(Out::Note(text));
+            st.queue.push(Out::Note(text, cursor));
             st.notes += 1;
             self.check_slow(&mut st);
             Self::wake(&st);
         } else {
-            st.queue.push(Out::Note(text));
+            st.queue.push(Out::Note(text, cursor));
             st.notes += 1;
             if st.notes > self.config.recovery_buffer {
                 // Recovery will fail; keep nothing.
@@ -303,8 +375,8 @@ impl Session {
         }
         if st.held.as_ref().is_some_and(|h| h.request == request) {
             let held = st.held.take().map(|h| h.notes).unwrap_or_default();
-            for n in held {
-                st.queue.push(Out::Note(n));
+            for (n, c) in held {
+                st.queue.push(Out::Note(n, c));
                 st.notes += 1;
             }
             if !live && st.notes > self.config.recovery_buffer {
@@ -352,6 +424,9 @@ impl Session {
             && out.is_note()
         {
             st.notes -= 1;
+            if let Out::Note(_, Some(c)) = out {
+                st.written = Some(c);
+            }
         }
     }
 
@@ -502,7 +577,8 @@ impl Sink for SessionSink {
     fn deliver(&self, item: Delivery) -> bool {
         // Never refused: a session that cannot keep up is disconnected and, beyond its
         // recovery buffer, loses its subscription; the hub need not know.
-        self.session.push_note(&self.sub, item.text);
+        let cursor = item.cursor_after();
+        self.session.push_note(&self.sub, item.text, cursor);
         true
     }
 

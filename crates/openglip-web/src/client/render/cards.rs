@@ -1,7 +1,8 @@
 //! A post's attachments as maud templates: RingCentral's `Card` (intro, author, title, text,
-//! fields, images, footnote, fallback), `Event`, `Note` and `File` (an image as a preview that
-//! opens in the lightbox, any other file as a card with its name and size, both links to the
-//! client's `/app/files/{id}`); `AdaptiveCard`s are [`super::adaptive`]'s.
+//! fields, images, footnote, fallback), `Event`, `Note`, `Task` (a card of its own class) and
+//! `File` (an image as a preview that opens in the lightbox, any other file as a card with its
+//! name and size, both links to the client's `/app/files/{id}`); `AdaptiveCard`s are
+//! [`super::adaptive`]'s.
 //! Anything else is an "Unsupported attachment" note.
 //!
 //! [`Att`] holds the budget of one post's attachments: elements counted and bytes written, past
@@ -63,7 +64,8 @@ impl Att {
                 _ => "",
             };
             match kind {
-                "Card" => a.card(item),
+                "Card" => a.card(item, "att-card"),
+                "Task" => a.card(item, "att-task"),
                 "Event" => Att::event(item),
                 "Note" => Att::note(item),
                 "File" => Att::file(item),
@@ -142,7 +144,8 @@ impl Att {
 
     // ------------------------------------------------------------------------------- Card
 
-    fn card(&mut self, a: &Value) -> Markup {
+    /// A RingCentral card; a task's card (`kind` `att-task`) is one too.
+    fn card(&mut self, a: &Value, kind: &str) -> Markup {
         let body = html! {
             @if let Some(t) = str_of(a, "intro") { div.att-intro { (label(t)) } }
             @if let Some(au) = a.get("author") { (author(au)) }
@@ -159,7 +162,7 @@ impl Att {
             Some(t) if body.0.is_empty() => html! { div.att-fallback { (label(t)) } },
             _ => body,
         };
-        att_div("att-card", hex_color(str_of(a, "color")), body)
+        att_div(kind, hex_color(str_of(a, "color")), body)
     }
 
     fn fields(&mut self, fields: &[Value]) -> Markup {

@@ -12,6 +12,18 @@ fn no_attachments_no_html() {
 }
 
 #[test]
+fn a_task_is_a_card_of_its_own_class() {
+    let task = json!({
+        "type": "Task", "id": "7", "title": "Ship <it>", "color": "Black",
+        "fields": [{"title": "Status", "value": "Pending", "style": "Short"}]
+    });
+    let h = attachments(&[task]);
+    assert!(h.starts_with(r#"<div class="att att-task">"#), "{h}");
+    assert!(h.contains("Ship &lt;it&gt;"), "{h}");
+    assert!(h.contains("Pending"), "{h}");
+}
+
+#[test]
 fn card_attachment() {
     let card = json!({
         "type": "Card",

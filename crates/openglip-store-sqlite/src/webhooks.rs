@@ -1,0 +1,147 @@
+//! Incoming webhooks (`webhooks`, schema version 9): the chat each posts into, its creator, its
+//! status and the SHA-256 of its URL's secret.
+
+use openglip_domain::store::BoxFuture;
+use openglip_domain::webhooks::{NewWebhook, Webhook, WebhookStatus, WebhookStore};
+use openglip_domain::*;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::SqliteStore;
+use crate::db::{Db, internal, is_fk_violation, is_unique_violation};
+
+const COLS: &str = "w.id, w.chat_id, w.creator_id, w.status, w.created, w.modified, w.secret_hash";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<(Webhook, Vec<u8>)> {
+    let status: String = r.get(3)?;
+    Ok((
+        Webhook {
+            id: r.get(0)?,
+            chat_id: ChatId(r.get(1)?),
+            creator_id: ExtensionId(r.get(2)?),
+            // Only this file writes the column, with `as_str`.
+            status: WebhookStatus::parse(&status).unwrap_or(WebhookStatus::Suspended),
+            created: Timestamp(r.get(4)?),
+            modified: Timestamp(r.get(5)?),
+        },
+        r.get(6)?,
+    ))
+}
+
+fn with_hash((hook, hash): (Webhook, Vec<u8>)) -> Result<(Webhook, [u8; 32])> {
+    let hash: [u8; 32] = hash.try_into().map_err(|_| {
+        Error::Internal(format!(
+            "webhook {}: a secret hash that is not 32 bytes",
+            hook.id
+        ))
+    })?;
+    Ok((hook, hash))
+}
+
+fn one(c: &Connection, id: &str) -> Result<Option<(Webhook, [u8; 32])>> {
+    c.prepare_cached(&format!("SELECT {COLS} FROM webhooks w WHERE w.id = ?1"))
+        .db()?
+        .query_row([id], row)
+        .optional()
+        .db()?
+        .map(with_hash)
+        .transpose()
+}
+
+fn list(c: &Connection, sql: &str, key: i64) -> Result<Vec<Webhook>> {
+    let mut stmt = c.prepare_cached(sql).db()?;
+    let rows = stmt.query_map([key], row).db()?;
+    rows.map(|r| r.db().map(|(hook, _)| hook)).collect()
+}
+
+impl WebhookStore for SqliteStore {
+    fn create_webhook(&self, new: NewWebhook) -> BoxFuture<'_, Webhook> {
+        Box::pin(self.write(move |c, now| {
+            c.prepare_cached(
+                "INSERT INTO webhooks (id, secret_hash, chat_id, creator_id, status, created, modified)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            )
+            .db()?
+            .execute(params![
+                new.id,
+                new.secret_hash.as_slice(),
+                new.chat_id.0,
+                new.creator_id.0,
+                WebhookStatus::Active.as_str(),
+                now
+            ])
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    Error::invalid("id")
+                } else if is_fk_violation(&e) {
+                    Error::NotFound(Subject::Chat)
+                } else {
+                    internal(e)
+                }
+            })?;
+            Ok(Webhook {
+                id: new.id,
+                chat_id: new.chat_id,
+                creator_id: new.creator_id,
+                status: WebhookStatus::Active,
+                created: Timestamp(now),
+                modified: Timestamp(now),
+            })
+        }))
+    }
+
+    fn webhook(&self, id: String) -> BoxFuture<'_, Option<(Webhook, [u8; 32])>> {
+        Box::pin(self.read(move |c| one(c, &id)))
+    }
+
+    fn chat_webhooks(&self, chat: ChatId) -> BoxFuture<'_, Vec<Webhook>> {
+        Box::pin(self.read(move |c| {
+            list(
+                c,
+                &format!(
+                    "SELECT {COLS} FROM webhooks w WHERE w.chat_id = ?1 ORDER BY w.created, w.id"
+                ),
+                chat.0,
+            )
+        }))
+    }
+
+    fn member_webhooks(&self, member: ExtensionId) -> BoxFuture<'_, Vec<Webhook>> {
+        Box::pin(self.read(move |c| {
+            list(
+                c,
+                &format!(
+                    "SELECT {COLS} FROM members m JOIN webhooks w ON w.chat_id = m.chat_id
+                     WHERE m.person_id = ?1 ORDER BY w.created, w.id"
+                ),
+                member.0,
+            )
+        }))
+    }
+
+    fn set_webhook_status(&self, id: String, status: WebhookStatus) -> BoxFuture<'_, Webhook> {
+        Box::pin(self.write(move |c, now| {
+            let n = c
+                .prepare_cached("UPDATE webhooks SET status = ?2, modified = ?3 WHERE id = ?1")
+                .db()?
+                .execute(params![id, status.as_str(), now])
+                .db()?;
+            if n == 0 {
+                return Err(Error::NotFound(Subject::Webhook));
+            }
+            one(c, &id)?
+                .map(|(hook, _)| hook)
+                .ok_or(Error::NotFound(Subject::Webhook))
+        }))
+    }
+
+    fn delete_webhook(&self, id: String) -> BoxFuture<'_, bool> {
+        Box::pin(self.write(move |c, _| {
+            let n = c
+                .prepare_cached("DELETE FROM webhooks WHERE id = ?1")
+                .db()?
+                .execute([id])
+                .db()?;
+            Ok(n > 0)
+        }))
+    }
+}
