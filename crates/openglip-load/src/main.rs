@@ -408,7 +408,7 @@ async fn main() {
         )
         .await;
         println!("{}", serde_json::to_string_pretty(&report).unwrap());
-        drop(server);
+        drop(servers);
         if args.data_dir.is_none() {
             let _ = std::fs::remove_dir_all(&data);
         }
