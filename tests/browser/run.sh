@@ -53,8 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents`, `run.sh files` or
-# `run.sh teamwork` runs one of them.
+# `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents`, `run.sh files`,
+# `run.sh teamwork` or `run.sh webhooks` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -167,6 +167,21 @@ start_server "$data"; pids+=("$pid")
 OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
   OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
   timeout 300 node tests/browser/teamwork.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
+fi
+
+# A team's incoming webhooks on its details page: made, copied, posted through, suspended, deleted.
+if [ "$only" = all ] || [ "$only" = webhooks ]; then
+data=$(mktemp -d); dirs+=("$data")
+pw='Chat-Pa55word'
+account=$("$bin" admin account create --data-dir "$data" --name "Acme Rockets" --admin-email alice@acme.example \
+  --admin-password "$pw" --admin-first-name Alice --admin-last-name Adams)
+account_id=$(printf '%s' "$account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])')
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email bob@acme.example \
+  --first-name Bob --last-name Brown --password "$pw" >/dev/null
+start_server "$data"; pids+=("$pid")
+OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
+  OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/webhooks.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
 
 exit "$status"

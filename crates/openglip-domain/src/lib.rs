@@ -4,6 +4,7 @@
 //! Invariant: this crate does no I/O. Time, persistence and entropy come from the callers
 //! (the store assigns timestamps and ids when it commits; the server generates secrets).
 
+pub mod audit;
 pub mod calendar;
 pub mod cards;
 pub mod directory_search;
@@ -21,12 +22,14 @@ pub mod paging;
 pub mod perm;
 pub mod platform;
 pub mod presence;
+pub mod removal;
 pub mod service;
 pub mod store;
 pub mod store_rules;
 pub mod tasks;
 pub mod teamwork;
 pub mod time;
+pub mod transfer;
 pub mod validate;
 pub mod webhook_payload;
 pub mod webhooks;

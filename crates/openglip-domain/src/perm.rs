@@ -14,10 +14,12 @@ pub enum Permission {
     ReadPresence,
     /// Set one's own presence (`userStatus`, Do Not Disturb, message).
     EditPresence,
+    /// Change the company's extensions (delete a person: account administrators only).
+    EditAccounts,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::TeamMessaging,
         Permission::ReadAccounts,
         Permission::EditExtensions,
@@ -26,6 +28,7 @@ impl Permission {
         Permission::ReadClientInfo,
         Permission::ReadPresence,
         Permission::EditPresence,
+        Permission::EditAccounts,
     ];
 
     /// The API name, as in tokens' `scope` and the specs' `x-app-permission`.
@@ -39,6 +42,7 @@ impl Permission {
             Permission::ReadClientInfo => "ReadClientInfo",
             Permission::ReadPresence => "ReadPresence",
             Permission::EditPresence => "EditPresence",
+            Permission::EditAccounts => "EditAccounts",
         }
     }
 
@@ -53,6 +57,7 @@ impl Permission {
             Permission::ReadClientInfo => "Read Client Info",
             Permission::ReadPresence => "Read Presence",
             Permission::EditPresence => "Edit Presence",
+            Permission::EditAccounts => "Edit Accounts",
         }
     }
 

@@ -352,13 +352,37 @@ pub trait Store: Send + Sync + 'static {
     /// The files part of the port: file records, their posts, and the blobs they name
     /// (`crate::files`).
     fn files(&self) -> &dyn crate::files::FileStore;
+    // ---- the audit log ----
+
+    /// The audit log's part of the port (`crate::audit`).
+    fn audit(&self) -> &dyn crate::audit::AuditStore;
+
+    /// The store's connections and writer, for metrics: read from memory, never fails.
+    fn pool_stats(&self) -> PoolStats;
+
     /// Incoming webhooks (`crate::webhooks`).
     fn webhooks(&self) -> &dyn crate::webhooks::WebhookStore;
 
     /// What people set of their presence by hand (`crate::presence`).
     fn presence(&self) -> &dyn crate::presence::PresenceStore;
+
     /// The tasks, notes and calendar events part of the port (`crate::teamwork`).
     fn teamwork(&self) -> &dyn crate::teamwork::TeamworkStore;
+
+    /// Removing people (`crate::removal`).
+    fn removals(&self) -> &dyn crate::removal::RemovalStore;
+}
+
+/// What a store's reading connections and writer are doing (`Store::pool_stats`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub readers_open: usize,
+    pub readers_in_use: usize,
+    pub readers_max: usize,
+    /// Write transactions committed (or attempted) since the store opened.
+    pub writer_batches: u64,
+    /// Mutating calls run since the store opened.
+    pub writer_jobs: u64,
 }
 
 /// The platform part of the storage port, keeping the entities of `crate::platform`. Same

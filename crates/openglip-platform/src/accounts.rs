@@ -2,6 +2,7 @@
 //! validated as the API validates, passwords hashed before they are stored. Operator-made
 //! accounts are production accounts.
 
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::store::NewExtension;
 use openglip_domain::validate;
 use openglip_domain::*;
@@ -92,7 +93,8 @@ impl Platform {
             }
         };
         let hash = secrets::hash_password_async(new.admin_password).await;
-        self.store
+        let (account, admin) = self
+            .store
             .create_account(
                 name,
                 NewExtension {
@@ -106,11 +108,31 @@ impl Platform {
                     is_admin: true,
                 },
             )
-            .await
+            .await?;
+        self.audit(
+            NewAuditEvent::new(AuditKind::AccountCreated, Some(account.id))
+                .target(account.id.to_string())
+                .detail(format!(
+                    "{} (operator), administrator {}",
+                    account.name, admin.id
+                )),
+        )
+        .await?;
+        Ok((account, admin))
     }
 
-    /// Creates a person of an account: enabled with a password, `NotActivated` without one.
+    /// Creates a person of an account: enabled with a password, `NotActivated` without one
+    /// (the operator's; recorded as added by no one).
     pub async fn create_user(&self, new: NewUser) -> Result<Extension> {
+        self.new_user(new, None).await
+    }
+
+    /// [`Platform::create_user`], recorded as done `by` a person (an administrator).
+    pub(crate) async fn new_user(
+        &self,
+        new: NewUser,
+        by: Option<ExtensionId>,
+    ) -> Result<Extension> {
         self.existing_account(new.account_id).await?;
         let email = validate::email("email", &new.email)?;
         let first = validate::name("firstName", &new.first_name, validate::MAX_NAME)?;
@@ -127,7 +149,8 @@ impl Platform {
             }
             None => None,
         };
-        self.store
+        let ext = self
+            .store
             .create_extension(
                 new.account_id,
                 NewExtension {
@@ -145,7 +168,20 @@ impl Platform {
                     is_admin: new.is_admin,
                 },
             )
-            .await
+            .await?;
+        let mut event = NewAuditEvent::new(AuditKind::UserAdded, Some(ext.account_id))
+            .target(ext.id.to_string())
+            .detail(format!(
+                "{} ({}){}",
+                ext.full_name(),
+                ext.status.as_str(),
+                if ext.is_admin { ", administrator" } else { "" }
+            ));
+        if let Some(by) = by {
+            event = event.actor(by);
+        }
+        self.audit(event).await?;
+        Ok(ext)
     }
 
     /// An extension by id (any account; callers check whose it is).

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::perm::{GrantSet, GrantType};
 use openglip_domain::platform::*;
 use openglip_domain::store::NewApp;
@@ -316,6 +317,14 @@ impl Platform {
         if let Some(s) = &secret {
             self.keep_secret(developer.id, &record.app.client_id, s.clone());
         }
+        self.audit(
+            NewAuditEvent::new(AuditKind::AppCreated, Some(developer.account_id))
+                .actor(developer.id)
+                .app(record.app.id)
+                .target(record.app.client_id.clone())
+                .detail(format!("{} (console, sandbox)", record.app.name)),
+        )
+        .await?;
         Ok((record, secret))
     }
 
@@ -385,6 +394,13 @@ impl Platform {
             .set_client_secret(record.app.id, secrets::hash_client_secret(&secret))
             .await?;
         self.keep_secret(developer.id, &record.app.client_id, secret.clone());
+        self.audit(
+            NewAuditEvent::new(AuditKind::SecretRotated, Some(developer.account_id))
+                .actor(developer.id)
+                .app(record.app.id)
+                .target(record.app.client_id.clone()),
+        )
+        .await?;
         Ok(secret)
     }
 
@@ -448,6 +464,13 @@ impl Platform {
                 refresh_ttl_secs: DEFAULT_REFRESH_TTL,
             })
             .await?;
+        self.audit(
+            NewAuditEvent::new(AuditKind::AppCreated, Some(app.account_id))
+                .app(app.id)
+                .target(app.client_id.clone())
+                .detail(format!("{} (operator)", app.name)),
+        )
+        .await?;
         Ok((app, secret))
     }
 
@@ -494,6 +517,13 @@ impl Platform {
                 details,
             )
             .await?;
+        self.audit(
+            NewAuditEvent::new(AuditKind::AppCreated, Some(account_id))
+                .app(record.app.id)
+                .target(record.app.client_id.clone())
+                .detail(format!("{} (operator, public bot)", record.app.name)),
+        )
+        .await?;
         Ok((record, Some(secret)))
     }
 }

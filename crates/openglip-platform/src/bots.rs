@@ -7,6 +7,7 @@
 //! the console and its permanent token is POSTed to its redirect URI. A company has one bot per
 //! app: installing it again reuses that bot (and gives it a new token).
 
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::perm::GrantSet;
 use openglip_domain::platform::*;
 use openglip_domain::store::{NewApp, NewExtension};
@@ -93,6 +94,13 @@ impl Platform {
             .store
             .create_bot(account_id, app, bot_extension(name), record)
             .await?;
+        self.audit(
+            NewAuditEvent::new(AuditKind::BotCreated, Some(account_id))
+                .app(app.id)
+                .target(ext.id.to_string())
+                .detail(format!("{} (operator)", app.name)),
+        )
+        .await?;
         Ok((ext, app, token))
     }
 
@@ -167,6 +175,18 @@ impl Platform {
                 (install, false)
             }
         };
+        self.audit(
+            NewAuditEvent::new(AuditKind::BotInstalled, Some(account))
+                .actor(by.id)
+                .app(record.app.id)
+                .target(install.extension.id.to_string())
+                .detail(format!(
+                    "{}{}",
+                    record.app.name,
+                    if reused { " (installed again)" } else { "" }
+                )),
+        )
+        .await?;
         let delivery = if deliver_private {
             let token = self
                 .permanent_token(&record.app, &install.extension, secrets::new_id())
@@ -278,10 +298,35 @@ impl Platform {
     /// Removes a bot from an account: its extension is deleted (a `Delete` event), its tokens
     /// revoked, it leaves every chat. `NotFound(Extension)` if the account has no such bot.
     pub async fn remove_bot(&self, account: AccountId, bot: ExtensionId) -> Result<BotInstall> {
-        self.store
+        self.remove_bot_as(account, bot, None).await
+    }
+
+    /// [`Platform::remove_bot`] by an administrator of the account (recorded as theirs).
+    pub async fn remove_bot_by(&self, admin: &Extension, bot: ExtensionId) -> Result<BotInstall> {
+        self.remove_bot_as(admin.account_id, bot, Some(admin.id))
+            .await
+    }
+
+    async fn remove_bot_as(
+        &self,
+        account: AccountId,
+        bot: ExtensionId,
+        by: Option<ExtensionId>,
+    ) -> Result<BotInstall> {
+        let removed = self
+            .store
             .platform()
             .remove_bot(account, bot)
             .await?
-            .ok_or(Error::NotFound(Subject::Extension))
+            .ok_or(Error::NotFound(Subject::Extension))?;
+        let mut event = NewAuditEvent::new(AuditKind::BotRemoved, Some(account))
+            .app(removed.app.id)
+            .target(bot.to_string())
+            .detail(removed.app.name.clone());
+        if let Some(by) = by {
+            event = event.actor(by);
+        }
+        self.audit(event).await?;
+        Ok(removed)
     }
 }

@@ -4,6 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::platform::JwtCredential;
 use openglip_domain::*;
 
@@ -89,7 +90,13 @@ impl Platform {
                 .revoke_jwt(owner.extension().id, id)
                 .await?
             {
-                return Ok(());
+                return self
+                    .audit(
+                        NewAuditEvent::new(AuditKind::JwtRevoked, Some(developer.account_id))
+                            .actor(developer.id)
+                            .target(format!("jwt {id} of {}", owner.extension().id)),
+                    )
+                    .await;
             }
         }
         Err(Error::NotFound(Subject::Jwt))
@@ -158,6 +165,13 @@ impl Platform {
                 revoked: false,
             })
             .await?;
+        self.audit(
+            NewAuditEvent::new(AuditKind::JwtCreated, Some(owner.account_id))
+                .actor(owner.id)
+                .target(format!("jwt {} of {}", cred.id, owner.id))
+                .detail(cred.label.clone()),
+        )
+        .await?;
         Ok((cred, jwt))
     }
 }

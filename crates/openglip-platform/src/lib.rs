@@ -26,6 +26,7 @@
 
 pub mod accounts;
 pub mod apps;
+pub mod audit;
 pub mod bots;
 pub mod environments;
 pub mod jwt;

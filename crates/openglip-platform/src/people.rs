@@ -3,6 +3,7 @@
 //! number kept for them (unassigned extensions) or the next free one; renamed, enabled,
 //! disabled, made administrators; and the activation page where a person sets their password.
 
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::platform::*;
 use openglip_domain::validate;
 use openglip_domain::*;
@@ -108,15 +109,18 @@ impl Platform {
             number.to_string()
         };
         let ext = self
-            .create_user(NewUser {
-                account_id: admin.account_id,
-                email: form.email.clone(),
-                first_name: form.first_name.clone(),
-                last_name: form.last_name.clone(),
-                password: (!form.password.is_empty()).then(|| form.password.clone()),
-                extension_number: Some(number.clone()),
-                is_admin: form.is_admin,
-            })
+            .new_user(
+                NewUser {
+                    account_id: admin.account_id,
+                    email: form.email.clone(),
+                    first_name: form.first_name.clone(),
+                    last_name: form.last_name.clone(),
+                    password: (!form.password.is_empty()).then(|| form.password.clone()),
+                    extension_number: Some(number.clone()),
+                    is_admin: form.is_admin,
+                },
+                Some(admin.id),
+            )
             .await?;
         // The number is taken now; a kept reservation would be dropped when listed anyway.
         if let Err(e) = self
@@ -270,10 +274,40 @@ impl Platform {
                 patch.status = Some(ExtensionStatus::Enabled);
             }
         }
-        self.store
+        let events: Vec<(AuditKind, &str)> = [
+            (patch.status == Some(ExtensionStatus::Disabled)
+                && target.status != ExtensionStatus::Disabled)
+                .then_some((AuditKind::UserDisabled, "")),
+            (patch.status == Some(ExtensionStatus::Enabled)
+                && target.status != ExtensionStatus::Enabled)
+                .then_some((AuditKind::UserEnabled, "")),
+            patch.is_admin.filter(|a| *a != target.is_admin).map(|a| {
+                let what = if a {
+                    "made an administrator"
+                } else {
+                    "no longer an administrator"
+                };
+                (AuditKind::AdminChanged, what)
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let updated = self
+            .store
             .platform()
             .update_extension(target.id, patch)
-            .await
+            .await?;
+        for (kind, detail) in events {
+            self.audit(
+                NewAuditEvent::new(kind, Some(target.account_id))
+                    .actor(admin.id)
+                    .target(target.id.to_string())
+                    .detail(detail),
+            )
+            .await?;
+        }
+        Ok(updated)
     }
 
     /// Keeps the next free extension number of the administrator's account for someone added
@@ -351,6 +385,14 @@ impl Platform {
             .platform()
             .revoke_app_in_account(app.id, admin.account_id)
             .await?;
+        self.audit(
+            NewAuditEvent::new(AuditKind::IntegrationRemoved, Some(admin.account_id))
+                .actor(admin.id)
+                .app(app.id)
+                .target(app.client_id.clone())
+                .detail(format!("{}: {n} tokens revoked", app.name)),
+        )
+        .await?;
         Ok((app, n))
     }
 

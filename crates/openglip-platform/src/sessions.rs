@@ -5,6 +5,7 @@
 //! the web client share it) or the developer console's. The password check goes through the
 //! one brute-force throttle (`throttle`), counted per person and per client address.
 
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::platform::{SessionRealm, WebSession};
 use openglip_domain::*;
 
@@ -42,12 +43,28 @@ impl Platform {
         let Some(ext) = self.check_password_throttled(attempt).await? else {
             return Err(Error::SignIn(SignInFailure::Invalid));
         };
-        match ext.status {
-            ExtensionStatus::Enabled => Ok(ext),
-            ExtensionStatus::NotActivated => Err(Error::SignIn(SignInFailure::NotActivated)),
-            ExtensionStatus::Disabled => Err(Error::SignIn(SignInFailure::Disabled)),
-            ExtensionStatus::Removed => Err(Error::SignIn(SignInFailure::Invalid)),
-        }
+        let (outcome, detail) = match ext.status {
+            ExtensionStatus::Enabled => (Ok(()), "password"),
+            ExtensionStatus::NotActivated => (
+                Err(Error::SignIn(SignInFailure::NotActivated)),
+                "not activated",
+            ),
+            ExtensionStatus::Disabled => (Err(Error::SignIn(SignInFailure::Disabled)), "disabled"),
+            ExtensionStatus::Removed => (Err(Error::SignIn(SignInFailure::Invalid)), "deleted"),
+        };
+        let kind = match outcome {
+            Ok(()) => AuditKind::SignIn,
+            Err(_) => AuditKind::SignInFailed,
+        };
+        self.audit(
+            NewAuditEvent::new(kind, Some(ext.account_id))
+                .actor(ext.id)
+                .target(ext.id.to_string())
+                .address(Some(peer))
+                .detail(detail),
+        )
+        .await?;
+        outcome.map(|()| ext)
     }
 
     /// Starts a session of `ext` in `realm`; returns its token. The session the browser had in

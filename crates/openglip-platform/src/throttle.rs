@@ -10,6 +10,7 @@
 //! `Retry-After`. A right password clears the person's count. The counts live in the store, so
 //! every process serving the same data shares them.
 
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::*;
 
 use crate::{Platform, secrets};
@@ -67,11 +68,29 @@ impl Platform {
                 (f.count >= max && left_ms > 0).then_some((left_ms as u64).div_ceil(1000).max(1))
             })
             .max();
+        // Who a failure is recorded against: the person, or the login as typed.
+        let failed = |detail: &str| {
+            let event = match &creds {
+                Some(c) => {
+                    NewAuditEvent::new(AuditKind::SignInFailed, Some(c.extension.account_id))
+                        .actor(c.extension.id)
+                        .target(c.extension.id.to_string())
+                }
+                None => NewAuditEvent::new(AuditKind::SignInFailed, None).target(login),
+            };
+            event.address(attempt.peer).detail(detail)
+        };
         if let Some(secs) = blocked_for {
+            self.audit(failed("throttled")).await?;
             return Err(Error::SignIn(SignInFailure::Throttled {
                 retry_after_secs: secs,
             }));
         }
+        let failed = failed(if creds.is_some() {
+            "wrong password"
+        } else {
+            "unknown login"
+        });
         let (hash, ext) = match creds {
             Some(c) => (c.password_hash, Some(c.extension)),
             None => (None, None),
@@ -86,6 +105,7 @@ impl Platform {
                 Ok(Some(ext))
             }
             None => {
+                self.audit(failed).await?;
                 self.store
                     .platform()
                     .record_password_failure(

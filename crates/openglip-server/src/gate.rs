@@ -121,6 +121,8 @@ pub async fn gate(
         h.insert("x-rate-limit-window", HeaderValue::from(d.window_secs));
     }
     if let Some(app) = app {
+        resp.extensions_mut()
+            .insert(crate::access_log::CallingApp(app));
         state
             .platform()
             .record_call(app, op.group.spec_name(), resp.status().as_u16());

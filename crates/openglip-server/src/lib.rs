@@ -5,6 +5,7 @@
 //! route is declared once in the operation table (`routes`), which drives authentication,
 //! app-permission checks, rate limits, metrics and the OpenAPI document alike.
 
+pub mod access_log;
 pub mod api;
 pub mod auth;
 pub mod bot_delivery;

@@ -106,6 +106,7 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::get("/restapi/v1.0/account/{accountId}", "readAccountInfo").doc("Company", "Get account info").access(ra).group(Light).gives("AccountInfo"), account::account);
     t.add(Op::get("/restapi/v1.0/account/{accountId}/extension", "listExtensions").doc("Extensions", "List the company's extensions (numbered pages; type, status, email and extensionNumber filters)").access(ra).group(Medium).gives("ExtensionList").query("page", QuerySchema::Count { min: 1, max: u32::MAX }, "Page number (from 1)").query("perPage", QuerySchema::Count { min: 1, max: account::MAX_PER_PAGE }, "Records per page").query("type", QuerySchema::AnyOf(account::TYPES), "Extension types").query("status", QuerySchema::AnyOf(account::STATUSES), "Extension statuses").query("email", QuerySchema::Text, "E-mail address (repeatable)").query("extensionNumber", QuerySchema::Text, "Extension number"), account::list_extensions);
     t.add(Op::get(ext, "readExtension").doc(USER, "Get extension").access(ra).group(Light).gives("ExtensionInfo"), account::extension);
+    t.add(Op::delete(ext, "deleteExtension").doc(USER, "Delete extension (account administrators; the person's posts stay, their tokens and sessions end)").access(Token(Some(Permission::EditAccounts))).group(Medium).status(204), account::delete_extension);
     t.add(Op::put(ext, "updateExtension").doc(USER, "Update extension (contact: first and last name, email; regionalSettings.timezone)").access(ee).gives("ExtensionInfo"), profile::update);
     let rp = Token(Some(Permission::ReadPresence));
     let ep = Token(Some(Permission::EditPresence));
@@ -318,9 +319,13 @@ pub fn router(state: AppState, pages: Pages) -> Router {
         .merge(pages.routes)
         // The WebSocket gateway (`uri` of `/restapi/oauth/wstoken`); authenticated by its token.
         .route("/ws", get(crate::realtime::ws::upgrade))
+        // Every matched route leaves its template on the answer for the access log.
+        .route_layer(middleware::from_fn(crate::access_log::mark_route))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(crate::BODY_LIMIT))
+        // One log line per request, with its `X-Request-Id` (tunnelled requests too).
+        .layer(middleware::from_fn(crate::access_log::log_request))
         .with_state(state);
     // `ClientRequest` frames run through the same application (without this layer, so a
     // tunnelled request cannot open a WebSocket).

@@ -16,6 +16,7 @@ use openglip_domain::store::*;
 use openglip_domain::*;
 
 pub mod accounts;
+pub mod audit;
 mod backends;
 pub mod chats;
 pub mod concurrency;
@@ -25,6 +26,7 @@ pub mod membership;
 pub mod platform;
 pub mod posts;
 pub mod presence;
+pub mod removal;
 pub mod subscriptions;
 pub mod teamwork;
 pub mod tokens;
@@ -193,6 +195,10 @@ macro_rules! conformance_tests {
                 extensions_by_ids_and_by_email,
                 credentials_lookups,
             }
+            audit {
+                events_round_trip_newest_first_and_survive_reopening,
+                filters_and_pages_select_what_they_say,
+            }
             chats {
                 teams_page_in_both_directions_with_exact_flags,
                 types_filter,
@@ -265,6 +271,9 @@ macro_rules! conformance_tests {
             }
             presence {
                 presence_settings_round_trip,
+            }
+            removal {
+                removing_a_person_keeps_their_posts_and_ends_their_access,
             }
         );
     };

@@ -13,11 +13,13 @@
 //!   lock until they commit, so events of every process become visible in `seq` order.
 
 mod accounts;
+mod audit;
 mod chats;
 mod db;
 mod events;
 mod files;
 mod grants;
+pub mod import;
 mod migrate;
 mod password_failures;
 mod platform;
@@ -25,6 +27,7 @@ mod posts;
 mod presence;
 mod readers;
 mod reads;
+mod removal;
 mod rows;
 pub mod scratch;
 mod subscriptions;
@@ -738,6 +741,22 @@ impl Store for PostgresStore {
         self
     }
 
+    fn audit(&self) -> &dyn openglip_domain::audit::AuditStore {
+        self
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        let (open, in_use) = self.inner.readers.usage();
+        let w = self.writer_stats();
+        PoolStats {
+            readers_open: open,
+            readers_in_use: in_use,
+            readers_max: MAX_READERS,
+            writer_batches: w.batches,
+            writer_jobs: w.jobs,
+        }
+    }
+
     fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
         self
     }
@@ -747,6 +766,10 @@ impl Store for PostgresStore {
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
+    }
+
+    fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
         self
     }
 }

@@ -12,9 +12,12 @@
 
 mod accounts;
 mod activations;
+mod audit;
+pub mod backup;
 mod chats;
 mod db;
 mod events;
+pub mod export;
 mod files;
 mod grants;
 mod migrate;
@@ -24,6 +27,7 @@ mod posts;
 mod presence;
 mod readers;
 mod reads;
+mod removal;
 mod rows;
 mod subscriptions;
 mod teamwork;
@@ -669,6 +673,22 @@ impl Store for SqliteStore {
         self
     }
 
+    fn audit(&self) -> &dyn openglip_domain::audit::AuditStore {
+        self
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        let (open, in_use) = self.inner.readers.usage();
+        let w = self.writer_stats();
+        PoolStats {
+            readers_open: open,
+            readers_in_use: in_use,
+            readers_max: MAX_READERS,
+            writer_batches: w.batches,
+            writer_jobs: w.jobs,
+        }
+    }
+
     fn webhooks(&self) -> &dyn openglip_domain::webhooks::WebhookStore {
         self
     }
@@ -678,6 +698,10 @@ impl Store for SqliteStore {
     }
 
     fn teamwork(&self) -> &dyn openglip_domain::teamwork::TeamworkStore {
+        self
+    }
+
+    fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
         self
     }
 }

@@ -84,6 +84,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_teamwork.sql"),
     },
     Migration {
+        version: 16,
+        name: "0016_audit_log",
+        sql: include_str!("../migrations/0016_audit_log.sql"),
+    },
+    Migration {
         version: 20,
         name: "0020_membership_steps",
         sql: include_str!("../migrations/0020_membership_steps.sql"),

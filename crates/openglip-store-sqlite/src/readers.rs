@@ -42,6 +42,12 @@ impl ReaderPool {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// How many connections exist and how many of them are lent (for metrics).
+    pub(crate) fn usage(&self) -> (usize, usize) {
+        let state = self.lock();
+        (state.open, state.open - state.idle.len())
+    }
+
     /// A connection: an idle one, a new one if fewer than `max` exist, or the next one returned.
     /// Blocks; call from a blocking thread.
     pub(crate) fn get(&self) -> Result<Reader<'_>> {

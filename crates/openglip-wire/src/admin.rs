@@ -137,3 +137,36 @@ pub struct AdminMail {
 pub struct AdminMailList {
     pub records: Vec<AdminMail>,
 }
+
+/// One event of the company's audit log, as the admin portal exports it
+/// (`GET /admin/audit/export?format=json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminAuditEvent {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub time: String,
+    /// `sign_in`, `sign_in_failed`, `token_granted`, `token_revoked`, `app_created`,
+    /// `secret_rotated`, `secret_revealed`, `user_added`, `user_disabled`, `bot_installed`, …
+    pub event: String,
+    /// Who did it (an extension id); absent for the operator's commands and unknown logins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    /// The app involved (its client id is usually the target).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The client's address, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    pub detail: String,
+}
+
+/// The exported audit log, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct AdminAuditLog {
+    pub records: Vec<AdminAuditEvent>,
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use openglip_domain::AccountId;
 use openglip_platform::accounts::{NewAccount, NewUser};
 use openglip_platform::apps::NewAppSpec;
@@ -11,9 +11,13 @@ use openglip_server::{AppState, RateLimitConfig, ServerConfig};
 use serde_json::json;
 
 mod agents;
+mod audit;
+mod backup;
+mod config;
 mod data_dir;
 mod demo;
 mod files;
+mod migrate;
 mod okr;
 
 #[derive(Parser)]
@@ -71,6 +75,16 @@ struct DataDir {
         value_name = "URL"
     )]
     database: Option<String>,
+    /// Read settings from this TOML file: keys are `serve`'s flags (`listen = "0.0.0.0:8080"`,
+    /// `database = "postgres://…"`, `rate-limits = "off"`); a flag or its environment variable
+    /// wins over the file, the file over the default; an unknown key is an error.
+    #[arg(
+        long = "config",
+        env = "OPENGLIP_CONFIG",
+        global = true,
+        value_name = "FILE"
+    )]
+    config: Option<PathBuf>,
 }
 
 impl DataDir {
@@ -153,7 +167,8 @@ struct ServeArgs {
         default_value_t = 512
     )]
     max_connections_per_address: usize,
-    /// Log format: `text` or `json`.
+    /// Log format: `text` or `json` (one object per line). Either way every request is one line
+    /// (target `openglip::request`: method, route template, status, duration, app, request id).
     #[arg(long, env = "OPENGLIP_LOG_FORMAT", default_value = "text")]
     log_format: String,
     #[command(flatten)]
@@ -189,6 +204,44 @@ enum AdminCommand {
     Bot {
         #[command(subcommand)]
         cmd: BotCmd,
+    },
+    /// Copy the SQLite database to FILE while the server runs (a consistent copy, checked, written
+    /// beside FILE and renamed into place) → {"backup","bytes","schemaVersion"}. On PostgreSQL it
+    /// says how to use pg_dump.
+    Backup {
+        /// The backup file (an older backup there is replaced once the new one is complete).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// The audit log of every company (and events of none: failed sign-ins under unknown
+    /// logins, reused tokens), newest first → {"records":[…]}.
+    Audit {
+        /// Only this company's events.
+        #[arg(long)]
+        account_id: Option<i64>,
+        /// Only events of this kind (sign_in, sign_in_failed, token_granted, user_disabled, …).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only events from this date (YYYY-MM-DD) or time (RFC 3339) on.
+        #[arg(long)]
+        since: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Copy an SQLite installation into an empty PostgreSQL database (stop the server first),
+    /// in one transaction, checking every table's row count → {"from","to","rows","tables"}.
+    Migrate {
+        /// The SQLite data folder (the one `openglip serve --data-dir` used).
+        #[arg(long, value_name = "DATA_DIR")]
+        from: PathBuf,
+        /// The PostgreSQL database: `postgres://user[:password]@host[:port]/database`, empty.
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
 }
 
@@ -308,7 +361,11 @@ fn init_logs(format: &str) {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    // The configuration file's settings become flags the command line did not give.
+    let args = config::with_file(&Cli::command(), std::env::args_os().collect())
+        .unwrap_or_else(|e| fail(e));
+    let cli =
+        Cli::from_arg_matches(&Cli::command().get_matches_from(args)).unwrap_or_else(|e| e.exit());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -329,6 +386,12 @@ async fn run(cli: Cli) {
 }
 
 async fn serve(args: ServeArgs) {
+    if !matches!(args.log_format.as_str(), "text" | "json") {
+        fail(format!(
+            "--log-format takes text or json, not {:?}",
+            args.log_format
+        ));
+    }
     init_logs(&args.log_format);
     let rate_limits = RateLimitConfig::parse(&args.rate_limits)
         .unwrap_or_else(|e| fail(format!("--rate-limits: {e}")));
@@ -488,6 +551,24 @@ async fn bot_app(
 async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
     let cfg = ServerConfig::default;
     match cmd {
+        AdminCommand::Backup { to, data } => backup::run(&data, &to),
+        AdminCommand::Migrate { from, to } => migrate::run(from, to).await,
+        AdminCommand::Audit {
+            account_id,
+            kind,
+            since,
+            limit,
+            data,
+        } => {
+            audit::run(audit::Asked {
+                account_id,
+                kind,
+                since,
+                limit,
+                data,
+            })
+            .await
+        }
         AdminCommand::Account {
             cmd:
                 AccountCmd::Create {

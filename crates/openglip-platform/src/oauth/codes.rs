@@ -4,6 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::platform::{AppRecord, AuthCode};
 use openglip_domain::*;
 use sha2::{Digest, Sha256};
@@ -140,6 +141,21 @@ impl Platform {
             .platform()
             .grant_consent(app.id, person.id, grant.scope)
             .await?;
+        // A bot's installation is its own event (`install_bot`).
+        if app.kind != AppKind::Bot {
+            self.audit(
+                NewAuditEvent::new(AuditKind::IntegrationAdded, Some(person.account_id))
+                    .actor(person.id)
+                    .app(app.id)
+                    .target(app.client_id.clone())
+                    .detail(format!(
+                        "authorized {} ({})",
+                        app.name,
+                        grant.scope.to_scope()
+                    )),
+            )
+            .await?;
+        }
         Ok(IssuedCode { code, bot })
     }
 }

@@ -119,6 +119,7 @@ impl Platform {
                 refresh_token_expires_in: None,
                 scope: app.permissions,
                 owner: ext.id,
+                account: ext.account_id,
                 endpoint_id: req.endpoint_id(),
                 family: code.family,
             });

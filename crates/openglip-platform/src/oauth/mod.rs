@@ -11,6 +11,7 @@ mod grants;
 
 pub use codes::{AuthorizationGrant, IssuedCode, Refusal, pkce_matches, valid_pkce_string};
 
+use openglip_domain::audit::{AuditKind, NewAuditEvent};
 use openglip_domain::perm::GrantType;
 use openglip_domain::*;
 
@@ -117,6 +118,8 @@ pub struct IssuedToken {
     pub refresh_token_expires_in: Option<i64>,
     pub scope: PermissionSet,
     pub owner: ExtensionId,
+    /// The owner's company.
+    pub account: AccountId,
     pub endpoint_id: String,
     /// The token family (RingCentral's `session_id`).
     pub family: String,
@@ -182,12 +185,40 @@ impl Platform {
                 grant_name.to_string(),
             )));
         }
-        match grant {
+        let issued = match grant {
             GrantType::Password => self.password_grant(&app, req).await,
             GrantType::RefreshToken => self.refresh_grant(&app, req).await,
             GrantType::AuthorizationCode => self.code_grant(&app, req).await,
             GrantType::JwtBearer => self.jwt_grant(&app, req).await,
+        };
+        match &issued {
+            Ok(t) => {
+                self.audit(
+                    NewAuditEvent::new(AuditKind::TokenGranted, Some(t.account))
+                        .actor(t.owner)
+                        .app(app.id)
+                        .target(app.client_id.clone())
+                        .detail(grant.as_str()),
+                )
+                .await?
+            }
+            // A spent code or refresh token presented again: the store revoked its family.
+            Err(Error::OAuth(f @ (OAuthFailure::CodeReused | OAuthFailure::RefreshReused))) => {
+                let what = match f {
+                    OAuthFailure::CodeReused => "an authorization code used twice",
+                    _ => "a spent refresh token presented again",
+                };
+                self.audit(
+                    NewAuditEvent::new(AuditKind::TokenRevoked, None)
+                        .app(app.id)
+                        .target(app.client_id.clone())
+                        .detail(format!("token family revoked: {what}")),
+                )
+                .await?
+            }
+            Err(_) => {}
         }
+        issued
     }
 
     /// `POST /restapi/oauth/revoke` (RFC 7009 §2.1): the client authenticates (HTTP Basic, or
@@ -221,7 +252,14 @@ impl Platform {
             return Err(Error::OAuth(OAuthFailure::TokenOfAnotherClient));
         }
         self.store.revoke_token(hash).await?;
-        Ok(())
+        self.audit(
+            NewAuditEvent::new(AuditKind::TokenRevoked, Some(grant.extension.account_id))
+                .actor(grant.extension.id)
+                .app(app.id)
+                .target(app.client_id.clone())
+                .detail("revoked by the app"),
+        )
+        .await
     }
 
     /// The party a bearer access token acts for: refused when unknown, revoked, expired, or
@@ -306,6 +344,7 @@ impl Platform {
             refresh_token: refresh,
             scope,
             owner: ext.id,
+            account: ext.account_id,
             endpoint_id,
             family,
         };

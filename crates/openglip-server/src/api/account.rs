@@ -1,5 +1,5 @@
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use openglip_domain::service::ExtensionFilter;
 use openglip_domain::{Caller, Error, Subject};
@@ -25,6 +25,22 @@ pub async fn account(
         &account,
         &base_url(&st, &headers),
     )))
+}
+
+/// `DELETE …/account/{accountId}/extension/{extensionId}` (account administrators): the person
+/// is removed (`openglip_domain::removal`), and their WebSocket sessions end.
+pub async fn delete_extension(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P((account, extension)): P<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let account = account_id(&c, &account, Subject::Account)?;
+    let id = extension_id(&c, &extension, Subject::Extension)?;
+    let removed = st.service().remove_person(&c, account, id).await?;
+    for app in st.hub().ws.apps_of(removed.id) {
+        st.hub().end_sessions_of(removed.id, app).await;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn extension(

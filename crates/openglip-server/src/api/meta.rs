@@ -32,14 +32,33 @@ pub async fn version(State(st): State<AppState>, headers: HeaderMap) -> Json<Api
     Json(v1(&base_url(&st, &headers)))
 }
 
+/// `GET /metrics`: the counters, and what the hub and the store say now (the outbox lag is
+/// left out when the store does not answer, rather than reported as none).
 pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
+    let hub = st.hub();
+    let (webhook, websocket, lagging) = hub.subscription_counts();
+    let position = hub.position();
+    let outbox_lag = match st.store().last_event_seq().await {
+        Ok(last) => Some(last - position),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: reading the outbox position failed");
+            None
+        }
+    };
+    let snap = crate::metrics::Snapshot {
+        webhook_subscriptions: webhook,
+        websocket_subscriptions: websocket,
+        webhook_lagging: lagging,
+        outbox_lag,
+        pool: st.store().pool_stats(),
+    };
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         {
-            let mut text = st.0.metrics.render();
+            let mut text = st.0.metrics.render(&snap);
             if let Some(c) = st.hub().cluster() {
                 text.push_str(&c.render_metrics());
             }

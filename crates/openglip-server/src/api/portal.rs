@@ -196,7 +196,7 @@ pub async fn remove_bot(
     P(id): P<String>,
 ) -> ApiResult<StatusCode> {
     let id = error::id(Subject::Extension, &id)?;
-    st.platform().remove_bot(a.account_id, id).await?;
+    st.platform().remove_bot_by(&a, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

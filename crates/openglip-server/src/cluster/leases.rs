@@ -139,6 +139,17 @@ pub(super) async fn lease_loop(c: Arc<Cluster>, hub: Arc<Hub>) {
             }
         };
         let t = now();
+        // A dead node's WebSocket subscriptions, once expired (a node no longer deletes them at
+        // start in a cluster: they may be another node's live sessions').
+        for s in subs.iter().filter(|s| {
+            matches!(s.transport, Transport::WebSocket)
+                && s.expires <= t
+                && hub.ws.session_of_subscription(&s.id).is_none()
+        }) {
+            if let Err(e) = hub.store().delete_subscription(s.id.clone()).await {
+                tracing::debug!(error = %e, "deleting an expired WebSocket subscription failed");
+            }
+        }
         let live: HashMap<String, Subscription> = subs
             .into_iter()
             .filter(|s| {

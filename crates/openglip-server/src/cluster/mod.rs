@@ -85,10 +85,16 @@ impl ClusterConfig {
     }
 }
 
-/// The JetStream streams of the installation named `prefix`: the events, and the leases'
-/// bucket.
-pub fn stream_names(prefix: &str) -> [String; 2] {
-    [format!("{prefix}_events"), format!("KV_{prefix}_webhooks")]
+/// The JetStream streams of the installation named `prefix`: the events, and the buckets (the
+/// WebHook leases, the rate limits, the `wstoken`s and the WebSocket sessions).
+pub fn stream_names(prefix: &str) -> [String; 5] {
+    [
+        format!("{prefix}_events"),
+        format!("KV_{prefix}_webhooks"),
+        format!("KV_{prefix}_ratelimits"),
+        format!("KV_{prefix}_wstokens"),
+        format!("KV_{prefix}_wssessions"),
+    ]
 }
 
 /// A held lease: its revision in the bucket and when it was last renewed.

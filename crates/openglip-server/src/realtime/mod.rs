@@ -50,6 +50,9 @@ pub enum Fed {
 pub struct Delivery {
     pub seq: Option<i64>,
     pub text: Arc<str>,
+    /// When its event was committed (None for renewal reminders): a WebHook's delivery latency
+    /// in the metrics is measured from it.
+    pub committed: Option<Timestamp>,
     /// Whether it is the last notification of its event for the subscription: a subscription
     /// whose filters match one event twice gets two, and only after the second may its cursor
     /// pass the event.
@@ -241,6 +244,23 @@ impl Hub {
     /// The last event seq routed.
     pub fn position(&self) -> i64 {
         self.lock().position
+    }
+
+    /// Live subscriptions registered: WebHook, WebSocket, and the WebHooks catching up from the
+    /// outbox (for metrics).
+    pub fn subscription_counts(&self) -> (usize, usize, usize) {
+        let r = self.lock();
+        let mut counts = (0, 0, 0);
+        for e in r.subs.values() {
+            match e.sub.transport {
+                Transport::WebHook { .. } => {
+                    counts.0 += 1;
+                    counts.2 += usize::from(e.lagging);
+                }
+                _ => counts.1 += 1,
+            }
+        }
+        counts
     }
 
     /// Starts routing: loads the WebHook subscriptions (each resumes from its cursor) and runs
@@ -684,6 +704,7 @@ fn deliveries_for(
         out.push(Delivery {
             seq: Some(ev.seq),
             text,
+            committed: Some(ev.created),
             last_of_event: false,
         });
     }
@@ -789,6 +810,7 @@ fn reminders(e: &mut Entry, t: Timestamp) {
         sink.deliver(Delivery {
             seq: None,
             text,
+            committed: None,
             last_of_event: true,
         });
     }

@@ -219,18 +219,30 @@ impl Client {
         if let Some(t) = verification_token {
             req = req.header("Verification-Token", t);
         }
-        let resp = req
+        let started = std::time::Instant::now();
+        let answer = req
             .send()
             .await
-            .map_err(|e| format!("I/O operation is failed. Details: [{}]", short(&e)))?;
-        if resp.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "The receiver answered HTTP {}",
-                resp.status().as_u16()
-            ))
+            .map_err(|e| format!("I/O operation is failed. Details: [{}]", short(&e)))
+            .and_then(|resp| {
+                if resp.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "The receiver answered HTTP {}",
+                        resp.status().as_u16()
+                    ))
+                }
+            });
+        let m = &*crate::metrics::DELIVERY;
+        m.webhook_latency
+            .observe(started.elapsed().as_micros() as u64);
+        match answer {
+            Ok(()) => &m.webhook_ok,
+            Err(_) => &m.webhook_failed,
         }
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        answer
     }
 }
 
@@ -445,6 +457,10 @@ async fn send(
         }
         match hub.http.post(address, token, &d.text).await {
             Ok(()) => {
+                if let Some(c) = d.committed {
+                    let ms = (now().millis() - c.millis()).max(0) as u64;
+                    crate::metrics::DELIVERY.event_latency.observe(ms * 1000);
+                }
                 if *attempt > 0 {
                     // A cursor save clears the failure record; make it immediate (also for a
                     // renewal reminder, which moves no cursor: otherwise the next failure, however

@@ -248,6 +248,15 @@ impl Registry {
         self.lock().sessions.entry(session.key).or_insert(session);
     }
 
+    /// The session here bound to subscription `id`, if any.
+    pub fn session_of_subscription(&self, id: &str) -> Option<Arc<Session>> {
+        self.lock()
+            .sessions
+            .values()
+            .find(|s| s.subscription().as_deref() == Some(id))
+            .cloned()
+    }
+
     /// Every session (live or waiting for recovery).
     pub fn sessions(&self) -> Vec<Arc<Session>> {
         self.lock().sessions.values().cloned().collect()
@@ -268,6 +277,20 @@ impl Registry {
             .cloned()
             .collect();
         sessions.iter().any(|s| s.is_live())
+    }
+
+    /// The apps through which the person has WebSocket sessions here (to end them all).
+    pub fn apps_of(&self, extension: openglip_domain::ExtensionId) -> Vec<openglip_domain::AppId> {
+        let mut apps: Vec<openglip_domain::AppId> = self
+            .lock()
+            .sessions
+            .values()
+            .filter(|s| s.caller.extension_id == extension)
+            .map(|s| s.caller.app_id)
+            .collect();
+        apps.sort_unstable();
+        apps.dedup();
+        apps
     }
 
     /// Number of sessions (live or waiting for recovery).
@@ -471,6 +494,8 @@ pub async fn upgrade(
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
+            // Counted as open until the connection ends.
+            let _open = crate::metrics::WebSocketOpen::new();
             let hub = st.hub().clone();
             // In a cluster, the token and the session may be another node's.
             let resumed = match hub.cluster() {

@@ -32,6 +32,7 @@ pub fn permission_text(p: Permission) -> &'static str {
         Permission::ReadClientInfo => "Read information about the application",
         Permission::ReadPresence => "See whether you and your colleagues are available",
         Permission::EditPresence => "Set your availability (status, do not disturb, message)",
+        Permission::EditAccounts => "Change your company's users (administrators only)",
     }
 }
 

@@ -69,7 +69,7 @@ impl<'a> Entered<'a> {
         }
         Ok(Entered {
             form: Some(form),
-            problem: Some(crate::error_message(&e)),
+            problem: Some(for_people(&e)),
         })
     }
     fn value(&self, name: &str) -> &str {
@@ -88,6 +88,23 @@ impl<'a> Entered<'a> {
     /// The message above a form that was refused.
     fn problem(&self) -> Markup {
         html! { @if let Some(p) = &self.problem { p.error role="alert" { (p) } } }
+    }
+}
+
+/// Why a tab's form was refused, in words for the person at it.
+fn for_people(e: &Error) -> String {
+    if let Error::TooLong { max, .. } = e {
+        return format!("That is too long: at most {max} characters.");
+    }
+    match e.parameter_name() {
+        Some("subject") => "Give the task a subject.".into(),
+        Some("title") => "Give it a title.".into(),
+        Some("dueDate") => "Pick a due date (not before the start).".into(),
+        Some("startTime" | "endTime") => {
+            "Enter when it starts and when it ends, the end after the start.".into()
+        }
+        Some("assignees") => "Assign it to people of this chat only.".into(),
+        _ => crate::error_message(e),
     }
 }
 

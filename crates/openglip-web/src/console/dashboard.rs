@@ -45,9 +45,15 @@ pub async fn dashboard(
 ) -> Response {
     let app = &r.app;
     let base = base_url(&st, &headers);
-    let fresh = (!app.public_client)
-        .then(|| st.platform().fresh_secret(d.ext.id, &app.client_id))
-        .flatten();
+    // Shown again within its quarter of an hour, and recorded in the audit log as revealed.
+    let fresh = if app.public_client {
+        None
+    } else {
+        match st.platform().reveal_secret(&d.ext, app).await {
+            Ok(fresh) => fresh,
+            Err(e) => return failure_page(&d.kit, e),
+        }
+    };
     let rotate = format!("/console/apps/{}/secret", app.client_id);
     let settings = format!("/console/apps/{}/settings", app.client_id);
     let grants: Vec<&str> = app.grants.iter().map(grant_name).collect();

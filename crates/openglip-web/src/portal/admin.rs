@@ -30,6 +30,10 @@ const AREA: Area = Area {
             href: "/admin/outbox",
             label: "Mail",
         },
+        NavLink {
+            href: "/admin/audit",
+            label: "Audit log",
+        },
     ],
     sign_out: "/admin/signout",
 };

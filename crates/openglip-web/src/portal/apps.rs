@@ -75,11 +75,7 @@ pub async fn remove_bot(
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Response {
-    let msg = match st
-        .platform()
-        .remove_bot(a.ext.account_id, ExtensionId(id))
-        .await
-    {
+    let msg = match st.platform().remove_bot_by(&a.ext, ExtensionId(id)).await {
         Ok(b) => notice(
             Tone::Ok,
             html! { (b.extension.full_name()) " was removed." },

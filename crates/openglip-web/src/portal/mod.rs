@@ -1,6 +1,7 @@
 //! The account admin portal (`/admin`): Users with Extension (list, search, Add User without a
 //! phone, user profile with Save & Enable, disable, admin role), Unassigned Extensions (add,
-//! assign), installed apps and bots (remove), the mail outbox; and the activation page
+//! assign), installed apps and bots (remove), the mail outbox, the audit log (filtered, downloaded as CSV
+//! or JSON); and the activation page
 //! (`/activate`) where a person added without a password sets one. The same as JSON is the
 //! server's `api::portal`. Only administrators of an account sign in here; the session is the
 //! one the authorization pages use. The rules are the platform's; these pages show them.
@@ -11,6 +12,7 @@
 mod activate;
 mod admin;
 mod apps;
+mod audit;
 mod forgot;
 mod unassigned;
 mod user_form;
@@ -49,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/apps/bots/{id}/remove", post(apps::remove_bot))
         .route("/admin/apps/{client_id}/remove", post(apps::remove_app))
         .route("/admin/outbox", get(apps::outbox))
+        .route("/admin/audit", get(audit::list))
+        .route("/admin/audit/export", get(audit::export))
         .route("/activate", get(activate::page).post(activate::activate))
         .route("/forgot", get(forgot::page).post(forgot::send))
 }

@@ -104,10 +104,22 @@ impl Server {
 
     /// The same, or why it did not start (it ended first: a port taken, a bad setting).
     pub(crate) fn try_spawn(mut cmd: Command) -> Result<Server, String> {
+        cmd.stderr(Stdio::inherit());
+        Server::start_child(cmd)
+    }
+
+    /// The same with the server's stderr (its log) handed to the caller, who must keep reading it.
+    pub(crate) fn spawn_with_stderr(mut cmd: Command) -> (Server, std::process::ChildStderr) {
+        cmd.stderr(Stdio::piped());
+        let mut server = Server::start_child(cmd).expect("the server never said where it listens");
+        let stderr = server.child.stderr.take().expect("stderr is piped");
+        (server, stderr)
+    }
+
+    fn start_child(mut cmd: Command) -> Result<Server, String> {
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
             .spawn()
             .expect("start openglip");
         let stdout = child.stdout.take().unwrap();

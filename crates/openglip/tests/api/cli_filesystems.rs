@@ -9,14 +9,14 @@ use std::process::Command;
 use crate::cli::fails_with_logs;
 
 /// A tmpfs mounted on a fresh folder, unmounted when dropped.
-struct Mounted {
+pub(crate) struct Mounted {
     at: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Mounted {
     /// `None` when this process may not mount.
-    fn tmpfs(options: &str) -> Option<Mounted> {
+    pub(crate) fn tmpfs(options: &str) -> Option<Mounted> {
         let dir = tempfile::tempdir().unwrap();
         let at = dir.path().join("fs");
         std::fs::create_dir(&at).unwrap();
@@ -38,7 +38,7 @@ impl Mounted {
         assert!(status.success(), "remount {options}");
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.at
     }
 }

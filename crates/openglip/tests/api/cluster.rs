@@ -403,3 +403,37 @@ async fn a_websocket_client_whose_node_died_recovers_on_another_node_with_wsc() 
     drop(w);
     cluster.finish().await;
 }
+
+#[tokio::test]
+async fn a_websocket_session_moved_to_another_live_node_is_delivered_there_only() {
+    let (w, b, c, cluster) = three_nodes().await;
+    let team = w.team("Moved", false, &[&w.bob]).await;
+    let token = wstoken(&w.app, &w.bob).await;
+    let (mut ws, details) = Ws::connect(&w.app, &token, None).await;
+    let wsc = details[0]["wsc"]["token"].as_str().unwrap().to_string();
+    ws.subscribe_posts().await;
+    let p1 = post(&b, &w.alice, &team, "one").await;
+    assert_eq!(ws.posts(1).await, std::slice::from_ref(&p1));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The proxy sends the reconnection to node C while node A still runs.
+    drop(ws);
+    let (mut ws, details) = Ws::connect(&c, &token, Some(&wsc)).await;
+    assert_eq!(details[1]["recoveryState"], "Successful", "{details}");
+    // Node A hands the session over: it forgets it, and only node C delivers.
+    for _ in 0..200 {
+        if w.app.state().hub().ws.session(&wsc).is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        w.app.state().hub().ws.session(&wsc).is_none(),
+        "node A let go"
+    );
+    let p2 = post(&b, &w.alice, &team, "two").await;
+    assert_eq!(ws.posts(1).await, [p2]);
+    ws.assert_quiet(Duration::from_secs(1)).await;
+    drop((b, c));
+    drop(w);
+    cluster.finish().await;
+}

@@ -1,9 +1,12 @@
 //! The integration tests: one binary (one link step), one module per area. Every test starts the
 //! real server on a random loopback port with a fresh SQLite database in a temporary folder.
 
+mod access_log;
 mod agents_cli;
+mod audit;
 mod auth;
 mod authorization;
+mod backup;
 mod bad_input;
 mod bots;
 mod cards;
@@ -23,10 +26,12 @@ mod clients_teamwork;
 mod cluster;
 mod cluster_nats;
 mod compat;
+mod config_file;
 mod console;
 mod crash;
 mod directory;
 mod event_bodies;
+mod extension_delete;
 mod files;
 mod files_s3;
 mod glip_extras;
@@ -34,6 +39,8 @@ mod helpers;
 mod incoming_webhooks;
 mod legacy_groups;
 mod meta;
+mod migrate;
+mod notes_events;
 mod okr;
 mod page_failures;
 mod people;
@@ -45,6 +52,7 @@ mod slow_clients;
 mod subscriptions;
 mod teams;
 mod teamwork;
+mod teamwork_client;
 mod undeliverable;
 mod web;
 mod webhooks;

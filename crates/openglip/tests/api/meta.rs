@@ -128,8 +128,17 @@ async fn metrics_are_prometheus_text_and_count_requests() {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':'),
             "{line}"
         );
+        // A histogram's series are its name with `_bucket`, `_sum` or `_count`.
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|suffix| {
+                let base = name.strip_suffix(suffix)?;
+                text.contains(&format!("# TYPE {base} histogram"))
+                    .then_some(base)
+            })
+            .unwrap_or(name);
         assert!(
-            text.contains(&format!("# TYPE {name} ")),
+            text.contains(&format!("# TYPE {family} ")),
             "{name} has no TYPE"
         );
     }
@@ -170,6 +179,116 @@ async fn metrics_are_prometheus_text_and_count_requests() {
         ) > 0.0,
         "{text}"
     );
+    // The histogram counts every call, and its last bucket holds them all.
+    let count = sample(
+        &text,
+        r#"openglip_http_request_duration_seconds_count{operation="readExtension"}"#,
+    );
+    assert_eq!(count, ok0 + err0 + 2.0, "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            r#"openglip_http_request_duration_seconds_bucket{operation="readExtension",le="+Inf"}"#
+        ),
+        count
+    );
+    // The store's pool and writer, and the hub: no subscriptions yet, nothing left to route.
+    assert_eq!(sample(&text, r#"openglip_db_readers{state="max"}"#), 4.0);
+    assert!(
+        sample(&text, "openglip_db_writer_jobs_total") > 0.0,
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, r#"openglip_subscriptions{transport="WebHook"}"#),
+        0.0
+    );
+    assert!(text.contains("openglip_outbox_lag_events "), "{text}");
+    assert!(text.contains("openglip_websocket_connections "), "{text}");
+}
+
+#[tokio::test]
+async fn metrics_show_websockets_subscriptions_and_webhook_deliveries() {
+    let w = World::new().await;
+    // A WebHook whose receiver refuses the first attempt, and one post.
+    let recv = Receiver::start().await;
+    subscribe(
+        &w.app,
+        &w.alice.token,
+        &["/team-messaging/v1/posts"],
+        &recv,
+        json!({}),
+    )
+    .await;
+    recv.fail_next(1);
+    let chat = crate::chats::only_chat_of_type(&w, &w.alice, "Personal").await;
+    let (s, p) = crate::chats::post_text(&w, &w.alice, &chat, "counted").await;
+    assert_eq!(s, 201, "{p}");
+    loop {
+        if recv.next().await.ok() {
+            break;
+        }
+    }
+    // A WebSocket connection of Bob's, open while the metrics are read.
+    let (s, t) = w
+        .app
+        .post("/restapi/oauth/wstoken", &w.bob.token, json!({}))
+        .await;
+    assert_eq!(s, 200, "{t}");
+    let url = format!(
+        "{}?access_token={}",
+        t["uri"].as_str().unwrap(),
+        t["ws_access_token"].as_str().unwrap()
+    );
+    let (socket, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .unwrap();
+
+    // The delivery is counted once the receiver has answered; the connection once upgraded.
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = metrics(&w.app).await;
+        let accepted = sample(
+            &text,
+            r#"openglip_webhook_deliveries_total{outcome="accepted"}"#,
+        );
+        if accepted >= 1.0 && sample(&text, "openglip_websocket_connections") >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        sample(&text, r#"openglip_subscriptions{transport="WebHook"}"#),
+        1.0,
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            r#"openglip_webhook_deliveries_total{outcome="accepted"}"#
+        ) >= 1.0,
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            r#"openglip_webhook_deliveries_total{outcome="failed"}"#
+        ) >= 1.0,
+        "{text}"
+    );
+    assert!(
+        sample(&text, "openglip_webhook_delivery_duration_seconds_count") >= 2.0,
+        "{text}"
+    );
+    // From commit to accepted: once per notification accepted, retries included.
+    assert!(
+        sample(&text, "openglip_webhook_event_latency_seconds_count") >= 1.0,
+        "{text}"
+    );
+    assert!(
+        sample(&text, "openglip_websocket_connections") >= 1.0,
+        "{text}"
+    );
+    drop(socket);
 }
 
 // ------------------------------------------------------------------------------------ OpenAPI

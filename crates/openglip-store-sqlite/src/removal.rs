@@ -1,0 +1,67 @@
+//! Removing a person (`Store::removals()`): one transaction, as `openglip_domain::removal`
+//! describes.
+
+use openglip_domain::events::EventPayload;
+use openglip_domain::removal::RemovalStore;
+use openglip_domain::store::BoxFuture;
+use openglip_domain::*;
+use rusqlite::params;
+
+use crate::db::Db;
+use crate::{SqliteStore, accounts, chats, events};
+
+impl RemovalStore for SqliteStore {
+    fn remove_person(
+        &self,
+        account: AccountId,
+        extension: ExtensionId,
+    ) -> BoxFuture<'_, Option<Extension>> {
+        Box::pin(self.write_ev(move |c, now| {
+            let Some(ext) = accounts::extension(c, extension)?
+                .filter(|e| e.account_id == account && e.status != ExtensionStatus::Removed)
+            else {
+                return Ok(None);
+            };
+            c.prepare_cached("UPDATE extensions SET status = 'Removed', modified = ?2 WHERE id = ?1")
+                .db()?
+                .execute(params![extension.0, now])
+                .db()?;
+            c.prepare_cached(
+                "UPDATE tokens SET state = 'revoked' WHERE extension_id = ?1 AND state <> 'revoked'",
+            )
+            .db()?
+            .execute([extension.0])
+            .db()?;
+            c.prepare_cached("DELETE FROM web_sessions WHERE extension_id = ?1")
+                .db()?
+                .execute([extension.0])
+                .db()?;
+            events::append(
+                c,
+                now,
+                Some(account),
+                &EventPayload::ExtensionDeleted {
+                    extension_id: extension,
+                },
+            )?;
+            for chat_id in events::member_chat_ids(c, extension)? {
+                c.prepare_cached("DELETE FROM members WHERE chat_id = ?1 AND person_id = ?2")
+                    .db()?
+                    .execute(params![chat_id.0, extension.0])
+                    .db()?;
+                if let Some(chat) = chats::chat(c, chat_id)? {
+                    events::append(
+                        c,
+                        now,
+                        Some(account),
+                        &EventPayload::GroupLeft {
+                            chat,
+                            persons: vec![extension],
+                        },
+                    )?;
+                }
+            }
+            Ok(Some(ext))
+        }))
+    }
+}
