@@ -17,6 +17,7 @@ pub mod mentions;
 pub mod message_cards;
 pub mod model;
 pub mod notes;
+pub mod notify;
 pub mod outbox;
 pub mod paging;
 pub mod perm;

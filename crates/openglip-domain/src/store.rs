@@ -371,6 +371,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Removing people (`crate::removal`).
     fn removals(&self) -> &dyn crate::removal::RemovalStore;
+    /// People's notification levels of chats (`crate::notify`).
+
+    fn notify(&self) -> &dyn crate::notify::NotifyStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).

@@ -23,6 +23,7 @@ pub mod concurrency;
 pub mod events;
 pub mod files;
 pub mod membership;
+pub mod notify;
 pub mod platform;
 pub mod posts;
 pub mod presence;
@@ -228,6 +229,9 @@ macro_rules! conformance_tests {
             membership {
                 joins_and_leaves_are_recorded_with_their_events,
                 steps_go_with_the_events_they_came_with,
+            }
+            notify {
+                levels_are_kept_per_person_and_chat,
             }
             platform {
                 a_code_is_spent_once_and_reuse_revokes_its_family,

@@ -21,6 +21,7 @@ mod files;
 mod grants;
 pub mod import;
 mod migrate;
+mod notify;
 mod password_failures;
 mod platform;
 mod posts;
@@ -770,6 +771,10 @@ impl Store for PostgresStore {
     }
 
     fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
+        self
+    }
+
+    fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
 }

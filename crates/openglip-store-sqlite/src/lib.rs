@@ -21,6 +21,7 @@ pub mod export;
 mod files;
 mod grants;
 mod migrate;
+mod notify;
 mod password_failures;
 mod platform;
 mod posts;
@@ -702,6 +703,10 @@ impl Store for SqliteStore {
     }
 
     fn removals(&self) -> &dyn openglip_domain::removal::RemovalStore {
+        self
+    }
+
+    fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
 }

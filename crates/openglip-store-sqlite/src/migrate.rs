@@ -93,6 +93,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0020_membership_steps",
         sql: include_str!("../migrations/0020_membership_steps.sql"),
     },
+    Migration {
+        version: 21,
+        name: "0021_chat_notifications",
+        sql: include_str!("../migrations/0021_chat_notifications.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

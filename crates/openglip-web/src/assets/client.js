@@ -775,7 +775,9 @@
     const link = railChat(b.groupId);
     const isDirect = link && link.dataset.kind === 'Direct';
     const mentionsMe = (b.mentions || []).some((m) => String(m.id) === me && m.type === 'Person');
-    if (!isDirect && !mentionsMe) return;
+    // The person's level for the chat (details page): all, mentions (a team's default), muted.
+    const level = (link && link.dataset.notify) || (isDirect ? 'all' : 'mentions');
+    if (level === 'muted' || (level === 'mentions' && !mentionsMe)) return;
     const title = link ? link.dataset.name : 'New message';
     const opts = { body: plainText(b), tag: 'post-' + b.id, icon: '/assets/icons/icon-192.png', data: { url: '/c/' + b.groupId } };
     try {

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use openglip_domain::events::Generation;
+use openglip_domain::notify::NotificationLevel;
 use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
 use openglip_domain::webhooks::WebhookStatus;
 use openglip_domain::*;
@@ -117,7 +118,7 @@ async fn delete_post(
 }
 
 /// `POST /c/{chat}/{action}`: `read` (`upto`: the newest post shown; `read=0` marks it
-/// unread), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`). Back to the
+/// unread), `notifications` (`level`: `all`, `mentions`, `muted`), `favorite` (`on=1|0`), `join`, `leave`, `archive` (`archived=1|0`). Back to the
 /// chat (or home, or its details), or 204 for the script; `read` goes nowhere in particular.
 async fn chat_action(
     State(st): State<AppState>,
@@ -136,6 +137,11 @@ async fn chat_action(
             svc.set_read(me, chat, form.get("read") != Some("0"), upto)
                 .await?;
             return Ok(done(v.fetch, "/"));
+        }
+        "notifications" => {
+            let level = NotificationLevel::parse("level", form.get("level").unwrap_or(""))?;
+            svc.set_notification_level(me, chat, level).await?;
+            format!("/c/{chat}/details")
         }
         "favorite" => {
             svc.set_favorite(me, chat, form.get("on") != Some("0"))

@@ -1,11 +1,13 @@
-//! A chat's details page: its description, its name and description (renamed by a team's
-//! administrators), its members (add and remove, for a team's administrators), its incoming
-//! webhooks (`hooks`), and leaving, joining, archiving.
+//! A chat's details page: its description, the viewer's notification level (all messages,
+//! @mentions only, muted), its name and description (renamed by a team's administrators), its
+//! members (add and remove, for a team's administrators), its incoming webhooks (`hooks`), and
+//! leaving, joining, archiving.
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use maud::{Markup, html};
+use openglip_domain::notify::NotificationLevel;
 use openglip_domain::service::Service;
 use openglip_domain::*;
 use openglip_webkit::html::{Field, FormErrors};
@@ -50,6 +52,13 @@ pub async fn details_body(
     let rail = rail::load(st, v).await?;
     let names = names_of(st, v, chat.members.iter().copied().chain([v.ext.id])).await?;
     let title = chat_title(&chat, v.ext.id, &names);
+    let level = st
+        .service()
+        .notification_levels(&v.caller)
+        .await?
+        .get(&chat.id)
+        .copied()
+        .unwrap_or_else(|| NotificationLevel::default_for(chat.kind));
     let rights = Rights {
         manage: Service::can_manage(&v.caller, &chat),
         member: chat.is_member(v.ext.id),
@@ -74,6 +83,7 @@ pub async fn details_body(
             @if let Some(d) = chat.description.as_deref().filter(|d| !d.is_empty()) {
                 p.desc { (d) }
             }
+            @if rights.member { (notifications(v, &chat, level)) }
             @if rights.manage && rights.active { (team_settings(v, &chat, settings)) }
             @if rights.team && rights.member && rights.active { (add_members(v, &chat)) }
             h2 { "Members (" (chat.members.len()) ")" }
@@ -91,6 +101,42 @@ pub async fn details_body(
         Some(chat.id),
     );
     Ok((title, body))
+}
+
+/// The viewer's notification level for the chat: every message, @mentions only, or muted.
+fn notifications(v: &Viewer, chat: &Chat, level: NotificationLevel) -> Markup {
+    let choices = [
+        (
+            NotificationLevel::All,
+            "All messages",
+            "A desktop notification for every message",
+        ),
+        (
+            NotificationLevel::Mentions,
+            "Only @mentions",
+            "Notified only when someone mentions you",
+        ),
+        (
+            NotificationLevel::Muted,
+            "Nothing (muted)",
+            "No notifications; the chat stays in the rail, unread counts too",
+        ),
+    ];
+    html! {
+        form.stack.card #notifications method="post" action={ "/c/" (chat.id) "/notifications" } {
+            (v.csrf.field())
+            fieldset {
+                legend { "Notifications" }
+                @for (l, label, hint) in choices {
+                    label.choice {
+                        input type="radio" name="level" value=(l.as_str()) checked[l == level];
+                        span { strong { (label) } br; small.muted { (hint) } }
+                    }
+                }
+            }
+            button.btn type="submit" { "Save notifications" }
+        }
+    }
 }
 
 /// The team's name and description, for its administrators to change (the values and errors

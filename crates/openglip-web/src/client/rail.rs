@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use maud::{Markup, html};
+use openglip_domain::notify::NotificationLevel;
 use openglip_domain::store::Unread;
 use openglip_domain::*;
 use openglip_webkit::Csrf;
@@ -24,6 +25,8 @@ pub struct RailChat {
     pub title: String,
     pub unread: Option<Unread>,
     pub favorite: bool,
+    /// The viewer's notification level for it (its kind's default unless they set one).
+    pub notify: NotificationLevel,
 }
 
 pub struct Rail {
@@ -98,6 +101,7 @@ pub async fn load(st: &AppState, v: &Viewer) -> Result<Rail> {
         .into_iter()
         .map(|c| c.id)
         .collect();
+    let levels = svc.notification_levels(&v.caller).await?;
     let unread: HashMap<ChatId, Unread> = svc
         .unread(&v.caller)
         .await?
@@ -113,6 +117,10 @@ pub async fn load(st: &AppState, v: &Viewer) -> Result<Rail> {
             title: chat_title(&chat, v.ext.id, &names),
             unread: unread.get(&chat.id).copied(),
             favorite: favorites.contains(&chat.id),
+            notify: levels
+                .get(&chat.id)
+                .copied()
+                .unwrap_or_else(|| NotificationLevel::default_for(chat.kind)),
             chat,
         })
         .collect();
@@ -153,19 +161,22 @@ fn chat_link(c: &RailChat, active: Option<ChatId>) -> Markup {
     let is_active = active == Some(c.chat.id);
     let unread = c.unread.filter(|_| !is_active);
     let is_team = matches!(c.chat.kind, ChatType::Team | ChatType::Everyone);
+    let muted = c.notify == NotificationLevel::Muted;
     html! {
         li {
-            a.chat.unread[unread.is_some()].archived[c.chat.status == ChatStatus::Archived]
+            a.chat.unread[unread.is_some()].archived[c.chat.status == ChatStatus::Archived].muted[muted]
                 href={ "/c/" (c.chat.id) } data-chat=(c.chat.id) data-kind=(c.chat.kind.as_str())
-                data-name=(c.title) aria-current=[is_active.then_some("page")] {
+                data-name=(c.title) data-notify=(c.notify.as_str())
+                aria-current=[is_active.then_some("page")] {
                 @if is_team {
                     span.av.team aria-hidden="true" { "#" }
                 } @else {
                     span.av aria-hidden="true" { (initials(&c.title)) }
                 }
                 span.nm { (c.title) }
+                @if muted { span.mute title="Muted" { "🔕" span.sr-only { " (muted)" } } }
                 @if let Some(u) = unread {
-                    span.badge.strong[u.mentioned || c.chat.kind == ChatType::Direct] {
+                    span.badge.strong[!muted && (u.mentioned || c.chat.kind == ChatType::Direct)] {
                         span aria-hidden="true" {
                             @if u.count >= 100 { "99+" } @else { (u.count) }
                         }

@@ -419,3 +419,76 @@ async fn forgot_password_sends_a_link_through_the_mail_outbox() {
     // The link is spent.
     assert_eq!(b.get(&path).await.status, 404);
 }
+
+#[tokio::test]
+async fn each_person_sets_a_chats_notification_level() {
+    let w = World::new().await;
+    let alice = signed_in(&w.app, &w.alice.email).await;
+    let p = alice
+        .post(
+            "/new/team",
+            &[("name", "Ops"), ("members", "bob@acme.test")],
+        )
+        .await;
+    let team = p.location.unwrap().trim_start_matches("/c/").to_string();
+    let bob = signed_in(&w.app, &w.bob.email).await;
+
+    // A team tells about @mentions by default; a direct message about everything.
+    let home = bob.get("/").await;
+    assert!(
+        home.has(&format!(
+            "data-chat=\"{team}\" data-kind=\"Team\" data-name=\"Ops\" data-notify=\"mentions\""
+        )),
+        "{}",
+        home.body
+    );
+    let details = bob.get(&format!("/c/{team}/details")).await;
+    assert!(
+        details.has("value=\"mentions\" checked"),
+        "{}",
+        details.body
+    );
+
+    let p = bob
+        .post(&format!("/c/{team}/notifications"), &[("level", "muted")])
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let home = bob.get("/").await;
+    assert!(home.has("data-notify=\"muted\""), "{}", home.body);
+    assert!(home.has("(muted)"), "the rail says it is muted");
+    let details = bob.get(&format!("/c/{team}/details")).await;
+    assert!(details.has("value=\"muted\" checked"), "{}", details.body);
+    // Alice's level is her own.
+    let home = alice.get("/").await;
+    assert!(home.has("data-notify=\"mentions\""), "{}", home.body);
+    assert!(!home.has("(muted)"));
+
+    // A level that is none of the three, or a chat Bob is not in: refused, nothing changes.
+    let p = bob
+        .post(&format!("/c/{team}/notifications"), &[("level", "loud")])
+        .await;
+    assert_eq!(p.status, 400, "{}", p.body);
+    let (_, own) = w
+        .app
+        .post(
+            "/team-messaging/v1/teams",
+            &w.carol.token,
+            serde_json::json!({"name": "Carol's", "members": []}),
+        )
+        .await;
+    let p = bob
+        .post(
+            &format!("/c/{}/notifications", own["id"].as_str().unwrap()),
+            &[("level", "all")],
+        )
+        .await;
+    assert_eq!(p.status, 404, "{}", p.body);
+    assert!(bob.get("/").await.has("data-notify=\"muted\""));
+
+    // Back to every message.
+    let p = bob
+        .post(&format!("/c/{team}/notifications"), &[("level", "all")])
+        .await;
+    assert_eq!(p.status, 303);
+    assert!(bob.get("/").await.has("data-notify=\"all\""));
+}
