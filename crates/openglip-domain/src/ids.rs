@@ -51,6 +51,10 @@ id_type!(
     AppId
 );
 id_type!(
+    /// An uploaded file's record (its bytes are a blob, named by their content hash).
+    FileId
+);
+id_type!(
     /// A task of a chat.
     TaskId
 );

@@ -11,6 +11,7 @@ pub mod directory_search;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod files;
 pub mod ids;
 pub mod membership_history;
 pub mod mentions;

@@ -628,8 +628,10 @@ impl Service {
             input.text.as_deref().unwrap_or(""),
             validate::MAX_POST_TEXT,
         )?;
-        let attachments = validate_attachments(input.attachments.unwrap_or_default())?;
-        if text.trim().is_empty() && attachments.is_empty() {
+        let mut items = input.attachments.unwrap_or_default();
+        let files = crate::files::take_file_attachments(&mut items)?;
+        let attachments = validate_attachments(items)?;
+        if text.trim().is_empty() && attachments.is_empty() && files.is_empty() {
             return Err(Error::MissingParameter("text".into()));
         }
         let parent_post_id = match input.parent_post_id {
@@ -662,6 +664,9 @@ impl Service {
             icon_uri: short("iconUri", input.icon_uri)?,
             icon_emoji: short("iconEmoji", input.icon_emoji)?,
         };
+        if !files.is_empty() {
+            return self.create_post_with_files(caller, new, files).await;
+        }
         // One round trip: the store checks the chat and membership in the same transaction.
         match self.store.create_post(new).await {
             Ok(post) => Ok(post),
@@ -744,7 +749,8 @@ impl Service {
 }
 
 /// Attachments accepted on the REST posts API: objects of type `Card` (the default), `Event` or
-/// `Note`, at most 1.5 MB in all. Adaptive cards go through their own endpoint.
+/// `Note`, at most 1.5 MB in all. Adaptive cards go through their own endpoint; `File`
+/// attachments name uploaded files by id and are taken out before (`files::take_file_attachments`).
 pub fn validate_attachments(items: Vec<serde_json::Value>) -> Result<Vec<serde_json::Value>> {
     let mut total = 0usize;
     let mut out = Vec::with_capacity(items.len());

@@ -349,6 +349,9 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets one (it was delivered again). Returns whether it was there.
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool>;
 
+    /// The files part of the port: file records, their posts, and the blobs they name
+    /// (`crate::files`).
+    fn files(&self) -> &dyn crate::files::FileStore;
     // ---- the audit log ----
 
     /// The audit log's part of the port (`crate::audit`).

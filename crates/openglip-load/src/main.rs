@@ -8,7 +8,8 @@
 //! carries its send-start time, so every receiver measures delivery latency (send start →
 //! receipt). It reports posts/s, post latency, delivery latency per transport, events lost
 //! (expected deliveries that never arrived) and the server's resident memory. With
-//! `--idle-connections C` it instead opens C WebSocket connections and holds them.
+//! `--idle-connections C` it instead opens C WebSocket connections and holds them; with
+//! `--upload-size B` the senders upload files of B bytes instead of posting (`uploads.rs`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+
+mod uploads;
 use futures_util::{SinkExt, StreamExt};
 use openglip_wire::{self as w, wsg};
 use serde_json::{Value, json};
@@ -49,6 +52,9 @@ struct Args {
     /// Seconds to wait for the last deliveries after the last post.
     #[arg(long, default_value_t = 30)]
     drain_secs: u64,
+    /// Instead of posts: upload files of this many bytes (`--posts` of them in all).
+    #[arg(long, default_value_t = 0)]
+    upload_size: usize,
     /// Data folder (default: a new temporary one, removed afterwards).
     #[arg(long)]
     data_dir: Option<PathBuf>,
@@ -390,6 +396,27 @@ async fn main() {
         .await
         .expect("team json");
     let chat = team["id"].as_str().expect("team id").to_string();
+
+    if args.upload_size > 0 {
+        let report = uploads::run(
+            &base,
+            &tokens[..args.senders],
+            &chat,
+            args.posts,
+            args.upload_size,
+            pid,
+        )
+        .await;
+        println!("{}", serde_json::to_string_pretty(&report).unwrap());
+        drop(servers);
+        if args.data_dir.is_none() {
+            let _ = std::fs::remove_dir_all(&data);
+        }
+        if report["uploadErrors"].as_u64().unwrap_or(1) > 0 {
+            std::process::exit(1);
+        }
+        return;
+    }
 
     let origin = Instant::now();
     let ws_received = Arc::new(Mutex::new(Received::default()));

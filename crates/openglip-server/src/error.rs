@@ -65,6 +65,7 @@ pub fn parameter(subject: Subject, generation: Generation) -> &'static str {
         Subject::UndeliverableEvent => "eventId",
         Subject::ExportTask => "taskId",
         Subject::ExportDataset => "datasetId",
+        Subject::File => "fileId",
         Subject::Webhook => "webhookId",
         Subject::Task => "taskId",
         Subject::Note => "noteId",

@@ -57,6 +57,38 @@ pub struct ServerConfig {
     /// How long the data export worker holds a task it claimed before another worker may take
     /// it over (`None`: `openglip_domain::export::LEASE_MS`); tests shorten it.
     pub export_lease: Option<Duration>,
+    /// Uploads: the size limit and where the bytes go.
+    pub files: FilesConfig,
+}
+
+/// The default of `--max-upload-size`: 100 MiB.
+pub const DEFAULT_MAX_UPLOAD_SIZE: u64 = 100 * 1024 * 1024;
+
+/// Uploads (`POST /team-messaging/v1/files`).
+#[derive(Clone)]
+pub struct FilesConfig {
+    /// The most bytes one upload request may carry (all its files together).
+    pub max_upload_size: u64,
+    /// Where the bytes go; `None` (a server that only administers) answers uploads with 503.
+    pub blobs: Option<Arc<dyn openglip_blobs::BlobStore>>,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            max_upload_size: DEFAULT_MAX_UPLOAD_SIZE,
+            blobs: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for FilesConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilesConfig")
+            .field("max_upload_size", &self.max_upload_size)
+            .field("blobs", &self.blobs.as_ref().map(|b| b.describe()))
+            .finish()
+    }
 }
 
 pub struct Inner {
@@ -69,6 +101,9 @@ pub struct Inner {
     pub hub: Arc<realtime::Hub>,
     /// Wakes this process's data export worker (`exports`).
     pub exports_wake: tokio::sync::Notify,
+    /// Held by an upload while it stores and records a blob, and by the cleanup pass while it
+    /// removes one (`openglip_blobs::cleanup`).
+    pub blob_locks: openglip_blobs::HashLocks,
 }
 
 /// How often the API usage counted in memory is written to the store.
@@ -92,6 +127,7 @@ impl AppState {
             config,
             ops,
             exports_wake: tokio::sync::Notify::new(),
+            blob_locks: openglip_blobs::HashLocks::default(),
         }))
     }
     /// The messaging rules: chats, posts, people as the REST API sees them.
@@ -156,6 +192,7 @@ pub async fn serve(
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     flush_usage_regularly(state.clone());
     exports::start(state.clone());
+    clean_files_regularly(state.clone());
     let limits = state.config().connections.clone();
     let app = routes::router(state, pages);
     listen::serve_router(listener, app, limits, shutdown).await
@@ -170,6 +207,30 @@ fn flush_usage_regularly(st: AppState) {
             tick.tick().await;
             if let Err(e) = st.platform().flush_usage().await {
                 tracing::warn!(error = %e, "writing API usage failed");
+            }
+        }
+    });
+}
+
+/// How often the cleanup pass of files runs while the server runs.
+pub const FILE_CLEANUP_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Runs the cleanup pass of files ([`api::files::clean`]) every [`FILE_CLEANUP_EVERY`].
+fn clean_files_regularly(st: AppState) {
+    if st.config().files.blobs.is_none() {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(FILE_CLEANUP_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match api::files::clean(&st).await {
+                Ok(done) if done.files + done.blobs > 0 => {
+                    tracing::info!(files = done.files, blobs = done.blobs, "files cleaned up")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "the cleanup of files failed"),
             }
         }
     });

@@ -62,6 +62,8 @@ pub fn document(ops: &[Op]) -> Value {
     add::<UpdatePostRequest>(&mut schemas);
     add::<AdaptiveCardRequest>(&mut schemas);
     add::<AdaptiveCardShortInfo>(&mut schemas);
+    add::<AddFileInfo>(&mut schemas);
+    add::<AddFileResponse>(&mut schemas);
     add::<TaskInfo>(&mut schemas);
     add::<TaskList>(&mut schemas);
     add::<TaskRequest>(&mut schemas);
@@ -154,7 +156,12 @@ pub fn document(ops: &[Op]) -> Value {
                 operation["security"] = json!([{"WebSession": []}])
             }
         }
-        if let Some(r) = op.request {
+        if op.upload {
+            operation["requestBody"] = json!({"required": true, "content": {
+                "multipart/form-data": {"schema": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "format": "binary", "description": "The file (several parts: several files)"}}}},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            }});
+        } else if let Some(r) = op.request {
             operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{r}")}}}});
         } else if op.path.starts_with("/restapi/oauth/") {
             operation["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}});
@@ -215,6 +222,9 @@ fn responses(op: &Op) -> Value {
             out.insert("200".into(), json!({"description": "The sign-in page, or the Access Request page of the signed-in person", "content": html}));
             out.insert("302".into(), json!({"description": "Back to the client's redirect URI with code and state, or with error and state", "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}}}));
             out.insert("400".into(), json!({"description": "An unknown client or a redirect URI that is not registered: a page in words, never a redirect", "content": html}));
+        }
+        Answers::File => {
+            out.insert("200".into(), json!({"description": "The file's content, of its content type, with Content-Disposition and X-Content-Type-Options: nosniff", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}));
         }
         Answers::Json | Answers::JsonOrBatch => {
             let ok = match op.response {

@@ -54,6 +54,8 @@ pub enum Answers {
     /// HTML pages (sign-in, Access Request, an error about the client in words) and a redirect
     /// to the client: the authorization endpoint.
     PagesAndRedirect,
+    /// A file's bytes, of the file's own content type (a download).
+    File,
 }
 
 /// One API operation.
@@ -75,6 +77,8 @@ pub struct Op {
     /// The query parameters it reads (paging, filters).
     pub query: Vec<QueryParam>,
     pub answers: Answers,
+    /// The request body is a file: `multipart/form-data` (a `body` part), or the bare bytes.
+    pub upload: bool,
 }
 
 impl Op {
@@ -94,6 +98,7 @@ impl Op {
             response: None,
             query: Vec::new(),
             answers: Answers::Json,
+            upload: false,
         }
     }
     pub fn get(path: impl Into<String>, id: &'static str) -> Op {
@@ -170,6 +175,11 @@ impl Op {
     /// What it answers besides its JSON body.
     pub fn answers(mut self, answers: Answers) -> Op {
         self.answers = answers;
+        self
+    }
+    /// The request body is a file (see [`Op::upload`]).
+    pub fn uploads(mut self) -> Op {
+        self.upload = true;
         self
     }
     /// The app permission the operation requires, when fixed.

@@ -67,7 +67,7 @@ impl Table {
 fn table(pages: Option<&Pages>) -> Table {
     use Access::*;
     use Group::*;
-    use api::{account, calendar, cards, chats, glip, legacy, meta, notes, posts, presence, profile, tasks, webhooks};
+    use api::{account, calendar, cards, chats, files, glip, legacy, meta, notes, posts, presence, profile, tasks, webhooks};
     let mut t = Table { ops: Vec::new(), handlers: Vec::new() };
     let tm = Token(Some(Permission::TeamMessaging));
 
@@ -138,6 +138,11 @@ fn table(pages: Option<&Pages>) -> Table {
     t.add(Op::delete(format!("{GLIP}/cards/{{cardId}}"), "deleteGlipCard").doc(GCARDS, "Delete a message card (its creator)").access(tm), glip::delete_card);
     t.add(Op::get(format!("{GLIP}/preferences"), "readGlipPreferences").doc("Glip Profile", "Get preferences (the web client's: every chat type in one rail)").access(tm).gives("GlipPreferencesInfo"), glip::preferences);
     t.add(Op::get(format!("{GLIP}/companies/{{companyId}}"), "readGlipCompany").doc("Glip Profile", "Get company").access(tm).group(Light).gives("CompanyInfo"), chats::company);
+
+    // ---- files (the upload reads its own body, within --max-upload-size) ----
+    const FILES: &str = "Posts";
+    t.add(Op::post(format!("{TM}/files"), "createGlipFileNew").doc(FILES, "Upload file(s): multipart (a body part per file) or the bare body; with groupId, posted into that chat").access(tm).group(Heavy).gives("AddFileResponse").uploads().query("groupId", QuerySchema::Text, "The chat to post the file(s) into").query("name", QuerySchema::Text, "The file's name (else the part's file name)"), files::upload.layer(DefaultBodyLimit::disable()));
+    t.add(Op::get(format!("{TM}/files/{{fileId}}"), "readGlipFileContent").doc(FILES, "A file's content (its contentUri; an openglip extension): for its uploader and the members of a chat it is posted in").access(tm).group(Light).answers(Answers::File), files::content);
 
     // ---- chats, conversations, teams, everyone, recent, favorites, posts: both prefixes ----
     for (prefix, legacy_prefix) in [(TM, false), (GLIP, true)] {

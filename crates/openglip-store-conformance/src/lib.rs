@@ -23,6 +23,7 @@ pub mod chats;
 pub mod concurrency;
 pub mod events;
 pub mod exports;
+pub mod files;
 pub mod membership;
 pub mod notify;
 pub mod platform;
@@ -222,6 +223,11 @@ macro_rules! conformance_tests {
                 membership_changes_tell_joiners_leavers_and_members,
                 reading_the_outbox_in_order_and_waiting_for_it,
                 the_outbox_survives_reopening,
+            }
+            files {
+                files_round_trip_and_post_with_their_event,
+                a_refused_post_records_no_file,
+                cleanup_forgets_unattached_files_and_unused_blobs,
             }
             membership {
                 joins_and_leaves_are_recorded_with_their_events,

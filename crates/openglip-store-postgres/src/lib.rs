@@ -18,6 +18,7 @@ mod chats;
 mod db;
 mod events;
 mod exports;
+mod files;
 mod grants;
 pub mod import;
 mod migrate;
@@ -737,6 +738,10 @@ impl Store for PostgresStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn files(&self) -> &dyn openglip_domain::files::FileStore {
+        self
     }
 
     fn audit(&self) -> &dyn openglip_domain::audit::AuditStore {

@@ -44,6 +44,11 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("chat_notifications", CopyRule::Copy),
     ("password_failures", CopyRule::Copy),
     ("undeliverable_events", CopyRule::Copy),
+    // The records of uploaded files; their bytes stay in the blob store (`files/` of the data
+    // folder, or the bucket), which the copy does not move.
+    ("blobs", CopyRule::Copy),
+    ("files", CopyRule::Copy),
+    ("file_posts", CopyRule::Copy),
     ("audit_events", CopyRule::Copy),
     ("membership_steps", CopyRule::Copy),
     ("tasks", CopyRule::Copy),

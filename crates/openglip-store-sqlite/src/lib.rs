@@ -19,6 +19,7 @@ mod db;
 mod events;
 pub mod export;
 mod exports;
+mod files;
 mod grants;
 mod migrate;
 mod notify;
@@ -669,6 +670,10 @@ impl Store for SqliteStore {
 
     fn forget_undeliverable(&self, id: i64) -> BoxFuture<'_, bool> {
         Box::pin(self.write(move |c, _| subscriptions::forget_undeliverable(c, id)))
+    }
+
+    fn files(&self) -> &dyn openglip_domain::files::FileStore {
+        self
     }
 
     fn audit(&self) -> &dyn openglip_domain::audit::AuditStore {

@@ -64,6 +64,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_undeliverable_events.sql"),
     },
     Migration {
+        version: 8,
+        name: "0008_files",
+        sql: include_str!("../migrations/0008_files.sql"),
+    },
+    Migration {
         version: 9,
         name: "0009_webhooks",
         sql: include_str!("../migrations/0009_webhooks.sql"),

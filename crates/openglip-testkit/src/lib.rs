@@ -33,6 +33,7 @@ mod browser;
 mod cluster;
 mod provision;
 mod requests;
+mod s3;
 mod server;
 mod wait;
 
@@ -40,6 +41,7 @@ pub use browser::{Browser, Page, input_value, unescape};
 pub use cluster::{NATS_VAR, TestCluster, nats_url, spawn_cluster, spawn_cluster_on};
 pub use provision::{ALL_PERMISSIONS, Client, PASSWORD, User};
 pub use requests::send;
+pub use s3::MotoServer;
 pub use server::{
     TEST_DATABASE_VAR, TestApp, free_port, on_postgres, spawn_app, spawn_app_with, test_config,
     test_realtime,

@@ -115,6 +115,11 @@ fn whole_app(
         Some(db) => Arc::new(PostgresStore::open(db.url()).expect("open the PostgreSQL store")),
         None => Arc::new(SqliteStore::open(dir).expect("open the SQLite store")),
     };
+    let mut config = config;
+    if config.files.blobs.is_none() {
+        // Files in the data folder, as the binary keeps them by default.
+        config.files.blobs = Some(Arc::new(openglip_blobs::LocalBlobs::new(dir.join("files"))));
+    }
     let state = AppState::new(store, config);
     let serving = openglip_server::serve(
         listener,

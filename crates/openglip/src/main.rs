@@ -16,6 +16,7 @@ mod backup;
 mod config;
 mod data_dir;
 mod demo;
+mod files;
 mod migrate;
 mod okr;
 
@@ -170,6 +171,8 @@ struct ServeArgs {
     /// (target `openglip::request`: method, route template, status, duration, app, request id).
     #[arg(long, env = "OPENGLIP_LOG_FORMAT", default_value = "text")]
     log_format: String,
+    #[command(flatten)]
+    files: files::FileArgs,
     /// Run as one of several nodes: the NATS server (with JetStream) they share,
     /// `nats://host:4222`. Needs `--database` (the nodes share the PostgreSQL database).
     #[arg(long, env = "OPENGLIP_NATS_URL")]
@@ -421,6 +424,15 @@ async fn serve(args: ServeArgs) {
             max_connections_per_peer: args.max_connections_per_address.max(1),
         },
         export_lease: None,
+        files: openglip_server::FilesConfig {
+            max_upload_size: args.files.max_upload_size,
+            blobs: Some(
+                args.files
+                    .blobs(&args.data.data_dir)
+                    .await
+                    .unwrap_or_else(|e| fail(e)),
+            ),
+        },
     };
     if args.webhook_allow_private.is_none() && config.realtime.allow_private_webhooks {
         tracing::info!(

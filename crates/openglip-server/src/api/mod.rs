@@ -7,6 +7,7 @@ pub mod cards;
 pub mod chats;
 pub mod console;
 pub mod exports;
+pub mod files;
 pub mod glip;
 pub mod legacy;
 pub mod meta;

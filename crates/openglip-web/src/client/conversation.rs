@@ -135,8 +135,12 @@ fn composer(v: &Viewer, chat: &Chat, title: &str, parent: Option<PostId>) -> Mar
                 textarea #composer-text name="text" rows="1" placeholder=(placeholder)
                     autocomplete="off" aria-describedby="composer-hint" aria-autocomplete="list"
                     aria-controls="mention-list" maxlength="10000" {}
+                // Files: the attach button, paste and drop (`assets/files.js`).
+                button.btn.attach #attach type="button" title="Attach files (or paste or drop them)" hidden { "Attach" }
+                input #attach-input type="file" multiple hidden;
                 button.btn.primary.send type="submit" { "Send" }
             }
+            ul #uploads .uploads aria-live="polite" {}
             ul #mention-list .mention-list role="listbox" aria-label="People to mention" hidden {}
             p #composer-hint .hint {
                 "Enter sends · Shift+Enter new line · @ mentions · **bold** *italics* > quote"

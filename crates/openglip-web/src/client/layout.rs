@@ -60,6 +60,7 @@ pub fn document(title: &str, body: Markup) -> Markup {
         .body_class("client")
         .stylesheet("/assets/client.css")
         .script("/assets/client.js")
+        .script("/assets/files.js")
         .head(pwa::head_tags())
         .skip_to("#composer-text", "Skip to the message box")
         .without_footer()

@@ -30,6 +30,7 @@ mod actions;
 mod conversation;
 mod details;
 mod directory;
+mod files;
 mod hooks;
 mod layout;
 mod posts;
@@ -64,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(profile::routes())
         .merge(actions::routes())
+        .merge(files::routes())
         .merge(teamwork::routes())
         .merge(pwa::routes())
         .layer(axum::middleware::from_fn(layout::answer_failures))

@@ -1,6 +1,8 @@
 //! A post's attachments as maud templates: RingCentral's `Card` (intro, author, title, text,
-//! fields, images, footnote, fallback), `Event`, `Note` and `Task` (a card of its own class);
-//! `AdaptiveCard`s are [`super::adaptive`]'s.
+//! fields, images, footnote, fallback), `Event`, `Note`, `Task` (a card of its own class) and
+//! `File` (an image as a preview that opens in the lightbox, any other file as a card with its
+//! name and size, both links to the client's `/app/files/{id}`); `AdaptiveCard`s are
+//! [`super::adaptive`]'s.
 //! Anything else is an "Unsupported attachment" note.
 //!
 //! [`Att`] holds the budget of one post's attachments: elements counted and bytes written, past
@@ -66,6 +68,7 @@ impl Att {
                 "Task" => a.card(item, "att-task"),
                 "Event" => Att::event(item),
                 "Note" => Att::note(item),
+                "File" => Att::file(item),
                 "AdaptiveCard" => a.adaptive_card(item),
                 _ => html! { div.att.att-unsupported { "Unsupported attachment" } },
             }
@@ -105,6 +108,38 @@ impl Att {
             out.push_str(&m.0);
         }
         PreEscaped(out)
+    }
+
+    // ------------------------------------------------------------------------------- File
+
+    /// An uploaded file, by its id (the link is the client's, with the session's cookie).
+    fn file(a: &Value) -> Markup {
+        let Some(id) =
+            str_of(a, "id").filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            return html! { div.att.att-unsupported { "Unsupported attachment" } };
+        };
+        let name = label(str_of(a, "name").unwrap_or("file"));
+        let href = format!("/app/files/{id}");
+        let lower = name.to_ascii_lowercase();
+        let image = [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+            .iter()
+            .any(|ext| lower.ends_with(ext));
+        if image {
+            html! {
+                a.att.att-file-image href=(href) data-lightbox=(name) title=(name) {
+                    img src=(href) alt=(name) loading="lazy";
+                }
+            }
+        } else {
+            html! {
+                a.att.att-file href=(href) download=(name) {
+                    span.att-file-icon aria-hidden="true" {}
+                    span.att-file-name { (name) }
+                    span.att-file-size data-size-of=(href) {}
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------- Card
