@@ -57,6 +57,38 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("calendar_events", CopyRule::Copy),
     ("webhooks", CopyRule::Copy),
     ("presence", CopyRule::Copy),
+    ("export_tasks", CopyRule::Copy),
+    ("export_datasets", CopyRule::Copy),
+    (
+        "post_search",
+        CopyRule::Skip(
+            "SQLite's full-text index of the posts; PostgreSQL keeps its own, generated from the posts",
+        ),
+    ),
+    (
+        "post_search_config",
+        CopyRule::Skip(
+            "SQLite's full-text index of the posts; PostgreSQL keeps its own, generated from the posts",
+        ),
+    ),
+    (
+        "post_search_data",
+        CopyRule::Skip(
+            "SQLite's full-text index of the posts; PostgreSQL keeps its own, generated from the posts",
+        ),
+    ),
+    (
+        "post_search_docsize",
+        CopyRule::Skip(
+            "SQLite's full-text index of the posts; PostgreSQL keeps its own, generated from the posts",
+        ),
+    ),
+    (
+        "post_search_idx",
+        CopyRule::Skip(
+            "SQLite's full-text index of the posts; PostgreSQL keeps its own, generated from the posts",
+        ),
+    ),
     (
         "schema_migrations",
         CopyRule::Skip("the target records its own migrations"),
