@@ -34,6 +34,7 @@ mod rows;
 mod search;
 mod subscriptions;
 mod teamwork;
+mod token_cache;
 mod tokens;
 mod usage;
 mod webhooks;
@@ -49,6 +50,7 @@ use openglip_domain::*;
 use rusqlite::Connection;
 
 use crate::readers::ReaderPool;
+use crate::token_cache::*;
 use crate::writer::Writer;
 pub use crate::writer::WriterStats;
 
@@ -77,51 +79,6 @@ struct Inner {
     events: tokio::sync::watch::Sender<i64>,
     /// Access tokens resolved recently (every API request resolves one).
     tokens: Arc<TokenCache>,
-}
-
-/// A short-lived cache of `token_by_access_hash`. The writer empties it (bumps its generation)
-/// after every batch that changed a row of the tables a token resolves through (`TOKEN_TABLES`:
-/// revocation, rotation, an extension's or app's status or rights), whatever job did it; entries
-/// also expire after [`TOKEN_CACHE_TTL`], which bounds staleness for changes made by another
-/// process (`openglip admin`).
-#[derive(Default)]
-struct TokenCache {
-    generation: std::sync::atomic::AtomicU64,
-    map: std::sync::Mutex<
-        std::collections::HashMap<[u8; 32], (TokenGrant, std::time::Instant, u64)>,
-    >,
-}
-
-/// What `token_by_access_hash` reads.
-const TOKEN_TABLES: &[&str] = &["tokens", "extensions", "apps"];
-const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-const TOKEN_CACHE_MAX: usize = 50_000;
-
-impl TokenCache {
-    fn get(&self, hash: &[u8; 32]) -> Option<TokenGrant> {
-        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
-        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        match map.get(hash) {
-            Some((grant, at, g)) if *g == generation && at.elapsed() < TOKEN_CACHE_TTL => {
-                Some(grant.clone())
-            }
-            _ => None,
-        }
-    }
-
-    fn put(&self, hash: [u8; 32], grant: &TokenGrant, generation: u64) {
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= TOKEN_CACHE_MAX {
-            map.clear();
-        }
-        map.insert(hash, (grant.clone(), std::time::Instant::now(), generation));
-    }
-
-    fn invalidate(&self) {
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.map.lock().unwrap_or_else(|p| p.into_inner()).clear();
-    }
 }
 
 impl std::fmt::Debug for SqliteStore {

@@ -13,6 +13,7 @@
 //! store (`openglip_domain::membership_history`), not by today's.
 
 pub mod crypto;
+mod reminders;
 pub mod render;
 pub mod webhook;
 pub mod ws;
@@ -21,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use openglip_domain::events::{FilterKind, Generation, StoredEvent, Subscription, Transport};
+use openglip_domain::events::{Generation, StoredEvent, Subscription, Transport};
 use openglip_domain::membership_history::MembershipHistory;
 use openglip_domain::store::Store;
 use openglip_domain::*;
@@ -394,7 +395,7 @@ impl Hub {
                         expired.push(id.clone());
                         continue;
                     }
-                    reminders(e, t);
+                    reminders::reminders(e, t);
                 }
             }
             for id in expired {
@@ -770,48 +771,5 @@ fn route(r: &mut Routing, ev: &StoredEvent) {
                 m.remove(p);
             }
         }
-    }
-}
-
-/// Renewal reminders: from `threshold` seconds before expiry, every `interval` seconds.
-fn reminders(e: &mut Entry, t: Timestamp) {
-    let Some(sink) = e.sink.clone() else { return };
-    for (i, f) in e.sub.filters.iter().enumerate() {
-        let FilterKind::Renewal {
-            threshold_secs,
-            interval_secs,
-        } = f.kind
-        else {
-            continue;
-        };
-        if !e.sub.is_live(t) || e.sub.expires_in(t) > threshold_secs {
-            continue;
-        }
-        if e.last_reminder
-            .is_some_and(|last| t.millis() - last.millis() < interval_secs * 1000)
-        {
-            continue;
-        }
-        e.last_reminder = Some(t);
-        let body = render::reminder(&e.sub, t);
-        let uuid = render::uuid(&e.sub.id, -t.millis(), i);
-        let env = render::envelope(
-            uuid,
-            &f.text,
-            &t.to_rfc3339(),
-            &e.sub.id,
-            &e.sub.owner.to_string(),
-            &body,
-        );
-        let text: Arc<str> = match &e.sub.encryption_key {
-            Some(k) => crypto::encrypt(k, env.as_bytes()).into(),
-            None => env.into(),
-        };
-        sink.deliver(Delivery {
-            seq: None,
-            text,
-            committed: None,
-            last_of_event: true,
-        });
     }
 }
