@@ -2,7 +2,8 @@
 // composer's attach button and watches their uploads; Bob, in the same team, sees the image as
 // a preview and the text file as a card with its name and size; Bob opens the image in the
 // lightbox; Alice pastes a screenshot into the message box and drops a file on the
-// conversation; a file over nothing is refused in place. Screenshots go to
+// conversation; a file attached in a thread's composer is a reply in that thread; an empty file
+// is refused in place. Screenshots go to
 // $OPENGLIP_SCREENSHOTS (default ci-artifacts/screenshots), named files-*.
 //
 // Environment: OPENGLIP_SERVER; ALICE_EMAIL, BOB_EMAIL, PASSWORD; CHROMIUM.
@@ -193,6 +194,30 @@ try {
         await shot(bob.page, '06-dropped');
     });
 
+    await step("a file attached in a thread's composer is a reply in that thread", async () => {
+        const page = alice.page;
+        const chat = page.url().match(/\/c\/(\d+)/)[1];
+        await page.fill('#composer-text', 'The launch plan, details in the thread');
+        await page.keyboard.press('Enter');
+        const root = page.locator('#timeline li.post', {hasText: 'The launch plan'}).last();
+        await root.waitFor();
+        const id = await root.getAttribute('data-id');
+        await page.goto(`${SERVER}/c/${chat}/t/${id}`);
+        await live(page);
+        await page.waitForSelector('#attach:not([hidden])');
+        const chooser = page.waitForEvent('filechooser');
+        await page.click('#attach');
+        await (await chooser).setFiles([{name: 'thread-plan.txt', mimeType: 'text/plain', buffer: Buffer.from('T-10 minutes\n')}]);
+        await page.locator('#timeline a.att-file', {hasText: 'thread-plan.txt'}).waitFor({timeout: 15000});
+        await shot(page, '07-thread-upload');
+        // In the conversation, Bob sees it as a reply to the plan, not a message of its own.
+        const reply = bob.page.locator('#timeline li.post.reply', {hasText: 'thread-plan.txt'});
+        await reply.waitFor({timeout: 15000});
+        assert.equal(await reply.getAttribute('data-parent'), id);
+        await page.goto(`${SERVER}/c/${chat}`);
+        await live(page);
+    });
+
     await step('an empty file is refused in place, nothing posted', async () => {
         const page = alice.page;
         const chooser = page.waitForEvent('filechooser');
@@ -201,7 +226,7 @@ try {
         const failed = page.locator('#uploads .upload.failed');
         await failed.waitFor({timeout: 10000});
         assert.match(await failed.textContent(), /This file is empty\./);
-        await shot(page, '07-refused');
+        await shot(page, '08-refused');
     });
 
     await step("no page's content security policy refused anything", async () => {

@@ -8,7 +8,8 @@
 # started. agents.mjs walks the AI agent channel guide's steps 1-4 with the agent app of
 # `serve --demo` as the agent platform. Without /usr/bin/chromium it says so and skips
 # (`.ci/run` installs chromium). files.mjs: files in the web client (attach, paste, drop,
-# previews and the lightbox).
+# previews and the lightbox, a file posted from a thread's composer). reactions.mjs: reactions
+# (the picker, chips, live for both people).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -54,7 +55,7 @@ cleanup() {
 trap cleanup EXIT
 
 # `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents`, `run.sh files`,
-# `run.sh teamwork` or `run.sh webhooks` runs one of them.
+# `run.sh teamwork`, `run.sh reactions` or `run.sh webhooks` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -167,6 +168,21 @@ start_server "$data"; pids+=("$pid")
 OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
   OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
   timeout 300 node tests/browser/teamwork.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
+fi
+
+# Reactions in the web client: the picker, chips, live for both people (reactions.mjs).
+if [ "$only" = all ] || [ "$only" = reactions ]; then
+data=$(mktemp -d); dirs+=("$data")
+pw='Chat-Pa55word'
+account=$("$bin" admin account create --data-dir "$data" --name "Acme Rockets" --admin-email alice@acme.example \
+  --admin-password "$pw" --admin-first-name Alice --admin-last-name Adams)
+account_id=$(printf '%s' "$account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])')
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email bob@acme.example \
+  --first-name Bob --last-name Brown --password "$pw" >/dev/null
+start_server "$data"; pids+=("$pid")
+OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
+  OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/reactions.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
 
 # A team's incoming webhooks on its details page: made, copied, posted through, suspended, deleted.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ids::*;
-use crate::model::{Chat, Post};
+use crate::model::{Chat, Post, Reaction};
 use crate::time::Timestamp;
 
 /// A change, as recorded in the outbox. The serde form is internal (the outbox row's payload),
@@ -46,6 +46,13 @@ pub enum EventPayload {
     ExtensionDeleted {
         extension_id: ExtensionId,
     },
+    /// A post's reactions changed (an openglip extension, `crate::reactions`): the chat's
+    /// members receive it, through the `/team-messaging/v1/posts/reactions` filter only.
+    ReactionsChanged {
+        chat_id: ChatId,
+        post_id: PostId,
+        reactions: Vec<Reaction>,
+    },
 }
 
 impl EventPayload {
@@ -62,6 +69,7 @@ impl EventPayload {
             EventPayload::GroupRenamed { .. } => "GroupRenamed",
             EventPayload::ExtensionUpdated { .. } => "ExtensionUpdated",
             EventPayload::ExtensionDeleted { .. } => "ExtensionDeleted",
+            EventPayload::ReactionsChanged { .. } => "ReactionsChanged",
         }
     }
 
@@ -71,7 +79,8 @@ impl EventPayload {
             EventPayload::PostAdded { post } | EventPayload::PostChanged { post } => {
                 Some(post.chat_id)
             }
-            EventPayload::PostRemoved { chat_id, .. } => Some(*chat_id),
+            EventPayload::PostRemoved { chat_id, .. }
+            | EventPayload::ReactionsChanged { chat_id, .. } => Some(*chat_id),
             EventPayload::GroupJoined { chat, .. }
             | EventPayload::GroupLeft { chat, .. }
             | EventPayload::GroupChanged { chat }
@@ -107,6 +116,7 @@ impl EventPayload {
             EventPayload::ExtensionUpdated { .. } | EventPayload::ExtensionDeleted { .. } => {
                 EventClass::Extension
             }
+            EventPayload::ReactionsChanged { .. } => EventClass::Reaction,
         }
     }
 }
@@ -116,6 +126,9 @@ pub enum EventClass {
     Post,
     Chat,
     Extension,
+    /// An openglip extension's events: only its own filter passes them, so RingCentral's
+    /// filters never carry an event type RingCentral's clients do not know.
+    Reaction,
 }
 
 /// An event as stored: its sequence number orders every event of the server.
@@ -140,6 +153,8 @@ pub enum Generation {
 pub enum FilterKind {
     Posts(Generation),
     Chats(Generation),
+    /// `/team-messaging/v1/posts/reactions`: posts' reactions (an openglip extension).
+    Reactions,
     Extension {
         account: AccountId,
         extension: ExtensionId,
@@ -150,6 +165,9 @@ pub enum FilterKind {
         interval_secs: i64,
     },
 }
+
+/// The openglip extension's event filter of posts' reactions (`crate::reactions`).
+pub const REACTIONS_FILTER: &str = "/team-messaging/v1/posts/reactions";
 
 /// A parsed event filter and the string it is known by (`~` replaced with real ids, except for
 /// the renewal filter, which is echoed exactly as given).
@@ -184,6 +202,7 @@ impl EventFilter {
             "/restapi/v1.0/glip/posts" => return simple(FilterKind::Posts(Generation::Legacy)),
             "/restapi/v1.0/glip/groups" => return simple(FilterKind::Chats(Generation::Legacy)),
             "/team-messaging/v1/posts" => return simple(FilterKind::Posts(Generation::Current)),
+            REACTIONS_FILTER => return simple(FilterKind::Reactions),
             "/team-messaging/v1/chats" | "/team-messaging/v1/groups" => {
                 return simple(FilterKind::Chats(Generation::Current));
             }
@@ -257,6 +276,7 @@ impl EventFilter {
         match (&self.kind, payload.class()) {
             (FilterKind::Posts(_), EventClass::Post) => true,
             (FilterKind::Chats(_), EventClass::Chat) => true,
+            (FilterKind::Reactions, EventClass::Reaction) => true,
             (FilterKind::Extension { extension, .. }, EventClass::Extension) => match payload {
                 EventPayload::ExtensionUpdated { extension_id }
                 | EventPayload::ExtensionDeleted { extension_id } => extension_id == extension,
@@ -447,6 +467,32 @@ mod tests {
             EventFilter::parse("/restapi/v1.0/account/~/extension/~/message-store", A, E).is_err()
         );
         assert!(EventFilter::parse("/nope", A, E).is_err());
+    }
+
+    #[test]
+    fn reactions_pass_only_their_own_filter() {
+        let ev = EventPayload::ReactionsChanged {
+            chat_id: ChatId(1),
+            post_id: PostId(2),
+            reactions: vec![],
+        };
+        let reactions = EventFilter::parse(REACTIONS_FILTER, A, E).unwrap();
+        assert_eq!(reactions.kind, FilterKind::Reactions);
+        assert!(reactions.accepts(&ev));
+        for ringcentral in [
+            "/team-messaging/v1/posts",
+            "/restapi/v1.0/glip/posts",
+            "/team-messaging/v1/chats",
+            "/restapi/v1.0/account/~/extension/~",
+        ] {
+            let f = EventFilter::parse(ringcentral, A, E).unwrap();
+            assert!(!f.accepts(&ev), "{ringcentral}");
+        }
+        // The chat's members at the time receive it, as a post's events.
+        assert_eq!(
+            (ev.chat_id(), ev.explicit_audience()),
+            (Some(ChatId(1)), None)
+        );
     }
 
     #[test]

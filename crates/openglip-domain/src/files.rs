@@ -21,7 +21,7 @@ use std::fmt;
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result, Subject};
-use crate::ids::{AccountId, ChatId, ExtensionId, FileId};
+use crate::ids::{AccountId, ChatId, ExtensionId, FileId, PostId};
 use crate::model::{Caller, ChatStatus, Post};
 use crate::service::Service;
 use crate::store::{BoxFuture, NewPost};
@@ -299,24 +299,42 @@ pub struct Upload {
 
 impl Service {
     /// Checks where an upload goes before its bytes are read: `chat` (when given) must be a chat
-    /// the caller is a member of and not archived.
-    pub async fn upload_target(&self, caller: &Caller, chat: Option<ChatId>) -> Result<()> {
+    /// the caller is a member of and not archived, and `parent` (when given) a post of it.
+    pub async fn upload_target(
+        &self,
+        caller: &Caller,
+        chat: Option<ChatId>,
+        parent: Option<PostId>,
+    ) -> Result<()> {
         if let Some(chat) = chat {
             let chat = self.member_chat(caller, chat).await?;
             if chat.status == ChatStatus::Archived {
                 return Err(Error::forbidden("The chat is archived"));
             }
+            if let Some(parent) = parent {
+                self.reply_root(chat.id, parent).await?;
+            }
         }
         Ok(())
     }
 
+    /// The thread a reply to `parent` of `chat` joins (threads are one level deep).
+    async fn reply_root(&self, chat: ChatId, parent: PostId) -> Result<PostId> {
+        match self.store().post(chat, parent).await? {
+            Some(found) => Ok(found.thread_id()),
+            None => Err(Error::NotFound(Subject::ParentPost)),
+        }
+    }
+
     /// Records uploads whose bytes are stored: into `chat` as one new post of the caller with
-    /// the files attached (events as for any post), or, without a chat, unattached (to be
-    /// attached by a post within [`UNATTACHED_GRACE_MS`]).
+    /// the files attached (events as for any post) — a reply in the thread of `parent` when
+    /// given (a reply to a reply joins its root's thread, as any post) — or, without a chat,
+    /// unattached (to be attached by a post within [`UNATTACHED_GRACE_MS`]).
     pub async fn record_uploads(
         &self,
         caller: &Caller,
         chat: Option<ChatId>,
+        parent: Option<PostId>,
         uploads: Vec<Upload>,
     ) -> Result<(Vec<FileRecord>, Option<Post>)> {
         let new: Vec<NewFile> = uploads
@@ -342,14 +360,24 @@ impl Service {
         }
         let files = self.store().files();
         let Some(chat) = chat else {
+            if parent.is_some() {
+                return Err(Error::invalid_because(
+                    "parentPostId",
+                    "Parameter [parentPostId] value is invalid: a reply needs its chat",
+                ));
+            }
             return Ok((files.create_files(new).await?, None));
+        };
+        let parent_post_id = match parent {
+            Some(id) => Some(self.reply_root(chat, id).await?),
+            None => None,
         };
         let post = NewPost {
             chat_id: chat,
             creator_id: caller.extension_id,
             kind: crate::model::PostType::TextMessage,
             text: String::new(),
-            parent_post_id: None,
+            parent_post_id,
             mentions: vec![],
             added_person_ids: vec![],
             removed_person_ids: vec![],

@@ -84,6 +84,12 @@ pub struct Extension {
     /// The person's time zone, an IANA name (`regionalSettings.timezone`); none until set.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// The person's language and formatting locale, RingCentral's ids (`crate::regional`);
+    /// none until set.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub formatting_locale: Option<String>,
     pub created: Timestamp,
     pub modified: Timestamp,
 }
@@ -388,4 +394,22 @@ pub struct Caller {
     pub client_id: String,
     /// The token's scope: what the app may do for this person.
     pub permissions: PermissionSet,
+}
+
+/// One emoji on a post and who added it, first first (`crate::reactions`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reaction {
+    pub emoji: String,
+    pub person_ids: Vec<ExtensionId>,
+}
+
+impl Reaction {
+    pub fn count(&self) -> usize {
+        self.person_ids.len()
+    }
+
+    /// Whether `person` is among those who added it.
+    pub fn by(&self, person: ExtensionId) -> bool {
+        self.person_ids.contains(&person)
+    }
 }

@@ -224,6 +224,9 @@ pub struct ExtensionPatch {
     pub password_hash: Option<String>,
     /// An IANA time zone name, checked by the caller.
     pub time_zone: Option<String>,
+    /// Language ids of `crate::regional`, checked by the caller.
+    pub language: Option<String>,
+    pub formatting_locale: Option<String>,
 }
 
 /// A message the server would have e-mailed (activation links); kept in a local outbox that

@@ -225,6 +225,8 @@ mod tests {
             modified: Timestamp(0),
             avatar: None,
             time_zone: None,
+            language: None,
+            formatting_locale: None,
         }
     }
 

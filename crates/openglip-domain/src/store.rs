@@ -379,6 +379,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// People's notification levels of chats (`crate::notify`).
     fn notify(&self) -> &dyn crate::notify::NotifyStore;
+
+    /// Reactions on posts (`crate::reactions`).
+    fn reactions(&self) -> &dyn crate::reactions::ReactionStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).

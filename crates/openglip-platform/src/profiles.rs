@@ -1,9 +1,10 @@
 //! A person's profile as the REST API changes it (`PUT …/extension/{id}` and its profile image),
 //! as bots rename themselves and set their avatar, and as apps read and set a person's time
-//! zone (`regionalSettings.timezone`): the person themselves, or an administrator of their
+//! zone, language and formatting locale (`regionalSettings`): the person themselves, or an administrator of their
 //! account, may change it.
 
 use openglip_domain::platform::ExtensionPatch;
+use openglip_domain::regional::{FORMATTING_LOCALE_PARAMETER, LANGUAGE_PARAMETER, parse_language};
 use openglip_domain::validate;
 use openglip_domain::*;
 
@@ -20,6 +21,10 @@ pub struct ProfileChanges {
     pub last_name: Option<String>,
     pub email: Option<String>,
     pub time_zone: Option<String>,
+    /// `regionalSettings.language.id` and `formattingLocale.id`: RingCentral's language ids
+    /// (`openglip_domain::regional`).
+    pub language: Option<String>,
+    pub formatting_locale: Option<String>,
 }
 
 /// The parameter a time zone is read from.
@@ -101,6 +106,13 @@ impl Platform {
         if let Some(tz) = changes.time_zone {
             patch.time_zone = Some(time_zone(&tz)?);
         }
+        if let Some(l) = changes.language {
+            patch.language = Some(parse_language(LANGUAGE_PARAMETER, &l)?.id.to_string());
+        }
+        if let Some(l) = changes.formatting_locale {
+            let param = FORMATTING_LOCALE_PARAMETER;
+            patch.formatting_locale = Some(parse_language(param, &l)?.id.to_string());
+        }
         self.store.platform().update_extension(ext.id, patch).await
     }
 
@@ -170,6 +182,8 @@ mod tests {
             is_admin: false,
             avatar: None,
             time_zone: None,
+            language: None,
+            formatting_locale: None,
             created: Timestamp(0),
             modified: Timestamp(0),
         }

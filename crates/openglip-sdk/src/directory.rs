@@ -98,6 +98,7 @@ impl Client {
         let req = ExtensionUpdateRequest {
             regional_settings: Some(RegionalSettingsRequest {
                 timezone: Some(TimezoneRequest { id: zone.into() }),
+                ..Default::default()
             }),
             ..Default::default()
         };

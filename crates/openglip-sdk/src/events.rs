@@ -133,6 +133,13 @@ pub enum Event {
     RenewalReminder {
         expires_in: Option<i64>,
     },
+    /// openglip's extension filter `/team-messaging/v1/posts/reactions`: a post's reactions
+    /// changed (all of them, after the change).
+    ReactionsChanged {
+        post_id: String,
+        group_id: String,
+        reactions: Vec<w::ReactionInfo>,
+    },
     /// Anything else, as sent.
     Other {
         event_type: Option<String>,
@@ -162,6 +169,11 @@ impl From<w::EventBody> for Event {
             },
             B::SubscriptionRenewalReminder(r) => Event::RenewalReminder {
                 expires_in: r.expires_in,
+            },
+            B::PostReactionsChanged(r) => Event::ReactionsChanged {
+                post_id: r.id,
+                group_id: r.group_id,
+                reactions: r.reactions,
             },
         }
     }

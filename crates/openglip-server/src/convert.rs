@@ -147,6 +147,16 @@ pub fn search_post_info(hit: &search::SearchHit) -> w::SearchPostInfo {
     }
 }
 
+/// One emoji on a post; `me` (a REST answer's caller) says whether they added it.
+pub fn reaction_info(r: &Reaction, me: Option<ExtensionId>) -> w::ReactionInfo {
+    w::ReactionInfo {
+        emoji: r.emoji.clone(),
+        count: r.count(),
+        person_ids: r.person_ids.iter().map(ToString::to_string).collect(),
+        reacted: me.map(|m| r.by(m)),
+    }
+}
+
 /// The body of a post event (both generations): the post with every empty field `null`.
 pub fn post_event(p: &Post) -> w::PostEventBody {
     let w::PostInfo {
@@ -337,11 +347,28 @@ pub fn extension_info(e: &Extension, account: &Account, base: &str) -> w::Extens
                 enabled: true,
             })
             .collect(),
-        regional_settings: e.time_zone.as_deref().map(|tz| w::RegionalSettings {
-            timezone: Some(timezone_info(tz)),
-        }),
+        regional_settings: regional_settings(e),
         creation_time: ts(e.created),
     }
+}
+
+/// `regionalSettings`: what the person set (absent when nothing is).
+fn regional_settings(e: &Extension) -> Option<w::RegionalSettings> {
+    let lang = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(openglip_domain::regional::language)
+            .map(|l| w::RegionalLanguageInfo {
+                id: l.id.into(),
+                locale_code: l.locale_code.into(),
+                name: l.name.into(),
+            })
+    };
+    let settings = w::RegionalSettings {
+        timezone: e.time_zone.as_deref().map(timezone_info),
+        language: lang(&e.language),
+        formatting_locale: lang(&e.formatting_locale),
+    };
+    (settings != w::RegionalSettings::default()).then_some(settings)
 }
 
 /// A time zone as RingCentral describes one: `id` and `name` are the IANA name, `bias` its

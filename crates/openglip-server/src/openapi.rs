@@ -55,6 +55,7 @@ pub fn document(ops: &[Op]) -> Value {
     add::<PostInfo>(&mut schemas);
     add::<PostList>(&mut schemas);
     add::<SearchPostList>(&mut schemas);
+    add::<ReactionList>(&mut schemas);
     add::<DataExportTask>(&mut schemas);
     add::<DataExportTaskList>(&mut schemas);
     add::<CreateDataExportTaskRequest>(&mut schemas);

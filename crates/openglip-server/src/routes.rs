@@ -263,6 +263,13 @@ fn table(pages: Option<&Pages>) -> Table {
     // ---- search: an openglip extension (docs/API-COMPAT.md), on the current prefix only ----
     t.add(Op::get(format!("{TM}/search/posts"), "searchPostsOpenglip").doc("Search (openglip extension)", "Search the posts of the caller's chats: every word as a prefix, best match first, with a highlight").access(tm).group(Medium).gives("SearchPostList").query("q", QuerySchema::Text, "The words to find (letters and digits; everything else separates words); required").query("chatId", QuerySchema::Text, "Only posts of this chat (one the caller is a member of)").query("creatorId", QuerySchema::Text, "Only posts by this person").query("since", QuerySchema::Text, "Only posts created at or after this instant (ISO 8601)").query("until", QuerySchema::Text, "Only posts created before this instant (ISO 8601)").paged(), api::search::posts);
 
+    // ---- reactions on posts: an openglip extension (docs/API-COMPAT.md), current prefix only ----
+    const REACTIONS: &str = "Reactions (openglip extension)";
+    let reactions = format!("{TM}/chats/{{chatId}}/posts/{{postId}}/reactions");
+    t.add(Op::get(&reactions, "listPostReactionsOpenglip").doc(REACTIONS, "A post's reactions: each emoji with its count, who added it and whether the caller did").access(tm).group(Light).gives("ReactionList"), api::reactions::read);
+    t.add(Op::put(format!("{reactions}/{{emoji}}"), "addPostReactionOpenglip").doc(REACTIONS, "Add the caller's reaction (one emoji, percent-encoded; idempotent): the post's reactions after").access(tm).gives("ReactionList"), api::reactions::add);
+    t.add(Op::delete(format!("{reactions}/{{emoji}}"), "deletePostReactionOpenglip").doc(REACTIONS, "Take back the caller's reaction (idempotent): the post's reactions after").access(tm).gives("ReactionList"), api::reactions::remove);
+
     // ---- the developer console's JSON API (a console session) ----
     use api::{console, portal, session};
     const CONSOLE: &str = "Developer Console";

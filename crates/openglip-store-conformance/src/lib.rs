@@ -29,6 +29,7 @@ pub mod notify;
 pub mod platform;
 pub mod posts;
 pub mod presence;
+pub mod reactions;
 pub mod removal;
 pub mod search;
 pub mod subscriptions;
@@ -235,6 +236,9 @@ macro_rules! conformance_tests {
             }
             notify {
                 levels_are_kept_per_person_and_chat,
+            }
+            reactions {
+                reactions_are_kept_with_their_events,
             }
             exports {
                 tasks_are_kept_limited_per_company_and_listed_newest_first,

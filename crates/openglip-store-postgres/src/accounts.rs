@@ -165,6 +165,8 @@ fn insert_extension(
         is_admin: new.is_admin,
         avatar: None,
         time_zone: None,
+        language: None,
+        formatting_locale: None,
         created: Timestamp(now),
         modified: Timestamp(now),
     })

@@ -27,6 +27,7 @@ mod password_failures;
 mod platform;
 mod posts;
 mod presence;
+mod reactions;
 mod readers;
 mod reads;
 mod removal;
@@ -740,6 +741,10 @@ impl Store for PostgresStore {
     }
 
     fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
+        self
+    }
+
+    fn reactions(&self) -> &dyn openglip_domain::reactions::ReactionStore {
         self
     }
 }

@@ -93,7 +93,8 @@ fn update_extension(
     c.exec(
         "UPDATE extensions SET first_name = COALESCE($2, first_name), last_name = COALESCE($3, last_name),
              email = COALESCE($4, email), status = COALESCE($5, status), is_admin = COALESCE($6, is_admin),
-             password_hash = COALESCE($7, password_hash), time_zone = COALESCE($9, time_zone), modified = $8
+             password_hash = COALESCE($7, password_hash), time_zone = COALESCE($9, time_zone), modified = $8,
+             language = COALESCE($10, language), formatting_locale = COALESCE($11, formatting_locale)
          WHERE id = $1",
         &[
             &id.0,
@@ -105,6 +106,8 @@ fn update_extension(
             &patch.password_hash,
             &now,
             &patch.time_zone,
+            &patch.language,
+            &patch.formatting_locale,
         ],
     )?;
     let ext = extension_by_id(c, id)?;

@@ -37,8 +37,9 @@ pub(crate) fn hash(row: &Row, idx: usize) -> Result<[u8; 32]> {
 
 /// Columns of an extension, table alias `e`.
 pub(crate) const EXT_COLS: &str = "e.id, e.account_id, e.extension_number, e.type, e.status, e.first_name, \
-     e.last_name, e.email, e.is_admin, e.avatar, e.created, e.modified, e.time_zone";
-pub(crate) const EXT_N: usize = 13;
+     e.last_name, e.email, e.is_admin, e.avatar, e.created, e.modified, e.time_zone, \
+     e.language, e.formatting_locale";
+pub(crate) const EXT_N: usize = 15;
 
 pub(crate) fn extension(row: &Row, at: usize) -> Result<Extension> {
     Ok(Extension {
@@ -55,6 +56,8 @@ pub(crate) fn extension(row: &Row, at: usize) -> Result<Extension> {
         created: Timestamp(get(row, at + 10)?),
         modified: Timestamp(get(row, at + 11)?),
         time_zone: get(row, at + 12)?,
+        language: get(row, at + 13)?,
+        formatting_locale: get(row, at + 14)?,
     })
 }
 

@@ -42,6 +42,7 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("profile_images", CopyRule::Copy),
     ("chat_reads", CopyRule::Copy),
     ("chat_notifications", CopyRule::Copy),
+    ("post_reactions", CopyRule::Copy),
     ("password_failures", CopyRule::Copy),
     ("undeliverable_events", CopyRule::Copy),
     // The records of uploaded files; their bytes stay in the blob store (`files/` of the data

@@ -108,6 +108,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0021_chat_notifications",
         sql: include_str!("../migrations/0021_chat_notifications.sql"),
     },
+    Migration {
+        version: 23,
+        name: "0023_post_reactions",
+        sql: include_str!("../migrations/0023_post_reactions.sql"),
+    },
+    Migration {
+        version: 24,
+        name: "0024_regional_language",
+        sql: include_str!("../migrations/0024_regional_language.sql"),
+    },
 ];
 
 /// Applies every migration not applied yet. Returns how many were applied now.

@@ -101,7 +101,8 @@ fn update_extension(
     c.prepare_cached(
         "UPDATE extensions SET first_name = COALESCE(?2, first_name), last_name = COALESCE(?3, last_name),
              email = COALESCE(?4, email), status = COALESCE(?5, status), is_admin = COALESCE(?6, is_admin),
-             password_hash = COALESCE(?7, password_hash), time_zone = COALESCE(?9, time_zone), modified = ?8
+             password_hash = COALESCE(?7, password_hash), time_zone = COALESCE(?9, time_zone), modified = ?8,
+             language = COALESCE(?10, language), formatting_locale = COALESCE(?11, formatting_locale)
          WHERE id = ?1",
     )
     .db()?
@@ -114,7 +115,9 @@ fn update_extension(
         patch.is_admin,
         patch.password_hash,
         now,
-        patch.time_zone
+        patch.time_zone,
+        patch.language,
+        patch.formatting_locale
     ])
     .db()?;
     let ext = extension_by_id(c, id)?;

@@ -30,8 +30,9 @@ pub(crate) fn stored_bits(v: i64) -> u32 {
 
 /// Columns of an extension, table alias `e`.
 pub(crate) const EXT_COLS: &str = "e.id, e.account_id, e.extension_number, e.type, e.status, e.first_name, \
-     e.last_name, e.email, e.is_admin, e.avatar, e.created, e.modified, e.time_zone";
-pub(crate) const EXT_N: usize = 13;
+     e.last_name, e.email, e.is_admin, e.avatar, e.created, e.modified, e.time_zone, \
+     e.language, e.formatting_locale";
+pub(crate) const EXT_N: usize = 15;
 
 pub(crate) fn extension(row: &Row<'_>, at: usize) -> rusqlite::Result<Extension> {
     Ok(Extension {
@@ -48,6 +49,8 @@ pub(crate) fn extension(row: &Row<'_>, at: usize) -> rusqlite::Result<Extension>
         created: Timestamp(row.get(at + 10)?),
         modified: Timestamp(row.get(at + 11)?),
         time_zone: row.get(at + 12)?,
+        language: row.get(at + 13)?,
+        formatting_locale: row.get(at + 14)?,
     })
 }
 

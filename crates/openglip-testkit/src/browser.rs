@@ -198,6 +198,23 @@ impl Browser {
         self.finish(r).await
     }
 
+    /// A bare body posted as the web client's script posts a file (`X-CSRF-Token`, `X-Requested-With`).
+    pub async fn fetch_body(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        let r = self
+            .http
+            .post(self.url(path))
+            .header(COOKIE, self.cookie_header())
+            .header("origin", self.base.clone())
+            .header("x-csrf-token", self.cookie("og_csrf").unwrap_or_default())
+            .header("x-requested-with", "fetch")
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        self.finish(r).await
+    }
+
     /// A GET as the web client's script sends it, with the response's `X-More` header.
     pub async fn fetch_get(&self, path: &str) -> (Page, Option<String>) {
         let r = self

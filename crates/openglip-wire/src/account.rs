@@ -108,19 +108,34 @@ pub struct ExtensionInfo {
     pub permissions: ExtensionPermissions,
     pub profile_image: ProfileImage,
     pub service_features: Vec<ServiceFeature>,
-    /// The person's regional settings; on openglip only `timezone`, once it has been set.
+    /// The person's regional settings: `timezone`, `language` and `formattingLocale`, those
+    /// that have been set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regional_settings: Option<RegionalSettings>,
     pub creation_time: String,
 }
 
 /// `regionalSettings` of an extension (RingCentral's `RegionalSettings`): openglip keeps the
-/// time zone only.
+/// time zone, the language and the formatting locale.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegionalSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<RegionalLanguageInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatting_locale: Option<RegionalLanguageInfo>,
+}
+
+/// A language (RingCentral's `RegionalLanguageInfo`, and `FormattingLocaleInfo` of the same
+/// shape): its id in RingCentral's dictionary (`"1033"`), locale code (`en-US`) and name.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionalLanguageInfo {
+    pub id: String,
+    pub locale_code: String,
+    pub name: String,
 }
 
 /// A time zone (RingCentral's `TimezoneInfoBase`). On openglip `id` and `name` are both the
@@ -235,12 +250,24 @@ pub struct ExtensionUpdateRequest {
 }
 
 /// `regionalSettings` of [`ExtensionUpdateRequest`] (RingCentral's
-/// `ExtensionRegionalSettingRequest`): openglip keeps the time zone only.
+/// `ExtensionRegionalSettingRequest`): openglip keeps the time zone, the language and the
+/// formatting locale.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegionalSettingsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<TimezoneRequest>,
+    /// `{"id": "2057"}` (RingCentral's `ExtensionLanguageInfoRequest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<LanguageRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatting_locale: Option<LanguageRequest>,
+}
+
+/// A language by its `id` in RingCentral's dictionary (`"1033"`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct LanguageRequest {
+    pub id: String,
 }
 
 /// A time zone by its `id`: on openglip the IANA name (`America/New_York`).

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::{MemberRef, MentionInfo};
+use crate::{MemberRef, MentionInfo, ReactionInfo};
 
 /// The envelope `{uuid, event, timestamp, subscriptionId, ownerId, body}`.
 ///
@@ -73,6 +73,9 @@ pub enum EventBody {
     ExtensionDeleted(ExtensionEventBody),
     /// `/restapi/v1.0/subscription/~?threshold=&interval=`: the subscription expires soon.
     SubscriptionRenewalReminder(RenewalReminderBody),
+    /// An openglip extension, sent only through its own filter
+    /// `/team-messaging/v1/posts/reactions`: a post's reactions changed.
+    PostReactionsChanged(ReactionsEventBody),
 }
 
 impl EventBody {
@@ -89,6 +92,7 @@ impl EventBody {
             EventBody::ExtensionUpdated(_) => "Update",
             EventBody::ExtensionDeleted(_) => "Delete",
             EventBody::SubscriptionRenewalReminder(_) => "SubscriptionRenewalReminder",
+            EventBody::PostReactionsChanged(_) => "PostReactionsChanged",
         }
     }
 }
@@ -230,6 +234,17 @@ pub struct ExtensionEventBody {
     /// The subscriber.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
+}
+
+/// The body of `PostReactionsChanged` (openglip): the post, its chat, and all its reactions
+/// after the change.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReactionsEventBody {
+    /// The post.
+    pub id: String,
+    pub group_id: String,
+    pub reactions: Vec<ReactionInfo>,
 }
 
 /// The body of a renewal reminder: the subscription and when it expires.

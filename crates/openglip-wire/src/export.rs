@@ -126,6 +126,31 @@ pub struct ExportManifest {
     pub chats: usize,
     pub posts: usize,
     pub people: usize,
-    /// The files of the archive, besides this one.
+    /// The JSON files of the archive, besides this one.
     pub files: Vec<String>,
+    /// The uploaded files of the exported posts (`files.json`), and how many datasets hold them.
+    #[serde(default)]
+    pub attachments: usize,
+    #[serde(default)]
+    pub datasets: usize,
+}
+
+/// `files.json` in a task's first dataset: each file attached to an exported post, and where
+/// its bytes are (`dataset` and `path` in that dataset's archive), or why they were left out.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportFileInfo {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// The number of the dataset that holds it (from 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<usize>,
+    /// Its path in that dataset's archive (`files/{id}/{name}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Why its bytes are not in the export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<String>,
 }

@@ -102,3 +102,24 @@ pub struct SearchPostList {
     pub records: Vec<SearchPostInfo>,
     pub navigation: Navigation,
 }
+
+/// One emoji on a post (openglip's extension `…/posts/{postId}/reactions`): how many people
+/// added it, who (in the order they did), and, in REST answers, whether the caller is one of
+/// them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReactionInfo {
+    pub emoji: String,
+    pub count: usize,
+    pub person_ids: Vec<String>,
+    /// Whether the caller added it (REST answers only; events leave it out, since they go to
+    /// many people).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reacted: Option<bool>,
+}
+
+/// A post's reactions, in the order their emoji were first added.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct ReactionList {
+    pub records: Vec<ReactionInfo>,
+}

@@ -466,9 +466,13 @@ def _():
     eq(res.headers.get("content-type"), "application/zip", "content type")
     archive = zipfile.ZipFile(io.BytesIO(res.content))
     eq(archive.testzip(), None, "every CRC checks")
-    names = sorted(archive.namelist())
-    eq(names, ["chats.json", "events.json", "export.json", "members.json", "notes.json",
-               "people.json", "posts.json", "tasks.json"], "files")
+    names = sorted(n for n in archive.namelist() if not n.startswith("files/"))
+    eq(names, ["chats.json", "events.json", "export.json", "files.json", "members.json",
+               "notes.json", "people.json", "posts.json", "tasks.json"], "files")
+    # The posts' uploads: listed in files.json, their bytes under files/ (dataset 1 here).
+    for f in json.loads(archive.read("files.json")):
+        if f.get("dataset") == 1:
+            eq(archive.getinfo(f["path"]).file_size, f["size"], "an upload's size")
     posts = json.loads(archive.read("posts.json"))
     assert len(posts) >= 70, len(posts)
     assert all(p["groupId"] == state["group_id"] for p in posts), "only the chat asked"

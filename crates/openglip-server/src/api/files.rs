@@ -28,7 +28,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use openglip_blobs::{BlobStore, StageError, Staged};
 use openglip_domain::files::{FileRecord, Upload, file_name, shown_inline, sniff};
-use openglip_domain::{Caller, ChatId, Error, FileId, Subject, Timestamp};
+use openglip_domain::{Caller, ChatId, Error, FileId, PostId, Subject, Timestamp};
 use openglip_wire::{AddFileInfo, AddFileResponse};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -250,7 +250,8 @@ pub async fn upload(
         ),
         None => None,
     };
-    let records = receive(&st, &c, chat, q.get("name"), req).await?;
+    let to = UploadTo { chat, parent: None };
+    let records = receive(&st, &c, to, q.get("name"), req).await?;
     Ok(Json(answer(&records)))
 }
 
@@ -268,18 +269,26 @@ pub fn answer(records: &[FileRecord]) -> AddFileResponse {
     )
 }
 
+/// Where an upload goes: into a chat (RingCentral's `groupId`), as a reply in the thread of
+/// `parent` (the web client's thread composer), or, with neither, nowhere yet.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UploadTo {
+    pub chat: Option<ChatId>,
+    pub parent: Option<PostId>,
+}
+
 /// Receives the files of an upload request of `c` (the steps of the module's documentation),
-/// into `chat` when given; `name` names the first file. Also the web client's upload.
+/// where `to` says; `name` names the first file. Also the web client's upload.
 pub async fn receive(
     st: &AppState,
     c: &Caller,
-    chat: Option<ChatId>,
+    to: UploadTo,
     name: Option<&str>,
     req: Request,
 ) -> ApiResult<Vec<FileRecord>> {
     let (head, body) = req.into_parts();
     let body = SharedBody(Arc::new(Mutex::new(body.into_data_stream())));
-    let received = receive_body(st, c, chat, name, head, body.clone()).await;
+    let received = receive_body(st, c, to, name, head, body.clone()).await;
     if received.is_err() {
         // What the client is still sending is read first, so that it reads the refusal.
         body.drain().await;
@@ -290,7 +299,7 @@ pub async fn receive(
 async fn receive_body(
     st: &AppState,
     c: &Caller,
-    chat: Option<ChatId>,
+    UploadTo { chat, parent }: UploadTo,
     name: Option<&str>,
     head: Parts,
     body: SharedBody,
@@ -299,7 +308,7 @@ async fn receive_body(
     if let Some(n) = query_name {
         file_name(Some(n))?;
     }
-    st.service().upload_target(c, chat).await?;
+    st.service().upload_target(c, chat, parent).await?;
     let blobs = blobs(st)?;
     let limit = st.config().files.max_upload_size;
     let prefix = format!("{}/team-messaging/v1/files/", base_url(st, &head.headers));
@@ -330,7 +339,7 @@ async fn receive_body(
             .await
             .map_err(|e| Error::internal(format!("storing an upload: {e}")))?;
     }
-    match st.service().record_uploads(c, chat, uploads).await {
+    match st.service().record_uploads(c, chat, parent, uploads).await {
         Ok((records, _post)) => Ok(records),
         Err(refused) => {
             // The bytes are stored but nothing names them: made known to the store, unused,

@@ -16,6 +16,7 @@ pub mod portal;
 pub mod posts;
 pub mod presence;
 pub mod profile;
+pub mod reactions;
 pub mod search;
 pub mod session;
 pub mod subscriptions;

@@ -1,6 +1,6 @@
 //! Changing an extension, as bots rename themselves and set their avatar and people their time
 //! zone: `PUT /restapi/v1.0/account/~/extension/~` with `{"contact":{"firstName":…}}` or
-//! `{"regionalSettings":{"timezone":{"id":"Europe/Berlin"}}}` (records
+//! `{"regionalSettings":{"timezone":{"id":"Europe/Berlin"},"language":{"id":"2057"}}}` (records
 //! `ExtensionUpdated`, delivered to `/restapi/v1.0/account/~/extension/~` subscribers), and
 //! `PUT|POST …/extension/~/profile-image` with a multipart field `image` (or a bare image body);
 //! `GET …/profile-image` serves it.
@@ -45,14 +45,14 @@ pub async fn update(
 ) -> ApiResult<Json<ExtensionInfo>> {
     let ext = editable(&st, &c, &account_id, &extension_id).await?;
     let contact = body.contact.unwrap_or_default();
+    let regional = body.regional_settings.unwrap_or_default();
     let changes = ProfileChanges {
         first_name: contact.first_name,
         last_name: contact.last_name,
         email: contact.email,
-        time_zone: body
-            .regional_settings
-            .and_then(|r| r.timezone)
-            .map(|t| t.id),
+        time_zone: regional.timezone.map(|t| t.id),
+        language: regional.language.map(|l| l.id),
+        formatting_locale: regional.formatting_locale.map(|l| l.id),
     };
     let updated = st.platform().update_profile(&c, &ext, changes).await?;
     let account = st.service().account(&c, c.account_id).await?;

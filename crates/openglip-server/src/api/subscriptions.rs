@@ -82,9 +82,9 @@ fn filters(c: &Caller, raw: &[String]) -> Result<Vec<events::EventFilter>, ApiEr
     let parsed = events::parse_filters(raw, c.account_id, c.extension_id)?;
     for f in &parsed {
         let needs = match f.kind {
-            events::FilterKind::Posts(_) | events::FilterKind::Chats(_) => {
-                Some(Permission::TeamMessaging)
-            }
+            events::FilterKind::Posts(_)
+            | events::FilterKind::Chats(_)
+            | events::FilterKind::Reactions => Some(Permission::TeamMessaging),
             events::FilterKind::Extension { .. } => Some(Permission::ReadAccounts),
             events::FilterKind::Renewal { .. } => None,
         };

@@ -45,6 +45,18 @@ pub fn body(ev: &StoredEvent, generation: Generation) -> Box<RawValue> {
         EventPayload::ExtensionDeleted { extension_id } => {
             EventBody::ExtensionDeleted(extension(extension_id, false))
         }
+        EventPayload::ReactionsChanged {
+            chat_id,
+            post_id,
+            reactions,
+        } => EventBody::PostReactionsChanged(w::ReactionsEventBody {
+            id: post_id.to_string(),
+            group_id: chat_id.to_string(),
+            reactions: reactions
+                .iter()
+                .map(|r| convert::reaction_info(r, None))
+                .collect(),
+        }),
     })
 }
 

@@ -846,6 +846,10 @@
         if (b.groupId === chatId && document.getElementById('p-' + b.id)) showPost(b.id);
         if (b.groupId === chatId) refreshReplies(b.id);
         break;
+      case 'PostReactionsChanged':
+        // openglip's extension filter: the message is shown again, with its reactions.
+        if (b.groupId === chatId && document.getElementById('p-' + b.id)) showPost(b.id);
+        break;
       case 'PostRemoved':
         if (b.groupId === chatId) remove(b.id);
         refreshRail();
@@ -992,7 +996,7 @@
         if (!recovered) {
           this.send([
             { type: 'ClientRequest', messageId: uuid(), method: 'POST', path: '/restapi/v1.0/subscription/' },
-            { eventFilters: ['/team-messaging/v1/posts', '/team-messaging/v1/chats'], deliveryMode: { transportType: 'WebSocket' } },
+            { eventFilters: ['/team-messaging/v1/posts', '/team-messaging/v1/chats', '/team-messaging/v1/posts/reactions'], deliveryMode: { transportType: 'WebSocket' } },
           ]);
         }
         clearInterval(this.heartbeat);

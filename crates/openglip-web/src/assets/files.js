@@ -120,7 +120,12 @@
     list.append(li);
 
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/app/c/' + chat + '/files?name=' + encodeURIComponent(name));
+    // From a thread's composer (or while replying), the file is a reply in that thread.
+    const parentInput = document.getElementById('composer-parent');
+    const parent = parentInput ? parentInput.value : '';
+    let url = '/app/c/' + chat + '/files?name=' + encodeURIComponent(name);
+    if (parent) url += '&parent=' + encodeURIComponent(parent);
+    xhr.open('POST', url);
     xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.setRequestHeader('X-Requested-With', 'fetch');
     if (file.type) xhr.setRequestHeader('Content-Type', file.type);

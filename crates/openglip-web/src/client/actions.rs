@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use openglip_domain::events::Generation;
 use openglip_domain::notify::NotificationLevel;
+use openglip_domain::reactions::Emoji;
 use openglip_domain::service::{MemberInput, PostInput, TeamInput, TeamRef};
 use openglip_domain::webhooks::WebhookStatus;
 use openglip_domain::*;
@@ -23,7 +24,7 @@ use super::details::details_body;
 use super::directory::{new_group_body, new_team_body};
 use super::hooks;
 use super::layout::{Answer, page_with_status, respond};
-use super::posts::render_post;
+use super::posts::{PostCtx, render_post};
 use super::visit::{Action, Viewer};
 use openglip_server::AppState;
 use openglip_server::api::chats::member_id;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/c/{chat}/settings", post(team_settings))
         .route("/c/{chat}/posts/{post}/edit", post(edit_post))
         .route("/c/{chat}/posts/{post}/delete", post(delete_post))
+        .route("/c/{chat}/posts/{post}/reactions", post(react))
         .route("/c/{chat}/{action}", post(chat_action))
         .route("/c/{chat}/members/{action}", post(members))
         .route("/c/{chat}/webhooks", post(create_webhook))
@@ -103,6 +105,35 @@ async fn answer_post(st: &AppState, v: &Viewer, status: StatusCode, p: Post) -> 
     }
     let item = render_post(st, v, p.chat_id, &p, false).await?;
     Ok(respond(status, item))
+}
+
+/// `POST /c/{chat}/posts/{post}/reactions` (`add` or `remove`: one emoji): the post's new
+/// reactions block for the script (`reactions.rs`), or back to the message.
+async fn react(
+    State(st): State<AppState>,
+    Path((chat, post)): Path<(String, String)>,
+    Action { v, form }: Action,
+) -> Answer {
+    let (chat, post) = (chat_id(&chat)?, post_id(&post)?);
+    let (raw, add) = match (form.get("add"), form.get("remove")) {
+        (Some(e), _) => (e, true),
+        (None, Some(e)) => (e, false),
+        (None, None) => return Err(Error::MissingParameter("emoji".into()).into()),
+    };
+    st.service()
+        .react(&v.caller, chat, post, Emoji::parse(raw)?, add)
+        .await?;
+    let p = st.service().post(&v.caller, chat, post).await?;
+    if !v.fetch {
+        let back = match p.parent_post_id {
+            Some(_) => format!("/c/{chat}/t/{}#p-{post}", p.thread_id()),
+            None => format!("/c/{chat}#p-{post}"),
+        };
+        return Ok(see_other(&back));
+    }
+    let chat = st.service().member_chat(&v.caller, chat).await?;
+    let ctx = PostCtx::load(&st, &v, chat, std::slice::from_ref(&p), false).await?;
+    Ok(respond(StatusCode::OK, ctx.reactions_block(&p)))
 }
 
 /// `POST /c/{chat}/posts/{post}/delete`.

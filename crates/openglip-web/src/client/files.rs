@@ -1,16 +1,18 @@
 //! Files in the web client, with the session's cookie: `GET /app/files/{id}`, an attachment's
 //! content (as the API serves it at its `contentUri`, to the same people), and
-//! `POST /app/c/{chat}/files?name=…`, the composer's upload (attach button, paste, drop): the
-//! file as the bare body, into the chat, answered as `POST /team-messaging/v1/files` answers.
+//! `POST /app/c/{chat}/files?name=…[&parent=…]`, the composer's upload (attach button, paste,
+//! drop): the file as the bare body, into the chat — a reply in the thread of `parent`, from a
+//! thread's composer or while replying — answered as `POST /team-messaging/v1/files` answers.
 //! The new post reaches the page like any other, over the WebSocket.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use openglip_domain::{Error, FileId, Subject};
+use openglip_domain::{Error, FileId, PostId, Subject};
 use openglip_server::AppState;
-use openglip_server::api::files::{answer, file_response, receive};
+use openglip_server::api::files::{UploadTo, answer, file_response, receive};
+use openglip_server::error;
 use openglip_server::error::ApiError;
 use openglip_server::extract::Params;
 
@@ -56,7 +58,18 @@ async fn upload(
         Ok(c) => c,
         Err(()) => return ApiError(Error::NotFound(Subject::Chat)).into_response(),
     };
-    match receive(&st, &v.caller, Some(chat), q.get("name"), req).await {
+    let parent = match q.get("parent").filter(|p| !p.trim().is_empty()) {
+        None => None,
+        Some(raw) => match error::id::<PostId>(Subject::ParentPost, raw) {
+            Ok(p) => Some(p),
+            Err(e) => return ApiError(e).into_response(),
+        },
+    };
+    let to = UploadTo {
+        chat: Some(chat),
+        parent,
+    };
+    match receive(&st, &v.caller, to, q.get("name"), req).await {
         Ok(records) => axum::Json(answer(&records)).into_response(),
         Err(e) => e.into_response(),
     }

@@ -61,6 +61,7 @@ pub fn document(title: &str, body: Markup) -> Markup {
         .stylesheet("/assets/client.css")
         .script("/assets/client.js")
         .script("/assets/files.js")
+        .script("/assets/reactions.js")
         .head(pwa::head_tags())
         .skip_to("#composer-text", "Skip to the message box")
         .without_footer()
@@ -114,6 +115,19 @@ pub async fn answer_failures(req: Request, next: Next) -> Response {
     }
 }
 
+/// What a page says of `e`: the words for people of the fields it names (`Error::fields`), or
+/// else its message.
+fn people_words(e: &Error) -> String {
+    match e.fields() {
+        Some(fields) if !fields.is_empty() => fields
+            .into_iter()
+            .map(|f| f.message)
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => error_message(e),
+    }
+}
+
 /// An error for the client: RingCentral's error body for the script, a page otherwise. Server
 /// failures (the store's) are logged here, and shown as such, never as an empty page.
 pub fn client_error(fetch: bool, e: Error) -> Response {
@@ -128,7 +142,7 @@ pub fn client_error(fetch: bool, e: Error) -> Response {
         kit(),
         html! {
             h1 { "That did not work" }
-            p.sub { (error_message(&e)) }
+            p.sub { (people_words(&e)) }
             p { a.btn href="/" { "Back to your chats" } }
         },
     );

@@ -37,6 +37,7 @@ mod posts;
 mod profile;
 pub mod pwa;
 mod rail;
+mod reactions;
 pub mod render;
 mod search;
 mod teamwork;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .merge(profile::routes())
         .merge(actions::routes())
         .merge(files::routes())
+        .merge(reactions::routes())
         .merge(teamwork::routes())
         .merge(pwa::routes())
         .layer(axum::middleware::from_fn(layout::answer_failures))

@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use openglip_domain::store::{Direction, PageRequest};
 use openglip_domain::*;
 
+use super::reactions;
 use super::render;
 use super::visit::{Viewer, names_of};
 use crate::initials;
@@ -27,6 +28,10 @@ pub struct PostCtx {
     pub in_thread: bool,
     /// The message a search result opened the conversation at: marked.
     pub found: Option<PostId>,
+    /// The posts' reactions (posts without any are not here).
+    pub reactions: HashMap<PostId, Vec<Reaction>>,
+    /// The CSRF field of the reactions' forms.
+    pub csrf: maud::Markup,
 }
 
 impl PostCtx {
@@ -62,6 +67,16 @@ impl PostCtx {
                 }
             }
         }
+        let reactions: HashMap<PostId, Vec<Reaction>> = st
+            .service()
+            .reactions_of(&v.caller, chat.id, posts.iter().map(|p| p.id).collect())
+            .await?
+            .into_iter()
+            .collect();
+        let reactors = reactions
+            .values()
+            .flatten()
+            .flat_map(|r| r.person_ids.iter().copied());
         let ids = posts
             .iter()
             .chain(parents.values())
@@ -70,6 +85,7 @@ impl PostCtx {
                     .chain(p.added_person_ids.iter().copied())
                     .chain(p.removed_person_ids.iter().copied())
             })
+            .chain(reactors)
             .chain(std::iter::once(v.ext.id));
         Ok(PostCtx {
             me: v.ext.id,
@@ -78,7 +94,19 @@ impl PostCtx {
             parents,
             in_thread,
             found: None,
+            reactions,
+            csrf: v.csrf.field(),
         })
+    }
+
+    /// The reactions and picker under `p`.
+    pub fn reactions_block(&self, p: &Post) -> Markup {
+        let of_post = self.reactions.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let named: Vec<(&Reaction, String)> = of_post
+            .iter()
+            .map(|r| (r, self.names(&r.person_ids)))
+            .collect();
+        reactions::block(&self.chat, p.id, self.me, &self.csrf, &named)
     }
 
     fn name(&self, id: ExtensionId) -> String {
@@ -175,6 +203,7 @@ pub fn post_html(ctx: &PostCtx, p: &Post) -> Markup {
                 @if let Some(t) = &p.title { div.ptitle { (t) } }
                 div.text { (render::message(&p.text, &p.mentions, ctx.me.0)) }
                 (render::attachments(&p.attachments))
+                (ctx.reactions_block(p))
                 div.actions role="group" aria-label="Message actions" {
                     button.act type="button" data-act="reply" data-author=(author_name) { "Reply" }
                     @if mine {

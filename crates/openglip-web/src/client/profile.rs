@@ -1,8 +1,9 @@
-//! The person's own profile (`/me`): their name and time zone, and their picture; and people's
-//! pictures for the client's pages (`/app/avatar/{id}`, colleagues only). The rules are the
-//! platform's, as the REST API applies them (`PUT …/extension/~`, `PUT …/profile-image`): the
-//! name is required, the time zone is an IANA name, the picture a PNG, JPEG, GIF or WebP (by its
-//! bytes, whatever the browser said) of at most 1 MiB.
+//! The person's own profile (`/me`): their name, time zone and language, and their picture; and
+//! people's pictures for the client's pages (`/app/avatar/{id}`, colleagues only). The rules are
+//! the platform's, as the REST API applies them (`PUT …/extension/~`, `PUT …/profile-image`):
+//! the name is required, the time zone is an IANA name, the language one of
+//! `openglip_domain::regional`'s, the picture a PNG, JPEG, GIF or WebP (by its bytes, whatever
+//! the browser said) of at most 1 MiB.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -10,9 +11,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use maud::{Markup, html};
+use openglip_domain::regional::{LANGUAGE_PARAMETER, LANGUAGES};
 use openglip_domain::*;
 use openglip_platform::profiles::{MAX_PROFILE_IMAGE, ProfileChanges};
-use openglip_webkit::html::{Field, FormErrors};
+use openglip_webkit::html::{Choice, Field, FormErrors};
 use openglip_webkit::see_other;
 
 use super::directory::{head, own_page};
@@ -31,10 +33,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The form fields and the API parameters the platform names in its errors.
-const FIELDS: [(&str, &str); 3] = [
+const FIELDS: [(&str, &str); 4] = [
     ("first_name", "contact.firstName"),
     ("last_name", "contact.lastName"),
     ("time_zone", "regionalSettings.timezone.id"),
+    ("language", LANGUAGE_PARAMETER),
 ];
 
 /// A person's picture, or their initials: `/app/avatar/{id}` with the time of their last change,
@@ -63,6 +66,11 @@ async fn body(
             .map(|p| p.get(field).unwrap_or("").to_string())
             .unwrap_or_else(|| current.to_string())
     };
+    // "Not set" first: a person who never chose keeps none (the API leaves it out).
+    let languages: Vec<Choice> = std::iter::once(Choice::new("", "Not set"))
+        .chain(LANGUAGES.iter().map(|l| Choice::new(l.id, l.name)))
+        .collect();
+    let language = value("language", v.ext.language.as_deref().unwrap_or(""));
     let pane = html! {
         (head("Your profile", "How your colleagues see you", html! {}))
         div.details.profile {
@@ -97,6 +105,10 @@ async fn body(
                     .value(&value("time_zone", v.ext.time_zone.as_deref().unwrap_or("")))
                     .hint("Where you are, such as Europe/Berlin or America/New_York")
                     .error(errors.get("time_zone")))
+                (Field::select("language", "Language", &languages)
+                    .value(&language)
+                    .hint("Your language, as apps read it from your regional settings")
+                    .error(errors.get("language")))
                 p.muted { "E-mail: " (v.ext.email.as_deref().unwrap_or("none")) " · Extension " (v.ext.extension_number) }
                 button.btn.primary type="submit" { "Save" }
             }
@@ -128,7 +140,8 @@ fn form_errors(e: &Error) -> Option<FormErrors> {
     Some(out)
 }
 
-/// `POST /me` (`first_name`, `last_name`, `time_zone`; an empty time zone keeps it).
+/// `POST /me` (`first_name`, `last_name`, `time_zone`, `language`; an empty time zone or
+/// language keeps it).
 async fn save_profile(State(st): State<AppState>, Action { v, form }: Action) -> Answer {
     let zone = form
         .get("time_zone")
@@ -139,6 +152,12 @@ async fn save_profile(State(st): State<AppState>, Action { v, form }: Action) ->
         last_name: Some(form.get("last_name").unwrap_or("").to_string()),
         email: None,
         time_zone: zone.map(str::to_string),
+        language: form
+            .get("language")
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string),
+        formatting_locale: None,
     };
     match st
         .platform()

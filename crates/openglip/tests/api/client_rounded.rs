@@ -330,6 +330,58 @@ async fn people_edit_their_own_name_time_zone_and_picture() {
 }
 
 #[tokio::test]
+async fn people_choose_their_language_on_the_profile_page() {
+    let w = World::new().await;
+    let bob = signed_in(&w.app, &w.bob.email).await;
+    let p = bob.get("/me").await;
+    assert!(
+        p.has("<select") && p.has(">French (Canada)</option>"),
+        "{}",
+        p.body
+    );
+    let save = |lang: &'static str| {
+        let bob = &bob;
+        async move {
+            bob.post(
+                "/me",
+                &[
+                    ("first_name", "Bob"),
+                    ("last_name", "Baker"),
+                    ("time_zone", ""),
+                    ("language", lang),
+                ],
+            )
+            .await
+        }
+    };
+    // Not a language openglip knows: in place, in words for people; nothing saved.
+    let p = save("9999").await;
+    assert_eq!(p.status, 400, "{}", p.body);
+    assert!(p.has("Choose one of the languages listed."), "{}", p.body);
+    let p = save("3084").await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let (_, me) = w
+        .app
+        .get("/restapi/v1.0/account/~/extension/~", &w.bob.token)
+        .await;
+    assert_eq!(
+        me["regionalSettings"]["language"]["localeCode"], "fr-CA",
+        "{me}"
+    );
+    assert!(
+        bob.get("/me").await.has("value=\"3084\" selected"),
+        "shown as chosen"
+    );
+    // "Not set" keeps the choice (as an empty time zone does).
+    assert_eq!(save("").await.status, 303);
+    let (_, me) = w
+        .app
+        .get("/restapi/v1.0/account/~/extension/~", &w.bob.token)
+        .await;
+    assert_eq!(me["regionalSettings"]["language"]["id"], "3084");
+}
+
+#[tokio::test]
 async fn forgot_password_sends_a_link_through_the_mail_outbox() {
     let w = World::new().await;
     let b = w.app.browser();

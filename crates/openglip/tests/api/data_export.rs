@@ -120,6 +120,7 @@ async fn an_administrator_exports_chats_posts_and_members_as_a_zip() {
             "chats.json",
             "events.json",
             "export.json",
+            "files.json",
             "members.json",
             "notes.json",
             "people.json",

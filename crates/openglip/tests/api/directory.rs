@@ -200,3 +200,44 @@ async fn a_persons_time_zone_is_their_regional_setting() {
     let (_, b) = w.app.get(me, &w.bob.token).await;
     assert_eq!(b["regionalSettings"]["timezone"]["id"], "Europe/Berlin");
 }
+
+#[tokio::test]
+async fn a_persons_language_is_their_regional_setting() {
+    let w = World::new().await;
+    let me = "/restapi/v1.0/account/~/extension/~";
+    let body = json!({"regionalSettings": {
+        "language": {"id": "2057"},
+        "formattingLocale": {"id": "1031"},
+    }});
+    let (s, b) = put_extension(&w, "~", &w.bob.token, body).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        b["regionalSettings"]["language"],
+        json!({"id": "2057", "localeCode": "en-GB", "name": "English (United Kingdom)"})
+    );
+    assert_eq!(
+        b["regionalSettings"]["formattingLocale"]["localeCode"],
+        "de-DE"
+    );
+    assert!(b["regionalSettings"].get("timezone").is_none(), "{b}");
+    // A time zone later keeps the language.
+    let tz = json!({"regionalSettings": {"timezone": {"id": "Europe/London"}}});
+    let (s, _) = put_extension(&w, "~", &w.bob.token, tz).await;
+    assert_eq!(s, 200);
+    let (_, b) = w.app.get(me, &w.bob.token).await;
+    assert_eq!(b["regionalSettings"]["language"]["id"], "2057", "{b}");
+    assert_eq!(b["regionalSettings"]["timezone"]["id"], "Europe/London");
+
+    // Unknown ids: refused, naming the field, nothing changed.
+    for (field, param) in [
+        ("language", "regionalSettings.language.id"),
+        ("formattingLocale", "regionalSettings.formattingLocale.id"),
+    ] {
+        let body = json!({"regionalSettings": {field: {"id": "9999"}}});
+        let (s, b) = put_extension(&w, "~", &w.bob.token, body).await;
+        assert_rc_error(s, &b, 400, "CMN-101");
+        assert_eq!(b["errors"][0]["parameterName"], param, "{b}");
+    }
+    let (_, b) = w.app.get(me, &w.bob.token).await;
+    assert_eq!(b["regionalSettings"]["formattingLocale"]["id"], "1031");
+}
