@@ -87,9 +87,7 @@ async fn an_sqlite_installation_moves_to_postgres_and_serves_the_same_data() {
     assert_eq!(status, 201, "{first}");
     let bytes = b"the minutes of the moving day\n".to_vec();
     let r = http
-        .post(server.url(&format!(
-            "/team-messaging/v1/files?groupId={team_id}&name=minutes.txt"
-        )))
+        .post(server.url("/team-messaging/v1/files?name=minutes.txt"))
         .bearer_auth(&token)
         .body(bytes.clone())
         .send()
