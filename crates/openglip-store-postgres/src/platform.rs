@@ -379,6 +379,9 @@ impl PlatformStore for PostgresStore {
                 "UPDATE activations SET used = TRUE WHERE extension_id = $1",
                 &[&id],
             )?;
+            // A new password signs the person out everywhere: whoever knew the old one
+            // keeps no session.
+            c.exec("DELETE FROM web_sessions WHERE extension_id = $1", &[&id])?;
             let ext = update_extension(
                 c,
                 now,

@@ -374,6 +374,12 @@ impl PlatformStore for SqliteStore {
                 .db()?
                 .execute([id])
                 .db()?;
+            // A new password signs the person out everywhere: whoever knew the old one
+            // keeps no session.
+            c.prepare_cached("DELETE FROM web_sessions WHERE extension_id = ?1")
+                .db()?
+                .execute([id])
+                .db()?;
             let ext = update_extension(
                 c,
                 now,
