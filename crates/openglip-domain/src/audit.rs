@@ -12,7 +12,7 @@
 //! platform changes or deletes one.
 
 use crate::ids::{AccountId, AppId, ExtensionId};
-use crate::model::{App, Extension, TokenRecord};
+use crate::model::{Account, App, Extension, TokenRecord};
 use crate::platform::{AppDetails, AppRecord, ExtensionPatch};
 use crate::store::{BoxFuture, NewApp, NewExtension};
 use crate::time::Timestamp;
@@ -179,6 +179,8 @@ pub const MAX_AUDIT_PAGE: usize = 10_000;
 /// change of the `Store` method of the same name.
 #[derive(Debug, Clone)]
 pub enum AuditedChange {
+    /// `Store::create_account`: a company made with its administrator.
+    CreateAccount { name: String, admin: NewExtension },
     /// `Store::create_extension`: a person added to a company.
     CreateExtension {
         account: AccountId,
@@ -200,6 +202,8 @@ pub enum AuditedChange {
     CreateApp(NewApp),
     /// `PlatformStore::register_app`: an app registered through the console, with its details.
     RegisterApp { new: NewApp, details: AppDetails },
+    /// `PlatformStore::revoke_app_in_account`: an authorized app removed from a company.
+    RevokeAppInAccount { app: AppId, account: AccountId },
     /// `PlatformStore::set_client_secret`: an app's client secret replaced.
     SetClientSecret { app: AppId, hash: String },
 }
@@ -207,6 +211,8 @@ pub enum AuditedChange {
 /// What an [`AuditedChange`] made, handed to the function that words its events.
 #[derive(Debug, Clone)]
 pub enum Changed {
+    /// The company and its administrator as made.
+    Account(Account, Extension),
     /// The person as added or changed.
     Extension(Extension),
     /// The token pair was stored.
@@ -219,6 +225,8 @@ pub enum Changed {
     App(App),
     /// The app as registered through the console.
     AppRecord(AppRecord),
+    /// How many tokens of the removed app were revoked.
+    AppRevoked(u64),
     /// The secret was replaced.
     SecretSet,
 }
@@ -231,6 +239,20 @@ impl Changed {
     pub fn into_extension(self) -> crate::error::Result<Extension> {
         match self {
             Changed::Extension(e) => Ok(e),
+            other => Err(other.other()),
+        }
+    }
+    /// The company and administrator a `CreateAccount` made.
+    pub fn into_account(self) -> crate::error::Result<(Account, Extension)> {
+        match self {
+            Changed::Account(a, e) => Ok((a, e)),
+            other => Err(other.other()),
+        }
+    }
+    /// How many tokens a `RevokeAppInAccount` revoked.
+    pub fn into_revoked_count(self) -> crate::error::Result<u64> {
+        match self {
+            Changed::AppRevoked(n) => Ok(n),
             other => Err(other.other()),
         }
     }

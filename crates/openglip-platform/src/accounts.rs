@@ -94,31 +94,33 @@ impl Platform {
             }
         };
         let hash = secrets::hash_password_async(new.admin_password).await;
+        let change = AuditedChange::CreateAccount {
+            name,
+            admin: NewExtension {
+                kind: ExtensionType::User,
+                status: ExtensionStatus::Enabled,
+                first_name: f,
+                last_name: l,
+                email: Some(email),
+                extension_number: None,
+                password_hash: Some(hash),
+                is_admin: true,
+            },
+        };
         let (account, admin) = self
-            .store
-            .create_account(
-                name,
-                NewExtension {
-                    kind: ExtensionType::User,
-                    status: ExtensionStatus::Enabled,
-                    first_name: f,
-                    last_name: l,
-                    email: Some(email),
-                    extension_number: None,
-                    password_hash: Some(hash),
-                    is_admin: true,
-                },
-            )
-            .await?;
-        self.audit(
-            NewAuditEvent::new(AuditKind::AccountCreated, Some(account.id))
-                .target(account.id.to_string())
-                .detail(format!(
-                    "{} (operator), administrator {}",
-                    account.name, admin.id
-                )),
-        )
-        .await?;
+            .audited(change, |changed| match changed {
+                Changed::Account(account, admin) => vec![
+                    NewAuditEvent::new(AuditKind::AccountCreated, Some(account.id))
+                        .target(account.id.to_string())
+                        .detail(format!(
+                            "{} (operator), administrator {}",
+                            account.name, admin.id
+                        )),
+                ],
+                _ => Vec::new(),
+            })
+            .await?
+            .into_account()?;
         Ok((account, admin))
     }
 

@@ -1,8 +1,9 @@
 //! The audit log, as the platform writes and shows it: each rule that signs someone in, issues
 //! or revokes a token, makes an app or shows its secret, adds, disables or deletes a person, or
 //! installs or removes a bot records its event here (see `openglip_domain::audit` for what an
-//! event holds). People added and changed, tokens granted and revoked, apps registered and
-//! secrets replaced are recorded in the transaction of their change (`audited`), and a person
+//! event holds). Companies made, people added and changed, tokens granted and revoked, apps
+//! registered, secrets replaced and authorized apps removed from a company are recorded in the
+//! transaction of their change (`audited`), and a person
 //! deleted in the removal's (`Service::remove_person`); the other events after their change
 //! committed. A failure to record is the caller's error: an action the log cannot keep is not
 //! reported as a plain success.

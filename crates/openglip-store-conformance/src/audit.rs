@@ -273,4 +273,37 @@ pub async fn an_audited_change_and_its_events_are_kept_together_or_not_at_all<B:
         .unwrap();
     assert!(matches!(revoked, Changed::Revoked(false)), "{revoked:?}");
     assert!(recorded(&f, AuditKind::TokenRevoked).await.is_empty());
+
+    // A company whose administrator's address is taken is not made, and not recorded; one that
+    // is made is recorded with its id.
+    let company = |email| AuditedChange::CreateAccount {
+        name: "Initech".into(),
+        admin: person("Bill", "Lumbergh", Some(email)),
+    };
+    let created = |c: &Changed| match c {
+        Changed::Account(a, _) => {
+            vec![NewAuditEvent::new(AuditKind::AccountCreated, Some(a.id)).target(a.id.to_string())]
+        }
+        _ => Vec::new(),
+    };
+    assert!(
+        audit
+            .change_audited(company("bob@acme.test"), Box::new(created))
+            .await
+            .is_err()
+    );
+    assert!(recorded(&f, AuditKind::AccountCreated).await.is_empty());
+    let (initech, _) = audit
+        .change_audited(company("bill@initech.test"), Box::new(created))
+        .await
+        .unwrap()
+        .into_account()
+        .unwrap();
+    assert_eq!(
+        recorded(&f, AuditKind::AccountCreated).await,
+        vec![
+            NewAuditEvent::new(AuditKind::AccountCreated, Some(initech.id))
+                .target(initech.id.to_string())
+        ]
+    );
 }

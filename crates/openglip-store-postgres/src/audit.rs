@@ -35,6 +35,11 @@ impl AuditStore for PostgresStore {
 /// Makes an audited change, as the `Store` method of the same name does.
 fn change_in(c: &mut Conn, now: i64, change: AuditedChange) -> Result<Changed> {
     Ok(match change {
+        AuditedChange::CreateAccount { name, admin } => {
+            let (account, admin) = accounts::create_account(c, now, name, admin)?;
+            joined_own_chats(c, now, &admin)?;
+            Changed::Account(account, admin)
+        }
         AuditedChange::CreateExtension { account, new } => {
             let ext = accounts::create_extension(c, now, account, new)?;
             joined_own_chats(c, now, &ext)?;
@@ -54,6 +59,9 @@ fn change_in(c: &mut Conn, now: i64, change: AuditedChange) -> Result<Changed> {
         AuditedChange::CreateApp(new) => Changed::App(tokens::create_app(c, now, new)?),
         AuditedChange::RegisterApp { new, details } => {
             Changed::AppRecord(platform::register_app(c, now, new, details)?)
+        }
+        AuditedChange::RevokeAppInAccount { app, account } => {
+            Changed::AppRevoked(platform::revoke_app_in_account(c, app, account)?)
         }
         AuditedChange::SetClientSecret { app, hash } => {
             platform::set_client_secret(c, app, &hash)?;

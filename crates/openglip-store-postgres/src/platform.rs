@@ -94,6 +94,20 @@ pub(crate) fn register_app(
     app_record_by_id(c, app.id)?.ok_or_else(|| Error::Internal("app vanished".into()))
 }
 
+/// Revokes every token (and consent) `app` holds in `account`; how many tokens.
+pub(crate) fn revoke_app_in_account(c: &mut Conn, app: AppId, account: AccountId) -> Result<u64> {
+    let n = c.exec(
+        "UPDATE tokens SET state = 'revoked' WHERE account_id = $1 AND app_id = $2 AND state <> 'revoked'",
+        &[&account.0, &app.0],
+    )?;
+    c.exec(
+        "DELETE FROM consents WHERE app_id = $1
+         AND extension_id IN (SELECT id FROM extensions WHERE account_id = $2)",
+        &[&app.0, &account.0],
+    )?;
+    Ok(n)
+}
+
 /// Replaces a confidential app's client secret hash; `NotFound(App)` for a public client or
 /// no app.
 pub(crate) fn set_client_secret(c: &mut Conn, id: AppId, hash: &str) -> Result<()> {
@@ -710,18 +724,7 @@ impl PlatformStore for PostgresStore {
     }
 
     fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64> {
-        Box::pin(self.write_auth(move |c, _| {
-            let n = c.exec(
-                "UPDATE tokens SET state = 'revoked' WHERE account_id = $1 AND app_id = $2 AND state <> 'revoked'",
-                &[&account.0, &app.0],
-            )?;
-            c.exec(
-                "DELETE FROM consents WHERE app_id = $1
-                 AND extension_id IN (SELECT id FROM extensions WHERE account_id = $2)",
-                &[&app.0, &account.0],
-            )?;
-            Ok(n)
-        }))
+        Box::pin(self.write_auth(move |c, _| revoke_app_in_account(c, app, account)))
     }
 
     // ---- password guessing ----

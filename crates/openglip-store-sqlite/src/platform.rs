@@ -102,6 +102,25 @@ pub(crate) fn register_app(
     app_record_by_id(c, app.id)?.ok_or_else(|| Error::Internal("app vanished".into()))
 }
 
+/// Revokes every token (and consent) `app` holds in `account`; how many tokens.
+pub(crate) fn revoke_app_in_account(c: &Connection, app: AppId, account: AccountId) -> Result<u64> {
+    let n = c
+        .prepare_cached(
+            "UPDATE tokens SET state = 'revoked' WHERE account_id = ?1 AND app_id = ?2 AND state <> 'revoked'",
+        )
+        .db()?
+        .execute(params![account.0, app.0])
+        .db()?;
+    c.prepare_cached(
+        "DELETE FROM consents WHERE app_id = ?1
+         AND extension_id IN (SELECT id FROM extensions WHERE account_id = ?2)",
+    )
+    .db()?
+    .execute(params![app.0, account.0])
+    .db()?;
+    Ok(n as u64)
+}
+
 /// Replaces a confidential app's client secret hash; `NotFound(App)` for a public client or
 /// no app.
 pub(crate) fn set_client_secret(c: &Connection, id: AppId, hash: &str) -> Result<()> {
@@ -688,23 +707,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64> {
-        Box::pin(self.write(move |c, _| {
-            let n = c
-                .prepare_cached(
-                    "UPDATE tokens SET state = 'revoked' WHERE account_id = ?1 AND app_id = ?2 AND state <> 'revoked'",
-                )
-                .db()?
-                .execute(params![account.0, app.0])
-                .db()?;
-            c.prepare_cached(
-                "DELETE FROM consents WHERE app_id = ?1
-                 AND extension_id IN (SELECT id FROM extensions WHERE account_id = ?2)",
-            )
-            .db()?
-            .execute(params![app.0, account.0])
-            .db()?;
-            Ok(n as u64)
-        }))
+        Box::pin(self.write(move |c, _| revoke_app_in_account(c, app, account)))
     }
 
     // ---- password guessing ----

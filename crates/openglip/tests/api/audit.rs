@@ -253,3 +253,27 @@ async fn a_change_is_kept_only_with_its_audit_event() {
     assert_eq!(s, 204, "{b}");
     assert_eq!(logged(&w, AuditKind::UserDeleted).await.len(), 1);
 }
+
+/// An administrator removes an authorized app from the company in the portal: its tokens there
+/// stop working, and the event, recorded with the revocation, says how many.
+#[tokio::test]
+async fn removing_an_authorized_app_is_recorded_with_its_tokens() {
+    let w = World::new().await;
+    let b = portal(&w, "alice@acme.test").await;
+    let p = b
+        .post(&format!("/admin/apps/{}/remove", w.client.client_id), &[])
+        .await;
+    assert!(p.has("was removed: 3 tokens revoked"), "{}", p.body);
+    let (s, _) = w
+        .app
+        .get("/restapi/v1.0/account/~/extension/~", &w.bob.token)
+        .await;
+    assert_eq!(s, 401);
+    let removed = logged(&w, AuditKind::IntegrationRemoved).await;
+    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert_eq!(removed[0].event.actor_id, Some(w.alice.ext.id));
+    assert!(
+        removed[0].event.detail.ends_with(": 3 tokens revoked"),
+        "{removed:?}"
+    );
+}
