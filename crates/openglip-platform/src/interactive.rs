@@ -68,6 +68,31 @@ impl Platform {
         url: &str,
     ) -> Result<InteractiveSettings> {
         let current = self.interactive_settings(developer, record).await?;
+        self.store_interactive(current, enabled, url).await
+    }
+
+    /// The operator turns interactive messages on for a bot app of theirs (`openglip admin bot
+    /// create --interactive-url`), with the same checks; the settings with the new secret.
+    pub async fn operator_bot_interactive(
+        &self,
+        app: AppId,
+        url: &str,
+    ) -> Result<InteractiveSettings> {
+        let current = self
+            .store
+            .interactive()
+            .interactive_settings(app)
+            .await?
+            .unwrap_or_else(|| off(app));
+        self.store_interactive(current, true, url).await
+    }
+
+    async fn store_interactive(
+        &self,
+        current: InteractiveSettings,
+        enabled: bool,
+        url: &str,
+    ) -> Result<InteractiveSettings> {
         let url = url.trim();
         let mut errors = FieldErrors::default();
         if url.is_empty() {

@@ -89,6 +89,15 @@ fn claim(c: &Connection, now: Timestamp, until: Timestamp) -> Result<Option<Clai
     }))
 }
 
+/// A missing app is "not found"; anything else the database's failure.
+fn app_gone(e: rusqlite::Error) -> Error {
+    if is_fk_violation(&e) {
+        Error::NotFound(Subject::App)
+    } else {
+        internal(e)
+    }
+}
+
 impl InteractiveStore for SqliteStore {
     fn interactive_settings(&self, app: AppId) -> BoxFuture<'_, Option<InteractiveSettings>> {
         Box::pin(self.read(move |c| settings(c, app.0)))
@@ -107,13 +116,7 @@ impl InteractiveStore for SqliteStore {
             )
             .db()?
             .execute(params![s.app_id.0, s.enabled, s.url, s.secret, now])
-            .map_err(|e| {
-                if is_fk_violation(&e) {
-                    Error::NotFound(Subject::App)
-                } else {
-                    internal(e)
-                }
-            })?;
+            .map_err(app_gone)?;
             Ok(InteractiveSettings {
                 modified: Timestamp(now),
                 ..s
@@ -159,13 +162,7 @@ impl InteractiveStore for SqliteStore {
             )
             .db()?
             .execute(params![new.app_id.0, new.submitted.user_id.0, json, now])
-            .map_err(|e| {
-                if is_fk_violation(&e) {
-                    Error::NotFound(Subject::App)
-                } else {
-                    internal(e)
-                }
-            })?;
+            .map_err(app_gone)?;
             Ok(CardSubmission {
                 id: c.last_insert_rowid(),
                 app_id: new.app_id,
