@@ -379,6 +379,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// People's notification levels of chats (`crate::notify`).
     fn notify(&self) -> &dyn crate::notify::NotifyStore;
+
+    /// Interactive messages: apps' settings and card submissions (`crate::interactive`).
+    fn interactive(&self) -> &dyn crate::interactive::InteractiveStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).

@@ -21,6 +21,7 @@ mod exports;
 mod files;
 mod grants;
 pub mod import;
+mod interactive;
 mod migrate;
 mod notify;
 mod password_failures;
@@ -740,6 +741,10 @@ impl Store for PostgresStore {
     }
 
     fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
+        self
+    }
+
+    fn interactive(&self) -> &dyn openglip_domain::interactive::InteractiveStore {
         self
     }
 }

@@ -60,6 +60,8 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("presence", CopyRule::Copy),
     ("export_tasks", CopyRule::Copy),
     ("export_datasets", CopyRule::Copy),
+    ("app_interactive", CopyRule::Copy),
+    ("card_submissions", CopyRule::Copy),
     (
         "post_search",
         CopyRule::Skip(

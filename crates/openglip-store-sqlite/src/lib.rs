@@ -21,6 +21,7 @@ pub mod export;
 mod exports;
 mod files;
 mod grants;
+mod interactive;
 mod migrate;
 mod notify;
 mod password_failures;
@@ -674,6 +675,10 @@ impl Store for SqliteStore {
     }
 
     fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
+        self
+    }
+
+    fn interactive(&self) -> &dyn openglip_domain::interactive::InteractiveStore {
         self
     }
 }

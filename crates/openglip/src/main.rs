@@ -327,12 +327,16 @@ enum AppCmd {
 
 #[derive(Subcommand)]
 enum BotCmd {
-    /// Create a bot → {"id","accessToken"}.
+    /// Create a bot → {"id","accessToken","clientId"} (and "interactiveSecret").
     Create {
         #[arg(long)]
         account_id: i64,
         #[arg(long)]
         name: String,
+        /// Deliver answers to the bot's Adaptive Cards (interactive messages) to this URL,
+        /// signed with a new shared secret (printed as "interactiveSecret").
+        #[arg(long)]
+        interactive_url: Option<String>,
         #[command(flatten)]
         data: DataDir,
     },
@@ -690,16 +694,32 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 BotCmd::Create {
                     account_id,
                     name,
+                    interactive_url,
                     data,
                 },
         } => {
+            // A URL that would be refused is refused before the bot is made.
+            if let Some(url) = &interactive_url {
+                openglip_platform::apps::check_redirect_uri(url)
+                    .map_err(|why| why.replace("redirect URI", "URL"))?;
+            }
             let st = open(&data, data_dir::Use::Existing, cfg())?;
             let (ext, app, token) = st
                 .platform()
                 .create_bot(AccountId(account_id), &name)
                 .await
                 .map_err(|e| words(&e))?;
-            Ok(json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id}))
+            let mut out =
+                json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id});
+            if let Some(url) = interactive_url {
+                let s = st
+                    .platform()
+                    .operator_bot_interactive(app.id, &url)
+                    .await
+                    .map_err(|e| words(&e))?;
+                out["interactiveSecret"] = json!(s.secret);
+            }
+            Ok(out)
         }
     }
 }

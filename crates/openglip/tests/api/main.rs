@@ -9,6 +9,7 @@ mod authorization;
 mod backup;
 mod bad_input;
 mod bots;
+mod card_submits;
 mod cards;
 mod catch_up;
 mod chatbot;
