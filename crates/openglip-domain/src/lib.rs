@@ -14,6 +14,7 @@ pub mod export;
 pub mod export_files;
 pub mod files;
 pub mod ids;
+pub mod interactive;
 pub mod membership_history;
 pub mod mentions;
 pub mod message_cards;

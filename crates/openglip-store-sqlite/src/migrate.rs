@@ -109,6 +109,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0021_chat_notifications.sql"),
     },
     Migration {
+        version: 22,
+        name: "0022_interactive_messages",
+        sql: include_str!("../migrations/0022_interactive_messages.sql"),
+    },
+    Migration {
         version: 23,
         name: "0023_post_reactions",
         sql: include_str!("../migrations/0023_post_reactions.sql"),

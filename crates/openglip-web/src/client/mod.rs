@@ -27,6 +27,7 @@
 //! token, `fetch` sends it as `X-CSRF-Token` (double-submit with the cookie, plus `Origin`).
 
 mod actions;
+mod card_submit;
 mod conversation;
 mod details;
 mod directory;
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .merge(profile::routes())
         .merge(actions::routes())
         .merge(files::routes())
+        .merge(card_submit::routes())
         .merge(reactions::routes())
         .merge(teamwork::routes())
         .merge(pwa::routes())
