@@ -379,6 +379,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// People's notification levels of chats (`crate::notify`).
     fn notify(&self) -> &dyn crate::notify::NotifyStore;
+
+    /// OpenID Connect: signing keys and the OpenID part of authorizations (`crate::oidc`).
+    fn oidc(&self) -> &dyn crate::oidc::OidcStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).

@@ -26,6 +26,7 @@ pub mod exports;
 pub mod files;
 pub mod membership;
 pub mod notify;
+pub mod oidc;
 pub mod platform;
 pub mod posts;
 pub mod presence;
@@ -235,6 +236,10 @@ macro_rules! conformance_tests {
             }
             notify {
                 levels_are_kept_per_person_and_chat,
+            }
+            oidc {
+                the_first_signing_key_is_kept_once_and_rotation_keeps_the_previous,
+                oidc_grants_are_kept_by_family,
             }
             exports {
                 tasks_are_kept_limited_per_company_and_listed_newest_first,

@@ -23,6 +23,7 @@ mod grants;
 pub mod import;
 mod migrate;
 mod notify;
+mod oidc;
 mod password_failures;
 mod platform;
 mod posts;
@@ -740,6 +741,10 @@ impl Store for PostgresStore {
     }
 
     fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
+        self
+    }
+
+    fn oidc(&self) -> &dyn openglip_domain::oidc::OidcStore {
         self
     }
 }

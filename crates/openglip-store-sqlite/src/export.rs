@@ -59,6 +59,8 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("presence", CopyRule::Copy),
     ("export_tasks", CopyRule::Copy),
     ("export_datasets", CopyRule::Copy),
+    ("oidc_signing_keys", CopyRule::Copy),
+    ("oidc_grants", CopyRule::Copy),
     (
         "post_search",
         CopyRule::Skip(

@@ -23,6 +23,7 @@ mod files;
 mod grants;
 mod migrate;
 mod notify;
+mod oidc;
 mod password_failures;
 mod platform;
 mod posts;
@@ -674,6 +675,10 @@ impl Store for SqliteStore {
     }
 
     fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
+        self
+    }
+
+    fn oidc(&self) -> &dyn openglip_domain::oidc::OidcStore {
         self
     }
 }
