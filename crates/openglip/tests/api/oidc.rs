@@ -9,6 +9,7 @@ use openglip_platform::oidc::{PublicJwk, Rejected, verify};
 use serde_json::Value;
 
 use crate::authorization::{REDIRECT, code_app, code_of, exchange};
+use crate::clients::{Setup, repo_root, run};
 use crate::helpers::*;
 use crate::web::*;
 
@@ -425,4 +426,43 @@ async fn version_info_and_first_party_read_marks() {
         )
         .await;
     assert_eq!(status, 404);
+}
+
+/// RingCentral's SDKs against an OpenID app: `tests/clients/js/oidc.mjs` (`@ringcentral/sdk`,
+/// the ID token verified with Node's crypto) and `tests/clients/python/oidc.py` (PyPI
+/// `ringcentral`, verified with `cryptography`).
+async fn sdk_setup() -> Setup {
+    let w = World::new().await;
+    let client = oidc_app(&w, &["TeamMessaging", "ReadAccounts", "OpenID"]).await;
+    let env = vec![
+        ("OPENGLIP_SERVER", w.app.base.clone()),
+        ("OPENGLIP_CLIENT_ID", client.client_id.clone()),
+        ("OPENGLIP_CLIENT_SECRET", client.secret.clone().unwrap()),
+        ("OPENGLIP_REDIRECT_URI", REDIRECT.to_string()),
+        ("OPENGLIP_USER_EMAIL", "bob@acme.test".to_string()),
+        ("OPENGLIP_USER_PASSWORD", PASSWORD.to_string()),
+    ];
+    Setup { app: w.app, env }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_js_sdk_verifies_the_id_token() {
+    let root = repo_root().join("tests/clients/js");
+    assert!(
+        root.join("node_modules/@ringcentral/sdk").exists(),
+        "the JavaScript SDK is not installed: run `scripts/test` (it installs tests/clients/js/node_modules)"
+    );
+    run("node", root.join("oidc.mjs"), vec![], sdk_setup().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ringcentral_python_sdk_verifies_the_id_token() {
+    let root = repo_root().join("tests/clients/python");
+    let deps = root.join(".deps");
+    assert!(
+        deps.join("ringcentral").exists() && deps.join("cryptography").exists(),
+        "the Python SDK is not installed: run `scripts/test` (it installs tests/clients/python/.deps)"
+    );
+    let env = vec![("PYTHONPATH", deps.display().to_string())];
+    run("python3", root.join("oidc.py"), env, sdk_setup().await).await;
 }
