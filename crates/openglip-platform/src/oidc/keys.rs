@@ -223,8 +223,8 @@ impl Platform {
             .collect())
     }
 
-    /// Replaces the signing key with a new one (the operator's `openglip admin oidc
-    /// rotate-key`); the previous key stays published, older ones are dropped. Answers the new
+    /// Replaces the signing key with a new one (the operator's `openglip admin
+    /// rotate-signing-key`); the previous key stays published, older ones are dropped. Answers the new
     /// key's `kid`.
     pub async fn rotate_signing_key(&self) -> Result<String> {
         let now = self.now();

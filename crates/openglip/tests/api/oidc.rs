@@ -466,3 +466,41 @@ async fn ringcentral_python_sdk_verifies_the_id_token() {
     let env = vec![("PYTHONPATH", deps.display().to_string())];
     run("python3", root.join("oidc.py"), env, sdk_setup().await).await;
 }
+
+/// `openglip admin rotate-signing-key`: a new key each time, the previous one still published
+/// by the server that starts on the folder afterwards; a folder without openglip data refused.
+#[tokio::test]
+async fn the_operator_rotates_the_signing_key() {
+    use crate::cli::{fails, ok};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let account = ["admin", "account", "create", "--name", "Acme"];
+    let admin = [
+        "--admin-email",
+        "ada@acme.test",
+        "--admin-password",
+        "correct-horse-battery",
+    ];
+    ok(data, &[&account[..], &admin[..]].concat());
+    let first = ok(data, &["admin", "rotate-signing-key"]);
+    let second = ok(data, &["admin", "rotate-signing-key"]);
+    let kids = [
+        first["kid"].as_str().unwrap(),
+        second["kid"].as_str().unwrap(),
+    ];
+    assert!(
+        !kids[0].is_empty() && kids[0] != kids[1],
+        "{first} {second}"
+    );
+    let store = openglip_store_sqlite::SqliteStore::open(data).unwrap();
+    let kept: Vec<String> = openglip_domain::store::Store::oidc(&store)
+        .signing_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.kid)
+        .collect();
+    assert_eq!(kept, [kids[1], kids[0]]);
+    let empty = tempfile::tempdir().unwrap();
+    assert!(!fails(empty.path(), &["admin", "rotate-signing-key"]).is_empty());
+}
