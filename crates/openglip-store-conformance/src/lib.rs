@@ -203,6 +203,7 @@ macro_rules! conformance_tests {
             audit {
                 events_round_trip_newest_first_and_survive_reopening,
                 filters_and_pages_select_what_they_say,
+                an_audited_change_and_its_events_are_kept_together_or_not_at_all,
             }
             chats {
                 teams_page_in_both_directions_with_exact_flags,

@@ -18,6 +18,7 @@ mod data_dir;
 mod demo;
 mod files;
 mod migrate;
+mod migrate_files;
 mod okr;
 
 #[derive(Parser)]
@@ -249,6 +250,13 @@ enum AdminCommand {
         /// The PostgreSQL database: `postgres://user[:password]@host[:port]/database`, empty.
         #[arg(long, value_name = "URL")]
         to: String,
+        /// Where the uploaded files' bytes go: the data folder the PostgreSQL node serves with
+        /// (`serve --data-dir`; the same folder as --from keeps them where they are). Or give
+        /// the --s3-* settings of a bucket the nodes share.
+        #[arg(long, value_name = "DATA_DIR")]
+        files_to: Option<PathBuf>,
+        #[command(flatten)]
+        files: files::FileArgs,
     },
 }
 
@@ -560,7 +568,12 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
     let cfg = ServerConfig::default;
     match cmd {
         AdminCommand::Backup { to, data } => backup::run(&data, &to),
-        AdminCommand::Migrate { from, to } => migrate::run(from, to).await,
+        AdminCommand::Migrate {
+            from,
+            to,
+            files_to,
+            files,
+        } => migrate::run(from, to, migrate_files::FilesTarget { files_to, files }).await,
         AdminCommand::RotateSigningKey { data } => {
             let st = open(&data, data_dir::Use::Existing, cfg())?;
             let kid = st

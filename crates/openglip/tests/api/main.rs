@@ -26,6 +26,7 @@ mod clients_files;
 mod clients_teamwork;
 mod cluster;
 mod cluster_nats;
+mod cluster_processes;
 mod compat;
 mod config_file;
 mod console;
