@@ -385,6 +385,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Reactions on posts (`crate::reactions`).
     fn reactions(&self) -> &dyn crate::reactions::ReactionStore;
+
+    /// OpenID Connect: signing keys and the OpenID part of authorizations (`crate::oidc`).
+    fn oidc(&self) -> &dyn crate::oidc::OidcStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).

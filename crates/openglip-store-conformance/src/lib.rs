@@ -27,6 +27,7 @@ pub mod files;
 pub mod interactive;
 pub mod membership;
 pub mod notify;
+pub mod oidc;
 pub mod platform;
 pub mod posts;
 pub mod presence;
@@ -245,6 +246,10 @@ macro_rules! conformance_tests {
             }
             reactions {
                 reactions_are_kept_with_their_events,
+            }
+            oidc {
+                the_first_signing_key_is_kept_once_and_rotation_keeps_the_previous,
+                oidc_grants_are_kept_by_family,
             }
             exports {
                 tasks_are_kept_limited_per_company_and_listed_newest_first,

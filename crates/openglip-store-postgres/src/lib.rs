@@ -24,6 +24,7 @@ pub mod import;
 mod interactive;
 mod migrate;
 mod notify;
+mod oidc;
 mod password_failures;
 mod platform;
 mod posts;
@@ -750,6 +751,10 @@ impl Store for PostgresStore {
     }
 
     fn reactions(&self) -> &dyn openglip_domain::reactions::ReactionStore {
+        self
+    }
+
+    fn oidc(&self) -> &dyn openglip_domain::oidc::OidcStore {
         self
     }
 }

@@ -24,6 +24,7 @@ mod grants;
 mod interactive;
 mod migrate;
 mod notify;
+mod oidc;
 mod password_failures;
 mod platform;
 mod posts;
@@ -684,6 +685,10 @@ impl Store for SqliteStore {
     }
 
     fn reactions(&self) -> &dyn openglip_domain::reactions::ReactionStore {
+        self
+    }
+
+    fn oidc(&self) -> &dyn openglip_domain::oidc::OidcStore {
         self
     }
 }
