@@ -7,7 +7,9 @@
 //! the team over keep-alive connections, as fast as they can or at a set rate. Each post's text
 //! carries its send-start time, so every receiver measures delivery latency (send start →
 //! receipt). It reports posts/s, post latency, delivery latency per transport, events lost
-//! (expected deliveries that never arrived) and the server's resident memory. With
+//! (expected deliveries that never arrived), the server's resident memory, and the CPU time the
+//! server and this tool spent (`measure.rs`: on shared cores, each subscriber reads only the post's
+//! key and send time from a frame unless `--full-parse` asks for the whole frame parsed). With
 //! `--idle-connections C` it instead opens C WebSocket connections and holds them; with
 //! `--upload-size B` the senders upload files of B bytes instead of posting (`uploads.rs`).
 
