@@ -7,20 +7,22 @@
 //! the team over keep-alive connections, as fast as they can or at a set rate. Each post's text
 //! carries its send-start time, so every receiver measures delivery latency (send start →
 //! receipt). It reports posts/s, post latency, delivery latency per transport, events lost
-//! (expected deliveries that never arrived) and the server's resident memory. With
+//! (expected deliveries that never arrived), the server's resident memory, and the CPU time the
+//! server and this tool spent (`measure.rs`: on shared cores, each subscriber reads only the post's
+//! key and send time from a frame unless `--full-parse` asks for the whole frame parsed). With
 //! `--idle-connections C` it instead opens C WebSocket connections and holds them; with
 //! `--upload-size B` the senders upload files of B bytes instead of posting (`uploads.rs`).
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+mod measure;
 mod uploads;
 use futures_util::{SinkExt, StreamExt};
+use measure::{Receivers, cpu_seconds, parse_text, post_text, rss_kib, summary};
 use openglip_wire::{self as w, wsg};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -63,6 +65,10 @@ struct Args {
     /// subscribers and WebHook subscriptions are spread over the nodes in turn.
     #[arg(long, default_value_t = 1)]
     nodes: usize,
+    /// WebSocket subscribers parse every frame as JSON (as a real client does) instead of
+    /// reading only the post's key and send time: shows what the tool's own parsing costs.
+    #[arg(long)]
+    full_parse: bool,
 }
 
 const PASSWORD: &str = "load-test-password";
@@ -129,39 +135,6 @@ fn start(bin: &Path, data: &Path, prefix: &str) -> Server {
     Server { child, base }
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn pct(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i] as f64 / 1000.0
-}
-
-fn summary(mut v: Vec<u64>) -> Value {
-    v.sort_unstable();
-    json!({"count": v.len(), "p50": pct(&v, 0.50), "p99": pct(&v, 0.99), "max": pct(&v, 1.0)})
-}
-
-/// Received deliveries: (post key, latency µs), and the keys seen (for losses).
-#[derive(Default)]
-struct Received {
-    latencies: Vec<u64>,
-    keys: HashSet<(usize, u64)>,
-    duplicates: u64,
-}
-
-/// The text of a post carries its send-start time (µs since the run's origin) and a unique key.
 /// A subscription to posts over `transport` (`WebSocket`, or `WebHook` to `address`).
 fn subscription(transport: &str, address: Option<String>) -> w::SubscriptionRequest {
     w::SubscriptionRequest {
@@ -173,15 +146,6 @@ fn subscription(transport: &str, address: Option<String>) -> w::SubscriptionRequ
         }),
         expires_in: Some(Value::from(3600)),
     }
-}
-
-fn post_text(key: u64, sent_us: u64) -> String {
-    format!("load {key} {sent_us}")
-}
-
-fn parse_text(text: &str) -> Option<(u64, u64)> {
-    let mut it = text.strip_prefix("load ")?.split(' ');
-    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
 async fn login(http: &reqwest::Client, base: &str, cid: &str, secret: &str, email: &str) -> String {
@@ -419,11 +383,16 @@ async fn main() {
     }
 
     let origin = Instant::now();
-    let ws_received = Arc::new(Mutex::new(Received::default()));
-    let hook_received = Arc::new(Mutex::new(Received::default()));
+    let ws_received = Receivers::new(args.ws_subscribers);
+    let hook_received = Receivers::new(args.webhooks);
 
     // WebSocket subscribers.
     let sub_tokens = &tokens[args.senders..args.senders + args.ws_subscribers];
+    let read = if args.full_parse {
+        measure::full_frame
+    } else {
+        measure::cheap_frame
+    };
     for (i, token) in sub_tokens.iter().enumerate() {
         let mut ws = ws_connect(&http, &bases[i % bases.len()], token, true).await;
         let rec = ws_received.clone();
@@ -431,19 +400,8 @@ async fn main() {
             while let Some(Ok(m)) = ws.next().await {
                 let at = origin.elapsed().as_micros() as u64;
                 let Ok(text) = m.to_text() else { continue };
-                let Ok(v) = serde_json::from_str::<Value>(text) else {
-                    continue;
-                };
-                if v[0]["type"] != "ServerNotification" {
-                    continue;
-                }
-                if let Some((key, sent)) = v[1]["body"]["text"].as_str().and_then(parse_text) {
-                    let mut r = rec.lock().unwrap();
-                    if r.keys.insert((i, key)) {
-                        r.latencies.push(at.saturating_sub(sent));
-                    } else {
-                        r.duplicates += 1;
-                    }
+                if let Some((key, sent)) = read(text) {
+                    rec.record(i, key, sent, at);
                 }
             }
         });
@@ -452,6 +410,7 @@ async fn main() {
     // WebHook subscribers: one local receiver, one subscription per subscriber (path /hook/{i}).
     if args.webhooks > 0 {
         let rec = hook_received.clone();
+        let rec_len = args.webhooks;
         let app = axum::Router::new().route(
             "/hook/{i}",
             axum::routing::post(
@@ -470,13 +429,9 @@ async fn main() {
                         if let Ok(v) = serde_json::from_str::<Value>(&body)
                             && let Some((key, sent)) =
                                 v["body"]["text"].as_str().and_then(parse_text)
+                            && i < rec_len
                         {
-                            let mut r = rec.lock().unwrap();
-                            if r.keys.insert((i, key)) {
-                                r.latencies.push(at.saturating_sub(sent));
-                            } else {
-                                r.duplicates += 1;
-                            }
+                            rec.record(i, key, sent, at);
                         }
                         (
                             [("Content-Type", "application/json".to_string())],
@@ -524,6 +479,9 @@ async fn main() {
         .map(|b| format!("{b}/team-messaging/v1/chats/{chat}/posts"))
         .collect();
     let per_sender = args.posts.div_ceil(args.senders);
+    let pids: Vec<String> = servers.iter().map(|s| s.child.id().to_string()).collect();
+    let server_cpu0: f64 = pids.iter().map(|p| cpu_seconds(p)).sum();
+    let tool_cpu0 = cpu_seconds("self");
     let interval =
         (args.rate > 0).then(|| Duration::from_secs_f64(args.senders as f64 / args.rate as f64));
     let started = Instant::now();
@@ -581,17 +539,26 @@ async fn main() {
     let expected_hooks = acked.len() * args.webhooks;
     let deadline = Instant::now() + Duration::from_secs(args.drain_secs);
     loop {
-        let got_ws = ws_received.lock().unwrap().keys.len();
-        let got_hooks = hook_received.lock().unwrap().keys.len();
+        let got_ws = ws_received.got();
+        let got_hooks = hook_received.got();
         if (got_ws >= expected_ws && got_hooks >= expected_hooks) || Instant::now() > deadline {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let ws = std::mem::take(&mut *ws_received.lock().unwrap());
-    let hooks = std::mem::take(&mut *hook_received.lock().unwrap());
-    let lost = (expected_ws - ws.keys.len().min(expected_ws))
-        + (expected_hooks - hooks.keys.len().min(expected_hooks));
+    let drained = started.elapsed().as_secs_f64();
+    let (server_cpu, tool_cpu) = (
+        pids.iter().map(|p| cpu_seconds(p)).sum::<f64>() - server_cpu0,
+        cpu_seconds("self") - tool_cpu0,
+    );
+    let (got_ws, got_hooks) = (ws_received.got(), hook_received.got());
+    let (ws_lat, ws_dups) = ws_received.take();
+    let (hook_lat, hook_dups) = hook_received.take();
+    let lost =
+        (expected_ws - got_ws.min(expected_ws)) + (expected_hooks - got_hooks.min(expected_hooks));
+    let deliveries = (got_ws + got_hooks) as f64;
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    let posts_n = post_lat.len();
     let report = json!({
         "nodes": args.nodes.max(1),
         "senders": args.senders,
@@ -601,8 +568,17 @@ async fn main() {
         "seconds": (secs * 1000.0).round() / 1000.0,
         "postsPerSecond": (post_lat.len() as f64 / secs).round(),
         "postLatencyMs": summary(post_lat),
-        "webSocket": {"subscribers": args.ws_subscribers, "expected": expected_ws, "deliveryLatencyMs": summary(ws.latencies), "duplicates": ws.duplicates},
-        "webHook": {"subscribers": args.webhooks, "expected": expected_hooks, "deliveryLatencyMs": summary(hooks.latencies), "duplicates": hooks.duplicates},
+        "webSocket": {"subscribers": args.ws_subscribers, "expected": expected_ws, "deliveryLatencyMs": summary(ws_lat), "duplicates": ws_dups, "fullParse": args.full_parse},
+        "webHook": {"subscribers": args.webhooks, "expected": expected_hooks, "deliveryLatencyMs": summary(hook_lat), "duplicates": hook_dups},
+        // From the first post until the last delivery arrived (or the drain gave up).
+        "cpu": {
+            "seconds": round(drained),
+            "serverSeconds": round(server_cpu),
+            "toolSeconds": round(tool_cpu),
+            "serverUsPerPost": round(server_cpu * 1e6 / posts_n.max(1) as f64),
+            "serverUsPerDelivery": (deliveries > 0.0).then(|| round(server_cpu * 1e6 / deliveries)),
+            "toolUsPerDelivery": (deliveries > 0.0).then(|| round(tool_cpu * 1e6 / deliveries)),
+        },
         "eventsLost": lost,
         "serverRssKiB": {"idle": idle_rss, "afterRun": busy_rss},
     });

@@ -15,6 +15,7 @@
 pub mod crypto;
 mod reminders;
 pub mod render;
+mod route;
 pub mod webhook;
 pub mod ws;
 
@@ -22,11 +23,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use openglip_domain::events::{Generation, StoredEvent, Subscription, Transport};
+use openglip_domain::events::{StoredEvent, Subscription, Transport};
 use openglip_domain::membership_history::MembershipHistory;
 use openglip_domain::store::Store;
 use openglip_domain::*;
-use serde_json::value::RawValue;
 
 use crate::auth::now;
 use crate::cluster::Cluster;
@@ -137,7 +137,8 @@ impl Default for RealtimeConfig {
 }
 
 struct Entry {
-    sub: Subscription,
+    /// Shared with the notifications being rendered outside the routing lock (`route`).
+    sub: Arc<Subscription>,
     sink: Option<Arc<dyn Sink>>,
     /// Set when the sink refused a delivery: it reads the outbox until it catches up.
     lagging: bool,
@@ -331,9 +332,7 @@ impl Hub {
                         if stream_pos.is_some_and(|p| p + 1 == stream_seq) {
                             stream_pos = Some(stream_seq);
                             if event.seq > cursor {
-                                let mut r = self.lock();
-                                route(&mut r, &event);
-                                r.position = event.seq;
+                                self.route(std::slice::from_ref(&*event));
                                 cursor = event.seq;
                             }
                             continue;
@@ -361,13 +360,7 @@ impl Hub {
                 let Some(last) = batch.last().map(|e| e.seq) else {
                     break;
                 };
-                {
-                    let mut r = self.lock();
-                    for ev in &batch {
-                        route(&mut r, ev);
-                    }
-                    r.position = last;
-                }
+                self.route(&batch);
                 cursor = last;
                 if batch.len() < 512 {
                     break;
@@ -454,7 +447,7 @@ impl Hub {
         r.subs.insert(
             sub.id.clone(),
             Entry {
-                sub,
+                sub: Arc::new(sub),
                 sink,
                 lagging,
                 last_reminder: None,
@@ -467,7 +460,7 @@ impl Hub {
     pub fn update(&self, sub: Subscription) {
         let mut r = self.lock();
         if let Some(e) = r.subs.get_mut(&sub.id) {
-            e.sub = sub;
+            e.sub = Arc::new(sub);
             e.last_reminder = None;
         }
     }
@@ -530,8 +523,8 @@ impl Hub {
         };
         let sub = entry.sub.clone();
         for ev in events.iter().filter(|e| e.seq <= position) {
-            if ev.seq > sub.cursor && audience_at(&history, ev, sub.owner) {
-                out.extend(deliveries_for(&sub, ev, &mut HashMap::new()));
+            if ev.seq > sub.cursor && route::audience_at(&history, ev, sub.owner) {
+                out.extend(route::deliveries_for(&sub, ev, &mut HashMap::new()));
             }
             last = ev.seq;
         }
@@ -572,11 +565,11 @@ impl Hub {
             let mut last = cursor;
             for ev in events.iter().filter(|e| e.seq <= position) {
                 if ev.seq > sub.cursor
-                    && audience_at(&history, ev, sub.owner)
+                    && route::audience_at(&history, ev, sub.owner)
                     && let Some(s) = &sink
                 {
                     // A body is rendered for its event: one map per event, never shared by two.
-                    for d in deliveries_for(&sub, ev, &mut HashMap::new()) {
+                    for d in route::deliveries_for(&sub, ev, &mut HashMap::new()) {
                         s.deliver(d);
                     }
                 }
@@ -623,6 +616,24 @@ impl Hub {
         Ok(MembershipHistory::new(now, steps))
     }
 
+    /// Routes `events` (in `seq` order, after the position) in chunks, each planned under the
+    /// routing lock, rendered without it and delivered under it again (see `route`).
+    fn route(&self, events: &[StoredEvent]) {
+        const CHUNK: usize = 64;
+        for chunk in events.chunks(CHUNK) {
+            let Some(last) = chunk.last() else { continue };
+            let t = now();
+            let plans = {
+                let mut r = self.lock();
+                let plans = chunk.iter().map(|ev| route::plan(&mut r, ev, t)).collect();
+                r.position = last.seq;
+                plans
+            };
+            let rendered = route::render(chunk, plans);
+            route::deliver(&mut self.lock(), rendered);
+        }
+    }
+
     /// Marks a sink as behind: the hub stops pushing until it catches up.
     pub fn set_lagging(&self, sub_id: &str) {
         if let Some(e) = self.lock().subs.get_mut(sub_id) {
@@ -656,119 +667,6 @@ fn remove_owner_index(r: &mut Routing, sub: &Subscription) {
                         }
                     }
                 }
-            }
-        }
-    }
-}
-
-/// Whether `owner` was in the audience of `ev` when it happened.
-fn audience_at(history: &MembershipHistory, ev: &StoredEvent, owner: ExtensionId) -> bool {
-    match ev.payload.explicit_audience() {
-        Some(persons) => persons.contains(&owner),
-        None => ev
-            .payload
-            .chat_id()
-            .is_some_and(|c| history.member_at(c, ev.seq)),
-    }
-}
-
-/// The notifications one subscription gets for one event (one per matching filter).
-fn deliveries_for(
-    sub: &Subscription,
-    ev: &StoredEvent,
-    bodies: &mut HashMap<Generation, Box<RawValue>>,
-) -> Vec<Delivery> {
-    if sub.account_id != ev.account_id {
-        return Vec::new();
-    }
-    let ts = ev.created.to_rfc3339();
-    let owner = sub.owner.to_string();
-    let mut out = Vec::new();
-    for (i, f) in sub.filters.iter().enumerate() {
-        if !f.accepts(&ev.payload) {
-            continue;
-        }
-        let g = f.generation();
-        let body = bodies.entry(g).or_insert_with(|| render::body(ev, g));
-        let env = render::envelope(
-            render::uuid(&sub.id, ev.seq, i),
-            &f.text,
-            &ts,
-            &sub.id,
-            &owner,
-            body,
-        );
-        let text: Arc<str> = match &sub.encryption_key {
-            Some(k) => crypto::encrypt(k, env.as_bytes()).into(),
-            None => env.into(),
-        };
-        out.push(Delivery {
-            seq: Some(ev.seq),
-            text,
-            committed: Some(ev.created),
-            last_of_event: false,
-        });
-    }
-    if let Some(last) = out.last_mut() {
-        last.last_of_event = true;
-    }
-    out
-}
-
-/// Routes one event: membership bookkeeping, then delivery to every subscription of its audience.
-fn route(r: &mut Routing, ev: &StoredEvent) {
-    use openglip_domain::events::EventPayload as P;
-    // Joins count before delivery (the joiner is told, and gets the chat's posts from now on).
-    if let P::GroupJoined { chat, persons } = &ev.payload {
-        for p in persons {
-            if let Some(set) = r.chats_of.get_mut(p) {
-                set.insert(chat.id);
-                r.members_of.entry(chat.id).or_default().insert(*p);
-            }
-        }
-    }
-    let audience: Vec<ExtensionId> = match ev.payload.explicit_audience() {
-        Some(p) => p
-            .into_iter()
-            .filter(|x| r.by_owner.contains_key(x))
-            .collect(),
-        None => ev
-            .payload
-            .chat_id()
-            .and_then(|c| r.members_of.get(&c))
-            .map(|m| m.iter().copied().collect())
-            .unwrap_or_default(),
-    };
-    let t = now();
-    let mut bodies: HashMap<Generation, Box<RawValue>> = HashMap::new();
-    for owner in audience {
-        let Some(ids) = r.by_owner.get(&owner).cloned() else {
-            continue;
-        };
-        for id in ids {
-            let Some(e) = r.subs.get_mut(&id) else {
-                continue;
-            };
-            if e.lagging || !e.sub.is_live(t) || ev.seq <= e.sub.cursor {
-                continue;
-            }
-            let Some(sink) = e.sink.clone() else { continue };
-            for d in deliveries_for(&e.sub, ev, &mut bodies) {
-                if !sink.deliver(d) {
-                    e.lagging = true;
-                    break;
-                }
-            }
-        }
-    }
-    // Leaves count after delivery (the leaver is told, and gets nothing of the chat afterwards).
-    if let P::GroupLeft { chat, persons } = &ev.payload {
-        for p in persons {
-            if let Some(set) = r.chats_of.get_mut(p) {
-                set.remove(&chat.id);
-            }
-            if let Some(m) = r.members_of.get_mut(&chat.id) {
-                m.remove(p);
             }
         }
     }

@@ -38,8 +38,35 @@ use openglip_domain::{Caller, Error};
 use openglip_wire as w;
 use tokio::time::Instant;
 
-/// Random UUIDs for the frames' `messageId` and `RCRequestId`.
-pub(crate) use crate::secrets::new_uuid;
+/// A UUID (version 4) for a frame's `messageId` or `RCRequestId`. These only tell frames apart
+/// (they guard nothing), and every notification frame needs two: rather than two reads of the
+/// operating system's random source per frame, a counter is mixed with a random key drawn once
+/// per process (each half through a bijection, so no two frames of a process share an id, and
+/// two processes' ids differ by their keys).
+pub(crate) fn new_uuid() -> String {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static KEY: OnceLock<[u64; 2]> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    /// SplitMix64's finaliser: a bijection of `u64` that mixes every bit into every other.
+    fn mix(mut z: u64) -> u64 {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let key = KEY.get_or_init(|| {
+        let b = secrets::random_bytes::<16>();
+        let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+        [half(0), half(8)]
+    });
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&mix(n ^ key[0]).to_le_bytes());
+    bytes[8..].copy_from_slice(&mix(n.wrapping_add(key[1])).to_le_bytes());
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -456,6 +483,10 @@ pub async fn wstoken(
     Ok(resp)
 }
 
+/// Bytes of frames a connection collects before writing them to its socket (the writer flushes
+/// the rest at the end of each batch).
+const WRITE_BUFFER: usize = 16 * 1024;
+
 /// `GET /ws?access_token=…[&wsc=…]`: the WebSocket gateway.
 pub async fn upgrade(
     State(st): State<AppState>,
@@ -488,11 +519,13 @@ pub async fn upgrade(
     let wsc = params.get("wsc").map(str::to_string);
     let limit = crate::BODY_LIMIT + 64 * 1024;
     // Small buffers: most sessions are idle, and 10,000 of them must fit in memory (the buffers
-    // grow on demand for a large frame and shrink back).
+    // grow on demand for a large frame and shrink back). Frames written in one batch
+    // (`conn::writer`) collect in the write buffer up to `WRITE_BUFFER`, then go out in one
+    // system call; an idle session's buffer stays empty.
     ws.max_message_size(limit)
         .max_frame_size(limit)
         .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BUFFER)
         .on_upgrade(move |socket| async move {
             // Counted as open until the connection ends.
             let _open = crate::metrics::WebSocketOpen::new();
@@ -527,6 +560,16 @@ pub async fn upgrade(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frame_ids_are_distinct_version_4_uuids() {
+        let ids: std::collections::HashSet<String> = (0..10_000).map(|_| new_uuid()).collect();
+        assert_eq!(ids.len(), 10_000);
+        for id in ids.iter().take(10) {
+            let u = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(u.get_version_num(), 4);
+        }
+    }
 
     #[test]
     fn gateway_uri_follows_the_scheme() {

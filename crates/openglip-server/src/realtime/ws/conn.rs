@@ -54,9 +54,14 @@ enum Ctl {
     Close(Option<String>, u16, String),
 }
 
-/// Writes the session's queue to the socket, in order; a notification leaves the queue only
-/// once written. Ends when the socket fails, a write takes longer than `send_timeout`, the
-/// connection is no longer the session's, or it is told to close.
+/// Frames written together, with one flush (one system call for many small notifications, as
+/// long as they fit the connection's write buffer, `super::WRITE_BUFFER`).
+const BATCH: usize = 64;
+
+/// Writes the session's queue to the socket, in order, as many frames as are waiting (up to
+/// [`BATCH`]) at a time, flushed once; a notification leaves the queue only once written. Ends
+/// when the socket fails, a batch takes longer than `send_timeout` to write, the connection is
+/// no longer the session's, or it is told to close.
 async fn writer(
     mut tx: SplitSink<WebSocket, Message>,
     session: Arc<Session>,
@@ -99,7 +104,7 @@ async fn writer(
             Err(TryRecvError::Disconnected) => return,
             Err(TryRecvError::Empty) => {}
         }
-        match session.peek(conn.id, sequence + 1) {
+        match session.peek(conn.id, BATCH) {
             Peek::Gone => return,
             Peek::Empty => {
                 tokio::select! {
@@ -114,18 +119,23 @@ async fn writer(
                     },
                 }
             }
-            Peek::Item {
-                id,
-                text,
-                wsc,
-                settle,
-            } => {
-                match timeout(send_timeout, tx.send(Message::Text(text.into()))).await {
-                    Ok(Ok(())) => {
-                        if wsc {
-                            sequence += 1;
+            Peek::Items(items) => {
+                let settle = items.last().is_some_and(|(_, o)| o.settles());
+                let mut next = sequence;
+                let write = async {
+                    for (_, out) in &items {
+                        let text = out.render(&session.token, next + 1);
+                        if out.has_wsc() {
+                            next += 1;
                         }
-                        session.written(conn.id, id);
+                        tx.feed(Message::Text(text.into())).await?;
+                    }
+                    tx.flush().await
+                };
+                match timeout(send_timeout, write).await {
+                    Ok(Ok(())) => {
+                        sequence = next;
+                        session.written(conn.id, items.iter().map(|(id, _)| *id));
                         if settle {
                             tokio::time::sleep(pause).await;
                         }

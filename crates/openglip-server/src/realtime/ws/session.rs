@@ -71,9 +71,6 @@ impl Queue {
     fn len(&self) -> usize {
         self.items.len()
     }
-    fn front(&self) -> Option<&(u64, Out)> {
-        self.items.front()
-    }
     /// Removes the front item if it is `id`.
     fn pop_if(&mut self, id: u64) -> Option<Out> {
         if self.items.front().is_some_and(|(i, _)| *i == id) {
@@ -117,19 +114,15 @@ pub struct Session {
     state: Mutex<State>,
 }
 
-/// The next frame to write.
+/// What the writer is to write next.
 pub enum Peek {
     /// The connection is no longer the session's.
     Gone,
     Empty,
-    /// Its number (for [`Session::written`]), its text (rendered with the offered sequence
-    /// number), whether it used the number, and whether the writer pauses after it.
-    Item {
-        id: u64,
-        text: String,
-        wsc: bool,
-        settle: bool,
-    },
+    /// The frames at the front of the queue, in order (at most the batch's limit, and none after
+    /// one the writer pauses after): each with its number (for [`Session::written`]), written
+    /// together with one flush.
+    Items(Vec<(u64, Out)>),
 }
 
 impl Session {
@@ -396,36 +389,42 @@ impl Session {
         st.next_request
     }
 
-    /// The next frame for connection `conn`, rendered with `sequence` if it carries `wsc`.
-    pub fn peek(&self, conn: u64, sequence: u64) -> Peek {
+    /// The frames at the front of the queue for connection `conn`: up to `max`, ending after
+    /// the first that settles (the writer pauses after it). Copied out (a notification is a
+    /// shared text), so that rendering them into frames happens outside the session's lock.
+    pub fn peek(&self, conn: u64, max: usize) -> Peek {
         let st = self.lock();
         if st.live.as_ref().is_none_or(|l| l.handle.id != conn) {
             return Peek::Gone;
         }
-        match st.queue.front() {
-            None => Peek::Empty,
-            Some((id, out)) => Peek::Item {
-                id: *id,
-                text: out.render(&self.token, sequence),
-                wsc: out.has_wsc(),
-                settle: out.settles(),
-            },
+        if st.queue.items.is_empty() {
+            return Peek::Empty;
         }
+        let mut items = Vec::with_capacity(st.queue.len().min(max));
+        for (id, out) in st.queue.items.iter().take(max.max(1)) {
+            items.push((*id, out.clone()));
+            if out.settles() {
+                break;
+            }
+        }
+        Peek::Items(items)
     }
 
-    /// Frame `id` was written by connection `conn`.
-    pub fn written(&self, conn: u64, id: u64) {
+    /// Frames `ids` (the front of the queue, in order) were written by connection `conn`.
+    pub fn written(&self, conn: u64, ids: impl IntoIterator<Item = u64>) {
         let mut st = self.lock();
         if st.live.as_ref().is_none_or(|l| l.handle.id != conn) {
-            // Taken over meanwhile: the frame stays and is written again (at least once).
+            // Taken over meanwhile: the frames stay and are written again (at least once).
             return;
         }
-        if let Some(out) = st.queue.pop_if(id)
-            && out.is_note()
-        {
-            st.notes -= 1;
-            if let Out::Note(_, Some(c)) = out {
-                st.written = Some(c);
+        for id in ids {
+            if let Some(out) = st.queue.pop_if(id)
+                && out.is_note()
+            {
+                st.notes -= 1;
+                if let Out::Note(_, Some(c)) = out {
+                    st.written = Some(c);
+                }
             }
         }
     }
