@@ -513,6 +513,7 @@ try {
         await toPersonal();
         await teamLink.locator('.mute').waitFor();
         const before = await teamLink.locator('.badge [aria-hidden=true]').innerText().catch(() => '0');
+        const titleBefore = await page.title();
         await alice.page.fill('#composer-text', 'Everyone: lunch at noon');
         await alice.page.press('#composer-text', 'Enter');
         await page.waitForFunction(([id, b]) => {
@@ -521,6 +522,8 @@ try {
         }, [teamId, before], {timeout: 10000});
         // (Recorded notes start afresh with each page: only this page's are looked at.)
         assert.equal(await noted('lunch at noon'), false, 'a muted chat raised a notification');
+        // The tab's unread count leaves the muted chat out (its badge is updated with the title).
+        assert.equal(await page.title(), titleBefore, 'a muted chat counted in the tab title');
         await choose('mentions');
     });
 

@@ -8,7 +8,8 @@
 # started. agents.mjs walks the AI agent channel guide's steps 1-4 with the agent app of
 # `serve --demo` as the agent platform. Without /usr/bin/chromium it says so and skips
 # (`.ci/run` installs chromium). files.mjs: files in the web client (attach, paste, drop,
-# previews and the lightbox).
+# previews and the lightbox). cards.mjs: an Adaptive Card's button pressed in the web client,
+# delivered signed to the bot's outbound URL and answered by the bot.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -54,7 +55,7 @@ cleanup() {
 trap cleanup EXIT
 
 # `run.sh client`, `run.sh walkthrough`, `run.sh okr`, `run.sh agents`, `run.sh files`,
-# `run.sh teamwork` or `run.sh webhooks` runs one of them.
+# `run.sh teamwork`, `run.sh webhooks` or `run.sh cards` runs one of them.
 only=${1:-all}
 
 # 1. The AI agent channel walkthrough (developer console, admin portal, OAuth pages).
@@ -182,6 +183,27 @@ start_server "$data"; pids+=("$pid")
 OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
   OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
   timeout 300 node tests/browser/webhooks.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
+fi
+
+# Adaptive Card buttons: a bot's poll card answered in the web client, delivered to the bot.
+if [ "$only" = all ] || [ "$only" = cards ]; then
+data=$(mktemp -d); dirs+=("$data")
+pw='Chat-Pa55word'
+account=$("$bin" admin account create --data-dir "$data" --name "Acme Rockets" --admin-email alice@acme.example \
+  --admin-password "$pw" --admin-first-name Alice --admin-last-name Adams)
+account_id=$(printf '%s' "$account" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accountId"])')
+"$bin" admin user create --data-dir "$data" --account-id "$account_id" --email bob@acme.example \
+  --first-name Bob --last-name Brown --password "$pw" >/dev/null
+bot_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+bot=$("$bin" admin bot create --data-dir "$data" --account-id "$account_id" --name "Lunch Bot" \
+  --interactive-url "http://127.0.0.1:$bot_port/bot/submit")
+bot_token=$(printf '%s' "$bot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
+bot_secret=$(printf '%s' "$bot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["interactiveSecret"])')
+start_server "$data"; pids+=("$pid")
+OPENGLIP_SERVER="http://127.0.0.1:$port" ALICE_EMAIL=alice@acme.example BOB_EMAIL=bob@acme.example PASSWORD="$pw" \
+  BOT_TOKEN="$bot_token" BOT_SECRET="$bot_secret" BOT_PORT="$bot_port" \
+  OPENGLIP_SCREENSHOTS="$shots" CHROMIUM="$chromium" \
+  timeout 300 node tests/browser/cards.mjs || { status=1; echo "--- server log" >&2; tail -50 "$data/server.log" >&2; }
 fi
 
 exit "$status"

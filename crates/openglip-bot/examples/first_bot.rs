@@ -1,7 +1,10 @@
 //! Your first bot (docs/first-bot.md): it greets whoever starts a chat with it, repeats what it
 //! is told, counts the messages of each chat, and sends reminders ("remind me in 5 seconds").
 
-use openglip_bot::{Bot, BotConfig, ChatEvent, Context, HandlerResult, Message};
+use openglip_bot::{Bot, BotConfig, CardSubmit, ChatEvent, Context, HandlerResult, Message};
+
+/// What `on_card_submit` answers: JSON for the answer's body, if any.
+type SubmitResult = Result<Option<serde_json::Value>, Box<dyn std::error::Error + Send + Sync>>;
 
 struct EchoBot;
 
@@ -41,6 +44,16 @@ impl Bot for EchoBot {
         };
         ctx.reply(&msg.chat_id, &reply).await?;
         Ok(())
+    }
+
+    /// Someone pressed a button of one of the bot's Adaptive Cards (with BOT_SUBMIT_SECRET set to
+    /// the app's shared secret): say in the chat what the card sent.
+    async fn on_card_submit(&self, ctx: &Context, submit: &CardSubmit) -> SubmitResult {
+        if let Some(chat) = &submit.chat_id {
+            let text = format!("Thanks! The card sent: {}", submit.data);
+            ctx.reply(chat, &text).await?;
+        }
+        Ok(None)
     }
 }
 

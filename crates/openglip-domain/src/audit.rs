@@ -12,7 +12,9 @@
 //! platform changes or deletes one.
 
 use crate::ids::{AccountId, AppId, ExtensionId};
-use crate::store::BoxFuture;
+use crate::model::{Account, App, Extension, TokenRecord};
+use crate::platform::{AppDetails, AppRecord, ExtensionPatch};
+use crate::store::{BoxFuture, NewApp, NewExtension};
 use crate::time::Timestamp;
 
 macro_rules! audit_kinds {
@@ -172,10 +174,122 @@ pub struct AuditFilter {
 /// The most events one listing returns.
 pub const MAX_AUDIT_PAGE: usize = 10_000;
 
+/// A change that the store makes together with the audit events that record it, in one
+/// transaction ([`AuditStore::change_audited`]): either both are kept or neither. Each is the
+/// change of the `Store` method of the same name.
+#[derive(Debug, Clone)]
+pub enum AuditedChange {
+    /// `Store::create_account`: a company made with its administrator.
+    CreateAccount { name: String, admin: NewExtension },
+    /// `Store::create_extension`: a person added to a company.
+    CreateExtension {
+        account: AccountId,
+        new: NewExtension,
+    },
+    /// `PlatformStore::update_extension`: a person enabled, disabled, made administrator…
+    UpdateExtension {
+        id: ExtensionId,
+        patch: ExtensionPatch,
+    },
+    /// `Store::insert_token`: a token pair granted.
+    InsertToken(TokenRecord),
+    /// `Store::rotate_refresh`: a token pair granted for a refresh token (none when the refresh
+    /// token was spent already: then its family is revoked).
+    RotateRefresh { old: [u8; 32], new: TokenRecord },
+    /// `Store::revoke_token`: a token pair revoked.
+    RevokeToken([u8; 32]),
+    /// `Store::create_app`: an app registered.
+    CreateApp(NewApp),
+    /// `PlatformStore::register_app`: an app registered through the console, with its details.
+    RegisterApp { new: NewApp, details: AppDetails },
+    /// `PlatformStore::revoke_app_in_account`: an authorized app removed from a company.
+    RevokeAppInAccount { app: AppId, account: AccountId },
+    /// `PlatformStore::set_client_secret`: an app's client secret replaced.
+    SetClientSecret { app: AppId, hash: String },
+}
+
+/// What an [`AuditedChange`] made, handed to the function that words its events.
+#[derive(Debug, Clone)]
+pub enum Changed {
+    /// The company and its administrator as made.
+    Account(Account, Extension),
+    /// The person as added or changed.
+    Extension(Extension),
+    /// The token pair was stored.
+    TokenInserted,
+    /// The new pair of a rotation, or `None` when the old refresh token was spent.
+    Rotated(Option<TokenRecord>),
+    /// Whether a live pair was revoked.
+    Revoked(bool),
+    /// The app as registered.
+    App(App),
+    /// The app as registered through the console.
+    AppRecord(AppRecord),
+    /// How many tokens of the removed app were revoked.
+    AppRevoked(u64),
+    /// The secret was replaced.
+    SecretSet,
+}
+
+impl Changed {
+    fn other(&self) -> crate::error::Error {
+        crate::error::Error::Internal(format!("the store answered another change: {self:?}"))
+    }
+    /// The person an `CreateExtension` or `UpdateExtension` added or changed.
+    pub fn into_extension(self) -> crate::error::Result<Extension> {
+        match self {
+            Changed::Extension(e) => Ok(e),
+            other => Err(other.other()),
+        }
+    }
+    /// The company and administrator a `CreateAccount` made.
+    pub fn into_account(self) -> crate::error::Result<(Account, Extension)> {
+        match self {
+            Changed::Account(a, e) => Ok((a, e)),
+            other => Err(other.other()),
+        }
+    }
+    /// How many tokens a `RevokeAppInAccount` revoked.
+    pub fn into_revoked_count(self) -> crate::error::Result<u64> {
+        match self {
+            Changed::AppRevoked(n) => Ok(n),
+            other => Err(other.other()),
+        }
+    }
+    /// The app a `CreateApp` registered.
+    pub fn into_app(self) -> crate::error::Result<App> {
+        match self {
+            Changed::App(a) => Ok(a),
+            other => Err(other.other()),
+        }
+    }
+    /// The app a `RegisterApp` registered.
+    pub fn into_app_record(self) -> crate::error::Result<AppRecord> {
+        match self {
+            Changed::AppRecord(a) => Ok(a),
+            other => Err(other.other()),
+        }
+    }
+    /// The new pair of a `RotateRefresh`.
+    pub fn into_rotated(self) -> crate::error::Result<Option<TokenRecord>> {
+        match self {
+            Changed::Rotated(r) => Ok(r),
+            other => Err(other.other()),
+        }
+    }
+}
+
+/// Words the audit events of a change from what it made (run inside the change's transaction;
+/// pure). An empty list records nothing.
+pub type AuditOf = Box<dyn FnOnce(&Changed) -> Vec<NewAuditEvent> + Send>;
+
 /// The audit log's part of the storage port, reached by `Store::audit()`.
 pub trait AuditStore: Send + Sync {
     /// Appends an event (durable when it returns); the store assigns id and time.
     fn record_audit(&self, event: NewAuditEvent) -> BoxFuture<'_, AuditEvent>;
+    /// Makes `change` and appends the events `audit` words for it in the same transaction: a
+    /// change that fails records nothing, and a change is never kept without its events.
+    fn change_audited(&self, change: AuditedChange, audit: AuditOf) -> BoxFuture<'_, Changed>;
     /// The events `filter` selects, newest first.
     fn audit_events(&self, filter: AuditFilter) -> BoxFuture<'_, Vec<AuditEvent>>;
 }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod export;
 pub mod files;
 pub mod ids;
+pub mod interactive;
 pub mod membership_history;
 pub mod mentions;
 pub mod message_cards;

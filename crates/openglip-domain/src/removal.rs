@@ -1,9 +1,10 @@
 //! Deleting a person (`DELETE /restapi/v1.0/account/{accountId}/extension/{extensionId}`): an
 //! account administrator removes someone of their company. The extension becomes `Removed` (it
 //! is never reused, and its posts stay, attributed to it), leaves every chat (`GroupLeft`),
-//! its tokens are revoked and its web sessions end, and subscribers hear `ExtensionDeleted` —
-//! all in one transaction. Bots are removed by uninstalling them (the admin portal), not here.
+//! its tokens are revoked and its web sessions end, subscribers hear `ExtensionDeleted`, and the
+//! audit log records `UserDeleted` — all in one transaction. Bots are removed by uninstalling them (the admin portal), not here.
 
+use crate::audit::{AuditKind, NewAuditEvent};
 use crate::error::{Error, Result, Subject};
 use crate::ids::*;
 use crate::model::*;
@@ -12,12 +13,14 @@ use crate::store::BoxFuture;
 
 /// The storage of removals (`Store::removals()`). Same contract as `Store`.
 pub trait RemovalStore: Send + Sync {
-    /// Removes a person of `account` as described above. Returns the extension as it was, or
-    /// `None` if there is no such (not yet removed) extension in the account.
+    /// Removes a person of `account` as described above, and appends `audit` to the audit log
+    /// in the same transaction. Returns the extension as it was, or `None` (and records
+    /// nothing) if there is no such (not yet removed) extension in the account.
     fn remove_person(
         &self,
         account: AccountId,
         extension: ExtensionId,
+        audit: NewAuditEvent,
     ) -> BoxFuture<'_, Option<Extension>>;
 }
 
@@ -54,9 +57,14 @@ impl Service {
                 "A bot is removed by uninstalling it (admin portal, Apps).",
             ));
         }
+        let audit = NewAuditEvent::new(AuditKind::UserDeleted, Some(account))
+            .actor(caller.extension_id)
+            .app(caller.app_id)
+            .target(id.to_string())
+            .detail(target.full_name());
         self.store()
             .removals()
-            .remove_person(account, id)
+            .remove_person(account, id, audit)
             .await?
             .ok_or(Error::NotFound(Subject::Extension))
     }

@@ -379,6 +379,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// People's notification levels of chats (`crate::notify`).
     fn notify(&self) -> &dyn crate::notify::NotifyStore;
+
+    /// Interactive messages: apps' settings and card submissions (`crate::interactive`).
+    fn interactive(&self) -> &dyn crate::interactive::InteractiveStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).
@@ -458,8 +461,9 @@ pub trait PlatformStore: Send + Sync {
     /// The extension a live (unused, unexpired) activation link belongs to: a person not
     /// activated yet, or an enabled one (a "forgot password" link); never a disabled one.
     fn activation(&self, hash: [u8; 32]) -> BoxFuture<'_, Option<Extension>>;
-    /// Spends the link (and the person's other links), sets the password and enables the
-    /// extension (a disabled one's link does not work).
+    /// Spends the link (and the person's other links), sets the password, enables the
+    /// extension (a disabled one's link does not work) and ends the person's web sessions, in
+    /// one transaction.
     fn redeem_activation(
         &self,
         hash: [u8; 32],

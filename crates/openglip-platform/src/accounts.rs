@@ -2,7 +2,7 @@
 //! validated as the API validates, passwords hashed before they are stored. Operator-made
 //! accounts are production accounts.
 
-use openglip_domain::audit::{AuditKind, NewAuditEvent};
+use openglip_domain::audit::{AuditKind, AuditedChange, Changed, NewAuditEvent};
 use openglip_domain::store::NewExtension;
 use openglip_domain::validate;
 use openglip_domain::*;
@@ -59,6 +59,7 @@ pub struct NewAccount {
 }
 
 /// A person of an account.
+#[derive(Clone)]
 pub struct NewUser {
     pub account_id: AccountId,
     pub email: String,
@@ -93,31 +94,33 @@ impl Platform {
             }
         };
         let hash = secrets::hash_password_async(new.admin_password).await;
+        let change = AuditedChange::CreateAccount {
+            name,
+            admin: NewExtension {
+                kind: ExtensionType::User,
+                status: ExtensionStatus::Enabled,
+                first_name: f,
+                last_name: l,
+                email: Some(email),
+                extension_number: None,
+                password_hash: Some(hash),
+                is_admin: true,
+            },
+        };
         let (account, admin) = self
-            .store
-            .create_account(
-                name,
-                NewExtension {
-                    kind: ExtensionType::User,
-                    status: ExtensionStatus::Enabled,
-                    first_name: f,
-                    last_name: l,
-                    email: Some(email),
-                    extension_number: None,
-                    password_hash: Some(hash),
-                    is_admin: true,
-                },
-            )
-            .await?;
-        self.audit(
-            NewAuditEvent::new(AuditKind::AccountCreated, Some(account.id))
-                .target(account.id.to_string())
-                .detail(format!(
-                    "{} (operator), administrator {}",
-                    account.name, admin.id
-                )),
-        )
-        .await?;
+            .audited(change, |changed| match changed {
+                Changed::Account(account, admin) => vec![
+                    NewAuditEvent::new(AuditKind::AccountCreated, Some(account.id))
+                        .target(account.id.to_string())
+                        .detail(format!(
+                            "{} (operator), administrator {}",
+                            account.name, admin.id
+                        )),
+                ],
+                _ => Vec::new(),
+            })
+            .await?
+            .into_account()?;
         Ok((account, admin))
     }
 
@@ -149,38 +152,43 @@ impl Platform {
             }
             None => None,
         };
-        let ext = self
-            .store
-            .create_extension(
-                new.account_id,
-                NewExtension {
-                    kind: ExtensionType::User,
-                    status: if hash.is_some() {
-                        ExtensionStatus::Enabled
-                    } else {
-                        ExtensionStatus::NotActivated
-                    },
-                    first_name: first,
-                    last_name: last,
-                    email: Some(email),
-                    extension_number: number,
-                    password_hash: hash,
-                    is_admin: new.is_admin,
+        let change = AuditedChange::CreateExtension {
+            account: new.account_id,
+            new: NewExtension {
+                kind: ExtensionType::User,
+                status: if hash.is_some() {
+                    ExtensionStatus::Enabled
+                } else {
+                    ExtensionStatus::NotActivated
                 },
-            )
-            .await?;
-        let mut event = NewAuditEvent::new(AuditKind::UserAdded, Some(ext.account_id))
-            .target(ext.id.to_string())
-            .detail(format!(
-                "{} ({}){}",
-                ext.full_name(),
-                ext.status.as_str(),
-                if ext.is_admin { ", administrator" } else { "" }
-            ));
-        if let Some(by) = by {
-            event = event.actor(by);
-        }
-        self.audit(event).await?;
+                first_name: first,
+                last_name: last,
+                email: Some(email),
+                extension_number: number,
+                password_hash: hash,
+                is_admin: new.is_admin,
+            },
+        };
+        let ext = self
+            .audited(change, move |changed| {
+                let Changed::Extension(ext) = changed else {
+                    return Vec::new();
+                };
+                let mut event = NewAuditEvent::new(AuditKind::UserAdded, Some(ext.account_id))
+                    .target(ext.id.to_string())
+                    .detail(format!(
+                        "{} ({}){}",
+                        ext.full_name(),
+                        ext.status.as_str(),
+                        if ext.is_admin { ", administrator" } else { "" }
+                    ));
+                if let Some(by) = by {
+                    event = event.actor(by);
+                }
+                vec![event]
+            })
+            .await?
+            .into_extension()?;
         Ok(ext)
     }
 

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use openglip_domain::audit::{AuditKind, NewAuditEvent};
+use openglip_domain::audit::{AuditKind, AuditedChange, Changed, NewAuditEvent};
 use openglip_domain::perm::{GrantSet, GrantType};
 use openglip_domain::platform::*;
 use openglip_domain::store::NewApp;
@@ -287,44 +287,48 @@ impl Platform {
         let public_client =
             form.kind == AppKind::Rest && form.client_type == ClientType::ClientSide;
         let secret = (!public_client).then(secrets::new_token);
+        let change = AuditedChange::RegisterApp {
+            new: NewApp {
+                client_id: secrets::new_id(),
+                client_secret_hash: secret.as_deref().map(secrets::hash_client_secret),
+                account_id: developer.account_id,
+                name: v.name,
+                kind: form.kind,
+                public_client,
+                grants: v.grants,
+                permissions: v.permissions,
+                redirect_uris: v.redirect_uris,
+                access_ttl_secs: v.access_ttl,
+                refresh_ttl_secs: v.refresh_ttl,
+            },
+            details: AppDetails {
+                developer_id: Some(developer.id),
+                description: form.description.trim().to_string(),
+                contact_email: form.contact_email.trim().to_lowercase(),
+                stage: Environment::Sandbox,
+                public_bot: form.kind == AppKind::Bot && form.public_bot,
+                created: self.now(),
+            },
+        };
+        let (account, developer_id) = (developer.account_id, developer.id);
         let record = self
-            .store
-            .platform()
-            .register_app(
-                NewApp {
-                    client_id: secrets::new_id(),
-                    client_secret_hash: secret.as_deref().map(secrets::hash_client_secret),
-                    account_id: developer.account_id,
-                    name: v.name,
-                    kind: form.kind,
-                    public_client,
-                    grants: v.grants,
-                    permissions: v.permissions,
-                    redirect_uris: v.redirect_uris,
-                    access_ttl_secs: v.access_ttl,
-                    refresh_ttl_secs: v.refresh_ttl,
-                },
-                AppDetails {
-                    developer_id: Some(developer.id),
-                    description: form.description.trim().to_string(),
-                    contact_email: form.contact_email.trim().to_lowercase(),
-                    stage: Environment::Sandbox,
-                    public_bot: form.kind == AppKind::Bot && form.public_bot,
-                    created: self.now(),
-                },
-            )
-            .await?;
+            .audited(change, move |changed| {
+                let Changed::AppRecord(record) = changed else {
+                    return Vec::new();
+                };
+                vec![
+                    NewAuditEvent::new(AuditKind::AppCreated, Some(account))
+                        .actor(developer_id)
+                        .app(record.app.id)
+                        .target(record.app.client_id.clone())
+                        .detail(format!("{} (console, sandbox)", record.app.name)),
+                ]
+            })
+            .await?
+            .into_app_record()?;
         if let Some(s) = &secret {
             self.keep_secret(developer.id, &record.app.client_id, s.clone());
         }
-        self.audit(
-            NewAuditEvent::new(AuditKind::AppCreated, Some(developer.account_id))
-                .actor(developer.id)
-                .app(record.app.id)
-                .target(record.app.client_id.clone())
-                .detail(format!("{} (console, sandbox)", record.app.name)),
-        )
-        .await?;
         Ok((record, secret))
     }
 
@@ -389,18 +393,16 @@ impl Platform {
             ));
         }
         let secret = secrets::new_token();
-        self.store
-            .platform()
-            .set_client_secret(record.app.id, secrets::hash_client_secret(&secret))
-            .await?;
+        let event = NewAuditEvent::new(AuditKind::SecretRotated, Some(developer.account_id))
+            .actor(developer.id)
+            .app(record.app.id)
+            .target(record.app.client_id.clone());
+        let change = AuditedChange::SetClientSecret {
+            app: record.app.id,
+            hash: secrets::hash_client_secret(&secret),
+        };
+        self.audited(change, move |_| vec![event]).await?;
         self.keep_secret(developer.id, &record.app.client_id, secret.clone());
-        self.audit(
-            NewAuditEvent::new(AuditKind::SecretRotated, Some(developer.account_id))
-                .actor(developer.id)
-                .app(record.app.id)
-                .target(record.app.client_id.clone()),
-        )
-        .await?;
         Ok(secret)
     }
 
@@ -448,29 +450,31 @@ impl Platform {
             }
         }
         let secret = (!spec.public_client).then(secrets::new_token);
+        let change = AuditedChange::CreateApp(NewApp {
+            client_id: secrets::new_id(),
+            client_secret_hash: secret.as_deref().map(secrets::hash_client_secret),
+            account_id: spec.account_id,
+            name,
+            kind: AppKind::Rest,
+            public_client: spec.public_client,
+            grants,
+            permissions,
+            redirect_uris: spec.redirect_uris,
+            access_ttl_secs: DEFAULT_ACCESS_TTL,
+            refresh_ttl_secs: DEFAULT_REFRESH_TTL,
+        });
         let app = self
-            .store
-            .create_app(NewApp {
-                client_id: secrets::new_id(),
-                client_secret_hash: secret.as_deref().map(secrets::hash_client_secret),
-                account_id: spec.account_id,
-                name,
-                kind: AppKind::Rest,
-                public_client: spec.public_client,
-                grants,
-                permissions,
-                redirect_uris: spec.redirect_uris,
-                access_ttl_secs: DEFAULT_ACCESS_TTL,
-                refresh_ttl_secs: DEFAULT_REFRESH_TTL,
+            .audited(change, |changed| match changed {
+                Changed::App(app) => vec![
+                    NewAuditEvent::new(AuditKind::AppCreated, Some(app.account_id))
+                        .app(app.id)
+                        .target(app.client_id.clone())
+                        .detail(format!("{} (operator)", app.name)),
+                ],
+                _ => Vec::new(),
             })
-            .await?;
-        self.audit(
-            NewAuditEvent::new(AuditKind::AppCreated, Some(app.account_id))
-                .app(app.id)
-                .target(app.client_id.clone())
-                .detail(format!("{} (operator)", app.name)),
-        )
-        .await?;
+            .await?
+            .into_app()?;
         Ok((app, secret))
     }
 
@@ -497,33 +501,34 @@ impl Platform {
             public_bot: true,
             ..AppDetails::provisioned(self.now())
         };
+        let change = AuditedChange::RegisterApp {
+            new: NewApp {
+                client_id: secrets::new_id(),
+                client_secret_hash: Some(secrets::hash_client_secret(&secret)),
+                account_id,
+                name,
+                kind: AppKind::Bot,
+                public_client: false,
+                grants: [GrantType::AuthorizationCode].into_iter().collect(),
+                permissions: BOT_PERMISSIONS.into_iter().collect(),
+                redirect_uris: redirect_uris.to_vec(),
+                access_ttl_secs: PERMANENT_TTL,
+                refresh_ttl_secs: 0,
+            },
+            details,
+        };
         let record = self
-            .store
-            .platform()
-            .register_app(
-                NewApp {
-                    client_id: secrets::new_id(),
-                    client_secret_hash: Some(secrets::hash_client_secret(&secret)),
-                    account_id,
-                    name,
-                    kind: AppKind::Bot,
-                    public_client: false,
-                    grants: [GrantType::AuthorizationCode].into_iter().collect(),
-                    permissions: BOT_PERMISSIONS.into_iter().collect(),
-                    redirect_uris: redirect_uris.to_vec(),
-                    access_ttl_secs: PERMANENT_TTL,
-                    refresh_ttl_secs: 0,
-                },
-                details,
-            )
-            .await?;
-        self.audit(
-            NewAuditEvent::new(AuditKind::AppCreated, Some(account_id))
-                .app(record.app.id)
-                .target(record.app.client_id.clone())
-                .detail(format!("{} (operator, public bot)", record.app.name)),
-        )
-        .await?;
+            .audited(change, move |changed| match changed {
+                Changed::AppRecord(record) => vec![
+                    NewAuditEvent::new(AuditKind::AppCreated, Some(account_id))
+                        .app(record.app.id)
+                        .target(record.app.client_id.clone())
+                        .detail(format!("{} (operator, public bot)", record.app.name)),
+                ],
+                _ => Vec::new(),
+            })
+            .await?
+            .into_app_record()?;
         Ok((record, Some(secret)))
     }
 }

@@ -1,13 +1,19 @@
 //! The audit log, as the platform writes and shows it: each rule that signs someone in, issues
 //! or revokes a token, makes an app or shows its secret, adds, disables or deletes a person, or
-//! installs or removes a bot records its event here, after its change committed (see
-//! `openglip_domain::audit` for what an event holds). A failure to record is the caller's
-//! error: an action the log cannot keep is not reported as a plain success.
+//! installs or removes a bot records its event here (see `openglip_domain::audit` for what an
+//! event holds). Companies made, people added and changed, tokens granted and revoked, apps
+//! registered, secrets replaced and authorized apps removed from a company are recorded in the
+//! transaction of their change (`audited`), and a person
+//! deleted in the removal's (`Service::remove_person`); the other events after their change
+//! committed. A failure to record is the caller's error: an action the log cannot keep is not
+//! reported as a plain success.
 //!
 //! Administrators read their own company's events (newest first, filtered, a page at a time);
 //! the operator reads everyone's through the store.
 
-use openglip_domain::audit::{AuditEvent, AuditFilter, AuditKind, NewAuditEvent};
+use openglip_domain::audit::{
+    AuditEvent, AuditFilter, AuditKind, AuditedChange, Changed, NewAuditEvent,
+};
 use openglip_domain::*;
 
 use crate::Platform;
@@ -24,9 +30,23 @@ pub struct AuditQuery {
 }
 
 impl Platform {
-    /// Records `event` (the store adds its id and time).
+    /// Records `event` (the store adds its id and time), for events that stand alone (a
+    /// sign-in checked, a secret shown) or follow a change made elsewhere.
     pub(crate) async fn audit(&self, event: NewAuditEvent) -> Result<()> {
         self.store.audit().record_audit(event).await.map(|_| ())
+    }
+
+    /// Makes `change` and records the events `words` makes of its outcome, in one transaction:
+    /// a change that fails records nothing, and none is kept unrecorded.
+    pub(crate) async fn audited(
+        &self,
+        change: AuditedChange,
+        words: impl FnOnce(&Changed) -> Vec<NewAuditEvent> + Send + 'static,
+    ) -> Result<Changed> {
+        self.store
+            .audit()
+            .change_audited(change, Box::new(words))
+            .await
     }
 
     /// The administrator's company's events that `q` selects, newest first. `Forbidden` for

@@ -29,6 +29,7 @@ pub mod apps;
 pub mod audit;
 pub mod bots;
 pub mod environments;
+pub mod interactive;
 pub mod jwt;
 pub mod oauth;
 pub mod people;

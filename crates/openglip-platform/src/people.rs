@@ -3,7 +3,7 @@
 //! number kept for them (unassigned extensions) or the next free one; renamed, enabled,
 //! disabled, made administrators; and the activation page where a person sets their password.
 
-use openglip_domain::audit::{AuditKind, NewAuditEvent};
+use openglip_domain::audit::{AuditKind, AuditedChange, Changed, NewAuditEvent};
 use openglip_domain::platform::*;
 use openglip_domain::validate;
 use openglip_domain::*;
@@ -293,21 +293,22 @@ impl Platform {
         .into_iter()
         .flatten()
         .collect();
-        let updated = self
-            .store
-            .platform()
-            .update_extension(target.id, patch)
-            .await?;
-        for (kind, detail) in events {
-            self.audit(
+        let events: Vec<NewAuditEvent> = events
+            .into_iter()
+            .map(|(kind, detail)| {
                 NewAuditEvent::new(kind, Some(target.account_id))
                     .actor(admin.id)
                     .target(target.id.to_string())
-                    .detail(detail),
-            )
-            .await?;
-        }
-        Ok(updated)
+                    .detail(detail)
+            })
+            .collect();
+        let change = AuditedChange::UpdateExtension {
+            id: target.id,
+            patch,
+        };
+        self.audited(change, move |_| events)
+            .await?
+            .into_extension()
     }
 
     /// Keeps the next free extension number of the administrator's account for someone added
@@ -380,19 +381,22 @@ impl Platform {
             .app_by_client_id(client_id.to_string())
             .await?
             .ok_or(Error::NotFound(Subject::App))?;
+        let event = NewAuditEvent::new(AuditKind::IntegrationRemoved, Some(admin.account_id))
+            .actor(admin.id)
+            .app(app.id)
+            .target(app.client_id.clone());
+        let name = app.name.clone();
+        let change = AuditedChange::RevokeAppInAccount {
+            app: app.id,
+            account: admin.account_id,
+        };
         let n = self
-            .store
-            .platform()
-            .revoke_app_in_account(app.id, admin.account_id)
-            .await?;
-        self.audit(
-            NewAuditEvent::new(AuditKind::IntegrationRemoved, Some(admin.account_id))
-                .actor(admin.id)
-                .app(app.id)
-                .target(app.client_id.clone())
-                .detail(format!("{}: {n} tokens revoked", app.name)),
-        )
-        .await?;
+            .audited(change, move |changed| match changed {
+                Changed::AppRevoked(n) => vec![event.detail(format!("{name}: {n} tokens revoked"))],
+                _ => Vec::new(),
+            })
+            .await?
+            .into_revoked_count()?;
         Ok((app, n))
     }
 

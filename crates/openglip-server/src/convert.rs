@@ -5,6 +5,7 @@ use openglip_domain::*;
 use openglip_domain::{export, search};
 use openglip_wire as w;
 
+pub mod interactive;
 pub mod teamwork;
 
 fn ts(t: Timestamp) -> String {

@@ -9,6 +9,7 @@ pub mod access_log;
 pub mod api;
 pub mod auth;
 pub mod bot_delivery;
+pub mod card_submits;
 pub mod cluster;
 pub mod convert;
 pub mod error;
@@ -101,6 +102,8 @@ pub struct Inner {
     pub hub: Arc<realtime::Hub>,
     /// Wakes this process's data export worker (`exports`).
     pub exports_wake: tokio::sync::Notify,
+    /// Wakes this process's card submission worker (`card_submits`).
+    pub submits_wake: tokio::sync::Notify,
     /// Held by an upload while it stores and records a blob, and by the cleanup pass while it
     /// removes one (`openglip_blobs::cleanup`).
     pub blob_locks: openglip_blobs::HashLocks,
@@ -127,6 +130,7 @@ impl AppState {
             config,
             ops,
             exports_wake: tokio::sync::Notify::new(),
+            submits_wake: tokio::sync::Notify::new(),
             blob_locks: openglip_blobs::HashLocks::default(),
         }))
     }
@@ -192,6 +196,7 @@ pub async fn serve(
         .map_err(|e| std::io::Error::other(format!("starting event delivery: {e}")))?;
     flush_usage_regularly(state.clone());
     exports::start(state.clone());
+    card_submits::start(state.clone());
     clean_files_regularly(state.clone());
     let limits = state.config().connections.clone();
     let app = routes::router(state, pages);

@@ -1,7 +1,11 @@
 //! The audit log's part of the port: events appended with the store's id and time, listed
-//! newest first and filtered by company, kind, actor, time and page, nothing lost on reopening.
+//! newest first and filtered by company, kind, actor, time and page, nothing lost on reopening;
+//! an audited change and its events kept together or not at all.
 
-use openglip_domain::audit::{AuditEvent, AuditFilter, AuditKind, NewAuditEvent};
+use openglip_domain::audit::{
+    AuditEvent, AuditFilter, AuditKind, AuditedChange, Changed, NewAuditEvent,
+};
+use openglip_domain::platform::ExtensionPatch;
 use openglip_domain::*;
 
 use crate::*;
@@ -157,4 +161,149 @@ pub async fn filters_and_pages_select_what_they_say<B: Backend>() {
         ..filter(Some(f.account.id))
     };
     assert_eq!(audit.audit_events(since_first).await.unwrap().len(), 5);
+}
+
+/// The events of `kind` in the log, oldest first.
+async fn recorded<B: Backend>(f: &Fixture<B>, kind: AuditKind) -> Vec<NewAuditEvent> {
+    let mut all = f
+        .store
+        .audit()
+        .audit_events(AuditFilter {
+            kinds: vec![kind],
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    all.reverse();
+    all.into_iter().map(|e| e.event).collect()
+}
+
+/// `UserAdded` naming the extension a change made.
+fn added(changed: &Changed) -> Vec<NewAuditEvent> {
+    match changed {
+        Changed::Extension(e) => vec![
+            NewAuditEvent::new(AuditKind::UserAdded, Some(e.account_id)).target(e.id.to_string()),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+pub async fn an_audited_change_and_its_events_are_kept_together_or_not_at_all<B: Backend>() {
+    let f = fixture::<B>().await;
+    let audit = f.store.audit();
+    let new = person("Bob", "Baker", Some("bob@acme.test"));
+    let add = AuditedChange::CreateExtension {
+        account: f.account.id,
+        new: new.clone(),
+    };
+    let bob = audit
+        .change_audited(add.clone(), Box::new(added))
+        .await
+        .unwrap()
+        .into_extension()
+        .unwrap();
+    assert_eq!(
+        f.store.extension(bob.id).await.unwrap().as_ref(),
+        Some(&bob),
+        "the change is made as create_extension makes it"
+    );
+    assert_eq!(
+        recorded(&f, AuditKind::UserAdded).await,
+        vec![
+            NewAuditEvent::new(AuditKind::UserAdded, Some(f.account.id)).target(bob.id.to_string())
+        ]
+    );
+
+    // A change that fails (the address is taken) records nothing.
+    let people = count(&f.store, "SELECT count(*) FROM extensions").await;
+    let e = audit.change_audited(add, Box::new(added)).await;
+    assert!(matches!(e, Err(Error::InvalidParameter { .. })), "{e:?}");
+    assert_eq!(recorded(&f, AuditKind::UserAdded).await.len(), 1);
+    assert_eq!(
+        count(&f.store, "SELECT count(*) FROM extensions").await,
+        people
+    );
+    let disable = |id| AuditedChange::UpdateExtension {
+        id,
+        patch: ExtensionPatch {
+            status: Some(ExtensionStatus::Disabled),
+            ..Default::default()
+        },
+    };
+    let disabled = |_: &Changed| vec![NewAuditEvent::new(AuditKind::UserDisabled, None)];
+    assert!(
+        audit
+            .change_audited(disable(ExtensionId(987_654)), Box::new(disabled))
+            .await
+            .is_err()
+    );
+    let secret = AuditedChange::SetClientSecret {
+        app: AppId(987_654),
+        hash: "h".into(),
+    };
+    let rotated = |_: &Changed| vec![NewAuditEvent::new(AuditKind::SecretRotated, None)];
+    assert!(
+        audit
+            .change_audited(secret, Box::new(rotated))
+            .await
+            .is_err()
+    );
+    assert!(recorded(&f, AuditKind::UserDisabled).await.is_empty());
+    assert!(recorded(&f, AuditKind::SecretRotated).await.is_empty());
+
+    // A change that works records what its words make of it, none when they make nothing.
+    let changed = audit
+        .change_audited(disable(bob.id), Box::new(disabled))
+        .await
+        .unwrap()
+        .into_extension()
+        .unwrap();
+    assert_eq!(changed.status, ExtensionStatus::Disabled);
+    assert_eq!(recorded(&f, AuditKind::UserDisabled).await.len(), 1);
+    let revoked = audit
+        .change_audited(
+            AuditedChange::RevokeToken([9; 32]),
+            Box::new(|c: &Changed| match c {
+                Changed::Revoked(true) => vec![NewAuditEvent::new(AuditKind::TokenRevoked, None)],
+                _ => Vec::new(),
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(revoked, Changed::Revoked(false)), "{revoked:?}");
+    assert!(recorded(&f, AuditKind::TokenRevoked).await.is_empty());
+
+    // A company whose administrator's address is taken is not made, and not recorded; one that
+    // is made is recorded with its id.
+    let company = |email| AuditedChange::CreateAccount {
+        name: "Initech".into(),
+        admin: person("Bill", "Lumbergh", Some(email)),
+    };
+    let created = |c: &Changed| match c {
+        Changed::Account(a, _) => {
+            vec![NewAuditEvent::new(AuditKind::AccountCreated, Some(a.id)).target(a.id.to_string())]
+        }
+        _ => Vec::new(),
+    };
+    assert!(
+        audit
+            .change_audited(company("bob@acme.test"), Box::new(created))
+            .await
+            .is_err()
+    );
+    assert!(recorded(&f, AuditKind::AccountCreated).await.is_empty());
+    let (initech, _) = audit
+        .change_audited(company("bill@initech.test"), Box::new(created))
+        .await
+        .unwrap()
+        .into_account()
+        .unwrap();
+    assert_eq!(
+        recorded(&f, AuditKind::AccountCreated).await,
+        vec![
+            NewAuditEvent::new(AuditKind::AccountCreated, Some(initech.id))
+                .target(initech.id.to_string())
+        ]
+    );
 }

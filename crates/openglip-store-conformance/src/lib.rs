@@ -24,6 +24,7 @@ pub mod concurrency;
 pub mod events;
 pub mod exports;
 pub mod files;
+pub mod interactive;
 pub mod membership;
 pub mod notify;
 pub mod platform;
@@ -202,6 +203,7 @@ macro_rules! conformance_tests {
             audit {
                 events_round_trip_newest_first_and_survive_reopening,
                 filters_and_pages_select_what_they_say,
+                an_audited_change_and_its_events_are_kept_together_or_not_at_all,
             }
             chats {
                 teams_page_in_both_directions_with_exact_flags,
@@ -235,6 +237,10 @@ macro_rules! conformance_tests {
             }
             notify {
                 levels_are_kept_per_person_and_chat,
+            }
+            interactive {
+                settings_are_kept_per_app_and_name_a_bots_app,
+                submissions_are_claimed_once_retried_and_finished,
             }
             exports {
                 tasks_are_kept_limited_per_company_and_listed_newest_first,

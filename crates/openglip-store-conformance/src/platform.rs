@@ -216,8 +216,22 @@ pub async fn sandbox_accounts_unassigned_numbers_and_activation<B: Backend>() {
     };
     link([4; 32]).await.unwrap();
     assert_eq!(p.activation([4; 32]).await.unwrap().unwrap().id, ext.id);
+    // The person is signed in somewhere with the old password: the new one ends that session.
+    let far = Timestamp::from_millis(i64::MAX / 2);
+    p.create_session(WebSession {
+        id_hash: [9; 32],
+        realm: SessionRealm::Account,
+        extension_id: ext.id,
+        created: Timestamp::from_millis(0),
+        expires: far,
+    })
+    .await
+    .unwrap();
+    let now = Timestamp::from_millis(1);
+    assert!(p.session([9; 32], now).await.unwrap().is_some());
     let again = p.redeem_activation([4; 32], "phc2".into()).await.unwrap();
     assert_eq!(again.unwrap().status, ExtensionStatus::Enabled);
+    assert!(p.session([9; 32], now).await.unwrap().is_none());
     link([5; 32]).await.unwrap();
     p.update_extension(
         ext.id,

@@ -1,6 +1,8 @@
 //! Removing a person: removed, out of every chat (`ExtensionDeleted` then `GroupLeft`), tokens
-//! revoked, posts kept; once only; another company's extension untouched.
+//! revoked, posts kept, the audit event recorded with it; once only (and then nothing recorded);
+//! another company's extension untouched.
 
+use openglip_domain::audit::{AuditFilter, AuditKind, NewAuditEvent};
 use openglip_domain::events::EventPayload;
 use openglip_domain::perm::GrantSet;
 use openglip_domain::store::*;
@@ -55,10 +57,13 @@ pub async fn removing_a_person_keeps_their_posts_and_ends_their_access<B: Backen
     let removed = f
         .store
         .removals()
-        .remove_person(f.account.id, bob.id)
+        .remove_person(f.account.id, bob.id, deleted(f.account.id, bob.id))
         .await
         .unwrap()
         .expect("Bob was there");
+    let recorded = f.store.audit().audit_events(log()).await.unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].event, deleted(f.account.id, bob.id));
     assert_eq!(removed.id, bob.id);
     let events = f.store.events_after(before, 100).await.unwrap();
     assert_eq!(
@@ -95,7 +100,7 @@ pub async fn removing_a_person_keeps_their_posts_and_ends_their_access<B: Backen
     assert!(
         f.store
             .removals()
-            .remove_person(f.account.id, bob.id)
+            .remove_person(f.account.id, bob.id, deleted(f.account.id, bob.id))
             .await
             .unwrap()
             .is_none()
@@ -112,7 +117,7 @@ pub async fn removing_a_person_keeps_their_posts_and_ends_their_access<B: Backen
     assert!(
         f.store
             .removals()
-            .remove_person(other.id, carl.id)
+            .remove_person(other.id, carl.id, deleted(other.id, carl.id))
             .await
             .unwrap()
             .is_none()
@@ -121,4 +126,18 @@ pub async fn removing_a_person_keeps_their_posts_and_ends_their_access<B: Backen
         f.store.extension(carl.id).await.unwrap().unwrap().status,
         ExtensionStatus::Enabled
     );
+    // Neither refusal recorded anything.
+    assert_eq!(f.store.audit().audit_events(log()).await.unwrap().len(), 1);
+}
+
+fn deleted(account: AccountId, who: ExtensionId) -> NewAuditEvent {
+    NewAuditEvent::new(AuditKind::UserDeleted, Some(account)).target(who.to_string())
+}
+
+fn log() -> AuditFilter {
+    AuditFilter {
+        kinds: vec![AuditKind::UserDeleted],
+        limit: 100,
+        ..Default::default()
+    }
 }

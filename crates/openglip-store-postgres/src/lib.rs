@@ -21,6 +21,7 @@ mod exports;
 mod files;
 mod grants;
 pub mod import;
+mod interactive;
 mod migrate;
 mod notify;
 mod password_failures;
@@ -742,6 +743,10 @@ impl Store for PostgresStore {
     fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
+
+    fn interactive(&self) -> &dyn openglip_domain::interactive::InteractiveStore {
+        self
+    }
 }
 
 /// `GroupJoined` for `persons` who joined `chat`.
@@ -754,7 +759,7 @@ fn joined(c: &mut Conn, now: i64, chat: &Chat, persons: Vec<ExtensionId>) -> Res
 }
 
 /// A new extension joined its Personal chat and the Everyone team.
-fn joined_own_chats(c: &mut Conn, now: i64, ext: &Extension) -> Result<()> {
+pub(crate) fn joined_own_chats(c: &mut Conn, now: i64, ext: &Extension) -> Result<()> {
     for id in events::member_chat_ids(c, ext.id)? {
         if let Some(chat) = chats::chat(c, id)? {
             joined(c, now, &chat, vec![ext.id])?;

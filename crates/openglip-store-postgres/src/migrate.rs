@@ -107,6 +107,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0021_chat_notifications",
         sql: include_str!("../migrations/0021_chat_notifications.sql"),
     },
+    Migration {
+        version: 22,
+        name: "0022_interactive_messages",
+        sql: include_str!("../migrations/0022_interactive_messages.sql"),
+    },
 ];
 
 /// The advisory lock (per database) held while migrating.

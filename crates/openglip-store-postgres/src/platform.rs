@@ -70,7 +70,58 @@ fn bot_install_sql(condition: &str) -> String {
     )
 }
 
-fn update_extension(
+/// Registers an app with its console details.
+pub(crate) fn register_app(
+    c: &mut Conn,
+    now: i64,
+    new: NewApp,
+    details: AppDetails,
+) -> Result<AppRecord> {
+    let app = tokens::create_app(c, now, new)?;
+    c.exec(
+        "INSERT INTO app_details (app_id, developer_id, description, contact_email, stage, public_bot, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &app.id.0,
+            &details.developer_id.map(|d| d.0),
+            &details.description,
+            &details.contact_email,
+            &details.stage.as_str(),
+            &details.public_bot,
+            &now,
+        ],
+    )?;
+    app_record_by_id(c, app.id)?.ok_or_else(|| Error::Internal("app vanished".into()))
+}
+
+/// Revokes every token (and consent) `app` holds in `account`; how many tokens.
+pub(crate) fn revoke_app_in_account(c: &mut Conn, app: AppId, account: AccountId) -> Result<u64> {
+    let n = c.exec(
+        "UPDATE tokens SET state = 'revoked' WHERE account_id = $1 AND app_id = $2 AND state <> 'revoked'",
+        &[&account.0, &app.0],
+    )?;
+    c.exec(
+        "DELETE FROM consents WHERE app_id = $1
+         AND extension_id IN (SELECT id FROM extensions WHERE account_id = $2)",
+        &[&app.0, &account.0],
+    )?;
+    Ok(n)
+}
+
+/// Replaces a confidential app's client secret hash; `NotFound(App)` for a public client or
+/// no app.
+pub(crate) fn set_client_secret(c: &mut Conn, id: AppId, hash: &str) -> Result<()> {
+    let n = c.exec(
+        "UPDATE apps SET client_secret_hash = $2 WHERE id = $1 AND NOT public_client",
+        &[&id.0, &hash],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound(Subject::App));
+    }
+    Ok(())
+}
+
+pub(crate) fn update_extension(
     c: &mut Conn,
     now: i64,
     id: ExtensionId,
@@ -342,6 +393,9 @@ impl PlatformStore for PostgresStore {
                 "UPDATE activations SET used = TRUE WHERE extension_id = $1",
                 &[&id],
             )?;
+            // A new password signs the person out everywhere: whoever knew the old one
+            // keeps no session.
+            c.exec("DELETE FROM web_sessions WHERE extension_id = $1", &[&id])?;
             let ext = update_extension(
                 c,
                 now,
@@ -379,23 +433,7 @@ impl PlatformStore for PostgresStore {
     // ---- apps ----
 
     fn register_app(&self, new: NewApp, details: AppDetails) -> BoxFuture<'_, AppRecord> {
-        Box::pin(self.write(move |c, now| {
-            let app = tokens::create_app(c, now, new)?;
-            c.exec(
-                "INSERT INTO app_details (app_id, developer_id, description, contact_email, stage, public_bot, created)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    &app.id.0,
-                    &details.developer_id.map(|d| d.0),
-                    &details.description,
-                    &details.contact_email,
-                    &details.stage.as_str(),
-                    &details.public_bot,
-                    &now,
-                ],
-            )?;
-            app_record_by_id(c, app.id)?.ok_or_else(|| Error::Internal("app vanished".into()))
-        }))
+        Box::pin(self.write(move |c, now| register_app(c, now, new, details)))
     }
 
     fn app_record(&self, client_id: String) -> BoxFuture<'_, Option<AppRecord>> {
@@ -463,16 +501,7 @@ impl PlatformStore for PostgresStore {
     }
 
     fn set_client_secret(&self, id: AppId, hash: String) -> BoxFuture<'_, ()> {
-        Box::pin(self.write_auth(move |c, _| {
-            let n = c.exec(
-                "UPDATE apps SET client_secret_hash = $2 WHERE id = $1 AND NOT public_client",
-                &[&id.0, &hash],
-            )?;
-            if n == 0 {
-                return Err(Error::NotFound(Subject::App));
-            }
-            Ok(())
-        }))
+        Box::pin(self.write_auth(move |c, _| set_client_secret(c, id, &hash)))
     }
 
     fn set_app_stage(&self, id: AppId, stage: Environment) -> BoxFuture<'_, ()> {
@@ -695,18 +724,7 @@ impl PlatformStore for PostgresStore {
     }
 
     fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64> {
-        Box::pin(self.write_auth(move |c, _| {
-            let n = c.exec(
-                "UPDATE tokens SET state = 'revoked' WHERE account_id = $1 AND app_id = $2 AND state <> 'revoked'",
-                &[&account.0, &app.0],
-            )?;
-            c.exec(
-                "DELETE FROM consents WHERE app_id = $1
-                 AND extension_id IN (SELECT id FROM extensions WHERE account_id = $2)",
-                &[&app.0, &account.0],
-            )?;
-            Ok(n)
-        }))
+        Box::pin(self.write_auth(move |c, _| revoke_app_in_account(c, app, account)))
     }
 
     // ---- password guessing ----

@@ -1,6 +1,7 @@
 //! Removing a person (`Store::removals()`): one transaction, as `openglip_domain::removal`
 //! describes.
 
+use openglip_domain::audit::NewAuditEvent;
 use openglip_domain::events::EventPayload;
 use openglip_domain::removal::RemovalStore;
 use openglip_domain::store::BoxFuture;
@@ -13,6 +14,7 @@ impl RemovalStore for PostgresStore {
         &self,
         account: AccountId,
         extension: ExtensionId,
+        audit: NewAuditEvent,
     ) -> BoxFuture<'_, Option<Extension>> {
         // `write_auth`: the tokens it revokes stop working at once on every node.
         Box::pin(self.write_auth(move |c, now| {
@@ -58,6 +60,7 @@ impl RemovalStore for PostgresStore {
                     )?;
                 }
             }
+            crate::audit::insert(c, audit, now)?;
             Ok(Some(ext))
         }))
     }

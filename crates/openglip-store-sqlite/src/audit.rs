@@ -2,14 +2,15 @@
 //! newest first by company, kind, actor and time, a page at a time by id.
 
 use openglip_domain::audit::{
-    AuditEvent, AuditFilter, AuditKind, AuditStore, NewAuditEvent, kind_names, page_size,
+    AuditEvent, AuditFilter, AuditKind, AuditOf, AuditStore, AuditedChange, Changed, NewAuditEvent,
+    kind_names, page_size,
 };
 use openglip_domain::store::BoxFuture;
 use openglip_domain::{AccountId, AppId, Error, ExtensionId, Result, Timestamp};
 use rusqlite::{Connection, Row, params};
 
-use crate::SqliteStore;
 use crate::db::Db;
+use crate::{SqliteStore, accounts, joined_own_chats, platform, tokens};
 
 impl AuditStore for SqliteStore {
     fn record_audit(&self, event: NewAuditEvent) -> BoxFuture<'_, AuditEvent> {
@@ -19,9 +20,57 @@ impl AuditStore for SqliteStore {
     fn audit_events(&self, filter: AuditFilter) -> BoxFuture<'_, Vec<AuditEvent>> {
         Box::pin(self.read(move |c| list(c, &filter)))
     }
+
+    fn change_audited(&self, change: AuditedChange, audit: AuditOf) -> BoxFuture<'_, Changed> {
+        Box::pin(self.write_ev(move |c, now| {
+            let changed = change_in(c, now, change)?;
+            for event in audit(&changed) {
+                insert(c, event, now)?;
+            }
+            Ok(changed)
+        }))
+    }
 }
 
-fn insert(c: &Connection, event: NewAuditEvent, now: i64) -> Result<AuditEvent> {
+/// Makes an audited change, as the `Store` method of the same name does.
+fn change_in(c: &Connection, now: i64, change: AuditedChange) -> Result<Changed> {
+    Ok(match change {
+        AuditedChange::CreateAccount { name, admin } => {
+            let (account, admin) = accounts::create_account(c, now, name, admin)?;
+            joined_own_chats(c, now, &admin)?;
+            Changed::Account(account, admin)
+        }
+        AuditedChange::CreateExtension { account, new } => {
+            let ext = accounts::create_extension(c, now, account, new)?;
+            joined_own_chats(c, now, &ext)?;
+            Changed::Extension(ext)
+        }
+        AuditedChange::UpdateExtension { id, patch } => {
+            Changed::Extension(platform::update_extension(c, now, id, patch)?)
+        }
+        AuditedChange::InsertToken(t) => {
+            tokens::insert_token(c, &t)?;
+            Changed::TokenInserted
+        }
+        AuditedChange::RotateRefresh { old, new } => {
+            Changed::Rotated(tokens::rotate_refresh(c, now, &old, new)?)
+        }
+        AuditedChange::RevokeToken(hash) => Changed::Revoked(tokens::revoke_token(c, &hash)?),
+        AuditedChange::CreateApp(new) => Changed::App(tokens::create_app(c, now, new)?),
+        AuditedChange::RegisterApp { new, details } => {
+            Changed::AppRecord(platform::register_app(c, now, new, details)?)
+        }
+        AuditedChange::RevokeAppInAccount { app, account } => {
+            Changed::AppRevoked(platform::revoke_app_in_account(c, app, account)?)
+        }
+        AuditedChange::SetClientSecret { app, hash } => {
+            platform::set_client_secret(c, app, &hash)?;
+            Changed::SecretSet
+        }
+    })
+}
+
+pub(crate) fn insert(c: &Connection, event: NewAuditEvent, now: i64) -> Result<AuditEvent> {
     let id = c
         .prepare_cached(
             "INSERT INTO audit_events

@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use openglip_domain::files::ContentHash;
 use openglip_domain::transfer::{Cell, CopyRule, Rows};
 use openglip_domain::{Error, Result};
 use rusqlite::Connection;
@@ -59,6 +60,8 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("presence", CopyRule::Copy),
     ("export_tasks", CopyRule::Copy),
     ("export_datasets", CopyRule::Copy),
+    ("app_interactive", CopyRule::Copy),
+    ("card_submissions", CopyRule::Copy),
     (
         "post_search",
         CopyRule::Skip(
@@ -210,6 +213,26 @@ impl Export {
             each(&batch)?;
         }
         Ok(())
+    }
+
+    /// The uploaded files' contents the database names (`blobs`: hash and size), whose bytes
+    /// live outside it, in the blob store; by hash.
+    pub fn blobs(&self) -> Result<Vec<(ContentHash, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT hash, size FROM blobs ORDER BY hash")
+            .db()?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .db()?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (hex, size) = row.db()?;
+            let hash = ContentHash::from_hex(&hex)
+                .ok_or_else(|| Error::Internal(format!("a blob's hash is not SHA-256: {hex:?}")))?;
+            out.push((hash, size.max(0) as u64));
+        }
+        Ok(out)
     }
 }
 

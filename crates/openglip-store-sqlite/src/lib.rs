@@ -21,6 +21,7 @@ pub mod export;
 mod exports;
 mod files;
 mod grants;
+mod interactive;
 mod migrate;
 mod notify;
 mod password_failures;
@@ -676,6 +677,10 @@ impl Store for SqliteStore {
     fn notify(&self) -> &dyn openglip_domain::notify::NotifyStore {
         self
     }
+
+    fn interactive(&self) -> &dyn openglip_domain::interactive::InteractiveStore {
+        self
+    }
 }
 
 /// `GroupJoined` for `persons` who joined `chat`.
@@ -689,7 +694,7 @@ fn joined(c: &Connection, now: i64, chat: &Chat, persons: Vec<ExtensionId>) -> R
 }
 
 /// A new extension joined its Personal chat and the Everyone team.
-fn joined_own_chats(c: &Connection, now: i64, ext: &Extension) -> Result<()> {
+pub(crate) fn joined_own_chats(c: &Connection, now: i64, ext: &Extension) -> Result<()> {
     for id in events::member_chat_ids(c, ext.id)? {
         if let Some(chat) = chats::chat(c, id)? {
             joined(c, now, &chat, vec![ext.id])?;

@@ -76,7 +76,68 @@ fn bot_install_sql(condition: &str) -> String {
     )
 }
 
-fn update_extension(
+/// Registers an app with its console details.
+pub(crate) fn register_app(
+    c: &Connection,
+    now: i64,
+    new: NewApp,
+    details: AppDetails,
+) -> Result<AppRecord> {
+    let app = tokens::create_app(c, now, new)?;
+    c.prepare_cached(
+        "INSERT INTO app_details (app_id, developer_id, description, contact_email, stage, public_bot, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .db()?
+    .execute(params![
+        app.id.0,
+        details.developer_id.map(|d| d.0),
+        details.description,
+        details.contact_email,
+        details.stage.as_str(),
+        details.public_bot,
+        now
+    ])
+    .db()?;
+    app_record_by_id(c, app.id)?.ok_or_else(|| Error::Internal("app vanished".into()))
+}
+
+/// Revokes every token (and consent) `app` holds in `account`; how many tokens.
+pub(crate) fn revoke_app_in_account(c: &Connection, app: AppId, account: AccountId) -> Result<u64> {
+    let n = c
+        .prepare_cached(
+            "UPDATE tokens SET state = 'revoked' WHERE account_id = ?1 AND app_id = ?2 AND state <> 'revoked'",
+        )
+        .db()?
+        .execute(params![account.0, app.0])
+        .db()?;
+    c.prepare_cached(
+        "DELETE FROM consents WHERE app_id = ?1
+         AND extension_id IN (SELECT id FROM extensions WHERE account_id = ?2)",
+    )
+    .db()?
+    .execute(params![app.0, account.0])
+    .db()?;
+    Ok(n as u64)
+}
+
+/// Replaces a confidential app's client secret hash; `NotFound(App)` for a public client or
+/// no app.
+pub(crate) fn set_client_secret(c: &Connection, id: AppId, hash: &str) -> Result<()> {
+    let n = c
+        .prepare_cached(
+            "UPDATE apps SET client_secret_hash = ?2 WHERE id = ?1 AND public_client = 0",
+        )
+        .db()?
+        .execute(params![id.0, hash])
+        .db()?;
+    if n == 0 {
+        return Err(Error::NotFound(Subject::App));
+    }
+    Ok(())
+}
+
+pub(crate) fn update_extension(
     c: &Connection,
     now: i64,
     id: ExtensionId,
@@ -332,6 +393,12 @@ impl PlatformStore for SqliteStore {
                 .db()?
                 .execute([id])
                 .db()?;
+            // A new password signs the person out everywhere: whoever knew the old one
+            // keeps no session.
+            c.prepare_cached("DELETE FROM web_sessions WHERE extension_id = ?1")
+                .db()?
+                .execute([id])
+                .db()?;
             let ext = update_extension(
                 c,
                 now,
@@ -353,25 +420,7 @@ impl PlatformStore for SqliteStore {
     // ---- apps ----
 
     fn register_app(&self, new: NewApp, details: AppDetails) -> BoxFuture<'_, AppRecord> {
-        Box::pin(self.write(move |c, now| {
-            let app = tokens::create_app(c, now, new)?;
-            c.prepare_cached(
-                "INSERT INTO app_details (app_id, developer_id, description, contact_email, stage, public_bot, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .db()?
-            .execute(params![
-                app.id.0,
-                details.developer_id.map(|d| d.0),
-                details.description,
-                details.contact_email,
-                details.stage.as_str(),
-                details.public_bot,
-                now
-            ])
-            .db()?;
-            app_record_by_id(c, app.id)?.ok_or_else(|| Error::Internal("app vanished".into()))
-        }))
+        Box::pin(self.write(move |c, now| register_app(c, now, new, details)))
     }
 
     fn app_record(&self, client_id: String) -> BoxFuture<'_, Option<AppRecord>> {
@@ -447,19 +496,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn set_client_secret(&self, id: AppId, hash: String) -> BoxFuture<'_, ()> {
-        Box::pin(self.write(move |c, _| {
-            let n = c
-                .prepare_cached(
-                    "UPDATE apps SET client_secret_hash = ?2 WHERE id = ?1 AND public_client = 0",
-                )
-                .db()?
-                .execute(params![id.0, hash])
-                .db()?;
-            if n == 0 {
-                return Err(Error::NotFound(Subject::App));
-            }
-            Ok(())
-        }))
+        Box::pin(self.write(move |c, _| set_client_secret(c, id, &hash)))
     }
 
     fn set_app_stage(&self, id: AppId, stage: Environment) -> BoxFuture<'_, ()> {
@@ -670,23 +707,7 @@ impl PlatformStore for SqliteStore {
     }
 
     fn revoke_app_in_account(&self, app: AppId, account: AccountId) -> BoxFuture<'_, u64> {
-        Box::pin(self.write(move |c, _| {
-            let n = c
-                .prepare_cached(
-                    "UPDATE tokens SET state = 'revoked' WHERE account_id = ?1 AND app_id = ?2 AND state <> 'revoked'",
-                )
-                .db()?
-                .execute(params![account.0, app.0])
-                .db()?;
-            c.prepare_cached(
-                "DELETE FROM consents WHERE app_id = ?1
-                 AND extension_id IN (SELECT id FROM extensions WHERE account_id = ?2)",
-            )
-            .db()?
-            .execute(params![app.0, account.0])
-            .db()?;
-            Ok(n as u64)
-        }))
+        Box::pin(self.write(move |c, _| revoke_app_in_account(c, app, account)))
     }
 
     // ---- password guessing ----

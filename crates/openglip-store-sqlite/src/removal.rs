@@ -1,6 +1,7 @@
 //! Removing a person (`Store::removals()`): one transaction, as `openglip_domain::removal`
 //! describes.
 
+use openglip_domain::audit::NewAuditEvent;
 use openglip_domain::events::EventPayload;
 use openglip_domain::removal::RemovalStore;
 use openglip_domain::store::BoxFuture;
@@ -15,6 +16,7 @@ impl RemovalStore for SqliteStore {
         &self,
         account: AccountId,
         extension: ExtensionId,
+        audit: NewAuditEvent,
     ) -> BoxFuture<'_, Option<Extension>> {
         Box::pin(self.write_ev(move |c, now| {
             let Some(ext) = accounts::extension(c, extension)?
@@ -61,6 +63,7 @@ impl RemovalStore for SqliteStore {
                     )?;
                 }
             }
+            crate::audit::insert(c, audit, now)?;
             Ok(Some(ext))
         }))
     }

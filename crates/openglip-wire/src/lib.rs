@@ -21,6 +21,7 @@ pub mod event;
 pub mod export;
 pub mod file;
 pub mod glip;
+pub mod interactive;
 pub mod oauth;
 pub mod post;
 pub mod presence;

@@ -18,6 +18,7 @@ mod data_dir;
 mod demo;
 mod files;
 mod migrate;
+mod migrate_files;
 mod okr;
 
 #[derive(Parser)]
@@ -242,6 +243,13 @@ enum AdminCommand {
         /// The PostgreSQL database: `postgres://user[:password]@host[:port]/database`, empty.
         #[arg(long, value_name = "URL")]
         to: String,
+        /// Where the uploaded files' bytes go: the data folder the PostgreSQL node serves with
+        /// (`serve --data-dir`; the same folder as --from keeps them where they are). Or give
+        /// the --s3-* settings of a bucket the nodes share.
+        #[arg(long, value_name = "DATA_DIR")]
+        files_to: Option<PathBuf>,
+        #[command(flatten)]
+        files: files::FileArgs,
     },
 }
 
@@ -319,12 +327,16 @@ enum AppCmd {
 
 #[derive(Subcommand)]
 enum BotCmd {
-    /// Create a bot → {"id","accessToken"}.
+    /// Create a bot → {"id","accessToken","clientId"} (and "interactiveSecret").
     Create {
         #[arg(long)]
         account_id: i64,
         #[arg(long)]
         name: String,
+        /// Deliver answers to the bot's Adaptive Cards (interactive messages) to this URL,
+        /// signed with a new shared secret (printed as "interactiveSecret").
+        #[arg(long)]
+        interactive_url: Option<String>,
         #[command(flatten)]
         data: DataDir,
     },
@@ -553,7 +565,12 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
     let cfg = ServerConfig::default;
     match cmd {
         AdminCommand::Backup { to, data } => backup::run(&data, &to),
-        AdminCommand::Migrate { from, to } => migrate::run(from, to).await,
+        AdminCommand::Migrate {
+            from,
+            to,
+            files_to,
+            files,
+        } => migrate::run(from, to, migrate_files::FilesTarget { files_to, files }).await,
         AdminCommand::Audit {
             account_id,
             kind,
@@ -677,16 +694,32 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
                 BotCmd::Create {
                     account_id,
                     name,
+                    interactive_url,
                     data,
                 },
         } => {
+            // A URL that would be refused is refused before the bot is made.
+            if let Some(url) = &interactive_url {
+                openglip_platform::apps::check_redirect_uri(url)
+                    .map_err(|why| why.replace("redirect URI", "URL"))?;
+            }
             let st = open(&data, data_dir::Use::Existing, cfg())?;
             let (ext, app, token) = st
                 .platform()
                 .create_bot(AccountId(account_id), &name)
                 .await
                 .map_err(|e| words(&e))?;
-            Ok(json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id}))
+            let mut out =
+                json!({"id": ext.id.to_string(), "accessToken": token, "clientId": app.client_id});
+            if let Some(url) = interactive_url {
+                let s = st
+                    .platform()
+                    .operator_bot_interactive(app.id, &url)
+                    .await
+                    .map_err(|e| words(&e))?;
+                out["interactiveSecret"] = json!(s.secret);
+            }
+            Ok(out)
         }
     }
 }

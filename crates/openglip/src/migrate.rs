@@ -5,7 +5,8 @@
 //! transaction, table by table in the order they were created, and is committed only when
 //! every copied table has as many rows as the source. Tables and their copy rules are the
 //! SQLite store's `export::TABLES`, checked against its schema by a test, so a table added
-//! later cannot be left behind unnoticed.
+//! later cannot be left behind unnoticed. The uploaded files' bytes, which live outside the
+//! database, are copied first into the target's blob store (`migrate_files`), and checked.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,19 +15,42 @@ use openglip_store_postgres::import::Import;
 use openglip_store_sqlite::export::Export;
 use serde_json::json;
 
+use crate::migrate_files::{self, FilesTarget};
+
 /// Rows handed from one database to the other at a time.
 const BATCH: usize = 1_000;
 
-/// Runs the copy on a thread of its own (both clients are synchronous); the JSON printed.
-pub async fn run(from: PathBuf, to: String) -> Result<serde_json::Value, String> {
+/// Copies the files' bytes, then the tables on a thread of its own (both database clients are
+/// synchronous); the JSON printed.
+pub async fn run(
+    from: PathBuf,
+    to: String,
+    files: FilesTarget,
+) -> Result<serde_json::Value, String> {
     if !openglip_store_postgres::is_postgres_url(&to) {
         return Err(format!(
             "--to takes a PostgreSQL URL (postgres://user@host:5432/database), not {to:?}"
         ));
     }
-    std::thread::spawn(move || copy(&from, &to))
+    let source = from.clone();
+    let blobs = tokio::task::spawn_blocking(move || Export::open(&source)?.blobs())
+        .await
+        .map_err(|_| "reading the source failed unexpectedly (a panic)".to_string())?
+        .map_err(|e| {
+            format!(
+                "cannot read the SQLite data in {}: {}",
+                from.display(),
+                words(&e)
+            )
+        })?;
+    let copied = migrate_files::copy(&from, &blobs, &files).await?;
+    let mut out = std::thread::spawn(move || copy(&from, &to))
         .join()
-        .map_err(|_| "the copy failed unexpectedly (a panic); nothing was committed".to_string())?
+        .map_err(|_| {
+            "the copy failed unexpectedly (a panic); nothing was committed".to_string()
+        })??;
+    out["files"] = copied;
+    Ok(out)
 }
 
 fn copy(from: &std::path::Path, to: &str) -> Result<serde_json::Value, String> {

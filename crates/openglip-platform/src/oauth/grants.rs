@@ -3,6 +3,7 @@
 //! JWT bearer grant. Each checks the person (enabled) and the environment (a sandbox app only
 //! for sandbox accounts) before it issues anything.
 
+use openglip_domain::audit::{AuditedChange, Changed};
 use openglip_domain::platform::CodeRedemption;
 use openglip_domain::*;
 
@@ -212,10 +213,20 @@ impl Platform {
             grant.token.family.clone(),
             grant.token.endpoint_id.clone(),
         )?;
-        self.store
-            .rotate_refresh(old_hash, record)
-            .await?
-            .ok_or(Error::OAuth(OAuthFailure::RefreshReused))?;
+        let event = Self::granted(app, &grant.extension, req);
+        let change = AuditedChange::RotateRefresh {
+            old: old_hash,
+            new: record,
+        };
+        // A spent refresh token issues nothing, and records nothing here (`token` records the
+        // family's revocation).
+        self.audited(change, move |changed| match changed {
+            Changed::Rotated(Some(_)) => vec![event],
+            _ => Vec::new(),
+        })
+        .await?
+        .into_rotated()?
+        .ok_or(Error::OAuth(OAuthFailure::RefreshReused))?;
         Ok(issued)
     }
 }

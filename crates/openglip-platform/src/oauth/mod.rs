@@ -11,7 +11,7 @@ mod grants;
 
 pub use codes::{AuthorizationGrant, IssuedCode, Refusal, pkce_matches, valid_pkce_string};
 
-use openglip_domain::audit::{AuditKind, NewAuditEvent};
+use openglip_domain::audit::{AuditKind, AuditedChange, NewAuditEvent};
 use openglip_domain::perm::GrantType;
 use openglip_domain::*;
 
@@ -191,17 +191,10 @@ impl Platform {
             GrantType::AuthorizationCode => self.code_grant(&app, req).await,
             GrantType::JwtBearer => self.jwt_grant(&app, req).await,
         };
+        // A grant records `TokenGranted` in the transaction that stores the pair
+        // (`Platform::granted`).
         match &issued {
-            Ok(t) => {
-                self.audit(
-                    NewAuditEvent::new(AuditKind::TokenGranted, Some(t.account))
-                        .actor(t.owner)
-                        .app(app.id)
-                        .target(app.client_id.clone())
-                        .detail(grant.as_str()),
-                )
-                .await?
-            }
+            Ok(_) => {}
             // A spent code or refresh token presented again: the store revoked its family.
             Err(Error::OAuth(f @ (OAuthFailure::CodeReused | OAuthFailure::RefreshReused))) => {
                 let what = match f {
@@ -251,15 +244,14 @@ impl Platform {
         if grant.app.id != app.id {
             return Err(Error::OAuth(OAuthFailure::TokenOfAnotherClient));
         }
-        self.store.revoke_token(hash).await?;
-        self.audit(
-            NewAuditEvent::new(AuditKind::TokenRevoked, Some(grant.extension.account_id))
-                .actor(grant.extension.id)
-                .app(app.id)
-                .target(app.client_id.clone())
-                .detail("revoked by the app"),
-        )
-        .await
+        let event = NewAuditEvent::new(AuditKind::TokenRevoked, Some(grant.extension.account_id))
+            .actor(grant.extension.id)
+            .app(app.id)
+            .target(app.client_id.clone())
+            .detail("revoked by the app");
+        self.audited(AuditedChange::RevokeToken(hash), move |_| vec![event])
+            .await
+            .map(|_| ())
     }
 
     /// The party a bearer access token acts for: refused when unknown, revoked, expired, or
@@ -362,7 +354,19 @@ impl Platform {
         endpoint_id: String,
     ) -> Result<IssuedToken> {
         let (issued, record) = self.pair(app, ext, scope, req, family, endpoint_id)?;
-        self.store.insert_token(record).await?;
+        let event = Self::granted(app, ext, req);
+        self.audited(AuditedChange::InsertToken(record), move |_| vec![event])
+            .await?;
         Ok(issued)
+    }
+
+    /// The `TokenGranted` event of a pair issued to `app` for `ext` by the grant of `req`.
+    pub(crate) fn granted(app: &App, ext: &Extension, req: &TokenRequest) -> NewAuditEvent {
+        let grant = req.grant_type.as_deref().and_then(GrantType::parse);
+        NewAuditEvent::new(AuditKind::TokenGranted, Some(ext.account_id))
+            .actor(ext.id)
+            .app(app.id)
+            .target(app.client_id.clone())
+            .detail(grant.map(GrantType::as_str).unwrap_or_default())
     }
 }

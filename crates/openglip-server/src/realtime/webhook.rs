@@ -246,6 +246,40 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Posts a signed card submission (interactive messages) to an app's outbound URL: JSON,
+    /// with `X-Glip-Signature`; `Ok` when the app answered 2xx within the delivery timeout.
+    /// The address rules are the WebHooks' (private targets only when allowed, checked again
+    /// when the name is resolved).
+    pub async fn post_signed(
+        &self,
+        url: &str,
+        signature: &str,
+        body: String,
+    ) -> std::result::Result<(), String> {
+        let url = check_address(url, self.config.allow_private_webhooks)
+            .map_err(|e| crate::error::message(&e))?;
+        let resp = self
+            .http
+            .post(url)
+            .timeout(self.config.delivery_timeout)
+            .header("Content-Type", "application/json; charset=UTF-8")
+            .header(openglip_wire::interactive::SIGNATURE_HEADER, signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("the app's URL did not answer: {}", short(&e)))?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the app's URL answered HTTP {}",
+                resp.status().as_u16()
+            ))
+        }
+    }
+}
+
 fn short(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     let mut src = std::error::Error::source(e);

@@ -371,9 +371,13 @@
   const railList = document.getElementById('rail-list');
   let baseTitle = document.title;
 
+  // The tab's title counts what would notify: muted chats never, chats on "@mentions only"
+  // only when one of their unread messages mentions you (its badge is then strong).
   function updateTitle() {
     let total = unseen;
-    document.querySelectorAll('#rail-list .badge').forEach((b) => {
+    document.querySelectorAll('#rail-list a.chat:not(.muted) .badge').forEach((b) => {
+      const link = b.closest('a.chat');
+      if (link.dataset.notify === 'mentions' && !b.classList.contains('strong')) return;
       total += parseInt(b.textContent, 10) || 0;
     });
     document.title = total ? `(${total}) ${baseTitle}` : baseTitle;

@@ -61,6 +61,7 @@ pub fn document(title: &str, body: Markup) -> Markup {
         .stylesheet("/assets/client.css")
         .script("/assets/client.js")
         .script("/assets/files.js")
+        .script("/assets/cards.js")
         .head(pwa::head_tags())
         .skip_to("#composer-text", "Skip to the message box")
         .without_footer()

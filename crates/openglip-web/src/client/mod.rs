@@ -27,6 +27,7 @@
 //! token, `fetch` sends it as `X-CSRF-Token` (double-submit with the cookie, plus `Origin`).
 
 mod actions;
+mod card_submit;
 mod conversation;
 mod details;
 mod directory;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .merge(profile::routes())
         .merge(actions::routes())
         .merge(files::routes())
+        .merge(card_submit::routes())
         .merge(teamwork::routes())
         .merge(pwa::routes())
         .layer(axum::middleware::from_fn(layout::answer_failures))

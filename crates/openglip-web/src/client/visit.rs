@@ -231,7 +231,7 @@ impl FromRequest<AppState> for Upload {
 
 /// Counts a change made in the client against the person's `Medium` rate limit, as the same
 /// change through the REST API would be (the web client app and the person are the key).
-async fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
+pub(super) async fn throttle(st: &AppState, v: &Viewer) -> Result<()> {
     let key = format!("{}:{}", v.caller.app_id, v.caller.extension_id);
     match st
         .check_rate(&key, openglip_server::ratelimit::Group::Medium)

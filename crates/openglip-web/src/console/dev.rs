@@ -114,6 +114,7 @@ fn app_links(r: &AppRecord) -> Vec<(String, &'static str)> {
     ];
     if r.app.kind == AppKind::Bot {
         links.push((format!("{base}/bot"), "Bot"));
+        links.push((format!("{base}/interactive"), "Interactive Messages"));
     }
     links.push((format!("{base}/undeliverable"), "Undeliverable events"));
     links

@@ -12,6 +12,7 @@ mod apps;
 mod credentials;
 mod dashboard;
 mod dev;
+mod interactive;
 mod sandbox;
 mod undeliverable;
 
@@ -47,6 +48,14 @@ pub fn routes() -> Router<AppState> {
             post(undeliverable::redeliver),
         )
         .route("/console/apps/{id}/secret", post(dashboard::rotate))
+        .route(
+            "/console/apps/{id}/interactive",
+            get(interactive::page).post(interactive::save),
+        )
+        .route(
+            "/console/apps/{id}/interactive/secret",
+            post(interactive::rotate),
+        )
         .route(
             "/console/apps/{id}/settings",
             get(apps::settings).post(apps::save_settings),

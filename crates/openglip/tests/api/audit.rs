@@ -3,6 +3,8 @@
 //! portal (filtered by event and person), downloaded as CSV and JSON; other companies' events
 //! never shown; not for people who are not administrators.
 
+use openglip_domain::audit::{AuditEvent, AuditFilter, AuditKind};
+use openglip_platform::accounts::NewUser;
 use serde_json::Value;
 
 use crate::helpers::*;
@@ -168,4 +170,110 @@ async fn the_operator_reads_every_event_with_admin_audit() {
     assert_eq!(only["records"].as_array().unwrap().len(), 1, "{only}");
     let e = fails(data, &["admin", "audit", "--kind", "nonsense"]);
     assert!(e.contains("sign_in_failed"), "{e}");
+}
+
+/// Every company's events of `kind`, newest first.
+async fn logged(w: &World, kind: AuditKind) -> Vec<AuditEvent> {
+    w.app
+        .state()
+        .platform()
+        .operator_audit_log(AuditFilter {
+            kinds: vec![kind],
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
+/// A change and its audit event are one transaction: when the log cannot be written the change
+/// is not made either (the person is not deleted, the secret not replaced), and a change that
+/// fails records no event.
+#[tokio::test]
+async fn a_change_is_kept_only_with_its_audit_event() {
+    let w = World::new().await;
+    let editing = w
+        .app
+        .client(&w.acme, &["password"], &["ReadAccounts", "EditAccounts"])
+        .await;
+    let alice = w.app.logged_in(&editing, w.alice.ext.clone()).await;
+    let bob = format!("/restapi/v1.0/account/~/extension/{}", w.bob.id());
+
+    // The log's table gone: the deletion fails, and Bob is still there with his token.
+    w.app
+        .execute_sql("ALTER TABLE audit_events RENAME TO audit_events_away")
+        .await;
+    let (s, b) = w.app.delete(&bob, &alice.token).await;
+    assert!(s >= 500, "{s} {b}");
+    let (s, _) = w
+        .app
+        .get("/restapi/v1.0/account/~/extension/~", &w.bob.token)
+        .await;
+    assert_eq!(s, 200, "Bob's token still works");
+    let platform = w.app.state().platform();
+    let added = NewUser {
+        account_id: w.acme.id,
+        email: "dan@acme.test".into(),
+        first_name: "Dan".into(),
+        last_name: "Dare".into(),
+        password: None,
+        extension_number: None,
+        is_admin: false,
+    };
+    assert!(platform.create_user(added.clone()).await.is_err());
+    w.app
+        .execute_sql("ALTER TABLE audit_events_away RENAME TO audit_events")
+        .await;
+    assert!(
+        w.app
+            .state()
+            .store()
+            .extension_by_email("dan@acme.test".into())
+            .await
+            .unwrap()
+            .is_none(),
+        "Dan was not added without his event"
+    );
+
+    // A change the store refuses (the address is Bob's) records nothing.
+    let before = logged(&w, AuditKind::UserAdded).await.len();
+    let taken = NewUser {
+        email: "bob@acme.test".into(),
+        ..added.clone()
+    };
+    assert!(platform.create_user(taken).await.is_err());
+    assert_eq!(logged(&w, AuditKind::UserAdded).await.len(), before);
+    // And one that works records its event, naming what it made.
+    let dan = platform.create_user(added).await.unwrap();
+    let now = logged(&w, AuditKind::UserAdded).await;
+    assert_eq!(now.len(), before + 1);
+    assert_eq!(now[0].event.target, Some(dan.id.to_string()));
+    assert!(logged(&w, AuditKind::UserDeleted).await.is_empty());
+    let (s, b) = w.app.delete(&bob, &alice.token).await;
+    assert_eq!(s, 204, "{b}");
+    assert_eq!(logged(&w, AuditKind::UserDeleted).await.len(), 1);
+}
+
+/// An administrator removes an authorized app from the company in the portal: its tokens there
+/// stop working, and the event, recorded with the revocation, says how many.
+#[tokio::test]
+async fn removing_an_authorized_app_is_recorded_with_its_tokens() {
+    let w = World::new().await;
+    let b = portal(&w, "alice@acme.test").await;
+    let p = b
+        .post(&format!("/admin/apps/{}/remove", w.client.client_id), &[])
+        .await;
+    assert!(p.has("was removed: 3 tokens revoked"), "{}", p.body);
+    let (s, _) = w
+        .app
+        .get("/restapi/v1.0/account/~/extension/~", &w.bob.token)
+        .await;
+    assert_eq!(s, 401);
+    let removed = logged(&w, AuditKind::IntegrationRemoved).await;
+    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert_eq!(removed[0].event.actor_id, Some(w.alice.ext.id));
+    assert!(
+        removed[0].event.detail.ends_with(": 3 tokens revoked"),
+        "{removed:?}"
+    );
 }

@@ -19,7 +19,7 @@ use crate::helpers::*;
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A WebSocket client of one node's gateway, subscribed to posts.
-struct Ws {
+pub(crate) struct Ws {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
@@ -27,17 +27,15 @@ impl Ws {
     /// A new session on `app` for `user`, subscribed to posts.
     async fn subscribe(app: &TestApp, user: &User) -> Ws {
         let token = wstoken(app, user).await;
-        let (mut ws, _) = Ws::connect(app, &token, None).await;
+        let (mut ws, _) = Ws::connect(&app.base, &token, None).await;
         ws.subscribe_posts().await;
         ws
     }
 
-    /// Connects to `app`'s gateway with `token` (and `wsc`); the `ConnectionDetails` frame.
-    async fn connect(app: &TestApp, token: &str, wsc: Option<&str>) -> (Ws, Value) {
-        let mut url = format!(
-            "{}/ws?access_token={token}",
-            app.base.replacen("http", "ws", 1)
-        );
+    /// Connects to the gateway of the node at `base` (`http://…`) with `token` (and `wsc`);
+    /// the `ConnectionDetails` frame.
+    pub(crate) async fn connect(base: &str, token: &str, wsc: Option<&str>) -> (Ws, Value) {
+        let mut url = format!("{}/ws?access_token={token}", base.replacen("http", "ws", 1));
         if let Some(wsc) = wsc {
             url.push_str(&format!("&wsc={wsc}"));
         }
@@ -48,7 +46,7 @@ impl Ws {
         (ws, first)
     }
 
-    async fn subscribe_posts(&mut self) {
+    pub(crate) async fn subscribe_posts(&mut self) {
         let req = json!([
             {"type": "ClientRequest", "messageId": "s1", "method": "POST", "path": "/restapi/v1.0/subscription/"},
             {"eventFilters": ["/team-messaging/v1/posts"], "deliveryMode": {"transportType": "WebSocket"}}
@@ -66,7 +64,7 @@ impl Ws {
         }
     }
 
-    async fn frame(&mut self) -> Option<Value> {
+    pub(crate) async fn frame(&mut self) -> Option<Value> {
         loop {
             let m = tokio::time::timeout(WAIT, self.socket.next())
                 .await
@@ -367,7 +365,7 @@ async fn a_websocket_client_whose_node_died_recovers_on_another_node_with_wsc() 
     let team = w.team("Recover", false, &[&w.bob]).await;
     // Bob's session on node A.
     let token = wstoken(&w.app, &w.bob).await;
-    let (mut ws, details) = Ws::connect(&w.app, &token, None).await;
+    let (mut ws, details) = Ws::connect(&w.app.base, &token, None).await;
     let wsc = details[0]["wsc"]["token"].as_str().unwrap().to_string();
     ws.subscribe_posts().await;
     let p1 = post(&b, &w.alice, &team, "one").await;
@@ -381,7 +379,7 @@ async fn a_websocket_client_whose_node_died_recovers_on_another_node_with_wsc() 
     let p3 = post(&b, &w.alice, &team, "three").await;
 
     // Bob comes back through node C with the same token and session.
-    let (mut ws, details) = Ws::connect(&c, &token, Some(&wsc)).await;
+    let (mut ws, details) = Ws::connect(&c.base, &token, Some(&wsc)).await;
     assert_eq!(details[1]["recoveryState"], "Successful", "{details}");
     let mut got = Vec::new();
     while got.len() < 2 {
@@ -397,7 +395,7 @@ async fn a_websocket_client_whose_node_died_recovers_on_another_node_with_wsc() 
 
     // A token issued by one node opens a session on another.
     let token = wstoken(&b, &w.carol).await;
-    let (_, details) = Ws::connect(&c, &token, None).await;
+    let (_, details) = Ws::connect(&c.base, &token, None).await;
     assert!(details[0]["wsc"]["token"].is_string(), "{details}");
     drop((b, c));
     drop(w);
@@ -409,7 +407,7 @@ async fn a_websocket_session_moved_to_another_live_node_is_delivered_there_only(
     let (w, b, c, cluster) = three_nodes().await;
     let team = w.team("Moved", false, &[&w.bob]).await;
     let token = wstoken(&w.app, &w.bob).await;
-    let (mut ws, details) = Ws::connect(&w.app, &token, None).await;
+    let (mut ws, details) = Ws::connect(&w.app.base, &token, None).await;
     let wsc = details[0]["wsc"]["token"].as_str().unwrap().to_string();
     ws.subscribe_posts().await;
     let p1 = post(&b, &w.alice, &team, "one").await;
@@ -417,7 +415,7 @@ async fn a_websocket_session_moved_to_another_live_node_is_delivered_there_only(
     tokio::time::sleep(Duration::from_millis(600)).await;
     // The proxy sends the reconnection to node C while node A still runs.
     drop(ws);
-    let (mut ws, details) = Ws::connect(&c, &token, Some(&wsc)).await;
+    let (mut ws, details) = Ws::connect(&c.base, &token, Some(&wsc)).await;
     assert_eq!(details[1]["recoveryState"], "Successful", "{details}");
     // Node A hands the session over: it forgets it, and only node C delivers.
     for _ in 0..200 {
@@ -433,6 +431,45 @@ async fn a_websocket_session_moved_to_another_live_node_is_delivered_there_only(
     let p2 = post(&b, &w.alice, &team, "two").await;
     assert_eq!(ws.posts(1).await, [p2]);
     ws.assert_quiet(Duration::from_secs(1)).await;
+    drop((b, c));
+    drop(w);
+    cluster.finish().await;
+}
+
+#[tokio::test]
+async fn signing_out_and_password_guessing_count_on_every_node() {
+    let (w, b, c, cluster) = three_nodes().await;
+    // Bob signs in to the web client through node A; his cookie opens it on B and C too.
+    let browser = crate::client::signed_in(&w.app, &w.bob.email).await;
+    let cookie = format!("og_session={}", browser.cookie("og_session").unwrap());
+    let home = |n: &TestApp| {
+        let r = n.http.get(n.url("/")).header("cookie", cookie.clone());
+        async move { r.send().await.unwrap().text().await.unwrap() }
+    };
+    for n in [&b, &c] {
+        assert!(!home(n).await.contains("name=\"password\""), "signed in");
+    }
+    // Signed out on A: the same cookie is refused by B and C within a second.
+    assert_eq!(browser.post("/signout", &[]).await.status, 303);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for n in [&b, &c] {
+        assert!(home(n).await.contains("name=\"password\""), "signed out");
+    }
+
+    // Five wrong passwords for Carol, no more than two through any node, lock her everywhere,
+    // even with the right password through the node that saw one.
+    for n in [&w.app, &b, &c, &w.app, &b] {
+        let r = n.password_grant(&w.client, &w.carol.email, "guess").await;
+        assert_eq!(r.status(), 400);
+    }
+    for n in [&c, &w.app] {
+        let r = n.password_grant(&w.client, &w.carol.email, PASSWORD).await;
+        assert_eq!(r.status(), 429);
+        assert!(r.headers().contains_key("retry-after"));
+    }
+    // Bob is not locked.
+    let r = c.password_grant(&w.client, &w.bob.email, PASSWORD).await;
+    assert_eq!(r.status(), 200);
     drop((b, c));
     drop(w);
     cluster.finish().await;

@@ -200,6 +200,9 @@ async fn nats_going_down_mid_run_loses_nothing_and_is_used_again_when_back() {
 
     nats.stop();
     wait_ready(&b, 503).await;
+    let said = b.http.get(b.url("/readyz")).send().await.unwrap();
+    let said = said.text().await.unwrap();
+    assert!(said.contains("NATS is not reachable"), "says why: {said}");
     // The WebHook's lease cannot be renewed: its node stops delivering once the lease may have
     // expired, and nobody can take it while NATS is down; WebSocket sessions are served from
     // the outbox meanwhile. What was posted arrives once NATS is back.

@@ -1,7 +1,9 @@
 //! `DELETE /restapi/v1.0/account/{accountId}/extension/{extensionId}`: an account administrator
 //! removes a person (`EditAccounts`); their posts stay, attributed; their tokens and web
-//! sessions end; who may, and what may not be removed.
+//! sessions end; the audit log records the deletion (and nothing for a refused one); who may,
+//! and what may not be removed.
 
+use openglip_domain::audit::{AuditEvent, AuditFilter, AuditKind};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -50,6 +52,13 @@ async fn an_administrator_removes_a_person_whose_posts_stay() {
         .delete(&format!("{EXT}/{}", w.bob.id()), &alice.token)
         .await;
     assert_eq!(s, 204, "{b}");
+    let logged = deletions(&w).await;
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    let e = &logged[0].event;
+    assert_eq!(e.account_id, Some(w.acme.id));
+    assert_eq!(e.actor_id, Some(w.alice.ext.id));
+    assert_eq!(e.target.as_deref(), Some(w.bob.id().as_str()));
+    assert_eq!(e.detail, "Bob Baker");
 
     // Bob's tokens and his web session are over.
     let (s, _) = w.app.get(&format!("{EXT}/~"), &w.bob.token).await;
@@ -128,4 +137,19 @@ async fn an_administrator_removes_a_person_whose_posts_stay() {
     assert_rc_error(s, &b, 404, "CMN-102");
     let (s, _) = w.app.get(&format!("{EXT}/~"), &w.carol.token).await;
     assert_eq!(s, 200, "Carol is untouched");
+    assert_eq!(deletions(&w).await.len(), 1, "refusals record nothing");
+}
+
+/// Every company's `user_deleted` events, newest first.
+async fn deletions(w: &World) -> Vec<AuditEvent> {
+    w.app
+        .state()
+        .platform()
+        .operator_audit_log(AuditFilter {
+            kinds: vec![AuditKind::UserDeleted],
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
 }

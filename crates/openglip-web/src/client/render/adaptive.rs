@@ -1,9 +1,16 @@
 //! Adaptive Cards (Microsoft's schema, as RingCentral posts them) as maud templates: text
 //! blocks (their markdown subset and `{{DATE()}}` / `{{TIME()}}`), rich text, images and image
-//! sets, fact sets, containers and columns, media, inputs (shown disabled: a card is answered
-//! in a bot-enabled client) and actions (links, disabled buttons, shown cards), unknown
-//! elements by their `fallback`. Nesting is limited by `MAX_AC_DEPTH`; every loop spends
-//! [`Att`]'s budget.
+//! sets, fact sets, containers and columns, media, inputs and actions (links, `Action.Submit`
+//! buttons, shown cards), unknown elements by their `fallback`. Nesting is limited by
+//! `MAX_AC_DEPTH`; every loop spends [`Att`]'s budget.
+//!
+//! A card is answerable: it is a `form.ac-card` (which only groups its radio buttons: the
+//! client's `cards.js` collects it), each input with an `id` names it in `data-ac-input` (a
+//! toggle's values in `data-on`/`data-off`, a choice set's kind in `data-multi`), and each
+//! `Action.Submit` is a button whose `data` travels as JSON in `data-ac-data`. The script sends
+//! the inputs and the data to the app that posted the card and shows the delivery's state in
+//! the card's `ac-status`. `Action.Execute` (Universal Actions, which RingCentral does not
+//! deliver) and `Action.ToggleVisibility` stay disabled.
 //!
 //! No style attribute is ever written (the page's CSP forbids inline styles): sizes, weights,
 //! colours and alignments are classes; a column's width travels in `data-weight` / `data-px`.
@@ -20,8 +27,8 @@ use super::markdown::md_unwrapped;
 use super::out::Flavor;
 use super::values::{arr_of, clip, http_url, image_src, is_true, pick, scalar_of, str_of};
 
-/// What a card's submit buttons say here, where they cannot be answered.
-const RESPOND_ELSEWHERE: &str = "Open this card in a bot-enabled client to respond";
+/// What a card's `Action.Execute` buttons say: RingCentral delivers only `Action.Submit`.
+const NOT_DELIVERED: &str = "This kind of button (Action.Execute) is not delivered to apps";
 
 /// Whether an element is shown: an object, not `isVisible: false`, not too deep.
 fn shown(el: &Value, depth: usize) -> bool {
@@ -43,7 +50,12 @@ fn lines(s: &str) -> Markup {
 
 impl Att {
     pub(super) fn adaptive_card(&mut self, card: &Value) -> Markup {
-        html! { div.att.att-adaptive.ac-card { (self.card_content(card, 1)) } }
+        html! {
+            form.att.att-adaptive.ac-card novalidate {
+                (self.card_content(card, 1))
+                p.ac-status role="status" aria-live="polite" {}
+            }
+        }
     }
 
     fn card_content(&mut self, card: &Value, depth: usize) -> Markup {
@@ -154,22 +166,37 @@ impl Att {
         let label_text = str_of(el, "label");
         let placeholder = str_of(el, "placeholder").map(label);
         let value = scalar_of(el, "value");
+        // The id the submission names the value by (an input without one is not sent).
+        let id = str_of(el, "id").map(label);
+        let required = is_true(el, "isRequired");
         if kind == "Input.ChoiceSet" {
             let set = self.choice_set(el, label_text, placeholder.as_deref(), value.as_deref());
             return html! { div.ac-input { (set) } };
         }
+        let max_len = el
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .filter(|n| *n > 0)
+            .map(|n| n.min(MAX_TEXT_CHARS as u64));
         let control = match kind {
             "Input.Toggle" => {
                 let on = scalar_of(el, "valueOn").unwrap_or(Cow::Borrowed("true"));
+                let off = scalar_of(el, "valueOff").unwrap_or(Cow::Borrowed("false"));
                 let checked = value.as_deref() == Some(&*on);
                 html! {
-                    input type="checkbox" disabled checked[checked];
+                    input type="checkbox" data-ac-input=[id.as_deref()] data-on=(label(&on))
+                        data-off=(label(&off)) checked[checked];
                     " " (label(str_of(el, "title").unwrap_or("")))
                 }
             }
             "Input.Text" if is_true(el, "isMultiline") => {
                 let v = value.as_deref().map(|v| clip(v, MAX_TEXT_CHARS));
-                html! { textarea disabled placeholder=[placeholder] { @if let Some(v) = v { (v) } } }
+                html! {
+                    textarea data-ac-input=[id.as_deref()] placeholder=[placeholder]
+                        required[required] maxlength=[max_len] {
+                        @if let Some(v) = v { (v) }
+                    }
+                }
             }
             _ => {
                 let ty = match kind {
@@ -186,7 +213,12 @@ impl Att {
                     .as_deref()
                     .filter(|v| ty != "number" || v.parse::<f64>().is_ok_and(f64::is_finite))
                     .map(|v| clip(v, MAX_TEXT_CHARS));
-                html! { input type=(ty) disabled placeholder=[placeholder] value=[v]; }
+                let bound = |k: &str| scalar_of(el, k).map(|b| label(&b).into_owned());
+                html! {
+                    input type=(ty) data-ac-input=[id.as_deref()] placeholder=[placeholder]
+                        value=[v] required[required] maxlength=[max_len.filter(|_| ty == "text")]
+                        min=[bound("min")] max=[bound("max")];
+                }
             }
         };
         html! {
@@ -217,6 +249,9 @@ impl Att {
         let multi = is_true(el, "isMultiSelect");
         let expanded = pick(str_of(el, "style"), &[("expanded", "expanded")]).is_some();
         let dropdown = !multi && !expanded;
+        let id = str_of(el, "id").map(label);
+        // Radio buttons of one set share a name (the card's form groups them).
+        let group = format!("ac-{}", id.as_deref().unwrap_or("choice"));
         let choices = self.each(arr_of(el, "choices"), |me, c| {
             me.nodes += 1;
             let v = scalar_of(c, "value");
@@ -226,11 +261,15 @@ impl Att {
             };
             let on = v.as_deref().is_some_and(|v| selected.contains(&v));
             let ty = if multi { "checkbox" } else { "radio" };
+            let v = label(v.as_deref().unwrap_or(text)).into_owned();
             html! {
                 @if dropdown {
-                    option selected[on] { (label(text)) }
+                    option value=(v) selected[on] { (label(text)) }
                 } @else {
-                    label.ac-choice { input type=(ty) disabled checked[on]; " " (label(text)) }
+                    label.ac-choice {
+                        input type=(ty) name=(group) value=(v) checked[on];
+                        " " (label(text))
+                    }
                 }
             }
         });
@@ -239,16 +278,21 @@ impl Att {
             html! {
                 label {
                     (heading)
-                    select disabled {
+                    select data-ac-input=[id.as_deref()] {
                         @if selected.is_empty() && let Some(p) = placeholder {
-                            option selected { (p) }
+                            option value="" selected { (p) }
                         }
                         (choices)
                     }
                 }
             }
         } else {
-            html! { (heading) div.ac-choices { (choices) } }
+            html! {
+                (heading)
+                div.ac-choices data-ac-input=[id.as_deref()] data-multi=(if multi { "1" } else { "0" }) {
+                    (choices)
+                }
+            }
         }
     }
 
@@ -279,8 +323,19 @@ impl Att {
                 Some(u) => link_out(class, u, html! { (label(title.unwrap_or(u))) }),
                 None => disabled_button(class, title.unwrap_or("Open link"), None),
             },
-            "Action.Submit" | "Action.Execute" => {
-                disabled_button(class, title.unwrap_or("Submit"), Some(RESPOND_ELSEWHERE))
+            "Action.Submit" => {
+                let data = a
+                    .get("data")
+                    .filter(|d| !d.is_null())
+                    .and_then(|d| serde_json::to_string(d).ok());
+                html! {
+                    button type="button" class={ (class) " ac-submit" } data-ac-data=[data] {
+                        (label(title.unwrap_or("Submit")))
+                    }
+                }
+            }
+            "Action.Execute" => {
+                disabled_button(class, title.unwrap_or("Submit"), Some(NOT_DELIVERED))
             }
             "Action.ShowCard" => {
                 let card = a.get("card").filter(|c| c.is_object());

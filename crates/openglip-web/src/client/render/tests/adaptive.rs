@@ -21,7 +21,7 @@ fn adaptive_text_blocks() {
         {"type": "TextBlock", "text": 42}
     ]));
     assert!(
-        h.starts_with(r#"<div class="att att-adaptive ac-card">"#),
+        h.starts_with(r#"<form class="att att-adaptive ac-card" novalidate>"#),
         "{h}"
     );
     assert!(h.contains(r#"<div class="ac-text size-large weight-bolder color-good subtle wrap">Hello <strong>world</strong> <em>it</em> <a href="https://x.example" rel="noopener noreferrer nofollow" target="_blank">a</a></div>"#), "{h}");
@@ -115,7 +115,7 @@ fn adaptive_fact_sets_and_layout() {
 }
 
 #[test]
-fn adaptive_inputs_are_disabled() {
+fn adaptive_inputs_are_answerable() {
     let h = ac(json!([
         {"type": "Input.Text", "id": "a", "label": "Name", "placeholder": "Your \"name\"", "value": "Bo<b>"},
         {"type": "Input.Text", "id": "b", "isMultiline": true, "value": "</textarea><script>"},
@@ -128,44 +128,66 @@ fn adaptive_inputs_are_disabled() {
         {"type": "Input.ChoiceSet", "id": "h", "isMultiSelect": true, "value": "1,2", "choices": [{"title": "One", "value": "1"}, {"title": "Two", "value": "2"}, {"title": "Three", "value": "3"}]},
         {"type": "Input.ChoiceSet", "id": "i", "style": "expanded", "choices": [{"title": "A", "value": "a"}]}
     ]));
-    assert!(h.contains(r#"<div class="ac-input"><label><span class="ac-label">Name</span><input type="text" disabled placeholder="Your &quot;name&quot;" value="Bo&lt;b&gt;"></label></div>"#), "{h}");
+    assert!(h.contains(r#"<div class="ac-input"><label><span class="ac-label">Name</span><input type="text" data-ac-input="a" placeholder="Your &quot;name&quot;" value="Bo&lt;b&gt;"></label></div>"#), "{h}");
     assert!(
-        h.contains(r#"<textarea disabled>&lt;/textarea&gt;&lt;script&gt;</textarea>"#),
+        h.contains(r#"<textarea data-ac-input="b">&lt;/textarea&gt;&lt;script&gt;</textarea>"#),
         "{h}"
     );
     assert!(
-        h.contains(r#"<input type="number" disabled value="5">"#),
-        "{h}"
-    );
-    assert!(h.contains(r#"<input type="number" disabled>"#), "{h}");
-    assert!(
-        h.contains(r#"<input type="date" disabled value="2024-05-01">"#),
+        h.contains(r#"<input type="number" data-ac-input="c" value="5">"#),
         "{h}"
     );
     assert!(
-        h.contains(r#"<input type="time" disabled value="09:30">"#),
+        h.contains(r#"<input type="number" data-ac-input="c2">"#),
         "{h}"
     );
     assert!(
-        h.contains(r#"<input type="checkbox" disabled checked> Agree"#),
+        h.contains(r#"<input type="date" data-ac-input="d" value="2024-05-01">"#),
         "{h}"
     );
-    assert!(h.contains(r#"<label><span class="ac-label">Pick</span><select disabled><option>One</option><option selected>Two</option></select></label>"#), "{h}");
-    assert!(h.contains(r#"<div class="ac-choices"><label class="ac-choice"><input type="checkbox" disabled checked> One</label><label class="ac-choice"><input type="checkbox" disabled checked> Two</label><label class="ac-choice"><input type="checkbox" disabled> Three</label></div>"#), "{h}");
     assert!(
-        h.contains(r#"<label class="ac-choice"><input type="radio" disabled> A</label>"#),
+        h.contains(r#"<input type="time" data-ac-input="e" value="09:30">"#),
+        "{h}"
+    );
+    assert!(
+        h.contains(r#"<input type="checkbox" data-ac-input="f" data-on="yes" data-off="false" checked> Agree"#),
+        "{h}"
+    );
+    assert!(h.contains(r#"<label><span class="ac-label">Pick</span><select data-ac-input="g"><option value="1">One</option><option value="2" selected>Two</option></select></label>"#), "{h}");
+    assert!(h.contains(r#"<div class="ac-choices" data-ac-input="h" data-multi="1"><label class="ac-choice"><input type="checkbox" name="ac-h" value="1" checked> One</label><label class="ac-choice"><input type="checkbox" name="ac-h" value="2" checked> Two</label><label class="ac-choice"><input type="checkbox" name="ac-h" value="3"> Three</label></div>"#), "{h}");
+    assert!(
+        h.contains(r#"<div class="ac-choices" data-ac-input="i" data-multi="0"><label class="ac-choice"><input type="radio" name="ac-i" value="a"> A</label></div>"#),
         "{h}"
     );
     assert_eq!(
         h.matches("<input").count(),
         h.matches("<input type=\"").count()
     );
+    // Every control is enabled, and named by its input's id (choices by their set's).
     for control in ["<input", "<select", "<textarea"] {
         for (k, _) in h.match_indices(control) {
             let tag_end = k + h[k..].find('>').unwrap();
-            assert!(h[k..tag_end].contains(" disabled"), "{}", &h[k..tag_end]);
+            let tag = &h[k..tag_end];
+            assert!(!tag.contains(" disabled"), "{tag}");
+            assert!(
+                tag.contains("data-ac-input=") || tag.contains("name=\"ac-"),
+                "{tag}"
+            );
         }
     }
+    // Required, length and bounds travel to the browser's own checks.
+    let h = ac(json!([
+        {"type": "Input.Text", "id": "r", "isRequired": true, "maxLength": 10},
+        {"type": "Input.Number", "id": "n", "min": 1, "max": "5"}
+    ]));
+    assert!(
+        h.contains(r#"<input type="text" data-ac-input="r" required maxlength="10">"#),
+        "{h}"
+    );
+    assert!(
+        h.contains(r#"<input type="number" data-ac-input="n" min="1" max="5">"#),
+        "{h}"
+    );
     assert!(!h.contains("<script"), "{h}");
 }
 
@@ -179,15 +201,15 @@ fn adaptive_actions() {
             {"type": "Action.OpenUrl", "title": "Bad", "url": "javascript:alert(1)"},
             {"type": "Action.Execute", "title": "Run", "verb": "x"},
             {"type": "Action.ToggleVisibility", "title": "More", "targetElements": ["a"]},
-            {"type": "Action.ShowCard", "title": "Comment", "card": {"type": "AdaptiveCard", "body": [{"type": "Input.Text", "id": "c"}], "actions": [{"type": "Action.Submit", "title": "OK"}]}},
+            {"type": "Action.ShowCard", "title": "Comment", "card": {"type": "AdaptiveCard", "body": [{"type": "Input.Text", "id": "c"}], "actions": [{"type": "Action.Submit", "title": "OK", "data": {"x": "<1>"}}]}},
             {"type": "Action.Future", "title": "x", "fallback": {"type": "Action.OpenUrl", "title": "Fallback", "url": "https://x.example/f"}},
             {"type": "Action.Future", "title": "dropped", "fallback": "drop"},
             {"type": "Action.Future", "title": "none"},
             "junk"
         ]
     })]);
-    let hint = r#"title="Open this card in a bot-enabled client to respond""#;
-    assert!(h.contains(&format!(r#"<div class="ac-actions"><button type="button" class="ac-action positive" disabled {hint}>Approve</button></div>"#)), "{h}");
+    let hint = r#"title="This kind of button (Action.Execute) is not delivered to apps""#;
+    assert!(h.contains(r#"<div class="ac-actions"><button type="button" class="ac-action positive ac-submit">Approve</button></div>"#), "{h}");
     assert!(h.contains(r#"<a class="ac-action" href="https://x.example/a?b=1&amp;c=2" rel="noopener noreferrer nofollow" target="_blank">Open &lt;it&gt;</a>"#), "{h}");
     assert!(
         h.contains(r#"<button type="button" class="ac-action" disabled>Bad</button>"#),
@@ -203,7 +225,7 @@ fn adaptive_actions() {
         h.contains(r#"<button type="button" class="ac-action" disabled>More</button>"#),
         "{h}"
     );
-    assert!(h.contains(&format!(r#"<details class="ac-showcard"><summary class="ac-action">Comment</summary><div class="ac-card ac-subcard"><div class="ac-input"><label><input type="text" disabled></label></div><div class="ac-actions"><button type="button" class="ac-action" disabled {hint}>OK</button></div></div></details>"#)), "{h}");
+    assert!(h.contains(r#"<details class="ac-showcard"><summary class="ac-action">Comment</summary><div class="ac-card ac-subcard"><div class="ac-input"><label><input type="text" data-ac-input="c"></label></div><div class="ac-actions"><button type="button" class="ac-action ac-submit" data-ac-data="{&quot;x&quot;:&quot;&lt;1&gt;&quot;}">OK</button></div></div></details>"#), "{h}");
     assert!(h.contains(r#">Fallback</a>"#), "{h}");
     assert!(!h.contains("dropped") && !h.contains(">none<"), "{h}");
     assert_inert(&h);
@@ -219,7 +241,7 @@ fn adaptive_unknown_elements_use_their_fallback() {
     ]));
     assert_eq!(
         h,
-        r#"<div class="att att-adaptive ac-card"><div class="ac-text">instead</div><div class="ac-text">deeper</div></div>"#
+        r#"<form class="att att-adaptive ac-card" novalidate><div class="ac-text">instead</div><div class="ac-text">deeper</div><p class="ac-status" role="status" aria-live="polite"></p></form>"#
     );
     // Nothing renderable: the card's fallback text.
     let h = attachments(&[
