@@ -20,6 +20,7 @@ pub mod message_cards;
 pub mod model;
 pub mod notes;
 pub mod notify;
+pub mod oidc;
 pub mod outbox;
 pub mod paging;
 pub mod perm;

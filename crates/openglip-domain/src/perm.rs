@@ -16,10 +16,17 @@ pub enum Permission {
     EditPresence,
     /// Change the company's extensions (delete a person: account administrators only).
     EditAccounts,
+    /// OpenID Connect: with it, an authorization-code request may ask for the `openid` scope
+    /// and gets an ID token (`crate::oidc`).
+    OpenId,
+    /// RingCentral's permission of its own clients (marking chats read and unread). No app made
+    /// in the console holds it ([`Permission::ASSIGNABLE`] leaves it out); the web client's
+    /// first-party app and the operator's apps may.
+    GlipInternal,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::TeamMessaging,
         Permission::ReadAccounts,
         Permission::EditExtensions,
@@ -29,6 +36,23 @@ impl Permission {
         Permission::ReadPresence,
         Permission::EditPresence,
         Permission::EditAccounts,
+        Permission::OpenId,
+        Permission::GlipInternal,
+    ];
+
+    /// The permissions a developer may choose for an app in the console (all but RingCentral's
+    /// internal one).
+    pub const ASSIGNABLE: [Permission; 10] = [
+        Permission::TeamMessaging,
+        Permission::ReadAccounts,
+        Permission::EditExtensions,
+        Permission::SubscriptionWebhook,
+        Permission::WebSocket,
+        Permission::ReadClientInfo,
+        Permission::ReadPresence,
+        Permission::EditPresence,
+        Permission::EditAccounts,
+        Permission::OpenId,
     ];
 
     /// The API name, as in tokens' `scope` and the specs' `x-app-permission`.
@@ -43,6 +67,8 @@ impl Permission {
             Permission::ReadPresence => "ReadPresence",
             Permission::EditPresence => "EditPresence",
             Permission::EditAccounts => "EditAccounts",
+            Permission::OpenId => "OpenID",
+            Permission::GlipInternal => "GlipInternal",
         }
     }
 
@@ -58,6 +84,8 @@ impl Permission {
             Permission::ReadPresence => "Read Presence",
             Permission::EditPresence => "Edit Presence",
             Permission::EditAccounts => "Edit Accounts",
+            Permission::OpenId => "OpenID Connect",
+            Permission::GlipInternal => "Glip Internal",
         }
     }
 

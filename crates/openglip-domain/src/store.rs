@@ -382,6 +382,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Interactive messages: apps' settings and card submissions (`crate::interactive`).
     fn interactive(&self) -> &dyn crate::interactive::InteractiveStore;
+    /// OpenID Connect: signing keys and the OpenID part of authorizations (`crate::oidc`).
+    fn oidc(&self) -> &dyn crate::oidc::OidcStore;
 }
 
 /// What a store's reading connections and writer are doing (`Store::pool_stats`).

@@ -158,7 +158,11 @@ fn validate_form(form: &AppForm) -> Result<Valid> {
     let mut perms = PermissionSet::empty();
     for p in &form.permissions {
         match Permission::parse(p) {
-            Some(p) => perms.insert(p),
+            Some(p) if Permission::ASSIGNABLE.contains(&p) => perms.insert(p),
+            Some(p) => errors.add(
+                "permissions",
+                format!("[{p}] is RingCentral's own permission, for its first-party clients."),
+            ),
             None => errors.add("permissions", format!("Unknown permission [{p}].")),
         }
     }

@@ -18,6 +18,8 @@
 //! - the OAuth grants (`oauth`): client authentication, `authorization_code` with PKCE,
 //!   `refresh_token` with rotation and reuse detection, `password`, the JWT bearer grant,
 //!   revocation, authorization codes and consent, and the bearer tokens they issue;
+//! - OpenID Connect on those grants (`oidc`): the `openid` scope, ID tokens signed RS256 with
+//!   keys kept in the store, `userinfo`, the published key set;
 //! - secrets (`secrets`): random tokens, hashes, Argon2id passwords, constant-time comparison.
 //!
 //! Every operation returns the domain's `Error`; the HTTP edge maps it, once. The platform knows
@@ -32,6 +34,7 @@ pub mod environments;
 pub mod interactive;
 pub mod jwt;
 pub mod oauth;
+pub mod oidc;
 pub mod people;
 pub mod ports;
 pub mod profiles;
@@ -60,6 +63,7 @@ pub struct Platform {
     fresh: apps::FreshSecrets,
     usage: usage::UsageCounter,
     web_apps: web_client::WebApps,
+    oidc_keys: oidc::keys::KeyCache,
 }
 
 impl Platform {
@@ -75,6 +79,7 @@ impl Platform {
             fresh: Default::default(),
             usage: Default::default(),
             web_apps: Default::default(),
+            oidc_keys: Default::default(),
         }
     }
 

@@ -125,6 +125,7 @@ impl World {
             challenge: Some(CHALLENGE),
             method: Some("S256"),
             scope: record.app.permissions,
+            oidc: None,
         };
         self.p.authorize(grant, &self.admin).await.unwrap().code
     }

@@ -16,12 +16,17 @@ use crate::Platform;
 #[derive(Default)]
 pub(crate) struct WebApps(Mutex<HashMap<AccountId, (AppId, String)>>);
 
-/// What the web client does for a person: team messaging, and its WebSocket (nothing else, so
-/// that a flaw in a page could not reach further through the gateway's tunnel).
+/// What the web client does for a person: team messaging, its WebSocket, and marking chats
+/// read and unread as RingCentral's own clients do (`GlipInternal`); nothing else, so that a
+/// flaw in a page could not reach further through the gateway's tunnel.
 pub fn web_permissions() -> PermissionSet {
-    [Permission::TeamMessaging, Permission::WebSocket]
-        .into_iter()
-        .collect()
+    [
+        Permission::TeamMessaging,
+        Permission::WebSocket,
+        Permission::GlipInternal,
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// The client id of an account's web client app.

@@ -160,6 +160,7 @@ mod tests {
             owner_id: "7".into(),
             endpoint_id: "e".into(),
             session_id: None,
+            id_token: None,
         };
         let t = Token::from_info(&info);
         assert_eq!(t.expires_at_ms, None);

@@ -19,6 +19,7 @@ pub mod gate;
 pub mod listen;
 pub mod metrics;
 pub mod oauth;
+pub mod oidc;
 pub mod openapi;
 pub mod ops;
 pub mod ratelimit;

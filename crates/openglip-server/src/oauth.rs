@@ -2,7 +2,7 @@
 //! form bodies, HTTP Basic client authentication (or `client_id` in the body for public apps),
 //! snake_case token responses. The grants are the platform's (`openglip_platform::oauth`);
 //! this reads the request and writes the answer. OAuth errors carry both `error` and
-//! RingCentral's `errorCode` (`error::oauth`).
+//! RingCentral's `errorCode` (`error::oauth`). OpenID Connect's endpoints are in `oidc`.
 
 use axum::Json;
 use axum::extract::State;
@@ -10,11 +10,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use openglip_domain::oidc::Scope;
 use openglip_domain::{Error, OAuthFailure};
 use openglip_platform::oauth::{ClientCredentials, IssuedToken, TokenRequest};
 use openglip_wire::TokenInfo;
 
 use crate::AppState;
+use crate::api::base_url;
 use crate::error::ApiResult;
 use crate::extract::{FormBody, Params};
 
@@ -49,7 +51,7 @@ fn client_credentials(
     })
 }
 
-fn token_request(form: &Params) -> TokenRequest {
+fn token_request(form: &Params, issuer: String) -> TokenRequest {
     let v = |k: &str| form.get(k).map(str::to_string);
     TokenRequest {
         grant_type: v("grant_type"),
@@ -65,6 +67,7 @@ fn token_request(form: &Params) -> TokenRequest {
         access_token_ttl: v("access_token_ttl"),
         refresh_token_ttl: v("refresh_token_ttl"),
         endpoint_id: v("endpoint_id"),
+        issuer,
     }
 }
 
@@ -75,10 +78,15 @@ fn token_info(t: IssuedToken) -> TokenInfo {
         expires_in: t.expires_in,
         refresh_token: t.refresh_token,
         refresh_token_expires_in: t.refresh_token_expires_in,
-        scope: t.scope.to_scope(),
+        scope: Scope {
+            permissions: t.scope,
+            oidc: t.oidc_scopes,
+        }
+        .to_scope(),
         owner_id: t.owner.to_string(),
         endpoint_id: t.endpoint_id,
         session_id: Some(t.family),
+        id_token: t.id_token,
     }
 }
 
@@ -88,9 +96,10 @@ pub async fn token(
     FormBody(form): FormBody,
 ) -> ApiResult<Response> {
     let credentials = client_credentials(&headers, &form);
+    let issuer = base_url(&st, &headers);
     let issued = st
         .platform()
-        .token(credentials, &token_request(&form))
+        .token(credentials, &token_request(&form, issuer))
         .await?;
     let mut r = Json(token_info(issued)).into_response();
     r.headers_mut()

@@ -32,6 +32,10 @@ pub fn document(ops: &[Op]) -> Value {
     add::<ApiVersionsInfo>(&mut schemas);
     add::<ApiVersionInfo>(&mut schemas);
     add::<TokenInfo>(&mut schemas);
+    add::<JWKeySet>(&mut schemas);
+    add::<JWKey>(&mut schemas);
+    add::<UserInfoResource>(&mut schemas);
+    add::<OpenIdDiscovery>(&mut schemas);
     add::<AccountInfo>(&mut schemas);
     add::<ExtensionInfo>(&mut schemas);
     add::<ExtensionList>(&mut schemas);

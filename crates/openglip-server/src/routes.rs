@@ -74,13 +74,17 @@ fn table(pages: Option<&Pages>) -> Table {
     // ---- API information and OAuth (public) ----
     const INFO: &str = "API Info";
     t.add(Op::get("/restapi", "readAPIVersions").doc(INFO, "Get API versions").access(Public).group(NoThrottling).gives("ApiVersionsInfo"), meta::versions);
-    t.add(Op::get("/restapi/v1.0", "readAPIVersion").doc(INFO, "Get version info").access(Public).group(NoThrottling).gives("ApiVersionInfo"), meta::version);
+    t.add(Op::get("/restapi/{apiVersion}", "readAPIVersion").doc(INFO, "Get version info (v1.0; another version is not found)").access(Public).group(NoThrottling).gives("ApiVersionInfo"), meta::version);
     const OAUTH: &str = "OAuth 2.0";
     t.add(Op::post("/restapi/oauth/token", "getToken").doc(OAUTH, "Get a token (authorization_code with PKCE, refresh_token, password, JWT bearer grants)").access(Public).group(Auth).gives("TokenInfo"), crate::oauth::token);
     t.add_page(Op::get("/restapi/oauth/authorize", "authorize").doc(OAUTH, "Authorize: the sign-in and Access Request pages, then a redirect with code and state").access(Public).group(Auth).status(302).answers(Answers::PagesAndRedirect).query("client_id", QuerySchema::Text, "The app's client id").query("response_type", QuerySchema::OneOf(&["code"]), "code").query("redirect_uri", QuerySchema::Text, "One of the app's redirect URIs (optional when it registered one)").query("state", QuerySchema::Text, "Returned with the code").query("scope", QuerySchema::Text, "Permissions, space-separated (a subset of the app's)").query("code_challenge", QuerySchema::Text, "PKCE challenge (RFC 7636)").query("code_challenge_method", QuerySchema::OneOf(&["plain", "S256"]), "PKCE method (default plain)").query("prompt", QuerySchema::Text, "login, none, consent, sso (space-separated)").query("login_hint", QuerySchema::Text, "The login to prefill"), pages.map(|p| &p.authorize_get));
     t.add_page(Op::post("/restapi/oauth/authorize", "authorize2").doc(OAUTH, "Authorize (the same parameters as a form)").access(Public).group(Auth).status(302).answers(Answers::PagesAndRedirect), pages.map(|p| &p.authorize_post));
     t.add(Op::post("/restapi/oauth/revoke", "revokeToken").doc(OAUTH, "Revoke a token").access(Public).group(Auth), crate::oauth::revoke);
     t.add(Op::post("/restapi/oauth/wstoken", "getWsToken").doc(OAUTH, "Get a WebSocket access token (single-use; connect to its uri within expires_in)").access(Token(Some(Permission::WebSocket))).group(Auth).gives("WsToken"), crate::realtime::ws::wstoken);
+    const OIDC: &str = "OpenID Connect";
+    t.add(Op::get("/restapi/oauth/jwks", "authJwks").doc(OIDC, "The public keys ID tokens are signed with (JWK Set; the signing key and the previous one)").access(Public).group(NoThrottling).gives("JWKeySet"), crate::oidc::jwks);
+    t.add(Op::get("/restapi/oauth/userinfo", "authUserInfo").doc(OIDC, "Claims about the token's person (a token of an authorization that asked for openid; profile and email claims as its scopes allow)").access(Token(Some(Permission::OpenId))).group(Auth).gives("UserInfoResource"), crate::oidc::userinfo);
+    t.add(Op::get("/.well-known/openid-configuration", "readOpenIdConfiguration").doc(OIDC, "The OpenID provider's configuration (issuer, endpoints, keys, supported scopes, claims and methods)").access(Public).group(NoThrottling).gives("OpenIdDiscovery"), crate::oidc::discovery);
 
     // ---- an incoming webhook's URL (no token: the URL's secret; counted per webhook too) ----
     t.add(Op::post(format!("{}/{{key}}", webhooks::URL_PATH), "postIncomingWebhook").doc("Incoming Webhooks", "Post a message through an incoming webhook's URL (text, attachments incl. Adaptive Cards; or the legacy icon, activity, title, body)").access(Public).group(Medium).takes("IncomingWebhookMessage").gives("WebhookPostResult"), webhooks::post);
@@ -160,6 +164,12 @@ fn table(pages: Option<&Pages>) -> Table {
         t.add(Op::get(&chat, id!("readChatNew", "readGlipChat")).doc(CHATS, "Get chat").access(tm).group(Light).gives("ChatInfo"), chats::read_chat);
         t.add(Op::post(format!("{chat}/favorite"), id!("favoriteChatNew", "favoriteGlipChat")).doc(CHATS, "Add chat to favorites").access(tm).status(204), chats::favorite);
         t.add(Op::post(format!("{chat}/unfavorite"), id!("unfavoriteChatNew", "unfavoriteGlipChat")).doc(CHATS, "Remove chat from favorites").access(tm).status(204), chats::unfavorite);
+        if legacy_prefix {
+            // RingCentral's own clients' read marks: its internal permission, which the web client's first-party app holds.
+            let internal = Token(Some(Permission::GlipInternal));
+            t.add(Op::post(format!("{chat}/read"), "markChatRead").doc(CHATS, "Mark chat as read (up to its newest post; the GlipInternal permission of first-party clients)").access(internal).status(204), chats::mark_read);
+            t.add(Op::post(format!("{chat}/unread"), "markChatUnread").doc(CHATS, "Mark chat as unread (from the newest post by someone else; the GlipInternal permission of first-party clients)").access(internal).status(204), chats::mark_unread);
+        }
         t.add(Op::get(format!("{prefix}/recent/chats"), id!("listRecentChatsNew", "listRecentGlipChats")).doc(CHATS, "List recent chats").access(tm).group(Light).gives("ChatList").query("type", QuerySchema::AnyOf(CHAT_TYPES), "Chat types").query("recordCount", QuerySchema::Count { min: 1, max: 250 }, "How many (default 30)"), chats::recent);
         t.add(Op::get(format!("{prefix}/favorites"), id!("listFavoriteChatsNew", "listFavoriteGlipChats")).doc(CHATS, "List favorite chats").access(tm).group(Light).gives("ChatList").query("recordCount", QuerySchema::Count { min: 1, max: 250 }, "How many (default 30)"), chats::favorites);
         const CONV: &str = "Conversations";

@@ -27,6 +27,7 @@ pub mod files;
 pub mod interactive;
 pub mod membership;
 pub mod notify;
+pub mod oidc;
 pub mod platform;
 pub mod posts;
 pub mod presence;
@@ -241,6 +242,10 @@ macro_rules! conformance_tests {
             interactive {
                 settings_are_kept_per_app_and_name_a_bots_app,
                 submissions_are_claimed_once_retried_and_finished,
+            }
+            oidc {
+                the_first_signing_key_is_kept_once_and_rotation_keeps_the_previous,
+                oidc_grants_are_kept_by_family,
             }
             exports {
                 tasks_are_kept_limited_per_company_and_listed_newest_first,

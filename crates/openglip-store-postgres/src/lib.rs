@@ -24,6 +24,7 @@ pub mod import;
 mod interactive;
 mod migrate;
 mod notify;
+mod oidc;
 mod password_failures;
 mod platform;
 mod posts;
@@ -745,6 +746,10 @@ impl Store for PostgresStore {
     }
 
     fn interactive(&self) -> &dyn openglip_domain::interactive::InteractiveStore {
+        self
+    }
+
+    fn oidc(&self) -> &dyn openglip_domain::oidc::OidcStore {
         self
     }
 }

@@ -62,6 +62,8 @@ pub const TABLES: &[(&str, CopyRule)] = &[
     ("export_datasets", CopyRule::Copy),
     ("app_interactive", CopyRule::Copy),
     ("card_submissions", CopyRule::Copy),
+    ("oidc_signing_keys", CopyRule::Copy),
+    ("oidc_grants", CopyRule::Copy),
     (
         "post_search",
         CopyRule::Skip(

@@ -24,6 +24,7 @@ mod grants;
 mod interactive;
 mod migrate;
 mod notify;
+mod oidc;
 mod password_failures;
 mod platform;
 mod posts;
@@ -679,6 +680,10 @@ impl Store for SqliteStore {
     }
 
     fn interactive(&self) -> &dyn openglip_domain::interactive::InteractiveStore {
+        self
+    }
+
+    fn oidc(&self) -> &dyn openglip_domain::oidc::OidcStore {
         self
     }
 }

@@ -94,6 +94,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0014_data_export.sql"),
     },
     Migration {
+        version: 15,
+        name: "0015_oidc",
+        sql: include_str!("../migrations/0015_oidc.sql"),
+    },
+    Migration {
         version: 16,
         name: "0016_audit_log",
         sql: include_str!("../migrations/0016_audit_log.sql"),

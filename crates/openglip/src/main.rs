@@ -234,6 +234,13 @@ enum AdminCommand {
         #[command(flatten)]
         data: DataDir,
     },
+    /// Replace OpenID Connect's signing key with a new RSA key → {"kid"}. The previous key stays
+    /// published at /restapi/oauth/jwks (ID tokens it signed still verify); older ones go.
+    /// Running servers sign with the new key within a minute.
+    RotateSigningKey {
+        #[command(flatten)]
+        data: DataDir,
+    },
     /// Copy an SQLite installation into an empty PostgreSQL database (stop the server first),
     /// in one transaction, checking every table's row count → {"from","to","rows","tables"}.
     Migrate {
@@ -571,6 +578,15 @@ async fn administer(cmd: AdminCommand) -> Result<serde_json::Value, String> {
             files_to,
             files,
         } => migrate::run(from, to, migrate_files::FilesTarget { files_to, files }).await,
+        AdminCommand::RotateSigningKey { data } => {
+            let st = open(&data, data_dir::Use::Existing, cfg())?;
+            let kid = st
+                .platform()
+                .rotate_signing_key()
+                .await
+                .map_err(|e| words(&e))?;
+            Ok(json!({ "kid": kid }))
+        }
         AdminCommand::Audit {
             account_id,
             kind,

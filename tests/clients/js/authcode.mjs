@@ -9,6 +9,7 @@
 
 import assert from 'node:assert/strict';
 import {createRequire} from 'node:module';
+import {browser, input} from './pages.mjs';
 
 const require = createRequire(import.meta.url);
 const {SDK} = require('@ringcentral/sdk');
@@ -37,28 +38,7 @@ const sdk = new SDK({
 });
 const platform = sdk.platform();
 
-// A tiny browser: a cookie jar, no redirect following.
-const jar = new Map();
-async function browse(url, init = {}) {
-    const headers = {...(init.headers || {})};
-    if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url.startsWith('http') ? url : SERVER + url, {...init, headers, redirect: 'manual'});
-    for (const c of res.headers.getSetCookie()) {
-        const [pair] = c.split(';');
-        const i = pair.indexOf('=');
-        jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return {status: res.status, location: res.headers.get('location'), body: await res.text()};
-}
-function input(html, name) {
-    const m = html.match(new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`));
-    assert.ok(m, `no ${name} field`);
-    return m[1].replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
-}
-async function post(path, fields) {
-    const body = new URLSearchParams({...fields, _csrf: jar.get('og_csrf') || ''});
-    return browse(path, {method: 'POST', body, headers: {'content-type': 'application/x-www-form-urlencoded', origin: SERVER}});
-}
+const {browse, post} = browser(SERVER);
 
 let code;
 let firstAccess;

@@ -50,6 +50,8 @@ pub struct AuthorizationGrant<'a> {
     /// `plain` or `S256`.
     pub method: Option<&'a str>,
     pub scope: PermissionSet,
+    /// The OpenID part of the request (`openid` asked: an ID token with the code's tokens).
+    pub oidc: Option<crate::oidc::OidcRequest>,
 }
 
 /// An issued authorization code.
@@ -115,6 +117,9 @@ impl Platform {
             None
         };
         let code = secrets::new_token();
+        let family = secrets::new_id();
+        // Kept before the code exists, so that a code never goes without its nonce.
+        self.keep_oidc_request(&family, grant.oidc.as_ref()).await?;
         let t = self.now();
         self.store
             .platform()
@@ -132,7 +137,7 @@ impl Platform {
                 code_challenge: grant.challenge.map(str::to_string),
                 challenge_method: grant.method.map(str::to_string),
                 scope: grant.scope,
-                family: secrets::new_id(),
+                family,
                 created: t,
                 expires: t.plus_seconds(CODE_TTL_SECS),
             })

@@ -123,11 +123,29 @@ impl Platform {
                 account: ext.account_id,
                 endpoint_id: req.endpoint_id(),
                 family: code.family,
+                id_token: None,
+                oidc_scopes: Default::default(),
             });
         }
         let scope = code.scope.intersect(app.permissions);
-        self.issue(app, &ext, scope, req, code.family, req.endpoint_id())
-            .await
+        let mut issued = self
+            .issue(
+                app,
+                &ext,
+                scope,
+                req,
+                code.family.clone(),
+                req.endpoint_id(),
+            )
+            .await?;
+        if let Some((jwt, scopes)) = self
+            .id_token(app, &ext, &code.family, &req.issuer, issued.expires_in)
+            .await?
+        {
+            issued.id_token = Some(jwt);
+            issued.oidc_scopes = scopes;
+        }
+        Ok(issued)
     }
 
     /// `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`: `assertion` is a JWT

@@ -61,6 +61,8 @@ pub struct TokenRequest {
     pub access_token_ttl: Option<String>,
     pub refresh_token_ttl: Option<String>,
     pub endpoint_id: Option<String>,
+    /// Not a parameter: the server's public URL, the `iss` of an ID token.
+    pub issuer: String,
 }
 
 impl TokenRequest {
@@ -91,19 +93,11 @@ impl TokenRequest {
             .unwrap_or_else(secrets::new_id)
     }
 
-    /// The scope asked for: within the app's permissions; absent, all of them.
+    /// The permissions asked for: within the app's; absent, all of them. OpenID Connect's
+    /// scope values are read (`openid` needs the `OpenID` permission) but give no ID token
+    /// outside the authorization code flow.
     fn scope(&self, app: &App) -> Result<PermissionSet> {
-        match self.scope.as_deref().filter(|s| !s.trim().is_empty()) {
-            None => Ok(app.permissions),
-            Some(s) => {
-                let asked = PermissionSet::parse_scope(s)
-                    .map_err(|bad| Error::OAuth(OAuthFailure::UnknownScope(bad)))?;
-                if asked.intersect(app.permissions) != asked {
-                    return Err(Error::OAuth(OAuthFailure::ScopeNotAllowed));
-                }
-                Ok(asked)
-            }
-        }
+        crate::oidc::requested_scope(app, self.scope.as_deref()).map(|s| s.permissions)
     }
 }
 
@@ -123,6 +117,10 @@ pub struct IssuedToken {
     pub endpoint_id: String,
     /// The token family (RingCentral's `session_id`).
     pub family: String,
+    /// OpenID Connect's ID token (an authorization code asked for with `openid`), and the
+    /// OIDC scope values it was asked with (written after the permissions in `scope`).
+    pub id_token: Option<String>,
+    pub oidc_scopes: openglip_domain::oidc::OidcScopes,
 }
 
 /// Only enabled people get tokens.
@@ -339,6 +337,8 @@ impl Platform {
             account: ext.account_id,
             endpoint_id,
             family,
+            id_token: None,
+            oidc_scopes: Default::default(),
         };
         Ok((issued, record))
     }

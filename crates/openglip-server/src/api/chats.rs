@@ -114,6 +114,30 @@ pub async fn unfavorite(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /restapi/v1.0/glip/chats/{chatId}/read`: the caller's read mark moves to the chat's
+/// newest post (the read state the web client's unread counts come from).
+pub async fn mark_read(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
+    st.service().set_read(&c, chat_id(&id)?, true, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /restapi/v1.0/glip/chats/{chatId}/unread`: the chat is unread again from the newest
+/// post by someone else.
+pub async fn mark_unread(
+    State(st): State<AppState>,
+    Extension(c): Extension<Caller>,
+    P(id): P<String>,
+) -> ApiResult<StatusCode> {
+    st.service()
+        .set_read(&c, chat_id(&id)?, false, None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub async fn recent(
     State(st): State<AppState>,
     Extension(c): Extension<Caller>,

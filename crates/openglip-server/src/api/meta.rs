@@ -2,10 +2,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
+use openglip_domain::Error;
 use openglip_wire::{ApiVersionInfo, ApiVersionsInfo};
 
-use super::base_url;
+use super::{P, base_url};
 use crate::AppState;
+use crate::error::ApiError;
 
 const RELEASE_DATE: &str = "2026-11-22T00:00:00.000Z";
 
@@ -28,8 +30,17 @@ pub async fn versions(State(st): State<AppState>, headers: HeaderMap) -> Json<Ap
     })
 }
 
-pub async fn version(State(st): State<AppState>, headers: HeaderMap) -> Json<ApiVersionInfo> {
-    Json(v1(&base_url(&st, &headers)))
+/// `GET /restapi/{apiVersion}`: `v1.0` is the one version served (RingCentral's clients also
+/// write it `v1`); another is an invalid `apiVersion`.
+pub async fn version(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    P(api_version): P<String>,
+) -> Result<Json<ApiVersionInfo>, ApiError> {
+    match api_version.as_str() {
+        "v1.0" | "v1" => Ok(Json(v1(&base_url(&st, &headers)))),
+        _ => Err(Error::invalid_because("apiVersion", "Only API version v1.0 is served").into()),
+    }
 }
 
 /// `GET /metrics`: the counters, and what the hub and the store say now (the outbox lag is

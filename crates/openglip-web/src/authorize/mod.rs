@@ -231,6 +231,7 @@ async fn approve(st: &AppState, a: &Authz, ext: &Extension) -> Result<Result<Str
                 challenge: a.challenge.as_deref(),
                 method: a.method.as_deref(),
                 scope: a.scope,
+                oidc: a.oidc.clone(),
             },
             ext,
         )

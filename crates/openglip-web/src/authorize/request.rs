@@ -9,10 +9,12 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use openglip_domain::oidc::{OidcScopes, Scope};
 use openglip_domain::perm::GrantType;
 use openglip_domain::platform::*;
 use openglip_domain::*;
 use openglip_platform::oauth::valid_pkce_string;
+use openglip_platform::oidc::{MAX_NONCE, OidcRequest, requested_scope};
 use openglip_server::AppState;
 use openglip_server::extract::Params;
 use openglip_webkit::{Kit, enc, error_page, see_other};
@@ -33,6 +35,8 @@ pub fn permission_text(p: Permission) -> &'static str {
         Permission::ReadPresence => "See whether you and your colleagues are available",
         Permission::EditPresence => "Set your availability (status, do not disturb, message)",
         Permission::EditAccounts => "Change your company's users (administrators only)",
+        Permission::OpenId => "Know who you are: your name and e-mail address, for signing in",
+        Permission::GlipInternal => "Mark your conversations read and unread",
     }
 }
 
@@ -46,6 +50,9 @@ pub struct Authz {
     pub redirect_uri_given: bool,
     pub state: Option<String>,
     pub scope: PermissionSet,
+    /// The OpenID Connect part: `openid`, `profile`, `email` and the `nonce` (`None`: no
+    /// `openid`).
+    pub oidc: Option<OidcRequest>,
     pub challenge: Option<String>,
     pub method: Option<String>,
     pub prompt_login: bool,
@@ -144,6 +151,7 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
         redirect_uri_given: p.get("redirect_uri").is_some_and(|r| !r.is_empty()),
         state,
         scope: app.permissions,
+        oidc: None,
         challenge: None,
         method: None,
         prompt_login: false,
@@ -217,18 +225,28 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
         }
         (None, None) => {}
     }
-    if let Some(s) = p.get("scope").filter(|s| !s.trim().is_empty()) {
-        match PermissionSet::parse_scope(s) {
-            Ok(asked) if asked.intersect(app.permissions) == asked && !asked.is_empty() => {
-                a.scope = asked;
+    let asked = p.get("scope").filter(|s| !s.trim().is_empty());
+    match requested_scope(app, asked) {
+        Ok(scope) if !scope.permissions.is_empty() => {
+            a.scope = scope.permissions;
+            let nonce = p.get("nonce").filter(|n| !n.is_empty());
+            if nonce.is_some_and(|n| n.len() > MAX_NONCE) {
+                return Err(fail(&a, "invalid_request", "nonce is too long"));
             }
-            _ => {
-                return Err(fail(
-                    &a,
-                    "invalid_scope",
-                    "The application is not allowed the requested scope",
-                ));
-            }
+            a.oidc = scope
+                .oidc
+                .contains(OidcScopes::OPENID)
+                .then(|| OidcRequest {
+                    scopes: scope.oidc,
+                    nonce: nonce.map(str::to_string),
+                });
+        }
+        _ => {
+            return Err(fail(
+                &a,
+                "invalid_scope",
+                "The application is not allowed the requested scope",
+            ));
         }
     }
     let prompt = p.get("prompt").unwrap_or("");
@@ -258,8 +276,16 @@ pub async fn validate(st: &AppState, p: &Params) -> Result<Authz, Reject> {
     if let Some(s) = &a.state {
         q.push(("state", s.clone()));
     }
-    if p.get("scope").is_some_and(|s| !s.trim().is_empty()) {
-        q.push(("scope", a.scope.to_scope()));
+    if asked.is_some() {
+        let oidc = a.oidc.as_ref().map_or(OidcScopes::empty(), |o| o.scopes);
+        let scope = Scope {
+            permissions: a.scope,
+            oidc,
+        };
+        q.push(("scope", scope.to_scope()));
+    }
+    if let Some(n) = a.oidc.as_ref().and_then(|o| o.nonce.as_ref()) {
+        q.push(("nonce", n.clone()));
     }
     if let (Some(c), Some(m)) = (&a.challenge, &a.method) {
         q.push(("code_challenge", c.clone()));

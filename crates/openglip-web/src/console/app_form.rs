@@ -178,7 +178,7 @@ pub fn app_form(
         ClientType::ClientSide => "ClientSide",
         ClientType::ServerSide => "ServerSide",
     };
-    let permissions: Vec<Choice<'_>> = Permission::ALL
+    let permissions: Vec<Choice<'_>> = Permission::ASSIGNABLE
         .iter()
         .map(|p| Choice::new(p.api_name(), p.display_name()).hint(permission_text(*p)))
         .collect();

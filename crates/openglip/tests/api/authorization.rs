@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::web::*;
 
-const REDIRECT: &str = "http://127.0.0.1:45871/oauth/callback";
+pub(crate) const REDIRECT: &str = "http://127.0.0.1:45871/oauth/callback";
 const ME: &str = "/restapi/v1.0/account/~/extension/~";
 
 /// An operator-provisioned app (admitted to production) with the authorization code grant.
-async fn code_app(w: &World, public: bool, grants: &[&str], perms: &[&str]) -> Client {
+pub(crate) async fn code_app(w: &World, public: bool, grants: &[&str], perms: &[&str]) -> Client {
     let (app, secret) = w
         .app
         .state()
@@ -49,12 +49,17 @@ fn authorize_query(client: &Client, challenge: Option<&str>, state: &str) -> Str
     q
 }
 
-fn code_of(location: &str) -> String {
+pub(crate) fn code_of(location: &str) -> String {
     assert!(location.starts_with(REDIRECT), "{location}");
     query_param(location, "code").unwrap_or_else(|| panic!("no code in {location}"))
 }
 
-async fn exchange(w: &World, client: &Client, code: &str, verifier: Option<&str>) -> (u16, Value) {
+pub(crate) async fn exchange(
+    w: &World,
+    client: &Client,
+    code: &str,
+    verifier: Option<&str>,
+) -> (u16, Value) {
     let mut form = vec![
         ("grant_type", "authorization_code"),
         ("code", code),

@@ -45,6 +45,7 @@ mod legacy_groups;
 mod meta;
 mod migrate;
 mod notes_events;
+mod oidc;
 mod okr;
 mod page_failures;
 mod people;

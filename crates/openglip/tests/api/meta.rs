@@ -433,11 +433,13 @@ async fn openapi_document_is_valid_and_complete() {
     }
 }
 
-/// The public operations: API information, OAuth, and signing in to the console's and the admin
-/// portal's APIs.
-const PUBLIC: [&str; 10] = [
+/// The public operations: API information, OAuth and OpenID Connect's keys and configuration,
+/// and signing in to the console's and the admin portal's APIs.
+const PUBLIC: [&str; 12] = [
     "readAPIVersions",
     "readAPIVersion",
+    "authJwks",
+    "readOpenIdConfiguration",
     "getToken",
     "revokeToken",
     "authorize",

@@ -1,0 +1,23 @@
+-- openglip schema for PostgreSQL, version 15. OpenID Connect (`crate::oidc` of the domain).
+-- The RSA keys ID tokens are signed with: the signing one (`retired` NULL) and the previous
+-- one, still published at the jwks URL. The private key is PKCS#8 DER; `modulus` and
+-- `exponent` are the public key's JWK `n` and `e`.
+CREATE TABLE oidc_signing_keys (
+    kid           TEXT PRIMARY KEY,
+    private_pkcs8 BYTEA NOT NULL,
+    modulus       BYTEA NOT NULL,
+    exponent      BYTEA NOT NULL,
+    created       BIGINT NOT NULL,
+    retired       BIGINT
+);
+-- At most one signing key.
+CREATE UNIQUE INDEX oidc_signing_keys_current ON oidc_signing_keys ((retired IS NULL)) WHERE retired IS NULL;
+
+-- The OpenID part of an authorization, by the token family of its code: the OIDC scopes
+-- (bits: openid 1, profile 2, email 4), the nonce to echo, when the person authorized.
+CREATE TABLE oidc_grants (
+    family    TEXT PRIMARY KEY,
+    scopes    BIGINT NOT NULL,
+    nonce     TEXT,
+    auth_time BIGINT NOT NULL
+);
