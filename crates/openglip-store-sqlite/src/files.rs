@@ -118,7 +118,7 @@ fn post_files(
     new: Vec<NewFile>,
     existing: Vec<FileId>,
 ) -> Result<(Post, Vec<FileRecord>)> {
-    let post = posts::create_post(c, now, new_post)?;
+    let (_, post) = posts::create_post(c, now, new_post)?;
     let mut records = Vec::with_capacity(existing.len() + new.len());
     for id in existing {
         records.push(file(c, id)?.ok_or(Error::NotFound(openglip_domain::Subject::File))?);

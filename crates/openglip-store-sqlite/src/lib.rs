@@ -447,11 +447,11 @@ impl Store for SqliteStore {
 
     fn create_post(&self, new: NewPost) -> BoxFuture<'_, Post> {
         Box::pin(self.write_ev(move |c, now| {
-            let post = posts::create_post(c, now, new)?;
+            let (account, post) = posts::create_post(c, now, new)?;
             events::append(
                 c,
                 now,
-                None,
+                Some(account),
                 &EventPayload::PostAdded { post: post.clone() },
             )?;
             Ok(post)

@@ -129,7 +129,8 @@ pub(crate) fn insert_post(
     })
 }
 
-pub(crate) fn create_post(c: &Connection, now: i64, new: NewPost) -> Result<Post> {
+/// Checks and inserts a post; answers the chat's account with it (its outbox event's).
+pub(crate) fn create_post(c: &Connection, now: i64, new: NewPost) -> Result<(AccountId, Post)> {
     // One indexed lookup answers: does the chat exist, its account and status, is the creator a
     // member, is the parent a post of this chat.
     let check = c
@@ -166,7 +167,7 @@ pub(crate) fn create_post(c: &Connection, now: i64, new: NewPost) -> Result<Post
         return Err(Error::NotFound(Subject::ParentPost));
     }
     let mentions = resolve_mentions(c, account, &new.mentions)?;
-    insert_post(c, now, new, mentions)
+    Ok((account, insert_post(c, now, new, mentions)?))
 }
 
 pub(crate) fn post(c: &Connection, chat: ChatId, id: PostId) -> Result<Option<Post>> {

@@ -226,9 +226,8 @@ fn writer_loop(
 
 /// Runs the batch in one transaction. On `Err` nothing of the batch was committed.
 fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>], clock: &mut Clock) -> Result<()> {
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(internal)?;
-    let result =
-        run_jobs(conn, batch, clock).and_then(|()| conn.execute_batch("COMMIT").map_err(internal));
+    run_cached(conn, "BEGIN IMMEDIATE")?;
+    let result = run_jobs(conn, batch, clock).and_then(|()| run_cached(conn, "COMMIT"));
     if result.is_err()
         && !conn.is_autocommit()
         && let Err(e) = conn.execute_batch("ROLLBACK")
@@ -240,7 +239,9 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>], clock: &mut Clock) -
 
 fn run_jobs(conn: &Connection, batch: &mut [Box<dyn Job>], clock: &mut Clock) -> Result<()> {
     for job in batch.iter_mut() {
-        conn.execute_batch("SAVEPOINT job").map_err(internal)?;
+        // Each job's savepoint and its release are prepared once and kept in the connection's
+        // statement cache (`execute_batch` would parse them again for every job).
+        run_cached(conn, "SAVEPOINT job")?;
         let ok = job.run(conn, clock.tick());
         if conn.is_autocommit() {
             // SQLite rolled the whole transaction back (I/O error, disk full, ...).
@@ -248,14 +249,20 @@ fn run_jobs(conn: &Connection, batch: &mut [Box<dyn Job>], clock: &mut Clock) ->
                 "the database rolled the transaction back".into(),
             ));
         }
-        let end = if ok {
-            "RELEASE job"
-        } else {
-            "ROLLBACK TO job; RELEASE job"
-        };
-        conn.execute_batch(end).map_err(internal)?;
+        if !ok {
+            run_cached(conn, "ROLLBACK TO job")?;
+        }
+        run_cached(conn, "RELEASE job")?;
     }
     Ok(())
+}
+
+/// Runs a statement that takes no parameters and returns no rows, from the statement cache.
+fn run_cached(conn: &Connection, sql: &str) -> Result<()> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute([]))
+        .map(|_| ())
+        .map_err(internal)
 }
 
 #[cfg(test)]
