@@ -76,6 +76,11 @@ pub trait Sink: Send + Sync {
     fn deliver(&self, item: Delivery) -> bool;
     /// Called when the subscription is removed or replaced.
     fn close(&self) {}
+    /// Resolves once a closed sink has stopped and kept what it delivered (a WebHook worker:
+    /// its cursor stored), so that a replacement starts where it ended. At once by default.
+    fn stopped(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// Present on requests tunnelled over a WebSocket session (`ClientRequest` frames, put there by
@@ -214,11 +219,29 @@ impl Hub {
         }
     }
 
+    /// A subscription changed while its worker runs (a new address, say): that worker is
+    /// stopped first and its cursor read back, so that the new one neither sends again what
+    /// the old one delivered nor skips anything. Bounded: a worker stuck on a dead address is
+    /// not waited for beyond a few seconds (a repeat keeps the event's `uuid`).
+    async fn after_previous_worker(&self, mut sub: Subscription) -> Subscription {
+        let old = self.lock().subs.get(&sub.id).and_then(|e| e.sink.clone());
+        let Some(old) = old else { return sub };
+        old.close();
+        let _ = tokio::time::timeout(Duration::from_secs(5), old.stopped()).await;
+        match self.store.subscription(sub.id.clone()).await {
+            Ok(Some(stored)) => sub.cursor = sub.cursor.max(stored.cursor),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "reading a replaced worker's cursor failed"),
+        }
+        sub
+    }
+
     /// Puts a new (or reactivated) WebHook subscription in service: its worker here, or, in a
     /// cluster, here if this node takes its lease (otherwise the holder's lease round finds it).
     pub async fn adopt_webhook(self: &Arc<Self>, sub: Subscription) -> Result<()> {
         match self.cluster() {
             None => {
+                let sub = self.after_previous_worker(sub).await;
                 let sink = webhook::Worker::start(self.clone(), sub.clone());
                 self.register(sub, Some(sink), true).await
             }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use openglip_domain::events::{Subscription, UndeliverableEvent};
 use openglip_domain::{Error, Result};
 use reqwest::Url;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 
 use super::{Delivery, Hub, RealtimeConfig, Sink};
 use crate::auth::now;
@@ -296,6 +296,8 @@ pub struct Worker {
     lagging: AtomicBool,
     closed: AtomicBool,
     wake: Notify,
+    /// `true` once the worker has ended, its cursor stored.
+    done: watch::Sender<bool>,
 }
 
 impl Sink for Worker {
@@ -312,6 +314,13 @@ impl Sink for Worker {
     fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         self.wake.notify_one();
+    }
+
+    fn stopped(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        let mut done = self.done.subscribe();
+        Box::pin(async move {
+            let _ = done.wait_for(|d| *d).await;
+        })
     }
 }
 
@@ -331,9 +340,13 @@ impl Worker {
             lagging: AtomicBool::new(true),
             closed: AtomicBool::new(false),
             wake: Notify::new(),
+            done: watch::channel(false).0,
         });
         let handle: Arc<dyn Sink> = w.clone();
-        tokio::spawn(run(hub, sub, w, rx));
+        tokio::spawn(async move {
+            run(hub, sub, w.clone(), rx).await;
+            w.done.send_replace(true);
+        });
         handle
     }
 }

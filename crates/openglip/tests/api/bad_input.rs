@@ -285,7 +285,7 @@ async fn unknown_routes_are_404_cmn_120() {
         "/team-messaging/v1/nope",
         "/team-messaging/v2/chats",
         "/restapi/v1.0/glip/nope",
-        "/restapi/v2.0",
+        "/restapi/v1.0/nope",
         "/team-messaging/v1/chats/1/posts/2/extra",
         "/nope",
         "/assets/nope.css",
