@@ -171,9 +171,13 @@ impl App {
             match bot.list_subscriptions().await {
                 Ok(subs) => {
                     for s in subs {
-                        bot.delete_subscription(&s.id)
-                            .await
-                            .map_err(|e| Error::from_platform(e, None))?;
+                        match bot.delete_subscription(&s.id).await {
+                            Ok(()) => {}
+                            // Gone meanwhile: the stopped bot's WebSocket subscription ends
+                            // with its connection, which may close between list and delete.
+                            Err(e) if e.is_not_found() => {}
+                            Err(e) => return Err(Error::from_platform(e, None)),
+                        }
                     }
                 }
                 // The bot is gone from the platform already: nothing to remove there.
