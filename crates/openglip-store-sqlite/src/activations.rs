@@ -1,6 +1,7 @@
 //! Activation links and the mail outbox (the `PlatformStore`'s part for people an administrator
 //! invites, schema version 3): what the writer or a reader runs for them. Redeeming a link
-//! changes the person, so it stays with the extension updates in `platform.rs`.
+//! changes the person, so that part stays with the extension updates in `platform.rs`; `spend`
+//! is the link's part.
 
 use openglip_domain::platform::*;
 use openglip_domain::*;
@@ -80,4 +81,29 @@ pub(crate) fn outbox(c: &Connection, account: AccountId, limit: usize) -> Result
     .db()?
     .collect::<rusqlite::Result<Vec<_>>>()
     .db()
+}
+
+/// Spends a live link (and the person's other links) of a person not activated yet or enabled,
+/// and ends their web sessions (a new password signs them out everywhere: whoever knew the old
+/// one keeps no session). The extension's id, or `None` when the link no longer works.
+pub(crate) fn spend(c: &Connection, now: i64, hash: [u8; 32]) -> Result<Option<i64>> {
+    let id: Option<i64> = c
+        .prepare_cached(
+            "SELECT v.extension_id FROM activations v JOIN extensions e ON e.id = v.extension_id
+             WHERE v.hash = ?1 AND v.used = 0 AND v.expires > ?2 AND e.status IN ('NotActivated', 'Enabled')",
+        )
+        .db()?
+        .query_row(params![hash, now], |r| r.get(0))
+        .optional()
+        .db()?;
+    let Some(id) = id else { return Ok(None) };
+    c.prepare_cached("UPDATE activations SET used = 1 WHERE extension_id = ?1")
+        .db()?
+        .execute([id])
+        .db()?;
+    c.prepare_cached("DELETE FROM web_sessions WHERE extension_id = ?1")
+        .db()?
+        .execute([id])
+        .db()?;
+    Ok(Some(id))
 }

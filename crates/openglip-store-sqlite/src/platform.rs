@@ -382,26 +382,9 @@ impl PlatformStore for SqliteStore {
         password_hash: String,
     ) -> BoxFuture<'_, Option<Extension>> {
         Box::pin(self.write_ev(move |c, now| {
-            let id: Option<i64> = c
-                .prepare_cached(
-                    "SELECT v.extension_id FROM activations v JOIN extensions e ON e.id = v.extension_id
-                     WHERE v.hash = ?1 AND v.used = 0 AND v.expires > ?2 AND e.status IN ('NotActivated', 'Enabled')",
-                )
-                .db()?
-                .query_row(params![hash, now], |r| r.get(0))
-                .optional()
-                .db()?;
-            let Some(id) = id else { return Ok(None) };
-            c.prepare_cached("UPDATE activations SET used = 1 WHERE extension_id = ?1")
-                .db()?
-                .execute([id])
-                .db()?;
-            // A new password signs the person out everywhere: whoever knew the old one
-            // keeps no session.
-            c.prepare_cached("DELETE FROM web_sessions WHERE extension_id = ?1")
-                .db()?
-                .execute([id])
-                .db()?;
+            let Some(id) = activations::spend(c, now, hash)? else {
+                return Ok(None);
+            };
             let ext = update_extension(
                 c,
                 now,
